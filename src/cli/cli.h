@@ -1,0 +1,48 @@
+/* cli.h: the command line. Each subcommand lives in its own cmd_*.c and is a
+ * row of the command table in main.c; options are tables of
+ * {name, argument, handler, help} from which the help text is printed too. */
+#ifndef DD_CLI_H
+#define DD_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses, as monitoring plugins (Nagios, Icinga, Sensu) expect. */
+enum dd_exit {
+	DD_EXIT_OK = 0,
+	DD_EXIT_WARNING = 1,
+	DD_EXIT_CRITICAL = 2,
+	DD_EXIT_UNKNOWN = 3, /* also usage errors */
+};
+
+struct dd_opt {
+	const char *name;      /* long name without dashes: "timeout" */
+	char short_name;       /* 0 when none */
+	const char *argname;   /* NULL for a flag */
+	/* Apply the option; arg is NULL for flags. Returns 0, or nonzero with a
+	 * reason in *why. */
+	int (*set)(void *target, const char *arg, const char **why);
+	const char *help;
+};
+
+/* One option table and the struct its handlers write into. */
+struct dd_opt_group {
+	const struct dd_opt *opts;
+	void *target;
+};
+
+/* Parse argv (argv[0] is the subcommand) against the groups. Positional
+ * arguments are collected in order into pos (caller-provided, room for
+ * argc entries). Returns 0, or -1 after printing a precise message to err. */
+int dd_opts_parse(const struct dd_opt_group *groups, int ngroups, int argc, char **argv,
+		  char **pos, int *npos, FILE *err);
+void dd_opts_help(const struct dd_opt_group *groups, int ngroups, FILE *out);
+
+/* Option handler helpers. */
+int dd_opt_uint(const char *arg, unsigned min, unsigned max, unsigned *out, const char **why);
+
+/* Subcommands: each returns an exit status (enum dd_exit). */
+int dd_cmd_trace(int argc, char **argv);
+int dd_cmd_demo(int argc, char **argv);
+int dd_cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,56 @@
+/* main.c: dnsdeps entry point; finds the subcommand in the table and runs it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "dd_config.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "trace", dd_cmd_trace, "walk from the root asking every server at every zone cut" },
+	{ "demo", dd_cmd_demo, "run the main job on a built-in mini-internet (needs root)" },
+	{ "version", dd_cmd_version, "print the version" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: dnsdeps COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
+	fprintf(out, "\n'dnsdeps COMMAND --help' describes a command's options.\n");
+}
+
+int dd_cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("dnsdeps %s\n", DD_VERSION);
+	return DD_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return DD_EXIT_UNKNOWN;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return DD_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return dd_cmd_version(argc - 1, argv + 1);
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "dnsdeps: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return DD_EXIT_UNKNOWN;
+}

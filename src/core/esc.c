@@ -1,0 +1,104 @@
+/* esc.c: escaping of untrusted strings for terminals and text reports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/esc.h"
+
+/* Length of the valid, printable UTF-8 sequence at s (0 when invalid or a
+ * C1 control character). */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		return 0;
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	/* Bidi overrides and isolates can disguise what a terminal shows. */
+	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return n;
+}
+
+char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (size_t i = 0; i < len;) {
+		char piece[8];
+		size_t plen;
+		size_t u = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
+
+		if (u > 0) {
+			memcpy(piece, s + i, u);
+			plen = u;
+			i += u;
+		} else if (s[i] == '\\') {
+			memcpy(piece, "\\\\", 2);
+			plen = 2;
+			i++;
+		} else if (s[i] >= 0x20 && s[i] < 0x7f) {
+			piece[0] = (char)s[i];
+			plen = 1;
+			i++;
+		} else {
+			snprintf(piece, sizeof(piece), "\\x%02x", s[i]);
+			plen = 4;
+			i++;
+		}
+		if (o + plen + 1 > outlen) {
+			size_t keep = outlen > 4 ? outlen - 4 : 0;
+			if (o > keep)
+				o = keep;
+			/* Never cut a UTF-8 sequence in half. */
+			while (o > 0 && ((unsigned char)out[o] & 0xc0) == 0x80)
+				o--;
+			if (outlen > 4) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			out[o] = '\0';
+			return out;
+		}
+		memcpy(out + o, piece, plen);
+		o += plen;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *dd_esc_dup(const char *in, size_t len)
+{
+	size_t outlen = len * 4 + 1;
+	char *out = malloc(outlen);
+
+	if (out)
+		dd_esc(in, len, out, outlen);
+	return out;
+}

@@ -1,0 +1,19 @@
+/* esc.h: make untrusted strings safe to print. Every string that came from a
+ * remote server (names, RDATA, vCards, WHOIS text) goes through here before it
+ * reaches a terminal or a text report: control bytes and invalid UTF-8 become
+ * visible escapes, never raw bytes. */
+#ifndef DD_CORE_ESC_H
+#define DD_CORE_ESC_H
+
+#include <stddef.h>
+
+/* Escape len bytes of in into out (always NUL-terminated, truncated with
+ * "..." when outlen is too small). Printable ASCII and valid UTF-8 outside
+ * the C0/C1 control ranges are kept; everything else becomes \xHH, and a
+ * backslash becomes "\\". Returns out. */
+char *dd_esc(const char *in, size_t len, char *out, size_t outlen);
+
+/* Same, into a new heap string (NULL when out of memory). */
+char *dd_esc_dup(const char *in, size_t len);
+
+#endif

@@ -1,0 +1,125 @@
+/* name.c: validation and IDN conversion of user-given domain names. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <idn2.h>
+
+#include "core/err.h"
+#include "core/name.h"
+
+static int has_non_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* Check the ASCII form label by label; lower-case it in place. */
+static int check_ascii(char *s, const char **why)
+{
+	size_t total = strlen(s);
+	size_t label = 0;
+
+	if (total > 254 || (total == 254 && s[253] != '.')) {
+		*why = "name longer than 253 characters";
+		return DD_ENAME;
+	}
+	for (char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '.') {
+			if (label == 0) {
+				*why = "empty label (two dots in a row or a leading dot)";
+				return DD_ENAME;
+			}
+			label = 0;
+			continue;
+		}
+		if (!(isalnum(c) || c == '-' || c == '_')) {
+			*why = "character not allowed in a host or domain name";
+			return DD_ENAME;
+		}
+		*p = (char)tolower(c);
+		if (++label > 63) {
+			*why = "label longer than 63 characters";
+			return DD_ENAME;
+		}
+	}
+	return 0;
+}
+
+int dd_name_from_user(const char *in, char out[DD_NAME_MAX], const char **why)
+{
+	char *ascii = NULL;
+	size_t len;
+
+	*why = NULL;
+	if (!in || !*in) {
+		*why = "empty name";
+		return DD_ENAME;
+	}
+	if (strcmp(in, ".") == 0) {
+		strcpy(out, ".");
+		return 0;
+	}
+	if (strlen(in) > 1024) {
+		*why = "name too long";
+		return DD_ENAME;
+	}
+	if (has_non_ascii(in)) {
+		int rc = idn2_to_ascii_8z(in, &ascii, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK) {
+			*why = idn2_strerror(rc);
+			return DD_ENAME;
+		}
+	} else {
+		ascii = strdup(in);
+		if (!ascii)
+			return DD_ENOMEM;
+	}
+	len = strlen(ascii);
+	if (len + 2 > DD_NAME_MAX) {
+		free(ascii);
+		*why = "name longer than 253 characters";
+		return DD_ENAME;
+	}
+	memcpy(out, ascii, len + 1);
+	free(ascii);
+	if (out[len - 1] != '.') {
+		out[len] = '.';
+		out[len + 1] = '\0';
+	}
+	return check_ascii(out, why);
+}
+
+int dd_name_cmp(const char *a, const char *b)
+{
+	return strcasecmp(a, b);
+}
+
+int dd_name_is_subdomain(const char *name, const char *zone)
+{
+	size_t n = strlen(name), z = strlen(zone);
+
+	if (strcmp(zone, ".") == 0)
+		return 1;
+	if (z > n)
+		return 0;
+	if (strcasecmp(name + n - z, zone) != 0)
+		return 0;
+	return n == z || name[n - z - 1] == '.';
+}
+
+int dd_name_labels(const char *name)
+{
+	int n = 0;
+
+	if (strcmp(name, ".") == 0)
+		return 0;
+	for (; *name; name++)
+		if (*name == '.')
+			n++;
+	return n;
+}

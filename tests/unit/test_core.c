@@ -1,0 +1,134 @@
+/* test_core.c: unit tests for core: names, escaping, clock parsing, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/env.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "core/name.h"
+
+static void name_canonical(void **state)
+{
+	char out[DD_NAME_MAX];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(dd_name_from_user("Puri.SM", out, &why), 0);
+	assert_string_equal(out, "puri.sm.");
+	assert_int_equal(dd_name_from_user("example.org.", out, &why), 0);
+	assert_string_equal(out, "example.org.");
+	assert_int_equal(dd_name_from_user(".", out, &why), 0);
+	assert_string_equal(out, ".");
+}
+
+static void name_idn(void **state)
+{
+	char out[DD_NAME_MAX];
+	const char *why;
+
+	(void)state;
+	assert_int_equal(dd_name_from_user("bücher.de", out, &why), 0);
+	assert_string_equal(out, "xn--bcher-kva.de.");
+}
+
+static void name_invalid(void **state)
+{
+	char out[DD_NAME_MAX];
+	const char *why;
+	char long_label[80];
+
+	(void)state;
+	assert_int_equal(dd_name_from_user("", out, &why), DD_ENAME);
+	assert_int_equal(dd_name_from_user("a..b", out, &why), DD_ENAME);
+	assert_non_null(why);
+	assert_int_equal(dd_name_from_user("exa mple.com", out, &why), DD_ENAME);
+	assert_int_equal(dd_name_from_user("bad\x01name", out, &why), DD_ENAME);
+	memset(long_label, 'a', 64);
+	strcpy(long_label + 64, ".com");
+	assert_int_equal(dd_name_from_user(long_label, out, &why), DD_ENAME);
+	assert_string_equal(why, "label longer than 63 characters");
+}
+
+static void name_relations(void **state)
+{
+	(void)state;
+	assert_true(dd_name_is_subdomain("www.example.org.", "example.org."));
+	assert_true(dd_name_is_subdomain("example.org.", "example.org."));
+	assert_true(dd_name_is_subdomain("example.org.", "."));
+	assert_false(dd_name_is_subdomain("badexample.org.", "example.org."));
+	assert_false(dd_name_is_subdomain("org.", "example.org."));
+	assert_int_equal(dd_name_labels("."), 0);
+	assert_int_equal(dd_name_labels("a.b.c."), 3);
+}
+
+static void esc_controls(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_string_equal(dd_esc("a\x1b[31mb", 8, out, sizeof(out)), "a\\x1b[31mb");
+	assert_string_equal(dd_esc("back\\slash", 10, out, sizeof(out)), "back\\\\slash");
+	assert_string_equal(dd_esc("caf\xc3\xa9", 5, out, sizeof(out)), "caf\xc3\xa9");
+	/* invalid UTF-8 and C1 controls are escaped */
+	assert_string_equal(dd_esc("\xc3", 1, out, sizeof(out)), "\\xc3");
+	assert_string_equal(dd_esc("\xc2\x9b", 2, out, sizeof(out)), "\\xc2\\x9b");
+	/* truncation keeps a terminator and marks the cut */
+	assert_string_equal(dd_esc("abcdefghij", 10, out, 8), "abcd...");
+}
+
+static void clock_parse(void **state)
+{
+	int64_t t;
+	char out[32];
+
+	(void)state;
+	assert_int_equal(dd_clock_parse("2018-02-20T00:00:00Z", &t), 0);
+	assert_int_equal(t, 1519084800);
+	assert_int_equal(dd_clock_parse("2018-02-20", &t), 0);
+	assert_int_equal(t, 1519084800);
+	assert_int_equal(dd_clock_parse("2018-02-20T02:00:00+02:00", &t), 0);
+	assert_int_equal(t, 1519084800);
+	assert_int_equal(dd_clock_parse("2018-02-20T00:00:00.123Z", &t), 0);
+	assert_int_equal(dd_clock_parse("yesterday", &t), DD_EINVAL);
+	dd_clock_format(1519084800, out, sizeof(out));
+	assert_string_equal(out, "2018-02-20T00:00:00Z");
+}
+
+static void buf_grows(void **state)
+{
+	struct dd_buf b;
+
+	(void)state;
+	dd_buf_init(&b);
+	for (int i = 0; i < 1000; i++)
+		dd_buf_printf(&b, "%d,", i);
+	assert_false(dd_buf_failed(&b));
+	assert_true(strncmp(dd_buf_str(&b), "0,1,2,", 6) == 0);
+	dd_buf_esc(&b, "\x07");
+	assert_non_null(strstr(dd_buf_str(&b), "\\x07"));
+	dd_buf_free(&b);
+}
+
+static void err_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dd_err_name(DD_ETIMEDOUT), "timeout");
+	assert_string_equal(dd_strerror(12345), "unknown error");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(name_canonical), cmocka_unit_test(name_idn),
+		cmocka_unit_test(name_invalid),   cmocka_unit_test(name_relations),
+		cmocka_unit_test(esc_controls),   cmocka_unit_test(clock_parse),
+		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
