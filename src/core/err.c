@@ -1,5 +1,6 @@
 /* err.c: names and messages for dnsdeps error codes. */
 #include <errno.h>
+#include <stddef.h>
 
 #include "core/err.h"
 

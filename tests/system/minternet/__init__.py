@@ -1,0 +1,1 @@
+"""minternet: a hermetic mini-internet of real DNS servers on loopback."""
