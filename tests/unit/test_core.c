@@ -72,7 +72,7 @@ static void esc_controls(void **state)
 	char out[64];
 
 	(void)state;
-	assert_string_equal(dd_esc("a\x1b[31mb", 8, out, sizeof(out)), "a\\x1b[31mb");
+	assert_string_equal(dd_esc("a\x1b[31mb", 7, out, sizeof(out)), "a\\x1b[31mb");
 	assert_string_equal(dd_esc("back\\slash", 10, out, sizeof(out)), "back\\\\slash");
 	assert_string_equal(dd_esc("caf\xc3\xa9", 5, out, sizeof(out)), "caf\xc3\xa9");
 	/* invalid UTF-8 and C1 controls are escaped */
