@@ -1,0 +1,524 @@
+/* net.c: DNS exchanges over UDP (connected sockets, so the kernel drops
+ * datagrams from other sources and reports ICMP errors) and TCP (two-byte
+ * length framing) on one libuv loop, with timeouts, UDP retries and
+ * in-flight limits. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "core/env.h"
+#include "core/err.h"
+#include "core/map.h"
+#include "net/net.h"
+
+#define DD_NET_TCP_MAX_MESSAGES 4 /* non-matching TCP messages tolerated */
+
+struct slot {
+	unsigned inflight;
+};
+
+struct xfer {
+	struct dd_net *net;
+	struct xfer *next;      /* in the pending queue */
+	struct slot *slot;
+	struct dd_net_query q;
+	uint8_t *wire;          /* owned copy of q.wire */
+	dd_net_cb cb;
+	void *arg;
+	union {
+		uv_handle_t handle;
+		uv_udp_t udp;
+		uv_tcp_t tcp;
+	} sock;
+	uv_timer_t timer;
+	uv_connect_t connect;
+	uv_write_t write;
+	uint8_t lenbuf[2];
+	uint8_t *acc;           /* TCP accumulation buffer */
+	size_t acclen;
+	unsigned tcp_messages;
+	unsigned open_handles;
+	int sock_open;
+	int start_err;
+	int done;
+	double last_send_ms;
+	struct dd_net_reply rep;
+};
+
+struct dd_net {
+	uv_loop_t loop;
+	struct dd_net_opts opts;
+	struct dd_map slots;    /* "address#port" -> struct slot */
+	struct xfer *queue_head, *queue_tail;
+	unsigned inflight;
+	uint8_t rbuf[65536];    /* shared receive buffer: callbacks never nest */
+};
+
+static void pump(struct dd_net *net);
+
+int dd_net_addr(const char *text, unsigned port, struct sockaddr_storage *addr)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, text, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return DD_EINVAL;
+}
+
+int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts)
+{
+	struct dd_net *net = calloc(1, sizeof(*net));
+
+	if (!net)
+		return DD_ENOMEM;
+	if (uv_loop_init(&net->loop) != 0) {
+		free(net);
+		return DD_EIO;
+	}
+	net->opts = *opts;
+	if (net->opts.max_inflight == 0)
+		net->opts.max_inflight = 256;
+	if (net->opts.max_inflight_server == 0)
+		net->opts.max_inflight_server = 16;
+	dd_map_init(&net->slots);
+	*out = net;
+	return 0;
+}
+
+static void free_slot(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	free(value);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+void dd_net_free(struct dd_net *net)
+{
+	if (!net)
+		return;
+	/* Exchanges still running are abandoned: their memory goes with the
+	 * handles' owners below. */
+	uv_walk(&net->loop, close_walk, NULL);
+	uv_run(&net->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&net->loop);
+	while (net->queue_head) {
+		struct xfer *x = net->queue_head;
+		net->queue_head = x->next;
+		free(x->wire);
+		free(x);
+	}
+	dd_map_each(&net->slots, free_slot, NULL);
+	dd_map_free(&net->slots);
+	free(net);
+}
+
+int dd_net_run(struct dd_net *net)
+{
+	uv_run(&net->loop, UV_RUN_DEFAULT);
+	return 0;
+}
+
+struct uv_loop_s *dd_net_uv_loop(struct dd_net *net)
+{
+	return &net->loop;
+}
+
+static int err_from_uv(int uverr)
+{
+	return dd_err_from_errno(-uverr);
+}
+
+/* Length of the question section of a query (name + type + class), 0 if
+ * the name is not a plain uncompressed name. */
+static size_t question_len(const uint8_t *w, size_t len)
+{
+	size_t o = 12;
+
+	while (o < len) {
+		uint8_t l = w[o];
+		if (l == 0)
+			return o + 1 + 4 <= len ? o + 1 + 4 - 12 : 0;
+		if (l > 63)
+			return 0;
+		o += 1 + (size_t)l;
+	}
+	return 0;
+}
+
+static int reply_matches(const struct xfer *x, const uint8_t *r, size_t rlen)
+{
+	size_t ql;
+
+	if (r[0] != x->wire[0] || r[1] != x->wire[1] || !(r[2] & 0x80))
+		return 0;
+	if (r[4] == 0 && r[5] == 0)
+		return (r[3] & 0x0f) != 0; /* no question: only for error replies */
+	if (r[4] != 0 || r[5] != 1)
+		return 0;
+	ql = question_len(x->wire, x->q.len);
+	if (ql == 0 || rlen < 12 + ql)
+		return 0;
+	for (size_t i = 12; i < 12 + ql; i++) {
+		uint8_t a = x->wire[i], b = r[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (uint8_t)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (uint8_t)(b + 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+static void on_close(uv_handle_t *h)
+{
+	struct xfer *x = h->data;
+
+	if (--x->open_handles > 0)
+		return;
+	free(x->acc);
+	free(x->wire);
+	free(x);
+}
+
+/* End the exchange: report, release the slot, close the handles. */
+static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
+{
+	struct dd_net *net = x->net;
+
+	if (x->done)
+		return;
+	x->done = 1;
+	uv_timer_stop(&x->timer);
+	x->rep.err = err;
+	x->rep.wire = wire;
+	x->rep.len = len;
+	if (err == 0)
+		x->rep.rtt_ms = dd_clock_mono_ms() - x->last_send_ms;
+	x->cb(x->arg, &x->rep);
+	net->inflight--;
+	x->slot->inflight--;
+	uv_close((uv_handle_t *)&x->timer, on_close);
+	if (x->sock_open)
+		uv_close(&x->sock.handle, on_close);
+	pump(net);
+}
+
+static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct xfer *x = h->data;
+
+	(void)suggested;
+	buf->base = (char *)x->net->rbuf;
+	buf->len = sizeof(x->net->rbuf);
+}
+
+static void udp_send_attempt(struct xfer *x);
+static void on_start_failed(uv_timer_t *t);
+
+static void on_timer(uv_timer_t *t)
+{
+	struct xfer *x = t->data;
+
+	if (x->q.proto == DD_NET_UDP && x->rep.attempts <= x->q.retries) {
+		udp_send_attempt(x);
+		return;
+	}
+	finish(x, DD_ETIMEDOUT, NULL, 0);
+}
+
+static void udp_send_attempt(struct xfer *x)
+{
+	uv_buf_t b = uv_buf_init((char *)x->wire, (unsigned)x->q.len);
+	int rc;
+
+	x->rep.attempts++;
+	x->last_send_ms = dd_clock_mono_ms();
+	if (x->rep.attempts == 1)
+		x->rep.sent_ms = x->last_send_ms;
+	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+	rc = uv_udp_try_send(&x->sock.udp, &b, 1, NULL);
+	if (rc < 0 && rc != UV_EAGAIN && rc != UV_ENOBUFS) {
+		/* Reported from the loop, never from within dd_net_query. */
+		x->start_err = err_from_uv(rc);
+		uv_timer_start(&x->timer, on_start_failed, 0, 0);
+	}
+}
+
+static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+			const struct sockaddr *addr, unsigned flags)
+{
+	struct xfer *x = h->data;
+	const uint8_t *r = (const uint8_t *)buf->base;
+
+	(void)addr;
+	if (x->done)
+		return;
+	if (nread < 0) {
+		finish(x, err_from_uv((int)nread), NULL, 0);
+		return;
+	}
+	if (nread == 0 && !addr)
+		return;
+	if (flags & UV_UDP_PARTIAL) {
+		x->rep.mismatched++;
+		return;
+	}
+	if (nread < 12) {
+		x->rep.runts++;
+		return;
+	}
+	if (!reply_matches(x, r, (size_t)nread)) {
+		x->rep.mismatched++;
+		return;
+	}
+	finish(x, 0, r, (size_t)nread);
+}
+
+static int udp_start(struct xfer *x)
+{
+	int rc = uv_udp_init(&x->net->loop, &x->sock.udp);
+
+	if (rc < 0)
+		return err_from_uv(rc);
+	x->open_handles++;
+	x->sock_open = 1;
+	rc = uv_udp_connect(&x->sock.udp, (const struct sockaddr *)&x->q.addr);
+	if (rc == 0)
+		rc = uv_udp_recv_start(&x->sock.udp, alloc_cb, on_udp_recv);
+	if (rc < 0)
+		return err_from_uv(rc);
+	udp_send_attempt(x);
+	return 0;
+}
+
+static void on_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct xfer *x = s->data;
+	const uint8_t *in = (const uint8_t *)buf->base;
+	size_t n;
+
+	if (x->done)
+		return;
+	if (nread < 0) {
+		finish(x, nread == UV_EOF ? DD_ERESET : err_from_uv((int)nread), NULL, 0);
+		return;
+	}
+	n = (size_t)nread;
+	while (n > 0 && !x->done) {
+		size_t need = x->acclen < 2 ? 2 : 2 + (((size_t)x->acc[0] << 8) | x->acc[1]);
+		size_t take = need - x->acclen < n ? need - x->acclen : n;
+
+		memcpy(x->acc + x->acclen, in, take);
+		x->acclen += take;
+		in += take;
+		n -= take;
+		if (x->acclen < need || need == 2)
+			continue;
+		/* A whole message. */
+		size_t mlen = need - 2;
+		if (mlen >= 12 && reply_matches(x, x->acc + 2, mlen)) {
+			finish(x, 0, x->acc + 2, mlen);
+			return;
+		}
+		if (mlen < 12)
+			x->rep.runts++;
+		else
+			x->rep.mismatched++;
+		x->acclen = 0;
+		if (++x->tcp_messages >= DD_NET_TCP_MAX_MESSAGES) {
+			finish(x, DD_ERESET, NULL, 0);
+			return;
+		}
+	}
+}
+
+static void on_tcp_write(uv_write_t *w, int status)
+{
+	struct xfer *x = w->data;
+
+	if (status < 0 && !x->done)
+		finish(x, err_from_uv(status), NULL, 0);
+}
+
+static void on_tcp_connect(uv_connect_t *c, int status)
+{
+	struct xfer *x = c->data;
+	uv_buf_t bufs[2];
+	int rc;
+
+	if (x->done)
+		return;
+	if (status < 0) {
+		finish(x, err_from_uv(status), NULL, 0);
+		return;
+	}
+	x->lenbuf[0] = (uint8_t)(x->q.len >> 8);
+	x->lenbuf[1] = (uint8_t)x->q.len;
+	bufs[0] = uv_buf_init((char *)x->lenbuf, 2);
+	bufs[1] = uv_buf_init((char *)x->wire, (unsigned)x->q.len);
+	x->write.data = x;
+	rc = uv_write(&x->write, (uv_stream_t *)&x->sock.tcp, bufs, 2, on_tcp_write);
+	if (rc == 0)
+		rc = uv_read_start((uv_stream_t *)&x->sock.tcp, alloc_cb, on_tcp_read);
+	if (rc < 0)
+		finish(x, err_from_uv(rc), NULL, 0);
+}
+
+static int tcp_start(struct xfer *x)
+{
+	int rc;
+
+	x->acc = malloc(2 + 65535);
+	if (!x->acc)
+		return DD_ENOMEM;
+	rc = uv_tcp_init(&x->net->loop, &x->sock.tcp);
+	if (rc < 0)
+		return err_from_uv(rc);
+	x->open_handles++;
+	x->sock_open = 1;
+	x->rep.attempts = 1;
+	x->last_send_ms = x->rep.sent_ms = dd_clock_mono_ms();
+	x->connect.data = x;
+	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+	rc = uv_tcp_connect(&x->connect, &x->sock.tcp, (const struct sockaddr *)&x->q.addr,
+			    on_tcp_connect);
+	return rc < 0 ? err_from_uv(rc) : 0;
+}
+
+static void on_start_failed(uv_timer_t *t)
+{
+	struct xfer *x = t->data;
+
+	finish(x, x->start_err, NULL, 0);
+}
+
+/* Start x now. An error at this point becomes the exchange's result,
+ * reported from the loop, so the callback runs exactly once and never from
+ * within dd_net_query. */
+static void start(struct xfer *x)
+{
+	struct dd_net *net = x->net;
+	int rc;
+
+	net->inflight++;
+	x->slot->inflight++;
+	uv_timer_init(&net->loop, &x->timer);
+	x->timer.data = x;
+	x->sock.handle.data = x;
+	x->open_handles = 1;
+	rc = x->q.proto == DD_NET_TCP ? tcp_start(x) : udp_start(x);
+	if (rc < 0) {
+		x->start_err = rc;
+		uv_timer_start(&x->timer, on_start_failed, 0, 0);
+	}
+}
+
+static int startable(const struct dd_net *net, const struct xfer *x)
+{
+	return net->inflight < net->opts.max_inflight &&
+	       x->slot->inflight < net->opts.max_inflight_server;
+}
+
+static void pump(struct dd_net *net)
+{
+	struct xfer *prev = NULL, *x = net->queue_head;
+
+	while (x && net->inflight < net->opts.max_inflight) {
+		struct xfer *next = x->next;
+		if (startable(net, x)) {
+			if (prev)
+				prev->next = next;
+			else
+				net->queue_head = next;
+			if (net->queue_tail == x)
+				net->queue_tail = prev;
+			x->next = NULL;
+			start(x);
+		} else {
+			prev = x;
+		}
+		x = next;
+	}
+}
+
+static struct slot *slot_for(struct dd_net *net, const struct sockaddr_storage *addr)
+{
+	char key[INET6_ADDRSTRLEN + 8], host[INET6_ADDRSTRLEN];
+	unsigned port;
+	struct slot *s;
+
+	if (addr->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)addr;
+		inet_ntop(AF_INET6, &a6->sin6_addr, host, sizeof(host));
+		port = ntohs(a6->sin6_port);
+	} else {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)addr;
+		inet_ntop(AF_INET, &a4->sin_addr, host, sizeof(host));
+		port = ntohs(a4->sin_port);
+	}
+	snprintf(key, sizeof(key), "%s#%u", host, port);
+	s = dd_map_get(&net->slots, key);
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s || dd_map_set(&net->slots, key, s) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb, void *arg)
+{
+	struct xfer *x;
+
+	if (q->len < 12 || q->len > 65535 || q->timeout_ms == 0 ||
+	    (q->addr.ss_family != AF_INET && q->addr.ss_family != AF_INET6))
+		return DD_EINVAL;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return DD_ENOMEM;
+	x->wire = malloc(q->len);
+	x->slot = slot_for(net, &q->addr);
+	if (!x->wire || !x->slot) {
+		free(x->wire);
+		free(x);
+		return DD_ENOMEM;
+	}
+	memcpy(x->wire, q->wire, q->len);
+	x->net = net;
+	x->q = *q;
+	x->q.wire = x->wire;
+	x->cb = cb;
+	x->arg = arg;
+	if (startable(net, x)) {
+		start(x);
+	} else if (net->queue_tail) {
+		net->queue_tail->next = x;
+		net->queue_tail = x;
+	} else {
+		net->queue_head = net->queue_tail = x;
+	}
+	return 0;
+}
