@@ -1,0 +1,343 @@
+/* evidence.h: the evidence record. Everything a probe observed about one
+ * domain, as plain data: the walk from the root to the parent zone, what each
+ * parent server says about the delegation, what each of the domain's own
+ * servers answers, and every DNS exchange behind those observations. The
+ * probe fills it with the appenders below; checks read it; it is saved and
+ * loaded as JSON (schema "dnsdeps.evidence/1", see docs/evidence.md) so that
+ * a run can be judged again offline.
+ *
+ * Conventions: strings are heap char * (NULL means JSON null / absent); a
+ * list is a pointer, a count and a capacity; "no value" is -1 for integers,
+ * TTLs, serials and indexes and a negative number for times. Appenders return
+ * the new element's index (>= 0) or a negative enum dd_err; they never hand
+ * out pointers, because a later append may move the array. All lists are
+ * bounded (DD_EV_MAX_*): an appender past the bound returns DD_ELIMIT. */
+#ifndef DD_EVIDENCE_H
+#define DD_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define DD_EV_SCHEMA "dnsdeps.evidence/1"
+
+/* Hard bounds, enforced by the appenders and by the loader. */
+#define DD_EV_MAX_EXCHANGES 100000 /* exchanges in one record */
+#define DD_EV_MAX_ITEMS 4096       /* entries of any other list */
+#define DD_EV_MAX_STR 262144       /* bytes of one string */
+#define DD_EV_MAX_DOC (64u << 20)  /* bytes of a saved document */
+
+/* What one query to one server came to, judged at the DNS level. The zero
+ * value is "skipped" so that a freshly appended response says "not asked". */
+enum dd_ev_state {
+	DD_EV_SKIPPED = 0,  /* not asked: address family disabled, or not needed */
+	DD_EV_ANSWER,       /* NOERROR with the records asked for */
+	DD_EV_REFERRAL,     /* NOERROR, no answer, NS in authority: a delegation */
+	DD_EV_CNAME,        /* the name is an alias */
+	DD_EV_NXDOMAIN,     /* rcode NXDOMAIN */
+	DD_EV_NODATA,       /* NOERROR, the name exists, no such records, no referral */
+	DD_EV_REFUSED,      /* rcode REFUSED */
+	DD_EV_SERVFAIL,     /* rcode SERVFAIL */
+	DD_EV_NOTAUTH,      /* rcode NOTAUTH */
+	DD_EV_RCODE,        /* another error rcode (see rcode) */
+	DD_EV_LAME,         /* replied, but not authoritatively (no AA, upward referral) */
+	DD_EV_TIMEOUT,      /* no reply before the deadline, all retries spent */
+	DD_EV_UNREACHABLE,  /* ICMP unreachable, connection refused, no route */
+	DD_EV_MALFORMED,    /* a reply that does not parse */
+	DD_EV_MISMATCH,     /* replies whose ID or question did not match the query */
+	DD_EV_TRUNCATED,    /* TC set and no usable retry over TCP */
+	DD_EV_STATE_COUNT
+};
+
+/* The transport outcome of one exchange. */
+enum dd_ev_result {
+	DD_EV_RES_OK = 0,      /* a matching reply arrived */
+	DD_EV_RES_TIMEOUT,     /* nothing before the deadline */
+	DD_EV_RES_UNREACHABLE, /* ICMP unreachable, ECONNREFUSED, no route */
+	DD_EV_RES_MALFORMED,   /* the reply does not parse */
+	DD_EV_RES_MISMATCH,    /* only replies with a wrong ID or question */
+	DD_EV_RES_RESET,       /* TCP connection closed or reset mid-exchange */
+	DD_EV_RES_ERROR,       /* local error (socket setup, out of memory) */
+	DD_EV_RESULT_COUNT
+};
+
+enum dd_ev_proto {
+	DD_EV_UDP = 0,
+	DD_EV_TCP,
+};
+
+/* How an NS name's own addresses resolved (A and AAAA together). The zero
+ * value "skipped" means not attempted. */
+enum dd_ev_rstate {
+	DD_EV_R_SKIPPED = 0, /* not attempted */
+	DD_EV_R_OK,          /* at least one address */
+	DD_EV_R_NXDOMAIN,    /* the name does not exist */
+	DD_EV_R_NODATA,      /* the name exists but has no A or AAAA */
+	DD_EV_R_FAILED,      /* no usable answer (timeouts, lame servers, loops) */
+	DD_EV_RSTATE_COUNT
+};
+
+/* Header flags of a reply (bit mask). */
+enum dd_ev_flag {
+	DD_EV_F_QR = 1 << 0,
+	DD_EV_F_AA = 1 << 1,
+	DD_EV_F_TC = 1 << 2,
+	DD_EV_F_RD = 1 << 3,
+	DD_EV_F_RA = 1 << 4,
+	DD_EV_F_AD = 1 << 5,
+	DD_EV_F_CD = 1 << 6,
+};
+
+struct dd_ev_strlist {
+	char **v;   /* heap strings */
+	size_t n;   /* entries used */
+	size_t cap; /* entries allocated */
+};
+
+/* Common part of every observation: one question to one server. */
+struct dd_ev_response {
+	enum dd_ev_state state;
+	int rcode;      /* DNS rcode of the reply (0..4095), -1 when there was none */
+	int aa;         /* AA flag of the reply: 1, 0, or -1 when there was none */
+	double rtt_ms;  /* round trip of the deciding exchange, < 0 when none */
+	int exchange;   /* index into evidence.exchanges of the deciding exchange, -1 none */
+	char *detail;   /* free text for humans (e.g. "answered from 127.0.0.7"), or NULL */
+};
+
+/* One server asked during the walk from the root down to the parent zone. */
+struct dd_ev_step_server {
+	char *name;                 /* server name ("a.root-servers.net.") */
+	char *address;              /* address asked ("198.41.0.4") */
+	enum dd_ev_proto protocol;  /* transport of the deciding exchange */
+	struct dd_ev_response r;    /* what it said */
+	char *referral;             /* zone it referred to ("sm."), or NULL */
+};
+
+/* One zone cut on the way down: the zone and the servers asked there. */
+struct dd_ev_step {
+	char *zone;                        /* "." first, then "sm.", ... */
+	struct dd_ev_step_server *servers;
+	size_t nservers, cap;
+};
+
+struct dd_ev_glue {
+	char *name;    /* NS name the glue belongs to */
+	char *address; /* IPv4 or IPv6 address in presentation form */
+	int64_t ttl;   /* TTL of the A/AAAA record, -1 unknown */
+};
+
+/* A parent server's reply to "DOMAIN NS?": the referral (or why none). */
+struct dd_ev_delegation {
+	struct dd_ev_response r;
+	struct dd_ev_strlist ns;  /* NS names of the referral (or answer) */
+	int64_t ns_ttl;           /* TTL of that NS RRset, -1 unknown */
+	struct dd_ev_glue *glue;  /* glue records from the additional section */
+	size_t nglue, glue_cap;
+};
+
+/* A parent server's reply to "DOMAIN DS?". */
+struct dd_ev_ds {
+	struct dd_ev_response r;
+	struct dd_ev_strlist records; /* DS records in presentation format */
+	int64_t ttl;                  /* TTL of the DS RRset, -1 unknown */
+};
+
+/* One address of one server of the parent zone. */
+struct dd_ev_parent_server {
+	char *name;    /* "a.nic.sm." */
+	char *address; /* "127.0.0.5" */
+	struct dd_ev_delegation delegation;
+	struct dd_ev_ds ds;
+};
+
+struct dd_ev_parent {
+	char *zone;          /* the parent zone ("sm."), NULL when the walk did not find it */
+	char *error_code;    /* why the parent could not be examined
+			      * ("ALL_SERVERS_FAILED", ...), NULL when it could */
+	char *error_message; /* human text for error_code, or NULL */
+	struct dd_ev_parent_server *servers;
+	size_t nservers, cap;
+};
+
+/* Addresses of an NS name, resolved from its own authoritative servers. */
+struct dd_ev_resolution {
+	enum dd_ev_rstate state;
+	struct dd_ev_strlist a;    /* IPv4 addresses */
+	struct dd_ev_strlist aaaa; /* IPv6 addresses */
+	int64_t ttl;               /* smallest TTL of the address RRsets, -1 unknown */
+	char *cname;               /* CNAME target when the NS name is an alias, else NULL */
+	char *message;             /* human text (why it failed), or NULL */
+};
+
+/* SOA query result. */
+struct dd_ev_soa {
+	struct dd_ev_response r;
+	int64_t serial; /* SOA serial, -1 when no SOA came back */
+};
+
+/* NS query result (what the child zone itself publishes). */
+struct dd_ev_nsset {
+	struct dd_ev_response r;
+	struct dd_ev_strlist ns; /* NS names in the answer */
+	int64_t ttl;             /* TTL of the NS RRset, -1 unknown */
+};
+
+/* Reply to a query carrying EDNS version 1: a server that implements EDNS
+ * correctly answers BADVERS with an OPT record of version 0 (RFC 6891 6.1.3). */
+struct dd_ev_ednsprobe {
+	struct dd_ev_response r;
+	int edns_version; /* EDNS version of the reply's OPT record, -1 when no OPT */
+};
+
+/* One address of one of the domain's nameservers. */
+struct dd_ev_ns_server {
+	char *address;
+	struct dd_ev_soa soa_udp;    /* DOMAIN SOA? over UDP */
+	struct dd_ev_soa soa_tcp;    /* DOMAIN SOA? over TCP */
+	struct dd_ev_nsset ns_udp;   /* DOMAIN NS? over UDP */
+	struct dd_ev_ednsprobe edns; /* DOMAIN SOA? with EDNS version 1 */
+};
+
+/* One NS name: the union of the parent's and the child's NS sets. */
+struct dd_ev_nameserver {
+	char *name;
+	int in_parent;    /* listed by at least one parent server */
+	int in_child;     /* listed by at least one of the domain's own servers */
+	int in_bailiwick; /* the name lies inside the domain (needs glue) */
+	struct dd_ev_strlist glue; /* union of glue addresses seen at the parent */
+	struct dd_ev_resolution resolution;
+	struct dd_ev_ns_server *servers; /* every address probed for this name */
+	size_t nservers, cap;
+};
+
+/* EDNS OPT record of a query or a reply. */
+struct dd_ev_edns {
+	int present;       /* 0: no OPT record (JSON null) */
+	unsigned udp_size; /* advertised UDP payload size */
+	int do_bit;        /* DO flag */
+	int version;       /* EDNS version */
+};
+
+/* One DNS query and what came back. Index = id. */
+struct dd_ev_exchange {
+	int id;                    /* its index in evidence.exchanges */
+	char *server;              /* server name, or NULL when only the address is known */
+	char *address;             /* server address */
+	unsigned port;             /* server port (53) */
+	enum dd_ev_proto protocol;
+	char *qname;               /* question name */
+	char *qtype;               /* question type mnemonic ("NS", "SOA", "TYPE65") */
+	struct dd_ev_edns query_edns;
+	double t_ms;               /* start, ms since the run began */
+	double rtt_ms;             /* round trip, < 0 when no reply */
+	enum dd_ev_result result;
+	int rcode;                 /* -1 when no reply */
+	unsigned flags;            /* enum dd_ev_flag bits of the reply */
+	long size;                 /* reply size in bytes, -1 when no reply */
+	struct dd_ev_edns reply_edns;
+	struct dd_ev_strlist answer;     /* records in presentation format */
+	struct dd_ev_strlist authority;
+	struct dd_ev_strlist additional;
+	char *detail;              /* free text ("2 replies with a wrong ID ignored"), or NULL */
+};
+
+struct dd_ev_options {
+	int ipv4;            /* IPv4 servers asked */
+	int ipv6;            /* IPv6 servers asked */
+	unsigned timeout_ms; /* per-try timeout */
+	unsigned retries;    /* retries after the first try */
+};
+
+/* The whole record. Future sections (registration, dnssec, dependencies)
+ * become new members; the loader ignores top-level keys it does not know. */
+struct dd_evidence {
+	char *tool;        /* "dnsdeps 0.1.0" */
+	int64_t time;      /* when the run happened, seconds since the epoch (--now fixes it) */
+	char *domain;      /* canonical, absolute ("puri.sm.") */
+	struct dd_ev_options options;
+	struct dd_ev_step *chain; /* root first, one step per zone cut down to the parent */
+	size_t nchain, chain_cap;
+	struct dd_ev_parent parent;
+	struct dd_ev_nameserver *nameservers;
+	size_t nnameservers, ns_cap;
+	struct dd_ev_exchange *exchanges;
+	size_t nexchanges, ex_cap;
+};
+
+/* --- life cycle --- */
+
+/* A new, empty record for domain (copied as given) at time t; NULL when out
+ * of memory. Options default to ipv4 and ipv6 on, 1500 ms, 2 retries. */
+struct dd_evidence *dd_ev_new(const char *domain, int64_t t);
+void dd_ev_free(struct dd_evidence *ev);
+
+/* --- appenders for the probe (index >= 0, or DD_ENOMEM / DD_ELIMIT / DD_EINVAL) --- */
+
+/* Replace *field with a copy of s (s may be NULL). 0 or DD_ENOMEM / DD_ELIMIT. */
+int dd_ev_set_str(char **field, const char *s);
+int dd_ev_strlist_add(struct dd_ev_strlist *l, const char *s);
+/* Add s unless an equal string (case-insensitive) is already there; returns
+ * the index of the existing or the new entry. */
+int dd_ev_strlist_add_unique(struct dd_ev_strlist *l, const char *s);
+/* Index of s in l (case-insensitive), or -1. */
+int dd_ev_strlist_find(const struct dd_ev_strlist *l, const char *s);
+
+/* A new exchange, all fields "no value", id set, port 53. */
+int dd_ev_add_exchange(struct dd_evidence *ev);
+/* A new chain step for zone. */
+int dd_ev_add_step(struct dd_evidence *ev, const char *zone);
+/* A new server (skipped, no referral) in chain step `step`. */
+int dd_ev_add_step_server(struct dd_evidence *ev, size_t step, const char *name,
+			  const char *address);
+/* A new parent server address; both responses start "skipped". */
+int dd_ev_add_parent_server(struct dd_evidence *ev, const char *name, const char *address);
+/* A glue record in parent server `ps`'s delegation. */
+int dd_ev_add_glue(struct dd_evidence *ev, size_t ps, const char *name, const char *address,
+		   int64_t ttl);
+/* Find or add the NS name (case-insensitive): returns its index. */
+int dd_ev_add_nameserver(struct dd_evidence *ev, const char *name);
+/* Index of the NS name, or -1. */
+int dd_ev_find_nameserver(const struct dd_evidence *ev, const char *name);
+/* Find or add an address of nameserver `ns`: returns its index. */
+int dd_ev_add_ns_server(struct dd_evidence *ev, size_t ns, const char *address);
+
+/* Reset a response to "skipped, no reply". */
+void dd_ev_response_init(struct dd_ev_response *r);
+
+/* --- names of enumerations (never NULL; "?" when out of range) --- */
+
+const char *dd_ev_state_name(enum dd_ev_state s);
+const char *dd_ev_result_name(enum dd_ev_result r);
+const char *dd_ev_proto_name(enum dd_ev_proto p);
+const char *dd_ev_rstate_name(enum dd_ev_rstate s);
+/* Mnemonic of an rcode ("NXDOMAIN", "BADVERS", else "RCODE42") into buf. */
+const char *dd_ev_rcode_name(int rcode, char *buf, size_t buflen);
+/* Parsers: 0, or DD_EINVAL for an unknown name. */
+int dd_ev_state_parse(const char *name, enum dd_ev_state *out);
+int dd_ev_rcode_parse(const char *name, int *out);
+
+/* A state meaning "the server replied" (anything but skipped, timeout,
+ * unreachable, malformed, mismatch). */
+int dd_ev_state_replied(enum dd_ev_state s);
+
+/* --- JSON --- */
+
+/* The record as a JSON document (indented, newline-terminated), heap string
+ * the caller frees; NULL when out of memory. */
+char *dd_ev_save_json(const struct dd_evidence *ev);
+/* Write the document to f: 0, DD_ENOMEM or DD_EIO. */
+int dd_ev_save_file(const struct dd_evidence *ev, FILE *f);
+
+/* Parse and validate a document (len bytes of text, untrusted). On success
+ * *out is a new record (free with dd_ev_free) and 0 is returned. Otherwise
+ * *out is NULL, a negative enum dd_err is returned (DD_EPARSE for a bad
+ * document, DD_ELIMIT past a bound, DD_ENOMEM) and err holds one line naming
+ * the place and the problem, e.g.
+ * "nameservers[0].servers[1].soa_udp.state: unknown value \"lamee\"". */
+int dd_ev_load_json(const char *text, size_t len, struct dd_evidence **out, char *err,
+		    size_t errlen);
+/* Same, reading the file at path (at most DD_EV_MAX_DOC bytes); DD_EIO when
+ * it cannot be read. */
+int dd_ev_load_file(const char *path, struct dd_evidence **out, char *err, size_t errlen);
+
+#endif
