@@ -4,6 +4,7 @@
 #ifndef DD_CLI_H
 #define DD_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit statuses, as monitoring plugins (Nagios, Icinga, Sensu) expect. */
@@ -39,6 +40,26 @@ void dd_opts_help(const struct dd_opt_group *groups, int ngroups, FILE *out);
 
 /* Option handler helpers. */
 int dd_opt_uint(const char *arg, unsigned min, unsigned max, unsigned *out, const char **why);
+
+/* Options shared by the commands that probe the DNS. */
+struct dd_cli_common {
+	const char *root_hints;
+	unsigned timeout_ms;
+	unsigned retries;
+	int only4, only6;
+	int json;
+	int help;
+};
+
+extern const struct dd_opt dd_cli_common_opts[];
+void dd_cli_common_init(struct dd_cli_common *c);
+
+struct dd_probe_opts;
+struct dd_dns_hint;
+/* Probe settings and root hints from the common options; prints the reason
+ * and returns -1 when they are unusable. */
+int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
+		       struct dd_dns_hint **hints, size_t *nhints);
 
 /* Subcommands: each returns an exit status (enum dd_exit). */
 int dd_cmd_trace(int argc, char **argv);

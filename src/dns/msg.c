@@ -276,6 +276,7 @@ static void classify_noerror(const ldns_pkt *p, const char *qname, uint16_t qtyp
 			return;
 		}
 		d->state = DD_ST_LAME;
+		snprintf(d->referral, sizeof(d->referral), "%s", owner);
 		snprintf(d->detail, sizeof(d->detail), "referral to %.60s, not below %.60s", owner, zone);
 		return;
 	}

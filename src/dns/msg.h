@@ -85,7 +85,7 @@ struct dd_dns_digest {
 	int edns_version;
 	int edns_do;
 	uint16_t edns_udp;
-	char referral[DD_NAME_MAX];      /* the child zone of a referral */
+	char referral[DD_NAME_MAX];      /* zone of a referral (also an upward one: lame) */
 	char ns[DD_DNS_MAX_NS][DD_NAME_MAX]; /* referral NS set, or NS answer */
 	size_t nns;
 	size_t ns_total;                 /* NS records present (may exceed nns) */

@@ -1,0 +1,96 @@
+/* common.c: options shared by the commands that probe the DNS (trace,
+ * check, ...), and turning them into probe settings. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "probe/probe.h"
+
+static int set_root_hints(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct dd_cli_common *)t)->root_hints = arg;
+	return 0;
+}
+
+static int set_timeout(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 10, 60000, &((struct dd_cli_common *)t)->timeout_ms, why);
+}
+
+static int set_retries(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 0, 10, &((struct dd_cli_common *)t)->retries, why);
+}
+
+static int set_only4(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct dd_cli_common *)t)->only4 = 1;
+	return 0;
+}
+
+static int set_only6(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct dd_cli_common *)t)->only6 = 1;
+	return 0;
+}
+
+static int set_json(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct dd_cli_common *)t)->json = 1;
+	return 0;
+}
+
+static int set_help(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct dd_cli_common *)t)->help = 1;
+	return 0;
+}
+
+const struct dd_opt dd_cli_common_opts[] = {
+	{ "root-hints", 0, "FILE", set_root_hints, "root hints in named.root format (default: built-in IANA)" },
+	{ "timeout", 0, "MS", set_timeout, "per-attempt timeout in milliseconds (default 1500)" },
+	{ "retries", 0, "N", set_retries, "further UDP attempts after a timeout (default 2)" },
+	{ "ipv4", '4', NULL, set_only4, "use IPv4 only" },
+	{ "ipv6", '6', NULL, set_only6, "use IPv6 only" },
+	{ "json", 'j', NULL, set_json, "print JSON for programs" },
+	{ "help", 'h', NULL, set_help, "show this help" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+void dd_cli_common_init(struct dd_cli_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->timeout_ms = 1500;
+	c->retries = 2;
+}
+
+int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
+		       struct dd_dns_hint **hints, size_t *nhints)
+{
+	char why[300];
+
+	if (c->only4 && c->only6) {
+		fprintf(stderr, "dnsdeps: -4 and -6 exclude each other\n");
+		return -1;
+	}
+	dd_probe_opts_default(o);
+	o->timeout_ms = c->timeout_ms;
+	o->retries = c->retries;
+	o->ipv4 = !c->only6;
+	o->ipv6 = !c->only4;
+	if (dd_probe_load_hints(c->root_hints, hints, nhints, why, sizeof(why)) != 0) {
+		fprintf(stderr, "dnsdeps: root hints: %s\n", why);
+		return -1;
+	}
+	return 0;
+}

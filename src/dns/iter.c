@@ -1,0 +1,295 @@
+/* iter.c: one iterative resolution. Starts at the closest known zone cut,
+ * asks one server at a time, follows referrals downwards and CNAMEs from
+ * the top again, looks up glueless nameserver names when it runs out of
+ * addresses, and stops at every bound. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/err.h"
+#include "dns/resolve_int.h"
+
+struct cand {
+	char name[DD_NAME_MAX];
+	char addr[DD_DNS_ADDR_MAX];
+};
+
+struct rtask {
+	struct dd_dns_ctx *ctx;
+	char qname[DD_NAME_MAX];  /* current name (after CNAMEs) */
+	char orig[DD_NAME_MAX];   /* name first asked */
+	uint16_t qtype;
+	unsigned nesting;
+	dd_dns_result_cb cb;
+	void *arg;
+	char zone[DD_NAME_MAX];
+	struct cand cands[DD_DNS_MAX_NS * 4];
+	size_t ncands, next;
+	char need[DD_DNS_MAX_NS][DD_NAME_MAX]; /* NS names without a known address */
+	size_t nneed, nextneed;
+	unsigned referrals;
+	unsigned failures;        /* servers that did not answer usefully at this zone */
+	char lastfail[200];
+	struct dd_dns_result res;
+	struct dd_dns_digest last;
+};
+
+static void task_next(struct rtask *t);
+
+/* Finish: the message (if any) is already in t->res.message. */
+static void task_end(struct rtask *t, enum dd_dns_status st, const char *code)
+{
+	t->res.status = st;
+	t->res.code = code;
+	snprintf(t->res.zone, sizeof(t->res.zone), "%s", t->zone);
+	t->cb(t->arg, &t->res);
+	free(t);
+}
+
+static void task_msg(struct rtask *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void task_msg(struct rtask *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->res.message, sizeof(t->res.message), fmt, ap);
+	va_end(ap);
+}
+
+static void add_cand(struct rtask *t, const char *name, const char *addr)
+{
+	if (t->ncands >= sizeof(t->cands) / sizeof(t->cands[0]) ||
+	    !dd_dns_family_ok(t->ctx, addr))
+		return;
+	for (size_t i = 0; i < t->ncands; i++)
+		if (strcmp(t->cands[i].addr, addr) == 0)
+			return;
+	snprintf(t->cands[t->ncands].name, DD_NAME_MAX, "%s", name);
+	snprintf(t->cands[t->ncands].addr, DD_DNS_ADDR_MAX, "%s", addr);
+	t->ncands++;
+}
+
+static void add_host_cands(struct rtask *t, const char *name, const struct dd_dns_host *h)
+{
+	for (size_t i = 0; i < h->naddrs; i++)
+		add_cand(t, name, h->addrs[i]);
+}
+
+/* Make zone the current zone cut: its servers become the candidates. */
+static void load_zone(struct rtask *t, const char *zone)
+{
+	struct dd_dns_ctx *ctx = t->ctx;
+	const struct dd_dns_zoneinfo *z;
+
+	snprintf(t->zone, sizeof(t->zone), "%s", zone);
+	t->ncands = t->next = t->nneed = t->nextneed = t->failures = 0;
+	t->lastfail[0] = '\0';
+	if (strcmp(zone, ".") == 0) {
+		for (size_t i = 0; i < ctx->nhints; i++)
+			add_cand(t, ctx->hints[i].name, ctx->hints[i].addr);
+		return;
+	}
+	z = dd_dns_zone_get(ctx, zone);
+	if (!z)
+		return;
+	for (size_t i = 0; i < z->nns && i < ctx->lim.max_servers; i++) {
+		const struct dd_map *hosts = &ctx->hosts;
+		const struct hostent *e = dd_map_get(hosts, z->ns[i]);
+		int have = 0;
+		for (size_t g = 0; g < z->nglue; g++)
+			if (strcasecmp(z->glue[g].name, z->ns[i]) == 0) {
+				add_cand(t, z->ns[i], z->glue[g].addr);
+				have = 1;
+			}
+		if (e && e->state == HOST_DONE) {
+			add_host_cands(t, z->ns[i], &e->h);
+			have |= e->h.naddrs > 0;
+			continue;
+		}
+		if (!have && !dd_name_is_subdomain(z->ns[i], zone))
+			snprintf(t->need[t->nneed++], DD_NAME_MAX, "%s", z->ns[i]);
+		else if (!have)
+			/* In-bailiwick and no glue: it can only be found through
+			 * the zone itself, which needs it. Try it last. */
+			snprintf(t->need[t->nneed++], DD_NAME_MAX, "%s", z->ns[i]);
+	}
+}
+
+/* The closest enclosing zone cut known for name. */
+static void load_closest(struct rtask *t)
+{
+	const char *p = t->qname;
+
+	while (strcmp(p, ".") != 0) {
+		if (dd_dns_zone_get(t->ctx, p)) {
+			load_zone(t, p);
+			return;
+		}
+		const char *dot = strchr(p, '.');
+		p = (dot && dot[1]) ? dot + 1 : ".";
+	}
+	load_zone(t, ".");
+}
+
+static void on_host(void *arg, const struct dd_dns_host *h)
+{
+	struct rtask *t = arg;
+
+	add_host_cands(t, t->need[t->nextneed - 1], h);
+	if (h->status != DD_RES_ANSWER)
+		snprintf(t->lastfail, sizeof(t->lastfail), "%.150s", h->message);
+	task_next(t);
+}
+
+static void on_reply(void *arg, const struct dd_dns_reply *r);
+
+static void task_next(struct rtask *t)
+{
+	struct dd_dns_ctx *ctx = t->ctx;
+
+	if (t->res.queries >= ctx->lim.max_queries) {
+		task_msg(t, "gave up at %s after %u queries (the limit)", t->zone, t->res.queries);
+		task_end(t, DD_RES_FAILED, "QUERY_LIMIT");
+		return;
+	}
+	while (t->next < t->ncands) {
+		const struct cand *c = &t->cands[t->next++];
+		struct dd_dns_ask q = { .server = c->name, .address = c->addr, .zone = t->zone,
+					.qname = t->qname, .qtype = t->qtype };
+		if (ctx->svc.ask(ctx->svc.ctx, &q, on_reply, t) == 0) {
+			t->res.queries++;
+			return;
+		}
+	}
+	while (t->nextneed < t->nneed) {
+		const struct dd_dns_host *now;
+		const char *name = t->need[t->nextneed++];
+		int rc = dd_dns_host_nested(ctx, name, t->nesting + 1, on_host, t, &now);
+		if (rc == DD_ELIMIT) {
+			snprintf(t->lastfail, sizeof(t->lastfail), "nameserver lookups nested too deep");
+			continue;
+		}
+		if (rc < 0)
+			continue;
+		if (!now)
+			return; /* on_host continues */
+		add_host_cands(t, name, now);
+		if (now->status != DD_RES_ANSWER)
+			snprintf(t->lastfail, sizeof(t->lastfail), "%.150s", now->message);
+		task_next(t);
+		return;
+	}
+	if (t->ncands == 0) {
+		task_msg(t, "no usable address for any nameserver of %s%s%.150s", t->zone,
+		    t->lastfail[0] ? ": " : "", t->lastfail);
+		task_end(t, DD_RES_FAILED, "NO_ADDRESSES");
+		return;
+	}
+	task_msg(t, "all %zu server addresses of %s failed (last: %.150s)", t->ncands, t->zone,
+	    t->lastfail);
+	task_end(t, DD_RES_FAILED, "ALL_SERVERS_FAILED");
+}
+
+static void restart_cname(struct rtask *t, const struct dd_dns_digest *d)
+{
+	for (size_t i = 0; i < d->nchain; i++) {
+		for (size_t k = 0; k < t->res.nchain; k++)
+			if (strcasecmp(t->res.chain[k], d->chain[i]) == 0) {
+				task_msg(t, "CNAME loop: %s is reached again", d->chain[i]);
+				task_end(t, DD_RES_FAILED, "CNAME_LOOP");
+				return;
+			}
+		if (strcasecmp(d->chain[i], t->orig) == 0) {
+			task_msg(t, "CNAME loop: %s points back to %s", d->chain[i], t->orig);
+			task_end(t, DD_RES_FAILED, "CNAME_LOOP");
+			return;
+		}
+		if (t->res.nchain >= t->ctx->lim.max_cname ||
+		    t->res.nchain >= DD_DNS_MAX_CHAIN * 2) {
+			task_msg(t, "CNAME chain longer than %u names at %s", t->ctx->lim.max_cname,
+			    d->chain[i]);
+			task_end(t, DD_RES_FAILED, "CNAME_CHAIN_TOO_LONG");
+			return;
+		}
+		snprintf(t->res.chain[t->res.nchain++], DD_NAME_MAX, "%s", d->chain[i]);
+	}
+	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
+	t->referrals = 0;
+	load_closest(t);
+	task_next(t);
+}
+
+static void on_reply(void *arg, const struct dd_dns_reply *r)
+{
+	struct rtask *t = arg;
+	const struct dd_dns_digest *d = r->digest;
+
+	if (d) {
+		t->last = *d;
+		t->res.final = &t->last;
+	}
+	switch (r->state) {
+	case DD_ST_ANSWER:
+		task_end(t, DD_RES_ANSWER, NULL);
+		return;
+	case DD_ST_NODATA:
+		task_msg(t, "%s has no records of that type (zone %s)", t->qname, t->zone);
+		task_end(t, DD_RES_NODATA, NULL);
+		return;
+	case DD_ST_NXDOMAIN:
+		task_msg(t, "%s does not exist (NXDOMAIN from a server of %s)", t->qname, t->zone);
+		task_end(t, DD_RES_NXDOMAIN, NULL);
+		return;
+	case DD_ST_CNAME:
+		restart_cname(t, d);
+		return;
+	case DD_ST_REFERRAL:
+		if (++t->referrals > t->ctx->lim.max_referrals) {
+			task_msg(t, "more than %u referrals, at %s", t->ctx->lim.max_referrals, t->zone);
+			task_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+			return;
+		}
+		dd_dns_zone_learn(t->ctx, t->zone, d);
+		load_zone(t, d->referral);
+		task_next(t);
+		return;
+	default:
+		t->failures++;
+		snprintf(t->lastfail, sizeof(t->lastfail), "%s %s", dd_dns_state_name(r->state),
+			 r->detail ? r->detail : "");
+		task_next(t);
+		return;
+	}
+}
+
+int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+			  unsigned nesting, dd_dns_result_cb cb, void *arg)
+{
+	struct rtask *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return DD_ENOMEM;
+	t->ctx = ctx;
+	snprintf(t->qname, sizeof(t->qname), "%s", qname);
+	snprintf(t->orig, sizeof(t->orig), "%s", qname);
+	t->qtype = qtype;
+	t->nesting = nesting;
+	t->cb = cb;
+	t->arg = arg;
+	load_closest(t);
+	if (t->ncands == 0 && t->nneed == 0) {
+		free(t);
+		return DD_ENOTFOUND;
+	}
+	task_next(t);
+	return 0;
+}
+
+int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+		   dd_dns_result_cb cb, void *arg)
+{
+	return dd_dns_resolve_nested(ctx, qname, qtype, 0, cb, arg);
+}

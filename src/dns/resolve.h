@@ -1,0 +1,176 @@
+/* resolve.h: the iterative resolver and the trace walk, with no I/O.
+ *
+ * Both ask for exchanges through a service table (struct dd_dns_services)
+ * and are handed back the digested reply; the probe layer implements the
+ * service over src/net and records every exchange as evidence, a test can
+ * implement it over recorded replies. One context holds the run's cache of
+ * zone cuts and nameserver addresses, shared by every resolution and trace
+ * in the run. Hard bounds on referral depth, CNAME chain length, nesting of
+ * nameserver-address lookups and queries per resolution; loops are detected
+ * and reported, never spun in. */
+#ifndef DD_DNS_RESOLVE_H
+#define DD_DNS_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/msg.h"
+
+/* ---- the exchange service ------------------------------------------- */
+
+struct dd_dns_ask {
+	const char *server;   /* NS name the address belongs to */
+	const char *address;  /* textual IPv4 or IPv6 address */
+	const char *zone;     /* the zone the server is asked as a server of */
+	const char *qname;
+	uint16_t qtype;
+	int tcp;              /* ask over TCP from the start */
+	const struct dd_dns_qopts *qopts; /* NULL: dd_dns_qopts_default */
+};
+
+struct dd_dns_reply {
+	enum dd_dns_state state;
+	const struct dd_dns_digest *digest; /* NULL when no usable reply */
+	int tcp;              /* protocol of the final exchange */
+	double rtt_ms;        /* < 0 when unknown */
+	size_t size;          /* bytes of the final reply, 0 when none */
+	int exchange;         /* evidence index of the final exchange, or -1 */
+	unsigned exchanges;   /* exchanges made (2 when TC made it retry over TCP) */
+	const char *detail;   /* "" when nothing to say */
+};
+
+typedef void (*dd_dns_reply_cb)(void *arg, const struct dd_dns_reply *r);
+
+struct dd_dns_services {
+	/* Start an exchange; the callback runs exactly once, later, unless an
+	 * error is returned. */
+	int (*ask)(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
+	void *ctx;
+};
+
+/* ---- context -------------------------------------------------------- */
+
+struct dd_dns_limits {
+	unsigned max_referrals; /* zone cuts walked per resolution */
+	unsigned max_cname;     /* CNAMEs followed per resolution */
+	unsigned max_queries;   /* exchanges per resolution (its own) */
+	unsigned max_nesting;   /* depth of NS-address lookups inside lookups */
+	unsigned max_servers;   /* NS names used per zone */
+	int ipv4, ipv6;         /* address families to use */
+};
+
+void dd_dns_limits_default(struct dd_dns_limits *l);
+
+struct dd_dns_hint {
+	char name[DD_NAME_MAX];
+	char addr[DD_DNS_ADDR_MAX];
+};
+
+/* Parse root hints in named.root format (NS records of "." and the
+ * addresses of those names). Returns 0 and a malloc'd array, DD_EPARSE with
+ * *line set to the offending line, or DD_ENOTFOUND when nothing usable. */
+int dd_dns_hints_parse(const char *text, struct dd_dns_hint **out, size_t *n, unsigned *line);
+/* The built-in IANA named.root. */
+const char *dd_dns_builtin_hints(void);
+
+struct dd_dns_ctx;
+
+int dd_dns_ctx_new(struct dd_dns_ctx **out, const struct dd_dns_services *svc,
+		   const struct dd_dns_limits *lim, const struct dd_dns_hint *hints, size_t nhints);
+void dd_dns_ctx_free(struct dd_dns_ctx *ctx);
+/* Call when the network has nothing left in flight: lookups still waiting
+ * can only be waiting on each other (A's servers are named under B and B's
+ * under A, all glueless). They fail with a loop error, which wakes whoever
+ * waits on them. Returns how many were failed; run the network again while
+ * this is non-zero. */
+size_t dd_dns_ctx_break_stalls(struct dd_dns_ctx *ctx);
+
+/* ---- resolution ----------------------------------------------------- */
+
+enum dd_dns_status {
+	DD_RES_ANSWER,
+	DD_RES_NODATA,
+	DD_RES_NXDOMAIN,
+	DD_RES_FAILED,
+};
+
+const char *dd_dns_status_name(enum dd_dns_status s);
+
+struct dd_dns_result {
+	enum dd_dns_status status;
+	const char *code;      /* NULL, or "ALL_SERVERS_FAILED", "REFERRAL_LOOP", ... */
+	char zone[DD_NAME_MAX];        /* zone whose servers gave the final word */
+	char message[256];
+	const struct dd_dns_digest *final; /* last reply, when there is one */
+	char chain[DD_DNS_MAX_CHAIN * 2][DD_NAME_MAX]; /* names followed by CNAME */
+	size_t nchain;
+	unsigned queries;
+};
+
+typedef void (*dd_dns_result_cb)(void *arg, const struct dd_dns_result *res);
+
+/* Resolve (qname, qtype) iteratively from the root (or the closest cached
+ * zone cut). The callback runs exactly once, later, unless an error is
+ * returned. */
+int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+		   dd_dns_result_cb cb, void *arg);
+
+/* Addresses of a host name (A and/or AAAA per the limits), coalesced and
+ * cached for the run. */
+struct dd_dns_host {
+	enum dd_dns_status status; /* ANSWER when at least one address */
+	const char *code;
+	char message[256];
+	char (*addrs)[DD_DNS_ADDR_MAX];
+	size_t naddrs;
+	char cname[DD_NAME_MAX];   /* first CNAME target, "" when none */
+	uint32_t ttl;
+};
+
+typedef void (*dd_dns_host_cb)(void *arg, const struct dd_dns_host *h);
+int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, dd_dns_host_cb cb, void *arg);
+
+/* ---- trace ---------------------------------------------------------- */
+
+struct dd_dns_trace_server {
+	char name[DD_NAME_MAX];
+	char addr[DD_DNS_ADDR_MAX];  /* "" when the name has no usable address */
+	enum dd_dns_state state;
+	int tcp;
+	int rcode;                   /* -1 when no reply */
+	int aa;                      /* -1 when no reply */
+	char referral[DD_NAME_MAX];
+	double rtt_ms;               /* < 0 when unknown */
+	size_t size;
+	int exchange;
+	char detail[200];
+	struct dd_dns_digest *digest; /* the reply, NULL when none */
+};
+
+struct dd_dns_trace_step {
+	char zone[DD_NAME_MAX];
+	char qname[DD_NAME_MAX];
+	struct dd_dns_trace_server *servers;
+	size_t nservers;
+	int disagreement;
+	char next[DD_NAME_MAX];      /* "" at the end */
+};
+
+struct dd_dns_trace {
+	struct dd_dns_result result;
+	struct dd_dns_trace_step *steps;
+	size_t nsteps;
+	unsigned queries;
+	unsigned timeouts;
+};
+
+typedef void (*dd_dns_trace_cb)(void *arg, const struct dd_dns_trace *t);
+
+/* Walk from the root to (qname, qtype), asking every server of every zone
+ * on the way on all its addresses. The trace handed to the callback lives
+ * until dd_dns_trace_free. */
+int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+		       dd_dns_trace_cb cb, void *arg);
+void dd_dns_trace_free(struct dd_dns_trace *t);
+
+#endif

@@ -1,0 +1,55 @@
+/* resolve_int.h: what resolve.c, iter.c and trace.c share inside src/dns;
+ * not part of the module's interface (that is resolve.h). */
+#ifndef DD_DNS_RESOLVE_INT_H
+#define DD_DNS_RESOLVE_INT_H
+
+#include "core/map.h"
+#include "dns/resolve.h"
+
+struct dd_dns_zoneinfo {
+	char zone[DD_NAME_MAX];
+	char ns[DD_DNS_MAX_NS][DD_NAME_MAX];
+	size_t nns;
+	struct dd_dns_addr *glue; /* in-bailiwick glue from the referral */
+	size_t nglue;
+};
+
+enum { HOST_PENDING = 1, HOST_DONE = 2 };
+
+struct waiter {
+	struct waiter *next;
+	dd_dns_host_cb cb;
+	void *arg;
+	const struct dd_dns_host *host; /* for deferred calls */
+};
+
+struct hostent {
+	char name[DD_NAME_MAX];
+	int state;
+	int parts;          /* A/AAAA resolutions still running */
+	int saw_nxdomain, saw_nodata;
+	struct dd_dns_host h;
+	struct waiter *waiters;
+};
+
+struct dd_dns_ctx {
+	struct dd_dns_services svc;
+	struct dd_dns_limits lim;
+	struct dd_dns_hint *hints;
+	size_t nhints;
+	struct dd_map zones; /* zone name -> struct dd_dns_zoneinfo */
+	struct dd_map hosts; /* host name -> struct hostent */
+	struct waiter *deferred;
+};
+
+int dd_dns_family_ok(const struct dd_dns_ctx *ctx, const char *addr);
+const struct dd_dns_zoneinfo *dd_dns_zone_get(struct dd_dns_ctx *ctx, const char *zone);
+void dd_dns_zone_learn(struct dd_dns_ctx *ctx, const char *parent, const struct dd_dns_digest *d);
+/* Host addresses at a nesting depth. When already known, *now is set and
+ * cb is not called; otherwise cb is called later. */
+int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nesting,
+		       dd_dns_host_cb cb, void *arg, const struct dd_dns_host **now);
+int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+			  unsigned nesting, dd_dns_result_cb cb, void *arg);
+
+#endif

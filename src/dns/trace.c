@@ -1,0 +1,450 @@
+/* trace.c: the trace walk. From the root down, every server of every zone
+ * on the way is asked on all its addresses; the step records what each one
+ * said, whether they disagree, and which zone cut the walk follows next. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+#include "core/err.h"
+#include "dns/resolve_int.h"
+
+#define DD_TRACE_MAX_STEPS 48
+#define DD_TRACE_MAX_ENTRIES 64 /* server addresses asked per zone */
+
+struct ttask {
+	struct dd_dns_ctx *ctx;
+	char qname[DD_NAME_MAX];
+	char orig[DD_NAME_MAX];
+	uint16_t qtype;
+	dd_dns_trace_cb cb;
+	void *arg;
+	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
+	size_t pending;          /* asks and lookups outstanding in this step */
+	char parent[DD_NAME_MAX]; /* zone whose servers sent the referral */
+};
+
+struct ask_ref {
+	struct ttask *t;
+	size_t step, entry;
+};
+
+struct host_ref {
+	struct ttask *t;
+	size_t step;
+	char name[DD_NAME_MAX];
+};
+
+static void step_begin(struct ttask *t, const char *zone);
+
+static struct dd_dns_trace_step *cur(struct ttask *t)
+{
+	return &t->tr->steps[t->tr->nsteps - 1];
+}
+
+static void trace_end(struct ttask *t, enum dd_dns_status st, const char *code)
+{
+	struct dd_dns_result *r = &t->tr->result;
+
+	r->status = st;
+	r->code = code;
+	if (t->tr->nsteps)
+		snprintf(r->zone, sizeof(r->zone), "%s", cur(t)->zone);
+	t->cb(t->arg, t->tr);
+	free(t);
+}
+
+static void trace_msg(struct ttask *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void trace_msg(struct ttask *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->tr->result.message, sizeof(t->tr->result.message), fmt, ap);
+	va_end(ap);
+}
+
+static struct dd_dns_trace_server *add_entry(struct ttask *t, const char *name, const char *addr)
+{
+	struct dd_dns_trace_step *s = cur(t);
+	struct dd_dns_trace_server *e;
+
+	if (s->nservers >= DD_TRACE_MAX_ENTRIES)
+		return NULL;
+	for (size_t i = 0; addr[0] && i < s->nservers; i++)
+		if (strcmp(s->servers[i].addr, addr) == 0 && strcasecmp(s->servers[i].name, name) == 0)
+			return NULL;
+	e = &s->servers[s->nservers++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(e->addr, sizeof(e->addr), "%s", addr);
+	e->rcode = -1;
+	e->aa = -1;
+	e->rtt_ms = -1;
+	e->exchange = -1;
+	return e;
+}
+
+static void step_maybe_done(struct ttask *t);
+
+static void on_ask(void *arg, const struct dd_dns_reply *r)
+{
+	struct ask_ref *ref = arg;
+	struct ttask *t = ref->t;
+	struct dd_dns_trace_server *e = &t->tr->steps[ref->step].servers[ref->entry];
+
+	free(ref);
+	e->state = r->state;
+	e->tcp = r->tcp;
+	e->rtt_ms = r->rtt_ms;
+	e->size = r->size;
+	e->exchange = r->exchange;
+	snprintf(e->detail, sizeof(e->detail), "%s", r->detail ? r->detail : "");
+	t->tr->queries += r->exchanges;
+	if (r->state == DD_ST_TIMEOUT)
+		t->tr->timeouts++;
+	if (r->digest) {
+		e->rcode = r->digest->rcode;
+		e->aa = (r->digest->flags & DD_DNS_F_AA) != 0;
+		snprintf(e->referral, sizeof(e->referral), "%s", r->digest->referral);
+		e->digest = malloc(sizeof(*e->digest));
+		if (e->digest)
+			*e->digest = *r->digest;
+	}
+	t->pending--;
+	step_maybe_done(t);
+}
+
+static void ask_entry(struct ttask *t, size_t idx)
+{
+	struct dd_dns_trace_step *s = cur(t);
+	struct dd_dns_trace_server *e = &s->servers[idx];
+	struct ask_ref *ref;
+
+	if (!dd_dns_family_ok(t->ctx, e->addr)) {
+		e->state = DD_ST_SKIPPED;
+		snprintf(e->detail, sizeof(e->detail), "address family not in use");
+		return;
+	}
+	ref = malloc(sizeof(*ref));
+	if (!ref) {
+		e->state = DD_ST_SKIPPED;
+		snprintf(e->detail, sizeof(e->detail), "out of memory");
+		return;
+	}
+	ref->t = t;
+	ref->step = t->tr->nsteps - 1;
+	ref->entry = idx;
+	struct dd_dns_ask q = { .server = e->name, .address = e->addr, .zone = s->zone,
+				.qname = t->qname, .qtype = t->qtype };
+	if (t->ctx->svc.ask(t->ctx->svc.ctx, &q, on_ask, ref) != 0) {
+		free(ref);
+		e->state = DD_ST_UNREACHABLE;
+		snprintf(e->detail, sizeof(e->detail), "could not send the query");
+		return;
+	}
+	t->pending++;
+}
+
+static void add_and_ask(struct ttask *t, const char *name, const char *addr)
+{
+	struct dd_dns_trace_server *e = add_entry(t, name, addr);
+
+	if (e)
+		ask_entry(t, (size_t)(e - cur(t)->servers));
+}
+
+static void add_host(struct ttask *t, const char *name, const struct dd_dns_host *h)
+{
+	if (h->naddrs == 0) {
+		struct dd_dns_trace_server *e = add_entry(t, name, "");
+		if (e) {
+			e->state = DD_ST_UNREACHABLE;
+			snprintf(e->detail, sizeof(e->detail), "no address: %.180s",
+				 h->message[0] ? h->message : "the name does not resolve");
+		}
+		return;
+	}
+	for (size_t i = 0; i < h->naddrs; i++)
+		add_and_ask(t, name, h->addrs[i]);
+}
+
+static void on_host(void *arg, const struct dd_dns_host *h)
+{
+	struct host_ref *ref = arg;
+	struct ttask *t = ref->t;
+
+	add_host(t, ref->name, h);
+	free(ref);
+	t->pending--;
+	step_maybe_done(t);
+}
+
+static int in_seen(struct ttask *t, const char *zone)
+{
+	for (size_t i = 0; i + 1 < t->tr->nsteps; i++)
+		if (strcasecmp(t->tr->steps[i].zone, zone) == 0 &&
+		    strcasecmp(t->tr->steps[i].qname, t->qname) == 0)
+			return 1;
+	return 0;
+}
+
+/* The outcome of a server entry, as a comparable key. */
+static void outcome_key(const struct dd_dns_trace_server *e, char *key, size_t len)
+{
+	snprintf(key, len, "%s %s", dd_dns_state_name(e->state),
+		 e->state == DD_ST_REFERRAL ? e->referral
+		 : (e->state == DD_ST_CNAME && e->digest) ? e->digest->target : "");
+}
+
+static int same_ns_set(const struct dd_dns_digest *a, const struct dd_dns_digest *b)
+{
+	if (a->nns != b->nns)
+		return 0;
+	for (size_t i = 0; i < a->nns; i++) {
+		int found = 0;
+		for (size_t k = 0; k < b->nns; k++)
+			found |= strcasecmp(a->ns[i], b->ns[k]) == 0;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+static void follow_cname(struct ttask *t, const struct dd_dns_digest *d);
+
+static void step_decide(struct ttask *t)
+{
+	struct dd_dns_trace_step *s = cur(t);
+	const struct dd_dns_trace_server *best = NULL, *loop = NULL;
+	size_t best_votes = 0, ok = 0, addressed = 0;
+	char key[DD_NAME_MAX + 32], other[DD_NAME_MAX + 32];
+
+	for (size_t i = 0; i < s->nservers; i++) {
+		const struct dd_dns_trace_server *e = &s->servers[i];
+		addressed += e->addr[0] != '\0' && e->state != DD_ST_SKIPPED;
+		if (e->state == DD_ST_LAME && e->referral[0] &&
+		    (in_seen(t, e->referral) || strcasecmp(e->referral, s->zone) == 0 ||
+		     !dd_name_is_subdomain(e->referral, s->zone)))
+			loop = e;
+		if (!dd_dns_state_ok(e->state) || !e->digest)
+			continue;
+		ok++;
+		outcome_key(e, key, sizeof(key));
+		size_t votes = 0;
+		for (size_t k = 0; k < s->nservers; k++) {
+			const struct dd_dns_trace_server *o = &s->servers[k];
+			if (!dd_dns_state_ok(o->state) || !o->digest)
+				continue;
+			outcome_key(o, other, sizeof(other));
+			if (strcmp(key, other) == 0)
+				votes++;
+			else
+				s->disagreement = 1;
+			if (e->state == DD_ST_REFERRAL && o->state == DD_ST_REFERRAL &&
+			    strcmp(key, other) == 0 && !same_ns_set(e->digest, o->digest))
+				s->disagreement = 1;
+		}
+		/* Majority wins; on a tie a referral, which lets the walk go on. */
+		if (votes > best_votes ||
+		    (votes == best_votes && e->state == DD_ST_REFERRAL &&
+		     best->state != DD_ST_REFERRAL)) {
+			best = e;
+			best_votes = votes;
+		}
+	}
+	if (!best) {
+		if (loop) {
+			trace_msg(t, "referral loop: the servers of %s refer back to %s", s->zone,
+				  loop->referral);
+			trace_end(t, DD_RES_FAILED, "REFERRAL_LOOP");
+		} else if (addressed == 0) {
+			trace_msg(t, "no usable address for any nameserver of %s", s->zone);
+			trace_end(t, DD_RES_FAILED, "NO_ADDRESSES");
+		} else {
+			trace_msg(t, "none of the %zu server addresses of %s gave a usable answer",
+				  addressed, s->zone);
+			trace_end(t, DD_RES_FAILED, "ALL_SERVERS_FAILED");
+		}
+		return;
+	}
+	const struct dd_dns_digest *d = best->digest;
+	t->tr->result.final = d;
+	switch (best->state) {
+	case DD_ST_REFERRAL:
+		if (in_seen(t, d->referral)) {
+			trace_msg(t, "referral loop: %s refers to %s again", s->zone, d->referral);
+			trace_end(t, DD_RES_FAILED, "REFERRAL_LOOP");
+			return;
+		}
+		if (t->tr->nsteps >= t->ctx->lim.max_referrals || t->tr->nsteps >= DD_TRACE_MAX_STEPS) {
+			trace_msg(t, "more than %zu zone cuts", t->tr->nsteps);
+			trace_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+			return;
+		}
+		snprintf(s->next, sizeof(s->next), "%s", d->referral);
+		dd_dns_zone_learn(t->ctx, s->zone, d);
+		step_begin(t, d->referral);
+		return;
+	case DD_ST_CNAME:
+		follow_cname(t, d);
+		return;
+	case DD_ST_ANSWER:
+		trace_end(t, DD_RES_ANSWER, NULL);
+		return;
+	case DD_ST_NODATA:
+		trace_msg(t, "%s exists but has no records of that type (zone %s)", t->qname, s->zone);
+		trace_end(t, DD_RES_NODATA, NULL);
+		return;
+	default:
+		trace_msg(t, "%s does not exist: NXDOMAIN from %zu of %zu servers of %s", t->qname,
+			  best_votes, s->nservers, s->zone);
+		trace_end(t, DD_RES_NXDOMAIN, NULL);
+		return;
+	}
+}
+
+static void follow_cname(struct ttask *t, const struct dd_dns_digest *d)
+{
+	struct dd_dns_result *r = &t->tr->result;
+
+	for (size_t i = 0; i < d->nchain; i++) {
+		int seen = strcasecmp(d->chain[i], t->orig) == 0;
+		for (size_t k = 0; k < r->nchain; k++)
+			seen |= strcasecmp(r->chain[k], d->chain[i]) == 0;
+		if (seen) {
+			trace_msg(t, "CNAME loop: %s is reached again", d->chain[i]);
+			trace_end(t, DD_RES_FAILED, "CNAME_LOOP");
+			return;
+		}
+		if (r->nchain >= t->ctx->lim.max_cname || r->nchain >= DD_DNS_MAX_CHAIN * 2) {
+			trace_msg(t, "CNAME chain longer than %u names at %s", t->ctx->lim.max_cname,
+				  d->chain[i]);
+			trace_end(t, DD_RES_FAILED, "CNAME_CHAIN_TOO_LONG");
+			return;
+		}
+		snprintf(r->chain[r->nchain++], DD_NAME_MAX, "%s", d->chain[i]);
+	}
+	if (t->tr->nsteps >= DD_TRACE_MAX_STEPS) {
+		trace_msg(t, "more than %zu steps", t->tr->nsteps);
+		trace_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+		return;
+	}
+	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
+	/* Walk again from the closest zone cut already known for the target. */
+	const char *p = t->qname;
+	while (strcmp(p, ".") != 0 && !dd_dns_zone_get(t->ctx, p)) {
+		const char *dot = strchr(p, '.');
+		p = (dot && dot[1]) ? dot + 1 : ".";
+	}
+	char zone[DD_NAME_MAX];
+	snprintf(zone, sizeof(zone), "%s", p);
+	step_begin(t, zone);
+}
+
+static void step_maybe_done(struct ttask *t)
+{
+	if (t->pending == 0)
+		step_decide(t);
+}
+
+static void step_begin(struct ttask *t, const char *zone)
+{
+	struct dd_dns_ctx *ctx = t->ctx;
+	struct dd_dns_trace_step *s;
+	const struct dd_dns_zoneinfo *z;
+
+	s = &t->tr->steps[t->tr->nsteps++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->zone, sizeof(s->zone), "%s", zone);
+	snprintf(s->qname, sizeof(s->qname), "%s", t->qname);
+	s->servers = calloc(DD_TRACE_MAX_ENTRIES, sizeof(*s->servers));
+	if (!s->servers) {
+		trace_msg(t, "out of memory");
+		trace_end(t, DD_RES_FAILED, "NO_MEMORY");
+		return;
+	}
+	t->pending = 1; /* held while the step is being set up */
+	if (strcmp(zone, ".") == 0) {
+		for (size_t i = 0; i < ctx->nhints; i++)
+			add_and_ask(t, ctx->hints[i].name, ctx->hints[i].addr);
+	} else if ((z = dd_dns_zone_get(ctx, zone))) {
+		for (size_t i = 0; i < z->nns && i < ctx->lim.max_servers; i++) {
+			int glued = 0;
+			for (size_t g = 0; g < z->nglue; g++)
+				if (strcasecmp(z->glue[g].name, z->ns[i]) == 0) {
+					add_and_ask(t, z->ns[i], z->glue[g].addr);
+					glued = 1;
+				}
+			if (glued)
+				continue;
+			struct host_ref *ref = malloc(sizeof(*ref));
+			const struct dd_dns_host *now = NULL;
+			if (!ref)
+				continue;
+			ref->t = t;
+			ref->step = t->tr->nsteps - 1;
+			snprintf(ref->name, sizeof(ref->name), "%s", z->ns[i]);
+			int rc = dd_dns_host_nested(ctx, z->ns[i], 1, on_host, ref, &now);
+			if (rc == 0 && !now) {
+				t->pending++;
+				continue;
+			}
+			free(ref);
+			if (now) {
+				add_host(t, z->ns[i], now);
+			} else {
+				struct dd_dns_trace_server *e = add_entry(t, z->ns[i], "");
+				if (e) {
+					e->state = DD_ST_UNREACHABLE;
+					snprintf(e->detail, sizeof(e->detail), "no address: %s",
+						 dd_strerror(rc));
+				}
+			}
+		}
+	}
+	t->pending--;
+	step_maybe_done(t);
+}
+
+int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+		       dd_dns_trace_cb cb, void *arg)
+{
+	struct ttask *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return DD_ENOMEM;
+	t->tr = calloc(1, sizeof(*t->tr));
+	if (t->tr)
+		t->tr->steps = calloc(DD_TRACE_MAX_STEPS, sizeof(*t->tr->steps));
+	if (!t->tr || !t->tr->steps) {
+		if (t->tr)
+			free(t->tr);
+		free(t);
+		return DD_ENOMEM;
+	}
+	t->ctx = ctx;
+	snprintf(t->qname, sizeof(t->qname), "%s", qname);
+	snprintf(t->orig, sizeof(t->orig), "%s", qname);
+	t->qtype = qtype;
+	t->cb = cb;
+	t->arg = arg;
+	step_begin(t, ".");
+	return 0;
+}
+
+void dd_dns_trace_free(struct dd_dns_trace *tr)
+{
+	if (!tr)
+		return;
+	for (size_t i = 0; i < tr->nsteps; i++) {
+		for (size_t k = 0; k < tr->steps[i].nservers; k++)
+			free(tr->steps[i].servers[k].digest);
+		free(tr->steps[i].servers);
+	}
+	free(tr->steps);
+	free(tr);
+}

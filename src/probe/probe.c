@@ -1,0 +1,354 @@
+/* probe.c: the recording exchange service over src/net, and the run loop. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/env.h"
+#include "core/err.h"
+#include "net/net.h"
+#include "probe/probe.h"
+
+#define DD_PROBE_MAX_RR_TEXT 100 /* records kept per section in evidence */
+
+struct dd_probe {
+	struct dd_probe_opts o;
+	struct dd_net *net;
+	struct dd_dns_ctx *dns;
+	struct dd_evidence *ev;
+	struct dd_rng rng;
+	double t0;
+	unsigned exchanges;
+	unsigned timeouts;
+};
+
+/* One question in flight (possibly UDP then TCP). */
+struct pask {
+	struct dd_probe *p;
+	char server[DD_NAME_MAX];
+	char address[DD_DNS_ADDR_MAX];
+	char zone[DD_NAME_MAX];
+	char qname[DD_NAME_MAX];
+	uint16_t qtype;
+	struct dd_dns_qopts qopts;
+	int tcp;
+	unsigned exchanges;
+	int udp_exchange;         /* the truncated UDP exchange, -1 when none */
+	dd_dns_reply_cb cb;
+	void *arg;
+};
+
+void dd_probe_opts_default(struct dd_probe_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = 1500;
+	o->retries = 2;
+	o->port = 53;
+	o->ipv4 = 1;
+	o->ipv6 = 1;
+	o->max_inflight = 256;
+	o->max_inflight_server = 16;
+}
+
+static int ask_service(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg)
+{
+	return dd_probe_ask(ctx, q, cb, arg);
+}
+
+int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
+		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev)
+{
+	struct dd_probe *p = calloc(1, sizeof(*p));
+	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server };
+	struct dd_dns_services svc = { ask_service, p };
+	struct dd_dns_limits lim;
+	int rc;
+
+	if (!p)
+		return DD_ENOMEM;
+	p->o = *o;
+	p->ev = ev;
+	p->t0 = dd_clock_mono_ms();
+	dd_rng_init(&p->rng, o->seed);
+	dd_dns_limits_default(&lim);
+	lim.ipv4 = o->ipv4;
+	lim.ipv6 = o->ipv6;
+	rc = dd_net_new(&p->net, &no);
+	if (rc == 0)
+		rc = dd_dns_ctx_new(&p->dns, &svc, &lim, hints, nhints);
+	if (rc < 0) {
+		dd_probe_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void dd_probe_free(struct dd_probe *p)
+{
+	if (!p)
+		return;
+	dd_net_free(p->net);
+	dd_dns_ctx_free(p->dns);
+	free(p);
+}
+
+void dd_probe_run(struct dd_probe *p)
+{
+	do
+		dd_net_run(p->net);
+	while (dd_dns_ctx_break_stalls(p->dns) > 0);
+}
+
+struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p)
+{
+	return p->dns;
+}
+
+unsigned dd_probe_exchanges(const struct dd_probe *p)
+{
+	return p->exchanges;
+}
+
+unsigned dd_probe_timeouts(const struct dd_probe *p)
+{
+	return p->timeouts;
+}
+
+double dd_probe_elapsed_ms(const struct dd_probe *p)
+{
+	return dd_clock_mono_ms() - p->t0;
+}
+
+static void record_sections(struct dd_ev_exchange *x, const uint8_t *wire, size_t len)
+{
+	struct dd_ev_strlist *lists[3] = { &x->answer, &x->authority, &x->additional };
+
+	for (int s = 0; s < 3; s++) {
+		size_t n;
+		char **v = dd_dns_section_text(wire, len, s, DD_PROBE_MAX_RR_TEXT, &n);
+		for (size_t i = 0; i < n; i++)
+			dd_ev_strlist_add(lists[s], v[i]);
+		dd_dns_strv_free(v, n);
+	}
+}
+
+static enum dd_ev_result ev_result(int err, const struct dd_net_reply *r, int malformed)
+{
+	if (err == 0)
+		return malformed ? DD_EV_RES_MALFORMED : DD_EV_RES_OK;
+	if (err == DD_ETIMEDOUT)
+		return r->runts ? DD_EV_RES_MALFORMED
+				: r->mismatched ? DD_EV_RES_MISMATCH : DD_EV_RES_TIMEOUT;
+	if (err == DD_EUNREACH)
+		return DD_EV_RES_UNREACHABLE;
+	if (err == DD_ERESET)
+		return DD_EV_RES_RESET;
+	return DD_EV_RES_ERROR;
+}
+
+/* Append the exchange to the evidence; returns its index or -1. */
+static int record(struct pask *a, const struct dd_net_reply *r, const struct dd_dns_digest *d,
+		  int malformed, const char *detail)
+{
+	struct dd_evidence *ev = a->p->ev;
+	struct dd_ev_exchange *x;
+	char tbuf[16];
+	int id;
+
+	if (!ev || (id = dd_ev_add_exchange(ev)) < 0)
+		return -1;
+	x = &ev->exchanges[id];
+	dd_ev_set_str(&x->server, a->server[0] ? a->server : NULL);
+	dd_ev_set_str(&x->address, a->address);
+	x->port = a->p->o.port;
+	x->protocol = a->tcp ? DD_EV_TCP : DD_EV_UDP;
+	dd_ev_set_str(&x->qname, a->qname);
+	dd_ev_set_str(&x->qtype, dd_dns_type_name(a->qtype, tbuf, sizeof(tbuf)));
+	if (a->qopts.edns_version >= 0) {
+		x->query_edns.present = 1;
+		x->query_edns.udp_size = a->qopts.udp_size;
+		x->query_edns.do_bit = a->qopts.do_bit;
+		x->query_edns.version = a->qopts.edns_version;
+	}
+	x->t_ms = r->sent_ms - a->p->t0;
+	x->result = ev_result(r->err, r, malformed);
+	if (r->err == 0) {
+		x->rtt_ms = r->rtt_ms;
+		x->size = (long)r->len;
+		if (d && !malformed) {
+			x->rcode = d->rcode;
+			x->flags = d->flags; /* same bit layout as enum dd_ev_flag */
+			if (d->edns) {
+				x->reply_edns.present = 1;
+				x->reply_edns.udp_size = d->edns_udp;
+				x->reply_edns.do_bit = d->edns_do;
+				x->reply_edns.version = d->edns_version;
+			}
+			record_sections(x, r->wire, r->len);
+		}
+	}
+	if (detail && detail[0])
+		dd_ev_set_str(&x->detail, detail);
+	return id;
+}
+
+static int send_one(struct pask *a);
+
+static void on_net(void *arg, const struct dd_net_reply *r)
+{
+	struct pask *a = arg;
+	struct dd_probe *p = a->p;
+	struct dd_dns_digest *d = NULL;
+	struct dd_dns_reply out = { .state = DD_ST_TIMEOUT, .rtt_ms = -1, .exchange = -1 };
+	char detail[200] = "";
+	int malformed = 0;
+
+	a->exchanges++;
+	p->exchanges++;
+	if (r->mismatched || r->runts)
+		snprintf(detail, sizeof(detail), "%u replies with a wrong ID or question and %u "
+			 "shorter than a DNS header ignored", r->mismatched, r->runts);
+	if (r->err == 0) {
+		d = malloc(sizeof(*d));
+		if (!d) {
+			out.state = DD_ST_MALFORMED;
+			snprintf(detail, sizeof(detail), "out of memory");
+		} else if (dd_dns_digest(r->wire, r->len, a->qname, a->qtype, a->zone, d) < 0) {
+			malformed = 1;
+			out.state = DD_ST_MALFORMED;
+			snprintf(detail, sizeof(detail), "%s", d->detail);
+		} else {
+			out.state = d->state;
+			out.digest = d;
+			if (d->detail[0] && !detail[0])
+				snprintf(detail, sizeof(detail), "%s", d->detail);
+		}
+		out.rtt_ms = r->rtt_ms;
+		out.size = r->len;
+	} else if (r->err == DD_ETIMEDOUT) {
+		p->timeouts++;
+		out.state = r->runts ? DD_ST_MALFORMED : r->mismatched ? DD_ST_MISMATCH : DD_ST_TIMEOUT;
+		if (!detail[0])
+			snprintf(detail, sizeof(detail), "no reply in %u ms after %u attempt%s",
+				 p->o.timeout_ms, r->attempts, r->attempts == 1 ? "" : "s");
+	} else {
+		out.state = DD_ST_UNREACHABLE;
+		snprintf(detail, sizeof(detail), "%s%s", a->tcp ? "TCP: " : "", dd_strerror(r->err));
+	}
+	out.exchange = record(a, r, d, malformed, detail);
+	out.tcp = a->tcp;
+	if (!a->tcp && d && !malformed && (d->flags & DD_DNS_F_TC)) {
+		/* Truncated: ask the same server again over TCP. */
+		a->tcp = 1;
+		a->udp_exchange = out.exchange;
+		free(d);
+		if (send_one(a) == 0)
+			return;
+		out.state = DD_ST_TRUNCATED;
+		out.digest = NULL;
+		snprintf(detail, sizeof(detail), "truncated over UDP and TCP could not start");
+		d = NULL;
+	} else if (a->udp_exchange >= 0 && !dd_dns_state_ok(out.state) &&
+		   out.state != DD_ST_REFUSED && out.state != DD_ST_SERVFAIL) {
+		char tmp[200];
+		snprintf(tmp, sizeof(tmp), "truncated over UDP; over TCP: %s %s",
+			 dd_dns_state_name(out.state), detail);
+		snprintf(detail, sizeof(detail), "%s", tmp);
+		out.state = DD_ST_TRUNCATED;
+	}
+	out.detail = detail;
+	out.exchanges = a->exchanges;
+	a->cb(a->arg, &out);
+	free(d);
+	free(a);
+}
+
+static int send_one(struct pask *a)
+{
+	struct dd_probe *p = a->p;
+	struct dd_net_query q = { 0 };
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (dd_net_addr(a->address, p->o.port, &q.addr) != 0)
+		return DD_EINVAL;
+	rc = dd_dns_query_wire(a->qname, a->qtype, (uint16_t)dd_rng_next(&p->rng), &a->qopts,
+			       &wire, &len);
+	if (rc < 0)
+		return rc;
+	q.proto = a->tcp ? DD_NET_TCP : DD_NET_UDP;
+	q.wire = wire;
+	q.len = len;
+	q.timeout_ms = p->o.timeout_ms;
+	q.retries = a->tcp ? 0 : p->o.retries;
+	rc = dd_net_query(p->net, &q, on_net, a);
+	free(wire);
+	return rc;
+}
+
+int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg)
+{
+	struct pask *a = calloc(1, sizeof(*a));
+	int rc;
+
+	if (!a)
+		return DD_ENOMEM;
+	a->p = p;
+	snprintf(a->server, sizeof(a->server), "%s", q->server ? q->server : "");
+	snprintf(a->address, sizeof(a->address), "%s", q->address);
+	snprintf(a->zone, sizeof(a->zone), "%s", q->zone ? q->zone : ".");
+	snprintf(a->qname, sizeof(a->qname), "%s", q->qname);
+	a->qtype = q->qtype;
+	if (q->qopts)
+		a->qopts = *q->qopts;
+	else
+		dd_dns_qopts_default(&a->qopts);
+	a->tcp = q->tcp;
+	a->udp_exchange = -1;
+	a->cb = cb;
+	a->arg = arg;
+	rc = send_one(a);
+	if (rc < 0)
+		free(a);
+	return rc;
+}
+
+int dd_probe_load_hints(const char *path, struct dd_dns_hint **out, size_t *n, char *why,
+			size_t whylen)
+{
+	char *text = NULL;
+	unsigned line = 0;
+	int rc;
+
+	if (path) {
+		FILE *f = fopen(path, "r");
+		size_t cap = 1 << 20, len;
+		if (!f) {
+			snprintf(why, whylen, "cannot open %s", path);
+			return DD_EIO;
+		}
+		text = malloc(cap + 1);
+		if (!text) {
+			fclose(f);
+			return DD_ENOMEM;
+		}
+		len = fread(text, 1, cap, f);
+		fclose(f);
+		text[len] = '\0';
+		if (len == cap) {
+			free(text);
+			snprintf(why, whylen, "%s is larger than 1 MiB", path);
+			return DD_ELIMIT;
+		}
+	}
+	rc = dd_dns_hints_parse(text ? text : dd_dns_builtin_hints(), out, n, &line);
+	if (rc == DD_EPARSE)
+		snprintf(why, whylen, "%s:%u: not a root hints record",
+			 path ? path : "built-in hints", line);
+	else if (rc == DD_ENOTFOUND)
+		snprintf(why, whylen, "%s: no root server with an address",
+			 path ? path : "built-in hints");
+	free(text);
+	return rc;
+}

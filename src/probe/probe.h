@@ -1,0 +1,50 @@
+/* probe.h: one run of observations. A probe owns the network (src/net), the
+ * resolver context (src/dns) and the evidence record its exchanges go into:
+ * it implements the resolver's exchange service by building the query,
+ * sending it, retrying over TCP when the UDP reply is truncated, digesting
+ * the reply and recording every exchange (server, address, protocol,
+ * question, rcode, flags, sections, RTT, size, or the timeout / ICMP error).
+ * Walks such as `trace` and `check` are driven on top of it. */
+#ifndef DD_PROBE_H
+#define DD_PROBE_H
+
+#include <stdint.h>
+
+#include "dns/resolve.h"
+#include "evidence/evidence.h"
+
+struct dd_probe_opts {
+	unsigned timeout_ms;   /* per attempt */
+	unsigned retries;      /* further UDP attempts */
+	unsigned port;         /* servers' port, 53 */
+	int ipv4, ipv6;
+	unsigned max_inflight;
+	unsigned max_inflight_server;
+	uint64_t seed;         /* 0: random query IDs from the kernel */
+};
+
+void dd_probe_opts_default(struct dd_probe_opts *o);
+
+struct dd_probe;
+
+/* ev receives every exchange; it must outlive the probe. */
+int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
+		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev);
+void dd_probe_free(struct dd_probe *p);
+/* Run until nothing is in flight and no lookup can progress. */
+void dd_probe_run(struct dd_probe *p);
+struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p);
+/* Ask one question of one server through the recording exchange service. */
+int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
+/* Exchanges made and how many timed out. */
+unsigned dd_probe_exchanges(const struct dd_probe *p);
+unsigned dd_probe_timeouts(const struct dd_probe *p);
+/* Milliseconds since the probe started. */
+double dd_probe_elapsed_ms(const struct dd_probe *p);
+
+/* Load root hints from a file in named.root format, or the built-in IANA
+ * hints when path is NULL. On error, why holds one line. */
+int dd_probe_load_hints(const char *path, struct dd_dns_hint **out, size_t *n, char *why,
+			size_t whylen);
+
+#endif
