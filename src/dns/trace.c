@@ -110,6 +110,9 @@ static void on_ask(void *arg, const struct dd_dns_reply *r)
 		e->rcode = r->digest->rcode;
 		e->aa = (r->digest->flags & DD_DNS_F_AA) != 0;
 		snprintf(e->referral, sizeof(e->referral), "%s", r->digest->referral);
+		if (r->digest->ns_total > r->digest->nns)
+			snprintf(e->detail, sizeof(e->detail), "%zu NS records; the first %zu used",
+				 r->digest->ns_total, r->digest->nns);
 		e->digest = malloc(sizeof(*e->digest));
 		if (e->digest)
 			*e->digest = *r->digest;

@@ -205,9 +205,16 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 
 	a->exchanges++;
 	p->exchanges++;
-	if (r->mismatched || r->runts)
-		snprintf(detail, sizeof(detail), "%u replies with a wrong ID or question and %u "
-			 "shorter than a DNS header ignored", r->mismatched, r->runts);
+	if (r->mismatched && r->runts)
+		snprintf(detail, sizeof(detail), "ignored %u repl%s with a wrong ID or question and "
+			 "%u shorter than a DNS header", r->mismatched, r->mismatched == 1 ? "y" : "ies",
+			 r->runts);
+	else if (r->mismatched)
+		snprintf(detail, sizeof(detail), "ignored %u repl%s with a wrong ID or question",
+			 r->mismatched, r->mismatched == 1 ? "y" : "ies");
+	else if (r->runts)
+		snprintf(detail, sizeof(detail), "ignored %u repl%s shorter than a DNS header",
+			 r->runts, r->runts == 1 ? "y" : "ies");
 	if (r->err == 0) {
 		d = malloc(sizeof(*d));
 		if (!d) {
