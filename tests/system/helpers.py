@@ -1,0 +1,131 @@
+"""helpers: scenario lookup, world fixtures and the `dnsdeps trace` contract for the system tests."""
+
+import json
+import os
+import time
+
+import pytest
+
+from minternet import World
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SCENARIOS = os.path.join(HERE, "scenarios")
+DEMO_WORLDS = os.path.join(REPO, "data", "demo")
+
+
+def scenario(name):
+    """Path of tests/system/scenarios/NAME.toml or data/demo/NAME.toml."""
+    for d in (SCENARIOS, DEMO_WORLDS):
+        path = os.path.join(d, name + ".toml")
+        if os.path.exists(path):
+            return path
+    raise FileNotFoundError(f"no scenario {name}")
+
+
+def world_fixture(name, variant=None):
+    """A module-scoped fixture that brings one world up for a test module.
+
+    Keep one world per module: two worlds alive at once fight over addresses."""
+
+    @pytest.fixture(scope="module")
+    def fixture():
+        with World.from_file(scenario(name), variant=variant) as world:
+            yield world
+
+    return fixture
+
+
+# ---- the `dnsdeps trace --json` contract (schema dnsdeps.trace/1) -----------
+
+STATES = {"answer", "referral", "cname", "nxdomain", "nodata", "refused", "servfail",
+          "notauth", "rcode", "lame", "timeout", "unreachable", "malformed", "mismatch",
+          "truncated"}
+STATUSES = {"answer", "nodata", "nxdomain", "failed"}
+CODES = {None, "ALL_SERVERS_FAILED", "REFERRAL_LOOP", "CNAME_LOOP", "CNAME_CHAIN_TOO_LONG",
+         "DEPTH_LIMIT", "QUERY_LIMIT", "NO_ADDRESSES"}
+EXIT_FOR_STATUS = {"answer": (0, 1), "nodata": (0, 1), "nxdomain": (2,), "failed": (2,)}
+
+
+def check_contract(doc):
+    """Assert that a trace document has the documented shape and vocabulary."""
+    assert doc.get("schema") == "dnsdeps.trace/1", doc.get("schema")
+    for key in ("query", "result", "answer", "cname_chain", "steps", "problems", "stats"):
+        assert key in doc, f"missing {key}"
+    assert set(doc["query"]) >= {"name", "type"}
+    res = doc["result"]
+    assert res["status"] in STATUSES, res
+    assert res["code"] in CODES, res
+    assert isinstance(res["zone"], str) and res["zone"].endswith("."), res
+    assert isinstance(res["message"], str) and "\n" not in res["message"], res
+    assert all(isinstance(a, str) and len(a.split("\t")) == 5 for a in doc["answer"]), doc["answer"]
+    assert all(isinstance(n, str) for n in doc["cname_chain"])
+    for step in doc["steps"]:
+        assert set(step) >= {"zone", "qname", "servers", "disagreement", "next"}, step
+        assert isinstance(step["disagreement"], bool)
+        for s in step["servers"]:
+            assert set(s) >= {"name", "address", "protocol", "state", "rcode", "aa",
+                              "referral", "rtt_ms", "size", "detail"}, s
+            assert s["protocol"] in ("udp", "tcp"), s
+            assert s["state"] in STATES, s
+    for p in doc["problems"]:
+        assert set(p) >= {"zone", "server", "address", "state", "message"}, p
+        assert p["state"] in STATES, p
+    st = doc["stats"]
+    assert isinstance(st["queries"], int) and st["queries"] >= 0
+    assert isinstance(st["timeouts"], int) and st["timeouts"] >= 0
+
+
+TEST_OPTS = ("--timeout", "500", "--retries", "0")
+
+
+def trace(world, name, rtype=None, *opts, limit=60):
+    """Run `dnsdeps trace --json` in world; returns (CompletedProcess, doc, seconds)."""
+    args = ["trace", "--json", *TEST_OPTS, *opts, name] + ([rtype] if rtype else [])
+    t0 = time.monotonic()
+    r = world.run_dnsdeps(*args, timeout=limit)
+    took = time.monotonic() - t0
+    assert r.returncode in (0, 1, 2), \
+        f"dnsdeps {' '.join(args)} exited {r.returncode}\nstdout: {r.stdout}\nstderr: {r.stderr}"
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError as e:
+        raise AssertionError(f"not JSON ({e}):\n{r.stdout}\nstderr: {r.stderr}") from None
+    check_contract(doc)
+    assert r.returncode in EXIT_FOR_STATUS[doc["result"]["status"]], \
+        f"exit {r.returncode} for status {doc['result']['status']}"
+    return r, doc, took
+
+
+def entries(doc, address=None, zone=None, qname=None):
+    """The server entries of all steps, filtered by address, zone and/or qname."""
+    out = []
+    for step in doc["steps"]:
+        if zone is not None and step["zone"] != zone:
+            continue
+        if qname is not None and step["qname"] != qname:
+            continue
+        for s in step["servers"]:
+            if address is None or s["address"] == address:
+                out.append(s)
+    return out
+
+
+def states(doc, address, zone=None):
+    """The set of states recorded for one server address."""
+    found = entries(doc, address, zone)
+    assert found, f"{address} was never asked:\n{json.dumps(doc, indent=1)}"
+    return {s["state"] for s in found}
+
+
+def problem_addresses(doc):
+    return {p["address"] for p in doc["problems"]}
+
+
+def answer_rdata(doc, rtype):
+    """The rdata of the answer lines of one type."""
+    return sorted(a.split("\t")[4] for a in doc["answer"] if a.split("\t")[3] == rtype)
+
+
+def dump(doc):
+    return json.dumps(doc, indent=1)

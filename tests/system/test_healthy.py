@@ -1,0 +1,123 @@
+"""test_healthy: the healthy three-level tree serves what healthy.toml says, and trace walks it."""
+
+import pytest
+
+from helpers import answer_rdata, dump, entries, trace, world_fixture
+from minternet.client import drill
+
+world = world_fixture("healthy")
+
+ROOTS = ["127.0.0.2", "127.0.0.3", "fd00::2", "fd00::3"]
+
+
+# ---- the world serves what the file says -----------------------------------
+
+@pytest.mark.parametrize("server", ROOTS)
+def test_roots_refer_to_the_tlds(world, server):
+    r = drill(server, "www.example.test.")
+    assert r.rcode == "NOERROR" and "aa" not in r.flags, r
+    assert r.rdata("AUTHORITY", "NS") == ["ns1.nic.test.", "ns2.nic.test."]
+    assert r.rdata("ADDITIONAL", "A") == ["127.0.1.1", "127.0.1.2"]
+    r = drill(server, "www.example.")
+    assert r.rdata("AUTHORITY", "NS") == ["a.nic.example.", "b.nic.example."], r
+
+
+@pytest.mark.parametrize("server", ["127.0.1.1", "127.0.1.2", "fd00::1:1"])
+def test_test_tld_delegates_with_and_without_glue(world, server):
+    r = drill(server, "www.example.test.")
+    assert "aa" not in r.flags
+    assert r.rdata("AUTHORITY", "NS") == ["ns.dns.example.", "ns1.example.test."], r
+    assert [x[0] for x in r.records("ADDITIONAL", "A")] == ["ns1.example.test."]
+    r = drill(server, "www.glueless.test.")
+    assert r.rdata("AUTHORITY", "NS") == ["ns1.hosting.example.", "ns2.hosting.example."], r
+    assert r.records("ADDITIONAL", "A") == [] and r.records("ADDITIONAL", "AAAA") == []
+
+
+@pytest.mark.parametrize("server", ["127.0.3.1", "127.0.3.2", "fd00::3:1", "fd00::3:2"])
+def test_domain_servers_answer_authoritatively(world, server):
+    r = drill(server, "www.example.test.")
+    assert r.rcode == "NOERROR" and "aa" in r.flags, r
+    assert r.rdata("ANSWER", "A") == ["127.0.0.80"]
+    r = drill(server, "www.example.test.", "AAAA")
+    assert r.rdata("ANSWER", "AAAA") == ["fd00::80"], r
+    r = drill(server, "nope.example.test.")
+    assert r.rcode == "NXDOMAIN" and "aa" in r.flags, r
+
+
+def test_glueless_names_resolve_under_the_other_tld(world):
+    r = drill("127.0.2.2", "ns1.hosting.example.")
+    assert r.rdata("AUTHORITY", "NS") == ["ns1.hosting.example.", "ns2.hosting.example."], r
+    for server in ("127.0.4.1", "127.0.4.2"):
+        r = drill(server, "ns2.hosting.example.")
+        assert "aa" in r.flags and r.rdata("ANSWER", "A") == ["127.0.4.2"], r
+        r = drill(server, "www.glueless.test.")
+        assert "aa" in r.flags and r.rdata("ANSWER", "A") == ["127.0.0.81"], r
+
+
+def test_a_server_without_the_zone_refuses(world):
+    r = drill("127.0.4.1", "www.example.test.")
+    assert r.rcode == "REFUSED", r
+
+
+# ---- dnsdeps trace ----------------------------------------------------------
+
+def test_trace_healthy_three_levels(world):
+    r, doc, _ = trace(world, "www.example.test.", "A")
+    assert r.returncode == 0, dump(doc)
+    res = doc["result"]
+    assert (res["status"], res["code"], res["zone"]) == ("answer", None, "example.test."), res
+    assert answer_rdata(doc, "A") == ["127.0.0.80"]
+    assert doc["query"] == {"name": "www.example.test.", "type": "A"}
+    assert [s["zone"] for s in doc["steps"]][:1] == ["."]
+    walked = [s["zone"] for s in doc["steps"]]
+    assert walked.index("test.") < walked.index("example.test."), walked
+    q = "www.example.test."
+    for s in entries(doc, zone=".", qname=q):
+        assert (s["state"], s["referral"], s["aa"]) == ("referral", "test.", False), s
+    assert {s["address"] for s in entries(doc, zone=".", qname=q)} >= {"127.0.0.2", "127.0.0.3"}
+    final = entries(doc, zone="example.test.", qname=q)
+    assert {s["address"] for s in final} >= {"127.0.3.1", "127.0.3.2"}
+    assert all(s["state"] == "answer" and s["aa"] is True for s in final), dump(doc)
+    assert doc["problems"] == [] and doc["stats"]["timeouts"] == 0
+    assert not any(step["disagreement"] for step in doc["steps"])
+
+
+def test_trace_glueless_out_of_bailiwick(world):
+    r, doc, _ = trace(world, "www.glueless.test.", "A")
+    assert r.returncode == 0, dump(doc)
+    assert doc["result"]["status"] == "answer"
+    assert answer_rdata(doc, "A") == ["127.0.0.81"]
+    asked = {s["address"] for s in entries(doc, zone="glueless.test.", qname="www.glueless.test.")}
+    assert asked == {"127.0.4.1", "127.0.4.2"}, dump(doc)
+
+
+def test_trace_nxdomain(world):
+    r, doc, _ = trace(world, "nope.example.test.", "A")
+    assert r.returncode == 2, dump(doc)
+    assert (doc["result"]["status"], doc["result"]["zone"]) == ("nxdomain", "example.test.")
+    assert {s["state"] for s in entries(doc, zone="example.test.", qname="nope.example.test.")} \
+        == {"nxdomain"}, dump(doc)
+
+
+def test_trace_nodata(world):
+    r, doc, _ = trace(world, "www.example.test.", "TXT")
+    assert r.returncode == 0, dump(doc)
+    assert doc["result"]["status"] == "nodata" and doc["answer"] == []
+    assert {s["state"] for s in entries(doc, zone="example.test.", qname="www.example.test.")} \
+        == {"nodata"}, dump(doc)
+
+
+@pytest.mark.parametrize("flag, v6", [("-6", True), ("-4", False)])
+def test_trace_one_address_family(world, flag, v6):
+    r, doc, _ = trace(world, "www.example.test.", "A", flag)
+    assert r.returncode == 0, dump(doc)
+    addresses = {s["address"] for s in entries(doc)}
+    assert addresses and all((":" in a) == v6 for a in addresses), addresses
+
+
+@pytest.mark.parametrize("args", [["exa mple.test."], ["a..test."], ["x" * 64 + ".test."],
+                                  ["www.example.test.", "NOSUCHTYPE"], ["--bogus", "x.test."], []])
+def test_trace_usage_errors_exit_3(world, args):
+    r = world.run_dnsdeps("trace", *args, timeout=30)
+    assert r.returncode == 3, (r.returncode, r.stdout, r.stderr)
+    assert r.stderr.strip(), "a usage error says why"
