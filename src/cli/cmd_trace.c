@@ -290,7 +290,7 @@ int dd_cmd_trace(int argc, char **argv)
 		return DD_EXIT_UNKNOWN;
 	ev = dd_ev_new(qname, dd_clock_now(&clk));
 	if (!ev || dd_probe_new(&probe, &po, hints, nhints, ev) != 0 ||
-	    dd_dns_trace_start(dd_probe_dns(probe), qname, qtype, on_trace, &run) != 0) {
+	    dd_dns_trace_start(dd_probe_dns(probe), qname, qtype, ev, on_trace, &run) != 0) {
 		fprintf(stderr, "dnsdeps trace: out of memory\n");
 		goto out;
 	}

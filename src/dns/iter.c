@@ -22,6 +22,7 @@ struct rtask {
 	char orig[DD_NAME_MAX];   /* name first asked */
 	uint16_t qtype;
 	unsigned nesting;
+	void *rec;
 	dd_dns_result_cb cb;
 	void *arg;
 	char zone[DD_NAME_MAX];
@@ -158,7 +159,7 @@ static void task_next(struct rtask *t)
 	while (t->next < t->ncands) {
 		const struct cand *c = &t->cands[t->next++];
 		struct dd_dns_ask q = { .server = c->name, .address = c->addr, .zone = t->zone,
-					.qname = t->qname, .qtype = t->qtype };
+					.qname = t->qname, .qtype = t->qtype, .rec = t->rec };
 		if (ctx->svc.ask(ctx->svc.ctx, &q, on_reply, t) == 0) {
 			t->res.queries++;
 			return;
@@ -167,7 +168,7 @@ static void task_next(struct rtask *t)
 	while (t->nextneed < t->nneed) {
 		const struct dd_dns_host *now;
 		const char *name = t->need[t->nextneed++];
-		int rc = dd_dns_host_nested(ctx, name, t->nesting + 1, on_host, t, &now);
+		int rc = dd_dns_host_nested(ctx, name, t->nesting + 1, t->rec, on_host, t, &now);
 		if (rc == DD_ELIMIT) {
 			snprintf(t->lastfail, sizeof(t->lastfail), "nameserver lookups nested too deep");
 			continue;
@@ -266,7 +267,7 @@ static void on_reply(void *arg, const struct dd_dns_reply *r)
 }
 
 int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
-			  unsigned nesting, dd_dns_result_cb cb, void *arg)
+			  unsigned nesting, void *rec, dd_dns_result_cb cb, void *arg)
 {
 	struct rtask *t = calloc(1, sizeof(*t));
 
@@ -277,6 +278,7 @@ int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qt
 	snprintf(t->orig, sizeof(t->orig), "%s", qname);
 	t->qtype = qtype;
 	t->nesting = nesting;
+	t->rec = rec;
 	t->cb = cb;
 	t->arg = arg;
 	load_closest(t);
@@ -288,8 +290,8 @@ int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qt
 	return 0;
 }
 
-int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 		   dd_dns_result_cb cb, void *arg)
 {
-	return dd_dns_resolve_nested(ctx, qname, qtype, 0, cb, arg);
+	return dd_dns_resolve_nested(ctx, qname, qtype, 0, rec, cb, arg);
 }

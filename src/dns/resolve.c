@@ -314,7 +314,7 @@ static void host_part_done(void *arg, const struct dd_dns_result *res)
 	host_notify(e);
 }
 
-int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nesting,
+int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nesting, void *rec,
 		       dd_dns_host_cb cb, void *arg, const struct dd_dns_host **now)
 {
 	struct hostent *e = dd_map_get(&ctx->hosts, name);
@@ -352,12 +352,13 @@ int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nestin
 	e->waiters = w;
 	e->parts = (ctx->lim.ipv4 ? 1 : 0) + (ctx->lim.ipv6 ? 1 : 0);
 	if (ctx->lim.ipv4) {
-		rc = dd_dns_resolve_nested(ctx, name, LDNS_RR_TYPE_A, nesting, host_part_done, e);
+		rc = dd_dns_resolve_nested(ctx, name, LDNS_RR_TYPE_A, nesting, rec, host_part_done, e);
 		if (rc < 0)
 			e->parts--;
 	}
 	if (ctx->lim.ipv6) {
-		rc = dd_dns_resolve_nested(ctx, name, LDNS_RR_TYPE_AAAA, nesting, host_part_done, e);
+		rc = dd_dns_resolve_nested(ctx, name, LDNS_RR_TYPE_AAAA, nesting, rec, host_part_done,
+					   e);
 		if (rc < 0)
 			e->parts--;
 	}
@@ -380,10 +381,11 @@ struct host_call {
 	void *arg;
 };
 
-int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, dd_dns_host_cb cb, void *arg)
+int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, void *rec, dd_dns_host_cb cb,
+		void *arg)
 {
 	const struct dd_dns_host *now;
-	int rc = dd_dns_host_nested(ctx, name, 1, cb, arg, &now);
+	int rc = dd_dns_host_nested(ctx, name, 1, rec, cb, arg, &now);
 
 	if (rc < 0)
 		return rc;

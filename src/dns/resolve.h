@@ -26,6 +26,7 @@ struct dd_dns_ask {
 	uint16_t qtype;
 	int tcp;              /* ask over TCP from the start */
 	const struct dd_dns_qopts *qopts; /* NULL: dd_dns_qopts_default */
+	void *rec;            /* opaque here: where the service records the exchange */
 };
 
 struct dd_dns_reply {
@@ -109,10 +110,14 @@ struct dd_dns_result {
 
 typedef void (*dd_dns_result_cb)(void *arg, const struct dd_dns_result *res);
 
+/* rec, in the calls below, is handed unchanged to the exchange service with
+ * every question asked on the caller's behalf (the probe records there); a
+ * lookup shared through the cache records with whoever started it. */
+
 /* Resolve (qname, qtype) iteratively from the root (or the closest cached
  * zone cut). The callback runs exactly once, later, unless an error is
  * returned. */
-int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 		   dd_dns_result_cb cb, void *arg);
 
 /* Addresses of a host name (A and/or AAAA per the limits), coalesced and
@@ -128,7 +133,8 @@ struct dd_dns_host {
 };
 
 typedef void (*dd_dns_host_cb)(void *arg, const struct dd_dns_host *h);
-int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, dd_dns_host_cb cb, void *arg);
+int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, void *rec, dd_dns_host_cb cb,
+		void *arg);
 
 /* ---- trace ---------------------------------------------------------- */
 
@@ -169,7 +175,7 @@ typedef void (*dd_dns_trace_cb)(void *arg, const struct dd_dns_trace *t);
 /* Walk from the root to (qname, qtype), asking every server of every zone
  * on the way on all its addresses. The trace handed to the callback lives
  * until dd_dns_trace_free. */
-int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 		       dd_dns_trace_cb cb, void *arg);
 void dd_dns_trace_free(struct dd_dns_trace *t);
 

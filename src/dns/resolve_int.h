@@ -47,9 +47,9 @@ const struct dd_dns_zoneinfo *dd_dns_zone_get(struct dd_dns_ctx *ctx, const char
 void dd_dns_zone_learn(struct dd_dns_ctx *ctx, const char *parent, const struct dd_dns_digest *d);
 /* Host addresses at a nesting depth. When already known, *now is set and
  * cb is not called; otherwise cb is called later. */
-int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nesting,
+int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nesting, void *rec,
 		       dd_dns_host_cb cb, void *arg, const struct dd_dns_host **now);
 int dd_dns_resolve_nested(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
-			  unsigned nesting, dd_dns_result_cb cb, void *arg);
+			  unsigned nesting, void *rec, dd_dns_result_cb cb, void *arg);
 
 #endif

@@ -19,6 +19,7 @@ struct ttask {
 	char qname[DD_NAME_MAX];
 	char orig[DD_NAME_MAX];
 	uint16_t qtype;
+	void *rec;
 	dd_dns_trace_cb cb;
 	void *arg;
 	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
@@ -142,7 +143,7 @@ static void ask_entry(struct ttask *t, size_t idx)
 	ref->step = t->tr->nsteps - 1;
 	ref->entry = idx;
 	struct dd_dns_ask q = { .server = e->name, .address = e->addr, .zone = s->zone,
-				.qname = t->qname, .qtype = t->qtype };
+				.qname = t->qname, .qtype = t->qtype, .rec = t->rec };
 	if (t->ctx->svc.ask(t->ctx->svc.ctx, &q, on_ask, ref) != 0) {
 		free(ref);
 		e->state = DD_ST_UNREACHABLE;
@@ -391,7 +392,7 @@ static void step_begin(struct ttask *t, const char *zone)
 			ref->t = t;
 			ref->step = t->tr->nsteps - 1;
 			snprintf(ref->name, sizeof(ref->name), "%s", z->ns[i]);
-			int rc = dd_dns_host_nested(ctx, z->ns[i], 1, on_host, ref, &now);
+			int rc = dd_dns_host_nested(ctx, z->ns[i], 1, t->rec, on_host, ref, &now);
 			if (rc == 0 && !now) {
 				t->pending++;
 				continue;
@@ -413,7 +414,7 @@ static void step_begin(struct ttask *t, const char *zone)
 	step_maybe_done(t);
 }
 
-int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype,
+int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 		       dd_dns_trace_cb cb, void *arg)
 {
 	struct ttask *t = calloc(1, sizeof(*t));
@@ -433,6 +434,7 @@ int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
 	snprintf(t->qname, sizeof(t->qname), "%s", qname);
 	snprintf(t->orig, sizeof(t->orig), "%s", qname);
 	t->qtype = qtype;
+	t->rec = rec;
 	t->cb = cb;
 	t->arg = arg;
 	step_begin(t, ".");

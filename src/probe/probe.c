@@ -30,6 +30,7 @@ struct pask {
 	char qname[DD_NAME_MAX];
 	uint16_t qtype;
 	struct dd_dns_qopts qopts;
+	struct dd_evidence *ev;   /* where the exchange is recorded */
 	int tcp;
 	unsigned exchanges;
 	int udp_exchange;         /* the truncated UDP exchange, -1 when none */
@@ -150,7 +151,7 @@ static enum dd_ev_result ev_result(int err, const struct dd_net_reply *r, int ma
 static int record(struct pask *a, const struct dd_net_reply *r, const struct dd_dns_digest *d,
 		  int malformed, const char *detail)
 {
-	struct dd_evidence *ev = a->p->ev;
+	struct dd_evidence *ev = a->ev;
 	struct dd_ev_exchange *x;
 	char tbuf[16];
 	int id;
@@ -312,6 +313,7 @@ int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb
 	else
 		dd_dns_qopts_default(&a->qopts);
 	a->tcp = q->tcp;
+	a->ev = q->rec ? q->rec : p->ev;
 	a->udp_exchange = -1;
 	a->cb = cb;
 	a->arg = arg;
