@@ -385,15 +385,17 @@ class World:
 
     # ---- running dnsdeps ----------------------------------------------
 
-    def run_dnsdeps(self, *args, hints=True, timeout=120, env=None):
-        """Run dnsdeps in the world; --root-hints goes right after the subcommand."""
+    def run_dnsdeps(self, *args, hints=True, timeout=120, env=None, capture=True):
+        """Run dnsdeps in the world; --root-hints goes right after the subcommand.
+
+        Returns a CompletedProcess; with capture=False the output goes to ours."""
         binary = self.dnsdeps or default_dnsdeps()
         if not os.access(binary, os.X_OK):
             raise MinternetError(f"no dnsdeps binary at {binary} (set DNSDEPS)")
         argv = [binary, *args]
         if hints and args:
             argv = [binary, args[0], "--root-hints", self.root_hints, *args[1:]]
-        return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+        return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=capture,
                               encoding="utf-8", errors="replace", timeout=timeout, env=env)
 
 

@@ -1,0 +1,108 @@
+"""demo: `dnsdeps demo` - the puri.sm outage replayed on a private mini-internet.
+
+    python3 demo.py --dnsdeps /path/to/dnsdeps --worlds /path/to/demo-worlds
+
+Enters a fresh private network namespace, brings up WORLD_FILE, runs the main
+command on each domain in the healthy world and then in the "outage" variant,
+and tears everything down. It finds its files only through its own location
+and its arguments, so it works installed ($datadir/dnsdeps/minternet/).
+Exit 0 when the demo ran (whatever the verdicts), 1 when it could not.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from minternet import MinternetError, World, netns  # noqa: E402
+
+WORLD_FILE = "purism.toml"
+VARIANT = "outage"
+DOMAINS = ["puri.sm.", "example.sm."]
+HEADERS = [
+    "World 1: before the outage - sm. delegates puri.sm. to its three nameservers",
+    "World 2: the sm registry stops delegating puri.sm. (its own servers still answer)",
+]
+COMMAND_TIMEOUT = 120
+
+
+def main_command(dnsdeps):
+    """`check DOMAIN` once it exists, else `trace DOMAIN SOA`."""
+    r = subprocess.run([dnsdeps, "check", "--help"], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode == 0:
+        return lambda domain: ["check", domain]
+    return lambda domain: ["trace", domain, "SOA"]
+
+
+def run_world(path, variant, header, dnsdeps, command):
+    """Bring one world up, run the command on every domain; exit statuses by domain."""
+    statuses = {}
+    with World.from_file(path, variant=variant, dnsdeps=dnsdeps) as world:
+        print(f"\n=== {header} ===")
+        print(f"({len(world.servers)} servers up in {world.bringup_seconds:.2f} s)")
+        for domain in DOMAINS:
+            args = command(domain)
+            print(f"\n$ dnsdeps {' '.join(args)}", flush=True)
+            try:
+                r = world.run_dnsdeps(*args, timeout=COMMAND_TIMEOUT, capture=False)
+            except subprocess.TimeoutExpired:
+                print(f"dnsdeps demo: no result after {COMMAND_TIMEOUT} s")
+                statuses[domain] = None
+                continue
+            sys.stdout.flush()
+            statuses[domain] = r.returncode
+    return statuses
+
+
+def describe(status):
+    if status is None:
+        return "timeout"
+    if status < 0:
+        return f"killed by signal {-status}"
+    return {0: "0 ok", 1: "1 warning", 2: "2 critical"}.get(status, f"{status} error")
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="dnsdeps demo")
+    p.add_argument("--dnsdeps", required=True, help="the dnsdeps program to run")
+    p.add_argument("--worlds", required=True, help="directory holding " + WORLD_FILE)
+    return p.parse_args(argv)
+
+
+def main(argv):
+    args = parse_args(argv)
+    dnsdeps = os.path.abspath(args.dnsdeps)
+    path = os.path.join(os.path.abspath(args.worlds), WORLD_FILE)
+    script = os.path.abspath(__file__)
+    netns.enter(argv=[sys.executable, script, "--dnsdeps", dnsdeps, "--worlds", os.path.abspath(args.worlds)],
+                fresh=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if not os.access(dnsdeps, os.X_OK):
+        raise MinternetError(f"{dnsdeps} is not an executable program")
+    command = main_command(dnsdeps)
+    print("dnsdeps demo: a mini-internet of real DNS servers on 127.0.0.0/8 in a private")
+    print("network namespace; nothing leaves this machine. Every command below also")
+    print("gets --root-hints naming this world's root servers.")
+    results = []
+    for variant, header in zip((None, VARIANT), HEADERS):
+        results.append(run_world(path, variant, header, dnsdeps, command))
+    print("\n=== Summary (exit status of dnsdeps) ===")
+    print(f"  {'domain':<14} {'before':<12} {'outage':<12}")
+    for domain in DOMAINS:
+        print(f"  {domain:<14} {describe(results[0][domain]):<12} {describe(results[1][domain]):<12}")
+    ran = all(s is not None and 0 <= s <= 2 for r in results for s in r.values())
+    if not ran:
+        print("dnsdeps demo: dnsdeps did not run to a verdict every time", file=sys.stderr)
+    return 0 if ran else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except MinternetError as e:
+        print(f"dnsdeps demo: {e}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,64 @@
+"""test_demo: the demo driver runs both worlds, also from an installed layout outside the repo."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from helpers import DEMO_WORLDS, HERE
+from minternet import default_dnsdeps
+
+DEMO = os.path.join(HERE, "minternet", "demo.py")
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL, **kw)
+
+
+def check_output(r, dnsdeps):
+    assert r.returncode == 0, f"exit {r.returncode}\n{r.stdout}\n{r.stderr}"
+    out = r.stdout
+    one, two = out.index("=== World 1: before the outage"), out.index("=== World 2: the sm registry")
+    assert one < two < out.index("=== Summary")
+    check = run([dnsdeps, "check", "--help"]).returncode == 0
+    for domain in ("puri.sm.", "example.sm."):
+        cmd = f"$ dnsdeps check {domain}" if check else f"$ dnsdeps trace {domain} SOA"
+        assert out.count(cmd) == 2, f"{cmd!r} not run in both worlds:\n{out}"
+    assert out.count("puri.sm.") >= 4
+
+
+def test_demo_runs_from_the_source_tree():
+    dnsdeps = default_dnsdeps()
+    r = run([sys.executable, DEMO, "--dnsdeps", dnsdeps, "--worlds", DEMO_WORLDS])
+    check_output(r, dnsdeps)
+
+
+@pytest.fixture
+def installed(tmp_path):
+    """$datadir/dnsdeps as meson installs it: minternet/ and demo/ side by side."""
+    root = tmp_path / "share" / "dnsdeps"
+    shutil.copytree(os.path.join(HERE, "minternet"), root / "minternet",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(DEMO_WORLDS, root / "demo")
+    return root
+
+
+def test_demo_runs_installed_outside_the_repo(installed):
+    dnsdeps = default_dnsdeps()
+    r = run([sys.executable, str(installed / "minternet" / "demo.py"), "--dnsdeps", dnsdeps,
+             "--worlds", str(installed / "demo")], cwd="/")
+    check_output(r, dnsdeps)
+
+
+def test_dnsdeps_demo_command(installed):
+    dnsdeps = default_dnsdeps()
+    r = run([dnsdeps, "demo"], env=dict(os.environ, DNSDEPS_DATADIR=str(installed)), cwd="/")
+    check_output(r, dnsdeps)
+
+
+def test_demo_without_dnsdeps_fails_clearly(tmp_path):
+    r = run([sys.executable, DEMO, "--dnsdeps", str(tmp_path / "nope"), "--worlds", DEMO_WORLDS])
+    assert r.returncode == 1 and "not an executable program" in r.stderr, r
