@@ -1,5 +1,5 @@
 /* audit.c: the zone audit's tables and analysis. Every name is interned once
- * (wire form in one arena, an open-addressing hash of 32-bit indices); a
+ * (wire form in one arena, an open-addressing hash table of indices); a
  * name can play two roles: an owner of NS/DS records (a "cut") and a host
  * (an NS target or an owner of A/AAAA). The NS set of each cut is a run of
  * host indices in one array. Everything else is computed in finish(). */
@@ -29,9 +29,22 @@ enum {
 
 struct zname {
 	uint32_t off;   /* arena offset: [length][wire] */
-	uint32_t hash;
 	uint32_t cut;   /* index in cuts, or NONE */
 	uint32_t host;  /* index in hosts, or NONE */
+};
+
+/* A hash slot carries the hash so that probing and growing never touch
+ * the names themselves (each would be a cache miss). */
+struct zslot {
+	uint32_t idx; /* name index + 1; 0 is empty */
+	uint32_t hash;
+};
+
+#define HCACHE_SIZE 8192
+
+struct hcache {
+	uint32_t hash;
+	uint32_t host; /* host index + 1; 0 is empty */
 };
 
 struct zcut {
@@ -75,7 +88,7 @@ struct dd_zone_audit {
 	size_t alen, acap;
 	struct zname *names;
 	uint32_t nnames, names_cap;
-	uint32_t *slots;
+	struct zslot *slots;
 	uint32_t mask;
 
 	struct zcut *cuts;
@@ -85,6 +98,9 @@ struct dd_zone_audit {
 	struct zhost *hosts;
 	uint32_t nhosts, hosts_cap;
 
+	/* Hosts recently named: the few thousand popular NS names hit here,
+	 * in the cache, instead of in the big table. */
+	struct hcache hcache[HCACHE_SIZE];
 	/* Last owner seen, to skip the hash lookup for runs of one owner. */
 	uint8_t last_owner[DD_ZONE_WIRE_MAX];
 	size_t last_owner_len;
@@ -115,16 +131,25 @@ static size_t wire_len(const uint8_t *w)
 	return i + 1;
 }
 
+/* Eight bytes at a time, then a final mix (MurmurHash3's fmix64). */
 static uint32_t hash_wire(const uint8_t *w, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= w[i];
-		h *= 0x100000001b3ULL;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, w + i, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		uint64_t v = 0;
+		memcpy(&v, w + i, len - i);
+		h = (h ^ v) * 0xff51afd7ed558ccdULL;
 	}
 	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return (uint32_t)h;
 }
@@ -169,18 +194,21 @@ static const uint8_t *name_wire(const struct dd_zone_audit *a, uint32_t idx)
 static int rehash(struct dd_zone_audit *a)
 {
 	uint32_t nslots = a->slots ? (a->mask + 1) * 2 : 1u << 16;
-	uint32_t *slots;
+	struct zslot *slots;
 
 	if (nslots == 0)
 		return DD_ELIMIT;
 	slots = calloc(nslots, sizeof(*slots));
 	if (!slots)
 		return DD_ENOMEM;
-	for (uint32_t i = 0; i < a->nnames; i++) {
-		uint32_t s = a->names[i].hash & (nslots - 1);
-		while (slots[s])
+	for (uint32_t i = 0; a->slots && i <= a->mask; i++) {
+		uint32_t s;
+		if (!a->slots[i].idx)
+			continue;
+		s = a->slots[i].hash & (nslots - 1);
+		while (slots[s].idx)
 			s = (s + 1) & (nslots - 1);
-		slots[s] = i + 1;
+		slots[s] = a->slots[i];
 	}
 	free(a->slots);
 	a->slots = slots;
@@ -196,19 +224,21 @@ static uint32_t name_find(const struct dd_zone_audit *a, const uint8_t *w, size_
 	if (!a->slots)
 		return NONE;
 	for (uint32_t s = h & a->mask;; s = (s + 1) & a->mask) {
-		uint32_t e = a->slots[s];
-		if (!e)
+		const struct zslot *z = &a->slots[s];
+		if (!z->idx)
 			return NONE;
-		const struct zname *n = &a->names[e - 1];
-		if (n->hash == h && a->arena[n->off] == len && memcmp(a->arena + n->off + 1, w, len) == 0)
-			return e - 1;
+		if (z->hash != h)
+			continue;
+		const struct zname *n = &a->names[z->idx - 1];
+		if (a->arena[n->off] == len && memcmp(a->arena + n->off + 1, w, len) == 0)
+			return z->idx - 1;
 	}
 }
 
-/* Index of name w, added when new. Returns 0 or a negative dd_err. */
-static int name_intern(struct dd_zone_audit *a, const uint8_t *w, size_t len, uint32_t *out)
+/* Index of name w (hash h), added when new. Returns 0 or a negative dd_err. */
+static int name_intern_h(struct dd_zone_audit *a, const uint8_t *w, size_t len, uint32_t h,
+			 uint32_t *out)
 {
-	uint32_t h = hash_wire(w, len);
 	uint32_t s;
 	int r;
 
@@ -217,11 +247,13 @@ static int name_intern(struct dd_zone_audit *a, const uint8_t *w, size_t len, ui
 		if (r)
 			return r;
 	}
-	for (s = h & a->mask; a->slots[s]; s = (s + 1) & a->mask) {
-		const struct zname *n = &a->names[a->slots[s] - 1];
-		if (n->hash == h && a->arena[n->off] == len &&
-		    memcmp(a->arena + n->off + 1, w, len) == 0) {
-			*out = a->slots[s] - 1;
+	for (s = h & a->mask; a->slots[s].idx; s = (s + 1) & a->mask) {
+		const struct zname *n;
+		if (a->slots[s].hash != h)
+			continue;
+		n = &a->names[a->slots[s].idx - 1];
+		if (a->arena[n->off] == len && memcmp(a->arena + n->off + 1, w, len) == 0) {
+			*out = a->slots[s].idx - 1;
 			return 0;
 		}
 	}
@@ -234,11 +266,16 @@ static int name_intern(struct dd_zone_audit *a, const uint8_t *w, size_t len, ui
 		return r;
 	a->arena[a->alen] = (uint8_t)len;
 	memcpy(a->arena + a->alen + 1, w, len);
-	a->names[a->nnames] = (struct zname){ (uint32_t)a->alen, h, NONE, NONE };
+	a->names[a->nnames] = (struct zname){ (uint32_t)a->alen, NONE, NONE };
 	a->alen += len + 1;
-	a->slots[s] = a->nnames + 1;
+	a->slots[s] = (struct zslot){ a->nnames + 1, h };
 	*out = a->nnames++;
 	return 0;
+}
+
+static int name_intern(struct dd_zone_audit *a, const uint8_t *w, size_t len, uint32_t *out)
+{
+	return name_intern_h(a, w, len, hash_wire(w, len), out);
 }
 
 static int cut_of(struct dd_zone_audit *a, const uint8_t *w, uint32_t *out)
@@ -270,9 +307,19 @@ static int cut_of(struct dd_zone_audit *a, const uint8_t *w, uint32_t *out)
 
 static int host_of(struct dd_zone_audit *a, const uint8_t *w, uint32_t *out)
 {
-	uint32_t idx;
-	int r = name_intern(a, w, wire_len(w), &idx);
+	size_t len = wire_len(w);
+	uint32_t h = hash_wire(w, len), idx;
+	struct hcache *hc = &a->hcache[h & (HCACHE_SIZE - 1)];
+	int r;
 
+	if (hc->host && hc->hash == h) {
+		const struct zname *n = &a->names[a->hosts[hc->host - 1].name];
+		if (a->arena[n->off] == len && memcmp(a->arena + n->off + 1, w, len) == 0) {
+			*out = hc->host - 1;
+			return 0;
+		}
+	}
+	r = name_intern_h(a, w, len, h, &idx);
 	if (r)
 		return r;
 	if (a->names[idx].host == NONE) {
@@ -283,6 +330,7 @@ static int host_of(struct dd_zone_audit *a, const uint8_t *w, uint32_t *out)
 		a->names[idx].host = a->nhosts++;
 	}
 	*out = a->names[idx].host;
+	*hc = (struct hcache){ h, *out + 1 };
 	return 0;
 }
 

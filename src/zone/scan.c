@@ -370,10 +370,21 @@ static int parse_ttl(const struct tok *t, uint32_t *out)
 	return 0;
 }
 
+/* t equals word (upper case) ignoring case. */
 static int tok_is(const struct tok *t, const char *word)
 {
-	size_t n = strlen(word);
-	return !t->quoted && t->n == n && strncasecmp(t->s, word, n) == 0;
+	size_t i;
+
+	if (t->quoted)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		char c = t->s[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if (c != word[i]) /* also stops at word's end */
+			return 0;
+	}
+	return word[i] == '\0';
 }
 
 /* "PREFIXnnn" (TYPE65534, CLASS3): the number, or -1. */
@@ -498,14 +509,19 @@ static int generic_rdata(struct dd_zone_scanner *s, struct cur *c, unsigned long
 	return (int)len;
 }
 
-/* Skip to the end of the record. */
-static int skip_rest(struct dd_zone_scanner *s, struct cur *c)
+/* Skip the RDATA of a type the audit does not read; RFC 3597 RDATA is
+ * still checked against its length. */
+static int skip_rdata(struct dd_zone_scanner *s, struct cur *c, unsigned long line)
 {
 	struct tok t;
-	int r;
+	int r = next_tok(s, c, &t);
 
-	while ((r = next_tok(s, c, &t)) == TOK_WORD)
-		;
+	if (r == TOK_WORD && tok_is(&t, "\\#")) {
+		r = generic_rdata(s, c, line, NULL, 0);
+		return r < 0 ? r : TOK_END;
+	}
+	while (r == TOK_WORD)
+		r = next_tok(s, c, &t);
 	return r;
 }
 
@@ -693,7 +709,7 @@ static int parse_entry(struct dd_zone_scanner *s, struct cur *c, struct dd_zone_
 		r = rdata_addr(s, c, line, type == DD_ZONE_T_AAAA);
 		break;
 	default:
-		r = skip_rest(s, c);
+		r = skip_rdata(s, c, line);
 		break;
 	}
 	if (r != TOK_END)
