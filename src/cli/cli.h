@@ -65,6 +65,7 @@ int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 int dd_cmd_trace(int argc, char **argv);
 int dd_cmd_demo(int argc, char **argv);
 int dd_cmd_audit(int argc, char **argv);
+int dd_cmd_report(int argc, char **argv);
 int dd_cmd_version(int argc, char **argv);
 
 #endif

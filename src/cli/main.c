@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
 	{ "trace", dd_cmd_trace, "walk from the root asking every server at every zone cut" },
 	{ "audit", dd_cmd_audit, "audit every delegation of a zone file (--zone)" },
+	{ "report", dd_cmd_report, "judge a saved evidence document again, offline" },
 	{ "demo", dd_cmd_demo, "run the main job on a built-in mini-internet (needs root)" },
 	{ "version", dd_cmd_version, "print the version" },
 	{ NULL, NULL, NULL },

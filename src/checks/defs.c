@@ -1,0 +1,244 @@
+/* defs.c: the table of finding codes (severity, layer, meaning, the rule it
+ * rests on, advice) and the names of severities, layers and statuses. The
+ * same facts are in docs/findings.md; test_checks verifies the two agree. */
+#include <string.h>
+
+#include "checks/chk_int.h"
+
+#define CRIT DD_SEV_CRITICAL
+#define ERR DD_SEV_ERROR
+#define WARN DD_SEV_WARNING
+#define NOTE DD_SEV_NOTICE
+#define INFO DD_SEV_INFO
+
+const struct dd_chk_def dd_chk_table[C_COUNT] = {
+	[C_ROOT_ALL_FAILED] = { "ROOT_ALL_FAILED", CRIT, DD_LAYER_ROOT,
+		"no root server gave a usable answer",
+		"RFC 1034 5.3.3, RFC 8109",
+		"If every root server timed out, this machine's network (or firewall) is the likely "
+		"cause: check connectivity and --root-hints. Otherwise the root is failing for "
+		"everyone, and there is nothing to fix on your side." },
+	[C_ROOT_SERVER_FAILED] = { "ROOT_SERVER_FAILED", NOTE, DD_LAYER_ROOT,
+		"some root servers gave no usable answer; others did",
+		"RFC 1034 5.3.3",
+		"Nothing to do: resolvers use the other root servers. Persistent failures of one "
+		"root server address from here point at a local routing problem." },
+	[C_ROOT_REFERRAL_DISAGREE] = { "ROOT_REFERRAL_DISAGREE", ERR, DD_LAYER_ROOT,
+		"root servers answered differently about the domain's TLD",
+		"RFC 1034 4.3.2",
+		"Compare the answers of the servers named; a server with a different answer may be "
+		"an impostor on the path (check for DNS interception on this network)." },
+	[C_REGISTRY_ALL_FAILED] = { "REGISTRY_ALL_FAILED", CRIT, DD_LAYER_REGISTRY,
+		"no server of a zone above the domain (its TLD) gave a usable answer",
+		"RFC 1034 4.3.2, RFC 2182",
+		"Nothing to fix in your own DNS: the registry's DNS is down for every domain under "
+		"it. Tell the registry (or your registrar) and wait." },
+	[C_REGISTRY_SERVER_FAILED] = { "REGISTRY_SERVER_FAILED", WARN, DD_LAYER_REGISTRY,
+		"some servers of a zone above the domain gave no usable answer",
+		"RFC 2182 3",
+		"Resolvers retry other servers, so the domain still resolves, more slowly. If it "
+		"persists, report the failing servers to the registry." },
+	[C_REGISTRY_REFERRAL_DISAGREE] = { "REGISTRY_REFERRAL_DISAGREE", ERR, DD_LAYER_REGISTRY,
+		"servers of a zone above the domain answered differently on the way down",
+		"RFC 1034 4.3.2",
+		"Some resolvers are sent the wrong way. Report the disagreeing servers to the "
+		"registry; right after a change this can be publication lag." },
+	[C_PARENT_UNKNOWN] = { "PARENT_UNKNOWN", CRIT, DD_LAYER_REGISTRY,
+		"the walk from the root did not reach the zone above the domain",
+		"RFC 1034 4.3.2",
+		"Read the chain above to see where the walk stopped; check the domain name for typos." },
+	[C_PARENT_ALL_FAILED] = { "PARENT_ALL_FAILED", CRIT, DD_LAYER_REGISTRY,
+		"no server of the parent zone answered the delegation query",
+		"RFC 1034 4.3.2, RFC 2182",
+		"The registry's DNS is unreachable from here, for every domain under it: tell the "
+		"registry. If its servers answer from elsewhere, check this machine's network." },
+	[C_PARENT_SERVER_FAILED] = { "PARENT_SERVER_FAILED", WARN, DD_LAYER_REGISTRY,
+		"some parent servers gave no usable answer to the delegation query",
+		"RFC 2182 3",
+		"Resolvers retry other parent servers. If it persists, report the failing servers "
+		"to the registry." },
+	[C_PARENT_NXDOMAIN_ALL] = { "PARENT_NXDOMAIN_ALL", CRIT, DD_LAYER_REGISTRATION,
+		"every answering parent server says the domain does not exist",
+		"RFC 1034 4.3.2, RFC 8020",
+		"The registry no longer publishes the delegation: ask your registrar why (expired, "
+		"on hold, deleted, unpaid); if they see nothing wrong, ask the registry." },
+	[C_PARENT_NOT_DELEGATED] = { "PARENT_NOT_DELEGATED", CRIT, DD_LAYER_REGISTRATION,
+		"no answering parent server delegates the domain (the name exists without NS)",
+		"RFC 1034 4.2.2",
+		"The parent zone has no NS records for the domain: have the registrar (or the parent "
+		"zone's operator) add the delegation." },
+	[C_PARENT_NXDOMAIN_SOME] = { "PARENT_NXDOMAIN_SOME", ERR, DD_LAYER_REGISTRY,
+		"some parent servers say the domain does not exist while others delegate it",
+		"RFC 1034 4.3.2, RFC 1996",
+		"Minutes after a registration or change this is publication lag; otherwise a registry "
+		"server is stale or broken. If it lasts more than an hour, tell the registry." },
+	[C_PARENT_NODATA_SOME] = { "PARENT_NODATA_SOME", ERR, DD_LAYER_REGISTRY,
+		"some parent servers have no delegation for the domain while others delegate it",
+		"RFC 1034 4.3.2, RFC 1996",
+		"A parent server is stale or broken; if it lasts more than an hour, tell the "
+		"registry." },
+	[C_PARENT_NS_DISAGREE] = { "PARENT_NS_DISAGREE", WARN, DD_LAYER_REGISTRY,
+		"parent servers publish different NS sets for the domain",
+		"RFC 1034 4.3.2, RFC 1996",
+		"Right after an NS change this is publication lag; if it lasts, tell the registry "
+		"which servers are stale." },
+	[C_PARENT_GLUE_DISAGREE] = { "PARENT_GLUE_DISAGREE", WARN, DD_LAYER_REGISTRY,
+		"parent servers publish different glue addresses for a nameserver",
+		"RFC 1034 4.2.1, RFC 9471",
+		"Right after a glue change this is publication lag; if it lasts, tell the registry "
+		"which servers are stale." },
+	[C_NS_PARENT_CHILD_DIFFER] = { "NS_PARENT_CHILD_DIFFER", WARN, DD_LAYER_NAMESERVERS,
+		"the NS set at the parent differs from the NS set the domain's servers publish",
+		"RFC 1034 4.2.2, RFC 2181 5.4.1",
+		"Make them equal: update the NS records at your registrar or in your zone, whichever "
+		"is out of date." },
+	[C_CHILD_NS_DISAGREE] = { "CHILD_NS_DISAGREE", WARN, DD_LAYER_NAMESERVERS,
+		"the domain's own servers publish different NS sets",
+		"RFC 1034 4.3.5, RFC 1996",
+		"Some servers serve an old copy of the zone: check zone transfers to them." },
+	[C_GLUE_MISMATCH] = { "GLUE_MISMATCH", WARN, DD_LAYER_NAMESERVERS,
+		"glue at the parent differs from the nameserver's authoritative addresses",
+		"RFC 1034 4.2.1, RFC 9471",
+		"Update the glue (host records) at your registrar to the current addresses, or the "
+		"addresses in your zone, whichever is wrong." },
+	[C_GLUE_MISSING] = { "GLUE_MISSING", ERR, DD_LAYER_NAMESERVERS,
+		"a nameserver inside the domain has no glue at the parent",
+		"RFC 1034 4.2.1, RFC 9471",
+		"Register the nameserver's addresses (glue / host records) at your registrar: without "
+		"them no resolver can reach it." },
+	[C_NS_NAME_NXDOMAIN] = { "NS_NAME_NXDOMAIN", ERR, DD_LAYER_NAMESERVERS,
+		"a nameserver name does not exist",
+		"RFC 1034 4.2.2, RFC 1912 2.3",
+		"Remove the name from the NS set or create it. If its domain is free to register, "
+		"anyone who registers it can take over your domain: act now." },
+	[C_NS_NAME_NO_ADDRESS] = { "NS_NAME_NO_ADDRESS", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver name has no usable address (no A/AAAA, or its lookup failed)",
+		"RFC 1034 4.2.2",
+		"Publish A/AAAA records for the name, or remove it from the NS set." },
+	[C_NS_NAME_CNAME] = { "NS_NAME_CNAME", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver name is an alias (CNAME)",
+		"RFC 2181 10.3, RFC 1912 2.4",
+		"Put the canonical name in the NS set instead of the alias." },
+	[C_DELEGATION_TTL] = { "DELEGATION_TTL", INFO, DD_LAYER_NAMESERVERS,
+		"how long a change of NS records or glue takes to reach every resolver",
+		"RFC 1035 3.2.1, RFC 2181 8",
+		"Before moving nameservers, keep the old servers answering for at least this long." },
+	[C_SERVERS_ALL_LAME] = { "SERVERS_ALL_LAME", CRIT, DD_LAYER_NAMESERVERS,
+		"no address of the domain's nameservers answers authoritatively",
+		"RFC 1034 4.2.2, RFC 8499 (lame delegation)",
+		"Restore your nameservers (or their hosting). If you moved DNS provider, update the "
+		"NS records at your registrar to the new servers." },
+	[C_SERVER_TIMEOUT] = { "SERVER_TIMEOUT", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver address does not answer (timeout)",
+		"RFC 2182 3, RFC 8906",
+		"Check that the server runs and that port 53 over UDP and TCP is open to the world." },
+	[C_SERVER_UNREACHABLE] = { "SERVER_UNREACHABLE", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver address is unreachable (port closed or no route)",
+		"RFC 2182 3",
+		"Check that the server runs and is routed; remove addresses that are gone." },
+	[C_SERVER_REFUSED] = { "SERVER_REFUSED", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver refuses queries for the domain (lame)",
+		"RFC 1034 4.2.2, RFC 8906",
+		"Configure the server to serve the zone, or remove it from the NS set." },
+	[C_SERVER_SERVFAIL] = { "SERVER_SERVFAIL", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver answers SERVFAIL for the domain",
+		"RFC 1034 4.2.2, RFC 8906",
+		"The server has the zone but cannot serve it (failed load, expired secondary): check "
+		"its logs." },
+	[C_SERVER_NOT_AUTHORITATIVE] = { "SERVER_NOT_AUTHORITATIVE", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver answers, but not authoritatively for the domain (lame)",
+		"RFC 1034 4.2.2, RFC 8499 (lame delegation)",
+		"Configure the server as authoritative for the zone, or remove it from the NS set." },
+	[C_SERVER_NXDOMAIN] = { "SERVER_NXDOMAIN", ERR, DD_LAYER_NAMESERVERS,
+		"a nameserver says its own zone does not exist",
+		"RFC 1034 4.3.2, RFC 8020",
+		"The server serves a parent or other zone instead of the domain: load the zone on it "
+		"or remove it from the NS set; resolvers that ask it cache the NXDOMAIN." },
+	[C_SERVER_BAD_REPLY] = { "SERVER_BAD_REPLY", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver replies with something unusable (malformed, mismatched, odd rcode)",
+		"RFC 1035 4.1, RFC 8906",
+		"Upgrade or fix the server software; look for middleboxes that rewrite DNS." },
+	[C_SERVER_NO_TCP] = { "SERVER_NO_TCP", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver answers over UDP but not over TCP",
+		"RFC 7766 5, RFC 9210",
+		"Open TCP port 53 to the server; large answers and DNSSEC need it." },
+	[C_SERVER_EDNS_BROKEN] = { "SERVER_EDNS_BROKEN", WARN, DD_LAYER_NAMESERVERS,
+		"a nameserver mishandles EDNS (no BADVERS for an unknown EDNS version)",
+		"RFC 6891 6.1.3, RFC 8906 8",
+		"Upgrade the server software or the firewall that filters EDNS." },
+	[C_ZONE_SERIAL_DIFFER] = { "ZONE_SERIAL_DIFFER", WARN, DD_LAYER_NAMESERVERS,
+		"the domain's servers serve different SOA serials",
+		"RFC 1034 4.3.5, RFC 1996",
+		"Some servers have not picked up the latest zone: check NOTIFY and zone transfers." },
+	[C_NS_TOO_FEW] = { "NS_TOO_FEW", WARN, DD_LAYER_NAMESERVERS,
+		"fewer than two nameserver names",
+		"RFC 1034 4.1, RFC 2182 5",
+		"Add a second nameserver, on another network." },
+	[C_ADDR_TOO_FEW] = { "ADDR_TOO_FEW", WARN, DD_LAYER_NAMESERVERS,
+		"fewer than two nameserver addresses",
+		"RFC 2182 3",
+		"Add a nameserver on another address, on another network." },
+	[C_ADDR_ONE_PREFIX_V4] = { "ADDR_ONE_PREFIX_V4", WARN, DD_LAYER_NAMESERVERS,
+		"every IPv4 nameserver address is in one /24",
+		"RFC 2182 3.1",
+		"Add a nameserver in another network: one routing failure takes all of them down." },
+	[C_ADDR_ONE_PREFIX_V6] = { "ADDR_ONE_PREFIX_V6", WARN, DD_LAYER_NAMESERVERS,
+		"every IPv6 nameserver address is in one /48",
+		"RFC 2182 3.1",
+		"Add a nameserver in another network: one routing failure takes all of them down." },
+	[C_NO_IPV6] = { "NO_IPV6", NOTE, DD_LAYER_NAMESERVERS,
+		"no nameserver has an IPv6 address",
+		"RFC 3901",
+		"Give at least one nameserver an IPv6 address so IPv6-only resolvers reach you." },
+	[C_NS_ONE_OPERATOR] = { "NS_ONE_OPERATOR", NOTE, DD_LAYER_NAMESERVERS,
+		"every nameserver name is under one registrable domain (one operator)",
+		"RFC 2182 3",
+		"One operator's outage (or one expired domain) takes the domain down: consider a "
+		"second DNS provider." },
+	[C_NS_ONE_TLD] = { "NS_ONE_TLD", NOTE, DD_LAYER_NAMESERVERS,
+		"every nameserver name is under one TLD other than the domain's own",
+		"RFC 2182 3",
+		"An outage of that TLD takes the domain down too: consider a nameserver under "
+		"another TLD." },
+	[C_NS_ALL_IN_BAILIWICK] = { "NS_ALL_IN_BAILIWICK", NOTE, DD_LAYER_NAMESERVERS,
+		"every nameserver name is inside the domain itself",
+		"RFC 1034 4.2.1, RFC 8499 (in-bailiwick)",
+		"The domain depends entirely on glue at the parent; a nameserver under another domain "
+		"keeps it reachable (and diagnosable) when the glue or delegation breaks." },
+};
+
+const struct dd_chk_def *dd_chk_defs(size_t *n)
+{
+	*n = C_COUNT;
+	return dd_chk_table;
+}
+
+const struct dd_chk_def *dd_chk_def_find(const char *code)
+{
+	for (size_t i = 0; i < C_COUNT; i++)
+		if (strcmp(dd_chk_table[i].code, code) == 0)
+			return &dd_chk_table[i];
+	return NULL;
+}
+
+const char *dd_chk_severity_name(enum dd_chk_severity s)
+{
+	static const char *const names[DD_SEV_COUNT] = { "info", "notice", "warning", "error",
+							 "critical" };
+	return (unsigned)s < DD_SEV_COUNT ? names[s] : "?";
+}
+
+const char *dd_chk_layer_name(enum dd_chk_layer l)
+{
+	static const char *const names[DD_LAYER_COUNT] = { "none", "root", "registry",
+							   "registration", "nameservers",
+							   "dnssec" };
+	return (unsigned)l < DD_LAYER_COUNT ? names[l] : "?";
+}
+
+const char *dd_chk_status_name(enum dd_chk_status s)
+{
+	static const char *const names[DD_STATUS_COUNT] = { "ok", "warning", "critical",
+							    "unknown" };
+	return (unsigned)s < DD_STATUS_COUNT ? names[s] : "?";
+}

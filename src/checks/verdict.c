@@ -1,0 +1,273 @@
+/* verdict.c: from findings (and the evidence they came from) to one status,
+ * the layer to blame and one sentence a night-shift operator can act on.
+ *
+ * The decisive situations are recognised in order, highest layer first,
+ * because a failure higher up explains everything below it: the root, the
+ * registry's servers, the registration (the parent no longer delegates the
+ * domain), then the domain's own nameservers. Anything else is summarised
+ * from the most severe finding. Registration data (RDAP/WHOIS), when the
+ * caller has it, only sharpens the registration sentence: see reg_cause(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/chk_int.h"
+#include "core/env.h"
+#include "core/err.h"
+
+struct vctx {
+	const struct dd_evidence *ev;
+	const struct dd_chk_findings *f;
+	const struct dd_chk_opts *o;
+	struct chk_facts facts;
+	char domain[300]; /* "puri.sm" */
+	char zone[300];   /* "sm", "the root" */
+	char owner[340];  /* "the sm registry", "the root zone", "the parent zone example.com" */
+};
+
+static int has(const struct vctx *v, const char *code)
+{
+	return dd_chk_find(v->f, code) != NULL;
+}
+
+static const char *msg(const struct vctx *v, const char *code)
+{
+	const struct dd_chk_finding *x = dd_chk_find(v->f, code);
+
+	return x ? x->message : "";
+}
+
+static size_t count_at_least(const struct dd_chk_findings *f, enum dd_chk_severity s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].def->severity >= s;
+	return n;
+}
+
+/* Advice as the tail of a sentence: first letter lower-cased. */
+static void add_advice(struct dd_buf *b, const char *advice)
+{
+	if (advice[0] >= 'A' && advice[0] <= 'Z' && advice[1] >= 'a' && advice[1] <= 'z') {
+		char first = (char)(advice[0] - 'A' + 'a');
+		dd_buf_add(b, &first, 1);
+		advice++;
+	}
+	dd_buf_puts(b, advice);
+}
+
+/* The reason and the action of a "no longer delegated" sentence, sharpened
+ * by registration facts when there are any. This is the hook through which
+ * the registration layer (RDAP/WHOIS) speaks. */
+static void reg_cause(const struct vctx *v, const char **why, const char **action,
+		      char *datebuf, size_t datelen)
+{
+	const struct dd_chk_reg_facts *r = v->o->reg;
+	int64_t now = v->o->now ? v->o->now : v->ev->time;
+
+	*why = "the problem is the registration, not your DNS";
+	*action = "Ask your registrar; if they see nothing wrong, ask the registry.";
+	datebuf[0] = '\0';
+	if (!r || !r->known)
+		return;
+	if (r->status & DD_REG_NOT_FOUND) {
+		*why = "the registry has no record of the domain: it was deleted or never registered";
+		*action = "Register it again at a registrar, quickly, before someone else does.";
+	} else if ((r->status & DD_REG_EXPIRED) || (r->expires > 0 && r->expires <= now)) {
+		char day[32];
+		dd_clock_format(r->expires, day, sizeof(day));
+		day[10] = '\0';
+		if (r->expires > 0)
+			snprintf(datebuf, datelen, "the registration expired on %s", day);
+		else
+			snprintf(datebuf, datelen, "the registration has expired");
+		*why = datebuf;
+		*action = "Renew it at your registrar; the delegation returns once the registry "
+			  "publishes it again.";
+	} else if (r->status & (DD_REG_REDEMPTION | DD_REG_PENDING_DELETE)) {
+		*why = "the registry is deleting the domain (redemption period or pending delete)";
+		*action = "Restore it at your registrar now; after deletion anyone can register it.";
+	} else if (r->status & DD_REG_SERVER_HOLD) {
+		*why = "the registry has put the domain on hold (serverHold)";
+		*action = "Ask the registry why, through your registrar (often a dispute, an abuse "
+			  "report or missing documents).";
+	} else if (r->status & DD_REG_CLIENT_HOLD) {
+		*why = "your registrar has put the domain on hold (clientHold)";
+		*action = "Ask your registrar why (often an unpaid invoice or an unverified contact "
+			  "address).";
+	} else if (r->status & DD_REG_SUSPENDED) {
+		*why = "the registry has suspended the domain";
+		*action = "Ask the registry why, through your registrar.";
+	}
+}
+
+static enum dd_chk_status registration(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
+{
+	const struct chk_facts *f = &v->facts;
+	const char *why, *action;
+	char date[80], count[120];
+
+	*layer = DD_LAYER_REGISTRATION;
+	if (has(v, "PARENT_NXDOMAIN_ALL"))
+		snprintf(count, sizeof(count), "NXDOMAIN from %zu of %zu servers", f->p_nxdomain,
+			 f->p_asked);
+	else
+		snprintf(count, sizeof(count), "no delegation from %zu of %zu servers",
+			 f->p_nxdomain + f->p_nodata, f->p_asked);
+	reg_cause(v, &why, &action, date, sizeof(date));
+	if (f->c_good > 0)
+		dd_buf_printf(b, "%s no longer delegates %s (%s) while your nameservers still "
+				 "answer: %s. %s",
+			      v->owner, v->domain, count, why, action);
+	else if (v->o->reg && v->o->reg->known && v->o->reg->status)
+		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
+				 "%s. %s",
+			      v->owner, v->domain, count, why, action);
+	else
+		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
+				 "the domain is not registered, has expired or was deleted. Ask "
+				 "your registrar.",
+			      v->owner, v->domain, count);
+	return DD_STATUS_CRITICAL;
+}
+
+static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
+{
+	const struct chk_facts *f = &v->facts;
+	const struct dd_chk_finding *top = v->f->n ? &v->f->v[0] : NULL;
+	size_t serious = count_at_least(v->f, DD_SEV_WARNING);
+
+	if (has(v, "ROOT_ALL_FAILED")) {
+		*layer = DD_LAYER_ROOT;
+		if (f->root_asked > 0 && f->root_silent == f->root_asked) {
+			dd_buf_printf(b, "No root server answered (%zu of %zu timed out or were "
+					 "unreachable): this machine probably cannot reach the DNS at "
+					 "all; check its network, firewall and --root-hints before "
+					 "suspecting %s.",
+				      f->root_silent, f->root_asked, v->domain);
+			return DD_STATUS_UNKNOWN;
+		}
+		dd_buf_printf(b, "The root servers give no usable answer (%s): the problem is at "
+				 "the root, not in %s; nothing to fix on your side.",
+			      msg(v, "ROOT_ALL_FAILED"), v->domain);
+		return DD_STATUS_CRITICAL;
+	}
+	if (has(v, "REGISTRY_ALL_FAILED") || has(v, "PARENT_ALL_FAILED")) {
+		*layer = DD_LAYER_REGISTRY;
+		dd_buf_printf(b, "The registry's DNS is down (%s): every domain under it is "
+				 "unreachable, not just %s; nothing to fix on your side, tell the "
+				 "registry and wait.",
+			      has(v, "REGISTRY_ALL_FAILED") ? msg(v, "REGISTRY_ALL_FAILED") :
+							      msg(v, "PARENT_ALL_FAILED"),
+			      v->domain);
+		return DD_STATUS_CRITICAL;
+	}
+	if (has(v, "PARENT_UNKNOWN")) {
+		*layer = DD_LAYER_REGISTRY;
+		dd_buf_printf(b, "dnsdeps could not find the zone above %s (%s): check the name; "
+				 "if it is right, the servers above it are failing.",
+			      v->domain, msg(v, "PARENT_UNKNOWN"));
+		return DD_STATUS_CRITICAL;
+	}
+	if (has(v, "PARENT_NXDOMAIN_ALL") || has(v, "PARENT_NOT_DELEGATED"))
+		return registration(v, b, layer);
+	if (has(v, "SERVERS_ALL_LAME")) {
+		*layer = DD_LAYER_NAMESERVERS;
+		dd_buf_printf(b, "%s delegates %s, but %s: the problem is your nameservers (or "
+				 "their hosting), not the registry. Restore them; if you moved DNS "
+				 "provider, update the NS records at your registrar.",
+			      v->owner, v->domain, msg(v, "SERVERS_ALL_LAME"));
+		return DD_STATUS_CRITICAL;
+	}
+	if (f->c_asked == 0 && f->p_delegating > 0) {
+		*layer = DD_LAYER_NONE;
+		dd_buf_printf(b, "No address of %s's nameservers could be asked (address family "
+				 "disabled?): run again with both -4 and -6 allowed.",
+			      v->domain);
+		return DD_STATUS_UNKNOWN;
+	}
+	if (!top || top->def->severity < DD_SEV_WARNING) {
+		size_t notes = v->f->n - count_at_least(v->f, DD_SEV_WARNING) -
+			       (dd_chk_find(v->f, "DELEGATION_TTL") ? 1 : 0);
+		*layer = DD_LAYER_NONE;
+		if (f->p_asked == 0 && f->c_asked == 0) {
+			dd_buf_printf(b, "The evidence for %s holds no answer from any server: "
+					 "nothing can be judged.",
+				      v->domain);
+			return DD_STATUS_UNKNOWN;
+		}
+		dd_buf_printf(b, "%s is delegated by all %zu %s servers and all %zu of its "
+				 "nameserver addresses answer authoritatively: nothing to do",
+			      v->domain, f->p_delegating, v->zone, f->c_good);
+		if (notes)
+			dd_buf_printf(b, " (%zu notice%s below)", notes, notes > 1 ? "s" : "");
+		dd_buf_puts(b, ".");
+		return DD_STATUS_OK;
+	}
+	*layer = top->def->layer;
+	if (top->def->severity >= DD_SEV_ERROR)
+		dd_buf_printf(b, "%s is broken for some resolvers at %s: ", v->domain,
+			      top->def->layer == DD_LAYER_NAMESERVERS ? "its nameservers" :
+			      v->owner);
+	else
+		dd_buf_printf(b, "%s resolves, but %s need%s attention: ", v->domain,
+			      top->def->layer == DD_LAYER_NAMESERVERS ? "its nameservers" :
+			      top->def->layer == DD_LAYER_ROOT ? "the root servers" :
+			      "the registry's servers",
+			      top->def->layer == DD_LAYER_ROOT || top->def->layer == DD_LAYER_REGISTRY ||
+			      top->def->layer == DD_LAYER_NAMESERVERS ? "" : "s");
+	dd_buf_puts(b, top->message);
+	dd_buf_puts(b, "; ");
+	add_advice(b, top->def->advice);
+	if (serious > 1)
+		dd_buf_printf(b, " (%zu more finding%s below)", serious - 1, serious > 2 ? "s" : "");
+	return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
+}
+
+/* "the sm registry", "the root zone", "the parent zone example.com". */
+static void owner_phrase(struct vctx *v)
+{
+	const char *z = v->ev->parent.zone;
+
+	chk_zone_label(z, v->zone, sizeof(v->zone));
+	if (!z || strcmp(z, ".") == 0)
+		snprintf(v->owner, sizeof(v->owner), "the root zone");
+	else if (strchr(v->zone, '.') == NULL)
+		snprintf(v->owner, sizeof(v->owner), "the %s registry", v->zone);
+	else
+		snprintf(v->owner, sizeof(v->owner), "the parent zone %s", v->zone);
+}
+
+int dd_chk_verdict(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		   const struct dd_chk_opts *o, struct dd_chk_verdict *out)
+{
+	static const struct dd_chk_opts none = { 0 };
+	struct vctx v = { ev, f, o ? o : &none };
+	struct dd_buf b;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = chk_facts_init(ev, &v.facts);
+	if (rc)
+		return rc;
+	chk_zone_label(ev->domain, v.domain, sizeof(v.domain));
+	owner_phrase(&v);
+	dd_buf_init(&b);
+	out->status = decide(&v, &b, &out->layer);
+	/* "the sm registry ..." opens a sentence; a domain name stays as it is. */
+	if (b.data && strncmp(b.data, "the ", 4) == 0)
+		b.data[0] = 'T';
+	chk_facts_free(&v.facts);
+	if (dd_buf_failed(&b)) {
+		dd_buf_free(&b);
+		return DD_ENOMEM;
+	}
+	out->summary = b.data ? b.data : strdup("");
+	return out->summary ? 0 : DD_ENOMEM;
+}
+
+void dd_chk_verdict_free(struct dd_chk_verdict *v)
+{
+	free(v->summary);
+	memset(v, 0, sizeof(*v));
+}

@@ -1,0 +1,97 @@
+/* cmd_report.c: `dnsdeps report FILE` judges a saved evidence document
+ * offline and prints exactly what `dnsdeps check` printed (or would print
+ * now, with --now): both go through dd_rep_judge_and_print. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/env.h"
+#include "core/err.h"
+#include "evidence/evidence.h"
+#include "report/report.h"
+
+struct report_opts {
+	int help;
+	int json;
+	int64_t now;
+};
+
+static int set_help(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct report_opts *)t)->help = 1;
+	return 0;
+}
+
+static int set_json(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct report_opts *)t)->json = 1;
+	return 0;
+}
+
+static int set_now(void *t, const char *arg, const char **why)
+{
+	if (dd_clock_parse(arg, &((struct report_opts *)t)->now) != 0) {
+		*why = "not a time (use RFC 3339, e.g. 2018-02-20T09:00:00Z, or YYYY-MM-DD)";
+		return -1;
+	}
+	return 0;
+}
+
+static const struct dd_opt report_table[] = {
+	{ "json", 'j', NULL, set_json, "print one JSON object (schema dnsdeps.check/1)" },
+	{ "now", 0, "TIME", set_now, "judge as of TIME (RFC 3339) instead of the evidence's time" },
+	{ "help", 'h', NULL, set_help, "show this help" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/* Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
+static int want_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(f)) && !(nc && *nc);
+}
+
+int dd_cmd_report(int argc, char **argv)
+{
+	struct report_opts o = { 0 };
+	struct dd_opt_group groups[] = { { report_table, &o } };
+	struct dd_rep_opts ro = { 0 };
+	struct dd_evidence *ev = NULL;
+	char *pos[argc + 1];
+	char err[300];
+	int npos, rc;
+
+	if (dd_opts_parse(groups, 1, argc, argv, pos, &npos, stderr) != 0)
+		return DD_EXIT_UNKNOWN;
+	if (o.help || npos != 1) {
+		FILE *f = o.help ? stdout : stderr;
+		fprintf(f, "usage: dnsdeps report [OPTIONS] FILE\n\n"
+			   "Judges an evidence document saved by 'dnsdeps check --save-evidence FILE'\n"
+			   "again, offline, and prints what 'check' printed. Exit status: 0 ok,\n"
+			   "1 warning, 2 critical, 3 unknown (or an unreadable document).\n\n");
+		dd_opts_help(groups, 1, f);
+		return o.help ? DD_EXIT_OK : DD_EXIT_UNKNOWN;
+	}
+	rc = dd_ev_load_file(pos[0], &ev, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "dnsdeps report: %s: %s\n", pos[0], err[0] ? err : dd_strerror(rc));
+		return DD_EXIT_UNKNOWN;
+	}
+	ro.json = o.json;
+	ro.now = o.now;
+	ro.color = !o.json && want_color(stdout);
+	rc = dd_rep_judge_and_print(ev, &ro, stdout);
+	dd_ev_free(ev);
+	if (rc < 0) {
+		fprintf(stderr, "dnsdeps report: %s\n", dd_strerror(rc));
+		return DD_EXIT_UNKNOWN;
+	}
+	return rc;
+}

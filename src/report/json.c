@@ -1,0 +1,254 @@
+/* json.c: the report for programs: one JSON object per domain, schema
+ * "dnsdeps.check/1" (docs/json-output.md): the verdict, the findings, and
+ * the delegation data (parent and child NS sets, per-server results).
+ * jansson escapes every string; strings that are not valid UTF-8 are
+ * written in their escaped form. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/env.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "report/report.h"
+
+struct js {
+	int failed;
+};
+
+static json_t *str(struct js *j, const char *s)
+{
+	json_t *v;
+
+	if (!s)
+		return json_null();
+	v = json_string(s);
+	if (!v) {
+		char *e = dd_esc_dup(s, strlen(s));
+		v = e ? json_string(e) : NULL;
+		free(e);
+	}
+	if (!v)
+		j->failed = 1;
+	return v;
+}
+
+static void put(struct js *j, json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v) != 0)
+		j->failed = 1;
+}
+
+static void push(struct js *j, json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v) != 0)
+		j->failed = 1;
+}
+
+static json_t *list(struct js *j, const struct dd_ev_strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++)
+		push(j, a, str(j, l->v[i]));
+	return a;
+}
+
+static json_t *ms(double v)
+{
+	return v < 0 ? json_null() : json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
+}
+
+static json_t *int_or_null(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer((json_int_t)v);
+}
+
+/* {state, rcode, aa, rtt_ms, exchange} of one response. */
+static json_t *response(struct js *j, const struct dd_ev_response *r)
+{
+	json_t *o = json_object();
+	char rc[16];
+
+	put(j, o, "state", str(j, dd_ev_state_name(r->state)));
+	put(j, o, "rcode", r->rcode < 0 ? json_null() :
+			   str(j, dd_ev_rcode_name(r->rcode, rc, sizeof(rc))));
+	put(j, o, "aa", r->aa < 0 ? json_null() : json_boolean(r->aa));
+	put(j, o, "rtt_ms", ms(r->rtt_ms));
+	put(j, o, "exchange", int_or_null(r->exchange));
+	return o;
+}
+
+static json_t *verdict(struct js *j, const struct dd_chk_verdict *v)
+{
+	json_t *o = json_object();
+
+	put(j, o, "status", str(j, dd_chk_status_name(v->status)));
+	put(j, o, "layer", str(j, dd_chk_layer_name(v->layer)));
+	put(j, o, "summary", str(j, v->summary ? v->summary : ""));
+	return o;
+}
+
+static json_t *findings(struct js *j, const struct dd_chk_findings *f)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < f->n; i++) {
+		const struct dd_chk_finding *x = &f->v[i];
+		json_t *o = json_object(), *ids = json_array();
+		for (size_t k = 0; ids && k < x->nevidence; k++)
+			push(j, ids, json_integer(x->evidence[k]));
+		put(j, o, "code", str(j, x->def->code));
+		put(j, o, "severity", str(j, dd_chk_severity_name(x->def->severity)));
+		put(j, o, "layer", str(j, dd_chk_layer_name(x->def->layer)));
+		put(j, o, "message", str(j, x->message));
+		put(j, o, "advice", str(j, x->def->advice));
+		put(j, o, "evidence", ids);
+		push(j, a, o);
+	}
+	return a;
+}
+
+static json_t *chain(struct js *j, const struct dd_evidence *ev)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ev->nchain; i++) {
+		const struct dd_ev_step *st = &ev->chain[i];
+		json_t *o = json_object(), *servers = json_array();
+		for (size_t k = 0; k < st->nservers; k++) {
+			const struct dd_ev_step_server *s = &st->servers[k];
+			json_t *so = response(j, &s->r);
+			put(j, so, "name", str(j, s->name));
+			put(j, so, "address", str(j, s->address));
+			put(j, so, "referral", str(j, s->referral));
+			push(j, servers, so);
+		}
+		put(j, o, "zone", str(j, st->zone));
+		put(j, o, "servers", servers);
+		push(j, a, o);
+	}
+	return a;
+}
+
+static json_t *parent_servers(struct js *j, const struct dd_evidence *ev)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ev->parent.nservers; i++) {
+		const struct dd_ev_parent_server *s = &ev->parent.servers[i];
+		json_t *o = response(j, &s->delegation.r), *glue = json_array();
+		for (size_t g = 0; g < s->delegation.nglue; g++) {
+			json_t *go = json_object();
+			put(j, go, "name", str(j, s->delegation.glue[g].name));
+			put(j, go, "address", str(j, s->delegation.glue[g].address));
+			put(j, go, "ttl", int_or_null(s->delegation.glue[g].ttl));
+			push(j, glue, go);
+		}
+		put(j, o, "name", str(j, s->name));
+		put(j, o, "address", str(j, s->address));
+		put(j, o, "ns", list(j, &s->delegation.ns));
+		put(j, o, "ns_ttl", int_or_null(s->delegation.ns_ttl));
+		put(j, o, "glue", glue);
+		put(j, o, "ds", list(j, &s->ds.records));
+		push(j, a, o);
+	}
+	return a;
+}
+
+static json_t *soa(struct js *j, const struct dd_ev_soa *s)
+{
+	json_t *o = response(j, &s->r);
+
+	put(j, o, "serial", int_or_null(s->serial));
+	return o;
+}
+
+static json_t *nameservers(struct js *j, const struct dd_evidence *ev)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ev->nnameservers; i++) {
+		const struct dd_ev_nameserver *ns = &ev->nameservers[i];
+		json_t *o = json_object(), *res = json_object(), *servers = json_array();
+		put(j, res, "state", str(j, dd_ev_rstate_name(ns->resolution.state)));
+		put(j, res, "a", list(j, &ns->resolution.a));
+		put(j, res, "aaaa", list(j, &ns->resolution.aaaa));
+		put(j, res, "cname", str(j, ns->resolution.cname));
+		for (size_t k = 0; k < ns->nservers; k++) {
+			const struct dd_ev_ns_server *s = &ns->servers[k];
+			json_t *so = json_object(), *nsq = response(j, &s->ns_udp.r),
+			       *ed = response(j, &s->edns.r);
+			put(j, so, "address", str(j, s->address));
+			put(j, so, "soa_udp", soa(j, &s->soa_udp));
+			put(j, so, "soa_tcp", soa(j, &s->soa_tcp));
+			put(j, nsq, "ns", list(j, &s->ns_udp.ns));
+			put(j, so, "ns_udp", nsq);
+			put(j, ed, "edns_version", int_or_null(s->edns.edns_version));
+			put(j, so, "edns", ed);
+			push(j, servers, so);
+		}
+		put(j, o, "name", str(j, ns->name));
+		put(j, o, "in_parent", json_boolean(ns->in_parent));
+		put(j, o, "in_child", json_boolean(ns->in_child));
+		put(j, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
+		put(j, o, "glue", list(j, &ns->glue));
+		put(j, o, "resolution", res);
+		put(j, o, "servers", servers);
+		push(j, a, o);
+	}
+	return a;
+}
+
+static json_t *delegation(struct js *j, const struct dd_evidence *ev)
+{
+	struct dd_ev_strlist pset = { 0 }, cset = { 0 };
+	json_t *o = json_object();
+
+	if (dd_chk_ns_sets(ev, &pset, &cset) != 0)
+		j->failed = 1;
+	put(j, o, "parent_zone", str(j, ev->parent.zone));
+	put(j, o, "parent_ns", list(j, &pset));
+	put(j, o, "child_ns", list(j, &cset));
+	put(j, o, "chain", chain(j, ev));
+	put(j, o, "parent_servers", parent_servers(j, ev));
+	put(j, o, "nameservers", nameservers(j, ev));
+	for (size_t i = 0; i < pset.n; i++)
+		free(pset.v[i]);
+	free(pset.v);
+	for (size_t i = 0; i < cset.n; i++)
+		free(cset.v[i]);
+	free(cset.v);
+	return o;
+}
+
+int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
+{
+	struct js j = { 0 };
+	json_t *doc = json_object();
+	char when[32], *text = NULL;
+	int64_t now = o && o->now ? o->now : ev->time;
+
+	dd_clock_format(ev->time, when, sizeof(when));
+	put(&j, doc, "schema", str(&j, DD_REP_SCHEMA));
+	put(&j, doc, "domain", str(&j, ev->domain));
+	put(&j, doc, "time", str(&j, when));
+	dd_clock_format(now, when, sizeof(when));
+	put(&j, doc, "judged_at", str(&j, when));
+	put(&j, doc, "tool", str(&j, ev->tool));
+	put(&j, doc, "verdict", verdict(&j, v));
+	put(&j, doc, "findings", findings(&j, f));
+	put(&j, doc, "delegation", delegation(&j, ev));
+	if (!j.failed)
+		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
+					       (o && o->json_compact ? JSON_COMPACT : JSON_INDENT(2)));
+	json_decref(doc);
+	if (!text)
+		return DD_ENOMEM;
+	dd_buf_puts(out, text);
+	dd_buf_puts(out, "\n");
+	free(text);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}

@@ -1,0 +1,43 @@
+/* report.h: renderers of a judged domain, as text for people (the verdict
+ * first, then the chain layer by layer, then the findings by severity) and
+ * as one JSON object for programs (schema "dnsdeps.check/1",
+ * docs/json-output.md). `dnsdeps check` and `dnsdeps report` both print
+ * through dd_rep_judge_and_print, so the two cannot drift apart. */
+#ifndef DD_REPORT_H
+#define DD_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "checks/checks.h"
+#include "core/buf.h"
+#include "evidence/evidence.h"
+
+#define DD_REP_SCHEMA "dnsdeps.check/1"
+
+struct dd_rep_opts {
+	int json;         /* one JSON object instead of text */
+	int json_compact; /* the JSON object on one line (JSON Lines, several domains) */
+	int color;        /* ANSI colours in text; the caller decides (a terminal and
+			   * NO_COLOR unset): report code never calls isatty */
+	int64_t now;      /* judgement time (--now); 0 = the evidence's time */
+	const struct dd_chk_reg_facts *reg; /* registration facts for the verdict, or NULL */
+};
+
+/* Judge ev and print the result to out (text or JSON per o). Returns the
+ * exit status (0 ok, 1 warning, 2 critical, 3 unknown), or a negative
+ * enum dd_err when judging failed (DD_ENOMEM, DD_EIO): then nothing useful
+ * was printed and the caller reports the error. */
+int dd_rep_judge_and_print(const struct dd_evidence *ev, const struct dd_rep_opts *o, FILE *out);
+
+/* Exit status of a verdict, as monitoring plugins expect. */
+int dd_rep_exit_status(enum dd_chk_status s);
+
+/* The renderers, for callers that judged already: append to out. Every
+ * string from the evidence is escaped in text. 0 or DD_ENOMEM. */
+int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out);
+int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out);
+
+#endif

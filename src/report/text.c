@@ -1,0 +1,333 @@
+/* text.c: the report for people. The verdict comes first (one line of
+ * status and layer, one sentence), then the way down layer by layer with
+ * each server's state and round trip, then the findings, most severe first,
+ * each with its advice. Every string that came from the evidence is escaped;
+ * colour is used only when the caller asks for it. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/err.h"
+#include "core/esc.h"
+#include "report/report.h"
+
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define GREEN "\033[32m"
+#define CYAN "\033[36m"
+#define DIM "\033[2m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+struct tx {
+	struct dd_buf *b;
+	int color;
+};
+
+static void on(struct tx *t, const char *code)
+{
+	if (t->color)
+		dd_buf_puts(t->b, code);
+}
+
+static void off(struct tx *t)
+{
+	if (t->color)
+		dd_buf_puts(t->b, RESET);
+}
+
+static const char *status_color(enum dd_chk_status s)
+{
+	switch (s) {
+	case DD_STATUS_OK: return GREEN;
+	case DD_STATUS_WARNING: return YELLOW;
+	case DD_STATUS_CRITICAL: return RED;
+	default: return CYAN;
+	}
+}
+
+static const char *severity_color(enum dd_chk_severity s)
+{
+	switch (s) {
+	case DD_SEV_CRITICAL:
+	case DD_SEV_ERROR: return RED;
+	case DD_SEV_WARNING: return YELLOW;
+	case DD_SEV_NOTICE: return CYAN;
+	default: return DIM;
+	}
+}
+
+/* Append s escaped, padded with spaces to width columns (bytes). */
+static void cell(struct tx *t, const char *s, int width)
+{
+	size_t before = t->b->len;
+
+	dd_buf_esc(t->b, s ? s : "-");
+	for (size_t n = t->b->len - before; (int)n < width; n++)
+		dd_buf_add(t->b, " ", 1);
+}
+
+static void upper(struct dd_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		char c = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
+		dd_buf_add(b, &c, 1);
+	}
+}
+
+/* "answer aa", "referral to sm.", "NXDOMAIN", "timeout" (escaped). */
+static void state(struct tx *t, const struct dd_ev_response *r, const char *referral)
+{
+	char rc[16];
+	int bad = !dd_ev_state_replied(r->state) || r->state == DD_EV_REFUSED ||
+		  r->state == DD_EV_SERVFAIL || r->state == DD_EV_NXDOMAIN ||
+		  r->state == DD_EV_LAME || r->state == DD_EV_NOTAUTH || r->state == DD_EV_RCODE;
+
+	if (r->state == DD_EV_SKIPPED) {
+		on(t, DIM);
+		dd_buf_puts(t->b, "skipped");
+		off(t);
+		return;
+	}
+	if (bad)
+		on(t, RED);
+	if (r->state == DD_EV_REFERRAL && referral) {
+		dd_buf_puts(t->b, "referral to ");
+		dd_buf_esc(t->b, referral);
+	} else if (r->rcode > 0) {
+		dd_buf_puts(t->b, dd_ev_rcode_name(r->rcode, rc, sizeof(rc)));
+	} else {
+		dd_buf_puts(t->b, dd_ev_state_name(r->state));
+	}
+	if (bad)
+		off(t);
+	if (r->state == DD_EV_ANSWER)
+		dd_buf_puts(t->b, r->aa > 0 ? " aa" : r->aa == 0 ? " (no aa)" : "");
+}
+
+static void rtt(struct tx *t, double ms)
+{
+	if (ms >= 0)
+		dd_buf_printf(t->b, "  %.1f ms", ms);
+}
+
+static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
+{
+	on(t, BOLD);
+	dd_buf_esc(t->b, ev->domain);
+	off(t);
+	dd_buf_puts(t->b, "  ");
+	on(t, status_color(v->status));
+	upper(t->b, dd_chk_status_name(v->status));
+	off(t);
+	if (v->layer != DD_LAYER_NONE)
+		dd_buf_printf(t->b, "  (layer: %s)", dd_chk_layer_name(v->layer));
+	dd_buf_puts(t->b, "\n");
+	dd_buf_esc(t->b, v->summary ? v->summary : "");
+	dd_buf_puts(t->b, "\n");
+}
+
+static void heading(struct tx *t, const char *title)
+{
+	dd_buf_puts(t->b, "\n");
+	on(t, BOLD);
+	dd_buf_puts(t->b, title);
+	off(t);
+	dd_buf_puts(t->b, "\n");
+}
+
+static void zone_line(struct tx *t, const char *zone, const char *what)
+{
+	dd_buf_puts(t->b, "  ");
+	on(t, BOLD);
+	dd_buf_esc(t->b, zone ? zone : "?");
+	off(t);
+	if (what)
+		dd_buf_printf(t->b, "  %s", what);
+	dd_buf_puts(t->b, "\n");
+}
+
+static void list(struct tx *t, const struct dd_ev_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			dd_buf_puts(t->b, " ");
+		dd_buf_esc(t->b, l->v[i]);
+	}
+	if (!l->n)
+		dd_buf_puts(t->b, "(none)");
+}
+
+static void chain(struct tx *t, const struct dd_evidence *ev)
+{
+	const struct dd_ev_parent *p = &ev->parent;
+
+	for (size_t i = 0; i < ev->nchain; i++) {
+		const struct dd_ev_step *st = &ev->chain[i];
+		if (p->zone && p->nservers && st->zone && strcasecmp(st->zone, p->zone) == 0)
+			continue; /* shown in full below */
+		zone_line(t, st->zone, st->zone && strcmp(st->zone, ".") == 0 ? "(root)" : NULL);
+		for (size_t j = 0; j < st->nservers; j++) {
+			const struct dd_ev_step_server *s = &st->servers[j];
+			dd_buf_puts(t->b, "    ");
+			cell(t, s->name, 28);
+			dd_buf_puts(t->b, " ");
+			cell(t, s->address, 24);
+			dd_buf_puts(t->b, " ");
+			state(t, &s->r, s->referral);
+			rtt(t, s->r.rtt_ms);
+			dd_buf_puts(t->b, "\n");
+		}
+	}
+}
+
+static void parent(struct tx *t, const struct dd_evidence *ev)
+{
+	const struct dd_ev_parent *p = &ev->parent;
+
+	if (!p->zone && !p->error_code)
+		return;
+	zone_line(t, p->zone, "(parent zone: the registry's view of the delegation)");
+	if (p->error_code) {
+		dd_buf_puts(t->b, "    ");
+		on(t, RED);
+		dd_buf_esc(t->b, p->error_code);
+		off(t);
+		if (p->error_message) {
+			dd_buf_puts(t->b, ": ");
+			dd_buf_esc(t->b, p->error_message);
+		}
+		dd_buf_puts(t->b, "\n");
+	}
+	for (size_t i = 0; i < p->nservers; i++) {
+		const struct dd_ev_parent_server *s = &p->servers[i];
+		dd_buf_puts(t->b, "    ");
+		cell(t, s->name, 28);
+		dd_buf_puts(t->b, " ");
+		cell(t, s->address, 24);
+		dd_buf_puts(t->b, " ");
+		state(t, &s->delegation.r, NULL);
+		if (s->delegation.ns.n) {
+			dd_buf_puts(t->b, ": ");
+			list(t, &s->delegation.ns);
+		}
+		if (s->delegation.nglue)
+			dd_buf_printf(t->b, " (+%zu glue)", s->delegation.nglue);
+		rtt(t, s->delegation.r.rtt_ms);
+		dd_buf_puts(t->b, "\n");
+	}
+}
+
+static void soa(struct tx *t, const char *label, const struct dd_ev_soa *s)
+{
+	dd_buf_printf(t->b, "%s ", label);
+	state(t, &s->r, NULL);
+	if (s->serial >= 0)
+		dd_buf_printf(t->b, " serial %lld", (long long)s->serial);
+	rtt(t, s->r.rtt_ms);
+}
+
+static void nameservers(struct tx *t, const struct dd_evidence *ev)
+{
+	struct dd_ev_strlist pset = { 0 }, cset = { 0 };
+
+	if (!ev->nnameservers)
+		return;
+	zone_line(t, ev->domain, "(the domain's own nameservers)");
+	if (dd_chk_ns_sets(ev, &pset, &cset) == 0) {
+		dd_buf_puts(t->b, "    NS at the parent: ");
+		list(t, &pset);
+		dd_buf_puts(t->b, "\n    NS at the domain: ");
+		list(t, &cset);
+		dd_buf_puts(t->b, "\n");
+	}
+	for (size_t i = 0; i < pset.n; i++)
+		free(pset.v[i]);
+	free(pset.v);
+	for (size_t i = 0; i < cset.n; i++)
+		free(cset.v[i]);
+	free(cset.v);
+	for (size_t i = 0; i < ev->nnameservers; i++) {
+		const struct dd_ev_nameserver *ns = &ev->nameservers[i];
+		const struct dd_ev_resolution *r = &ns->resolution;
+		dd_buf_puts(t->b, "    ");
+		on(t, BOLD);
+		dd_buf_esc(t->b, ns->name);
+		off(t);
+		dd_buf_printf(t->b, "  [%s%s%s] address lookup %s", ns->in_parent ? "parent" : "",
+			      ns->in_parent && ns->in_child ? ", " : "", ns->in_child ? "child" : "",
+			      dd_ev_rstate_name(r->state));
+		if (r->cname) {
+			dd_buf_puts(t->b, ", alias of ");
+			dd_buf_esc(t->b, r->cname);
+		}
+		if (r->message) {
+			dd_buf_puts(t->b, " (");
+			dd_buf_esc(t->b, r->message);
+			dd_buf_puts(t->b, ")");
+		}
+		if (ns->glue.n) {
+			dd_buf_puts(t->b, ", glue ");
+			list(t, &ns->glue);
+		}
+		dd_buf_puts(t->b, "\n");
+		for (size_t j = 0; j < ns->nservers; j++) {
+			const struct dd_ev_ns_server *s = &ns->servers[j];
+			dd_buf_puts(t->b, "      ");
+			cell(t, s->address, 24);
+			dd_buf_puts(t->b, " ");
+			soa(t, "SOA/udp", &s->soa_udp);
+			dd_buf_puts(t->b, "; ");
+			soa(t, "SOA/tcp", &s->soa_tcp);
+			dd_buf_puts(t->b, "; EDNS1 ");
+			state(t, &s->edns.r, NULL);
+			dd_buf_puts(t->b, "\n");
+		}
+	}
+}
+
+static void findings(struct tx *t, const struct dd_chk_findings *f)
+{
+	if (!f->n) {
+		dd_buf_puts(t->b, "  none\n");
+		return;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const struct dd_chk_finding *x = &f->v[i];
+		dd_buf_puts(t->b, "  ");
+		on(t, severity_color(x->def->severity));
+		upper(t->b, dd_chk_severity_name(x->def->severity));
+		off(t);
+		dd_buf_printf(t->b, "  %s  (%s)", x->def->code, dd_chk_layer_name(x->def->layer));
+		if (x->nevidence) {
+			dd_buf_puts(t->b, "  exchanges");
+			for (size_t k = 0; k < x->nevidence && k < 8; k++)
+				dd_buf_printf(t->b, " #%d", x->evidence[k]);
+			if (x->nevidence > 8)
+				dd_buf_printf(t->b, " +%zu", x->nevidence - 8);
+		}
+		dd_buf_puts(t->b, "\n    ");
+		dd_buf_esc(t->b, x->message);
+		dd_buf_puts(t->b, "\n    ");
+		on(t, DIM);
+		dd_buf_puts(t->b, "-> ");
+		dd_buf_puts(t->b, x->def->advice);
+		off(t);
+		dd_buf_puts(t->b, "\n");
+	}
+}
+
+int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
+{
+	struct tx t = { out, o && o->color };
+
+	verdict(&t, ev, v);
+	heading(&t, "Delegation, from the root down");
+	chain(&t, ev);
+	parent(&t, ev);
+	nameservers(&t, ev);
+	heading(&t, "Findings");
+	findings(&t, f);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
