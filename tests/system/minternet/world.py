@@ -271,7 +271,7 @@ class World:
         self._wait_fake(deadline)
         pending = {}
         for p in self._probes():
-            s, addr = p[0], p[1]
+            addr = p[1]
             fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
             sock = socket.socket(fam, socket.SOCK_DGRAM)
             sock.setblocking(False)
@@ -308,7 +308,7 @@ class World:
                     raw = sock.recv(65535)
                 except OSError:
                     continue
-                (s, addr, qname, qtype, check), qid = pending[sock][0], pending[sock][1]
+                (s, addr, qname, _, check), qid = pending[sock][0], pending[sock][1]
                 if len(raw) < 2 or int.from_bytes(raw[:2], "big") != qid:
                     if s.behaviour == "crafted":
                         del pending[sock]  # whatever it sends, it is up
