@@ -24,6 +24,8 @@ python3
 python3-pytest
 iproute2
 procps
+time
+libknot-dev
 util-linux
 openssl
 "
