@@ -122,17 +122,10 @@ static void load_zone(struct rtask *t, const char *zone)
 /* The closest enclosing zone cut known for name. */
 static void load_closest(struct rtask *t)
 {
-	const char *p = t->qname;
+	char zone[DD_NAME_MAX];
 
-	while (strcmp(p, ".") != 0) {
-		if (dd_dns_zone_get(t->ctx, p)) {
-			load_zone(t, p);
-			return;
-		}
-		const char *dot = strchr(p, '.');
-		p = (dot && dot[1]) ? dot + 1 : ".";
-	}
-	load_zone(t, ".");
+	dd_dns_closest_cut(t->ctx, t->qname, zone);
+	load_zone(t, zone);
 }
 
 static void on_host(void *arg, const struct dd_dns_host *h)
@@ -194,29 +187,22 @@ static void task_next(struct rtask *t)
 	task_end(t, DD_RES_FAILED, "ALL_SERVERS_FAILED");
 }
 
+/* Add the CNAMEs a reply followed to the result's chain. Returns -1 after
+ * ending the task when they loop or pass the limit. */
+static int append_chain(struct rtask *t, const struct dd_dns_digest *d)
+{
+	const char *code = dd_dns_chain_append(t->ctx, &t->res, t->orig, d);
+
+	if (!code)
+		return 0;
+	task_end(t, DD_RES_FAILED, code);
+	return -1;
+}
+
 static void restart_cname(struct rtask *t, const struct dd_dns_digest *d)
 {
-	for (size_t i = 0; i < d->nchain; i++) {
-		for (size_t k = 0; k < t->res.nchain; k++)
-			if (strcasecmp(t->res.chain[k], d->chain[i]) == 0) {
-				task_msg(t, "CNAME loop: %s is reached again", d->chain[i]);
-				task_end(t, DD_RES_FAILED, "CNAME_LOOP");
-				return;
-			}
-		if (strcasecmp(d->chain[i], t->orig) == 0) {
-			task_msg(t, "CNAME loop: %s points back to %s", d->chain[i], t->orig);
-			task_end(t, DD_RES_FAILED, "CNAME_LOOP");
-			return;
-		}
-		if (t->res.nchain >= t->ctx->lim.max_cname ||
-		    t->res.nchain >= DD_DNS_MAX_CHAIN * 2) {
-			task_msg(t, "CNAME chain longer than %u names at %s", t->ctx->lim.max_cname,
-			    d->chain[i]);
-			task_end(t, DD_RES_FAILED, "CNAME_CHAIN_TOO_LONG");
-			return;
-		}
-		snprintf(t->res.chain[t->res.nchain++], DD_NAME_MAX, "%s", d->chain[i]);
-	}
+	if (append_chain(t, d) < 0)
+		return;
 	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
 	t->referrals = 0;
 	load_closest(t);
@@ -234,13 +220,18 @@ static void on_reply(void *arg, const struct dd_dns_reply *r)
 	}
 	switch (r->state) {
 	case DD_ST_ANSWER:
-		task_end(t, DD_RES_ANSWER, NULL);
+		if (append_chain(t, d) == 0)
+			task_end(t, DD_RES_ANSWER, NULL);
 		return;
 	case DD_ST_NODATA:
+		if (append_chain(t, d) < 0)
+			return;
 		task_msg(t, "%s has no records of that type (zone %s)", t->qname, t->zone);
 		task_end(t, DD_RES_NODATA, NULL);
 		return;
 	case DD_ST_NXDOMAIN:
+		if (append_chain(t, d) < 0)
+			return;
 		task_msg(t, "%s does not exist (NXDOMAIN from a server of %s)", t->qname, t->zone);
 		task_end(t, DD_RES_NXDOMAIN, NULL);
 		return;

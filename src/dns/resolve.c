@@ -212,6 +212,40 @@ void dd_dns_ctx_free(struct dd_dns_ctx *ctx)
 	free(ctx);
 }
 
+const char *dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_result *res,
+				const char *orig, const struct dd_dns_digest *d)
+{
+	for (size_t i = 0; i < d->nchain; i++) {
+		int seen = strcasecmp(d->chain[i], orig) == 0;
+		for (size_t k = 0; k < res->nchain; k++)
+			seen |= strcasecmp(res->chain[k], d->chain[i]) == 0;
+		if (seen) {
+			snprintf(res->message, sizeof(res->message), "CNAME loop: %s is reached again",
+				 d->chain[i]);
+			return "CNAME_LOOP";
+		}
+		if (res->nchain >= ctx->lim.max_cname || res->nchain >= DD_DNS_MAX_CHAIN * 2) {
+			snprintf(res->message, sizeof(res->message),
+				 "CNAME chain longer than %u names at %s", ctx->lim.max_cname,
+				 d->chain[i]);
+			return "CNAME_CHAIN_TOO_LONG";
+		}
+		snprintf(res->chain[res->nchain++], DD_NAME_MAX, "%s", d->chain[i]);
+	}
+	return NULL;
+}
+
+void dd_dns_closest_cut(struct dd_dns_ctx *ctx, const char *name, char out[DD_NAME_MAX])
+{
+	const char *p = name;
+
+	while (strcmp(p, ".") != 0 && !dd_map_get(&ctx->zones, p)) {
+		const char *dot = strchr(p, '.');
+		p = (dot && dot[1]) ? dot + 1 : ".";
+	}
+	snprintf(out, DD_NAME_MAX, "%s", p);
+}
+
 int dd_dns_family_ok(const struct dd_dns_ctx *ctx, const char *addr)
 {
 	int v6 = strchr(addr, ':') != NULL;

@@ -313,24 +313,12 @@ static void step_decide(struct ttask *t)
 
 static void follow_cname(struct ttask *t, const struct dd_dns_digest *d)
 {
-	struct dd_dns_result *r = &t->tr->result;
+	const char *code = dd_dns_chain_append(t->ctx, &t->tr->result, t->orig, d);
+	char zone[DD_NAME_MAX];
 
-	for (size_t i = 0; i < d->nchain; i++) {
-		int seen = strcasecmp(d->chain[i], t->orig) == 0;
-		for (size_t k = 0; k < r->nchain; k++)
-			seen |= strcasecmp(r->chain[k], d->chain[i]) == 0;
-		if (seen) {
-			trace_msg(t, "CNAME loop: %s is reached again", d->chain[i]);
-			trace_end(t, DD_RES_FAILED, "CNAME_LOOP");
-			return;
-		}
-		if (r->nchain >= t->ctx->lim.max_cname || r->nchain >= DD_DNS_MAX_CHAIN * 2) {
-			trace_msg(t, "CNAME chain longer than %u names at %s", t->ctx->lim.max_cname,
-				  d->chain[i]);
-			trace_end(t, DD_RES_FAILED, "CNAME_CHAIN_TOO_LONG");
-			return;
-		}
-		snprintf(r->chain[r->nchain++], DD_NAME_MAX, "%s", d->chain[i]);
+	if (code) {
+		trace_end(t, DD_RES_FAILED, code);
+		return;
 	}
 	if (t->tr->nsteps >= DD_TRACE_MAX_STEPS) {
 		trace_msg(t, "more than %zu steps", t->tr->nsteps);
@@ -339,13 +327,7 @@ static void follow_cname(struct ttask *t, const struct dd_dns_digest *d)
 	}
 	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
 	/* Walk again from the closest zone cut already known for the target. */
-	const char *p = t->qname;
-	while (strcmp(p, ".") != 0 && !dd_dns_zone_get(t->ctx, p)) {
-		const char *dot = strchr(p, '.');
-		p = (dot && dot[1]) ? dot + 1 : ".";
-	}
-	char zone[DD_NAME_MAX];
-	snprintf(zone, sizeof(zone), "%s", p);
+	dd_dns_closest_cut(t->ctx, t->qname, zone);
 	step_begin(t, zone);
 }
 
