@@ -62,6 +62,7 @@ int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 		       struct dd_dns_hint **hints, size_t *nhints);
 
 /* Subcommands: each returns an exit status (enum dd_exit). */
+int dd_cmd_check(int argc, char **argv);
 int dd_cmd_trace(int argc, char **argv);
 int dd_cmd_demo(int argc, char **argv);
 int dd_cmd_audit(int argc, char **argv);

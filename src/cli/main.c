@@ -12,6 +12,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "check", dd_cmd_check, "judge every layer of a domain's delegation: which one is broken" },
 	{ "trace", dd_cmd_trace, "walk from the root asking every server at every zone cut" },
 	{ "audit", dd_cmd_audit, "audit every delegation of a zone file (--zone)" },
 	{ "report", dd_cmd_report, "judge a saved evidence document again, offline" },
