@@ -40,7 +40,7 @@ def world_fixture(name, variant=None):
 
 STATES = {"answer", "referral", "cname", "nxdomain", "nodata", "refused", "servfail",
           "notauth", "rcode", "lame", "timeout", "unreachable", "malformed", "mismatch",
-          "truncated"}
+          "truncated", "skipped"}  # skipped: address family not in use (-4, -6)
 STATUSES = {"answer", "nodata", "nxdomain", "failed"}
 CODES = {None, "ALL_SERVERS_FAILED", "REFERRAL_LOOP", "CNAME_LOOP", "CNAME_CHAIN_TOO_LONG",
          "DEPTH_LIMIT", "QUERY_LIMIT", "NO_ADDRESSES"}
