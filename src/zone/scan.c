@@ -381,7 +381,7 @@ static int tok_is(const struct tok *t, const char *word)
 		char c = t->s[i];
 		if (c >= 'a' && c <= 'z')
 			c = (char)(c - 32);
-		if (c != word[i]) /* also stops at word's end */
+		if (word[i] == '\0' || c != word[i])
 			return 0;
 	}
 	return word[i] == '\0';

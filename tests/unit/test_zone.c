@@ -339,6 +339,23 @@ static void scan_bad_input(void **state)
 	bad(input, NULL, DD_EPARSE, 2, "label longer than 63");
 }
 
+/* A NUL byte is data, not the end of a string (found by fuzzing). */
+static void scan_nul_bytes(void **state)
+{
+	static const char input[] = "a. 60 NS\0 ns.\n";
+	FILE *f = fmemopen((void *)input, sizeof(input) - 1, "r");
+	struct dd_zone_scanner *s;
+	struct dd_zone_rr rr;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(dd_zone_scanner_new(&s, f, "nul.zone", NULL), 0);
+	assert_int_equal(dd_zone_scanner_next(s, &rr), DD_EPARSE);
+	assert_string_equal(dd_zone_scanner_error(s), "nul.zone:1: bad record type 'NS\\x00'");
+	dd_zone_scanner_free(s);
+	fclose(f);
+}
+
 /* Records that straddle the 1 MiB read blocks, and one longer than a block. */
 static void scan_large(void **state)
 {
@@ -678,6 +695,7 @@ int main(void)
 		cmocka_unit_test(scan_escapes),
 		cmocka_unit_test(scan_empty),
 		cmocka_unit_test(scan_bad_input),
+		cmocka_unit_test(scan_nul_bytes),
 		cmocka_unit_test(scan_large),
 		cmocka_unit_test(audit_hand_zone),
 		cmocka_unit_test(audit_reports),
