@@ -305,8 +305,9 @@ int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 		rc = add_all(&f->ns_names, &f->parent_ns);
 	else if (!rc && f->child_ns.n)
 		rc = add_all(&f->ns_names, &f->child_ns);
-	for (size_t i = 0; !rc && !f->ns_names.n && i < ev->nnameservers; i++)
-		rc = dd_ev_strlist_add_unique(&f->ns_names, ev->nameservers[i].name);
+	else
+		for (size_t i = 0; !rc && i < ev->nnameservers && i < CHK_MAX_SET; i++)
+			rc = dd_ev_strlist_add_unique(&f->ns_names, ev->nameservers[i].name);
 	if (ev->nchain > 0 && ev->chain[0].zone && strcmp(ev->chain[0].zone, ".") == 0) {
 		const struct dd_ev_step *root = &ev->chain[0];
 		for (size_t i = 0; i < root->nservers; i++) {

@@ -95,7 +95,7 @@ static void partly_delegated(struct chk_ctx *c, const char *zl)
 		collect(c, preds[k], &who, &ids, 1);
 		chk_join(&b, &who, 6);
 		chk_add(c, codes[k], &ids,
-			"%zu of %zu answering %s servers do not delegate %s (%s) while %zu do",
+			"%zu of %zu answering %s servers give no delegation for %s (%s); %zu delegate it",
 			counts[k], f->p_asked - f->p_failed, zl, c->ev->domain, dd_buf_str(&b),
 			f->p_delegating);
 		dd_buf_free(&b);

@@ -78,8 +78,8 @@ static void lameness(struct chk_ctx *c)
 			continue;
 		dd_buf_init(&b);
 		chk_join(&b, &who[k], 8);
-		chk_add(c, lame_codes[k], &ids[k], "%zu of %zu nameserver addresses %s for %s: %s",
-			who[k].n, total, lame_verb[k], c->ev->domain, dd_buf_str(&b));
+		chk_add(c, lame_codes[k], &ids[k], "%zu of %zu nameserver addresses of %s %s: %s",
+			who[k].n, total, c->ev->domain, lame_verb[k], dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
 	if (total > 0 && good == 0) {
@@ -101,8 +101,8 @@ static void lameness(struct chk_ctx *c)
 				any_skipped = 1;
 		if (!any_skipped)
 			chk_add(c, C_SERVERS_ALL_LAME, NULL,
-				"none of the %zu nameserver names of %s has an address to ask",
-				c->ev->nnameservers, c->ev->domain);
+				"no nameserver name of %s (%zu) has an address to ask",
+				c->ev->domain, c->ev->nnameservers);
 	}
 	for (size_t k = 0; k < N_LAME; k++) {
 		chk_strlist_free(&who[k]);
@@ -128,13 +128,16 @@ static void tcp(struct chk_ctx *c)
 			chk_label(c, &who, ns->name, s->address,
 				  chk_state_phrase(&s->soa_tcp.r, tmp, sizeof(tmp)));
 			chk_ids_add(c, &ids, s->soa_tcp.r.exchange);
+			chk_ids_add(c, &ids, s->soa_udp.r.exchange);
 		}
 	}
 	if (who.n) {
 		struct dd_buf b;
 		dd_buf_init(&b);
 		chk_join(&b, &who, 8);
-		chk_add(c, C_SERVER_NO_TCP, &ids, "no answer over TCP from %s", dd_buf_str(&b));
+		chk_add(c, C_SERVER_NO_TCP, &ids,
+			"%zu nameserver address%s answer%s over UDP but not over TCP: %s", who.n,
+			who.n == 1 ? "" : "es", who.n == 1 ? "s" : "", dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
 	chk_strlist_free(&who);
@@ -180,7 +183,8 @@ static void edns(struct chk_ctx *c)
 		struct dd_buf b;
 		dd_buf_init(&b);
 		chk_join(&b, &who, 8);
-		chk_add(c, C_SERVER_EDNS_BROKEN, &ids, "EDNS mishandled by %s", dd_buf_str(&b));
+		chk_add(c, C_SERVER_EDNS_BROKEN, &ids, "%zu nameserver address%s mishandle%s EDNS: %s",
+			who.n, who.n == 1 ? "" : "es", who.n == 1 ? "s" : "", dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
 	chk_strlist_free(&who);

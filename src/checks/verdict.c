@@ -48,7 +48,7 @@ static size_t count_at_least(const struct dd_chk_findings *f, enum dd_chk_severi
 /* Advice as the tail of a sentence: first letter lower-cased. */
 static void add_advice(struct dd_buf *b, const char *advice)
 {
-	if (advice[0] >= 'A' && advice[0] <= 'Z' && advice[1] >= 'a' && advice[1] <= 'z') {
+	if (advice[0] >= 'A' && advice[0] <= 'Z' && !(advice[1] >= 'A' && advice[1] <= 'Z')) {
 		char first = (char)(advice[0] - 'A' + 'a');
 		dd_buf_add(b, &first, 1);
 		advice++;
@@ -131,6 +131,29 @@ static enum dd_chk_status registration(struct vctx *v, struct dd_buf *b, enum dd
 	return DD_STATUS_CRITICAL;
 }
 
+/* Who is at fault for a layer, as the subject of a sentence (plural). */
+static const char *place(const struct vctx *v, enum dd_chk_layer l)
+{
+	switch (l) {
+	case DD_LAYER_ROOT: return "the root servers";
+	case DD_LAYER_REGISTRY: return "the registry's servers";
+	case DD_LAYER_REGISTRATION: return v->owner;
+	case DD_LAYER_DNSSEC: return "its DNSSEC records";
+	default: return "its nameservers";
+	}
+}
+
+/* "the only", "both", "all 4" */
+static const char *all_of(size_t n, char *buf, size_t len)
+{
+	if (n == 1)
+		return "the only";
+	if (n == 2)
+		return "both";
+	snprintf(buf, len, "all %zu", n);
+	return buf;
+}
+
 static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
 {
 	const struct chk_facts *f = &v->facts;
@@ -164,7 +187,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	}
 	if (has(v, "PARENT_UNKNOWN")) {
 		*layer = DD_LAYER_REGISTRY;
-		dd_buf_printf(b, "dnsdeps could not find the zone above %s (%s): check the name; "
+		dd_buf_printf(b, "dnsdeps could not find the zone above %s, %s: check the name; "
 				 "if it is right, the servers above it are failing.",
 			      v->domain, msg(v, "PARENT_UNKNOWN"));
 		return DD_STATUS_CRITICAL;
@@ -196,9 +219,12 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 				      v->domain);
 			return DD_STATUS_UNKNOWN;
 		}
-		dd_buf_printf(b, "%s is delegated by all %zu %s servers and all %zu of its "
-				 "nameserver addresses answer authoritatively: nothing to do",
-			      v->domain, f->p_delegating, v->zone, f->c_good);
+		char n1[32], n2[32];
+		dd_buf_printf(b, "%s is delegated by %s %s server%s and %s of its nameserver "
+				 "address%s answer%s authoritatively: nothing to do",
+			      v->domain, all_of(f->p_delegating, n1, sizeof(n1)), v->zone,
+			      f->p_delegating == 1 ? "" : "s", all_of(f->c_good, n2, sizeof(n2)),
+			      f->c_good == 1 ? "" : "es", f->c_good == 1 ? "s" : "");
 		if (notes)
 			dd_buf_printf(b, " (%zu notice%s below)", notes, notes > 1 ? "s" : "");
 		dd_buf_puts(b, ".");
@@ -206,16 +232,11 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	}
 	*layer = top->def->layer;
 	if (top->def->severity >= DD_SEV_ERROR)
-		dd_buf_printf(b, "%s is broken for some resolvers at %s: ", v->domain,
-			      top->def->layer == DD_LAYER_NAMESERVERS ? "its nameservers" :
-			      v->owner);
+		dd_buf_printf(b, "%s is broken for some resolvers, at %s: ", v->domain,
+			      place(v, top->def->layer));
 	else
-		dd_buf_printf(b, "%s resolves, but %s need%s attention: ", v->domain,
-			      top->def->layer == DD_LAYER_NAMESERVERS ? "its nameservers" :
-			      top->def->layer == DD_LAYER_ROOT ? "the root servers" :
-			      "the registry's servers",
-			      top->def->layer == DD_LAYER_ROOT || top->def->layer == DD_LAYER_REGISTRY ||
-			      top->def->layer == DD_LAYER_NAMESERVERS ? "" : "s");
+		dd_buf_printf(b, "%s resolves, but %s need attention: ", v->domain,
+			      place(v, top->def->layer));
 	dd_buf_puts(b, top->message);
 	dd_buf_puts(b, "; ");
 	add_advice(b, top->def->advice);
@@ -242,7 +263,7 @@ int dd_chk_verdict(const struct dd_evidence *ev, const struct dd_chk_findings *f
 		   const struct dd_chk_opts *o, struct dd_chk_verdict *out)
 {
 	static const struct dd_chk_opts none = { 0 };
-	struct vctx v = { ev, f, o ? o : &none };
+	struct vctx v = { .ev = ev, .f = f, .o = o ? o : &none };
 	struct dd_buf b;
 	int rc;
 

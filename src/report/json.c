@@ -1,8 +1,9 @@
 /* json.c: the report for programs: one JSON object per domain, schema
  * "dnsdeps.check/1" (docs/json-output.md): the verdict, the findings, and
  * the delegation data (parent and child NS sets, per-server results).
- * jansson escapes every string; strings that are not valid UTF-8 are
- * written in their escaped form. */
+ * jansson escapes every string and the output is pure ASCII (anything else
+ * as \uXXXX); strings that are not valid UTF-8 are written in their escaped
+ * form. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,7 +243,7 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	put(&j, doc, "findings", findings(&j, f));
 	put(&j, doc, "delegation", delegation(&j, ev));
 	if (!j.failed)
-		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) |
+		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII |
 					       (o && o->json_compact ? JSON_COMPACT : JSON_INDENT(2)));
 	json_decref(doc);
 	if (!text)
