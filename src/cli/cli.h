@@ -66,6 +66,7 @@ int dd_cmd_check(int argc, char **argv);
 int dd_cmd_trace(int argc, char **argv);
 int dd_cmd_demo(int argc, char **argv);
 int dd_cmd_audit(int argc, char **argv);
+int dd_cmd_reg(int argc, char **argv);
 int dd_cmd_report(int argc, char **argv);
 int dd_cmd_version(int argc, char **argv);
 

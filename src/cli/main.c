@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "check", dd_cmd_check, "judge every layer of a domain's delegation: which one is broken" },
 	{ "trace", dd_cmd_trace, "walk from the root asking every server at every zone cut" },
 	{ "audit", dd_cmd_audit, "audit every delegation of a zone file (--zone)" },
+	{ "reg", dd_cmd_reg, "the registry's record of a domain (RDAP, WHOIS) or of a saved answer" },
 	{ "report", dd_cmd_report, "judge a saved evidence document again, offline" },
 	{ "demo", dd_cmd_demo, "run the main job on a built-in mini-internet (needs root)" },
 	{ "version", dd_cmd_version, "print the version" },

@@ -1,0 +1,258 @@
+/* cmd_reg.c: `dnsdeps reg DOMAIN` asks the registry (RDAP, else WHOIS) for
+ * its record of a domain; `dnsdeps reg --parse FILE` reads a saved RDAP
+ * JSON or WHOIS text instead. Both print the normalized record, as escaped
+ * text or as JSON (schema dnsdeps.registration/1). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "core/name.h"
+#include "dd_config.h"
+#include "reg/fetch.h"
+#include "reg/reg.h"
+
+struct reg_opts {
+	const char *parse;
+	const char *domain;
+	const char *bootstrap;
+	const char *whois_servers;
+	const char *ca_file;
+	unsigned timeout_ms;
+	int json;
+	int help;
+};
+
+static int set_parse(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->parse = arg;
+	return 0;
+}
+
+static int set_domain(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->domain = arg;
+	return 0;
+}
+
+static int set_bootstrap(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->bootstrap = arg;
+	return 0;
+}
+
+static int set_whois_servers(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->whois_servers = arg;
+	return 0;
+}
+
+static int set_ca_file(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->ca_file = arg;
+	return 0;
+}
+
+static int set_timeout(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 100, 120000, &((struct reg_opts *)t)->timeout_ms, why);
+}
+
+static int set_json(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct reg_opts *)t)->json = 1;
+	return 0;
+}
+
+static int set_help(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct reg_opts *)t)->help = 1;
+	return 0;
+}
+
+static const struct dd_opt reg_table[] = {
+	{ "parse", 0, "FILE", set_parse, "parse a saved RDAP JSON or WHOIS answer, no network" },
+	{ "domain", 0, "NAME", set_domain, "with --parse: the name the document is about" },
+	{ "rdap-bootstrap", 0, "FILE", set_bootstrap, "RDAP bootstrap file (RFC 9224) to use" },
+	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
+	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE (PEM)" },
+	{ "timeout", 0, "MS", set_timeout, "per request, milliseconds (default 10000)" },
+	{ "json", 'j', NULL, set_json, "print JSON" },
+	{ "help", 'h', NULL, set_help, "show this help" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static void usage(FILE *out, const struct dd_opt_group *groups)
+{
+	fprintf(out, "usage: dnsdeps reg DOMAIN [OPTIONS]\n"
+		     "       dnsdeps reg --parse FILE [--domain NAME] [--json]\n\n"
+		     "Prints the registry's record of a domain (RDAP, else WHOIS): registrar,\n"
+		     "dates, statuses as EPP codes, nameservers, DNSSEC.\n\n");
+	dd_opts_help(groups, 1, out);
+}
+
+static int print_record(const struct dd_reg_record *r, int json)
+{
+	if (json) {
+		json_t *j = dd_reg_to_json(r, 1);
+		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+		json_decref(j);
+		if (!s) {
+			fprintf(stderr, "dnsdeps reg: out of memory\n");
+			return DD_EXIT_UNKNOWN;
+		}
+		printf("%s\n", s);
+		free(s);
+	} else {
+		struct dd_buf b;
+		dd_buf_init(&b);
+		dd_reg_to_text(r, &b);
+		fputs(dd_buf_str(&b), stdout);
+		dd_buf_free(&b);
+	}
+	return DD_EXIT_OK;
+}
+
+static int run_parse(const struct reg_opts *o)
+{
+	struct dd_reg_record rec;
+	char why[DD_REG_WHY_MAX] = "", *doc, *where, *esc;
+	size_t len;
+	int err, rc;
+
+	err = dd_reg_read_file(o->parse, DD_REG_DOC_MAX, &doc, &len);
+	if (err) {
+		esc = dd_esc_dup(o->parse, strlen(o->parse));
+		fprintf(stderr, "dnsdeps reg: cannot read %s: %s\n", esc ? esc : "file",
+			err == DD_ELIMIT ? "larger than 1 MiB" : dd_strerror(err));
+		free(esc);
+		return DD_EXIT_UNKNOWN;
+	}
+	err = dd_reg_parse(doc, len, o->domain, &rec, why);
+	free(doc);
+	if (err) {
+		esc = dd_esc_dup(o->parse, strlen(o->parse));
+		fprintf(stderr, "dnsdeps reg: %s: %s\n", esc ? esc : "file", why);
+		free(esc);
+		dd_reg_record_free(&rec);
+		return DD_EXIT_UNKNOWN;
+	}
+	where = malloc(strlen(o->parse) + 6);
+	if (where)
+		sprintf(where, "file:%s", o->parse);
+	rec.where = where;
+	rc = print_record(&rec, o->json);
+	dd_reg_record_free(&rec);
+	return rc;
+}
+
+/* First readable path of rel: $DNSDEPS_DATADIR, the source tree, DATADIR. */
+static int find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
+{
+	const char *env = getenv("DNSDEPS_DATADIR");
+
+	if (env && *env) {
+		snprintf(out, outlen, "%s/%s", env, installed_rel);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
+	if (access(out, R_OK) == 0)
+		return 0;
+	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
+	return access(out, R_OK) == 0 ? 0 : -1;
+}
+
+static int run_fetch(const struct reg_opts *o, const char *user_name)
+{
+	char name[DD_NAME_MAX], boot[PATH_MAX], over[PATH_MAX], wsrv[PATH_MAX];
+	const char *why = NULL;
+	struct dd_reg_fetch_opts fo;
+	struct dd_reg_outcome res;
+	int rc;
+
+	if (dd_name_from_user(user_name, name, &why) != 0) {
+		fprintf(stderr, "dnsdeps reg: %s\n", why ? why : "not a domain name");
+		return DD_EXIT_UNKNOWN;
+	}
+	dd_reg_fetch_opts_init(&fo);
+	if (o->bootstrap) {
+		fo.bootstrap = o->bootstrap;
+	} else if (find_data("rdap/dns.json", "data/rdap/dns.json", boot, sizeof(boot)) == 0) {
+		fo.bootstrap = boot;
+		if (find_data("rdap/override.json", "data/rdap/override.json", over,
+			      sizeof(over)) == 0)
+			fo.override = over;
+	}
+	if (o->whois_servers)
+		fo.whois_servers = o->whois_servers;
+	else if (find_data("whois-servers", "data/whois-servers", wsrv, sizeof(wsrv)) == 0)
+		fo.whois_servers = wsrv;
+	fo.ca_file = o->ca_file;
+	if (o->timeout_ms)
+		fo.timeout_ms = o->timeout_ms;
+	rc = dd_reg_fetch_one(&fo, name, &res);
+	if (rc) {
+		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));
+		dd_reg_outcome_free(&res);
+		return DD_EXIT_UNKNOWN;
+	}
+	if (!res.record) {
+		if (o->json) {
+			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
+					      "dnsdeps.registration/1", "domain", res.domain,
+					      "result", "unavailable", "reason",
+					      dd_reg_unavail_name(res.reason), "why", res.why);
+			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+			if (s)
+				printf("%s\n", s);
+			free(s);
+			json_decref(j);
+		} else {
+			char *esc = dd_esc_dup(res.why, strlen(res.why));
+			printf("Registration data of %s unavailable (%s): %s\n", res.domain,
+			       dd_reg_unavail_name(res.reason), esc ? esc : "");
+			free(esc);
+		}
+		dd_reg_outcome_free(&res);
+		return DD_EXIT_UNKNOWN;
+	}
+	rc = print_record(res.record, o->json);
+	dd_reg_outcome_free(&res);
+	return rc;
+}
+
+int dd_cmd_reg(int argc, char **argv)
+{
+	struct reg_opts o = { 0 };
+	struct dd_opt_group groups[] = { { reg_table, &o } };
+	char *pos[argc + 1];
+	int npos;
+
+	if (dd_opts_parse(groups, 1, argc, argv, pos, &npos, stderr) != 0)
+		return DD_EXIT_UNKNOWN;
+	if (o.help) {
+		usage(stdout, groups);
+		return DD_EXIT_OK;
+	}
+	if (o.parse && npos == 0)
+		return run_parse(&o);
+	if (!o.parse && npos == 1 && !o.domain)
+		return run_fetch(&o, pos[0]);
+	usage(stderr, groups);
+	return DD_EXIT_UNKNOWN;
+}

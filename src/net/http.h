@@ -1,0 +1,52 @@
+/* http.h: HTTP GET on the shared libuv loop, through libcurl's multi
+ * interface (curl tells which sockets to watch and when to wake; uv_poll and
+ * a uv_timer do the waiting), so registry look-ups run concurrently with the
+ * DNS exchanges. Bounded: a whole-transfer timeout, a body cap, a redirect
+ * limit; https only unless the URL itself says http://, never a redirect
+ * from https to http; one retry after HTTP 429 when Retry-After is short. */
+#ifndef DD_NET_HTTP_H
+#define DD_NET_HTTP_H
+
+#include <stddef.h>
+
+struct dd_net;
+struct dd_net_http;
+
+struct dd_net_http_opts {
+	const char *ca_file;        /* also trust these CAs (PEM), or NULL */
+	unsigned timeout_ms;        /* whole transfer, redirects included */
+	unsigned connect_timeout_ms;
+	size_t max_body;            /* larger bodies are refused */
+	unsigned max_redirects;
+	unsigned max_retry_after_s; /* longest Retry-After waited for, once */
+};
+
+struct dd_net_http_reply {
+	int err;             /* 0 (any HTTP status), DD_ETIMEDOUT, DD_ELIMIT (body
+			      * too large), DD_ELOOP (too many redirects),
+			      * DD_EUNSUPP (redirect to a refused scheme),
+			      * DD_EUNREACH (no connection), DD_EMALFORMED (TLS or
+			      * HTTP failure) */
+	const char *why;     /* curl's explanation when err != 0 */
+	long status;         /* HTTP status of the last response, 0 if none */
+	const char *body;    /* NUL-terminated; valid during the callback */
+	size_t len;
+	const char *url;     /* the URL finally fetched (after redirects) */
+	unsigned retry_after_s; /* Retry-After of a 429 that was not retried */
+	double ms;           /* time taken */
+};
+
+typedef void (*dd_net_http_cb)(void *arg, const struct dd_net_http_reply *reply);
+
+/* One per dd_net. Zero fields of opts get defaults (10 s, 1 MiB, 5
+ * redirects, 10 s Retry-After). */
+int dd_net_http_new(struct dd_net *net, const struct dd_net_http_opts *opts,
+		    struct dd_net_http **out);
+/* Abandons transfers in flight (their callbacks are not called). Memory is
+ * released as the loop runs its close callbacks (dd_net_run, dd_net_free). */
+void dd_net_http_free(struct dd_net_http *h);
+/* Start a GET. On success the callback is called exactly once, later, from
+ * the loop; on failure (returned error) never. */
+int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg);
+
+#endif

@@ -1,0 +1,68 @@
+/* fetch.h: live registration look-ups. For a domain's registrable name it
+ * asks the registry's RDAP service (bootstrap, override first), then the
+ * registrar's RDAP record the answer links to; where there is no RDAP, or it
+ * fails, the registry's WHOIS server (table, else IANA's "refer:"), then a
+ * thin registry's registrar WHOIS. Runs on the shared dd_net loop next to
+ * the DNS probe; one look-up per registrable domain per run (cached). When
+ * nothing can be had, the outcome says why instead of guessing. */
+#ifndef DD_REG_FETCH_H
+#define DD_REG_FETCH_H
+
+#include "reg/reg.h"
+
+struct dd_net;
+
+struct dd_reg_fetch_opts {
+	const char *bootstrap;     /* IANA RDAP bootstrap file, or NULL (no RDAP) */
+	const char *override;      /* override bootstrap file, or NULL */
+	const char *whois_servers; /* WHOIS table file, or NULL */
+	const char *ca_file;       /* extra trusted CAs for RDAP over https */
+	const char *iana_whois;    /* IANA's WHOIS server, "whois.iana.org" */
+	unsigned iana_port;        /* 43 */
+	unsigned timeout_ms;       /* per request (default 10000) */
+	unsigned max_retry_after_s; /* longest HTTP 429 Retry-After waited for */
+	int no_registrar;          /* do not follow to the registrar's record */
+};
+
+/* Why registration data is unavailable. */
+enum dd_reg_unavail {
+	DD_REG_AVAILABLE = 0,
+	DD_REG_NO_SOURCE,    /* no RDAP service and no WHOIS server known */
+	DD_REG_TIMEOUT,
+	DD_REG_RATE_LIMITED, /* HTTP 429 */
+	DD_REG_UNPARSEABLE,  /* an answer that is neither RDAP nor WHOIS data */
+	DD_REG_TOO_LARGE,    /* an answer over 1 MiB */
+	DD_REG_NETWORK,      /* no connection, TLS failure, refused redirect */
+	DD_REG_HTTP_ERROR,   /* an HTTP status other than 200 and 404 */
+};
+
+struct dd_reg_outcome {
+	struct dd_reg_record *record; /* NULL when unavailable */
+	enum dd_reg_unavail reason;
+	char why[DD_REG_WHY_MAX];     /* the reason in words, or notes */
+	char domain[256];             /* the registrable domain asked for */
+};
+
+void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o);
+const char *dd_reg_unavail_name(enum dd_reg_unavail reason);
+
+struct dd_reg_fetcher;
+/* Loads the bootstrap and WHOIS tables; DD_EPARSE etc. with why. */
+int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
+		       struct dd_reg_fetcher **out, char why[DD_REG_WHY_MAX]);
+/* Abandons look-ups in flight (no callbacks). Call before dd_net_free. */
+void dd_reg_fetcher_free(struct dd_reg_fetcher *f);
+
+typedef void (*dd_reg_fetch_cb)(void *arg, const struct dd_reg_outcome *outcome);
+/* Look up name's registrable domain. The outcome belongs to the fetcher
+ * (valid until it is freed). When already known, the callback runs before
+ * this returns; otherwise later, from the loop. Errors: DD_ENAME, DD_ENOMEM. */
+int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb, void *arg);
+
+/* Everything for one name on a loop of its own; out->record (if any)
+ * belongs to the caller: dd_reg_outcome_free. */
+int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
+		     struct dd_reg_outcome *out);
+void dd_reg_outcome_free(struct dd_reg_outcome *o);
+
+#endif
