@@ -931,23 +931,19 @@ static int build_lists(struct dd_zone_audit *a)
 	}
 	for (uint32_t i = 0; i < a->ncuts; i++) {
 		const struct zcut *c = &a->cuts[i];
-		uint32_t last_op = NONE;
 		if (!(c->flags & C_DELEG))
 			continue;
 		for (uint32_t k = 0; k < c->ns_count; k++) {
 			uint32_t hi = a->ns[c->ns_first + k];
 			const struct zhost *h = &a->hosts[hi];
-			/* Count a delegation once per operator: NS of one
-			 * operator are usually next to each other; exactness
-			 * is restored by the check below. */
-			if ((h->flags & H_HIJACK) && h->op != last_op) {
-				int seen = 0;
-				for (uint32_t j = 0; j < k; j++)
-					if (a->hosts[a->ns[c->ns_first + j]].op == h->op)
-						seen = 1;
-				if (!seen)
+			/* A delegation counts once per hijackable domain (rare:
+			 * the inner loop runs for hijackable NS names only). */
+			if (h->flags & H_HIJACK) {
+				uint32_t j = 0;
+				while (j < k && a->hosts[a->ns[c->ns_first + j]].op != h->op)
+					j++;
+				if (j == k)
 					hijack_delegs[h->op]++;
-				last_op = h->op;
 			}
 			if ((h->flags & H_INBAIL) && !h->addrs)
 				glue_delegs[hi]++;
