@@ -206,7 +206,7 @@ int dd_cmd_check(int argc, char **argv)
 		evs[n]->options.retries = po.retries;
 		dd_ev_set_str(&evs[n]->tool, "dnsdeps " DD_VERSION);
 		n++;
-		if (dd_probe_check(probe, evs[n - 1], o.expect, o.nexpect) != 0) {
+		if (dd_probe_check(probe, evs[n - 1], o.expect, o.nexpect, NULL, NULL) != 0) {
 			fprintf(stderr, "dnsdeps check: out of memory\n");
 			status = DD_EXIT_UNKNOWN;
 			goto out;

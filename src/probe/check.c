@@ -20,7 +20,9 @@ struct chk {
 	struct dd_probe_expect *expect;
 	size_t nexpect;
 	struct dd_dns_qopts edns1;
-	size_t pending; /* outstanding callbacks; chk is freed at 0 */
+	size_t pending; /* outstanding callbacks; done, then free, at 0 */
+	dd_probe_check_cb done;
+	void *arg;
 };
 
 /* The question a callback answers. */
@@ -41,6 +43,8 @@ static void release(struct chk *c)
 {
 	if (--c->pending > 0)
 		return;
+	if (c->done)
+		c->done(c->arg, c->ev);
 	free(c->expect);
 	free(c);
 }
@@ -368,7 +372,8 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 }
 
 int dd_probe_check(struct dd_probe *p, struct dd_evidence *ev,
-		   const struct dd_probe_expect *expect, size_t nexpect)
+		   const struct dd_probe_expect *expect, size_t nexpect, dd_probe_check_cb done,
+		   void *arg)
 {
 	struct chk *c = calloc(1, sizeof(*c));
 	int rc;
@@ -377,6 +382,8 @@ int dd_probe_check(struct dd_probe *p, struct dd_evidence *ev,
 		return DD_ENOMEM;
 	c->p = p;
 	c->ev = ev;
+	c->done = done;
+	c->arg = arg;
 	snprintf(c->domain, sizeof(c->domain), "%s", ev->domain);
 	if (nexpect) {
 		c->expect = calloc(nexpect, sizeof(*expect));

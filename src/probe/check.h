@@ -19,9 +19,13 @@ struct dd_probe_expect {
 	char addr[46];
 };
 
-/* Start gathering evidence for ev->domain into ev; the work completes
- * within dd_probe_run. ev must outlive the run. */
+typedef void (*dd_probe_check_cb)(void *arg, struct dd_evidence *ev);
+
+/* Start gathering evidence for ev->domain into ev. done (may be NULL) is
+ * called once, from within dd_probe_run, when every question for this
+ * domain has been answered; ev must live until then. */
 int dd_probe_check(struct dd_probe *p, struct dd_evidence *ev,
-		   const struct dd_probe_expect *expect, size_t nexpect);
+		   const struct dd_probe_expect *expect, size_t nexpect, dd_probe_check_cb done,
+		   void *arg);
 
 #endif
