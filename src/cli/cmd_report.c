@@ -50,12 +50,10 @@ static const struct dd_opt report_table[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-/* Colour only on a terminal, and never when NO_COLOR is set (no-color.org). */
+/* Colour only on a terminal, and never when NO_COLOR is set (as check). */
 static int want_color(FILE *f)
 {
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(fileno(f)) && !(nc && *nc);
+	return isatty(fileno(f)) && !getenv("NO_COLOR");
 }
 
 int dd_cmd_report(int argc, char **argv)

@@ -25,7 +25,7 @@
 #define DD_EV_MAX_EXCHANGES 100000 /* exchanges in one record */
 #define DD_EV_MAX_ITEMS 4096       /* entries of any other list */
 #define DD_EV_MAX_STR 262144       /* bytes of one string */
-#define DD_EV_MAX_DOC (64u << 20)  /* bytes of a saved document */
+#define DD_EV_MAX_DOC (16u << 20)  /* bytes of a saved document */
 
 /* What one query to one server came to, judged at the DNS level. The zero
  * value is "skipped" so that a freshly appended response says "not asked". */

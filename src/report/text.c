@@ -147,13 +147,18 @@ static void zone_line(struct tx *t, const char *zone, const char *what)
 	dd_buf_puts(t->b, "\n");
 }
 
+/* A list on one line, at most LIST_MAX entries (the JSON has them all). */
+#define LIST_MAX 16
+
 static void list(struct tx *t, const struct dd_ev_strlist *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; i < l->n && i < LIST_MAX; i++) {
 		if (i)
 			dd_buf_puts(t->b, " ");
 		dd_buf_esc(t->b, l->v[i]);
 	}
+	if (l->n > LIST_MAX)
+		dd_buf_printf(t->b, " and %zu more", l->n - LIST_MAX);
 	if (!l->n)
 		dd_buf_puts(t->b, "(none)");
 }

@@ -292,6 +292,52 @@ static void report_equals_check(void **state)
 	dd_ev_free(ev);
 }
 
+/* Damage the healthy document one byte at a time; every variant the loader
+ * accepts is judged and rendered (text and JSON) without error or crash. */
+static void damaged_documents(void **state)
+{
+	char path[512], err[256];
+	FILE *f;
+	char *text;
+	long len;
+	size_t judged = 0;
+	static const char subst[] = { '0', '9', '"', 'x', '-' };
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/evidence/healthy.json", DD_TEST_DATA);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = malloc((size_t)len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	for (long at = 0; at < len; at++) {
+		char saved = text[at];
+		for (size_t s = 0; s < sizeof(subst); s++) {
+			struct dd_evidence *ev = NULL;
+			if (subst[s] == saved)
+				continue;
+			text[at] = subst[s];
+			if (dd_ev_load_json(text, (size_t)len, &ev, err, sizeof(err)) == 0) {
+				struct dd_rep_opts o = { 0 };
+				int status;
+				for (o.json = 0; o.json < 2; o.json++) {
+					free(render(ev, &o, &status));
+					assert_true(status >= 0 && status <= 3);
+				}
+				judged++;
+				dd_ev_free(ev);
+			}
+		}
+		text[at] = saved;
+	}
+	assert_true(judged > 1000); /* the damage hit values, not only syntax */
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +347,7 @@ int main(void)
 		cmocka_unit_test(json_keeps_raw_strings),
 		cmocka_unit_test(exit_statuses),
 		cmocka_unit_test(report_equals_check),
+		cmocka_unit_test(damaged_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
