@@ -46,6 +46,8 @@ struct dd_cli_common {
 	const char *root_hints;
 	unsigned timeout_ms;
 	unsigned retries;
+	unsigned qps;                 /* 0: no limit */
+	unsigned max_inflight_server;
 	int only4, only6;
 	int json;
 	int help;

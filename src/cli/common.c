@@ -24,6 +24,16 @@ static int set_retries(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 0, 10, &((struct dd_cli_common *)t)->retries, why);
 }
 
+static int set_qps(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 0, 1000000, &((struct dd_cli_common *)t)->qps, why);
+}
+
+static int set_inflight(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 100000, &((struct dd_cli_common *)t)->max_inflight_server, why);
+}
+
 static int set_only4(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -60,6 +70,8 @@ const struct dd_opt dd_cli_common_opts[] = {
 	{ "root-hints", 0, "FILE", set_root_hints, "root hints in named.root format (default: built-in IANA)" },
 	{ "timeout", 0, "MS", set_timeout, "per-attempt timeout in milliseconds (default 1500)" },
 	{ "retries", 0, "N", set_retries, "further UDP attempts after a timeout (default 2)" },
+	{ "qps", 0, "N", set_qps, "start at most N queries per second (default: no limit)" },
+	{ "per-server", 0, "N", set_inflight, "at most N queries in flight to one address (default 16)" },
 	{ "ipv4", '4', NULL, set_only4, "use IPv4 only" },
 	{ "ipv6", '6', NULL, set_only6, "use IPv6 only" },
 	{ "json", 'j', NULL, set_json, "print JSON for programs" },
@@ -72,6 +84,7 @@ void dd_cli_common_init(struct dd_cli_common *c)
 	memset(c, 0, sizeof(*c));
 	c->timeout_ms = 1500;
 	c->retries = 2;
+	c->max_inflight_server = 16;
 }
 
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
@@ -88,6 +101,8 @@ int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 	o->retries = c->retries;
 	o->ipv4 = !c->only6;
 	o->ipv6 = !c->only4;
+	o->max_qps = c->qps;
+	o->max_inflight_server = c->max_inflight_server;
 	if (dd_probe_load_hints(c->root_hints, hints, nhints, why, sizeof(why)) != 0) {
 		fprintf(stderr, "dnsdeps: root hints: %s\n", why);
 		return -1;

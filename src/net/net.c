@@ -54,6 +54,9 @@ struct dd_net {
 	struct dd_map slots;    /* "address#port" -> struct slot */
 	struct xfer *queue_head, *queue_tail;
 	unsigned inflight;
+	double tokens;          /* queries-per-second budget (token bucket) */
+	double refilled_ms;
+	uv_timer_t wake;        /* restarts the queue when tokens come back */
 	uint8_t rbuf[65536];    /* shared receive buffer: callbacks never nest */
 };
 
@@ -89,6 +92,11 @@ int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts)
 		return DD_EIO;
 	}
 	net->opts = *opts;
+	uv_timer_init(&net->loop, &net->wake);
+	uv_unref((uv_handle_t *)&net->wake);
+	net->wake.data = net;
+	net->tokens = opts->max_qps ? opts->max_qps : 0;
+	net->refilled_ms = dd_clock_mono_ms();
 	if (net->opts.max_inflight == 0)
 		net->opts.max_inflight = 256;
 	if (net->opts.max_inflight_server == 0)
@@ -437,13 +445,55 @@ static void start(struct xfer *x)
 static int startable(const struct dd_net *net, const struct xfer *x)
 {
 	return net->inflight < net->opts.max_inflight &&
-	       x->slot->inflight < net->opts.max_inflight_server;
+	       x->slot->inflight < net->opts.max_inflight_server &&
+	       (net->opts.max_qps == 0 || net->tokens >= 1.0);
+}
+
+static void refill(struct dd_net *net)
+{
+	double now = dd_clock_mono_ms();
+
+	if (net->opts.max_qps == 0)
+		return;
+	net->tokens += (now - net->refilled_ms) * net->opts.max_qps / 1000.0;
+	/* At most one second of burst. */
+	if (net->tokens > net->opts.max_qps)
+		net->tokens = net->opts.max_qps;
+	net->refilled_ms = now;
+}
+
+static void on_wake(uv_timer_t *t)
+{
+	struct dd_net *net = t->data;
+
+	uv_unref((uv_handle_t *)&net->wake);
+	pump(net);
+}
+
+/* Queued work waits for tokens: keep the loop alive until they are back. */
+static void arm_wake(struct dd_net *net)
+{
+	uint64_t ms;
+
+	if (net->opts.max_qps == 0 || !net->queue_head || net->tokens >= 1.0)
+		return;
+	ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
+	uv_ref((uv_handle_t *)&net->wake);
+	uv_timer_start(&net->wake, on_wake, ms, 0);
+}
+
+static void take_token(struct dd_net *net)
+{
+	if (net->opts.max_qps)
+		net->tokens -= 1.0;
 }
 
 static void pump(struct dd_net *net)
 {
-	struct xfer *prev = NULL, *x = net->queue_head;
+	struct xfer *prev = NULL, *x;
 
+	refill(net);
+	x = net->queue_head;
 	while (x && net->inflight < net->opts.max_inflight) {
 		struct xfer *next = x->next;
 		if (startable(net, x)) {
@@ -454,12 +504,14 @@ static void pump(struct dd_net *net)
 			if (net->queue_tail == x)
 				net->queue_tail = prev;
 			x->next = NULL;
+			take_token(net);
 			start(x);
 		} else {
 			prev = x;
 		}
 		x = next;
 	}
+	arm_wake(net);
 }
 
 static struct slot *slot_for(struct dd_net *net, const struct sockaddr_storage *addr)
@@ -512,13 +564,20 @@ int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb,
 	x->q.wire = x->wire;
 	x->cb = cb;
 	x->arg = arg;
-	if (startable(net, x)) {
+	refill(net);
+	/* Under a rate limit, first come first served; otherwise a query for
+	 * an idle server need not wait behind one for a busy server. */
+	if (startable(net, x) && (net->opts.max_qps == 0 || !net->queue_head)) {
+		take_token(net);
 		start(x);
-	} else if (net->queue_tail) {
+		return 0;
+	}
+	if (net->queue_tail) {
 		net->queue_tail->next = x;
 		net->queue_tail = x;
 	} else {
 		net->queue_head = net->queue_tail = x;
 	}
+	arm_wake(net);
 	return 0;
 }

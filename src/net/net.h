@@ -17,6 +17,7 @@ struct uv_loop_s;
 struct dd_net_opts {
 	unsigned max_inflight;        /* exchanges in flight at once, all servers */
 	unsigned max_inflight_server; /* exchanges in flight at once, per address */
+	unsigned max_qps;             /* exchanges started per second, 0: no limit */
 };
 
 int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts);

@@ -59,7 +59,7 @@ int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev)
 {
 	struct dd_probe *p = calloc(1, sizeof(*p));
-	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server };
+	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps };
 	struct dd_dns_services svc = { ask_service, p };
 	struct dd_dns_limits lim;
 	int rc;

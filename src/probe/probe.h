@@ -20,6 +20,7 @@ struct dd_probe_opts {
 	int ipv4, ipv6;
 	unsigned max_inflight;
 	unsigned max_inflight_server;
+	unsigned max_qps;      /* queries started per second, 0: no limit */
 	uint64_t seed;         /* 0: random query IDs from the kernel */
 };
 
