@@ -124,3 +124,14 @@ def test_trace_usage_errors_exit_3(world, args):
     r = world.run_dnsdeps("trace", *args, timeout=30)
     assert r.returncode == 3, (r.returncode, r.stdout, r.stderr)
     assert r.stderr.strip(), "a usage error says why"
+
+
+def test_trace_honours_the_query_rate_limit(world):
+    # 18 queries at 5 per second with one second of burst (5 tokens) cannot
+    # finish in less than (18 - 5) / 5 = 2.6 s; without the limit they take
+    # milliseconds. A lower bound: it cannot pass by luck on a slow machine.
+    r, doc, _ = trace(world, "www.example.test.", "A", "--qps", "5")
+    assert r.returncode == 0, dump(doc)
+    queries = doc["stats"]["queries"]
+    assert queries > 5
+    assert doc["stats"]["elapsed_ms"] >= (queries - 5) / 5 * 1000 - 50, doc["stats"]
