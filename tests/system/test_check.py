@@ -1,0 +1,144 @@
+"""test_check: `dnsdeps check` in every scenario of checkspec.SPEC, one case per domain.
+
+Each case runs `check --json` and asserts the verdict (status, layer), the exit
+status and the mandatory/forbidden finding codes, then runs the text report and
+asserts it opens with the domain and the same verdict, with no raw control
+characters. The other tests keep the spec honest: every code of
+docs/findings.md is mandatory somewhere (or allow-listed with a reason), every
+code the spec names exists, and every check_*.toml world is used.
+"""
+
+import glob
+import json
+import os
+import re
+
+import pytest
+
+import checkspec as cs
+from helpers import SCENARIOS
+
+CASES = cs.cases()
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but \n
+
+
+@pytest.fixture(scope="module")
+def worlds():
+    w = cs.Worlds()
+    yield w
+    w.close()
+
+
+def run(world, case, json_output):
+    argv = case.argv(json_output)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}  # no colour: not a tty
+    r = world.run_dnsdeps(*argv, timeout=60, env=env)
+    where = f"dnsdeps {' '.join(argv)} (exit {r.returncode})"
+    return r, where
+
+
+def check_doc(doc, case, where):
+    """The check/1 object's shape, and what a verdict must always be."""
+    assert doc.get("schema") == "dnsdeps.check/1", where
+    assert doc.get("domain") == case.domain, where
+    v = doc["verdict"]
+    assert v["status"] in cs.EXIT_FOR_STATUS and v["layer"] in cs.LAYERS, where
+    assert isinstance(v["summary"], str) and v["summary"] and "\n" not in v["summary"], where
+    for f in doc["findings"]:
+        assert set(f) >= {"code", "severity", "layer", "message", "advice"}, f
+        assert f["severity"] in cs.SEVERITIES and f["layer"] in cs.LAYERS, f
+        assert f["message"] and "\n" not in f["message"], f
+    if v["status"] == "ok":
+        serious = [f["code"] for f in doc["findings"]
+                   if cs.SEVERITIES.index(f["severity"]) >= cs.SEVERITIES.index("warning")]
+        assert not serious, f"{where}: status ok with findings {serious}"
+
+
+def codes_of(doc):
+    return {f["code"] for f in doc["findings"]}
+
+
+def explain(doc):
+    lines = [f"verdict: {doc['verdict']['status']}/{doc['verdict']['layer']}: "
+             f"{doc['verdict']['summary']}"]
+    lines += [f"  {f['severity']:8} {f['code']}: {f['message']}" for f in doc["findings"]]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_check(worlds, case):
+    world = worlds.get(case)
+    r, where = run(world, case, json_output=True)
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError as e:
+        raise AssertionError(f"{where}: not JSON ({e})\n{r.stdout}\n{r.stderr}") from None
+    check_doc(doc, case, where)
+    found = codes_of(doc)
+    msg = f"{where}\n{case.why}\n{explain(doc)}"
+    v = doc["verdict"]
+    assert (v["status"], v["layer"]) == (case.status, case.layer), msg
+    assert r.returncode == case.exit, msg
+    assert not set(case.mandatory) - found, f"missing {sorted(set(case.mandatory) - found)}\n{msg}"
+    assert not set(case.forbidden) & found, f"forbidden {sorted(set(case.forbidden) & found)}\n{msg}"
+    for s in case.summary:
+        assert s in v["summary"], msg
+
+    t, twhere = run(world, case, json_output=False)
+    assert t.returncode == r.returncode, f"{twhere}: exit differs from --json's {r.returncode}"
+    bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
+    assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
+    first = t.stdout.split("\n", 1)[0].split()
+    assert first[:2] == [case.domain, case.status.upper()], f"{twhere}:\n{t.stdout}"
+    if case.layer != "none":
+        assert f"(layer: {case.layer})" in t.stdout.split("\n", 1)[0], f"{twhere}:\n{t.stdout}"
+    assert " ".join(v["summary"].split()) in " ".join(t.stdout.split()), \
+        f"{twhere}: the text report lacks the verdict's summary\n{t.stdout}"
+
+
+# ---- the spec itself -------------------------------------------------------------------
+
+def test_every_documented_code_has_a_scenario():
+    documented = cs.documented_codes()
+    assert len(documented) >= 30, f"only {len(documented)} codes read from {cs.FINDINGS_DOC}"
+    mandatory = {code for c in CASES for code in c.mandatory}
+    missing = sorted(set(documented) - mandatory - set(cs.NOT_FROM_SCENARIOS))
+    assert not missing, f"codes without a scenario that makes them mandatory: {missing}"
+    stale = sorted(set(cs.NOT_FROM_SCENARIOS) & mandatory)
+    assert not stale, f"allow-listed, yet a scenario makes them mandatory: {stale}"
+
+
+def test_spec_names_only_documented_codes():
+    documented = cs.documented_codes()
+    named = {code for c in CASES for code in c.mandatory + c.forbidden}
+    named |= set(cs.NOT_FROM_SCENARIOS)
+    assert not named - set(documented), f"not in docs/findings.md: {sorted(named - set(documented))}"
+    for c in CASES:
+        both = set(c.mandatory) & set(c.forbidden)
+        assert not both, f"{c.id}: both mandatory and forbidden: {sorted(both)}"
+
+
+def test_documented_severity_and_layer_are_known():
+    for code, (sev, layer) in cs.documented_codes().items():
+        assert sev in cs.SEVERITIES and layer in cs.LAYERS, (code, sev, layer)
+
+
+def test_spec_cases_are_well_formed():
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids)), "two cases with one id"
+    for c in CASES:
+        assert c.status in cs.EXIT_FOR_STATUS and c.layer in cs.LAYERS, c.id
+        assert c.domain.endswith("."), f"{c.id}: write domains fully qualified"
+        cs.scenario_path(c.file)
+    statuses = {(c.status, c.layer) for c in CASES}
+    assert ("ok", "none") in statuses
+    purism = [c for c in CASES if c.file == "purism.toml" and c.variant == "outage"
+              and c.domain == "puri.sm."]
+    assert purism and purism[0].status == "critical" and purism[0].layer == "registration" \
+        and "PARENT_NXDOMAIN_ALL" in purism[0].mandatory
+
+
+def test_every_check_world_is_in_the_spec():
+    files = {os.path.basename(p) for p in glob.glob(os.path.join(SCENARIOS, "check_*.toml"))}
+    assert files, "no check_*.toml scenarios"
+    assert files <= set(cs.SPEC), f"worlds without expectations: {sorted(files - set(cs.SPEC))}"
