@@ -57,6 +57,10 @@ struct dd_net {
 	double tokens;          /* queries-per-second budget (token bucket) */
 	double refilled_ms;
 	uv_timer_t wake;        /* restarts the queue when tokens come back */
+	uv_signal_t sig;        /* dd_net_on_signal, when used */
+	int sig_on;
+	dd_net_signal_cb sig_cb;
+	void *sig_arg;
 	uint8_t rbuf[65536];    /* shared receive buffer: callbacks never nest */
 };
 
@@ -154,6 +158,35 @@ struct uv_loop_s *dd_net_uv_loop(struct dd_net *net)
 static int err_from_uv(int uverr)
 {
 	return dd_err_from_errno(-uverr);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct dd_net *net = h->data;
+
+	net->sig_cb(net->sig_arg, signum);
+}
+
+int dd_net_on_signal(struct dd_net *net, int signum, dd_net_signal_cb cb, void *arg)
+{
+	int rc;
+
+	if (!cb || net->sig_on)
+		return DD_EINVAL;
+	if (uv_signal_init(&net->loop, &net->sig) != 0)
+		return DD_EIO;
+	net->sig.data = net;
+	net->sig_cb = cb;
+	net->sig_arg = arg;
+	net->sig_on = 1;
+	rc = uv_signal_start(&net->sig, on_signal, signum);
+	uv_unref((uv_handle_t *)&net->sig);
+	return rc < 0 ? DD_EIO : 0;
+}
+
+void dd_net_stop(struct dd_net *net)
+{
+	uv_stop(&net->loop);
 }
 
 /* Length of the question section of a query (name + type + class), 0 if

@@ -28,6 +28,15 @@ int dd_net_run(struct dd_net *net);
 /* The libuv loop, for the sibling transports in src/net (HTTP, WHOIS). */
 struct uv_loop_s *dd_net_uv_loop(struct dd_net *net);
 
+/* Call cb(arg, signum) from the loop each time the process receives signum
+ * (SIGINT for Ctrl-C), instead of the default action. The watcher does not
+ * keep the loop alive and goes with dd_net_free. 0, DD_EINVAL or DD_EIO. */
+typedef void (*dd_net_signal_cb)(void *arg, int signum);
+int dd_net_on_signal(struct dd_net *net, int signum, dd_net_signal_cb cb, void *arg);
+/* Make dd_net_run return as soon as possible, leaving exchanges in flight
+ * unfinished (their callbacks run only if the loop is run again). */
+void dd_net_stop(struct dd_net *net);
+
 enum dd_net_proto { DD_NET_UDP = 0, DD_NET_TCP = 1 };
 
 struct dd_net_query {
