@@ -105,6 +105,11 @@ struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p)
 	return p->dns;
 }
 
+struct dd_net *dd_probe_net(struct dd_probe *p)
+{
+	return p->net;
+}
+
 unsigned dd_probe_exchanges(const struct dd_probe *p)
 {
 	return p->exchanges;

@@ -13,6 +13,8 @@
 #include "dns/resolve.h"
 #include "evidence/evidence.h"
 
+struct dd_net;
+
 struct dd_probe_opts {
 	unsigned timeout_ms;   /* per attempt */
 	unsigned retries;      /* further UDP attempts */
@@ -35,6 +37,9 @@ void dd_probe_free(struct dd_probe *p);
 /* Run until nothing is in flight and no lookup can progress. */
 void dd_probe_run(struct dd_probe *p);
 struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p);
+/* The network under the probe, for a driver that runs the loop itself (a
+ * portfolio that stops on Ctrl-C: dd_net_on_signal, dd_net_stop). */
+struct dd_net *dd_probe_net(struct dd_probe *p);
 /* Ask one question of one server through the recording exchange service. */
 int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
 /* Exchanges made and how many timed out. */
