@@ -1,20 +1,30 @@
-/* cmd_audit.c: `dnsdeps audit`. One command, several modes: --zone FILE
- * audits every delegation of a zone file offline (src/zone); the live audit
- * of a portfolio of domains will be the other mode. Options shared by the
- * modes (output format and file) live in one table, each mode's in its own. */
+/* cmd_audit.c: `dnsdeps audit`. Two modes: the live audit of a portfolio
+ * (a list of domains, or with --zone FILE --live the delegations of a zone
+ * file) checked concurrently on one loop (src/audit), and --zone FILE alone,
+ * the offline audit of every delegation of a zone file (src/zone). Options
+ * shared by the modes (output format and file, --top) live in one table,
+ * each mode's in its own. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpsl.h>
 
+#include "audit/audit.h"
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "dd_config.h"
+#include "net/net.h"
+#include "probe/probe.h"
 #include "zone/zone.h"
 
 enum audit_format { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -30,7 +40,23 @@ struct audit_opts {
 struct zone_opts {
 	const char *zone;
 	const char *origin;
+	int live;
 };
+
+/* The live audit's own options. */
+struct live_opts {
+	unsigned concurrency;
+	const char *resume;
+	const char *summary;
+	const char *summary_json;
+	const char *now;
+	int no_progress;
+	int given; /* some live option was given */
+};
+
+#define LIVE_QPS 500        /* polite defaults: queries started per second, */
+#define LIVE_PER_SERVER 8   /* queries in flight per server address, */
+#define LIVE_CONCURRENCY 200 /* and domains in flight */
 
 static int set_help(void *t, const char *arg, const char **why)
 {
@@ -94,9 +120,71 @@ static int set_origin(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_live(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct zone_opts *)t)->live = 1;
+	return 0;
+}
+
+static int set_concurrency(void *t, const char *arg, const char **why)
+{
+	struct live_opts *l = t;
+
+	l->given = 1;
+	return dd_opt_uint(arg, 1, 100000, &l->concurrency, why);
+}
+
+static int set_resume(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct live_opts *)t)->resume = arg;
+	((struct live_opts *)t)->given = 1;
+	return 0;
+}
+
+static int set_summary(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct live_opts *)t)->summary = arg;
+	((struct live_opts *)t)->given = 1;
+	return 0;
+}
+
+static int set_summary_json(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct live_opts *)t)->summary_json = arg;
+	((struct live_opts *)t)->given = 1;
+	return 0;
+}
+
+static int set_now(void *t, const char *arg, const char **why)
+{
+	int64_t v;
+
+	if (dd_clock_parse(arg, &v) != 0) {
+		*why = "not an RFC 3339 time or YYYY-MM-DD date";
+		return -1;
+	}
+	((struct live_opts *)t)->now = arg;
+	((struct live_opts *)t)->given = 1;
+	return 0;
+}
+
+static int set_no_progress(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct live_opts *)t)->no_progress = 1;
+	return 0;
+}
+
 static const struct dd_opt audit_table[] = {
-	{ "json", 'j', NULL, set_json, "write JSON (schema dnsdeps.zoneaudit/1)" },
-	{ "csv", 0, NULL, set_csv, "write CSV, one row per delegation" },
+	{ "json", 'j', NULL, set_json, "JSON: live, one line per domain (the default); "
+				       "--zone: one document (dnsdeps.zoneaudit/1)" },
+	{ "csv", 0, NULL, set_csv, "CSV: one row per domain (live) or per delegation (--zone)" },
 	{ "output", 'o', "FILE", set_output, "write to FILE instead of standard output" },
 	{ "top", 0, "N", set_top, "rows in each ranking and list (default 20)" },
 	{ "help", 'h', NULL, set_help, "show this help" },
@@ -106,14 +194,53 @@ static const struct dd_opt audit_table[] = {
 static const struct dd_opt zone_table[] = {
 	{ "zone", 0, "FILE", set_zone, "audit the delegations in zone FILE ('-': standard input)" },
 	{ "origin", 0, "NAME", set_origin, "the zone's name (default: the owner of its SOA)" },
+	{ "live", 0, NULL, set_live, "with --zone: check every delegation live, as a portfolio" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
+static const struct dd_opt live_table[] = {
+	{ "concurrency", 'c', "N", set_concurrency, "domains checked at once (default 200)" },
+	{ "resume", 0, "FILE", set_resume, "skip the domains already in FILE (a previous output); "
+					    "append to it unless --output says otherwise" },
+	{ "summary", 0, "FILE", set_summary, "write the summary to FILE instead of standard error" },
+	{ "summary-json", 0, "FILE", set_summary_json, "also write the summary as JSON "
+						       "(dnsdeps.auditsummary/1) to FILE" },
+	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
+	{ "no-progress", 0, NULL, set_no_progress, "no progress bar even on a terminal" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/* The shared probe options without the two audit has itself (json, help). */
+static void probe_table(struct dd_opt *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const struct dd_opt *o = dd_cli_common_opts; o->name && n + 1 < cap; o++) {
+		if (strcmp(o->name, "json") == 0 || strcmp(o->name, "help") == 0)
+			continue;
+		out[n] = *o;
+		if (strcmp(o->name, "qps") == 0)
+			out[n].help = "start at most N queries per second (audit default 500; 0: no limit)";
+		else if (strcmp(o->name, "per-server") == 0)
+			out[n].help = "at most N queries in flight to one address (audit default 8)";
+		n++;
+	}
+	memset(&out[n], 0, sizeof(out[n]));
+}
+
 static void usage(const struct dd_opt_group *groups, int ngroups, FILE *out)
 {
-	fprintf(out, "usage: dnsdeps audit --zone FILE [--origin NAME] [--json|--csv] "
-		     "[--output FILE]\n\n"
-		     "Reads a zone file (a TLD's, typically) and audits every delegation in it\n"
+	fprintf(out, "usage: dnsdeps audit [OPTIONS] [FILE|-]\n"
+		     "       dnsdeps audit --zone FILE [--origin NAME] [--live] [OPTIONS]\n\n"
+		     "Live: checks every domain of FILE (one per line, '#' comments; standard\n"
+		     "input when FILE is '-' or missing) concurrently, as `check` does, and writes\n"
+		     "one line per domain as each finishes (JSON Lines, or --csv), then a summary\n"
+		     "on standard error. Ctrl-C finishes the domains in flight and stops (again:\n"
+		     "at once); --resume continues. With --zone FILE --live the domains are the\n"
+		     "zone's delegations.\n"
+		     "Exit status: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown),\n"
+		     "3 on a usage or output error, 130 when interrupted.\n\n"
+		     "Zone (--zone without --live): audits every delegation of a zone file\n"
 		     "offline: NS count, operators, NS TLDs, bailiwick, glue, NS names that anyone\n"
 		     "could take over by registering a domain in this zone, and how many\n"
 		     "delegations the largest operators could take down together.\n"
@@ -255,30 +382,520 @@ out:
 	return status;
 }
 
+/* ---- the live audit ------------------------------------------------------- */
+
+struct live {
+	const struct audit_opts *o;
+	const struct live_opts *lo;
+	/* where the domains come from: a list file, or the zone's delegations */
+	struct dd_audit_list *list;
+	char label[256];           /* the input's name, escaped */
+	const char *names;         /* zone: NUL-separated delegation names */
+	size_t names_len, names_pos;
+	struct dd_map done;        /* --resume: domains already written */
+	unsigned long bad, skipped;
+	/* where the lines go */
+	FILE *out;
+	double last_flush;
+	/* the progress bar, on a terminal only */
+	int progress;
+	uint64_t total;            /* domains to check, 0 when unknown */
+	double last_draw;
+	int drawn;
+	struct dd_audit *a;
+	int sigints;
+};
+
+static void clear_bar(struct live *l)
+{
+	if (l->drawn) {
+		fputs("\r\033[K", stderr);
+		l->drawn = 0;
+	}
+}
+
+static void bad_input(struct live *l, unsigned long line, const char *text, const char *why)
+{
+	char shown[200];
+
+	clear_bar(l);
+	dd_esc(text, strlen(text), shown, sizeof(shown));
+	if (line)
+		fprintf(stderr, "dnsdeps audit: %s:%lu: %s: '%s' (skipped)\n", l->label, line, why,
+			shown);
+	else
+		fprintf(stderr, "dnsdeps audit: %s: delegation '%s': %s (skipped)\n", l->label,
+			shown, why);
+	l->bad++;
+}
+
+/* The next name of the input, or 0 at the end, or DD_EIO / DD_ENOMEM. Bad
+ * names are reported (only when report) and skipped. */
+static int next_name(struct live *l, struct dd_audit_list *list, size_t *pos, int report,
+		     char name[DD_NAME_MAX])
+{
+	for (;;) {
+		const char *why;
+		int rc;
+
+		if (l->names) {
+			if (*pos >= l->names_len)
+				return 0;
+			const char *t = l->names + *pos;
+			*pos += strlen(t) + 1;
+			rc = dd_name_from_user(t, name, &why);
+			if (rc == DD_ENOMEM)
+				return rc;
+			if (rc) {
+				if (report)
+					bad_input(l, 0, t, why);
+				continue;
+			}
+		} else {
+			char text[80];
+			unsigned long line;
+			rc = dd_audit_list_next(list, name, &line, &why, text, sizeof(text));
+			if (rc == DD_ENAME) {
+				if (report)
+					bad_input(l, line, text, why);
+				continue;
+			}
+			if (rc <= 0)
+				return rc;
+		}
+		if (l->done.count && dd_map_get(&l->done, name)) {
+			if (report)
+				l->skipped++;
+			continue;
+		}
+		return 1;
+	}
+}
+
+static int next_domain(void *ctx, char name[DD_NAME_MAX])
+{
+	struct live *l = ctx;
+	int rc = next_name(l, l->list, &l->names_pos, 1, name);
+
+	if (rc == DD_EIO) {
+		clear_bar(l);
+		fprintf(stderr, "dnsdeps audit: %s: read error\n", l->label);
+	}
+	return rc;
+}
+
+static int write_line(void *ctx, const char *line, size_t len)
+{
+	struct live *l = ctx;
+	double now = dd_clock_mono_ms();
+
+	if (fwrite(line, 1, len, l->out) != len)
+		return DD_EIO;
+	/* Whole lines reach the file often enough for `tail -f` and for a
+	 * crash to lose little; not one write per line. */
+	if (now - l->last_flush > 200) {
+		l->last_flush = now;
+		if (fflush(l->out) != 0)
+			return DD_EIO;
+	}
+	return 0;
+}
+
+static void show_progress(void *ctx, const struct dd_audit_stats *st)
+{
+	struct live *l = ctx;
+	double now = dd_clock_mono_ms(), rate;
+	char bar[31];
+
+	if (!l->progress || (now - l->last_draw < 100 && st->done != l->total))
+		return;
+	l->last_draw = now;
+	rate = st->elapsed_ms > 0 ? (double)st->done * 1000.0 / st->elapsed_ms : 0.0;
+	if (l->total) {
+		uint64_t left = l->total > st->done ? l->total - st->done : 0;
+		unsigned eta = rate > 0 ? (unsigned)((double)left / rate) : 0;
+		size_t fill = (size_t)(30.0 * (double)st->done / (double)l->total);
+		for (size_t i = 0; i < 30; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[30] = '\0';
+		fprintf(stderr, "\r[%s] %llu/%llu %.0f domains/s ETA %u:%02u:%02u\033[K", bar,
+			(unsigned long long)st->done, (unsigned long long)l->total, rate, eta / 3600,
+			eta / 60 % 60, eta % 60);
+	} else {
+		fprintf(stderr, "\r%llu done, %.0f domains/s\033[K", (unsigned long long)st->done,
+			rate);
+	}
+	l->drawn = 1;
+}
+
+static void on_sigint(void *arg, int signum)
+{
+	struct live *l = arg;
+
+	(void)signum;
+	clear_bar(l);
+	if (++l->sigints == 1) {
+		fprintf(stderr, "dnsdeps audit: interrupted: finishing the %u domains in flight "
+				"(Ctrl-C again to stop at once)\n",
+			dd_audit_stats(l->a)->inflight);
+		dd_audit_stop(l->a, 0);
+	} else {
+		dd_audit_stop(l->a, 1);
+	}
+}
+
+/* Count the domains to check (for the progress bar), then rewind. */
+static uint64_t count_input(struct live *l, FILE *in)
+{
+	struct dd_audit_list *tmp = NULL;
+	char name[DD_NAME_MAX];
+	size_t pos = 0;
+	uint64_t n = 0;
+	struct stat stt;
+
+	if (l->names) {
+		while (next_name(l, NULL, &pos, 0, name) == 1)
+			n++;
+		return n;
+	}
+	if (fstat(fileno(in), &stt) != 0 || !S_ISREG(stt.st_mode) ||
+	    dd_audit_list_new(&tmp, in) != 0)
+		return 0;
+	while (next_name(l, tmp, NULL, 0, name) == 1)
+		n++;
+	dd_audit_list_free(tmp);
+	if (fseek(in, 0, SEEK_SET) != 0)
+		return 0;
+	clearerr(in);
+	return n;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Read --resume FILE and open the output. 0, or -1 after a message. */
+static int open_output(struct live *l, int csv)
+{
+	const struct audit_opts *o = l->o;
+	const char *resume = l->lo->resume;
+	int append = 0, header = csv;
+
+	if (resume) {
+		struct dd_audit_resume res;
+		FILE *rf = fopen(resume, "r");
+		if (!rf && errno != ENOENT) {
+			perror("dnsdeps audit: --resume");
+			return -1;
+		}
+		memset(&res, 0, sizeof(res));
+		if (rf) {
+			int rc = dd_audit_resume_read(rf, &l->done, &res);
+			fclose(rf);
+			if (rc) {
+				fprintf(stderr, "dnsdeps audit: --resume: %s\n", dd_strerror(rc));
+				return -1;
+			}
+		}
+		append = !o->output || same_file(o->output, resume);
+		if (append && res.valid_end > 0 && res.csv != csv) {
+			fprintf(stderr, "dnsdeps audit: --resume: the file is %s, the output %s: "
+					"use the same format to append\n",
+				res.csv ? "CSV" : "JSON Lines", csv ? "CSV" : "JSON Lines");
+			return -1;
+		}
+		/* Drop a line cut by a crash, then append whole lines. */
+		if (append && rf && truncate(resume, res.valid_end) != 0) {
+			perror("dnsdeps audit: --resume");
+			return -1;
+		}
+		if (append && res.valid_end > 0)
+			header = 0;
+		if (res.bad_lines)
+			fprintf(stderr, "dnsdeps audit: --resume: %lu line%s of %s not understood, "
+					"ignored\n", res.bad_lines, res.bad_lines == 1 ? "" : "s", resume);
+	}
+	if (append) {
+		l->out = fopen(resume, "a");
+	} else if (o->output && strcmp(o->output, "-") != 0) {
+		l->out = fopen(o->output, "w");
+	} else {
+		l->out = stdout;
+	}
+	if (!l->out) {
+		perror("dnsdeps audit: cannot write the output file");
+		return -1;
+	}
+	if (header && fputs(dd_audit_csv_header(), l->out) == EOF)
+		return -1;
+	return 0;
+}
+
+static int write_summary(const struct live *l, const struct dd_audit_run_info *ri)
+{
+	const struct dd_audit_summary *s = dd_audit_summary(l->a);
+	const char *paths[2] = { l->lo->summary, l->lo->summary_json };
+	int rc = 0;
+
+	for (int k = 0; k < 2; k++) {
+		struct dd_buf b;
+		FILE *f = stderr;
+		if (k == 1 && !paths[1])
+			break;
+		if (paths[k] && !(f = fopen(paths[k], "w"))) {
+			perror("dnsdeps audit: cannot write the summary");
+			rc = -1;
+			continue;
+		}
+		dd_buf_init(&b);
+		int r = k == 0 ? dd_audit_summary_text(s, ri, l->o->top, &b)
+			       : dd_audit_summary_json(s, ri, l->o->top, &b);
+		if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
+			r = DD_EIO;
+		if (f != stderr && fclose(f) != 0)
+			r = DD_EIO;
+		if (r) {
+			fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
+			rc = -1;
+		}
+		dd_buf_free(&b);
+	}
+	return rc;
+}
+
+/* The delegations of the zone as NUL-separated names in b. */
+static int add_deleg(void *ctx, const struct dd_zone_deleg *d)
+{
+	struct dd_buf *b = ctx;
+
+	dd_buf_add(b, d->name, strlen(d->name) + 1);
+	return dd_buf_failed(b) ? DD_ENOMEM : 0;
+}
+
+static int zone_names(const struct zone_opts *z, const psl_ctx_t *psl, struct dd_buf *b)
+{
+	struct dd_zone_audit *za = NULL;
+	int r = dd_zone_audit_new(&za, psl);
+
+	if (r == 0 && (r = run_zone_audit(z, za)) == 0)
+		r = dd_zone_audit_each(za, add_deleg, b);
+	if (r == DD_ENOMEM)
+		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(r));
+	dd_zone_audit_free(za);
+	return r;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Exchanges in flight at once: enough for every domain of the window to
+ * ask all its servers, and never more sockets than the process may open. */
+static unsigned max_inflight(unsigned concurrency)
+{
+	struct rlimit rl;
+	uint64_t want = (uint64_t)concurrency * 4, cap = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		cap = rl.rlim_cur > 256 ? rl.rlim_cur - 128 : 128;
+	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		cap = 65536;
+	if (want < 256)
+		want = 256;
+	return (unsigned)(want < cap ? want : cap);
+}
+
+static int worst_status(const struct dd_audit_summary *s)
+{
+	if (s->status[DD_STATUS_CRITICAL])
+		return DD_EXIT_CRITICAL;
+	if (s->status[DD_STATUS_WARNING])
+		return DD_EXIT_WARNING;
+	if (s->status[DD_STATUS_UNKNOWN])
+		return DD_EXIT_UNKNOWN;
+	return DD_EXIT_OK;
+}
+
+static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
+		     const struct live_opts *lo, const struct dd_cli_common *c, const char *input)
+{
+	psl_ctx_t *latest = psl_latest(NULL);
+	const psl_ctx_t *psl = latest ? latest : psl_builtin();
+	struct live l;
+	struct dd_buf names;
+	struct dd_probe_opts po;
+	struct dd_dns_hint *hints = NULL;
+	size_t nhints = 0;
+	struct dd_probe *probe = NULL;
+	struct dd_audit_opts ao;
+	struct dd_audit_run_info ri;
+	struct rusage ru;
+	FILE *in = NULL;
+	int64_t now = 0;
+	int rc, status = DD_EXIT_UNKNOWN;
+
+	memset(&l, 0, sizeof(l));
+	l.o = o;
+	l.lo = lo;
+	dd_map_init(&l.done);
+	dd_buf_init(&names);
+	if (lo->now)
+		dd_clock_parse(lo->now, &now);
+	if (z->zone) {
+		dd_esc(z->zone, strlen(z->zone), l.label, sizeof(l.label));
+		if (zone_names(z, psl, &names) != 0)
+			goto out;
+		l.names = dd_buf_str(&names);
+		l.names_len = names.len;
+	} else {
+		if (!input || strcmp(input, "-") == 0) {
+			in = stdin;
+			snprintf(l.label, sizeof(l.label), "<stdin>");
+		} else {
+			dd_esc(input, strlen(input), l.label, sizeof(l.label));
+			in = fopen(input, "r");
+			if (!in) {
+				fprintf(stderr, "dnsdeps audit: cannot open %s: %s\n", l.label,
+					dd_strerror(dd_err_from_errno(errno)));
+				goto out;
+			}
+		}
+		if (dd_audit_list_new(&l.list, in) != 0)
+			goto out;
+	}
+	if (open_output(&l, o->format == FMT_CSV) != 0)
+		goto out;
+	l.progress = !lo->no_progress && isatty(STDERR_FILENO);
+	if (l.progress)
+		l.total = count_input(&l, in);
+	raise_fd_limit();
+	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
+		goto out;
+	po.max_inflight = max_inflight(lo->concurrency);
+	rc = dd_probe_new(&probe, &po, hints, nhints, NULL);
+	memset(&ao, 0, sizeof(ao));
+	ao.concurrency = lo->concurrency;
+	ao.format = o->format == FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
+	ao.now = now;
+	ao.judge_now = now;
+	ao.tool = "dnsdeps " DD_VERSION;
+	ao.psl = psl;
+	ao.next = next_domain;
+	ao.write = write_line;
+	ao.progress = show_progress;
+	ao.ctx = &l;
+	if (rc == 0)
+		rc = dd_audit_new(&l.a, probe, &po, &ao);
+	if (rc == 0)
+		rc = dd_net_on_signal(dd_probe_net(probe), SIGINT, on_sigint, &l);
+	if (rc) {
+		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
+		goto out;
+	}
+	rc = dd_audit_run(l.a);
+	clear_bar(&l);
+	if (fflush(l.out) != 0 && rc == 0)
+		rc = DD_EIO;
+	if (rc && rc != DD_ECANCELED)
+		fprintf(stderr, "dnsdeps audit: stopped: %s\n",
+			rc == DD_EIO ? "cannot write the output" : dd_strerror(rc));
+	memset(&ri, 0, sizeof(ri));
+	ri.bad_lines = l.bad;
+	ri.skipped = l.skipped;
+	ri.in_flight = dd_audit_stats(l.a)->inflight;
+	ri.interrupted = rc == DD_ECANCELED;
+	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
+	ri.queries = dd_probe_exchanges(probe);
+	ri.timeouts = dd_probe_timeouts(probe);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		ri.peak_rss = (size_t)ru.ru_maxrss * 1024;
+	if (write_summary(&l, &ri) != 0 && rc == 0)
+		rc = DD_EIO;
+	status = rc == DD_ECANCELED ? 130 : rc ? DD_EXIT_UNKNOWN : worst_status(dd_audit_summary(l.a));
+out:
+	dd_audit_free(l.a);
+	dd_probe_free(probe);
+	free(hints);
+	if (l.out && l.out != stdout && fclose(l.out) != 0 && status != 130)
+		status = DD_EXIT_UNKNOWN;
+	dd_audit_list_free(l.list);
+	if (in && in != stdin)
+		fclose(in);
+	dd_map_free(&l.done);
+	dd_buf_free(&names);
+	psl_free(latest);
+	return status;
+}
+
 int dd_cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o = { .top = 20 };
 	struct zone_opts z = { 0 };
-	struct dd_opt_group groups[] = { { zone_table, &z }, { audit_table, &o } };
+	struct live_opts lo = { .concurrency = LIVE_CONCURRENCY };
+	struct dd_cli_common c, c0;
+	struct dd_opt probe_opts[32];
+	struct dd_opt_group groups[] = { { audit_table, &o }, { live_table, &lo },
+					 { probe_opts, &c }, { zone_table, &z } };
 	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	char *pos[argc + 1];
 	int npos;
 
+	probe_table(probe_opts, sizeof(probe_opts) / sizeof(probe_opts[0]));
+	dd_cli_common_init(&c);
+	c.qps = LIVE_QPS;
+	c.max_inflight_server = LIVE_PER_SERVER;
+	c0 = c;
 	if (dd_opts_parse(groups, ngroups, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (o.help) {
 		usage(groups, ngroups, stdout);
 		return DD_EXIT_OK;
 	}
-	if (!z.zone) {
-		fprintf(stderr, "dnsdeps audit: only the zone-file mode exists so far: give "
-				"--zone FILE\n\n");
+	if (z.zone && !z.live) {
+		if (npos > 0) {
+			fprintf(stderr, "dnsdeps audit: --zone takes no other arguments\n");
+			return DD_EXIT_UNKNOWN;
+		}
+		if (lo.given || memcmp(&c, &c0, sizeof(c)) != 0) {
+			fprintf(stderr, "dnsdeps audit: probe and live options need --live with "
+					"--zone (or a list of domains)\n");
+			return DD_EXIT_UNKNOWN;
+		}
+		return zone_mode(&o, &z);
+	}
+	if (z.live && !z.zone) {
+		fprintf(stderr, "dnsdeps audit: --live goes with --zone FILE\n");
+		return DD_EXIT_UNKNOWN;
+	}
+	if (z.origin && !z.zone) {
+		fprintf(stderr, "dnsdeps audit: --origin goes with --zone FILE\n");
+		return DD_EXIT_UNKNOWN;
+	}
+	if (npos > (z.zone ? 0 : 1)) {
+		fprintf(stderr, "dnsdeps audit: one list of domains at most%s\n",
+			z.zone ? " (--zone gives it)" : "");
+		return DD_EXIT_UNKNOWN;
+	}
+	if (!z.zone && npos == 0 && isatty(STDIN_FILENO)) {
 		usage(groups, ngroups, stderr);
 		return DD_EXIT_UNKNOWN;
 	}
-	if (npos > 0) {
-		fprintf(stderr, "dnsdeps audit: --zone takes no other arguments\n");
-		return DD_EXIT_UNKNOWN;
+	if (c.json) {
+		/* cannot happen: json is audit's own option */
 	}
-	return zone_mode(&o, &z);
+	if (o.format == FMT_TEXT)
+		o.format = FMT_JSON;
+	return live_mode(&o, &z, &lo, &c, npos ? pos[0] : NULL);
 }

@@ -1,0 +1,164 @@
+/* audit.h: the live audit of a portfolio of domains. A window of domains is
+ * checked at once on one probe (so they share its cache of zone cuts and
+ * nameserver addresses and its query limits); as each one's evidence is
+ * complete it is judged, written as one line (JSON Lines: the object of
+ * `check --json`; or one CSV row), counted in the summary and freed, and the
+ * next domain starts. Lines come out in completion order; memory grows with
+ * the window, not with the number of domains.
+ *
+ * Also here: reading the list of domains (one per line, comments, IDNs),
+ * reading a previous output file to resume, and the summary (counts per
+ * status, layer and finding code, operators by share). */
+#ifndef DD_AUDIT_H
+#define DD_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libpsl.h>
+
+#include "checks/checks.h"
+#include "core/buf.h"
+#include "core/map.h"
+#include "core/name.h"
+#include "evidence/evidence.h"
+#include "probe/probe.h"
+
+/* ---- the list of domains ------------------------------------------------ */
+
+#define DD_AUDIT_LINE_MAX 1024 /* longer lines are bad lines */
+
+struct dd_audit_list;
+
+/* Read domains from in (not closed here): one per line; '#' starts a
+ * comment; blank lines are skipped; names are canonicalized with
+ * dd_name_from_user (IDNs become A-labels). */
+int dd_audit_list_new(struct dd_audit_list **out, FILE *in);
+/* Next domain: 1 with name and *line set; 0 at the end; DD_ENAME for a bad
+ * line (*line, *why set; text holds the line's first bytes, raw: escape
+ * before printing), after which reading goes on; DD_EIO on a read error. */
+int dd_audit_list_next(struct dd_audit_list *l, char name[DD_NAME_MAX], unsigned long *line,
+		       const char **why, char *text, size_t textlen);
+void dd_audit_list_free(struct dd_audit_list *l);
+
+/* ---- resuming ------------------------------------------------------------ */
+
+struct dd_audit_resume {
+	unsigned long domains;   /* distinct domains found */
+	unsigned long bad_lines; /* complete lines that are neither a result nor the header */
+	long valid_end;          /* offset after the last complete line: a line cut by a
+				  * crash after it is dropped before appending */
+	int csv;                 /* the file is CSV (has the CSV header) */
+};
+
+/* Read a previous output of the audit (JSON Lines or CSV) and put every
+ * domain it holds into done (values are unused, non-NULL). The file may end
+ * in a cut line. 0, DD_EIO or DD_ENOMEM. */
+int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *out);
+
+/* ---- the summary --------------------------------------------------------- */
+
+struct dd_audit_summary {
+	uint64_t domains;                          /* judged and written */
+	uint64_t status[DD_STATUS_COUNT];
+	uint64_t layer[DD_LAYER_COUNT];
+	uint64_t *codes;                           /* domains per finding code, in
+						    * dd_chk_defs order */
+	size_t ncodes;
+	uint64_t no_ns;                            /* domains with no NS name at all */
+	uint64_t single_operator;                  /* every NS name under one operator */
+	struct dd_map operators;                   /* registrable domain -> count slot */
+	uint64_t *opcount;                         /* domains per operator, by slot */
+	char **opname;                             /* operator of each slot */
+	size_t nops, opcap;
+	const psl_ctx_t *psl;                      /* NULL: the last two labels */
+};
+
+/* What the summary cannot know by itself. */
+struct dd_audit_run_info {
+	unsigned long bad_lines;   /* input lines skipped as invalid */
+	unsigned long skipped;     /* domains already in the resumed file */
+	unsigned long in_flight;   /* domains started and not written (interrupted) */
+	int interrupted;
+	double seconds;            /* wall time of the run */
+	unsigned long queries, timeouts;
+	size_t peak_rss;           /* bytes, 0 unknown */
+};
+
+int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl);
+void dd_audit_summary_free(struct dd_audit_summary *s);
+/* Count one judged domain. 0 or DD_ENOMEM. */
+int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
+			 const struct dd_chk_findings *f, const struct dd_chk_verdict *v);
+/* Text for people (names escaped) or JSON (schema dnsdeps.auditsummary/1);
+ * top: rows of the operator ranking. 0 or DD_ENOMEM. */
+int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+			  size_t top, struct dd_buf *out);
+int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+			  size_t top, struct dd_buf *out);
+
+/* The registrable domain (operator) of an NS name, into out (DD_NAME_MAX):
+ * one label below the longest public suffix, "name." form. */
+void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MAX]);
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+/* The header row (with CRLF). */
+const char *dd_audit_csv_header(void);
+/* One row (RFC 4180, CRLF) for a judged domain. 0 or DD_ENOMEM. */
+int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		     const struct dd_chk_verdict *v, const psl_ctx_t *psl, struct dd_buf *out);
+
+/* ---- the driver ------------------------------------------------------------ */
+
+enum dd_audit_format { DD_AUDIT_JSONL = 0, DD_AUDIT_CSV };
+
+struct dd_audit_stats {
+	uint64_t started;       /* domains handed to the probe */
+	uint64_t done;          /* lines written */
+	unsigned inflight;      /* started, not yet written */
+	unsigned max_inflight;  /* the most at once */
+	double elapsed_ms;
+};
+
+/* The next domain to check: 1 with name (canonical) set, 0 at the end, or a
+ * negative dd_err that stops the run. */
+typedef int (*dd_audit_next_fn)(void *ctx, char name[DD_NAME_MAX]);
+/* One whole line of output (newline included): 0, or a negative dd_err that
+ * stops the run. */
+typedef int (*dd_audit_write_fn)(void *ctx, const char *line, size_t len);
+/* Called after each line. */
+typedef void (*dd_audit_progress_fn)(void *ctx, const struct dd_audit_stats *st);
+
+struct dd_audit_opts {
+	unsigned concurrency;          /* domains in flight at once (>= 1) */
+	enum dd_audit_format format;
+	int64_t now;                   /* evidence time and judgement time; 0: the clock */
+	int64_t judge_now;             /* judgement time (--now); 0: the evidence's */
+	const char *tool;              /* the evidence's "tool" */
+	const psl_ctx_t *psl;          /* operators (CSV and summary); may be NULL */
+	dd_audit_next_fn next;
+	dd_audit_write_fn write;
+	dd_audit_progress_fn progress; /* may be NULL */
+	void *ctx;                     /* for next, write and progress */
+};
+
+struct dd_audit;
+
+/* A driver over probe p (opened by the caller with the options in po). */
+int dd_audit_new(struct dd_audit **out, struct dd_probe *p, const struct dd_probe_opts *po,
+		 const struct dd_audit_opts *o);
+/* Check every domain next hands out. Returns 0 when all were written,
+ * DD_ECANCELED after dd_audit_stop, or the first error of next or write
+ * (or DD_ENOMEM). */
+int dd_audit_run(struct dd_audit *a);
+/* Stop starting domains (those in flight are finished and written); with
+ * now, also abandon those in flight and return from dd_audit_run at once.
+ * Safe from a dd_net_on_signal callback. */
+void dd_audit_stop(struct dd_audit *a, int now);
+const struct dd_audit_stats *dd_audit_stats(const struct dd_audit *a);
+const struct dd_audit_summary *dd_audit_summary(const struct dd_audit *a);
+void dd_audit_free(struct dd_audit *a);
+
+#endif

@@ -1,0 +1,456 @@
+/* summary.c: what a portfolio audit adds up to (counts per status, layer and
+ * finding code; the operators the domains depend on, by share), and the
+ * per-domain CSV row. Memory grows with the number of distinct operators,
+ * not with the number of domains. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "audit/audit.h"
+#include "core/err.h"
+#include "core/esc.h"
+
+#define MAX_NS_NAMES 128 /* NS names of one domain taken into account */
+
+void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MAX])
+{
+	char text[DD_NAME_MAX];
+	const char *labels[128];
+	size_t n = 0, len;
+
+	snprintf(text, sizeof(text), "%s", ns);
+	len = strlen(text);
+	if (len > 1 && text[len - 1] == '.')
+		text[--len] = '\0';
+	for (const char *p = text; *p && n < 128;) {
+		labels[n++] = p;
+		p = strchr(p, '.');
+		if (!p)
+			break;
+		p++;
+	}
+	if (n <= 2) {
+		snprintf(out, DD_NAME_MAX, "%s.", text);
+		return;
+	}
+	if (psl) {
+		for (size_t i = 0; i < n; i++)
+			if (psl_is_public_suffix2(psl, labels[i], PSL_TYPE_ICANN)) {
+				snprintf(out, DD_NAME_MAX, "%s.", i > 0 ? labels[i - 1] : labels[0]);
+				return;
+			}
+	}
+	snprintf(out, DD_NAME_MAX, "%s.", labels[n - 2]);
+}
+
+/* ---- NS names and operators of one domain ------------------------------ */
+
+struct nsinfo {
+	struct dd_ev_strlist parent, child;
+	const char *names[MAX_NS_NAMES];
+	size_t nnames;
+	char ops[MAX_NS_NAMES][DD_NAME_MAX];
+	size_t nops;
+};
+
+static void strlist_clear(struct dd_ev_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void nsinfo_free(struct nsinfo *ni)
+{
+	strlist_clear(&ni->parent);
+	strlist_clear(&ni->child);
+}
+
+/* The union of the parent's and the child's NS sets, and their operators. */
+static int nsinfo_get(struct nsinfo *ni, const struct dd_evidence *ev, const psl_ctx_t *psl)
+{
+	memset(ni, 0, sizeof(*ni));
+	if (dd_chk_ns_sets(ev, &ni->parent, &ni->child) != 0)
+		return DD_ENOMEM;
+	const struct dd_ev_strlist *lists[2] = { &ni->parent, &ni->child };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->n && ni->nnames < MAX_NS_NAMES; i++) {
+			const char *name = lists[k]->v[i];
+			int dup = 0;
+			for (size_t j = 0; j < ni->nnames && !dup; j++)
+				dup = dd_name_cmp(ni->names[j], name) == 0;
+			if (!dup)
+				ni->names[ni->nnames++] = name;
+		}
+	for (size_t i = 0; i < ni->nnames; i++) {
+		char op[DD_NAME_MAX];
+		int dup = 0;
+		dd_audit_operator(psl, ni->names[i], op);
+		for (size_t j = 0; j < ni->nops && !dup; j++)
+			dup = strcmp(ni->ops[j], op) == 0;
+		if (!dup)
+			strcpy(ni->ops[ni->nops++], op);
+	}
+	return 0;
+}
+
+/* ---- the summary ----------------------------------------------------------- */
+
+int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl)
+{
+	memset(s, 0, sizeof(*s));
+	dd_chk_defs(&s->ncodes);
+	s->codes = calloc(s->ncodes ? s->ncodes : 1, sizeof(*s->codes));
+	if (!s->codes)
+		return DD_ENOMEM;
+	dd_map_init(&s->operators);
+	s->psl = psl;
+	return 0;
+}
+
+void dd_audit_summary_free(struct dd_audit_summary *s)
+{
+	for (size_t i = 0; i < s->nops; i++)
+		free(s->opname[i]);
+	free(s->opname);
+	free(s->opcount);
+	free(s->codes);
+	dd_map_free(&s->operators);
+	memset(s, 0, sizeof(*s));
+}
+
+static int count_operator(struct dd_audit_summary *s, const char *op)
+{
+	void *v = dd_map_get(&s->operators, op);
+	size_t slot;
+
+	if (v) {
+		slot = (size_t)((uintptr_t)v - 1);
+		s->opcount[slot]++;
+		return 0;
+	}
+	if (s->nops == s->opcap) {
+		size_t cap = s->opcap ? s->opcap * 2 : 64;
+		uint64_t *c = realloc(s->opcount, cap * sizeof(*c));
+		if (!c)
+			return DD_ENOMEM;
+		s->opcount = c;
+		char **n = realloc(s->opname, cap * sizeof(*n));
+		if (!n)
+			return DD_ENOMEM;
+		s->opname = n;
+		s->opcap = cap;
+	}
+	s->opname[s->nops] = strdup(op);
+	if (!s->opname[s->nops] ||
+	    dd_map_set(&s->operators, op, (void *)(uintptr_t)(s->nops + 1)) != 0) {
+		free(s->opname[s->nops]);
+		return DD_ENOMEM;
+	}
+	s->opcount[s->nops++] = 1;
+	return 0;
+}
+
+int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
+			 const struct dd_chk_findings *f, const struct dd_chk_verdict *v)
+{
+	size_t ndefs;
+	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
+	unsigned char seen[512] = { 0 };
+	struct nsinfo ni;
+	int rc = 0;
+
+	s->domains++;
+	if (v->status < DD_STATUS_COUNT)
+		s->status[v->status]++;
+	if (v->layer < DD_LAYER_COUNT)
+		s->layer[v->layer]++;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct dd_chk_def *d = f->v[i].def;
+		if (d < defs || d >= defs + ndefs)
+			continue;
+		size_t k = (size_t)(d - defs);
+		if (k < s->ncodes && k < sizeof(seen) && !seen[k]) {
+			seen[k] = 1;
+			s->codes[k]++;
+		}
+	}
+	if (nsinfo_get(&ni, ev, s->psl) != 0) {
+		nsinfo_free(&ni);
+		return DD_ENOMEM;
+	}
+	if (ni.nnames == 0)
+		s->no_ns++;
+	if (ni.nops == 1)
+		s->single_operator++;
+	for (size_t i = 0; i < ni.nops && rc == 0; i++)
+		rc = count_operator(s, ni.ops[i]);
+	nsinfo_free(&ni);
+	return rc;
+}
+
+static int cmp_ops(const void *x, const void *y, void *ctx)
+{
+	const struct dd_audit_summary *s = ctx;
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	if (s->opcount[a] != s->opcount[b])
+		return s->opcount[a] > s->opcount[b] ? -1 : 1;
+	return strcmp(s->opname[a], s->opname[b]);
+}
+
+/* Operator slots, most domains first; NULL when out of memory. */
+static size_t *ranked_ops(const struct dd_audit_summary *s)
+{
+	size_t *idx = malloc((s->nops ? s->nops : 1) * sizeof(*idx));
+
+	if (!idx)
+		return NULL;
+	for (size_t i = 0; i < s->nops; i++)
+		idx[i] = i;
+	qsort_r(idx, s->nops, sizeof(*idx), cmp_ops, (void *)s);
+	return idx;
+}
+
+static double pct(uint64_t n, uint64_t of)
+{
+	return of ? 100.0 * (double)n / (double)of : 0.0;
+}
+
+static double share(uint64_t n, uint64_t of)
+{
+	return of ? (double)n / (double)of : 0.0;
+}
+
+int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+			  size_t top, struct dd_buf *out)
+{
+	size_t ndefs;
+	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
+	size_t *idx = ranked_ops(s);
+
+	if (!idx)
+		return DD_ENOMEM;
+	dd_buf_printf(out, "audit: %llu domain%s checked in %.1f s (%.0f domains/s), "
+		      "%lu queries, %lu timed out\n",
+		      (unsigned long long)s->domains, s->domains == 1 ? "" : "s", ri->seconds,
+		      ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0, ri->queries,
+		      ri->timeouts);
+	if (ri->skipped || ri->bad_lines)
+		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu bad input "
+			      "line%s\n", ri->skipped, ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
+	if (ri->interrupted)
+		dd_buf_printf(out, "  interrupted: %lu domain%s in flight not written (--resume "
+			      "continues)\n", ri->in_flight, ri->in_flight == 1 ? "" : "s");
+	dd_buf_puts(out, "status:");
+	for (int i = 0; i < DD_STATUS_COUNT; i++)
+		dd_buf_printf(out, "  %s %llu (%.1f%%)", dd_chk_status_name((enum dd_chk_status)i),
+			      (unsigned long long)s->status[i], pct(s->status[i], s->domains));
+	dd_buf_puts(out, "\nlayer:");
+	for (int i = 0; i < DD_LAYER_COUNT; i++)
+		if (s->layer[i])
+			dd_buf_printf(out, "  %s %llu", dd_chk_layer_name((enum dd_chk_layer)i),
+				      (unsigned long long)s->layer[i]);
+	dd_buf_puts(out, "\nfindings (domains with the code):\n");
+	for (size_t i = 0; i < s->ncodes && i < ndefs; i++)
+		if (s->codes[i])
+			dd_buf_printf(out, "  %-32s %-8s %-12s %8llu  %5.1f%%\n", defs[i].code,
+				      dd_chk_severity_name(defs[i].severity),
+				      dd_chk_layer_name(defs[i].layer),
+				      (unsigned long long)s->codes[i], pct(s->codes[i], s->domains));
+	dd_buf_printf(out, "operators (share of domains with a nameserver there; %zu in all):\n",
+		      s->nops);
+	for (size_t i = 0; i < s->nops && i < top; i++) {
+		dd_buf_printf(out, "  %3zu. ", i + 1);
+		dd_buf_esc(out, s->opname[idx[i]]);
+		dd_buf_printf(out, "  %llu  %.1f%%\n", (unsigned long long)s->opcount[idx[i]],
+			      pct(s->opcount[idx[i]], s->domains));
+	}
+	dd_buf_printf(out, "  all nameservers at one operator: %llu (%.1f%%); no nameserver: %llu\n",
+		      (unsigned long long)s->single_operator, pct(s->single_operator, s->domains),
+		      (unsigned long long)s->no_ns);
+	dd_buf_puts(out, "registrars: unknown (audit does not gather registration data yet)\n");
+	if (ri->peak_rss)
+		dd_buf_printf(out, "peak memory: %.1f MiB\n", (double)ri->peak_rss / 1048576.0);
+	free(idx);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
+
+struct js {
+	int failed;
+};
+
+static void put(struct js *j, json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v) != 0)
+		j->failed = 1;
+}
+
+static void push(struct js *j, json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v) != 0)
+		j->failed = 1;
+}
+
+static json_t *jstr(struct js *j, const char *s)
+{
+	json_t *v = json_string(s);
+
+	if (!v) {
+		char *e = dd_esc_dup(s, strlen(s));
+		v = e ? json_string(e) : NULL;
+		free(e);
+	}
+	if (!v)
+		j->failed = 1;
+	return v;
+}
+
+static json_t *jint(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+			  size_t top, struct dd_buf *out)
+{
+	size_t ndefs;
+	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
+	size_t *idx = ranked_ops(s);
+	struct js j = { 0 };
+	json_t *doc = json_object(), *o, *a;
+	char *text = NULL;
+
+	if (!idx || !doc) {
+		free(idx);
+		json_decref(doc);
+		return DD_ENOMEM;
+	}
+	put(&j, doc, "schema", jstr(&j, "dnsdeps.auditsummary/1"));
+	o = json_object();
+	put(&j, o, "checked", jint(s->domains));
+	put(&j, o, "skipped", jint(ri->skipped));
+	put(&j, o, "bad_lines", jint(ri->bad_lines));
+	put(&j, o, "in_flight_not_written", jint(ri->in_flight));
+	put(&j, o, "interrupted", json_boolean(ri->interrupted));
+	put(&j, doc, "domains", o);
+	o = json_object();
+	for (int i = 0; i < DD_STATUS_COUNT; i++)
+		put(&j, o, dd_chk_status_name((enum dd_chk_status)i), jint(s->status[i]));
+	put(&j, doc, "status", o);
+	o = json_object();
+	for (int i = 0; i < DD_LAYER_COUNT; i++)
+		put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i), jint(s->layer[i]));
+	put(&j, doc, "layer", o);
+	a = json_array();
+	for (size_t i = 0; i < s->ncodes && i < ndefs; i++) {
+		if (!s->codes[i])
+			continue;
+		o = json_object();
+		put(&j, o, "code", jstr(&j, defs[i].code));
+		put(&j, o, "severity", jstr(&j, dd_chk_severity_name(defs[i].severity)));
+		put(&j, o, "layer", jstr(&j, dd_chk_layer_name(defs[i].layer)));
+		put(&j, o, "domains", jint(s->codes[i]));
+		push(&j, a, o);
+	}
+	put(&j, doc, "findings", a);
+	o = json_object();
+	put(&j, o, "total", jint(s->nops));
+	put(&j, o, "single_operator", jint(s->single_operator));
+	put(&j, o, "no_ns", jint(s->no_ns));
+	a = json_array();
+	for (size_t i = 0; i < s->nops && i < top; i++) {
+		json_t *r = json_object();
+		put(&j, r, "operator", jstr(&j, s->opname[idx[i]]));
+		put(&j, r, "domains", jint(s->opcount[idx[i]]));
+		put(&j, r, "share", json_real(share(s->opcount[idx[i]], s->domains)));
+		push(&j, a, r);
+	}
+	put(&j, o, "top", a);
+	put(&j, doc, "operators", o);
+	put(&j, doc, "registrars", json_null());
+	o = json_object();
+	put(&j, o, "seconds", json_real(ri->seconds));
+	put(&j, o, "domains_per_second",
+	    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
+	put(&j, o, "queries", jint(ri->queries));
+	put(&j, o, "timeouts", jint(ri->timeouts));
+	put(&j, o, "peak_rss_bytes", ri->peak_rss ? jint(ri->peak_rss) : json_null());
+	put(&j, doc, "performance", o);
+	if (!j.failed)
+		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
+					       JSON_REAL_PRECISION(6));
+	json_decref(doc);
+	free(idx);
+	if (!text)
+		return DD_ENOMEM;
+	dd_buf_puts(out, text);
+	dd_buf_puts(out, "\n");
+	free(text);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
+
+/* ---- CSV --------------------------------------------------------------------- */
+
+const char *dd_audit_csv_header(void)
+{
+	return "domain,status,layer,top_finding,expiry,registrar,ns_count,operators,spofs\r\n";
+}
+
+/* One field: escaped (no control bytes), quoted when it must be. */
+static void csv_field(struct dd_buf *b, const char *s, int last)
+{
+	char *e = dd_esc_dup(s, strlen(s));
+	const char *t = e ? e : "";
+	int quote = strpbrk(t, ",\"\r\n") != NULL || (t[0] == ' ') ||
+		    (t[0] && t[strlen(t) - 1] == ' ');
+
+	if (quote) {
+		dd_buf_puts(b, "\"");
+		for (const char *p = t; *p; p++)
+			dd_buf_add(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+		dd_buf_puts(b, "\"");
+	} else {
+		dd_buf_puts(b, t);
+	}
+	if (!e)
+		b->failed = 1;
+	free(e);
+	dd_buf_puts(b, last ? "\r\n" : ",");
+}
+
+int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		     const struct dd_chk_verdict *v, const psl_ctx_t *psl, struct dd_buf *out)
+{
+	struct nsinfo ni;
+	struct dd_buf ops;
+	char num[32];
+
+	if (nsinfo_get(&ni, ev, psl) != 0) {
+		nsinfo_free(&ni);
+		return DD_ENOMEM;
+	}
+	dd_buf_init(&ops);
+	for (size_t i = 0; i < ni.nops; i++) {
+		if (i)
+			dd_buf_puts(&ops, " ");
+		dd_buf_puts(&ops, ni.ops[i]);
+	}
+	csv_field(out, ev->domain, 0);
+	csv_field(out, dd_chk_status_name(v->status), 0);
+	csv_field(out, dd_chk_layer_name(v->layer), 0);
+	csv_field(out, f->n ? f->v[0].def->code : "", 0);
+	csv_field(out, "unknown", 0); /* expiry: registration data comes later */
+	csv_field(out, "unknown", 0); /* registrar: same */
+	snprintf(num, sizeof(num), "%zu", ni.nnames);
+	csv_field(out, num, 0);
+	csv_field(out, dd_buf_str(&ops), 0);
+	csv_field(out, "", 1); /* SPOFs: the dependencies work fills this */
+	if (dd_buf_failed(&ops))
+		out->failed = 1;
+	dd_buf_free(&ops);
+	nsinfo_free(&ni);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
