@@ -274,8 +274,10 @@ static void ttls(struct chk_ctx *c, const char *zl)
 			    ns->servers[j].ns_udp.r.state == DD_EV_ANSWER)
 				c_ns = max64(c_ns, ns->servers[j].ns_udp.ttl);
 	}
-	if (p_ns < 0 && c_ns < 0)
+	if (p_ns < 0 && c_ns < 0) {
+		chk_ids_free(&ids);
 		return;
+	}
 	dd_buf_init(&b);
 	dd_buf_puts(&b, "a change of nameservers takes up to ");
 	duration(&b, max64(p_ns, c_ns));
