@@ -33,6 +33,7 @@ import threading
 
 from helpers import DEMO_WORLDS, REPO, SCENARIOS
 from minternet import MinternetError, World
+from minternet.demo import EXPECTED_NS
 
 TEST_ARGS = ("--timeout", "500", "--retries", "0")
 EXIT_FOR_STATUS = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
@@ -85,9 +86,8 @@ def lame_case(domain, code, status="warning", why=""):
                   forbidden=[c for c in LAME if c != code] + ["SERVERS_ALL_LAME"], why=why)
 
 
-# The Purism outage: check the nameservers the owner knows, as minternet/demo.py does.
-PURI_NS = ["--ns", "ns1.puri.sm/127.0.11.1", "--ns", "ns2.puri.sm/127.0.11.2",
-           "--ns", "ns3.dnshost.test"]
+# The Purism outage: check the nameservers the owner knows, as `dnsdeps demo` does.
+PURI_NS = [arg for ns in EXPECTED_NS["puri.sm."] for arg in ("--ns", ns)]
 
 SPEC = {
     "check_parent.toml": [
