@@ -320,19 +320,44 @@ static void take_chain(struct chk *c, const struct dd_dns_trace *t, size_t upto)
 	}
 }
 
+/* Whether some server of step s gave the final word on the name itself
+ * (NXDOMAIN, NODATA, an answer): then s is the zone that holds the name. */
+static int step_speaks_for_name(const struct dd_dns_trace_step *s)
+{
+	for (size_t k = 0; k < s->nservers; k++)
+		if (dd_dns_state_ok(s->servers[k].state) && s->servers[k].state != DD_ST_REFERRAL)
+			return 1;
+	return 0;
+}
+
+/* Whether zone is the name one label above domain. */
+static int immediate_parent(const char *domain, const char *zone)
+{
+	const char *dot = strchr(domain, '.');
+	const char *up = (dot && dot[1]) ? dot + 1 : ".";
+
+	return strcasecmp(up, zone) == 0;
+}
+
 /* Which step is the parent's: the one that referred to the domain, or where
- * the walk ended above the domain (NXDOMAIN, an answer from the zone that
- * contains the name, or the servers failing). */
+ * the walk ended above the domain at a zone that speaks for the name
+ * (NXDOMAIN, an answer from the zone that contains it) or that can only be
+ * its parent (one label up) even though its servers failed. Otherwise the
+ * parent is unknown: the walk broke higher up (the root, a TLD above). */
 static int parent_step(const struct chk *c, const struct dd_dns_trace *t)
 {
 	for (size_t i = 0; i < t->nsteps; i++)
 		if (strcasecmp(t->steps[i].next, c->domain) == 0)
 			return (int)i;
-	for (size_t i = t->nsteps; i-- > 0;)
-		if (strcasecmp(t->steps[i].zone, c->domain) != 0 &&
-		    dd_name_is_subdomain(c->domain, t->steps[i].zone) &&
-		    strcasecmp(t->steps[i].qname, c->domain) == 0)
+	for (size_t i = t->nsteps; i-- > 0;) {
+		const struct dd_dns_trace_step *s = &t->steps[i];
+		if (strcasecmp(s->zone, c->domain) == 0 || !dd_name_is_subdomain(c->domain, s->zone) ||
+		    strcasecmp(s->qname, c->domain) != 0)
+			continue;
+		if (step_speaks_for_name(s) || immediate_parent(c->domain, s->zone))
 			return (int)i;
+		return -1;
+	}
 	return -1;
 }
 
