@@ -83,6 +83,7 @@ struct dd_audit_run_info {
 	int interrupted;
 	double seconds;            /* wall time of the run */
 	unsigned long queries, timeouts;
+	unsigned idle_rounds, max_inflight; /* dd_audit_stats */
 	size_t peak_rss;           /* bytes, 0 unknown */
 };
 
@@ -120,6 +121,8 @@ struct dd_audit_stats {
 	unsigned inflight;      /* started, not yet written */
 	unsigned max_inflight;  /* the most at once */
 	double elapsed_ms;
+	unsigned idle_rounds;   /* times the network went idle while answers already
+				 * known waited to be delivered (see driver.c) */
 };
 
 /* The next domain to check: 1 with name (canonical) set, 0 at the end, or a

@@ -188,6 +188,7 @@ int dd_audit_run(struct dd_audit *a)
 		 * wait on each other, are delivered now. */
 		if (dd_dns_ctx_break_stalls(dd_probe_dns(a->p)) == 0)
 			break;
+		a->st.idle_rounds++;
 	}
 	a->st.elapsed_ms = dd_clock_mono_ms() - a->t0;
 	if (a->err)

@@ -377,6 +377,8 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
 	put(&j, o, "queries", jint(ri->queries));
 	put(&j, o, "timeouts", jint(ri->timeouts));
+	put(&j, o, "max_domains_in_flight", jint(ri->max_inflight));
+	put(&j, o, "idle_rounds", jint(ri->idle_rounds));
 	put(&j, o, "peak_rss_bytes", ri->peak_rss ? jint(ri->peak_rss) : json_null());
 	put(&j, doc, "performance", o);
 	if (!j.failed)

@@ -806,6 +806,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	}
 	rc = dd_audit_run(l.a);
 	clear_bar(&l);
+
 	if (fflush(l.out) != 0 && rc == 0)
 		rc = DD_EIO;
 	if (rc && rc != DD_ECANCELED)
@@ -819,6 +820,8 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
 	ri.queries = dd_probe_exchanges(probe);
 	ri.timeouts = dd_probe_timeouts(probe);
+	ri.idle_rounds = dd_audit_stats(l.a)->idle_rounds;
+	ri.max_inflight = dd_audit_stats(l.a)->max_inflight;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		ri.peak_rss = (size_t)ru.ru_maxrss * 1024;
 	if (write_summary(&l, &ri) != 0 && rc == 0)
