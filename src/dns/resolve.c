@@ -32,6 +32,7 @@ const char *dd_dns_status_name(enum dd_dns_status s)
 	case DD_RES_ANSWER: return "answer";
 	case DD_RES_NODATA: return "nodata";
 	case DD_RES_NXDOMAIN: return "nxdomain";
+	case DD_RES_DELEGATED: return "delegated";
 	default: return "failed";
 	}
 }

@@ -93,6 +93,7 @@ enum dd_dns_status {
 	DD_RES_NODATA,
 	DD_RES_NXDOMAIN,
 	DD_RES_FAILED,
+	DD_RES_DELEGATED, /* dd_dns_trace_to_cut stopped at the name's own zone cut */
 };
 
 const char *dd_dns_status_name(enum dd_dns_status s);
@@ -177,6 +178,11 @@ typedef void (*dd_dns_trace_cb)(void *arg, const struct dd_dns_trace *t);
  * until dd_dns_trace_free. */
 int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 		       dd_dns_trace_cb cb, void *arg);
+/* The same walk, stopping when the name's parent refers to the name itself
+ * (status DD_RES_DELEGATED): the name's own servers are not asked, for
+ * callers that examine them themselves. */
+int dd_dns_trace_to_cut(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+			dd_dns_trace_cb cb, void *arg);
 void dd_dns_trace_free(struct dd_dns_trace *t);
 
 #endif

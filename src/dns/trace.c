@@ -20,6 +20,7 @@ struct ttask {
 	char orig[DD_NAME_MAX];
 	uint16_t qtype;
 	void *rec;
+	int stop_at_cut;          /* end at the referral to orig itself */
 	dd_dns_trace_cb cb;
 	void *arg;
 	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
@@ -291,6 +292,11 @@ static void step_decide(struct ttask *t)
 		}
 		snprintf(s->next, sizeof(s->next), "%s", d->referral);
 		dd_dns_zone_learn(t->ctx, s->zone, d);
+		if (t->stop_at_cut && strcasecmp(d->referral, t->orig) == 0) {
+			trace_msg(t, "%s is delegated by %s", t->orig, s->zone);
+			trace_end(t, DD_RES_DELEGATED, NULL);
+			return;
+		}
 		step_begin(t, d->referral);
 		return;
 	case DD_ST_CNAME:
@@ -396,8 +402,8 @@ static void step_begin(struct ttask *t, const char *zone)
 	step_maybe_done(t);
 }
 
-int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
-		       dd_dns_trace_cb cb, void *arg)
+static int trace_begin(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+		       int stop_at_cut, dd_dns_trace_cb cb, void *arg)
 {
 	struct ttask *t = calloc(1, sizeof(*t));
 
@@ -417,10 +423,23 @@ int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
 	snprintf(t->orig, sizeof(t->orig), "%s", qname);
 	t->qtype = qtype;
 	t->rec = rec;
+	t->stop_at_cut = stop_at_cut;
 	t->cb = cb;
 	t->arg = arg;
 	step_begin(t, ".");
 	return 0;
+}
+
+int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+		       dd_dns_trace_cb cb, void *arg)
+{
+	return trace_begin(ctx, qname, qtype, rec, 0, cb, arg);
+}
+
+int dd_dns_trace_to_cut(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+			dd_dns_trace_cb cb, void *arg)
+{
+	return trace_begin(ctx, qname, qtype, rec, 1, cb, arg);
 }
 
 void dd_dns_trace_free(struct dd_dns_trace *tr)

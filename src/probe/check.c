@@ -422,7 +422,7 @@ int dd_probe_check(struct dd_probe *p, struct dd_evidence *ev,
 	dd_dns_qopts_default(&c->edns1);
 	c->edns1.edns_version = 1;
 	c->pending = 1;
-	rc = dd_dns_trace_start(dd_probe_dns(p), c->domain, LDNS_RR_TYPE_NS, ev, on_trace, c);
+	rc = dd_dns_trace_to_cut(dd_probe_dns(p), c->domain, LDNS_RR_TYPE_NS, ev, on_trace, c);
 	if (rc < 0) {
 		free(c->expect);
 		free(c);
