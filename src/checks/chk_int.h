@@ -56,6 +56,21 @@ enum chk_code {
 	C_NS_ONE_OPERATOR,
 	C_NS_ONE_TLD,
 	C_NS_ALL_IN_BAILIWICK,
+	/* dnssec.c */
+	C_DNSSEC_DS_UNSIGNED,
+	C_DNSSEC_DS_NO_MATCH,
+	C_DNSSEC_BOGUS,
+	C_DNSSEC_CHAIN_BROKEN,
+	C_DNSSEC_SIG_EXPIRED,
+	C_DNSSEC_SIG_NOT_YET_VALID,
+	C_DNSSEC_SIG_INVALID,
+	C_DNSSEC_SIG_EXPIRING,
+	C_DNSSEC_DNSKEY_DISAGREE,
+	C_DNSSEC_ALGORITHM_DEPRECATED,
+	C_DNSSEC_DS_SHA1_ONLY,
+	C_DNSSEC_CDS_INCONSISTENT,
+	C_DNSSEC_CDS_DELETE,
+	C_DNSSEC_UNSIGNED,
 	C_COUNT
 };
 
@@ -115,6 +130,7 @@ void chk_parent(struct chk_ctx *c);
 void chk_delegation(struct chk_ctx *c);
 void chk_servers(struct chk_ctx *c);
 void chk_diversity(struct chk_ctx *c);
+void chk_dnssec(struct chk_ctx *c);
 
 /* Add a finding; the message is built by printf. ids may be NULL; its
  * contents are moved into the finding (ids is left empty). */

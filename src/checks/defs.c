@@ -205,6 +205,84 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"RFC 1034 4.2.1, RFC 8499 (in-bailiwick)",
 		"The domain depends entirely on glue at the parent; a nameserver under another domain "
 		"keeps it reachable (and diagnosable) when the glue or delegation breaks." },
+	[C_DNSSEC_DS_UNSIGNED] = { "DNSSEC_DS_UNSIGNED", CRIT, DD_LAYER_DNSSEC,
+		"the parent publishes a DS for the domain, but its nameservers serve no DNSKEY "
+		"(the zone is unsigned)",
+		"RFC 4035 5.2, RFC 4033 5",
+		"Validating resolvers reject every answer: sign the zone again with the key the DS "
+		"designates, or remove the DS through your registrar (the fix takes the DS TTL to "
+		"reach every resolver)." },
+	[C_DNSSEC_DS_NO_MATCH] = { "DNSSEC_DS_NO_MATCH", CRIT, DD_LAYER_DNSSEC,
+		"no DS at the parent matches a key that signs the domain's DNSKEY set",
+		"RFC 4035 5.2, RFC 4034 5, RFC 6781 4.1.2",
+		"Publish the key the DS designates again and sign the DNSKEY set with it, or have "
+		"your registrar replace the DS with one for the current key; a rollover must keep "
+		"the old key until the new DS has reached every resolver." },
+	[C_DNSSEC_BOGUS] = { "DNSSEC_BOGUS", CRIT, DD_LAYER_DNSSEC,
+		"no nameserver serves DNSKEY, SOA and NS sets whose signatures validate",
+		"RFC 4035 5.3, RFC 4033 5",
+		"Re-sign the zone and make sure signing runs automatically (expired signatures are "
+		"the usual cause); if that cannot be done quickly, remove the DS through your "
+		"registrar." },
+	[C_DNSSEC_CHAIN_BROKEN] = { "DNSSEC_CHAIN_BROKEN", CRIT, DD_LAYER_DNSSEC,
+		"the chain of trust above the domain does not validate (a zone above, or the DS "
+		"set the parent serves for the domain)",
+		"RFC 4035 5, RFC 4033 5",
+		"Nothing in your own zone can fix it: tell the operator of the zone named (the "
+		"registry). If the root fails, check dnsdeps' trust anchor (--trust-anchor)." },
+	[C_DNSSEC_SIG_EXPIRED] = { "DNSSEC_SIG_EXPIRED", ERR, DD_LAYER_DNSSEC,
+		"signatures served for the domain have expired",
+		"RFC 4035 5.3.1, RFC 4034 3.1.5",
+		"Re-sign the zone on the servers named (a secondary that no longer receives zone "
+		"transfers keeps serving old signatures) and make sure signing runs automatically." },
+	[C_DNSSEC_SIG_NOT_YET_VALID] = { "DNSSEC_SIG_NOT_YET_VALID", ERR, DD_LAYER_DNSSEC,
+		"signatures served for the domain are not valid yet (inception in the future)",
+		"RFC 4035 5.3.1, RFC 4034 3.1.5",
+		"Check the clock of the signer and re-sign with an inception time in the past (an "
+		"hour of margin is usual)." },
+	[C_DNSSEC_SIG_INVALID] = { "DNSSEC_SIG_INVALID", ERR, DD_LAYER_DNSSEC,
+		"records served for the domain lack a valid signature by a trusted key (missing, "
+		"not verifying, or made by a key that is not in the validated DNSKEY set)",
+		"RFC 4035 5.3, RFC 4035 2.2",
+		"Re-sign the zone with its current keys and load the same signed copy on every "
+		"server named." },
+	[C_DNSSEC_SIG_EXPIRING] = { "DNSSEC_SIG_EXPIRING", WARN, DD_LAYER_DNSSEC,
+		"signatures served for the domain expire within 7 days",
+		"RFC 4034 3.1.5, RFC 6781 4.4.2",
+		"Re-sign before the date given, and check why automatic re-signing has not already "
+		"renewed them." },
+	[C_DNSSEC_DNSKEY_DISAGREE] = { "DNSSEC_DNSKEY_DISAGREE", WARN, DD_LAYER_DNSSEC,
+		"the domain's nameservers serve different DNSKEY sets",
+		"RFC 4035 2.1, RFC 6781 4.1",
+		"Some servers serve an old copy of the zone (or another signer's): load the same "
+		"signed zone everywhere before the next key change." },
+	[C_DNSSEC_ALGORITHM_DEPRECATED] = { "DNSSEC_ALGORITHM_DEPRECATED", WARN, DD_LAYER_DNSSEC,
+		"keys or DS records use an algorithm RFC 8624 says not to sign with (RSAMD5, DSA, "
+		"RSASHA1, DSA-NSEC3-SHA1, RSASHA1-NSEC3-SHA1, ECC-GOST)",
+		"RFC 8624 3.1",
+		"Roll to ECDSAP256SHA256 (13) or RSASHA256 (8): resolvers that no longer accept the "
+		"old algorithm treat the domain as unsigned or fail it." },
+	[C_DNSSEC_DS_SHA1_ONLY] = { "DNSSEC_DS_SHA1_ONLY", WARN, DD_LAYER_DNSSEC,
+		"every DS record at the parent uses the SHA-1 digest",
+		"RFC 8624 3.3",
+		"Have your registrar publish a DS with digest type 2 (SHA-256), then remove the "
+		"SHA-1 one." },
+	[C_DNSSEC_CDS_INCONSISTENT] = { "DNSSEC_CDS_INCONSISTENT", WARN, DD_LAYER_DNSSEC,
+		"CDS/CDNSKEY records disagree with the DNSKEY set or with the DS at the parent",
+		"RFC 7344 4, RFC 8078 3",
+		"Publish CDS/CDNSKEY only for keys in the DNSKEY set; a parent that acts on a CDS "
+		"for a missing key makes the domain bogus. A CDS that differs from the DS is a "
+		"request the registry has not applied (yet)." },
+	[C_DNSSEC_CDS_DELETE] = { "DNSSEC_CDS_DELETE", NOTE, DD_LAYER_DNSSEC,
+		"the zone asks the parent to remove its DS (CDS/CDNSKEY delete signal)",
+		"RFC 8078 4",
+		"If you mean to turn DNSSEC off, keep the zone signed until the DS is gone from the "
+		"parent; otherwise remove the delete records." },
+	[C_DNSSEC_UNSIGNED] = { "DNSSEC_UNSIGNED", INFO, DD_LAYER_DNSSEC,
+		"the domain is not protected by DNSSEC (no usable DS at the parent, or a zone above "
+		"is unsigned)",
+		"RFC 4033, RFC 4035 5.2",
+		"To protect it, sign the zone and have your registrar publish the DS." },
 };
 
 const struct dd_chk_def *dd_chk_defs(size_t *n)

@@ -154,6 +154,34 @@ static const char *all_of(size_t n, char *buf, size_t len)
 	return buf;
 }
 
+/* A bogus domain: every validating resolver answers SERVFAIL. The sentence
+ * says what is wrong (the finding's message) and what to do. */
+static int dnssec_bogus(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
+{
+	static const struct {
+		const char *code, *action;
+	} rows[] = {
+		{ "DNSSEC_DS_NO_MATCH", "publish the key again or remove the DS through your "
+					"registrar" },
+		{ "DNSSEC_DS_UNSIGNED", "sign the zone again or remove the DS through your registrar" },
+		{ "DNSSEC_BOGUS", "re-sign the zone (and make sure signing runs automatically), or "
+				  "remove the DS through your registrar" },
+		{ "DNSSEC_CHAIN_BROKEN", "nothing in your zone can fix it: tell the operator of "
+					 "the zone named (if it is the root, check the trust "
+					 "anchor)" },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!has(v, rows[i].code))
+			continue;
+		*layer = DD_LAYER_DNSSEC;
+		dd_buf_printf(b, "Validating resolvers cannot resolve %s: %s \u2014 %s.", v->domain,
+			      msg(v, rows[i].code), rows[i].action);
+		return 1;
+	}
+	return 0;
+}
+
 static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
 {
 	const struct chk_facts *f = &v->facts;
@@ -209,9 +237,12 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 			      v->domain);
 		return DD_STATUS_UNKNOWN;
 	}
+	if (dnssec_bogus(v, b, layer))
+		return DD_STATUS_CRITICAL;
 	if (!top || top->def->severity < DD_SEV_WARNING) {
-		size_t notes = v->f->n - count_at_least(v->f, DD_SEV_WARNING) -
-			       (dd_chk_find(v->f, "DELEGATION_TTL") ? 1 : 0);
+		/* notices only: facts (severity info) are not worth a mention here */
+		size_t notes = count_at_least(v->f, DD_SEV_NOTICE) -
+			       count_at_least(v->f, DD_SEV_WARNING);
 		*layer = DD_LAYER_NONE;
 		if (f->p_asked == 0 && f->c_asked == 0) {
 			dd_buf_printf(b, "The evidence for %s holds no answer from any server: "

@@ -9,13 +9,16 @@
 #include "cli/cli.h"
 #include "core/env.h"
 #include "core/err.h"
+#include "core/esc.h"
 #include "evidence/evidence.h"
+#include "probe/dnssec.h"
 #include "report/report.h"
 
 struct report_opts {
 	int help;
 	int json;
 	int64_t now;
+	const char *anchor;
 };
 
 static int set_help(void *t, const char *arg, const char **why)
@@ -43,9 +46,17 @@ static int set_now(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_anchor(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct report_opts *)t)->anchor = arg;
+	return 0;
+}
+
 static const struct dd_opt report_table[] = {
 	{ "json", 'j', NULL, set_json, "print one JSON object (schema dnsdeps.check/1)" },
 	{ "now", 0, "TIME", set_now, "judge as of TIME (RFC 3339) instead of the evidence's time" },
+	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from FILE instead of the anchor the evidence records" },
 	{ "help", 'h', NULL, set_help, "show this help" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -54,6 +65,27 @@ static const struct dd_opt report_table[] = {
 static int want_color(FILE *f)
 {
 	return isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+/* --trust-anchor: judge DNSSEC from FILE instead of the recorded anchor. */
+static int replace_anchor(struct dd_evidence *ev, const char *path)
+{
+	struct dd_ev_strlist l = { 0 };
+	char why[400], source[4200];
+	int rc = dd_probe_dnssec_anchor_file(path, &l, why, sizeof(why));
+
+	if (rc != 0) {
+		char *e = dd_esc_dup(why, strlen(why));
+		fprintf(stderr, "dnsdeps report: --trust-anchor %s\n", e ? e : "unusable");
+		free(e);
+	} else {
+		snprintf(source, sizeof(source), "file %s", path);
+		rc = dd_ev_sec_set_anchor(&ev->dnssec, &l, source);
+	}
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i]);
+	free(l.v);
+	return rc;
 }
 
 int dd_cmd_report(int argc, char **argv)
@@ -80,6 +112,10 @@ int dd_cmd_report(int argc, char **argv)
 	rc = dd_ev_load_file(pos[0], &ev, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "dnsdeps report: %s: %s\n", pos[0], err[0] ? err : dd_strerror(rc));
+		return DD_EXIT_UNKNOWN;
+	}
+	if (o.anchor && replace_anchor(ev, o.anchor) != 0) {
+		dd_ev_free(ev);
 		return DD_EXIT_UNKNOWN;
 	}
 	ro.json = o.json;

@@ -248,6 +248,9 @@ struct dd_ev_options {
 	unsigned retries;    /* retries after the first try */
 };
 
+/* The DNSSEC section (struct dd_ev_dnssec and its appenders). */
+#include "evidence/ev_dnssec.h"
+
 /* The whole record. Future sections (registration, dnssec, dependencies)
  * become new members; the loader ignores top-level keys it does not know. */
 struct dd_evidence {
@@ -262,6 +265,7 @@ struct dd_evidence {
 	size_t nnameservers, ns_cap;
 	struct dd_ev_exchange *exchanges;
 	size_t nexchanges, ex_cap;
+	struct dd_ev_dnssec dnssec; /* DNSSEC records (ev_dnssec.c), present when gathered */
 };
 
 /* --- life cycle --- */

@@ -328,6 +328,8 @@ static json_t *s_document(struct sv *s, const struct dd_evidence *ev)
 	for (size_t i = 0; arr && i < ev->nexchanges; i++)
 		append(s, arr, s_exchange(s, &ev->exchanges[i]));
 	put(s, doc, "exchanges", arr);
+	if (ev->dnssec.present)
+		put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
 	return doc;
 }
 
@@ -1070,7 +1072,9 @@ static int ld_document(struct ld *l, const json_t *doc, struct dd_evidence **out
 		return fail(l, DD_ENOMEM, "", NULL, "out of memory");
 	if ((rc = get_str(l, doc, "", "tool", OPT, &ev->tool)) || (rc = ld_options(l, doc, ev)) ||
 	    (rc = ld_exchanges(l, doc, ev)) || (rc = ld_chain(l, doc, ev)) ||
-	    (rc = ld_parent(l, doc, ev)) || (rc = ld_nameservers(l, doc, ev))) {
+	    (rc = ld_parent(l, doc, ev)) || (rc = ld_nameservers(l, doc, ev)) ||
+	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, ev->nexchanges,
+				 l->err, l->errlen))) {
 		dd_ev_free(ev);
 		return rc;
 	}

@@ -9,6 +9,7 @@
 
 #include "core/err.h"
 #include "probe/check.h"
+#include "probe/dnssec.h"
 
 #define DD_CHECK_MAX_NS 24 /* NS names examined per domain */
 
@@ -66,6 +67,12 @@ static void fill_response(struct dd_ev_response *r, const struct dd_dns_reply *r
 static void ask(struct chk *c, enum which which, size_t a, size_t b, const char *server,
 		const char *address, const char *zone, uint16_t qtype, int tcp,
 		const struct dd_dns_qopts *qopts, dd_dns_reply_cb cb);
+
+/* The DNSSEC questions (probe/dnssec.c) hold the check like any other. */
+static void sec_done(void *arg)
+{
+	release(arg);
+}
 
 /* ---- the domain's own servers ------------------------------------------ */
 
@@ -127,6 +134,7 @@ static void probe_address(struct chk *c, size_t ns, const char *address)
 	    on_child);
 	ask(c, Q_EDNS, ns, (size_t)idx, name, address, c->domain, LDNS_RR_TYPE_SOA, 0, &c->edns1,
 	    on_child);
+	c->pending += (size_t)dd_probe_dnssec_server(c->p, ev, ns, (size_t)idx, sec_done, c);
 }
 
 static void on_host(void *arg, const struct dd_dns_host *h)
@@ -220,6 +228,7 @@ static void on_ds(void *arg, const struct dd_dns_reply *rep)
 				dd_ev_strlist_add(&ds->records, ans->v[i]);
 		}
 	}
+	c->pending += (size_t)dd_probe_dnssec_parent(c->p, ev, q->a, sec_done, c);
 	free(q);
 	release(c);
 }

@@ -12,6 +12,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "dnssec/sec.h"
 #include "report/report.h"
 
 struct js {
@@ -224,6 +225,86 @@ static json_t *delegation(struct js *j, const struct dd_evidence *ev)
 	return o;
 }
 
+/* ---- DNSSEC (docs/dnssec.md) --------------------------------------------- */
+
+static json_t *sec_time(struct js *j, int64_t t)
+{
+	char iso[32];
+
+	if (t < 0)
+		return json_null();
+	dd_clock_format(t, iso, sizeof(iso));
+	return str(j, iso);
+}
+
+static json_t *sec_sig(struct js *j, const struct dd_sec_sigcheck *x)
+{
+	json_t *o = json_object();
+
+	put(j, o, "signatures", str(j, x->sig == DD_SEC_SIG_NONE ? "none" : dd_sec_sig_name(x->sig)));
+	put(j, o, x->sig == DD_SEC_SIG_NOT_YET ? "valid_from" : "expires",
+	    x->sig == DD_SEC_SIG_VALID || x->sig == DD_SEC_SIG_EXPIRED || x->sig == DD_SEC_SIG_NOT_YET
+		    ? sec_time(j, x->when) : json_null());
+	put(j, o, "key_tag", x->tag < 0 ? json_null() : json_integer(x->tag));
+	put(j, o, "exchange", x->exchange < 0 ? json_null() : json_integer(x->exchange));
+	return o;
+}
+
+static json_t *sec_server(struct js *j, const struct dd_sec_server *s)
+{
+	json_t *o = json_object(), *keys = json_array();
+
+	for (size_t k = 0; k < s->nkeys; k++)
+		push(j, keys, json_pack("{s:i, s:i, s:i, s:b}", "tag", (int)s->keys[k].tag,
+					"algorithm", (int)s->keys[k].alg, "flags",
+					(int)s->keys[k].flags, "ds", s->keys[k].ds));
+	put(j, o, "name", str(j, s->name));
+	put(j, o, "address", str(j, s->address));
+	put(j, o, "answered", json_boolean(s->answered));
+	put(j, o, "keys", keys);
+	put(j, o, "keys_over_tcp", json_boolean(s->from_tcp));
+	put(j, o, "udp_tcp_differ", json_boolean(s->udp_tcp_differ));
+	put(j, o, "dnskey", sec_sig(j, &s->dnskey));
+	put(j, o, "soa", sec_sig(j, &s->soa));
+	put(j, o, "ns", sec_sig(j, &s->ns));
+	put(j, o, "cds", json_integer((json_int_t)s->ncds));
+	put(j, o, "cdnskey", json_integer((json_int_t)s->ncdnskey));
+	put(j, o, "cds_delete", json_boolean(s->cds_delete));
+	return o;
+}
+
+static json_t *dnssec_obj(struct js *j, const struct dd_evidence *ev, int64_t now)
+{
+	struct dd_sec_result r;
+	json_t *o = json_object(), *chain = json_array(), *ds = json_array(),
+	       *servers = json_array();
+
+	if (dd_sec_judge(ev, now, &r) != 0)
+		j->failed = 1;
+	put(j, o, "state", str(j, dd_sec_state_name(r.state)));
+	put(j, o, "why", str(j, r.why));
+	put(j, o, "anchor_source", str(j, ev->dnssec.anchor_source ? ev->dnssec.anchor_source
+								     : dd_sec_builtin_anchor_source()));
+	for (size_t i = 0; i < r.nzones; i++) {
+		json_t *z = json_object();
+		put(j, z, "zone", str(j, r.zones[i].zone));
+		put(j, z, "state", str(j, dd_sec_state_name(r.zones[i].state)));
+		put(j, z, "why", str(j, r.zones[i].why));
+		push(j, chain, z);
+	}
+	put(j, o, "chain", chain);
+	for (size_t i = 0; i < r.nds; i++)
+		push(j, ds, json_pack("{s:i, s:i, s:i, s:b, s:b}", "tag", (int)r.ds[i].tag,
+				      "algorithm", (int)r.ds[i].alg, "digest", (int)r.ds[i].digest,
+				      "supported", r.ds[i].supported, "matched", r.ds[i].matched));
+	put(j, o, "ds", ds);
+	for (size_t i = 0; i < r.nservers; i++)
+		push(j, servers, sec_server(j, &r.servers[i]));
+	put(j, o, "servers", servers);
+	dd_sec_result_free(&r);
+	return o;
+}
+
 int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -242,6 +323,8 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	put(&j, doc, "verdict", verdict(&j, v));
 	put(&j, doc, "findings", findings(&j, f));
 	put(&j, doc, "delegation", delegation(&j, ev));
+	if (ev->dnssec.present)
+		put(&j, doc, "dnssec", dnssec_obj(&j, ev, now));
 	if (!j.failed)
 		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII |
 					       (o && o->json_compact ? JSON_COMPACT : JSON_INDENT(2)));

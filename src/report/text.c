@@ -7,8 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "dnssec/sec.h"
 #include "report/report.h"
 
 #define RED "\033[31m"
@@ -322,6 +324,118 @@ static void findings(struct tx *t, const struct dd_chk_findings *f)
 	}
 }
 
+/* ---- DNSSEC: the chain of trust and each server's keys and signatures ---- */
+
+static const char *sec_color(enum dd_sec_state s)
+{
+	switch (s) {
+	case DD_SEC_SECURE: return GREEN;
+	case DD_SEC_BOGUS: return RED;
+	default: return DIM;
+	}
+}
+
+/* "DNSKEY valid until 2026-12-26 23:34 UTC", "SOA expired 2026-11-24 ..." */
+static void sec_sig(struct tx *t, const char *what, const struct dd_sec_sigcheck *x)
+{
+	char iso[32];
+	int bad = x->sig != DD_SEC_SIG_VALID;
+
+	if (x->sig == DD_SEC_SIG_NONE)
+		return;
+	dd_buf_printf(t->b, "; %s ", what);
+	if (bad)
+		on(t, RED);
+	if (x->when >= 0)
+		dd_clock_format(x->when, iso, sizeof(iso));
+	if (x->sig == DD_SEC_SIG_VALID && x->when >= 0)
+		dd_buf_printf(t->b, "valid until %.10s %.5s UTC", iso, iso + 11);
+	else if (x->sig == DD_SEC_SIG_EXPIRED)
+		dd_buf_printf(t->b, "expired %.10s %.5s UTC", iso, iso + 11);
+	else if (x->sig == DD_SEC_SIG_NOT_YET)
+		dd_buf_printf(t->b, "not valid before %.10s %.5s UTC", iso, iso + 11);
+	else
+		dd_buf_puts(t->b, dd_sec_sig_name(x->sig));
+	if (bad)
+		off(t);
+}
+
+static void sec_server(struct tx *t, const struct dd_sec_server *s)
+{
+	dd_buf_puts(t->b, "    ");
+	cell(t, s->name, 28);
+	dd_buf_puts(t->b, " ");
+	cell(t, s->address, 24);
+	if (!s->answered) {
+		on(t, DIM);
+		dd_buf_puts(t->b, " no answer to DNSKEY\n");
+		off(t);
+		return;
+	}
+	if (!s->nkeys)
+		dd_buf_puts(t->b, " no DNSKEY");
+	for (size_t k = 0; k < s->nkeys; k++)
+		dd_buf_printf(t->b, "%s%u%s%s", k ? ", " : " keys ", s->keys[k].tag,
+			      (s->keys[k].flags & 0x0001) ? " KSK" : "", s->keys[k].ds ? " (DS)" : "");
+	if (s->from_tcp)
+		dd_buf_puts(t->b, " (over TCP)");
+	if (s->udp_tcp_differ)
+		dd_buf_puts(t->b, " (UDP and TCP differ)");
+	sec_sig(t, "DNSKEY", &s->dnskey);
+	sec_sig(t, "SOA", &s->soa);
+	sec_sig(t, "NS", &s->ns);
+	if (s->ncds || s->ncdnskey)
+		dd_buf_printf(t->b, "; CDS %zu, CDNSKEY %zu%s", s->ncds, s->ncdnskey,
+			      s->cds_delete ? " (delete)" : "");
+	dd_buf_puts(t->b, "\n");
+}
+
+static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
+{
+	struct dd_sec_result r;
+	char alg[32], dg[32];
+
+	if (!ev->dnssec.present)
+		return;
+	if (dd_sec_judge(ev, o && o->now ? o->now : ev->time, &r) != 0) {
+		dd_sec_result_free(&r);
+		t->b->failed = 1;
+		return;
+	}
+	heading(t, "DNSSEC");
+	dd_buf_puts(t->b, "  ");
+	on(t, sec_color(r.state));
+	dd_buf_puts(t->b, dd_sec_state_name(r.state));
+	off(t);
+	dd_buf_puts(t->b, ": ");
+	dd_buf_esc(t->b, r.why);
+	dd_buf_puts(t->b, "\n  trust anchor: ");
+	dd_buf_esc(t->b, ev->dnssec.anchor_source ? ev->dnssec.anchor_source
+						  : dd_sec_builtin_anchor_source());
+	dd_buf_puts(t->b, "\n");
+	for (size_t i = 0; i < r.nzones; i++) {
+		dd_buf_puts(t->b, "  ");
+		cell(t, r.zones[i].zone, 12);
+		dd_buf_puts(t->b, " ");
+		on(t, sec_color(r.zones[i].state));
+		dd_buf_esc(t->b, r.zones[i].why);
+		off(t);
+		dd_buf_puts(t->b, "\n");
+	}
+	dd_buf_puts(t->b, "  DS at the parent: ");
+	if (!r.nds)
+		dd_buf_puts(t->b, "none");
+	for (size_t i = 0; i < r.nds; i++)
+		dd_buf_printf(t->b, "%s%u %s %s%s", i ? ", " : "", r.ds[i].tag,
+			      dd_sec_alg_name(r.ds[i].alg, alg, sizeof(alg)),
+			      dd_sec_digest_name(r.ds[i].digest, dg, sizeof(dg)),
+			      r.ds[i].matched ? "" : " (matches no key served)");
+	dd_buf_puts(t->b, "\n");
+	for (size_t i = 0; i < r.nservers; i++)
+		sec_server(t, &r.servers[i]);
+	dd_sec_result_free(&r);
+}
+
 int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -332,6 +446,7 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	chain(&t, ev);
 	parent(&t, ev);
 	nameservers(&t, ev);
+	dnssec(&t, ev, o);
 	heading(&t, "Findings");
 	findings(&t, f);
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;

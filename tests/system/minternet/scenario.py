@@ -28,8 +28,29 @@
     replace = [["old record", "new record"]]
     add = ["new record"]
     servers = ["..."]                       # new server list for the zone
+    dnssec = { expiration = "-1d" }          # replace the zone's signing (false: unsigned)
     [variant.outage.server."ns1.puri.sm."]
     behaviour = "dead"                      # any server field except name
+
+A zone is signed at bring-up when it has a dnssec table (ldns-keygen, ldns-signzone;
+keys per origin, shared by every copy of the origin; the DS goes into every copy of
+the closest enclosing zone of the world; a signed root gives World.trust_anchor):
+
+    [[zone]]
+    origin = "example.test."
+    dnssec = { algorithm = 13,             # 13 ECDSAP256SHA256 (default), 8 RSASHA256,
+                                           # 5 RSASHA1 (RSA keys are 1024 bits)
+               inception = "-1h",          # relative to bring-up (s, m, h, d) or
+               expiration = "+30d",        # YYYYMMDDhhmmss (UTC)
+               ds = "ksk",                 # DS in the parent for: ksk | none |
+                                           # unpublished (a KSK not in the zone: a botched rollover)
+               ds_digest = [2],            # digest types of the DS (1 SHA-1, 2 SHA-256, 4 SHA-384)
+               serve = "signed",           # signed | unsigned (keys and DS made, zone served unsigned)
+               cds = "none" }              # none | ksk | other (CDS/CDNSKEY for a standby KSK
+                                           # published beside the active one) | delete
+
+A stale server is a second copy of the zone (own id, own servers) signed differently,
+e.g. dnssec = { expiration = "-1d", inception = "-30d" }.
 
 Every remove/replace must match, so a variant never silently does nothing.
 """
@@ -47,8 +68,14 @@ V4_NET = ipaddress.ip_network("127.0.0.0/8")
 V6_NETS = (ipaddress.ip_network("fd00::/8"), ipaddress.ip_network("::1/128"))
 SERVER_KEYS = {"name", "address", "ipv6", "behaviour", "fault", "reply", "answer",
                "referral", "glue", "ns_count", "comment"}
-ZONE_KEYS = {"origin", "id", "servers", "records", "comment"}
-EDIT_KEYS = {"zone", "remove", "remove_subtree", "replace", "add", "servers"}
+ZONE_KEYS = {"origin", "id", "servers", "records", "dnssec", "comment"}
+EDIT_KEYS = {"zone", "remove", "remove_subtree", "replace", "add", "servers", "dnssec"}
+DNSSEC_KEYS = {"algorithm", "inception", "expiration", "ds", "ds_digest", "serve", "cds",
+               "comment"}
+DNSSEC_DEFAULTS = {"algorithm": 13, "inception": "-1h", "expiration": "+30d", "ds": "ksk",
+                   "ds_digest": [2], "serve": "signed", "cds": "none"}
+DNSSEC_CHOICES = {"algorithm": (5, 8, 13), "ds": ("ksk", "none", "unpublished"),
+                  "serve": ("signed", "unsigned"), "cds": ("none", "ksk", "other", "delete")}
 
 
 class ScenarioError(MinternetError):
@@ -95,6 +122,39 @@ class Record:
             if t.upper() not in ("IN", "CH", "HS") and not t[0].isdigit():
                 return t.upper(), toks[i + 1:]
         return None, []
+
+
+def check_time(value, where):
+    """A signing time: relative ("+30d", "-1h", "+90s") or absolute YYYYMMDDhhmmss."""
+    v = str(value)
+    if len(v) == 14 and v.isdigit():
+        return v
+    if len(v) >= 3 and v[0] in "+-" and v[1:-1].isdigit() and v[-1] in "smhd":
+        return v
+    raise ScenarioError(f"{where}: {value!r} is neither +/-N[smhd] nor YYYYMMDDhhmmss")
+
+
+def check_dnssec(d, where):
+    """The zone's signing options with defaults filled in; None when unsigned."""
+    if d is None or d is False:
+        return None
+    if not isinstance(d, dict):
+        raise ScenarioError(f"{where}: dnssec must be a table (or false)")
+    unknown = set(d) - DNSSEC_KEYS
+    if unknown:
+        raise ScenarioError(f"{where}: unknown dnssec keys {sorted(unknown)}")
+    out = dict(DNSSEC_DEFAULTS)
+    out.update(d)
+    for key, allowed in DNSSEC_CHOICES.items():
+        if out[key] not in allowed:
+            raise ScenarioError(f"{where}: dnssec {key} must be one of "
+                                f"{', '.join(map(str, allowed))}")
+    if not out["ds_digest"] or any(t not in (1, 2, 4) for t in out["ds_digest"]):
+        raise ScenarioError(f"{where}: dnssec ds_digest must list 1, 2 or 4")
+    for key in ("inception", "expiration"):
+        out[key] = check_time(out[key], f"{where}: dnssec {key}")
+    out.pop("comment", None)
+    return out
 
 
 def squeeze(text):
@@ -222,6 +282,7 @@ class ZoneSpec:
         self.id = d.get("id", self.origin)
         self.servers = [canonical(s) for s in d.get("servers", [])]
         self.records = split_records(d.get("records", ""), self.origin)
+        self.dnssec = check_dnssec(d.get("dnssec"), f"{where} ({self.origin})")
 
     def text(self):
         return "\n".join(r.text for r in self.records) + "\n"
@@ -310,6 +371,8 @@ class Scenario:
             z.records.extend(split_records(line, z.origin))
         if "servers" in e:
             z.servers = [canonical(s) for s in e["servers"]]
+        if "dnssec" in e:
+            z.dnssec = check_dnssec(e["dnssec"], f"{where} ({z.origin})")
 
     def _check(self):
         seen = {}

@@ -4,7 +4,9 @@
         r = world.run_dnsdeps("trace", "--json", "www.example.test.", "A")
 
 One NSD per `nsd` server, one fakeserver process for the silent, refused and
-crafted ones, nothing for dead ones. Every process is started in its own
+crafted ones, nothing for dead ones. Zones with a dnssec table are signed first
+(ldns-keygen, ldns-signzone; see scenario.py); a signed root leaves its DS in
+World.trust_anchor for `dnsdeps check --trust-anchor`. Every process is started in its own
 process group (and dies with its parent thread); stop() ends exactly those
 groups. Start-up waits until every server answers a real query.
 """
@@ -29,6 +31,8 @@ from .common import MinternetError, find_tool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 START_TIMEOUT = float(os.environ.get("MINTERNET_START_TIMEOUT", "15"))
+SIGN_TIMEOUT = 30
+KEY_ALGORITHMS = {13: ("ECDSAP256SHA256", None), 8: ("RSASHA256", 1024), 5: ("RSASHA1", 1024)}
 PR_SET_PDEATHSIG = 1
 
 
@@ -76,6 +80,7 @@ class World:
         self.dnsdeps = dnsdeps
         self.servers = [Server(s) for s in scenario.servers.values()]
         self.root_hints = None
+        self.trust_anchor = None  # DS of the root KSK when the root is signed
         self.dir = None
         self.bringup_seconds = None
         self._procs = []        # Popen objects we started (each a group leader)
@@ -137,6 +142,7 @@ class World:
 
     def _write_zones(self):
         os.makedirs(os.path.join(self.dir, "zones"))
+        texts = []
         for z in self.scenario.zones:
             text = z.text()
             if not any(r.type_and_rdata()[0] == "SOA" for r in z.records if r.owner):
@@ -144,8 +150,12 @@ class World:
                 rname = "hostmaster." + ("" if z.origin == "." else z.origin)
                 text = (f"{z.origin} 3600 IN SOA {primary} {rname} 1 3600 900 604800 300\n"
                         + text)
+            texts.append(f"$ORIGIN {z.origin}\n$TTL 3600\n{text}")
+        if any(z.dnssec for z in self.scenario.zones):
+            texts = Signer(self).sign(texts)
+        for z, text in zip(self.scenario.zones, texts):
             with open(self._zone_path(z), "w", encoding="utf-8") as f:
-                f.write(f"$ORIGIN {z.origin}\n$TTL 3600\n{text}")
+                f.write(text)
 
     def _write_hints(self):
         roots = self.scenario.root_servers()
@@ -385,8 +395,9 @@ class World:
 
     # ---- running dnsdeps ----------------------------------------------
 
-    def run_dnsdeps(self, *args, hints=True, timeout=120, env=None, capture=True):
-        """Run dnsdeps in the world; --root-hints goes right after the subcommand.
+    def run_dnsdeps(self, *args, hints=True, anchor=True, timeout=120, env=None, capture=True):
+        """Run dnsdeps in the world; --root-hints goes right after the subcommand, and
+        for `check` in a world with a signed root, --trust-anchor (unless anchor=False).
 
         Returns a CompletedProcess; with capture=False the output goes to ours."""
         binary = self.dnsdeps or default_dnsdeps()
@@ -395,8 +406,125 @@ class World:
         argv = [binary, *args]
         if hints and args:
             argv = [binary, args[0], "--root-hints", self.root_hints, *args[1:]]
+        if anchor and args and args[0] == "check" and self.trust_anchor:
+            argv[2:2] = ["--trust-anchor", self.trust_anchor]
         return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=capture,
                               encoding="utf-8", errors="replace", timeout=timeout, env=env)
+
+
+class Signer:
+    """Signs a world's zones at bring-up: keys per origin (every copy of an origin
+    shares them), DS records in every copy of the closest enclosing zone, CDS and
+    CDNSKEY, then ldns-signzone with explicit inception and expiration."""
+
+    def __init__(self, world):
+        self.world = world
+        self.zones = world.scenario.zones
+        self.dir = os.path.join(world.dir, "keys")
+        self.now = time.time()
+        self.keygen = find_tool("ldns-keygen", "ldnsutils")
+        self.key2ds = find_tool("ldns-key2ds", "ldnsutils")
+        self.signzone = find_tool("ldns-signzone", "ldnsutils")
+        self.keys = {}  # origin -> {"spec", "ksk", "zsk", "old", "standby"} (base names)
+
+    def _run(self, *argv):
+        r = subprocess.run(argv, cwd=self.dir, capture_output=True, encoding="utf-8",
+                           errors="replace", timeout=SIGN_TIMEOUT, stdin=subprocess.DEVNULL)
+        if r.returncode != 0:
+            raise MinternetError(f"{' '.join(argv)} failed: {r.stderr.strip()}")
+        return r.stdout
+
+    def _keygen(self, origin, alg, ksk):
+        name, bits = KEY_ALGORITHMS[alg]
+        argv = [self.keygen, "-a", name, "-r", "/dev/urandom"]
+        argv += ["-b", str(bits)] if bits else []
+        argv += ["-k"] if ksk else []
+        return self._run(*argv, origin).strip()
+
+    def _make_keys(self, origin, spec):
+        alg = spec["algorithm"]
+        k = {"spec": spec, "ksk": self._keygen(origin, alg, True),
+             "zsk": self._keygen(origin, alg, False), "old": None, "standby": None}
+        if spec["ds"] == "unpublished":
+            k["old"] = self._keygen(origin, alg, True)
+        if spec["cds"] == "other":
+            k["standby"] = self._keygen(origin, alg, True)
+        return k
+
+    def _ds(self, base, digest):
+        flag = {1: "-1", 2: "-2", 4: "-4"}[digest]
+        return self._run(self.key2ds, "-n", flag, base + ".key").strip()
+
+    def _dnskey(self, base):
+        with open(os.path.join(self.dir, base + ".key"), encoding="utf-8") as f:
+            return f.read().split(";")[0].strip()
+
+    @staticmethod
+    def _retype(line, new):
+        """The record line with its type (DS, DNSKEY) replaced by new (CDS, CDNSKEY)."""
+        toks = line.split()
+        i = next(n for n, t in enumerate(toks) if t in ("DS", "DNSKEY"))
+        return " ".join(toks[:i] + [new] + toks[i + 1:])
+
+    def _time(self, spec):
+        if len(spec) == 14:
+            return spec
+        unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}[spec[-1]]
+        t = self.now + int(spec[:-1]) * unit
+        return time.strftime("%Y%m%d%H%M%S", time.gmtime(t))
+
+    def _enclosing(self, origin):
+        above = [z.origin for z in self.zones
+                 if z.origin != origin and sc.is_subdomain(origin, z.origin)]
+        return max(above, key=len) if above else None
+
+    def sign(self, texts):
+        os.makedirs(self.dir)
+        texts = list(texts)
+        for z in self.zones:
+            if z.dnssec and z.origin not in self.keys:
+                self.keys[z.origin] = self._make_keys(z.origin, z.dnssec)
+        for origin, k in self.keys.items():
+            spec = k["spec"]
+            parent = self._enclosing(origin)
+            if spec["ds"] == "none" or parent is None:
+                continue
+            base = k["old"] if spec["ds"] == "unpublished" else k["ksk"]
+            lines = "".join(self._ds(base, d) + "\n" for d in spec["ds_digest"])
+            for i, z in enumerate(self.zones):
+                if z.origin == parent:
+                    texts[i] += lines
+        for i, z in enumerate(self.zones):
+            if z.dnssec:
+                texts[i] = self._sign_one(i, z, texts[i])
+        if "." in self.keys:
+            self.world.trust_anchor = os.path.join(self.world.dir, "trust-anchor.ds")
+            with open(self.world.trust_anchor, "w", encoding="utf-8") as f:
+                f.write(self._ds(self.keys["."]["ksk"], 2) + "\n")
+        return texts
+
+    def _sign_one(self, i, z, text):
+        spec, k = z.dnssec, self.keys[z.origin]
+        if spec["serve"] == "unsigned":
+            return text
+        if spec["cds"] in ("ksk", "other"):
+            base = k["ksk"] if spec["cds"] == "ksk" else k["standby"]
+            if spec["cds"] == "other":
+                text += self._dnskey(base) + "\n"
+            text += self._retype(self._ds(base, 2), "CDS") + "\n"
+            text += self._retype(self._dnskey(base), "CDNSKEY") + "\n"
+        elif spec["cds"] == "delete":
+            text += f"{z.origin} CDS 0 0 0 00\n{z.origin} CDNSKEY 0 3 0 AA==\n"
+        name = "root" if z.origin == "." else z.origin.rstrip(".")
+        unsigned = os.path.join(self.dir, f"{i:03d}-{name}.unsigned")
+        signed = os.path.join(self.dir, f"{i:03d}-{name}.signed")
+        with open(unsigned, "w", encoding="utf-8") as f:
+            f.write(text)
+        self._run(self.signzone, "-i", self._time(spec["inception"]),
+                  "-e", self._time(spec["expiration"]), "-o", z.origin, "-f", signed,
+                  unsigned, k["ksk"], k["zsk"])
+        with open(signed, encoding="utf-8") as f:
+            return f.read()
 
 
 def group_members(pgids):

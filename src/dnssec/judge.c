@@ -1,0 +1,872 @@
+/* judge.c: DNSSEC judging of an evidence record, as a validating resolver
+ * would see it at a given time: the chain from the trust anchor down to the
+ * parent zone, the domain's DS set at each parent server, each nameserver
+ * address's DNSKEY set and the signatures over its SOA and NS sets, and
+ * CDS/CDNSKEY. The result is plain data (sec.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/env.h"
+#include "core/err.h"
+#include "dnssec/sec_int.h"
+
+#define MAX_ZONES 32   /* zones of the chain judged */
+#define MAX_SERVERS 64 /* nameserver addresses judged */
+#define MAX_PARENT 64  /* parent server addresses judged */
+
+struct jctx {
+	const struct dd_evidence *ev;
+	const struct dd_ev_dnssec *sec;
+	struct dd_sec_result *out;
+	int64_t now;
+	ldns_rr_list *anchor_ds;   /* anchor records (any owner) */
+	ldns_rr_list *anchor_keys;
+	ldns_rr_list *ds;          /* the domain's DS set: union over the parent servers */
+	int failed;                /* DD_ENOMEM somewhere */
+};
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static int answered(const struct dd_ev_response *r)
+{
+	return r->state == DD_EV_ANSWER || r->state == DD_EV_NODATA;
+}
+
+static ldns_rr_list *list_new(struct jctx *j)
+{
+	ldns_rr_list *l = ldns_rr_list_new();
+
+	if (!l)
+		j->failed = DD_ENOMEM;
+	return l;
+}
+
+/* Push a copy of rr unless an equal record is in l. */
+static void push_copy(struct jctx *j, ldns_rr_list *l, const ldns_rr *rr, size_t max)
+{
+	ldns_rr *c;
+
+	if (!l || ldns_rr_list_rr_count(l) >= max)
+		return;
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_compare(ldns_rr_list_rr(l, i), rr) == 0)
+			return;
+	c = ldns_rr_clone(rr);
+	if (!c || !ldns_rr_list_push_rr(l, c)) {
+		ldns_rr_free(c);
+		j->failed = DD_ENOMEM;
+	}
+}
+
+/* The records of l owned by zone (copies). */
+static ldns_rr_list *owned_by(struct jctx *j, const ldns_rr_list *l, const char *zone)
+{
+	ldns_rr_list *out = list_new(j);
+	ldns_rdf *z = NULL;
+
+	if (!out || ldns_str2rdf_dname(&z, zone) != LDNS_STATUS_OK)
+		return out;
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(l, i)), z) == 0)
+			push_copy(j, out, ldns_rr_list_rr(l, i), DD_SEC_MAX_DS);
+	ldns_rdf_deep_free(z);
+	return out;
+}
+
+static void parse(struct jctx *j, const struct dd_ev_strlist *l, const char *owner,
+		  ldns_rr_type type, struct sec_rrs *out)
+{
+	if (sec_rrs_parse(l, owner, type, out) != 0) {
+		j->failed = DD_ENOMEM;
+		out->rrs = NULL;
+		out->sigs = NULL;
+	}
+}
+
+static size_t count(const ldns_rr_list *l)
+{
+	return l ? ldns_rr_list_rr_count(l) : 0;
+}
+
+/* "2026-11-29 12:00 UTC" */
+static void day(int64_t t, char *buf, size_t len)
+{
+	char iso[32];
+
+	dd_clock_format(t, iso, sizeof(iso));
+	snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+/* How a failed signature check reads after "the DNSKEY set of x ...". */
+static void sig_phrase(const struct dd_sec_sigcheck *c, char *buf, size_t len)
+{
+	char when[40];
+
+	switch (c->sig) {
+	case DD_SEC_SIG_EXPIRED:
+		day(c->when, when, sizeof(when));
+		snprintf(buf, len, "has a signature by key %d that expired on %s", c->tag, when);
+		return;
+	case DD_SEC_SIG_NOT_YET:
+		day(c->when, when, sizeof(when));
+		snprintf(buf, len, "has a signature by key %d that is not valid before %s", c->tag,
+			 when);
+		return;
+	case DD_SEC_SIG_BAD:
+		snprintf(buf, len, "has a signature by key %d that does not verify", c->tag);
+		return;
+	case DD_SEC_SIG_UNTRUSTED:
+		snprintf(buf, len, "is not signed by a key the DS or anchor designates");
+		return;
+	case DD_SEC_SIG_UNSIGNED:
+		snprintf(buf, len, "has no signature");
+		return;
+	case DD_SEC_SIG_NONE:
+		snprintf(buf, len, "is empty");
+		return;
+	default:
+		snprintf(buf, len, "validates");
+	}
+}
+
+/* "20326, 38696" */
+static void tags(const ldns_rr_list *l, int ds, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < count(l) && o + 8 < len; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		unsigned t = ds ? sec_u16(rr, 0) : ldns_calc_keytag(rr);
+		o += (size_t)snprintf(buf + o, len - o, "%s%u", i ? ", " : "", t);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "none");
+}
+
+/* ---- DNSKEY sets ------------------------------------------------------- */
+
+/* Judge a DNSKEY set: the entry keys are the usable keys that a DS of ds
+ * matches or that equal an anchor key; the set must be signed by one of
+ * them. When it is, *trusted receives copies of every usable key of the
+ * set. Returns the number of entry keys. */
+static size_t judge_keyset(struct jctx *j, const struct sec_rrs *set, const ldns_rr_list *ds,
+			   const ldns_rr_list *akeys, struct dd_sec_sigcheck *check,
+			   ldns_rr_list *trusted)
+{
+	ldns_rr_list *entry = list_new(j);
+	size_t n;
+
+	for (size_t i = 0; entry && i < count(set->rrs); i++) {
+		const ldns_rr *key = ldns_rr_list_rr(set->rrs, i);
+		int hit = 0;
+		if (!sec_key_usable(key) || !sec_alg_supported(sec_u16(key, 2)))
+			continue;
+		for (size_t d = 0; !hit && d < count(ds); d++)
+			hit = sec_ds_matches(ldns_rr_list_rr(ds, d), key);
+		for (size_t a = 0; !hit && a < count(akeys); a++)
+			hit = ldns_rr_compare(ldns_rr_list_rr(akeys, a), key) == 0;
+		if (hit)
+			push_copy(j, entry, key, DD_SEC_MAX_KEYS);
+	}
+	*check = sec_judge_sigs(set, entry, j->now);
+	n = count(entry);
+	if (check->sig == DD_SEC_SIG_VALID && trusted)
+		for (size_t i = 0; i < count(set->rrs); i++)
+			if (sec_key_usable(ldns_rr_list_rr(set->rrs, i)))
+				push_copy(j, trusted, ldns_rr_list_rr(set->rrs, i), DD_SEC_MAX_KEYS * 4);
+	ldns_rr_list_deep_free(entry);
+	return n;
+}
+
+/* ---- the chain above the domain ----------------------------------------- */
+
+static const char *who(const struct dd_ev_sec_rrset *x, char *buf, size_t len)
+{
+	if (x->server && x->address)
+		snprintf(buf, len, "%s (%s)", x->server, x->address);
+	else
+		snprintf(buf, len, "%s", x->server ? x->server : x->address ? x->address : "?");
+	return buf;
+}
+
+/* Judge zone z given the trusted keys of the zone above (NULL when that
+ * zone is not secure) and its state. On SECURE, *keys holds the zone's
+ * trusted keys (owned by the caller). */
+static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct dd_sec_zone *z,
+		       enum dd_sec_state above, const ldns_rr_list *above_keys,
+		       ldns_rr_list **keys)
+{
+	ldns_rr_list *ads = owned_by(j, j->anchor_ds, ez->zone);
+	ldns_rr_list *akeys = owned_by(j, j->anchor_keys, ez->zone);
+	ldns_rr_list *ds = NULL;
+	struct sec_rrs dsset = { 0 }, keyset = { 0 };
+	struct dd_sec_sigcheck c;
+	char w[300], t1[120], t2[120], ph[160];
+	int anchored = count(ads) + count(akeys) > 0;
+
+	z->zone = ez->zone;
+	z->exchange = -1;
+	*keys = NULL;
+	if (!anchored) {
+		if (above != DD_SEC_SECURE) {
+			z->state = above;
+			snprintf(z->why, sizeof(z->why), "%s", above == DD_SEC_INSECURE ?
+				 "insecure: a zone above is not signed" : above == DD_SEC_BOGUS ?
+				 "bogus: the chain is broken above" : "no trust anchor or secure "
+				 "parent to validate it from");
+			goto out;
+		}
+		z->exchange = ez->ds.r.exchange;
+		if (!answered(&ez->ds.r)) {
+			z->state = DD_SEC_UNKNOWN;
+			snprintf(z->why, sizeof(z->why), "no answer to the DS query (%s: %s)",
+				 who(&ez->ds, w, sizeof(w)), dd_ev_state_name(ez->ds.r.state));
+			goto out;
+		}
+		parse(j, &ez->ds.records, ez->zone, LDNS_RR_TYPE_DS, &dsset);
+		if (!count(dsset.rrs)) {
+			z->state = DD_SEC_INSECURE;
+			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s in the zone above "
+				 "(%s)", ez->zone, who(&ez->ds, w, sizeof(w)));
+			goto out;
+		}
+		c = sec_judge_sigs(&dsset, above_keys, j->now);
+		if (c.sig != DD_SEC_SIG_VALID) {
+			z->state = DD_SEC_BOGUS;
+			sig_phrase(&c, ph, sizeof(ph));
+			snprintf(z->why, sizeof(z->why), "the DS set of %s from %s %s", ez->zone,
+				 who(&ez->ds, w, sizeof(w)), ph);
+			goto out;
+		}
+		ds = list_new(j);
+		for (size_t i = 0; i < count(dsset.rrs); i++) {
+			const ldns_rr *d = ldns_rr_list_rr(dsset.rrs, i);
+			if (sec_alg_supported(sec_u16(d, 1)) && sec_digest_supported(sec_u16(d, 2)))
+				push_copy(j, ds, d, DD_SEC_MAX_DS);
+		}
+		if (!count(ds)) {
+			z->state = DD_SEC_INSECURE;
+			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s with an algorithm "
+				 "and digest type that can be validated", ez->zone);
+			goto out;
+		}
+	}
+	z->exchange = ez->dnskey.r.exchange;
+	if (!answered(&ez->dnskey.r)) {
+		z->state = DD_SEC_UNKNOWN;
+		snprintf(z->why, sizeof(z->why), "no answer to the DNSKEY query (%s: %s)",
+			 who(&ez->dnskey, w, sizeof(w)), dd_ev_state_name(ez->dnskey.r.state));
+		goto out;
+	}
+	parse(j, &ez->dnskey.records, ez->zone, LDNS_RR_TYPE_DNSKEY, &keyset);
+	tags(anchored ? (count(ads) ? ads : akeys) : ds, anchored ? count(ads) > 0 : 1, t1,
+	     sizeof(t1));
+	tags(keyset.rrs, 0, t2, sizeof(t2));
+	if (!count(keyset.rrs)) {
+		z->state = DD_SEC_BOGUS;
+		snprintf(z->why, sizeof(z->why), "%s (%s) serves no DNSKEY, but the %s names key%s "
+			 "%s", ez->zone, who(&ez->dnskey, w, sizeof(w)),
+			 anchored ? "trust anchor" : "DS", strchr(t1, ',') ? "s" : "", t1);
+		goto out;
+	}
+	*keys = list_new(j);
+	if (judge_keyset(j, &keyset, anchored ? ads : ds, akeys, &c, *keys) == 0) {
+		z->state = DD_SEC_BOGUS;
+		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s (%s: keys %s) has no key "
+			 "that the %s (%s) designates", ez->zone, who(&ez->dnskey, w, sizeof(w)), t2,
+			 anchored ? "trust anchor" : "DS", t1);
+	} else if (c.sig != DD_SEC_SIG_VALID) {
+		z->state = DD_SEC_BOGUS;
+		sig_phrase(&c, ph, sizeof(ph));
+		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s from %s %s", ez->zone,
+			 who(&ez->dnskey, w, sizeof(w)), ph);
+	} else {
+		z->state = DD_SEC_SECURE;
+		snprintf(z->why, sizeof(z->why), "secure: DNSKEY set (keys %s) signed by key %d, "
+			 "which the %s designates", t2, c.tag, anchored ? "trust anchor" : "DS");
+		z->exchange = -1;
+	}
+out:
+	if (z->state != DD_SEC_SECURE && *keys) {
+		ldns_rr_list_deep_free(*keys);
+		*keys = NULL;
+	}
+	ldns_rr_list_deep_free(ads);
+	ldns_rr_list_deep_free(akeys);
+	ldns_rr_list_deep_free(ds);
+	sec_rrs_free(&dsset);
+	sec_rrs_free(&keyset);
+}
+
+/* The chain, root first. Returns the parent zone's trusted keys (owned by
+ * the caller) when it is secure. */
+static ldns_rr_list *judge_chain(struct jctx *j)
+{
+	const struct dd_ev_dnssec *sec = j->sec;
+	struct dd_sec_result *out = j->out;
+	size_t n = sec->nzones < MAX_ZONES ? sec->nzones : MAX_ZONES;
+	enum dd_sec_state above = DD_SEC_UNKNOWN;
+	ldns_rr_list *keys = NULL;
+
+	out->zones = calloc(n ? n : 1, sizeof(*out->zones));
+	if (!out->zones) {
+		j->failed = DD_ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr_list *next = NULL;
+		judge_zone(j, &sec->zones[i], &out->zones[i], above, keys, &next);
+		ldns_rr_list_deep_free(keys);
+		keys = next;
+		above = out->zones[i].state;
+		out->nzones++;
+		if (above != DD_SEC_SECURE && !out->above_zone) {
+			out->above_zone = sec->zones[i].zone;
+			snprintf(out->above_why, sizeof(out->above_why), "%s", out->zones[i].why);
+		}
+		if (above == DD_SEC_SECURE)
+			out->above_zone = NULL; /* an anchor below restarts the chain */
+	}
+	out->above = above;
+	if (above != DD_SEC_SECURE) {
+		ldns_rr_list_deep_free(keys);
+		keys = NULL;
+	}
+	return keys;
+}
+
+/* ---- the DS set at the parent ------------------------------------------ */
+
+static const struct dd_ev_sec_parent *sigs_of(const struct dd_ev_dnssec *sec, const char *name,
+					      const char *address)
+{
+	for (size_t i = 0; i < sec->nparent; i++) {
+		const struct dd_ev_sec_parent *p = &sec->parent[i];
+		if (p->name && name && strcasecmp(p->name, name) == 0 &&
+		    ((!p->address && !address) ||
+		     (p->address && address && strcasecmp(p->address, address) == 0)))
+			return p;
+	}
+	return NULL;
+}
+
+static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
+{
+	const struct dd_evidence *ev = j->ev;
+	struct dd_sec_result *out = j->out;
+	size_t n = ev->parent.nservers < MAX_PARENT ? ev->parent.nservers : MAX_PARENT;
+
+	j->ds = list_new(j);
+	out->parent = calloc(n ? n : 1, sizeof(*out->parent));
+	if (!out->parent || !j->ds) {
+		j->failed = DD_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct dd_ev_parent_server *ps = &ev->parent.servers[i];
+		const struct dd_ev_sec_parent *sp;
+		struct sec_rrs set = { 0 }, sigs = { 0 };
+		if (ps->ds.r.state == DD_EV_SKIPPED)
+			continue;
+		out->ds_asked++;
+		if (!answered(&ps->ds.r))
+			continue;
+		out->ds_answered++;
+		parse(j, &ps->ds.records, ev->domain, LDNS_RR_TYPE_DS, &set);
+		for (size_t k = 0; k < count(set.rrs); k++)
+			push_copy(j, j->ds, ldns_rr_list_rr(set.rrs, k), DD_SEC_MAX_DS);
+		if (count(set.rrs)) {
+			struct dd_sec_parent *p = &out->parent[out->nparent++];
+			sp = sigs_of(j->sec, ps->name, ps->address);
+			if (sp)
+				parse(j, &sp->rrsigs, ev->domain, LDNS_RR_TYPE_DS, &sigs);
+			ldns_rr_list_deep_free(set.sigs);
+			set.sigs = sigs.sigs;
+			sigs.sigs = NULL;
+			p->name = ps->name;
+			p->address = ps->address;
+			p->ds.sig = DD_SEC_SIG_NONE;
+			p->ds.when = -1;
+			p->ds.tag = -1;
+			if (parent_keys)
+				p->ds = sec_judge_sigs(&set, parent_keys, j->now);
+			p->ds.exchange = ps->ds.r.exchange;
+		}
+		sec_rrs_free(&set);
+		sec_rrs_free(&sigs);
+	}
+}
+
+/* ---- the domain's servers ---------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The set's rdata texts, sorted and joined by newlines (heap), or NULL. */
+static char *set_text(struct jctx *j, const ldns_rr_list *l)
+{
+	size_t n = count(l), total = 1;
+	char **v;
+	char *s = NULL;
+
+	if (!n)
+		return NULL;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = sec_rdata_text(ldns_rr_list_rr(l, i));
+		if (!v[i])
+			goto fail;
+		total += strlen(v[i]) + 1;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	s = malloc(total);
+	if (!s)
+		goto fail;
+	s[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strcat(s, v[i]);
+		strcat(s, "\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return s;
+fail:
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+	j->failed = DD_ENOMEM;
+	return NULL;
+}
+
+static void note_keys(struct dd_sec_key *keys, size_t *n, const ldns_rr_list *l,
+		      const ldns_rr_list *ds)
+{
+	for (size_t i = 0; i < count(l); i++) {
+		const ldns_rr *key = ldns_rr_list_rr(l, i);
+		struct dd_sec_key k = { ldns_calc_keytag(key), (uint8_t)sec_u16(key, 2),
+					sec_u16(key, 0), 0 };
+		size_t m;
+		for (size_t d = 0; !k.ds && d < count(ds); d++)
+			k.ds = sec_ds_matches(ldns_rr_list_rr(ds, d), key);
+		for (m = 0; m < *n; m++)
+			if (keys[m].tag == k.tag && keys[m].alg == k.alg && keys[m].flags == k.flags)
+				break;
+		if (m == *n && *n < DD_SEC_MAX_KEYS)
+			keys[(*n)++] = k;
+	}
+}
+
+/* CDS/CDNSKEY of one server against its keys and the DS set. */
+static void judge_cds(struct jctx *j, const struct dd_ev_sec_server *es, struct dd_sec_server *s,
+		      const ldns_rr_list *keys)
+{
+	struct sec_rrs cds = { 0 }, cdk = { 0 };
+	const char *dom = j->ev->domain;
+
+	parse(j, &es->cds.records, dom, LDNS_RR_TYPE_CDS, &cds);
+	parse(j, &es->cdnskey.records, dom, LDNS_RR_TYPE_CDNSKEY, &cdk);
+	s->ncds = count(cds.rrs);
+	s->ncdnskey = count(cdk.rrs);
+	s->cds_exchange = s->ncds ? es->cds.r.exchange : s->ncdnskey ? es->cdnskey.r.exchange : -1;
+	size_t live_cds = 0, live_cdk = 0;
+	for (size_t i = 0; i < count(cds.rrs); i++) {
+		ldns_rr *c = ldns_rr_list_rr(cds.rrs, i);
+		int hit = 0;
+		if (ldns_rr_rd_count(c) != 4)
+			continue;
+		if (sec_u16(c, 0) == 0 && sec_u16(c, 1) == 0) {
+			s->cds_delete = 1;
+			continue;
+		}
+		live_cds++;
+		if (s->ncds_tags < DD_SEC_MAX_DS)
+			s->cds_tags[s->ncds_tags++] = sec_u16(c, 0);
+		for (size_t k = 0; !hit && k < count(keys); k++)
+			hit = sec_ds_matches(c, ldns_rr_list_rr(keys, k));
+		if (!hit)
+			s->cds_no_key = 1;
+	}
+	for (size_t i = 0; i < count(cdk.rrs); i++) {
+		ldns_rr *c = ldns_rr_list_rr(cdk.rrs, i);
+		int hit = 0;
+		if (ldns_rr_rd_count(c) != 4)
+			continue;
+		ldns_rr_set_type(c, LDNS_RR_TYPE_DNSKEY); /* same rdata: judge it as a key */
+		if (sec_u16(c, 2) == 0) {
+			s->cds_delete = 1;
+			continue;
+		}
+		live_cdk++;
+		if (s->ncds_tags < DD_SEC_MAX_DS)
+			s->cds_tags[s->ncds_tags++] = ldns_calc_keytag(c);
+		for (size_t k = 0; !hit && k < count(keys); k++)
+			hit = ldns_rdf_compare(ldns_rr_rdf(c, 3),
+					       ldns_rr_rdf(ldns_rr_list_rr(keys, k), 3)) == 0 &&
+			      sec_u16(c, 2) == sec_u16(ldns_rr_list_rr(keys, k), 2);
+		if (!hit)
+			s->cds_no_key = 1;
+	}
+	if (count(j->ds) && live_cds) {
+		/* the DS set the zone asks for against the one the parent has */
+		for (size_t i = 0; i < count(cds.rrs); i++)
+			ldns_rr_set_type(ldns_rr_list_rr(cds.rrs, i), LDNS_RR_TYPE_DS);
+		char *want = set_text(j, cds.rrs), *have = set_text(j, j->ds);
+		s->cds_not_ds = want && have && strcasecmp(want, have) != 0;
+		free(want);
+		free(have);
+	} else if (count(j->ds) && live_cdk) {
+		for (size_t d = 0; d < count(j->ds); d++) {
+			int hit = 0;
+			for (size_t k = 0; !hit && k < count(cdk.rrs); k++)
+				hit = sec_ds_matches(ldns_rr_list_rr(j->ds, d),
+						     ldns_rr_list_rr(cdk.rrs, k));
+			s->cds_not_ds |= !hit;
+		}
+		for (size_t k = 0; k < count(cdk.rrs); k++) {
+			int hit = sec_u16(ldns_rr_list_rr(cdk.rrs, k), 2) == 0;
+			for (size_t d = 0; !hit && d < count(j->ds); d++)
+				hit = sec_ds_matches(ldns_rr_list_rr(j->ds, d),
+						     ldns_rr_list_rr(cdk.rrs, k));
+			s->cds_not_ds |= !hit;
+		}
+	}
+	sec_rrs_free(&cds);
+	sec_rrs_free(&cdk);
+}
+
+/* First pass over one server: its DNSKEY set, over UDP (else TCP), judged
+ * against the DS set; its validated keys are added to trusted. */
+static void judge_server_keys(struct jctx *j, const struct dd_ev_sec_server *es,
+			      struct dd_sec_server *s, const ldns_rr_list *ds,
+			      const ldns_rr_list *akeys, ldns_rr_list *trusted, ldns_rr_list *served)
+{
+	const char *dom = j->ev->domain;
+	int udp = answered(&es->dnskey_udp.r), tcp = answered(&es->dnskey_tcp.r);
+	const struct dd_ev_sec_rrset *use = udp ? &es->dnskey_udp : &es->dnskey_tcp;
+	struct sec_rrs set = { 0 };
+
+	s->name = es->name;
+	s->address = es->address;
+	s->dnskey.sig = s->soa.sig = s->ns.sig = DD_SEC_SIG_NONE;
+	s->dnskey.when = s->soa.when = s->ns.when = -1;
+	s->dnskey.tag = s->soa.tag = s->ns.tag = -1;
+	s->dnskey.exchange = s->soa.exchange = s->ns.exchange = -1;
+	s->keys_exchange = s->cds_exchange = -1;
+	if (!udp && !tcp)
+		return;
+	s->answered = 1;
+	s->from_tcp = !udp;
+	s->keys_exchange = use->r.exchange;
+	parse(j, &use->records, dom, LDNS_RR_TYPE_DNSKEY, &set);
+	note_keys(s->keys, &s->nkeys, set.rrs, ds);
+	s->keyset = set_text(j, set.rrs);
+	for (size_t i = 0; i < s->nkeys; i++)
+		s->ds_match |= s->keys[i].ds;
+	for (size_t i = 0; i < count(set.rrs); i++)
+		push_copy(j, served, ldns_rr_list_rr(set.rrs, i), DD_SEC_MAX_KEYS * 4);
+	if (udp && tcp) {
+		struct sec_rrs other = { 0 };
+		char *t;
+		parse(j, &es->dnskey_tcp.records, dom, LDNS_RR_TYPE_DNSKEY, &other);
+		t = set_text(j, other.rrs);
+		s->udp_tcp_differ = (t || s->keyset) && (!t || !s->keyset || strcmp(t, s->keyset));
+		free(t);
+		sec_rrs_free(&other);
+	}
+	if (count(set.rrs)) {
+		judge_keyset(j, &set, ds, akeys, &s->dnskey, trusted);
+		s->dnskey.exchange = use->r.exchange;
+	}
+	judge_cds(j, es, s, set.rrs);
+	sec_rrs_free(&set);
+}
+
+static void judge_rrset(struct jctx *j, const struct dd_ev_sec_rrset *x, ldns_rr_type type,
+			const ldns_rr_list *trusted, struct dd_sec_sigcheck *c)
+{
+	struct sec_rrs set = { 0 };
+
+	if (!answered(&x->r))
+		return;
+	parse(j, &x->records, j->ev->domain, type, &set);
+	*c = sec_judge_sigs(&set, trusted, j->now);
+	c->exchange = x->r.exchange;
+	sec_rrs_free(&set);
+}
+
+static int server_ok(const struct dd_sec_server *s)
+{
+	return s->dnskey.sig == DD_SEC_SIG_VALID &&
+	       (s->soa.sig == DD_SEC_SIG_VALID || s->soa.sig == DD_SEC_SIG_NONE) &&
+	       (s->ns.sig == DD_SEC_SIG_VALID || s->ns.sig == DD_SEC_SIG_NONE);
+}
+
+static void judge_servers(struct jctx *j)
+{
+	const struct dd_ev_dnssec *sec = j->sec;
+	struct dd_sec_result *out = j->out;
+	size_t n = sec->nservers < MAX_SERVERS ? sec->nservers : MAX_SERVERS;
+	ldns_rr_list *ads = owned_by(j, j->anchor_ds, j->ev->domain);
+	ldns_rr_list *akeys = owned_by(j, j->anchor_keys, j->ev->domain);
+	ldns_rr_list *ds = list_new(j), *trusted = list_new(j), *served = list_new(j);
+
+	out->servers = calloc(n ? n : 1, sizeof(*out->servers));
+	if (!out->servers || !ds || !trusted || !served) {
+		j->failed = DD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < count(j->ds); i++) {
+		const ldns_rr *d = ldns_rr_list_rr(j->ds, i);
+		if (sec_alg_supported(sec_u16(d, 1)) && sec_digest_supported(sec_u16(d, 2)))
+			push_copy(j, ds, d, DD_SEC_MAX_DS);
+	}
+	for (size_t i = 0; i < count(ads); i++)
+		push_copy(j, ds, ldns_rr_list_rr(ads, i), DD_SEC_MAX_DS * 2);
+	for (size_t i = 0; i < n; i++) {
+		judge_server_keys(j, &sec->servers[i], &out->servers[i], ds, akeys, trusted, served);
+		out->nservers++;
+		out->answered += out->servers[i].answered;
+	}
+	/* SOA and NS: signed by a validated key; with none validated anywhere,
+	 * judged against every key served, so that expiry still shows. */
+	for (size_t i = 0; i < n; i++) {
+		struct dd_sec_server *s = &out->servers[i];
+		const ldns_rr_list *keys = count(trusted) ? trusted : served;
+		if (!s->answered)
+			continue;
+		judge_rrset(j, &sec->servers[i].soa, LDNS_RR_TYPE_SOA, keys, &s->soa);
+		judge_rrset(j, &sec->servers[i].ns, LDNS_RR_TYPE_NS, keys, &s->ns);
+	}
+	note_keys(out->keys, &out->nkeys, served, j->ds);
+out:
+	ldns_rr_list_deep_free(ads);
+	ldns_rr_list_deep_free(akeys);
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(trusted);
+	ldns_rr_list_deep_free(served);
+}
+
+/* The DS table: each DS with whether it can be validated and matches. */
+static void note_ds(struct jctx *j)
+{
+	struct dd_sec_result *out = j->out;
+
+	for (size_t i = 0; i < count(j->ds) && out->nds < DD_SEC_MAX_DS; i++) {
+		const ldns_rr *d = ldns_rr_list_rr(j->ds, i);
+		struct dd_sec_ds *x = &out->ds[out->nds++];
+		x->tag = sec_u16(d, 0);
+		x->alg = (uint8_t)sec_u16(d, 1);
+		x->digest = (uint8_t)sec_u16(d, 2);
+		x->supported = sec_alg_supported(x->alg) && sec_digest_supported(x->digest);
+		for (size_t k = 0; k < out->nkeys; k++) {
+			if (out->keys[k].tag != x->tag || out->keys[k].alg != x->alg)
+				continue;
+			x->tag_only = 1;
+		}
+	}
+	/* matched: some server serves a key this DS designates */
+	for (size_t s = 0; s < out->nservers; s++) {
+		struct sec_rrs set = { 0 };
+		const struct dd_ev_sec_server *es = &j->sec->servers[s];
+		const struct dd_ev_sec_rrset *use = answered(&es->dnskey_udp.r) ? &es->dnskey_udp :
+						    &es->dnskey_tcp;
+		parse(j, &use->records, j->ev->domain, LDNS_RR_TYPE_DNSKEY, &set);
+		for (size_t i = 0; i < out->nds; i++)
+			for (size_t k = 0; !out->ds[i].matched && k < count(set.rrs); k++)
+				out->ds[i].matched = sec_ds_matches(ldns_rr_list_rr(j->ds, i),
+								    ldns_rr_list_rr(set.rrs, k));
+		sec_rrs_free(&set);
+	}
+	for (size_t i = 0; i < out->nds; i++)
+		if (out->ds[i].matched)
+			out->ds[i].tag_only = 0;
+}
+
+/* ---- the domain --------------------------------------------------------- */
+
+static void set_state(struct dd_sec_result *out, enum dd_sec_state st, enum dd_sec_reason why,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void set_state(struct dd_sec_result *out, enum dd_sec_state st, enum dd_sec_reason why,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	out->state = st;
+	out->reason = why;
+	va_start(ap, fmt);
+	vsnprintf(out->why, sizeof(out->why), fmt, ap);
+	va_end(ap);
+}
+
+static int crypto_ok(enum dd_sec_sig s)
+{
+	return s == DD_SEC_SIG_EXPIRED || s == DD_SEC_SIG_NOT_YET || s == DD_SEC_SIG_BAD;
+}
+
+static void decide(struct jctx *j)
+{
+	struct dd_sec_result *out = j->out;
+	size_t supported = 0, keys = 0, keyset_ok = 0, keyset_signed = 0, ok = 0, ds_ok = 0;
+	const char *az = out->above_zone ? out->above_zone : "?";
+
+	for (size_t i = 0; i < out->nds; i++)
+		supported += out->ds[i].supported;
+	for (size_t i = 0; i < out->nparent; i++)
+		ds_ok += out->parent[i].ds.sig == DD_SEC_SIG_VALID;
+	for (size_t i = 0; i < out->nservers; i++) {
+		const struct dd_sec_server *s = &out->servers[i];
+		keys += s->nkeys > 0;
+		keyset_ok += s->dnskey.sig == DD_SEC_SIG_VALID;
+		keyset_signed += s->ds_match && crypto_ok(s->dnskey.sig);
+		ok += s->answered && server_ok(s);
+	}
+	if (out->ds_answered == 0)
+		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
+			  "no parent server answered the DS query");
+	else if (out->nds == 0)
+		set_state(out, DD_SEC_INSECURE, DD_SEC_R_NO_DS, "no DS at the parent");
+	else if (out->above == DD_SEC_INSECURE)
+		set_state(out, DD_SEC_INSECURE, DD_SEC_R_ABOVE_INSECURE,
+			  "the chain of trust ends above the domain, at %s: %s", az, out->above_why);
+	else if (out->above == DD_SEC_BOGUS)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_ABOVE_BOGUS,
+			  "the chain of trust is broken at %s: %s", az, out->above_why);
+	else if (supported == 0)
+		set_state(out, DD_SEC_INSECURE, DD_SEC_R_DS_UNSUPPORTED,
+			  "no DS with an algorithm and digest type that can be validated");
+	else if (out->above == DD_SEC_SECURE && out->nparent && ds_ok == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_PARENT_DS,
+			  "the DS set at the parent does not validate");
+	else if (out->answered == 0)
+		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_KEY_ANSWER,
+			  "no nameserver answered the DNSKEY query");
+	else if (keys == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_UNSIGNED_ZONE,
+			  "DS at the parent, but no nameserver serves a DNSKEY");
+	else if (keyset_ok == 0 && keyset_signed == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_NO_DS_MATCH,
+			  "no DS designates a key that signs the DNSKEY set");
+	else if (keyset_ok == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_KEYSET_SIGS,
+			  "the DNSKEY set's signatures fail at every nameserver");
+	else if (ok == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_RRSET_SIGS,
+			  "no nameserver serves validly signed SOA and NS sets");
+	else
+		set_state(out, DD_SEC_SECURE, DD_SEC_R_SECURE,
+			  "validates at %zu of %zu nameserver addresses", ok, out->answered);
+}
+
+static void load_anchor(struct jctx *j)
+{
+	struct dd_ev_strlist builtin = { 0 };
+	const struct dd_ev_strlist *use = &j->sec->anchor;
+	struct sec_rrs a = { 0 }, k = { 0 };
+	char why[120];
+
+	if (!use->n) {
+		if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &builtin, why, sizeof(why)) ==
+		    DD_ENOMEM)
+			j->failed = DD_ENOMEM;
+		use = &builtin;
+	}
+	parse(j, use, NULL, LDNS_RR_TYPE_DS, &a);
+	parse(j, use, NULL, LDNS_RR_TYPE_DNSKEY, &k);
+	j->anchor_ds = a.rrs;
+	j->anchor_keys = k.rrs;
+	ldns_rr_list_deep_free(a.sigs);
+	ldns_rr_list_deep_free(k.sigs);
+	for (size_t i = 0; i < builtin.n; i++)
+		free(builtin.v[i]);
+	free(builtin.v);
+}
+
+int dd_sec_judge(const struct dd_evidence *ev, int64_t now, struct dd_sec_result *out)
+{
+	struct jctx j = { ev, &ev->dnssec, out, now, NULL, NULL, NULL, 0 };
+	ldns_rr_list *parent_keys;
+
+	memset(out, 0, sizeof(*out));
+	out->now = now;
+	if (!ev->dnssec.present)
+		return 0;
+	out->judged = 1;
+	load_anchor(&j);
+	parent_keys = judge_chain(&j);
+	judge_parent_ds(&j, parent_keys);
+	judge_servers(&j);
+	note_ds(&j);
+	decide(&j);
+	ldns_rr_list_deep_free(parent_keys);
+	ldns_rr_list_deep_free(j.anchor_ds);
+	ldns_rr_list_deep_free(j.anchor_keys);
+	ldns_rr_list_deep_free(j.ds);
+	return j.failed;
+}
+
+void dd_sec_result_free(struct dd_sec_result *r)
+{
+	for (size_t i = 0; r->servers && i < r->nservers; i++)
+		free(r->servers[i].keyset);
+	free(r->servers);
+	free(r->zones);
+	free(r->parent);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+const char *dd_sec_sig_name(enum dd_sec_sig s)
+{
+	static const char *const names[] = { "none", "valid", "expired", "not yet valid",
+					     "does not verify", "not signed by a trusted key",
+					     "unsigned" };
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+const char *dd_sec_state_name(enum dd_sec_state s)
+{
+	static const char *const names[] = { "unknown", "secure", "insecure", "bogus" };
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+const char *dd_sec_alg_name(unsigned alg, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[1] = "RSAMD5", [3] = "DSA", [5] = "RSASHA1", [6] = "DSA-NSEC3-SHA1",
+		[7] = "RSASHA1-NSEC3-SHA1", [8] = "RSASHA256", [10] = "RSASHA512",
+		[12] = "ECC-GOST", [13] = "ECDSAP256SHA256", [14] = "ECDSAP384SHA384",
+		[15] = "ED25519", [16] = "ED448",
+	};
+	if (alg < sizeof(names) / sizeof(names[0]) && names[alg])
+		snprintf(buf, len, "%s", names[alg]);
+	else
+		snprintf(buf, len, "ALG%u", alg);
+	return buf;
+}
+
+const char *dd_sec_digest_name(unsigned digest, char *buf, size_t len)
+{
+	static const char *const names[] = { [1] = "SHA-1", [2] = "SHA-256", [3] = "GOST R 34.11-94",
+					     [4] = "SHA-384" };
+	if (digest < sizeof(names) / sizeof(names[0]) && names[digest])
+		snprintf(buf, len, "%s", names[digest]);
+	else
+		snprintf(buf, len, "DIGEST%u", digest);
+	return buf;
+}
+
+int dd_sec_alg_deprecated(unsigned alg)
+{
+	return alg == 1 || alg == 3 || alg == 5 || alg == 6 || alg == 7 || alg == 12;
+}

@@ -1,0 +1,356 @@
+"""test_dnssec: DNSSEC in `dnsdeps check`, over the signed world of scenarios/dnssec.toml.
+
+The world is signed at bring-up (minternet/world.py Signer): a signed root and test.,
+and one domain per DNSSEC situation. First the harness is checked on its own terms
+(ldns-verify-zone on the zone files it wrote, drill for what the servers serve), then
+each case runs `check --json` with the world's trust anchor and asserts the verdict
+and the mandatory and forbidden finding codes (other codes are ignored), and that
+the servers a per-server finding must name are named. Last, the evidence is judged
+again offline: `report` gives the same verdict, and `--now` / `--trust-anchor` move
+the judgement as they should.
+"""
+
+import calendar
+import json
+import re
+import subprocess
+import time
+
+import pytest
+
+from helpers import scenario
+from minternet import World
+from minternet.client import DrillResult
+from minternet.common import find_tool
+
+TEST_ARGS = ("--timeout", "500", "--retries", "0")
+EXIT_FOR_STATUS = {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}
+DAY = 86400
+
+BOGUS = ["DNSSEC_DS_UNSIGNED", "DNSSEC_DS_NO_MATCH", "DNSSEC_BOGUS", "DNSSEC_CHAIN_BROKEN"]
+PER_SERVER = ["DNSSEC_SIG_EXPIRED", "DNSSEC_SIG_NOT_YET_VALID", "DNSSEC_SIG_INVALID"]
+OTHER = ["DNSSEC_SIG_EXPIRING", "DNSSEC_DNSKEY_DISAGREE", "DNSSEC_ALGORITHM_DEPRECATED",
+         "DNSSEC_DS_SHA1_ONLY", "DNSSEC_CDS_INCONSISTENT", "DNSSEC_CDS_DELETE"]
+ALL = BOGUS + PER_SERVER + OTHER + ["DNSSEC_UNSIGNED"]
+
+
+def case(domain, status, layer, mandatory=(), forbidden=(), names=(), not_names=(), why=""):
+    """names / not_names: strings the mandatory findings' messages must (not) contain."""
+    return dict(domain=domain, status=status, layer=layer, mandatory=list(mandatory),
+                forbidden=[c for c in forbidden if c not in mandatory], names=list(names),
+                not_names=list(not_names), why=why)
+
+
+def others(*keep):
+    return [c for c in ALL if c not in keep]
+
+
+# The issue's scenarios (healthy chain, botched rollover, expired RRSIG, RRSIG expiring
+# in 3 days, one of two servers stale, DS for an unsigned zone, algorithm 5, CDS
+# disagreeing with DS), and a few more so that every DNSSEC code is made here.
+SPEC = [
+    case("good.test.", "ok", "none", forbidden=ALL,
+         why="healthy chain: root -> test. -> good.test., valid for 30 days"),
+    case("rollover.test.", "critical", "dnssec", mandatory=["DNSSEC_DS_NO_MATCH"],
+         forbidden=others("DNSSEC_DS_NO_MATCH"),
+         why="botched KSK rollover: the DS names a key the zone no longer publishes"),
+    case("expired.test.", "critical", "dnssec",
+         mandatory=["DNSSEC_BOGUS", "DNSSEC_SIG_EXPIRED"],
+         forbidden=others("DNSSEC_BOGUS", "DNSSEC_SIG_EXPIRED"),
+         names=["ns-a.host.test.", "ns-b.host.test.", "expired on"],
+         why="every signature expired a day ago"),
+    case("expiring.test.", "warning", "dnssec", mandatory=["DNSSEC_SIG_EXPIRING"],
+         forbidden=others("DNSSEC_SIG_EXPIRING"),
+         names=["ns-a.host.test.", "ns-b.host.test.", "(in 2 days", "UTC"],
+         why="signatures expire in 3 days (a little less by the time check runs)"),
+    case("stale.test.", "critical", "dnssec", mandatory=["DNSSEC_SIG_EXPIRED"],
+         forbidden=others("DNSSEC_SIG_EXPIRED"),
+         names=["ns-b.host.test. (127.0.21.1 and fd00:21::1)"], not_names=["ns-a.host.test."],
+         why="ns-b serves an old copy with expired signatures; ns-a is fine"),
+    case("nokeys.test.", "critical", "dnssec", mandatory=["DNSSEC_DS_UNSIGNED"],
+         forbidden=others("DNSSEC_DS_UNSIGNED"),
+         why="DS at test., zone served unsigned"),
+    case("alg5.test.", "warning", "dnssec", mandatory=["DNSSEC_ALGORITHM_DEPRECATED"],
+         forbidden=others("DNSSEC_ALGORITHM_DEPRECATED"), names=["RSASHA1"],
+         why="RSASHA1 keys validate, but RFC 8624 says not to sign with them"),
+    case("sha1.test.", "warning", "dnssec", mandatory=["DNSSEC_DS_SHA1_ONLY"],
+         forbidden=others("DNSSEC_DS_SHA1_ONLY"), why="the only DS uses SHA-1"),
+    case("cds.test.", "warning", "dnssec", mandatory=["DNSSEC_CDS_INCONSISTENT"],
+         forbidden=others("DNSSEC_CDS_INCONSISTENT"), names=["while the DS at the parent is"],
+         why="CDS/CDNSKEY name a standby KSK; the DS is for the active one"),
+    case("cdsdelete.test.", "ok", "none", mandatory=["DNSSEC_CDS_DELETE"],
+         forbidden=others("DNSSEC_CDS_DELETE"), why="the delete signal is a notice"),
+    case("notyet.test.", "critical", "dnssec",
+         mandatory=["DNSSEC_BOGUS", "DNSSEC_SIG_NOT_YET_VALID"],
+         forbidden=others("DNSSEC_BOGUS", "DNSSEC_SIG_NOT_YET_VALID"),
+         names=["not valid before"], why="inception two days ahead"),
+    case("halfsigned.test.", "critical", "dnssec",
+         mandatory=["DNSSEC_SIG_INVALID", "DNSSEC_DNSKEY_DISAGREE"],
+         forbidden=others("DNSSEC_SIG_INVALID", "DNSSEC_DNSKEY_DISAGREE"),
+         names=["ns-b.host.test."], why="ns-b serves the zone unsigned"),
+    case("plain.test.", "ok", "none", mandatory=["DNSSEC_UNSIGNED"],
+         forbidden=others("DNSSEC_UNSIGNED"), why="an ordinary unsigned delegation"),
+]
+
+
+@pytest.fixture(scope="module")
+def world():
+    with World.from_file(scenario("dnssec")) as w:
+        yield w
+
+
+def run_check(world, domain, *extra, anchor=True, save=None):
+    argv = ["check", "--json", *TEST_ARGS, *extra]
+    if save:
+        argv += ["--save-evidence", save]
+    r = world.run_dnsdeps(*argv, domain, anchor=anchor, timeout=60)
+    where = f"dnsdeps {' '.join(argv)} {domain} (exit {r.returncode})\nstderr: {r.stderr}"
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError:
+        raise AssertionError(f"{where}: not JSON:\n{r.stdout}") from None
+    return r, doc, where
+
+
+def report(world, path, *extra, json_output=True):
+    argv = ["report", *(["--json"] if json_output else []), *extra, path]
+    r = world.run_dnsdeps(*argv, hints=False, timeout=60)
+    if not json_output:
+        return r, None
+    try:
+        return r, json.loads(r.stdout)
+    except ValueError:
+        raise AssertionError(f"dnsdeps {' '.join(argv)}: not JSON:\n{r.stdout}\n{r.stderr}") \
+            from None
+
+
+def codes(doc):
+    return {f["code"] for f in doc["findings"]}
+
+
+def show(doc):
+    v = doc["verdict"]
+    return "\n".join([f"verdict {v['status']}/{v['layer']}: {v['summary']}"] +
+                     [f"  {f['severity']:8} {f['code']}: {f['message']}"
+                      for f in doc["findings"]])
+
+
+# ---- the harness: what the world wrote and serves ---------------------------
+
+def zone_file(world, origin, ident=None):
+    z = [z for z in world.scenario.zones if z.origin == origin and (ident is None or z.id == ident)]
+    assert len(z) == 1, (origin, ident)
+    return world._zone_path(z[0])
+
+
+def verify_zone(path, at=None):
+    argv = [find_tool("ldns-verify-zone", "ldnsutils")]
+    if at is not None:
+        argv += ["-t", time.strftime("%Y%m%d%H%M%S", time.gmtime(at))]
+    return subprocess.run(argv + [path], capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize("origin", [".", "test.", "good.test.", "expiring.test.", "alg5.test.",
+                                    "cds.test."])
+def test_signed_zones_verify(world, origin):
+    """ldns-verify-zone, independent of dnsdeps, finds the signed zones valid now."""
+    r = verify_zone(zone_file(world, origin))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("origin,ident", [("expired.test.", None), ("notyet.test.", None),
+                                          ("stale.test.", "stale-old")])
+def test_badly_timed_zones_do_not_verify(world, origin, ident):
+    r = verify_zone(zone_file(world, origin, ident))
+    assert r.returncode != 0, r.stdout + r.stderr
+    assert re.search(r"expired|not incepted|before", r.stdout + r.stderr, re.I), \
+        r.stdout + r.stderr
+
+
+def test_fresh_copy_of_stale_verifies(world):
+    r = verify_zone(zone_file(world, "stale.test.", "stale-fresh"))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def drill_do(server, name, rtype):
+    argv = [find_tool("drill", "ldnsutils"), "-D", "-p", "53", f"@{server}", name, rtype]
+    return DrillResult(subprocess.run(argv, capture_output=True, text=True, timeout=10))
+
+
+def ds_tags(world, domain):
+    r = drill_do("127.0.1.1", domain, "DS")
+    return {int(x.split()[0]) for x in r.rdata("ANSWER", "DS")}
+
+
+def key_tags(rdata):
+    out = set()
+    for line in rdata:
+        m = re.search(r"id = (\d+)", line)
+        if m:
+            out.add(int(m.group(1)))
+    return out
+
+
+def test_world_serves_the_chain(world):
+    r = drill_do("127.0.0.2", ".", "DNSKEY")
+    assert r.records("ANSWER", "DNSKEY") and r.records("ANSWER", "RRSIG"), r
+    with open(world.trust_anchor, encoding="utf-8") as f:
+        anchor = f.read().split()
+    assert anchor[anchor.index("DS") + 1] in {str(t) for t in
+                                              key_tags(r.rdata("ANSWER", "DNSKEY"))}
+    r = drill_do("127.0.0.2", "test.", "DS")
+    assert r.records("ANSWER", "DS") and r.records("ANSWER", "RRSIG"), r
+    assert ds_tags(world, "good.test.")
+
+
+def test_rollover_ds_names_an_unpublished_key(world):
+    keys = key_tags(drill_do("127.0.20.1", "rollover.test.", "DNSKEY").rdata("ANSWER", "DNSKEY"))
+    assert keys and not ds_tags(world, "rollover.test.") & keys
+
+
+def test_nokeys_has_ds_but_no_dnskey(world):
+    assert ds_tags(world, "nokeys.test.")
+    r = drill_do("127.0.21.1", "nokeys.test.", "DNSKEY")
+    assert r.rcode == "NOERROR" and not r.records("ANSWER", "DNSKEY"), r
+
+
+def test_plain_has_no_ds(world):
+    assert not ds_tags(world, "plain.test.")
+
+
+# ---- dnsdeps check -------------------------------------------------------------
+
+@pytest.mark.parametrize("c", SPEC, ids=[c["domain"] for c in SPEC])
+def test_check(world, c):
+    r, doc, where = run_check(world, c["domain"])
+    v = doc["verdict"]
+    assert (v["status"], v["layer"]) == (c["status"], c["layer"]), \
+        f"{where}\n{show(doc)}\nexpected {c['status']}/{c['layer']}: {c['why']}"
+    assert r.returncode == EXIT_FOR_STATUS[c["status"]], where
+    got = codes(doc)
+    missing = set(c["mandatory"]) - got
+    unwanted = set(c["forbidden"]) & got
+    assert not missing and not unwanted, \
+        f"{where}\n{show(doc)}\nmissing {sorted(missing)}, forbidden {sorted(unwanted)}: {c['why']}"
+    text = " ".join(f["message"] for f in doc["findings"] if f["code"] in c["mandatory"])
+    for s in c["names"]:
+        assert s in text, f"{where}: {s!r} not in the messages\n{show(doc)}"
+    for s in c["not_names"]:
+        assert s not in text, f"{where}: {s!r} in the messages\n{show(doc)}"
+    for f in doc["findings"]:
+        if f["code"].startswith("DNSSEC_"):
+            assert f["layer"] == "dnssec", f
+
+
+def test_bogus_sentence_says_what_to_do(world):
+    _, doc, where = run_check(world, "rollover.test.")
+    s = doc["verdict"]["summary"]
+    assert s.startswith("Validating resolvers cannot resolve rollover.test: the DS at the "
+                        "registry"), where + "\n" + s
+    assert "matches no key served by your nameservers" in s, s
+    assert "publish the key again or remove the DS through your registrar" in s, s
+
+
+def test_check_text_has_a_dnssec_section(world):
+    r = world.run_dnsdeps("check", *TEST_ARGS, "stale.test.", timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("stale.test.  CRITICAL  (layer: dnssec)"), r.stdout
+    sec = r.stdout[r.stdout.index("\nDNSSEC"):r.stdout.index("\nFindings")]
+    assert "trust anchor: file " in sec, sec
+    assert re.search(r"ns-b\.host\.test\.\s+127\.0\.21\.1 .*expired", sec), sec
+    assert re.search(r"ns-a\.host\.test\.\s+127\.0\.20\.1 .*valid until", sec), sec
+
+
+# ---- judged again, offline -------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def saved(world, tmp_path_factory):
+    """good.test.'s evidence, saved by check."""
+    path = str(tmp_path_factory.mktemp("dnssec") / "good.json")
+    r, doc, where = run_check(world, "good.test.", save=path)
+    assert doc["verdict"]["status"] == "ok", where
+    with open(path, encoding="utf-8") as f:
+        ev = json.load(f)
+    return path, doc, ev
+
+
+def test_evidence_keeps_the_records(saved):
+    _, _, ev = saved
+    sec = ev["dnssec"]
+    assert sec["anchor"]["source"].startswith("file ") and sec["anchor"]["records"]
+    assert [z["zone"] for z in sec["zones"]] == [".", "test."]
+    for z in sec["zones"]:
+        assert any("\tDNSKEY\t" in x for x in z["dnskey"]["records"]), z
+        assert any("\tRRSIG\tDNSKEY " in x for x in z["dnskey"]["records"]), z
+    assert any("\tRRSIG\tDS " in x for x in sec["zones"][1]["ds"]["records"])
+    assert any("\tRRSIG\tDS " in x for p in sec["parent"] for x in p["rrsigs"]), sec["parent"]
+    addrs = {(s["name"], s["address"]) for s in sec["servers"]}
+    assert addrs == {("ns-a.host.test.", "127.0.20.1"), ("ns-a.host.test.", "fd00:20::1"),
+                     ("ns-b.host.test.", "127.0.21.1"), ("ns-b.host.test.", "fd00:21::1")}
+    for s in sec["servers"]:
+        for k in ("dnskey_udp", "dnskey_tcp", "soa", "ns"):
+            assert s[k]["state"] == "answer", (s["address"], k, s[k])
+            assert any("\tRRSIG\t" in x for x in s[k]["records"]), (s["address"], k)
+        assert ev["exchanges"][s["dnskey_tcp"]["exchange"]]["protocol"] == "tcp"
+        assert ev["exchanges"][s["dnskey_udp"]["exchange"]]["protocol"] == "udp"
+
+
+def test_report_judges_as_check_did(world, saved):
+    path, doc, _ = saved
+    r, again = report(world, path)
+    assert r.returncode == 0, r.stderr
+    assert again["verdict"] == doc["verdict"] and codes(again) == codes(doc)
+
+
+def test_report_now_moves_the_judgement(world, saved):
+    path, _, ev = saved
+    t = calendar.timegm(time.strptime(ev["time"], "%Y-%m-%dT%H:%M:%SZ"))
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t + 27 * DAY))
+    r, doc = report(world, path, "--now", later)
+    assert doc["verdict"]["status"] == "warning" and "DNSSEC_SIG_EXPIRING" in codes(doc), show(doc)
+    much_later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t + 31 * DAY))
+    r, doc = report(world, path, "--now", much_later)
+    assert r.returncode == 2 and doc["verdict"]["layer"] == "dnssec", show(doc)
+    # the root and test. expired too: the chain breaks before the domain's own keys
+    assert {"DNSSEC_CHAIN_BROKEN"} <= codes(doc), show(doc)
+
+
+def test_builtin_anchor_rejects_the_private_root(world, tmp_path):
+    path = str(tmp_path / "good-builtin.json")
+    r, doc, where = run_check(world, "good.test.", anchor=False, save=path)
+    assert (doc["verdict"]["status"], doc["verdict"]["layer"]) == ("critical", "dnssec"), \
+        where + "\n" + show(doc)
+    broken = [f for f in doc["findings"] if f["code"] == "DNSSEC_CHAIN_BROKEN"]
+    assert broken and "trust anchor" in broken[0]["message"], show(doc)
+    assert "20326" in broken[0]["message"], show(doc)  # the root KSK the built-in anchor names
+    # the same evidence, judged with the world's anchor instead, is fine
+    r, again = report(world, path, "--trust-anchor", world.trust_anchor)
+    assert again["verdict"]["status"] == "ok", show(again)
+
+
+def test_bad_trust_anchor_file_is_a_usage_error(world, tmp_path):
+    bad = tmp_path / "anchor.txt"
+    bad.write_text("this is not a DS record\n")
+    r = world.run_dnsdeps("check", "--trust-anchor", str(bad), *TEST_ARGS, "good.test.",
+                          anchor=False, timeout=60)
+    assert r.returncode == 3 and "--trust-anchor" in r.stderr and "line 1" in r.stderr, r.stderr
+    r = world.run_dnsdeps("check", "--trust-anchor", str(tmp_path / "missing"), *TEST_ARGS,
+                          "good.test.", anchor=False, timeout=60)
+    assert r.returncode == 3 and "--trust-anchor" in r.stderr, r.stderr
+
+
+def test_dnskey_anchor_works_like_ds(world, tmp_path):
+    """An anchor file of DNSKEY records (as /usr/share/dns/root.key) validates too."""
+    r = drill_do("127.0.0.2", ".", "DNSKEY")
+    keys = [" ".join(x[:4]) + " " + x[4].split(";")[0] for x in r.records("ANSWER", "DNSKEY")
+            if x[4].startswith("257 ")]
+    assert keys, r
+    f = tmp_path / "root.key"
+    f.write_text("; the test bed's root KSK\n" + "\n".join(keys) + "\n")
+    r = world.run_dnsdeps("check", "--json", "--trust-anchor", str(f), *TEST_ARGS, "good.test.",
+                          anchor=False, timeout=60)
+    doc = json.loads(r.stdout)
+    assert doc["verdict"]["status"] == "ok", show(doc)
+    assert not {c for c in codes(doc) if c.startswith("DNSSEC_")}, show(doc)
+
