@@ -26,6 +26,8 @@ iproute2
 procps
 time
 libknot-dev
+libgraphviz-dev
+libmaxminddb-dev
 util-linux
 openssl
 "

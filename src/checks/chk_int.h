@@ -56,6 +56,26 @@ enum chk_code {
 	C_NS_ONE_OPERATOR,
 	C_NS_ONE_TLD,
 	C_NS_ALL_IN_BAILIWICK,
+	/* deps.c */
+	C_DEPS_SPOF_INHERENT,
+	C_DEPS_SPOF_REGISTRY,
+	C_DEPS_SPOF_REGISTRAR,
+	C_DEPS_SPOF_OPERATOR,
+	C_DEPS_SPOF_NETWORK,
+	C_DEPS_SPOF_AS,
+	C_DEPS_SPOF_SERVER,
+	C_DEPS_NS_DOMAIN_UNREGISTERED,
+	C_DEPS_NS_DOMAIN_NOT_DELEGATED,
+	C_DEPS_NS_DOMAIN_EXPIRED,
+	C_DEPS_NS_DOMAIN_ON_HOLD,
+	C_DEPS_NS_DOMAIN_PENDING_DELETE,
+	C_DEPS_NS_DOMAIN_EXPIRES_FIRST,
+	C_DEPS_NS_DOMAIN_NO_TRANSFER_LOCK,
+	C_DEPS_REGISTRATION_UNKNOWN,
+	C_DEPS_BACKUP_DOWN,
+	C_DEPS_BACKUP_SHARES,
+	C_DEPS_BACKUP_SHARED_SPOF,
+	C_DEPS_INCOMPLETE,
 	/* dnssec.c */
 	C_DNSSEC_DS_UNSIGNED,
 	C_DNSSEC_DS_NO_MATCH,
@@ -130,6 +150,7 @@ void chk_parent(struct chk_ctx *c);
 void chk_delegation(struct chk_ctx *c);
 void chk_servers(struct chk_ctx *c);
 void chk_diversity(struct chk_ctx *c);
+void chk_deps(struct chk_ctx *c);
 void chk_dnssec(struct chk_ctx *c);
 
 /* Add a finding; the message is built by printf. ids may be NULL; its

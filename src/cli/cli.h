@@ -63,6 +63,40 @@ struct dd_dns_hint;
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 		       struct dd_dns_hint **hints, size_t *nhints);
 
+/* Options of the dependency graph, shared by graph and check --deps
+ * (cmd_graph.c; docs/dependencies.md). */
+struct dd_cli_deps {
+	int wanted;              /* an option asked for the dependencies */
+	char backups[8][256];    /* DD_DEPS_MAX_BACKUPS names of DD_NAME_MAX */
+	size_t nbackups;
+	char asn_zone[256];
+	int asn_source;          /* asn_zone is set */
+	const char *asn_mmdb;
+	unsigned max_depth;
+	const char *rdap_bootstrap, *whois_servers, *ca_file;
+	unsigned reg_timeout_ms; /* 0: the fetcher's default */
+	int no_registration;
+};
+
+extern const struct dd_opt dd_cli_deps_opts[];
+void dd_cli_deps_init(struct dd_cli_deps *d);
+struct dd_evidence;
+/* Ask for ev's dependencies section (before probing); after the probe ran,
+ * finish it (.mmdb, registration). 0, or -1 after printing why. */
+int dd_cli_deps_request(const struct dd_cli_deps *d, struct dd_evidence *ev, const char *cmd);
+int dd_cli_deps_finish(const struct dd_cli_deps *d, struct dd_evidence *ev, const char *cmd);
+
+/* Registration look-up options (cmd_reg.c): the files given, else the
+ * bundled RDAP bootstrap, override and WHOIS table; paths holds the names
+ * found and must live as long as fo. */
+struct dd_reg_fetch_opts;
+struct dd_cli_reg_paths {
+	char boot[4096], over[4096], wsrv[4096];
+};
+void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
+			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
+			   struct dd_cli_reg_paths *paths);
+
 /* Subcommands: each returns an exit status (enum dd_exit). */
 int dd_cmd_check(int argc, char **argv);
 int dd_cmd_trace(int argc, char **argv);
@@ -70,6 +104,7 @@ int dd_cmd_demo(int argc, char **argv);
 int dd_cmd_audit(int argc, char **argv);
 int dd_cmd_reg(int argc, char **argv);
 int dd_cmd_report(int argc, char **argv);
+int dd_cmd_graph(int argc, char **argv);
 int dd_cmd_version(int argc, char **argv);
 
 #endif

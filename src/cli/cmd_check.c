@@ -25,6 +25,7 @@ struct check_opts {
 	const char *now;
 	const char *anchor;
 	int no_color;
+	int deps; /* gather the dependencies (docs/dependencies.md) */
 	struct dd_probe_expect expect[DD_CHECK_MAX_EXPECT];
 	size_t nexpect;
 	const char *why;
@@ -100,9 +101,18 @@ static int set_ns(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_deps(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct check_opts *)t)->deps = 1;
+	return 0;
+}
+
 static const struct dd_opt check_table[] = {
 	{ "save-evidence", 0, "FILE", set_save, "write the evidence (JSON) to FILE; with several domains FILE must contain %s" },
 	{ "ns", 0, "NAME[/ADDR]", set_ns, "a nameserver to examine even if the parent does not list it (repeatable)" },
+	{ "deps", 0, NULL, set_deps, "also gather and judge what the domain depends on, transitively (the options below imply it)" },
 	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs" },
 	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
@@ -158,7 +168,9 @@ int dd_cmd_check(int argc, char **argv)
 {
 	struct dd_cli_common c;
 	struct check_opts o = { 0 };
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { check_table, &o } };
+	struct dd_cli_deps d;
+	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { check_table, &o },
+					 { dd_cli_deps_opts, &d } };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -172,14 +184,15 @@ int dd_cmd_check(int argc, char **argv)
 	char anchor_why[400], source[4200];
 
 	dd_cli_common_init(&c);
-	if (dd_opts_parse(groups, 2, argc, argv, pos, &npos, stderr) != 0)
+	dd_cli_deps_init(&d);
+	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (c.help) {
-		usage(stdout, groups, 2);
+		usage(stdout, groups, 3);
 		return DD_EXIT_OK;
 	}
 	if (npos < 1 || npos > DD_CHECK_MAX_DOMAINS) {
-		usage(stderr, groups, 2);
+		usage(stderr, groups, 3);
 		return DD_EXIT_UNKNOWN;
 	}
 	if (o.save && npos > 1 && !strstr(o.save, "%s")) {
@@ -229,6 +242,10 @@ int dd_cmd_check(int argc, char **argv)
 		if (o.anchor)
 			dd_ev_sec_set_anchor(&evs[n]->dnssec, &anchor, source);
 		n++;
+		if ((o.deps || d.wanted) && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
+			status = DD_EXIT_UNKNOWN;
+			goto out;
+		}
 		if (dd_probe_check(probe, evs[n - 1], o.expect, o.nexpect, NULL, NULL) != 0) {
 			fprintf(stderr, "dnsdeps check: out of memory\n");
 			status = DD_EXIT_UNKNOWN;
@@ -236,6 +253,9 @@ int dd_cmd_check(int argc, char **argv)
 		}
 	}
 	dd_probe_run(probe);
+	for (size_t i = 0; i < n; i++)
+		if (evs[i]->deps.present && dd_cli_deps_finish(&d, evs[i], "check") != 0)
+			status = worse(status, DD_EXIT_UNKNOWN);
 	memset(&ro, 0, sizeof(ro));
 	ro.json = c.json;
 	ro.json_compact = c.json && n > 1; /* JSON Lines: one object per domain */

@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "audit", dd_cmd_audit, "audit every delegation of a zone file (--zone)" },
 	{ "reg", dd_cmd_reg, "the registry's record of a domain (RDAP, WHOIS) or of a saved answer" },
 	{ "report", dd_cmd_report, "judge a saved evidence document again, offline" },
+	{ "graph", dd_cmd_graph, "what a domain depends on: single points of failure, hijack risks, backups" },
 	{ "demo", dd_cmd_demo, "run the main job on a built-in mini-internet (needs root)" },
 	{ "version", dd_cmd_version, "print the version" },
 	{ NULL, NULL, NULL },

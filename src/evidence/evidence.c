@@ -501,6 +501,7 @@ void dd_ev_free(struct dd_evidence *ev)
 	for (size_t i = 0; i < ev->nexchanges; i++)
 		exchange_free(&ev->exchanges[i]);
 	free(ev->exchanges);
+	dd_ev_deps_free(&ev->deps);
 	dd_ev_sec_free(&ev->dnssec);
 	free(ev->tool);
 	free(ev->domain);

@@ -248,6 +248,77 @@ struct dd_ev_options {
 	unsigned retries;    /* retries after the first try */
 };
 
+/* --- dependencies: what the name depends on (docs/dependencies.md) --- */
+
+/* A name the dependencies were gathered for: the domain, then its backups. */
+struct dd_ev_dep_root {
+	char *name;
+	char *zone;              /* zone the walk ended in (its own, or the one that said NXDOMAIN) */
+	enum dd_ev_rstate state; /* ok: the walk reached an answer or NODATA; nxdomain; failed */
+	char *message;           /* why the walk failed, or NULL */
+};
+
+/* A zone on some name's way from the root. */
+struct dd_ev_dep_zone {
+	char *name;
+	char *parent;            /* the zone that delegates it, NULL for the root */
+	struct dd_ev_strlist ns; /* NS names: the parent's referral, plus the zone's own answer */
+	struct dd_ev_glue *glue; /* glue the parent gave with the referral */
+	size_t nglue, glue_cap;
+	int depth;               /* 0: on a root's own way; n: reached through n NS names */
+};
+
+/* A nameserver name of some zone of the graph. */
+struct dd_ev_dep_host {
+	char *name;
+	char *zone;              /* zone that answered for the name, NULL when not walked */
+	enum dd_ev_rstate state; /* its address lookup */
+	struct dd_ev_strlist addrs; /* IPv4 and IPv6 addresses */
+	int depth;               /* NS names between a root and this one (1: a root's own NS) */
+	int followed;            /* its way from the root was walked (within the depth bound) */
+	char *message;           /* why the lookup or the walk failed, or NULL */
+};
+
+/* The origin AS of one address, from the configured source. */
+struct dd_ev_dep_addr {
+	char *address;
+	int64_t asn;             /* -1 unknown */
+	char *prefix;            /* announced prefix the source gave, or NULL */
+	char *detail;            /* what the source said, or why nothing is known */
+};
+
+/* Registration of one registrable domain (RDAP/WHOIS), reduced to what the
+ * analysis needs. */
+struct dd_ev_dep_reg {
+	char *domain;            /* "dnsprov.test" */
+	char *result;            /* "found", "not-found", "rdap-error", "other-object", "unavailable" */
+	char *reason;            /* unavailable: "timeout: ...", else NULL */
+	char *source;            /* where the record came from, or NULL */
+	char *registrar;         /* name, or NULL when not stated */
+	char *registrar_id;      /* IANA id, or NULL */
+	int64_t expires;         /* registry expiry, seconds since the epoch; -1 unknown */
+	struct dd_ev_strlist statuses; /* EPP codes, or the registry's words verbatim */
+	int transfer_lock;       /* 1 locked, 0 not locked, -1 unknown */
+};
+
+struct dd_ev_deps {
+	int present;             /* the section is there (gather it / it was loaded) */
+	int max_depth;           /* NS names followed from a root, at most */
+	int truncated;           /* a bound cut the graph short */
+	int registration;        /* registration data was looked up */
+	char *asn_source;        /* "zone ZONE", "mmdb PATH", or NULL: origin AS not looked up */
+	struct dd_ev_dep_root *roots;
+	size_t nroots, roots_cap;
+	struct dd_ev_dep_zone *zones;
+	size_t nzones, zones_cap;
+	struct dd_ev_dep_host *hosts;
+	size_t nhosts, hosts_cap;
+	struct dd_ev_dep_addr *addrs;
+	size_t naddrs, addrs_cap;
+	struct dd_ev_dep_reg *regs;
+	size_t nregs, regs_cap;
+};
+
 /* The DNSSEC section (struct dd_ev_dnssec and its appenders). */
 #include "evidence/ev_dnssec.h"
 
@@ -265,6 +336,7 @@ struct dd_evidence {
 	size_t nnameservers, ns_cap;
 	struct dd_ev_exchange *exchanges;
 	size_t nexchanges, ex_cap;
+	struct dd_ev_deps deps;   /* dependencies (ev_deps.c), present when gathered */
 	struct dd_ev_dnssec dnssec; /* DNSSEC records (ev_dnssec.c), present when gathered */
 };
 
@@ -323,6 +395,29 @@ int dd_ev_rcode_parse(const char *name, int *out);
 /* A state meaning "the server replied" (anything but skipped, timeout,
  * unreachable, malformed, mismatch). */
 int dd_ev_state_replied(enum dd_ev_state s);
+
+/* --- dependencies (ev_deps.c): find-or-add by name (case-insensitive),
+ * returning the index; the new entry has every value "unknown". --- */
+
+int dd_ev_dep_root(struct dd_evidence *ev, const char *name);
+int dd_ev_dep_zone(struct dd_evidence *ev, const char *name);
+int dd_ev_dep_host(struct dd_evidence *ev, const char *name);
+int dd_ev_dep_addr(struct dd_evidence *ev, const char *address);
+int dd_ev_dep_reg(struct dd_evidence *ev, const char *domain);
+/* Index of the entry, or -1. */
+int dd_ev_dep_find_zone(const struct dd_evidence *ev, const char *name);
+int dd_ev_dep_find_host(const struct dd_evidence *ev, const char *name);
+int dd_ev_dep_find_addr(const struct dd_evidence *ev, const char *address);
+int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain);
+/* Glue of zone z (deduplicated). */
+int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address);
+void dd_ev_deps_free(struct dd_ev_deps *d);
+/* The section as a JSON object (jansson), NULL when out of memory. */
+struct json_t;
+struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d);
+/* Load the document's "dependencies" member, if any, into ev->deps: 0, or
+ * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
+int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 /* --- JSON --- */
 

@@ -328,6 +328,8 @@ static json_t *s_document(struct sv *s, const struct dd_evidence *ev)
 	for (size_t i = 0; arr && i < ev->nexchanges; i++)
 		append(s, arr, s_exchange(s, &ev->exchanges[i]));
 	put(s, doc, "exchanges", arr);
+	if (ev->deps.present)
+		put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
 	if (ev->dnssec.present)
 		put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
 	return doc;
@@ -1073,6 +1075,7 @@ static int ld_document(struct ld *l, const json_t *doc, struct dd_evidence **out
 	if ((rc = get_str(l, doc, "", "tool", OPT, &ev->tool)) || (rc = ld_options(l, doc, ev)) ||
 	    (rc = ld_exchanges(l, doc, ev)) || (rc = ld_chain(l, doc, ev)) ||
 	    (rc = ld_parent(l, doc, ev)) || (rc = ld_nameservers(l, doc, ev)) ||
+	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
 	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, ev->nexchanges,
 				 l->err, l->errlen))) {
 		dd_ev_free(ev);

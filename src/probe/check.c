@@ -9,6 +9,7 @@
 
 #include "core/err.h"
 #include "probe/check.h"
+#include "probe/deps.h"
 #include "probe/dnssec.h"
 
 #define DD_CHECK_MAX_NS 24 /* NS names examined per domain */
@@ -370,6 +371,11 @@ static int parent_step(const struct chk *c, const struct dd_dns_trace *t)
 	return -1;
 }
 
+static void deps_done(void *arg)
+{
+	release(arg);
+}
+
 static void on_trace(void *arg, const struct dd_dns_trace *t)
 {
 	struct chk *c = arg;
@@ -400,6 +406,12 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 		int n = dd_ev_find_nameserver(ev, c->expect[i].name);
 		if (n >= 0 && c->expect[i].addr[0])
 			probe_address(c, (size_t)n, c->expect[i].addr);
+	}
+	/* What the name depends on (probe/deps.c), when the command asked. */
+	if (ev->deps.present) {
+		c->pending++;
+		if (dd_probe_deps_start(c->p, ev, t, deps_done, c) != 0)
+			c->pending--;
 	}
 	dd_dns_trace_free((struct dd_dns_trace *)t);
 	release(c);

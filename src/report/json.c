@@ -12,6 +12,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "graph/graph.h"
 #include "dnssec/sec.h"
 #include "report/report.h"
 
@@ -305,6 +306,248 @@ static json_t *dnssec_obj(struct js *j, const struct dd_evidence *ev, int64_t no
 	return o;
 }
 
+/* ---- dependencies (docs/dependencies.md) --------------------------------- */
+
+static json_t *count_obj(struct js *j, const struct dd_graph_count *c, int controlled)
+{
+	json_t *o = json_object();
+
+	put(j, o, "total", json_integer((json_int_t)c->total));
+	if (controlled)
+		put(j, o, "controlled", json_integer((json_int_t)c->controlled));
+	return o;
+}
+
+static json_t *deps_counts(struct js *j, const struct dd_graph_counts *c)
+{
+	json_t *o = json_object(), *x;
+
+	put(j, o, "zones", count_obj(j, &c->zones, 1));
+	put(j, o, "servers", count_obj(j, &c->servers, 1));
+	put(j, o, "addresses", count_obj(j, &c->addresses, 0));
+	put(j, o, "registries", count_obj(j, &c->registries, 0));
+	x = count_obj(j, &c->registrars, 0);
+	put(j, x, "unknown", json_integer((json_int_t)c->registrars_unknown));
+	put(j, o, "registrars", x);
+	put(j, o, "operators", count_obj(j, &c->operators, 1));
+	put(j, o, "networks", count_obj(j, &c->networks, 0));
+	x = count_obj(j, &c->ases, 0);
+	put(j, x, "addresses_unknown", json_integer((json_int_t)c->ases_unknown));
+	put(j, o, "ases", x);
+	return o;
+}
+
+/* The entities of one kind root 0 depends on, each with its members. */
+static json_t *deps_entities(struct js *j, const struct dd_graph *g,
+			     const struct dd_graph_analysis *a, enum dd_graph_kind kind)
+{
+	json_t *arr = json_array();
+
+	for (size_t e = 0; e < g->nentities; e++) {
+		const struct dd_graph_entity *ent = &g->entities[e];
+		json_t *o, *m = json_array();
+		const char *mkey = "addresses";
+		if (ent->kind != kind || !a->roots[0].uses[e]) {
+			json_decref(m);
+			continue;
+		}
+		o = json_object();
+		put(j, o, "name", str(j, ent->name));
+		if (kind == DD_GK_REGISTRY || kind == DD_GK_REGISTRAR) {
+			int inh = kind == DD_GK_REGISTRY
+					  ? dd_name_is_subdomain(g->roots[0].name, ent->name)
+					  : (int)e == g->roots[0].registrar;
+			mkey = "domains";
+			for (size_t z = 0; z < g->nzones; z++)
+				if (g->zones[z].apex &&
+				    (kind == DD_GK_REGISTRY ? g->zones[z].registry
+							    : g->zones[z].registrar) == (int)e)
+					push(j, m, str(j, g->zones[z].registrable));
+			put(j, o, "inherent", json_boolean(inh));
+			if (kind == DD_GK_REGISTRAR)
+				put(j, o, "known", json_boolean(ent->known));
+		} else if (kind == DD_GK_OPERATOR) {
+			mkey = "servers";
+			for (size_t h = 0; h < g->nhosts; h++)
+				if (g->hosts[h].operator == (int)e)
+					push(j, m, str(j, g->hosts[h].name));
+			put(j, o, "controlled",
+			    json_boolean(strcmp(ent->key, g->roots[0].registrable) == 0));
+		} else {
+			for (size_t x = 0; x < g->naddrs; x++)
+				if ((kind == DD_GK_NETWORK ? g->addrs[x].network : g->addrs[x].as) ==
+				    (int)e)
+					push(j, m, str(j, g->addrs[x].text));
+		}
+		put(j, o, mkey, m);
+		push(j, arr, o);
+	}
+	return arr;
+}
+
+static json_t *deps_spofs(struct js *j, const struct dd_graph *g, const struct dd_graph_spof *s,
+			  size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dd_graph_entity *e = &g->entities[s[i].entity];
+		json_t *o = json_object();
+		put(j, o, "kind", str(j, dd_graph_kind_name(e->kind)));
+		put(j, o, "name", str(j, e->name));
+		put(j, o, "inherent", json_boolean(s[i].inherent));
+		put(j, o, "advice", str(j, s[i].advice));
+		push(j, arr, o);
+	}
+	return arr;
+}
+
+static json_t *deps_hijacks(struct js *j, const struct dd_graph *g,
+			    const struct dd_graph_analysis *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->nhijacks; i++) {
+		const struct dd_graph_hijack *h = &a->hijacks[i];
+		json_t *o = json_object(), *ns = json_array();
+		for (size_t k = 0; k < h->nhosts; k++)
+			push(j, ns, str(j, g->hosts[h->hosts[k]].name));
+		put(j, o, "kind", str(j, dd_graph_hijack_name(h->kind)));
+		put(j, o, "domain", str(j, h->domain));
+		put(j, o, "nameservers", ns);
+		put(j, o, "depth", json_integer(h->depth));
+		put(j, o, "message", str(j, h->message));
+		push(j, arr, o);
+	}
+	return arr;
+}
+
+static json_t *deps_backups(struct js *j, const struct dd_graph *g,
+			    const struct dd_graph_analysis *a)
+{
+	json_t *arr = json_array();
+
+	for (size_t r = 1; r < a->nroots; r++) {
+		const struct dd_graph_rootres *res = &a->roots[r];
+		json_t *o = json_object(), *sh = json_array();
+		for (size_t i = 0; i < res->nshared; i++) {
+			const struct dd_graph_entity *e = &g->entities[res->shared[i]];
+			json_t *so = json_object();
+			put(j, so, "kind", str(j, dd_graph_kind_name(e->kind)));
+			put(j, so, "name", str(j, e->name));
+			push(j, sh, so);
+		}
+		put(j, o, "domain", str(j, g->roots[r].name));
+		put(j, o, "resolvable", json_boolean(res->resolvable));
+		put(j, o, "counts", deps_counts(j, &res->counts));
+		put(j, o, "shares", sh);
+		put(j, o, "spofs", deps_spofs(j, g, res->spofs, res->nspofs));
+		push(j, arr, o);
+	}
+	return arr;
+}
+
+/* Zones and NS names one by one (dnsdeps graph). */
+static void deps_detail(struct js *j, json_t *o, const struct dd_graph *g)
+{
+	json_t *zones = json_array(), *hosts = json_array();
+
+	for (size_t z = 0; z < g->nzones; z++) {
+		const struct dd_graph_zone *zone = &g->zones[z];
+		json_t *zo = json_object(), *ns = json_array();
+		for (size_t k = 0; k < zone->nns; k++) {
+			json_t *no = json_object(), *glue = json_array();
+			for (size_t i = 0; i < zone->ns[k].nglue; i++)
+				push(j, glue, str(j, g->addrs[zone->ns[k].glue[i]].text));
+			put(j, no, "name", str(j, g->hosts[zone->ns[k].host].name));
+			put(j, no, "glue", glue);
+			push(j, ns, no);
+		}
+		put(j, zo, "name", str(j, zone->name));
+		put(j, zo, "parent", zone->parent >= 0 ? str(j, g->zones[zone->parent].name)
+						       : json_null());
+		put(j, zo, "depth", json_integer(zone->depth));
+		put(j, zo, "registrable", zone->registrable[0] ? str(j, zone->registrable)
+							       : json_null());
+		put(j, zo, "registry", zone->registry >= 0
+					       ? str(j, g->entities[zone->registry].name)
+					       : json_null());
+		put(j, zo, "registrar", zone->registrar >= 0
+						? str(j, g->entities[zone->registrar].name)
+						: json_null());
+		put(j, zo, "ns", ns);
+		push(j, zones, zo);
+	}
+	for (size_t h = 0; h < g->nhosts; h++) {
+		const struct dd_graph_host *host = &g->hosts[h];
+		json_t *ho = json_object(), *addrs = json_array();
+		for (size_t i = 0; i < host->naddrs; i++) {
+			const struct dd_graph_addr *a = &g->addrs[host->addrs[i]];
+			json_t *ao = json_object();
+			put(j, ao, "address", str(j, a->text));
+			put(j, ao, "network", str(j, g->entities[a->network].name));
+			put(j, ao, "as", a->as >= 0 ? str(j, g->entities[a->as].name) : json_null());
+			push(j, addrs, ao);
+		}
+		put(j, ho, "name", str(j, host->name));
+		put(j, ho, "zone", host->zone >= 0 ? str(j, g->zones[host->zone].name)
+						   : json_null());
+		put(j, ho, "state", str(j, dd_ev_rstate_name(host->state)));
+		put(j, ho, "depth", json_integer(host->depth));
+		put(j, ho, "followed", json_boolean(host->followed));
+		put(j, ho, "operator", str(j, g->entities[host->operator].name));
+		put(j, ho, "addresses", addrs);
+		push(j, hosts, ho);
+	}
+	put(j, o, "zones", zones);
+	put(j, o, "nameservers", hosts);
+}
+
+/* The "dependencies" object; NULL (with j->failed) when it cannot be built. */
+static json_t *deps_obj(struct js *j, const struct dd_evidence *ev, const struct dd_rep_opts *o,
+			int detail)
+{
+	struct dd_graph *g = NULL;
+	struct dd_graph_analysis a;
+	json_t *d, *unk;
+	int rc = dd_graph_build(ev, &g);
+
+	if (rc == 0 && (rc = dd_graph_analyse(g, o && o->now ? o->now : ev->time, &a)) != 0)
+		dd_graph_free(g);
+	if (rc) {
+		j->failed = 1;
+		return NULL;
+	}
+	d = json_object();
+	put(j, d, "domain", g->nroots ? str(j, g->roots[0].name) : json_null());
+	put(j, d, "resolvable", json_boolean(g->nroots && a.roots[0].resolvable));
+	put(j, d, "truncated", json_boolean(g->truncated));
+	put(j, d, "max_depth", json_integer(ev->deps.max_depth));
+	put(j, d, "asn_source", str(j, ev->deps.asn_source));
+	put(j, d, "registration", json_boolean(ev->deps.registration));
+	if (g->nroots) {
+		put(j, d, "counts", deps_counts(j, &a.roots[0].counts));
+		put(j, d, "registries", deps_entities(j, g, &a, DD_GK_REGISTRY));
+		put(j, d, "registrars", deps_entities(j, g, &a, DD_GK_REGISTRAR));
+		put(j, d, "operators", deps_entities(j, g, &a, DD_GK_OPERATOR));
+		put(j, d, "networks", deps_entities(j, g, &a, DD_GK_NETWORK));
+		put(j, d, "ases", deps_entities(j, g, &a, DD_GK_AS));
+		put(j, d, "spofs", deps_spofs(j, g, a.roots[0].spofs, a.roots[0].nspofs));
+	}
+	put(j, d, "hijack_risks", deps_hijacks(j, g, &a));
+	unk = json_array();
+	for (size_t i = 0; i < a.nreg_unknown; i++)
+		push(j, unk, str(j, a.reg_unknown[i]));
+	put(j, d, "registration_unknown", unk);
+	put(j, d, "backups", deps_backups(j, g, &a));
+	put(j, d, "group_spofs", deps_spofs(j, g, a.group_spofs, a.ngroup_spofs));
+	if (detail)
+		deps_detail(j, d, g);
+	dd_graph_analysis_free(&a);
+	dd_graph_free(g);
+	return d;
+}
+
 int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -323,11 +566,39 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	put(&j, doc, "verdict", verdict(&j, v));
 	put(&j, doc, "findings", findings(&j, f));
 	put(&j, doc, "delegation", delegation(&j, ev));
+	if (ev->deps.present)
+		put(&j, doc, "dependencies", deps_obj(&j, ev, o, 0));
 	if (ev->dnssec.present)
 		put(&j, doc, "dnssec", dnssec_obj(&j, ev, now));
 	if (!j.failed)
 		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII |
 					       (o && o->json_compact ? JSON_COMPACT : JSON_INDENT(2)));
+	json_decref(doc);
+	if (!text)
+		return DD_ENOMEM;
+	dd_buf_puts(out, text);
+	dd_buf_puts(out, "\n");
+	free(text);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
+
+int dd_rep_deps_json(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out)
+{
+	struct js j = { 0 };
+	json_t *doc;
+	char when[32], *text = NULL;
+
+	if (!ev->deps.present)
+		return DD_ENOTFOUND;
+	doc = json_object();
+	dd_clock_format(ev->time, when, sizeof(when));
+	put(&j, doc, "schema", str(&j, "dnsdeps.graph/1"));
+	put(&j, doc, "domain", str(&j, ev->domain));
+	put(&j, doc, "time", str(&j, when));
+	put(&j, doc, "tool", str(&j, ev->tool));
+	put(&j, doc, "dependencies", deps_obj(&j, ev, o, 1));
+	if (!j.failed)
+		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_INDENT(2));
 	json_decref(doc);
 	if (!text)
 		return DD_ENOMEM;

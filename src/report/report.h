@@ -40,4 +40,14 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out);
 
+/* Dependencies (docs/dependencies.md) of ev->deps, for `dnsdeps graph`:
+ * the text section with every zone and NS name; the JSON document
+ * ("dnsdeps.graph/1"); DOT for Graphviz; SVG rendered from that DOT with
+ * Graphviz's library (libgvc). 0, DD_ENOTFOUND (no dependencies section),
+ * DD_ENOMEM, DD_EIO (Graphviz failed, why says how). */
+int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out);
+int dd_rep_deps_json(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out);
+int dd_rep_dot(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out);
+int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen);
+
 #endif

@@ -10,6 +10,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "graph/graph.h"
 #include "dnssec/sec.h"
 #include "report/report.h"
 
@@ -436,6 +437,288 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 	dd_sec_result_free(&r);
 }
 
+/* ---- dependencies (docs/dependencies.md) --------------------------------- */
+
+struct deps_view {
+	struct dd_graph *g;
+	struct dd_graph_analysis a;
+};
+
+static int deps_open(const struct dd_evidence *ev, const struct dd_rep_opts *o,
+		     struct deps_view *v)
+{
+	int rc = dd_graph_build(ev, &v->g);
+
+	if (rc == 0 && (rc = dd_graph_analyse(v->g, o && o->now ? o->now : ev->time, &v->a)) != 0)
+		dd_graph_free(v->g);
+	return rc;
+}
+
+static void deps_close(struct deps_view *v)
+{
+	dd_graph_analysis_free(&v->a);
+	dd_graph_free(v->g);
+}
+
+static void count_line(struct tx *t, const char *what, const struct dd_graph_count *c,
+		       int with_own)
+{
+	dd_buf_printf(t->b, "%zu %s", c->total, what);
+	if (with_own && c->controlled)
+		dd_buf_printf(t->b, " (%zu yours)", c->controlled);
+}
+
+static void deps_counts(struct tx *t, const struct deps_view *v)
+{
+	const struct dd_graph_counts *c = &v->a.roots[0].counts;
+
+	dd_buf_puts(t->b, "  depends on ");
+	count_line(t, "zones", &c->zones, 1);
+	dd_buf_puts(t->b, ", ");
+	count_line(t, "nameserver names", &c->servers, 1);
+	dd_buf_puts(t->b, ", ");
+	count_line(t, "addresses", &c->addresses, 0);
+	dd_buf_puts(t->b, " in ");
+	count_line(t, "networks", &c->networks, 0);
+	dd_buf_puts(t->b, " and ");
+	count_line(t, "ASes", &c->ases, 0);
+	if (c->ases_unknown)
+		dd_buf_printf(t->b, " (AS unknown for %zu addresses)", c->ases_unknown);
+	dd_buf_puts(t->b, ",\n  ");
+	count_line(t, "registries", &c->registries, 0);
+	dd_buf_puts(t->b, ", ");
+	count_line(t, "registrars", &c->registrars, 0);
+	if (c->registrars_unknown)
+		dd_buf_printf(t->b, " (%zu unknown)", c->registrars_unknown);
+	dd_buf_puts(t->b, ", ");
+	count_line(t, "operators", &c->operators, 1);
+	dd_buf_puts(t->b, "\n");
+}
+
+/* The entities of one kind the domain depends on, with what belongs to each. */
+static void deps_entities(struct tx *t, const struct deps_view *v, enum dd_graph_kind kind,
+			  const char *label)
+{
+	const struct dd_graph *g = v->g;
+	const unsigned char *uses = v->a.roots[0].uses;
+	size_t shown = 0;
+
+	for (size_t e = 0; e < g->nentities; e++) {
+		const struct dd_graph_entity *ent = &g->entities[e];
+		size_t members = 0;
+		if (ent->kind != kind || !uses[e])
+			continue;
+		dd_buf_printf(t->b, shown ? "\n  %-12s " : "  %-12s ", shown ? "" : label);
+		dd_buf_esc(t->b, ent->name);
+		if (kind == DD_GK_REGISTRAR || kind == DD_GK_REGISTRY)
+			for (size_t z = 0; z < g->nzones; z++) {
+				const struct dd_graph_zone *zone = &g->zones[z];
+				if (!zone->apex ||
+				    (kind == DD_GK_REGISTRAR ? zone->registrar : zone->registry) != (int)e)
+					continue;
+				dd_buf_puts(t->b, members++ ? ", " : ": ");
+				if (members > 8) {
+					dd_buf_puts(t->b, "...");
+					break;
+				}
+				dd_buf_esc(t->b, zone->registrable);
+			}
+		if (kind == DD_GK_OPERATOR)
+			for (size_t h = 0; h < g->nhosts; h++) {
+				if (g->hosts[h].operator != (int)e)
+					continue;
+				dd_buf_puts(t->b, members++ ? ", " : ": ");
+				if (members > 8) {
+					dd_buf_puts(t->b, "...");
+					break;
+				}
+				dd_buf_esc(t->b, g->hosts[h].name);
+			}
+		if (kind == DD_GK_NETWORK || kind == DD_GK_AS)
+			for (size_t a = 0; a < g->naddrs; a++) {
+				if ((kind == DD_GK_NETWORK ? g->addrs[a].network : g->addrs[a].as) !=
+				    (int)e)
+					continue;
+				dd_buf_puts(t->b, members++ ? ", " : ": ");
+				if (members > 8) {
+					dd_buf_puts(t->b, "...");
+					break;
+				}
+				dd_buf_esc(t->b, g->addrs[a].text);
+			}
+		shown++;
+	}
+	if (shown)
+		dd_buf_puts(t->b, "\n");
+}
+
+static void deps_spofs(struct tx *t, const struct dd_graph *g, const struct dd_graph_spof *s,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct dd_graph_entity *e = &g->entities[s[i].entity];
+		dd_buf_printf(t->b, "    %s ", dd_graph_kind_name(e->kind));
+		on(t, BOLD);
+		dd_buf_esc(t->b, e->name);
+		off(t);
+		on(t, s[i].inherent ? CYAN : YELLOW);
+		dd_buf_puts(t->b, s[i].inherent ? "  inherent" : "  avoidable");
+		off(t);
+		dd_buf_puts(t->b, "\n      ");
+		on(t, DIM);
+		dd_buf_puts(t->b, "-> ");
+		dd_buf_esc(t->b, s[i].advice);
+		off(t);
+		dd_buf_puts(t->b, "\n");
+	}
+	if (!n)
+		dd_buf_puts(t->b, "    none\n");
+}
+
+/* Zones and NS names one by one (dnsdeps graph). */
+static void deps_detail(struct tx *t, const struct dd_graph *g)
+{
+	dd_buf_puts(t->b, "  zones\n");
+	for (size_t z = 0; z < g->nzones; z++) {
+		const struct dd_graph_zone *zone = &g->zones[z];
+		dd_buf_puts(t->b, "    ");
+		on(t, BOLD);
+		dd_buf_esc(t->b, zone->name);
+		off(t);
+		if (zone->parent >= 0) {
+			dd_buf_puts(t->b, "  delegated by ");
+			dd_buf_esc(t->b, g->zones[zone->parent].name);
+		}
+		if (zone->registrar >= 0) {
+			dd_buf_puts(t->b, ", registrar ");
+			dd_buf_esc(t->b, g->entities[zone->registrar].name);
+		}
+		dd_buf_puts(t->b, "\n");
+		for (size_t k = 0; k < zone->nns; k++) {
+			const struct dd_graph_host *h = &g->hosts[zone->ns[k].host];
+			dd_buf_puts(t->b, "      NS ");
+			dd_buf_esc(t->b, h->name);
+			dd_buf_printf(t->b, "  [%s", dd_ev_rstate_name(h->state));
+			if (zone->ns[k].nglue)
+				dd_buf_puts(t->b, ", glue");
+			if (!h->followed)
+				dd_buf_puts(t->b, ", not followed");
+			dd_buf_puts(t->b, "]");
+			for (size_t i = 0; i < h->naddrs && i < 8; i++) {
+				const struct dd_graph_addr *a = &g->addrs[h->addrs[i]];
+				dd_buf_puts(t->b, i ? ", " : " ");
+				dd_buf_esc(t->b, a->text);
+				if (a->as >= 0) {
+					dd_buf_puts(t->b, " ");
+					dd_buf_esc(t->b, g->entities[a->as].name);
+				}
+			}
+			dd_buf_puts(t->b, "\n");
+		}
+	}
+}
+
+static void deps_backups(struct tx *t, const struct deps_view *v)
+{
+	const struct dd_graph *g = v->g;
+
+	if (v->a.nroots < 2)
+		return;
+	dd_buf_puts(t->b, "  backups\n");
+	for (size_t r = 1; r < v->a.nroots; r++) {
+		const struct dd_graph_rootres *res = &v->a.roots[r];
+		dd_buf_puts(t->b, "    ");
+		dd_buf_esc(t->b, g->roots[r].name);
+		if (!res->resolvable) {
+			on(t, RED);
+			dd_buf_puts(t->b, "  does not resolve");
+			off(t);
+		}
+		if (res->nshared) {
+			dd_buf_puts(t->b, "  shares with ");
+			dd_buf_esc(t->b, g->roots[0].name);
+			dd_buf_puts(t->b, ":");
+			for (size_t i = 0; i < res->nshared; i++) {
+				const struct dd_graph_entity *e = &g->entities[res->shared[i]];
+				dd_buf_printf(t->b, "%s %s ", i ? "," : "", dd_graph_kind_name(e->kind));
+				dd_buf_esc(t->b, e->name);
+			}
+			dd_buf_puts(t->b, " (no protection on those axes)");
+		} else {
+			dd_buf_puts(t->b, "  shares no registry, registrar, operator, network or AS");
+		}
+		dd_buf_puts(t->b, "\n");
+	}
+	dd_buf_puts(t->b, "  one failure that takes the domain and every backup down\n");
+	deps_spofs(t, g, v->a.group_spofs, v->a.ngroup_spofs);
+}
+
+static void deps_section(struct tx *t, const struct deps_view *v, int detail)
+{
+	const struct dd_graph *g = v->g;
+	const struct dd_graph_analysis *a = &v->a;
+
+	dd_buf_puts(t->b, "\n");
+	on(t, BOLD);
+	dd_buf_puts(t->b, "Dependencies of ");
+	dd_buf_esc(t->b, g->nroots ? g->roots[0].name : "?");
+	off(t);
+	if (g->truncated)
+		dd_buf_puts(t->b, "  (incomplete: a bound was hit)");
+	dd_buf_puts(t->b, "\n");
+	if (!g->nroots)
+		return;
+	deps_counts(t, v);
+	deps_entities(t, v, DD_GK_REGISTRY, "registries");
+	deps_entities(t, v, DD_GK_REGISTRAR, "registrars");
+	deps_entities(t, v, DD_GK_OPERATOR, "operators");
+	deps_entities(t, v, DD_GK_NETWORK, "networks");
+	deps_entities(t, v, DD_GK_AS, "ASes");
+	if (detail)
+		deps_detail(t, g);
+	if (a->roots[0].resolvable) {
+		dd_buf_puts(t->b, "  single points of failure\n");
+		deps_spofs(t, g, a->roots[0].spofs, a->roots[0].nspofs);
+	} else {
+		on(t, RED);
+		dd_buf_puts(t->b, "  does not resolve now: no single point of failure to look for\n");
+		off(t);
+	}
+	dd_buf_puts(t->b, "  hijack risks\n");
+	for (size_t i = 0; i < a->nhijacks; i++) {
+		dd_buf_printf(t->b, "    %s%s%s  ", t->color ? RED : "",
+			      dd_graph_hijack_name(a->hijacks[i].kind), t->color ? RESET : "");
+		dd_buf_esc(t->b, a->hijacks[i].message);
+		dd_buf_puts(t->b, "\n");
+	}
+	if (!a->nhijacks)
+		dd_buf_puts(t->b, a->nreg_unknown ? "    none known\n" : "    none\n");
+	if (a->nreg_unknown) {
+		dd_buf_printf(t->b, "  registration unknown%s:",
+			      g->ev->deps.registration ? "" : " (not looked up)");
+		for (size_t i = 0; i < a->nreg_unknown; i++) {
+			dd_buf_puts(t->b, i ? ", " : " ");
+			dd_buf_esc(t->b, a->reg_unknown[i]);
+		}
+		dd_buf_puts(t->b, "\n");
+	}
+	deps_backups(t, v);
+}
+
+static void dependencies(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
+{
+	struct deps_view v;
+
+	if (!ev->deps.present)
+		return;
+	if (deps_open(ev, o, &v) != 0) {
+		dd_buf_puts(t->b, "\nDependencies: could not be analysed (out of memory)\n");
+		return;
+	}
+	deps_section(t, &v, 0);
+	deps_close(&v);
+}
+
 int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -446,8 +729,22 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	chain(&t, ev);
 	parent(&t, ev);
 	nameservers(&t, ev);
+	dependencies(&t, ev, o);
 	dnssec(&t, ev, o);
 	heading(&t, "Findings");
 	findings(&t, f);
+	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+}
+
+int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out)
+{
+	struct tx t = { out, o && o->color };
+	struct deps_view v;
+	int rc = ev->deps.present ? deps_open(ev, o, &v) : DD_ENOTFOUND;
+
+	if (rc)
+		return rc;
+	deps_section(&t, &v, 1);
+	deps_close(&v);
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
 }

@@ -1,0 +1,731 @@
+/* ev_deps.c: the evidence's "dependencies" section: what a name depends on
+ * as gathered (roots, zones, nameserver names, addresses with their origin
+ * AS, registrations of the registrable domains), its appenders, and its JSON
+ * form (docs/dependencies.md). Loading treats the document as untrusted,
+ * like the rest of the record: types, enum values and bounds are checked and
+ * the first problem is reported with its place. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "core/env.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "evidence/evidence.h"
+
+/* ------------------------------------------------------------- appenders */
+
+static int grow(void **arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (n >= DD_EV_MAX_ITEMS)
+		return DD_ELIMIT;
+	ncap = *cap ? *cap * 2 : 8;
+	if (ncap > DD_EV_MAX_ITEMS)
+		ncap = DD_EV_MAX_ITEMS;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return DD_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+int dd_ev_dep_find_zone(const struct dd_evidence *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->deps.nzones; i++)
+		if (strcasecmp(ev->deps.zones[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int dd_ev_dep_find_host(const struct dd_evidence *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->deps.nhosts; i++)
+		if (strcasecmp(ev->deps.hosts[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int dd_ev_dep_find_addr(const struct dd_evidence *ev, const char *address)
+{
+	for (size_t i = 0; i < ev->deps.naddrs; i++)
+		if (strcasecmp(ev->deps.addrs[i].address, address) == 0)
+			return (int)i;
+	return -1;
+}
+
+int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain)
+{
+	for (size_t i = 0; i < ev->deps.nregs; i++)
+		if (strcasecmp(ev->deps.regs[i].domain, domain) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int find_root(const struct dd_evidence *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->deps.nroots; i++)
+		if (strcasecmp(ev->deps.roots[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int dd_ev_dep_root(struct dd_evidence *ev, const char *name)
+{
+	struct dd_ev_deps *d = &ev->deps;
+	int i = name ? find_root(ev, name) : -1, rc;
+
+	if (!name)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow((void **)&d->roots, d->nroots, &d->roots_cap, sizeof(*d->roots))) != 0)
+		return rc;
+	memset(&d->roots[d->nroots], 0, sizeof(*d->roots));
+	if ((rc = dd_ev_set_str(&d->roots[d->nroots].name, name)) != 0)
+		return rc;
+	return (int)d->nroots++;
+}
+
+int dd_ev_dep_zone(struct dd_evidence *ev, const char *name)
+{
+	struct dd_ev_deps *d = &ev->deps;
+	int i = name ? dd_ev_dep_find_zone(ev, name) : -1, rc;
+
+	if (!name)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow((void **)&d->zones, d->nzones, &d->zones_cap, sizeof(*d->zones))) != 0)
+		return rc;
+	memset(&d->zones[d->nzones], 0, sizeof(*d->zones));
+	if ((rc = dd_ev_set_str(&d->zones[d->nzones].name, name)) != 0)
+		return rc;
+	return (int)d->nzones++;
+}
+
+int dd_ev_dep_host(struct dd_evidence *ev, const char *name)
+{
+	struct dd_ev_deps *d = &ev->deps;
+	int i = name ? dd_ev_dep_find_host(ev, name) : -1, rc;
+
+	if (!name)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow((void **)&d->hosts, d->nhosts, &d->hosts_cap, sizeof(*d->hosts))) != 0)
+		return rc;
+	memset(&d->hosts[d->nhosts], 0, sizeof(*d->hosts));
+	if ((rc = dd_ev_set_str(&d->hosts[d->nhosts].name, name)) != 0)
+		return rc;
+	return (int)d->nhosts++;
+}
+
+int dd_ev_dep_addr(struct dd_evidence *ev, const char *address)
+{
+	struct dd_ev_deps *d = &ev->deps;
+	int i = address ? dd_ev_dep_find_addr(ev, address) : -1, rc;
+
+	if (!address)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow((void **)&d->addrs, d->naddrs, &d->addrs_cap, sizeof(*d->addrs))) != 0)
+		return rc;
+	memset(&d->addrs[d->naddrs], 0, sizeof(*d->addrs));
+	d->addrs[d->naddrs].asn = -1;
+	if ((rc = dd_ev_set_str(&d->addrs[d->naddrs].address, address)) != 0)
+		return rc;
+	return (int)d->naddrs++;
+}
+
+int dd_ev_dep_reg(struct dd_evidence *ev, const char *domain)
+{
+	struct dd_ev_deps *d = &ev->deps;
+	int i = domain ? dd_ev_dep_find_reg(ev, domain) : -1, rc;
+
+	if (!domain)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow((void **)&d->regs, d->nregs, &d->regs_cap, sizeof(*d->regs))) != 0)
+		return rc;
+	memset(&d->regs[d->nregs], 0, sizeof(*d->regs));
+	d->regs[d->nregs].expires = -1;
+	d->regs[d->nregs].transfer_lock = -1;
+	if ((rc = dd_ev_set_str(&d->regs[d->nregs].domain, domain)) != 0)
+		return rc;
+	return (int)d->nregs++;
+}
+
+int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address)
+{
+	struct dd_ev_dep_zone *zone;
+	struct dd_ev_glue *g;
+	int rc;
+
+	if (z >= ev->deps.nzones || !name || !address)
+		return DD_EINVAL;
+	zone = &ev->deps.zones[z];
+	for (size_t i = 0; i < zone->nglue; i++)
+		if (strcasecmp(zone->glue[i].name, name) == 0 &&
+		    strcasecmp(zone->glue[i].address, address) == 0)
+			return (int)i;
+	if ((rc = grow((void **)&zone->glue, zone->nglue, &zone->glue_cap, sizeof(*zone->glue))))
+		return rc;
+	g = &zone->glue[zone->nglue];
+	memset(g, 0, sizeof(*g));
+	g->ttl = -1;
+	if ((rc = dd_ev_set_str(&g->name, name)) != 0 ||
+	    (rc = dd_ev_set_str(&g->address, address)) != 0) {
+		free(g->name);
+		free(g->address);
+		return rc;
+	}
+	return (int)zone->nglue++;
+}
+
+static void strlist_free(struct dd_ev_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void dd_ev_deps_free(struct dd_ev_deps *d)
+{
+	for (size_t i = 0; i < d->nroots; i++) {
+		free(d->roots[i].name);
+		free(d->roots[i].zone);
+		free(d->roots[i].message);
+	}
+	for (size_t i = 0; i < d->nzones; i++) {
+		struct dd_ev_dep_zone *z = &d->zones[i];
+		free(z->name);
+		free(z->parent);
+		strlist_free(&z->ns);
+		for (size_t g = 0; g < z->nglue; g++) {
+			free(z->glue[g].name);
+			free(z->glue[g].address);
+		}
+		free(z->glue);
+	}
+	for (size_t i = 0; i < d->nhosts; i++) {
+		free(d->hosts[i].name);
+		free(d->hosts[i].zone);
+		strlist_free(&d->hosts[i].addrs);
+		free(d->hosts[i].message);
+	}
+	for (size_t i = 0; i < d->naddrs; i++) {
+		free(d->addrs[i].address);
+		free(d->addrs[i].prefix);
+		free(d->addrs[i].detail);
+	}
+	for (size_t i = 0; i < d->nregs; i++) {
+		struct dd_ev_dep_reg *r = &d->regs[i];
+		free(r->domain);
+		free(r->result);
+		free(r->reason);
+		free(r->source);
+		free(r->registrar);
+		free(r->registrar_id);
+		strlist_free(&r->statuses);
+	}
+	free(d->roots);
+	free(d->zones);
+	free(d->hosts);
+	free(d->addrs);
+	free(d->regs);
+	free(d->asn_source);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---------------------------------------------------------------- saving */
+
+struct sv {
+	int failed;
+};
+
+static json_t *s_str(struct sv *s, const char *v)
+{
+	json_t *j;
+
+	if (!v)
+		return json_null();
+	j = json_string(v);
+	if (!j) {
+		char *e = dd_esc_dup(v, strlen(v));
+		j = e ? json_string(e) : NULL;
+		free(e);
+	}
+	if (!j)
+		s->failed = 1;
+	return j;
+}
+
+static void put(struct sv *s, json_t *o, const char *k, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, k, v) != 0)
+		s->failed = 1;
+}
+
+static void push(struct sv *s, json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v) != 0)
+		s->failed = 1;
+}
+
+static json_t *s_list(struct sv *s, const struct dd_ev_strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++)
+		push(s, a, s_str(s, l->v[i]));
+	if (!a)
+		s->failed = 1;
+	return a;
+}
+
+static json_t *s_roots(struct sv *s, const struct dd_ev_deps *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->nroots; i++) {
+		const struct dd_ev_dep_root *r = &d->roots[i];
+		json_t *o = json_object();
+		put(s, o, "name", s_str(s, r->name));
+		put(s, o, "zone", s_str(s, r->zone));
+		put(s, o, "state", s_str(s, dd_ev_rstate_name(r->state)));
+		put(s, o, "message", s_str(s, r->message));
+		push(s, a, o);
+	}
+	return a;
+}
+
+static json_t *s_zones(struct sv *s, const struct dd_ev_deps *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->nzones; i++) {
+		const struct dd_ev_dep_zone *z = &d->zones[i];
+		json_t *o = json_object(), *glue = json_array();
+		for (size_t g = 0; glue && g < z->nglue; g++) {
+			json_t *go = json_object();
+			put(s, go, "name", s_str(s, z->glue[g].name));
+			put(s, go, "address", s_str(s, z->glue[g].address));
+			push(s, glue, go);
+		}
+		put(s, o, "name", s_str(s, z->name));
+		put(s, o, "parent", s_str(s, z->parent));
+		put(s, o, "depth", json_integer(z->depth));
+		put(s, o, "ns", s_list(s, &z->ns));
+		put(s, o, "glue", glue);
+		push(s, a, o);
+	}
+	return a;
+}
+
+static json_t *s_hosts(struct sv *s, const struct dd_ev_deps *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->nhosts; i++) {
+		const struct dd_ev_dep_host *h = &d->hosts[i];
+		json_t *o = json_object();
+		put(s, o, "name", s_str(s, h->name));
+		put(s, o, "zone", s_str(s, h->zone));
+		put(s, o, "state", s_str(s, dd_ev_rstate_name(h->state)));
+		put(s, o, "addresses", s_list(s, &h->addrs));
+		put(s, o, "depth", json_integer(h->depth));
+		put(s, o, "followed", json_boolean(h->followed));
+		put(s, o, "message", s_str(s, h->message));
+		push(s, a, o);
+	}
+	return a;
+}
+
+static json_t *s_addrs(struct sv *s, const struct dd_ev_deps *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->naddrs; i++) {
+		const struct dd_ev_dep_addr *x = &d->addrs[i];
+		json_t *o = json_object();
+		put(s, o, "address", s_str(s, x->address));
+		put(s, o, "asn", x->asn < 0 ? json_null() : json_integer((json_int_t)x->asn));
+		put(s, o, "prefix", s_str(s, x->prefix));
+		put(s, o, "detail", s_str(s, x->detail));
+		push(s, a, o);
+	}
+	return a;
+}
+
+static json_t *s_regs(struct sv *s, const struct dd_ev_deps *d)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < d->nregs; i++) {
+		const struct dd_ev_dep_reg *r = &d->regs[i];
+		json_t *o = json_object();
+		char when[32];
+		dd_clock_format(r->expires, when, sizeof(when));
+		put(s, o, "domain", s_str(s, r->domain));
+		put(s, o, "result", s_str(s, r->result));
+		put(s, o, "reason", s_str(s, r->reason));
+		put(s, o, "source", s_str(s, r->source));
+		put(s, o, "registrar", s_str(s, r->registrar));
+		put(s, o, "registrar_id", s_str(s, r->registrar_id));
+		put(s, o, "expires", r->expires < 0 ? json_null() : json_string(when));
+		put(s, o, "statuses", s_list(s, &r->statuses));
+		put(s, o, "transfer_lock",
+		    r->transfer_lock < 0 ? json_null() : json_boolean(r->transfer_lock));
+		push(s, a, o);
+	}
+	return a;
+}
+
+struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d)
+{
+	struct sv s = { 0 };
+	json_t *o = json_object();
+
+	put(&s, o, "max_depth", json_integer(d->max_depth));
+	put(&s, o, "truncated", json_boolean(d->truncated));
+	put(&s, o, "registration", json_boolean(d->registration));
+	put(&s, o, "asn_source", s_str(&s, d->asn_source));
+	put(&s, o, "roots", s_roots(&s, d));
+	put(&s, o, "zones", s_zones(&s, d));
+	put(&s, o, "hosts", s_hosts(&s, d));
+	put(&s, o, "addresses", s_addrs(&s, d));
+	put(&s, o, "registrations", s_regs(&s, d));
+	if (s.failed) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* --------------------------------------------------------------- loading */
+
+#define PATH_LEN 192
+
+struct ld {
+	char *err;
+	size_t errlen;
+	char path[PATH_LEN]; /* place of the object being read */
+};
+
+static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (l->errlen)
+		snprintf(l->err, l->errlen, "%s%s%s: %s", l->path, key ? "." : "", key ? key : "",
+			 what);
+	return code;
+}
+
+static json_t *member(const json_t *o, const char *key)
+{
+	json_t *j = json_object_get(o, key);
+
+	return j && !json_is_null(j) ? j : NULL;
+}
+
+static int get_str(struct ld *l, const json_t *o, const char *key, int req, char **out)
+{
+	json_t *j = member(o, key);
+
+	if (!j)
+		return req ? fail(l, DD_EPARSE, key, "missing") : 0;
+	if (!json_is_string(j))
+		return fail(l, DD_EPARSE, key, "expected a string");
+	if (json_string_length(j) > DD_EV_MAX_STR)
+		return fail(l, DD_ELIMIT, key, "string longer than %d bytes", DD_EV_MAX_STR);
+	if (dd_ev_set_str(out, json_string_value(j)) != 0)
+		return fail(l, DD_ENOMEM, key, "out of memory");
+	return 0;
+}
+
+static int get_int(struct ld *l, const json_t *o, const char *key, int64_t min, int64_t max,
+		   int64_t dflt, int64_t *out)
+{
+	json_t *j = member(o, key);
+
+	*out = dflt;
+	if (!j)
+		return 0;
+	if (!json_is_integer(j))
+		return fail(l, DD_EPARSE, key, "expected an integer");
+	if (json_integer_value(j) < min || json_integer_value(j) > max)
+		return fail(l, DD_EPARSE, key, "%lld is out of range [%lld, %lld]",
+			    (long long)json_integer_value(j), (long long)min, (long long)max);
+	*out = json_integer_value(j);
+	return 0;
+}
+
+/* A boolean; absent or null gives dflt. */
+static int get_bool(struct ld *l, const json_t *o, const char *key, int dflt, int *out)
+{
+	json_t *j = member(o, key);
+
+	*out = dflt;
+	if (!j)
+		return 0;
+	if (!json_is_boolean(j))
+		return fail(l, DD_EPARSE, key, "expected a boolean");
+	*out = json_is_true(j);
+	return 0;
+}
+
+static int get_rstate(struct ld *l, const json_t *o, const char *key, enum dd_ev_rstate *out)
+{
+	char *s = NULL;
+	int rc = get_str(l, o, key, 0, &s);
+
+	*out = DD_EV_R_SKIPPED;
+	if (rc || !s)
+		return rc;
+	for (int i = 0; i < DD_EV_RSTATE_COUNT; i++)
+		if (strcmp(s, dd_ev_rstate_name((enum dd_ev_rstate)i)) == 0) {
+			*out = (enum dd_ev_rstate)i;
+			free(s);
+			return 0;
+		}
+	rc = fail(l, DD_EPARSE, key, "unknown value \"%.40s\"", s);
+	free(s);
+	return rc;
+}
+
+static int get_strlist(struct ld *l, const json_t *o, const char *key, struct dd_ev_strlist *out)
+{
+	json_t *a = member(o, key), *v;
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return fail(l, DD_EPARSE, key, "expected an array");
+	if (json_array_size(a) > DD_EV_MAX_ITEMS)
+		return fail(l, DD_ELIMIT, key, "more than %d entries", DD_EV_MAX_ITEMS);
+	json_array_foreach(a, i, v) {
+		int rc;
+		if (!json_is_string(v) || json_string_length(v) > DD_EV_MAX_STR)
+			return fail(l, DD_EPARSE, key, "entry %zu: expected a string", i);
+		if ((rc = dd_ev_strlist_add(out, json_string_value(v))) < 0)
+			return fail(l, rc, key, "%s", dd_strerror(rc));
+	}
+	return 0;
+}
+
+/* The array member key of d, each entry an object handed to fn. */
+static int each(struct ld *l, const json_t *d, const char *key,
+		int (*fn)(struct ld *l, const json_t *o, struct dd_evidence *ev),
+		struct dd_evidence *ev)
+{
+	json_t *a = member(d, key), *o;
+	char saved[PATH_LEN];
+	size_t i;
+	int rc = 0;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return fail(l, DD_EPARSE, key, "expected an array");
+	if (json_array_size(a) > DD_EV_MAX_ITEMS)
+		return fail(l, DD_ELIMIT, key, "more than %d entries", DD_EV_MAX_ITEMS);
+	memcpy(saved, l->path, sizeof(saved));
+	json_array_foreach(a, i, o) {
+		snprintf(l->path, sizeof(l->path), "%s.%s[%zu]", saved, key, i);
+		if (!json_is_object(o))
+			rc = fail(l, DD_EPARSE, NULL, "expected an object");
+		else
+			rc = fn(l, o, ev);
+		if (rc)
+			return rc;
+	}
+	memcpy(l->path, saved, sizeof(saved));
+	return 0;
+}
+
+/* The name member of o, required, as a new entry made by add. */
+static int named(struct ld *l, const json_t *o, const char *key,
+		 int (*add)(struct dd_evidence *ev, const char *name), struct dd_evidence *ev)
+{
+	char *name = NULL;
+	int rc = get_str(l, o, key, 1, &name);
+
+	if (rc)
+		return rc;
+	rc = add(ev, name);
+	free(name);
+	if (rc < 0)
+		return fail(l, rc, key, "%s", dd_strerror(rc));
+	return rc;
+}
+
+static int ld_root(struct ld *l, const json_t *o, struct dd_evidence *ev)
+{
+	int i = named(l, o, "name", dd_ev_dep_root, ev), rc;
+	struct dd_ev_dep_root *r;
+
+	if (i < 0)
+		return i;
+	r = &ev->deps.roots[i];
+	if ((rc = get_str(l, o, "zone", 0, &r->zone)) ||
+	    (rc = get_rstate(l, o, "state", &r->state)) ||
+	    (rc = get_str(l, o, "message", 0, &r->message)))
+		return rc;
+	return 0;
+}
+
+static int ld_glue(struct ld *l, const json_t *o, struct dd_evidence *ev, size_t z)
+{
+	json_t *a = member(o, "glue"), *g;
+	size_t i;
+
+	if (!a)
+		return 0;
+	if (!json_is_array(a))
+		return fail(l, DD_EPARSE, "glue", "expected an array");
+	if (json_array_size(a) > DD_EV_MAX_ITEMS)
+		return fail(l, DD_ELIMIT, "glue", "more than %d entries", DD_EV_MAX_ITEMS);
+	json_array_foreach(a, i, g) {
+		const char *name = json_string_value(json_object_get(g, "name"));
+		const char *addr = json_string_value(json_object_get(g, "address"));
+		int rc;
+		if (!json_is_object(g) || !name || !addr)
+			return fail(l, DD_EPARSE, "glue", "entry %zu: needs name and address", i);
+		if (strlen(name) > DD_EV_MAX_STR || strlen(addr) > DD_EV_MAX_STR)
+			return fail(l, DD_ELIMIT, "glue", "entry %zu: string too long", i);
+		if ((rc = dd_ev_dep_add_glue(ev, z, name, addr)) < 0)
+			return fail(l, rc, "glue", "%s", dd_strerror(rc));
+	}
+	return 0;
+}
+
+static int ld_zone(struct ld *l, const json_t *o, struct dd_evidence *ev)
+{
+	int i = named(l, o, "name", dd_ev_dep_zone, ev), rc;
+	struct dd_ev_dep_zone *z;
+	int64_t depth;
+
+	if (i < 0)
+		return i;
+	z = &ev->deps.zones[i];
+	if ((rc = get_str(l, o, "parent", 0, &z->parent)) ||
+	    (rc = get_int(l, o, "depth", 0, 1000, 0, &depth)) ||
+	    (rc = get_strlist(l, o, "ns", &z->ns)) || (rc = ld_glue(l, o, ev, (size_t)i)))
+		return rc;
+	z->depth = (int)depth;
+	return 0;
+}
+
+static int ld_host(struct ld *l, const json_t *o, struct dd_evidence *ev)
+{
+	int i = named(l, o, "name", dd_ev_dep_host, ev), rc;
+	struct dd_ev_dep_host *h;
+	int64_t depth;
+
+	if (i < 0)
+		return i;
+	h = &ev->deps.hosts[i];
+	if ((rc = get_str(l, o, "zone", 0, &h->zone)) ||
+	    (rc = get_rstate(l, o, "state", &h->state)) ||
+	    (rc = get_strlist(l, o, "addresses", &h->addrs)) ||
+	    (rc = get_int(l, o, "depth", 0, 1000, 0, &depth)) ||
+	    (rc = get_bool(l, o, "followed", 0, &h->followed)) ||
+	    (rc = get_str(l, o, "message", 0, &h->message)))
+		return rc;
+	h->depth = (int)depth;
+	return 0;
+}
+
+static int ld_addr(struct ld *l, const json_t *o, struct dd_evidence *ev)
+{
+	int i = named(l, o, "address", dd_ev_dep_addr, ev), rc;
+	struct dd_ev_dep_addr *a;
+
+	if (i < 0)
+		return i;
+	a = &ev->deps.addrs[i];
+	if ((rc = get_int(l, o, "asn", 0, 4294967295LL, -1, &a->asn)) ||
+	    (rc = get_str(l, o, "prefix", 0, &a->prefix)) ||
+	    (rc = get_str(l, o, "detail", 0, &a->detail)))
+		return rc;
+	return 0;
+}
+
+static const char *const reg_results[] = { "found", "not-found", "rdap-error", "other-object",
+					   "unavailable" };
+
+static int ld_reg(struct ld *l, const json_t *o, struct dd_evidence *ev)
+{
+	int i = named(l, o, "domain", dd_ev_dep_reg, ev), rc, known = 0;
+	struct dd_ev_dep_reg *r;
+	char *when = NULL;
+
+	if (i < 0)
+		return i;
+	r = &ev->deps.regs[i];
+	if ((rc = get_str(l, o, "result", 1, &r->result)) ||
+	    (rc = get_str(l, o, "reason", 0, &r->reason)) ||
+	    (rc = get_str(l, o, "source", 0, &r->source)) ||
+	    (rc = get_str(l, o, "registrar", 0, &r->registrar)) ||
+	    (rc = get_str(l, o, "registrar_id", 0, &r->registrar_id)) ||
+	    (rc = get_strlist(l, o, "statuses", &r->statuses)) ||
+	    (rc = get_bool(l, o, "transfer_lock", -1, &r->transfer_lock)) ||
+	    (rc = get_str(l, o, "expires", 0, &when)))
+		return rc;
+	for (size_t k = 0; k < sizeof(reg_results) / sizeof(reg_results[0]); k++)
+		known |= strcmp(r->result, reg_results[k]) == 0;
+	if (!known)
+		rc = fail(l, DD_EPARSE, "result", "unknown value \"%.40s\"", r->result);
+	else if (when && dd_clock_parse(when, &r->expires) != 0)
+		rc = fail(l, DD_EPARSE, "expires", "not an RFC 3339 time");
+	free(when);
+	return rc;
+}
+
+int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen)
+{
+	struct ld l = { err, errlen, "dependencies" };
+	const json_t *d = member(doc, "dependencies");
+	struct dd_ev_deps *deps = &ev->deps;
+	int64_t depth;
+	int rc;
+
+	if (!d)
+		return 0;
+	if (!json_is_object(d))
+		return fail(&l, DD_EPARSE, NULL, "expected an object");
+	deps->present = 1;
+	if ((rc = get_int(&l, d, "max_depth", 0, 1000, 0, &depth)) ||
+	    (rc = get_bool(&l, d, "truncated", 0, &deps->truncated)) ||
+	    (rc = get_bool(&l, d, "registration", 0, &deps->registration)) ||
+	    (rc = get_str(&l, d, "asn_source", 0, &deps->asn_source)) ||
+	    (rc = each(&l, d, "roots", ld_root, ev)) || (rc = each(&l, d, "zones", ld_zone, ev)) ||
+	    (rc = each(&l, d, "hosts", ld_host, ev)) ||
+	    (rc = each(&l, d, "addresses", ld_addr, ev)) ||
+	    (rc = each(&l, d, "registrations", ld_reg, ev)))
+		return rc;
+	deps->max_depth = (int)depth;
+	return 0;
+}

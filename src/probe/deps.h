@@ -1,0 +1,58 @@
+/* deps.h: gathering what a name depends on into the evidence's
+ * dependencies section (docs/dependencies.md). For the domain and each of
+ * its backups: the walk from the root (every zone on the way, with its NS
+ * names and glue); for every NS name of every such zone, its addresses and,
+ * up to a depth bound, its own walk from the root, recursively and
+ * cycle-safe (each zone and name is taken once); the origin AS of every
+ * address from a DNS TXT zone in the style of Team Cymru's origin service
+ * (during the walk) or a MaxMind-format .mmdb file; and the registration
+ * of every registrable domain met (RDAP/WHOIS, one look-up each). Every
+ * exchange is recorded in the evidence. */
+#ifndef DD_PROBE_DEPS_H
+#define DD_PROBE_DEPS_H
+
+#include <stddef.h>
+
+#include "evidence/evidence.h"
+#include "probe/probe.h"
+
+/* Where registration data comes from (reg/fetch.h's settings): NULL paths
+ * mean none; timeout_ms 0 the fetcher's default. */
+struct dd_probe_deps_reg {
+	const char *bootstrap;     /* IANA RDAP bootstrap file */
+	const char *override;      /* override bootstrap file */
+	const char *whois_servers; /* WHOIS table */
+	const char *ca_file;       /* extra trusted CAs for RDAP */
+	unsigned timeout_ms;
+};
+
+#define DD_DEPS_DEFAULT_DEPTH 3 /* NS names followed from a root */
+#define DD_DEPS_MAX_BACKUPS 8
+
+/* Ask for the section: sets ev->deps (roots: ev->domain then the backups,
+ * canonical names), and where the origin AS comes from (asn_zone, or
+ * asn_mmdb, or neither). 0, DD_ELIMIT (too many backups) or DD_ENOMEM. */
+int dd_probe_deps_request(struct dd_evidence *ev, const char *const *backups, size_t nbackups,
+			  unsigned max_depth, const char *asn_zone, const char *asn_mmdb);
+
+typedef void (*dd_probe_deps_cb)(void *arg);
+
+/* Start the walks for ev->deps.roots (requested before). trace, when not
+ * NULL, is a walk to (ev->domain, NS) already made (check's), used instead
+ * of walking again; it is read before this returns. done (may be NULL) runs
+ * once, from within dd_probe_run, when everything is in. ev must live until
+ * the probe has run out. 0 or DD_ENOMEM (then done never runs). */
+int dd_probe_deps_start(struct dd_probe *p, struct dd_evidence *ev,
+			const struct dd_dns_trace *trace, dd_probe_deps_cb done, void *arg);
+
+/* After dd_probe_run: the origin AS from the .mmdb file, if that is the
+ * source, and the registration of every registrable domain of the graph
+ * (roots first, then by depth; at most DD_DEPS_MAX_REG), on a network loop
+ * of its own, when reg is not NULL. Failures of a source are recorded per
+ * entry; the return is 0, DD_EIO with why (the .mmdb file cannot be opened,
+ * the registration tables cannot be read) or DD_ENOMEM. */
+#define DD_DEPS_MAX_REG 64
+int dd_probe_deps_finish(struct dd_evidence *ev, const struct dd_probe_deps_reg *reg, char *why,
+			 size_t whylen);
+
+#endif
