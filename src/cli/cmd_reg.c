@@ -177,10 +177,35 @@ static int find_data(const char *installed_rel, const char *source_rel, char *ou
 	return access(out, R_OK) == 0 ? 0 : -1;
 }
 
+void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
+			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
+			   struct dd_cli_reg_paths *paths)
+{
+	dd_reg_fetch_opts_init(fo);
+	if (bootstrap) {
+		fo->bootstrap = bootstrap;
+	} else if (find_data("rdap/dns.json", "data/rdap/dns.json", paths->boot,
+			     sizeof(paths->boot)) == 0) {
+		fo->bootstrap = paths->boot;
+		if (find_data("rdap/override.json", "data/rdap/override.json", paths->over,
+			      sizeof(paths->over)) == 0)
+			fo->override = paths->over;
+	}
+	if (whois_servers)
+		fo->whois_servers = whois_servers;
+	else if (find_data("whois-servers", "data/whois-servers", paths->wsrv,
+			   sizeof(paths->wsrv)) == 0)
+		fo->whois_servers = paths->wsrv;
+	fo->ca_file = ca_file;
+	if (timeout_ms)
+		fo->timeout_ms = timeout_ms;
+}
+
 static int run_fetch(const struct reg_opts *o, const char *user_name)
 {
-	char name[DD_NAME_MAX], boot[PATH_MAX], over[PATH_MAX], wsrv[PATH_MAX];
+	char name[DD_NAME_MAX];
 	const char *why = NULL;
+	struct dd_cli_reg_paths paths;
 	struct dd_reg_fetch_opts fo;
 	struct dd_reg_outcome res;
 	int rc;
@@ -189,22 +214,8 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 		fprintf(stderr, "dnsdeps reg: %s\n", why ? why : "not a domain name");
 		return DD_EXIT_UNKNOWN;
 	}
-	dd_reg_fetch_opts_init(&fo);
-	if (o->bootstrap) {
-		fo.bootstrap = o->bootstrap;
-	} else if (find_data("rdap/dns.json", "data/rdap/dns.json", boot, sizeof(boot)) == 0) {
-		fo.bootstrap = boot;
-		if (find_data("rdap/override.json", "data/rdap/override.json", over,
-			      sizeof(over)) == 0)
-			fo.override = over;
-	}
-	if (o->whois_servers)
-		fo.whois_servers = o->whois_servers;
-	else if (find_data("whois-servers", "data/whois-servers", wsrv, sizeof(wsrv)) == 0)
-		fo.whois_servers = wsrv;
-	fo.ca_file = o->ca_file;
-	if (o->timeout_ms)
-		fo.timeout_ms = o->timeout_ms;
+	dd_cli_reg_fetch_opts(o->bootstrap, o->whois_servers, o->ca_file, o->timeout_ms, &fo,
+			      &paths);
 	rc = dd_reg_fetch_one(&fo, name, &res);
 	if (rc) {
 		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));

@@ -133,6 +133,10 @@ const char *dd_reg_source_name(enum dd_reg_source src);
 
 /* {"schema": "dnsdeps.registration/1", ...}; raw included when with_raw. */
 json_t *dd_reg_to_json(const struct dd_reg_record *r, int with_raw);
+/* Its counterpart: the record from that JSON (untrusted; "schema" may be
+ * absent, e.g. inside an evidence document). 0 with out filled, or
+ * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with why naming the member. */
+int dd_reg_from_json(const json_t *j, struct dd_reg_record *out, char why[DD_REG_WHY_MAX]);
 /* Human-readable, every remote string escaped. */
 void dd_reg_to_text(const struct dd_reg_record *r, struct dd_buf *b);
 

@@ -202,7 +202,7 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 	text_date(b, "created", &r->created);
 	text_date(b, "expires", &r->expires);
 	text_date(b, "updated", &r->updated);
-	if (r->registrar_expires.text)
+	if (r->registrar_expires.known || r->registrar_expires.text)
 		text_date(b, "registrar expiry", &r->registrar_expires);
 	dd_buf_printf(b, "  %-18s ", "statuses");
 	if (r->nstatuses == 0)
