@@ -503,6 +503,7 @@ void dd_ev_free(struct dd_evidence *ev)
 	free(ev->exchanges);
 	dd_ev_deps_free(&ev->deps);
 	dd_ev_sec_free(&ev->dnssec);
+	dd_ev_reg_free(&ev->registration);
 	free(ev->tool);
 	free(ev->domain);
 	free(ev);

@@ -322,6 +322,22 @@ struct dd_ev_deps {
 /* The DNSSEC section (struct dd_ev_dnssec and its appenders). */
 #include "evidence/ev_dnssec.h"
 
+/* --- registration: the registry's record of the domain (ev_reg.c,
+ * docs/registration.md); the record keeps the raw documents too. --- */
+struct dd_reg_record;
+struct dd_probe_reg;
+struct dd_ev_registration {
+	int present;          /* looked up (or loaded): the checks judge it */
+	char *domain;         /* the registrable domain asked about ("puri.sm") */
+	char *reason;         /* no record: "no-source", "timeout", "rate-limited", "unparseable",
+			       * "too-large", "network", "http-error"; NULL with a record */
+	char *why;            /* that reason in words, or notes on the look-up; NULL when none */
+	struct dd_reg_record *record; /* the registry's record (the registrar's inside), or NULL */
+	int expiry_warn_days; /* expiry thresholds to judge with; 0: the defaults (30 and 7) */
+	int expiry_crit_days;
+	struct dd_probe_reg *live; /* while probing: the run's look-ups (probe/reg.h); never saved */
+};
+
 /* The whole record. Future sections (registration, dnssec, dependencies)
  * become new members; the loader ignores top-level keys it does not know. */
 struct dd_evidence {
@@ -338,6 +354,7 @@ struct dd_evidence {
 	size_t nexchanges, ex_cap;
 	struct dd_ev_deps deps;   /* dependencies (ev_deps.c), present when gathered */
 	struct dd_ev_dnssec dnssec; /* DNSSEC records (ev_dnssec.c), present when gathered */
+	struct dd_ev_registration registration; /* RDAP/WHOIS (ev_reg.c), present when looked up */
 };
 
 /* --- life cycle --- */
@@ -418,6 +435,18 @@ struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d);
 /* Load the document's "dependencies" member, if any, into ev->deps: 0, or
  * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
 int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
+
+/* --- registration (ev_reg.c) --- */
+/* Take the registry's record (ownership moves into ev; record may be NULL
+ * when unavailable, then reason and why say why). 0 or DD_ENOMEM. */
+int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
+		  const char *reason, const char *why);
+void dd_ev_reg_free(struct dd_ev_registration *r);
+/* The section as a JSON object, NULL when out of memory. */
+struct json_t *dd_ev_reg_save(const struct dd_ev_registration *r);
+/* Load the document's "registration" member, if any: 0, or DD_EPARSE /
+ * DD_ELIMIT / DD_ENOMEM with err naming the place. */
+int dd_ev_reg_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 /* --- JSON --- */
 

@@ -332,6 +332,8 @@ static json_t *s_document(struct sv *s, const struct dd_evidence *ev)
 		put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
 	if (ev->dnssec.present)
 		put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
+	if (ev->registration.present)
+		put(s, doc, "registration", dd_ev_reg_save(&ev->registration));
 	return doc;
 }
 
@@ -1077,7 +1079,8 @@ static int ld_document(struct ld *l, const json_t *doc, struct dd_evidence **out
 	    (rc = ld_parent(l, doc, ev)) || (rc = ld_nameservers(l, doc, ev)) ||
 	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
 	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, ev->nexchanges,
-				 l->err, l->errlen))) {
+				 l->err, l->errlen)) ||
+	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen))) {
 		dd_ev_free(ev);
 		return rc;
 	}
