@@ -30,11 +30,13 @@ struct dd_audit {
 	int err;                    /* first error of next, write or memory */
 };
 
+/* Stop starting domains; those in flight finish unwritten (abandoning them
+ * would leak what the probe holds for them). */
 static void fail(struct dd_audit *a, int err)
 {
 	if (!a->err)
 		a->err = err;
-	dd_audit_stop(a, 1);
+	dd_audit_stop(a, 0);
 }
 
 /* Judge a finished domain and hand its line to write. */
@@ -81,7 +83,7 @@ static void on_done(void *arg, struct dd_evidence *ev)
 			break;
 		}
 	a->st.inflight--;
-	if (!a->stop_now)
+	if (!a->stop_now && !a->err)
 		emit(a, ev);
 	dd_ev_free(ev);
 	a->st.elapsed_ms = dd_clock_mono_ms() - a->t0;

@@ -67,9 +67,9 @@ struct dd_chk_findings {
 	size_t n, cap;
 };
 
-/* Registration facts (RDAP/WHOIS) that sharpen the verdict. The registration
- * issue fills this from the evidence's registration section; until then the
- * caller passes NULL or {0}. */
+/* Registration facts (RDAP/WHOIS) that sharpen the verdict. With NULL in
+ * dd_chk_opts.reg the verdict derives them from the evidence's registration
+ * section (checks/registration.c); a caller may pass its own instead. */
 enum dd_chk_reg_status {
 	DD_REG_SERVER_HOLD = 1 << 0,    /* the registry holds the domain (serverHold) */
 	DD_REG_CLIENT_HOLD = 1 << 1,    /* the registrar holds it (clientHold) */
@@ -77,7 +77,8 @@ enum dd_chk_reg_status {
 	DD_REG_SUSPENDED = 1 << 3,      /* suspended (ccTLD wording) */
 	DD_REG_REDEMPTION = 1 << 4,     /* redemptionPeriod */
 	DD_REG_PENDING_DELETE = 1 << 5, /* pendingDelete */
-	DD_REG_NOT_FOUND = 1 << 6,      /* the registry does not know the domain */
+	DD_REG_NO_RECORD = 1 << 6,      /* the registry does not know the domain (named
+					 * apart from reg.h's result DD_REG_NOT_FOUND) */
 };
 
 struct dd_chk_reg_facts {

@@ -91,6 +91,22 @@ enum chk_code {
 	C_DNSSEC_CDS_INCONSISTENT,
 	C_DNSSEC_CDS_DELETE,
 	C_DNSSEC_UNSIGNED,
+	/* registration.c */
+	C_REG_NOT_FOUND,
+	C_REG_EXPIRED,
+	C_REG_EXPIRES_IMMINENT,
+	C_REG_EXPIRES_SOON,
+	C_REG_SERVER_HOLD,
+	C_REG_CLIENT_HOLD,
+	C_REG_SUSPENDED,
+	C_REG_REDEMPTION,
+	C_REG_PENDING_DELETE,
+	C_REG_INACTIVE,
+	C_REG_EXPIRY_DIFFER,
+	C_REG_NS_DIFFER,
+	C_REG_NO_TRANSFER_LOCK,
+	C_REG_NO_REGISTRY_LOCK,
+	C_REG_DATA_UNAVAILABLE,
 	C_COUNT
 };
 
@@ -152,6 +168,10 @@ void chk_servers(struct chk_ctx *c);
 void chk_diversity(struct chk_ctx *c);
 void chk_deps(struct chk_ctx *c);
 void chk_dnssec(struct chk_ctx *c);
+void chk_registration(struct chk_ctx *c);
+/* The verdict's registration facts from ev's registration section, judged
+ * at now: 1 when the registry's answer is known, else 0 (out zeroed). */
+int chk_reg_facts(const struct dd_evidence *ev, int64_t now, struct dd_chk_reg_facts *out);
 
 /* Add a finding; the message is built by printf. ids may be NULL; its
  * contents are moved into the finding (ids is left empty). */

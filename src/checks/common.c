@@ -432,6 +432,7 @@ int dd_chk_run(const struct dd_evidence *ev, const struct dd_chk_opts *o,
 	chk_diversity(&c);
 	chk_deps(&c);
 	chk_dnssec(&c);
+	chk_registration(&c);
 	chk_facts_free(&facts);
 	if (c.failed) {
 		dd_chk_findings_free(out);

@@ -380,6 +380,80 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"is unsigned)",
 		"RFC 4033, RFC 4035 5.2",
 		"To protect it, sign the zone and have your registrar publish the DS." },
+	[C_REG_NOT_FOUND] = { "REG_NOT_FOUND", CRIT, DD_LAYER_REGISTRATION,
+		"the registry has no record of the domain (RDAP 404, WHOIS \"no match\")",
+		"RFC 9083 6, RFC 3912",
+		"The domain was deleted or never registered: register it again at a registrar, "
+		"quickly, before someone else does." },
+	[C_REG_EXPIRED] = { "REG_EXPIRED", CRIT, DD_LAYER_REGISTRATION,
+		"the registration has expired (the registry's expiry date is past, or its record "
+		"says so)",
+		"RFC 5731 2.3, RFC 3915",
+		"Renew it at your registrar now; the registry stops publishing an expired domain and "
+		"later deletes it." },
+	[C_REG_EXPIRES_IMMINENT] = { "REG_EXPIRES_IMMINENT", CRIT, DD_LAYER_REGISTRATION,
+		"the registration expires within days (7 by default, --expiry-crit)",
+		"RFC 5731 2.3",
+		"Renew it at your registrar today, and check that automatic renewal has a valid "
+		"payment method." },
+	[C_REG_EXPIRES_SOON] = { "REG_EXPIRES_SOON", WARN, DD_LAYER_REGISTRATION,
+		"the registration expires within weeks (30 days by default, --expiry-warn)",
+		"RFC 5731 2.3",
+		"Renew it at your registrar, or make sure automatic renewal will happen." },
+	[C_REG_SERVER_HOLD] = { "REG_SERVER_HOLD", CRIT, DD_LAYER_REGISTRATION,
+		"the registry has put the domain on hold (serverHold): it is not published in the DNS",
+		"RFC 5731 2.3",
+		"Ask the registry why, through your registrar (often a dispute, an abuse report or "
+		"missing documents)." },
+	[C_REG_CLIENT_HOLD] = { "REG_CLIENT_HOLD", CRIT, DD_LAYER_REGISTRATION,
+		"the registrar has put the domain on hold (clientHold): it is not published in the DNS",
+		"RFC 5731 2.3",
+		"Ask your registrar why (often an unpaid invoice or an unverified contact address)." },
+	[C_REG_SUSPENDED] = { "REG_SUSPENDED", CRIT, DD_LAYER_REGISTRATION,
+		"the registry's record says the domain is suspended or blocked (a ccTLD's own words)",
+		"RFC 3912 (the registry's own status vocabulary)",
+		"Ask your registrar to settle it with the registry now (at puri.sm in 2018, the "
+		"registrar had not paid the registry); if the registrar does not act, ask the registry." },
+	[C_REG_REDEMPTION] = { "REG_REDEMPTION", CRIT, DD_LAYER_REGISTRATION,
+		"the domain was deleted and is in its redemption period",
+		"RFC 3915 3.1",
+		"Restore it at your registrar now (a restore fee applies); afterwards it is purged and "
+		"anyone can register it." },
+	[C_REG_PENDING_DELETE] = { "REG_PENDING_DELETE", CRIT, DD_LAYER_REGISTRATION,
+		"the domain is about to be purged from the registry (pendingDelete)",
+		"RFC 5731 2.3, RFC 3915 3.1",
+		"Ask your registrar at once whether it can still be restored; otherwise be ready to "
+		"register it again the moment it is released." },
+	[C_REG_INACTIVE] = { "REG_INACTIVE", CRIT, DD_LAYER_REGISTRATION,
+		"the registry holds no delegation for the domain (inactive: no nameservers)",
+		"RFC 5731 2.3",
+		"Set the domain's nameservers at your registrar." },
+	[C_REG_EXPIRY_DIFFER] = { "REG_EXPIRY_DIFFER", WARN, DD_LAYER_REGISTRATION,
+		"the registry and the registrar give different expiry dates",
+		"RFC 7485 (registry and registrar data), ICANN RDDS",
+		"The registry's date is the one that counts: if it is the earlier one, the renewal "
+		"your registrar shows has not reached the registry; ask your registrar to fix it." },
+	[C_REG_NS_DIFFER] = { "REG_NS_DIFFER", WARN, DD_LAYER_REGISTRATION,
+		"the registry's record lists other nameservers than the parent zone delegates to",
+		"RFC 5731 1.1, RFC 1034 4.2.2",
+		"Right after a change this is publication lag; if it lasts, compare the nameservers "
+		"set at your registrar with the delegation and correct whichever is wrong." },
+	[C_REG_NO_TRANSFER_LOCK] = { "REG_NO_TRANSFER_LOCK", NOTE, DD_LAYER_REGISTRATION,
+		"the domain has no transfer lock (client/serverTransferProhibited)",
+		"RFC 5731 2.3, ICANN SSAC SAC040",
+		"Ask your registrar to set clientTransferProhibited, so that the domain cannot be "
+		"moved away without you." },
+	[C_REG_NO_REGISTRY_LOCK] = { "REG_NO_REGISTRY_LOCK", INFO, DD_LAYER_REGISTRATION,
+		"the domain has no registry lock (server Update/Delete/TransferProhibited together)",
+		"RFC 5731 2.3, ICANN SSAC SAC040",
+		"For a domain that matters, ask your registrar for the registry lock service: changes "
+		"then need an out-of-band confirmation." },
+	[C_REG_DATA_UNAVAILABLE] = { "REG_DATA_UNAVAILABLE", NOTE, DD_LAYER_REGISTRATION,
+		"the registry's record of the domain could not be obtained: its registration status "
+		"is unknown",
+		"RFC 9224, RFC 3912",
+		"Nothing is wrong because of this; to see the registration, give --rdap-bootstrap or "
+		"--whois-servers for the TLD, or try again later (timeouts, rate limits)." },
 };
 
 const struct dd_chk_def *dd_chk_defs(size_t *n)

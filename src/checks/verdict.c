@@ -70,7 +70,7 @@ static void reg_cause(const struct vctx *v, const char **why, const char **actio
 	datebuf[0] = '\0';
 	if (!r || !r->known)
 		return;
-	if (r->status & DD_REG_NOT_FOUND) {
+	if (r->status & DD_REG_NO_RECORD) {
 		*why = "the registry has no record of the domain: it was deleted or never registered";
 		*action = "Register it again at a registrar, quickly, before someone else does.";
 	} else if ((r->status & DD_REG_EXPIRED) || (r->expires > 0 && r->expires <= now)) {
@@ -96,8 +96,10 @@ static void reg_cause(const struct vctx *v, const char **why, const char **actio
 		*action = "Ask your registrar why (often an unpaid invoice or an unverified contact "
 			  "address).";
 	} else if (r->status & DD_REG_SUSPENDED) {
-		*why = "the registry has suspended the domain";
-		*action = "Ask the registry why, through your registrar.";
+		*why = "the registry has suspended the domain, often because the registrar has not "
+		       "paid the registry (Purism's outage in 2018)";
+		*action = "Ask your registrar to settle it with the registry now; if the registrar "
+			  "does not act, ask the registry.";
 	}
 }
 
@@ -261,6 +263,19 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 		dd_buf_puts(b, ".");
 		return DD_STATUS_OK;
 	}
+	if (top->def->layer == DD_LAYER_REGISTRATION) {
+		/* Delegated and answering, but the registry's record says trouble. */
+		*layer = DD_LAYER_REGISTRATION;
+		dd_buf_printf(b, "%s %s, but its registration %s: %s; ", v->domain,
+			      top->def->severity >= DD_SEV_ERROR ? "still resolves" : "resolves",
+			      top->def->severity >= DD_SEV_ERROR ? "is in danger" : "needs attention",
+			      top->message);
+		add_advice(b, top->def->advice);
+		if (serious > 1)
+			dd_buf_printf(b, " (%zu more finding%s below)", serious - 1,
+				      serious > 2 ? "s" : "");
+		return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
+	}
 	*layer = top->def->layer;
 	if (top->def->severity >= DD_SEV_ERROR)
 		dd_buf_printf(b, "%s is broken for some resolvers, at %s: ", v->domain,
@@ -295,10 +310,18 @@ int dd_chk_verdict(const struct dd_evidence *ev, const struct dd_chk_findings *f
 {
 	static const struct dd_chk_opts none = { 0 };
 	struct vctx v = { .ev = ev, .f = f, .o = o ? o : &none };
+	struct dd_chk_opts with_reg;
+	struct dd_chk_reg_facts rf;
 	struct dd_buf b;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* Registration facts from the evidence, unless the caller gave some. */
+	if (!v.o->reg && chk_reg_facts(ev, v.o->now ? v.o->now : ev->time, &rf)) {
+		with_reg = *v.o;
+		with_reg.reg = &rf;
+		v.o = &with_reg;
+	}
 	rc = chk_facts_init(ev, &v.facts);
 	if (rc)
 		return rc;
