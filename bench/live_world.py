@@ -38,9 +38,13 @@ from minternet import World, netns  # noqa: E402
 #   half-dead    one NS at an operator, one NS whose address has no server
 #   undelegated  in the list but not in its TLD's zone (NXDOMAIN)
 #   ns-nxdomain  every NS name of the delegation does not exist
-KINDS = ("ok", "vanity", "two-ops", "lame", "half-dead", "undelegated", "ns-nxdomain")
+#   half-silent  one NS at an operator, one NS whose server never answers (timeouts);
+#                only with silent > 0
+KINDS = ("ok", "vanity", "two-ops", "lame", "half-dead", "undelegated", "ns-nxdomain",
+         "half-silent")
 BROKEN = ("lame", "half-dead", "undelegated", "ns-nxdomain")
 DEAD_ADDR = "127.0.9.9"  # nothing listens here: ICMP port unreachable
+SILENT_ADDR = "127.0.9.10"  # a server that never answers
 
 
 def _addr(op, i):
@@ -49,8 +53,10 @@ def _addr(op, i):
 
 
 def portfolio(n_domains, n_ops=24, tlds=("shop", "corp", "home", "site"), broken=0.0,
-              seed=1):
-    """(world dict, [domains], {domain: kind}). Servers: 1 root, 2 per TLD, 2 per operator."""
+              seed=1, silent=0.0):
+    """(world dict, [domains], {domain: kind}). Servers: 1 root, 2 per TLD, 2 per operator
+    (and one silent server when silent > 0). broken: share of domains of the BROKEN kinds;
+    silent: share of half-silent domains."""
     rnd = random.Random(seed)
     servers = [{"name": "a.root-servers.test.", "address": "127.0.0.2"}]
     zones = []
@@ -77,11 +83,18 @@ def portfolio(n_domains, n_ops=24, tlds=("shop", "corp", "home", "site"), broken
         op_zones.append({"origin": dom, "servers": ns, "records": recs})
     # The dead host lives in op0's zone: its name resolves, nothing answers there.
     op_zones[0]["records"].append(f"dead.{ops[0]['dom']} A {DEAD_ADDR}")
+    if silent > 0:
+        servers.append({"name": "quiet.silent.test.", "address": SILENT_ADDR,
+                        "behaviour": "silent"})
+        op_zones[0]["records"].append(f"quiet.{ops[0]['dom']} A {SILENT_ADDR}")
     domains, expect, dom_zones = [], {}, []
     n_broken = int(round(n_domains * broken))
+    n_silent = int(round(n_domains * silent))
     kinds = []
     for i in range(n_domains):
-        if i < n_broken:
+        if i < n_silent:
+            kinds.append("half-silent")
+        elif i < n_silent + n_broken:
             kinds.append(BROKEN[i % len(BROKEN)])
         else:
             kinds.append(("ok", "ok", "ok", "ok", "ok", "ok", "vanity", "two-ops")[i % 8])
@@ -106,6 +119,9 @@ def portfolio(n_domains, n_ops=24, tlds=("shop", "corp", "home", "site"), broken
             serve = [op["ns"][0], other["ns"][1]]
         elif kind == "half-dead":
             deleg = [op["ns"][0], f"dead.{ops[0]['dom']}"]
+            serve = [op["ns"][0]]
+        elif kind == "half-silent":
+            deleg = [op["ns"][0], f"quiet.{ops[0]['dom']}"]
             serve = [op["ns"][0]]
         elif kind == "ns-nxdomain":
             deleg = [f"gone{j}.{op['dom']}" for j in (1, 2)]
@@ -147,13 +163,15 @@ def main():
     ap.add_argument("--domains", type=int, default=10000)
     ap.add_argument("--operators", type=int, default=24)
     ap.add_argument("--broken", type=float, default=0.0)
+    ap.add_argument("--silent", type=float, default=0.0)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
     if not cmd:
         ap.error("give a command after --")
     netns.enter()
-    data, domains, expect = portfolio(args.domains, args.operators, broken=args.broken)
+    data, domains, expect = portfolio(args.domains, args.operators, broken=args.broken,
+                                     silent=args.silent)
     world_module.START_TIMEOUT = max(world_module.START_TIMEOUT, 300.0)
     world = LiveWorld.from_dict(data, source="live_world")
     nsd = sum(1 for s in world.servers if s.behaviour == "nsd")
