@@ -15,6 +15,7 @@
 #include "dd_config.h"
 #include "probe/check.h"
 #include "probe/dnssec.h"
+#include "probe/reg.h"
 #include "report/report.h"
 
 #define DD_CHECK_MAX_EXPECT 32
@@ -26,6 +27,7 @@ struct check_opts {
 	const char *anchor;
 	int no_color;
 	int deps; /* gather the dependencies (docs/dependencies.md) */
+	unsigned expiry_warn, expiry_crit; /* days; 0: the defaults (30, 7) */
 	struct dd_probe_expect expect[DD_CHECK_MAX_EXPECT];
 	size_t nexpect;
 	const char *why;
@@ -101,6 +103,16 @@ static int set_ns(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_expiry_warn(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_warn, why);
+}
+
+static int set_expiry_crit(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_crit, why);
+}
+
 static int set_deps(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -116,6 +128,8 @@ static const struct dd_opt check_table[] = {
 	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs" },
 	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
+	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
+	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -182,6 +196,10 @@ int dd_cmd_check(int argc, char **argv)
 	struct dd_rep_opts ro;
 	struct dd_ev_strlist anchor = { 0 };
 	char anchor_why[400], source[4200];
+	struct dd_probe_reg *reg = NULL; /* RDAP/WHOIS, unless --no-registration */
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths rpaths;
+	char rwhy[DD_REG_WHY_MAX];
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
@@ -202,6 +220,10 @@ int dd_cmd_check(int argc, char **argv)
 	}
 	if (o.now)
 		dd_clock_parse(o.now, &clk.fixed_now);
+	if (o.expiry_warn && o.expiry_crit && o.expiry_crit > o.expiry_warn) {
+		fprintf(stderr, "dnsdeps check: --expiry-crit must not exceed --expiry-warn\n");
+		return DD_EXIT_UNKNOWN;
+	}
 	if (o.anchor &&
 	    dd_probe_dnssec_anchor_file(o.anchor, &anchor, anchor_why, sizeof(anchor_why)) != 0) {
 		char *e = dd_esc_dup(anchor_why, strlen(anchor_why));
@@ -216,6 +238,15 @@ int dd_cmd_check(int argc, char **argv)
 	evs = calloc((size_t)npos, sizeof(*evs));
 	if (!evs || dd_probe_new(&probe, &po, hints, nhints, NULL) != 0) {
 		fprintf(stderr, "dnsdeps check: out of memory\n");
+		status = DD_EXIT_UNKNOWN;
+		goto out;
+	}
+	dd_cli_reg_fetch_opts(d.rdap_bootstrap, d.whois_servers, d.ca_file, d.reg_timeout_ms, &fo,
+			      &rpaths);
+	if (!d.no_registration && dd_probe_reg_new(probe, &fo, &reg, rwhy) != 0) {
+		char *e = dd_esc_dup(rwhy, strlen(rwhy));
+		fprintf(stderr, "dnsdeps check: %s\n", e ? e : "registration look-ups unusable");
+		free(e);
 		status = DD_EXIT_UNKNOWN;
 		goto out;
 	}
@@ -241,6 +272,8 @@ int dd_cmd_check(int argc, char **argv)
 		dd_ev_set_str(&evs[n]->tool, "dnsdeps " DD_VERSION);
 		if (o.anchor)
 			dd_ev_sec_set_anchor(&evs[n]->dnssec, &anchor, source);
+		if (reg)
+			dd_probe_reg_request(evs[n], reg, (int)o.expiry_warn, (int)o.expiry_crit);
 		n++;
 		if ((o.deps || d.wanted) && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
 			status = DD_EXIT_UNKNOWN;
@@ -277,6 +310,7 @@ out:
 	for (size_t i = 0; i < n; i++)
 		dd_ev_free(evs[i]);
 	free(evs);
+	dd_probe_reg_free(reg);
 	dd_probe_free(probe);
 	free(hints);
 	for (size_t i = 0; i < anchor.n; i++)

@@ -19,6 +19,7 @@ struct report_opts {
 	int json;
 	int64_t now;
 	const char *anchor;
+	unsigned expiry_warn, expiry_crit; /* days; 0: as the evidence records */
 };
 
 static int set_help(void *t, const char *arg, const char **why)
@@ -53,10 +54,22 @@ static int set_anchor(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_expiry_warn(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 3650, &((struct report_opts *)t)->expiry_warn, why);
+}
+
+static int set_expiry_crit(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 3650, &((struct report_opts *)t)->expiry_crit, why);
+}
+
 static const struct dd_opt report_table[] = {
 	{ "json", 'j', NULL, set_json, "print one JSON object (schema dnsdeps.check/1)" },
 	{ "now", 0, "TIME", set_now, "judge as of TIME (RFC 3339) instead of the evidence's time" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from FILE instead of the anchor the evidence records" },
+	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "registration expiry warning threshold instead of the recorded one" },
+	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "registration expiry critical threshold instead of the recorded one" },
 	{ "help", 'h', NULL, set_help, "show this help" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -118,6 +131,10 @@ int dd_cmd_report(int argc, char **argv)
 		dd_ev_free(ev);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (o.expiry_warn)
+		ev->registration.expiry_warn_days = (int)o.expiry_warn;
+	if (o.expiry_crit)
+		ev->registration.expiry_crit_days = (int)o.expiry_crit;
 	ro.json = o.json;
 	ro.now = o.now;
 	ro.color = !o.json && want_color(stdout);

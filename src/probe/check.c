@@ -11,6 +11,7 @@
 #include "probe/check.h"
 #include "probe/deps.h"
 #include "probe/dnssec.h"
+#include "probe/reg.h"
 
 #define DD_CHECK_MAX_NS 24 /* NS names examined per domain */
 
@@ -376,6 +377,16 @@ static void deps_done(void *arg)
 	release(arg);
 }
 
+/* The registry's nameservers (probe/reg.c), examined when the parent does
+ * not delegate the domain; NULL ends the look-up the check waited for. */
+static void reg_ns(void *arg, const char *name)
+{
+	if (name)
+		add_child_ns(arg, name, 0, 0);
+	else
+		release(arg);
+}
+
 static void on_trace(void *arg, const struct dd_dns_trace *t)
 {
 	struct chk *c = arg;
@@ -407,6 +418,7 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 		if (n >= 0 && c->expect[i].addr[0])
 			probe_address(c, (size_t)n, c->expect[i].addr);
 	}
+	c->pending += (size_t)dd_probe_reg_walked(ev, reg_ns, c);
 	/* What the name depends on (probe/deps.c), when the command asked. */
 	if (ev->deps.present) {
 		c->pending++;
@@ -443,6 +455,7 @@ int dd_probe_check(struct dd_probe *p, struct dd_evidence *ev,
 	dd_dns_qopts_default(&c->edns1);
 	c->edns1.edns_version = 1;
 	c->pending = 1;
+	dd_probe_reg_start(ev); /* RDAP/WHOIS, while the DNS is walked */
 	rc = dd_dns_trace_to_cut(dd_probe_dns(p), c->domain, LDNS_RR_TYPE_NS, ev, on_trace, c);
 	if (rc < 0) {
 		free(c->expect);

@@ -14,6 +14,7 @@
 #include "core/esc.h"
 #include "graph/graph.h"
 #include "dnssec/sec.h"
+#include "reg/reg.h"
 #include "report/report.h"
 
 struct js {
@@ -548,6 +549,31 @@ static json_t *deps_obj(struct js *j, const struct dd_evidence *ev, const struct
 	return d;
 }
 
+/* The registry's record (without the raw documents: those are in the
+ * evidence), or why there is none, and the days left at the judged time. */
+static json_t *registration(struct js *j, const struct dd_evidence *ev, int64_t now)
+{
+	const struct dd_ev_registration *g = &ev->registration;
+	const struct dd_reg_record *r = g->record;
+	json_t *o = json_object(), *rec = r ? dd_reg_to_json(r, 0) : json_null();
+	int64_t left = r ? r->expires.t - now : 0;
+	int64_t days = left >= 0 ? left / 86400 : -((-left + 86399) / 86400); /* floor */
+
+	if (!rec)
+		j->failed = 1;
+	else if (json_is_object(rec))
+		json_object_del(rec, "schema");
+	put(j, o, "domain", str(j, g->domain));
+	put(j, o, "result", str(j, r ? dd_reg_result_name(r->result) : "unavailable"));
+	put(j, o, "reason", str(j, r ? NULL : g->reason));
+	put(j, o, "why", str(j, g->why));
+	put(j, o, "expires_in_days",
+	    r && r->result == DD_REG_FOUND && r->expires.known
+		    ? json_integer((json_int_t)days) : json_null());
+	put(j, o, "record", rec);
+	return o;
+}
+
 int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -566,6 +592,8 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	put(&j, doc, "verdict", verdict(&j, v));
 	put(&j, doc, "findings", findings(&j, f));
 	put(&j, doc, "delegation", delegation(&j, ev));
+	if (ev->registration.present)
+		put(&j, doc, "registration", registration(&j, ev, now));
 	if (ev->deps.present)
 		put(&j, doc, "dependencies", deps_obj(&j, ev, o, 0));
 	if (ev->dnssec.present)

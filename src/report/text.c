@@ -12,6 +12,7 @@
 #include "core/esc.h"
 #include "graph/graph.h"
 #include "dnssec/sec.h"
+#include "reg/reg.h"
 #include "report/report.h"
 
 #define RED "\033[31m"
@@ -719,6 +720,60 @@ static void dependencies(struct tx *t, const struct dd_evidence *ev, const struc
 	deps_close(&v);
 }
 
+/* The registry's record (RDAP/WHOIS) as `dnsdeps reg` prints it, indented,
+ * or why there is none; then how far the expiry is from the judged time. */
+static void registration(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
+{
+	const struct dd_ev_registration *g = &ev->registration;
+	int64_t now = o && o->now ? o->now : ev->time;
+	struct dd_buf rb;
+
+	if (!g->present)
+		return;
+	heading(t, "Registration (the registry's record)");
+	if (!g->record) {
+		dd_buf_puts(t->b, "  ");
+		dd_buf_esc(t->b, g->domain ? g->domain : "?");
+		dd_buf_puts(t->b, ": ");
+		on(t, CYAN);
+		dd_buf_puts(t->b, "unavailable (");
+		dd_buf_esc(t->b, g->reason ? g->reason : "no reason recorded");
+		dd_buf_puts(t->b, ")");
+		off(t);
+		if (g->why) {
+			dd_buf_puts(t->b, ": ");
+			dd_buf_esc(t->b, g->why);
+		}
+		dd_buf_puts(t->b, "\n");
+		return;
+	}
+	dd_buf_init(&rb);
+	dd_reg_to_text(g->record, &rb);
+	for (const char *p = dd_buf_str(&rb); *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		dd_buf_puts(t->b, "  ");
+		dd_buf_add(t->b, p, n); /* already escaped by dd_reg_to_text */
+		p += n;
+	}
+	if (dd_buf_failed(&rb))
+		t->b->failed = 1;
+	dd_buf_free(&rb);
+	if (g->why) {
+		dd_buf_puts(t->b, "  note: ");
+		dd_buf_esc(t->b, g->why);
+		dd_buf_puts(t->b, "\n");
+	}
+	if (g->record->result == DD_REG_FOUND && g->record->expires.known) {
+		int64_t left = g->record->expires.t - now;
+		long long days = (long long)((left >= 0 ? left : -left) / 86400);
+		if (left > 0)
+			dd_buf_printf(t->b, "  expires in %lld day%s\n", days, days == 1 ? "" : "s");
+		else
+			dd_buf_printf(t->b, "  expired %lld day%s ago\n", days, days == 1 ? "" : "s");
+	}
+}
+
 int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -729,6 +784,7 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	chain(&t, ev);
 	parent(&t, ev);
 	nameservers(&t, ev);
+	registration(&t, ev, o);
 	dependencies(&t, ev, o);
 	dnssec(&t, ev, o);
 	heading(&t, "Findings");

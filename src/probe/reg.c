@@ -1,0 +1,228 @@
+/* reg.c (probe): the registration look-up of a check, on the probe's loop,
+ * and the join with the DNS walk: the registry's nameservers are examined
+ * when the parent zone does not delegate the domain. The record put in the
+ * evidence is the fetched one after a trip through its JSON form, so what
+ * `check` judges is exactly what `report` will read back. */
+#include <ctype.h>
+#include <libpsl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/err.h"
+#include "probe/reg.h"
+
+struct job {
+	struct dd_probe_reg *r;
+	struct dd_evidence *ev;
+	int done;             /* the outcome is in the evidence */
+	int waiting;          /* the walk is done and waits for the outcome */
+	int want_ns;          /* hand the registry's nameservers over */
+	dd_probe_reg_ns_cb ns;
+	void *arg;
+	struct job *next;
+};
+
+struct dd_probe_reg {
+	struct dd_reg_fetcher *f;
+	struct job *jobs;
+};
+
+int dd_probe_reg_new(struct dd_probe *p, const struct dd_reg_fetch_opts *o,
+		     struct dd_probe_reg **out, char why[DD_REG_WHY_MAX])
+{
+	struct dd_probe_reg *r = calloc(1, sizeof(*r));
+	int rc;
+
+	*out = NULL;
+	if (!r) {
+		snprintf(why, DD_REG_WHY_MAX, "out of memory");
+		return DD_ENOMEM;
+	}
+	rc = dd_reg_fetcher_new(dd_probe_net(p), o, &r->f, why);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void dd_probe_reg_free(struct dd_probe_reg *r)
+{
+	if (!r)
+		return;
+	dd_reg_fetcher_free(r->f);
+	while (r->jobs) {
+		struct job *j = r->jobs;
+		r->jobs = j->next;
+		free(j);
+	}
+	free(r);
+}
+
+void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int warn_days,
+			  int crit_days)
+{
+	ev->registration.live = r;
+	ev->registration.expiry_warn_days = warn_days > 0 ? warn_days : 0;
+	ev->registration.expiry_crit_days = crit_days > 0 ? crit_days : 0;
+}
+
+int dd_probe_reg_domain(const char *name, char out[256])
+{
+	char low[256];
+	const char *p;
+	size_t n = 0;
+
+	for (; name[n] && n + 1 < sizeof(low); n++)
+		low[n] = (char)tolower((unsigned char)name[n]);
+	while (n > 0 && low[n - 1] == '.')
+		n--;
+	low[n] = '\0';
+	if (n == 0 || !strchr(low, '.') ||
+	    psl_is_public_suffix2(psl_builtin(), low, PSL_TYPE_ICANN))
+		return DD_ENAME;
+	/* The longest ICANN suffix, and one label more (at most 127 labels). */
+	for (p = low; p; ) {
+		const char *up = strchr(p, '.');
+		if (!up)
+			break;
+		if (psl_is_public_suffix2(psl_builtin(), up + 1, PSL_TYPE_ICANN)) {
+			snprintf(out, 256, "%s", p);
+			return 0;
+		}
+		p = up + 1;
+	}
+	return DD_ENAME;
+}
+
+/* The fetched record, copied through its JSON form. NULL with why set when
+ * it cannot be kept. */
+static struct dd_reg_record *keep(const struct dd_reg_record *rec, char why[DD_REG_WHY_MAX])
+{
+	json_t *j = dd_reg_to_json(rec, 1);
+	struct dd_reg_record *copy = malloc(sizeof(*copy));
+	char inner[DD_REG_WHY_MAX];
+
+	if (!j || !copy) {
+		snprintf(why, DD_REG_WHY_MAX, "out of memory");
+	} else if (dd_reg_from_json(j, copy, inner) != 0) {
+		snprintf(why, DD_REG_WHY_MAX, "the record cannot be kept: %s", inner);
+	} else {
+		json_decref(j);
+		return copy;
+	}
+	json_decref(j);
+	free(copy);
+	return NULL;
+}
+
+/* The record is of ev->domain itself (not of a domain above it). */
+static int same_domain(const struct dd_evidence *ev)
+{
+	const char *d = ev->registration.domain;
+	size_t n;
+
+	if (!d || !ev->domain)
+		return 0;
+	n = strlen(d);
+	return strncasecmp(ev->domain, d, n) == 0 &&
+	       (ev->domain[n] == '\0' || (ev->domain[n] == '.' && ev->domain[n + 1] == '\0'));
+}
+
+/* The names are a registry's, from the network: they pass dd_reg_add_ns's
+ * host-name rules and the check's own name rules before any is asked. */
+static void hand_over(struct job *j)
+{
+	const struct dd_reg_record *rec = j->ev->registration.record;
+
+	if (!j->want_ns || !rec || rec->result != DD_REG_FOUND || !same_domain(j->ev))
+		return;
+	for (size_t i = 0; i < rec->nns && i < DD_REG_MAX_NS; i++) {
+		char name[300];
+		snprintf(name, sizeof(name), "%s.", rec->ns[i]);
+		j->ns(j->arg, name);
+	}
+}
+
+static void on_outcome(void *arg, const struct dd_reg_outcome *o)
+{
+	struct job *j = arg;
+	struct dd_reg_record *rec = NULL;
+	char why[DD_REG_WHY_MAX];
+	const char *reason = dd_reg_unavail_name(o->reason);
+
+	snprintf(why, sizeof(why), "%s", o->why);
+	if (o->record) {
+		rec = keep(o->record, why);
+		if (!rec)
+			reason = dd_reg_unavail_name(DD_REG_UNPARSEABLE);
+	}
+	dd_ev_reg_set(j->ev, o->domain, rec, reason, why);
+	j->done = 1;
+	if (j->waiting) {
+		j->waiting = 0;
+		hand_over(j);
+		j->ns(j->arg, NULL);
+	}
+}
+
+static struct job *find(struct dd_evidence *ev)
+{
+	struct dd_probe_reg *r = ev->registration.live;
+
+	for (struct job *j = r ? r->jobs : NULL; j; j = j->next)
+		if (j->ev == ev)
+			return j;
+	return NULL;
+}
+
+void dd_probe_reg_start(struct dd_evidence *ev)
+{
+	struct dd_probe_reg *r = ev->registration.live;
+	char domain[256];
+	struct job *j;
+
+	if (!r || find(ev) || dd_probe_reg_domain(ev->domain, domain) != 0)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->r = r;
+	j->ev = ev;
+	j->next = r->jobs;
+	r->jobs = j;
+	if (dd_reg_fetch(r->f, domain, on_outcome, j) != 0) {
+		/* Only DD_ENOMEM is possible for a valid name: no section. */
+		r->jobs = j->next;
+		free(j);
+	}
+}
+
+/* Some parent server's delegation names nameservers for the domain. */
+static int delegated(const struct dd_evidence *ev)
+{
+	for (size_t i = 0; i < ev->parent.nservers; i++)
+		if (ev->parent.servers[i].delegation.ns.n > 0)
+			return 1;
+	return 0;
+}
+
+int dd_probe_reg_walked(struct dd_evidence *ev, dd_probe_reg_ns_cb ns, void *arg)
+{
+	struct job *j = find(ev);
+
+	if (!j || j->waiting)
+		return 0;
+	j->ns = ns;
+	j->arg = arg;
+	j->want_ns = !delegated(ev);
+	if (j->done) {
+		hand_over(j);
+		return 0;
+	}
+	j->waiting = 1;
+	return 1;
+}
