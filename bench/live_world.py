@@ -60,7 +60,7 @@ def portfolio(n_domains, n_ops=24, tlds=("shop", "corp", "home", "site"), broken
     rnd = random.Random(seed)
     servers = [{"name": "a.root-servers.test.", "address": "127.0.0.2"}]
     zones = []
-    root = []
+    root = ["@ NS a.root-servers.test.", "a.root-servers.test. A 127.0.0.2"]
     tld_recs = {t: [] for t in tlds}
     for ti, t in enumerate(tlds):
         ns = [f"ns{i}.nic.{t}." for i in (1, 2)]
@@ -68,6 +68,7 @@ def portfolio(n_domains, n_ops=24, tlds=("shop", "corp", "home", "site"), broken
             a = f"127.{3 + i}.{ti}.53"
             servers.append({"name": n, "address": a})
             root += [f"{t}. NS {n}", f"{n} A {a}"]
+            tld_recs[t] += [f"@ NS {n}", f"{n} A {a}"]
         zones.append({"origin": f"{t}.", "servers": ns, "records": None})
     ops = []
     op_zones = []
