@@ -148,7 +148,7 @@ def main():
     world = LiveWorld.from_dict(data, source="bench/live")
     nsd = sum(1 for s in world.servers if s.behaviour == "nsd")
     print(f"world: {len(domains)} domains ({a.broken:.0%} broken, {a.silent:.0%} with a silent "
-          "server), "{len(data['zone'])} zones, "
+          f"server), {len(data['zone'])} zones, "
           f"{nsd} NSD servers (server-count 1), {os.cpu_count()} CPUs", flush=True)
     with world, tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
         print(f"world: up in {world.bringup_seconds:.1f} s", flush=True)
