@@ -2,9 +2,11 @@
 
     python3 demo.py --dnsdeps /path/to/dnsdeps --worlds /path/to/demo-worlds
 
-Enters a fresh private network namespace, brings up WORLD_FILE, runs the main
-command on each domain in the healthy world and then in the "outage" variant,
-and tears everything down. It finds its files only through its own location
+Enters a fresh private network namespace, brings up WORLD_FILE and the .sm
+registry's WHOIS server (REGISTRY: "Status: Suspended" in the outage, as in
+February 2018; .sm has no RDAP service), runs the main command on each domain
+in the healthy world and then in the "outage" variant, and tears everything
+down. It finds its files only through its own location
 and its arguments, so it works installed ($datadir/dnsdeps/minternet/).
 Exit 0 when the demo ran (whatever the verdicts), 1 when it could not.
 """
@@ -14,10 +16,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from minternet import MinternetError, World, netns  # noqa: E402
+from minternet.regservers import WhoisServer  # noqa: E402
 
 WORLD_FILE = "purism.toml"
 VARIANT = "outage"
@@ -29,33 +33,74 @@ HEADERS = [
 COMMAND_TIMEOUT = 120
 
 
-# The nameservers each domain's owner knows it runs. `check` examines them even
-# when the registry no longer lists them, which is what tells "the registration
-# is broken" from "our DNS is broken".
+# The nameservers each domain's owner knows it runs (`check --ns NAME[/ADDR]`
+# examines them even when the parent no longer lists them). The demo does not
+# need them any more: when the parent does not delegate the domain, `check`
+# examines the nameservers the registry's record lists.
 EXPECTED_NS = {
     "puri.sm.": ["ns1.puri.sm/127.0.11.1", "ns2.puri.sm/127.0.11.2", "ns3.dnshost.test"],
     "example.sm.": [],
 }
 
+# The .sm registry's WHOIS answers in each world, in the registry's 2018 format
+# (tests/unit/data/reg/puri.sm.whois) with this world's nameservers.
+WHOIS_IP = "127.77.0.2"
+PURI_WHOIS = """Domain: puri.sm
+Status: {status}
+
+Owner:
+      Purism SPC
+      San Francisco CA
+      US
+
+DNS Servers:
+      ns1.puri.sm
+      ns2.puri.sm
+      ns3.dnshost.test
+
+Registration date: 2014-11-12
+Last update: {updated}
+"""
+EXAMPLE_WHOIS = """Domain: example.sm
+Status: Active
+
+DNS Servers:
+      ns1.example.sm
+      ns2.example.sm
+
+Registration date: 2009-04-01
+Last update: 2017-05-02
+"""
+REGISTRY = {
+    None: {"puri.sm": PURI_WHOIS.format(status="Active", updated="2017-11-13"),
+           "example.sm": EXAMPLE_WHOIS},
+    VARIANT: {"puri.sm": PURI_WHOIS.format(status="Suspended", updated="2018-02-20"),
+              "example.sm": EXAMPLE_WHOIS},
+}
+
 
 def main_command(dnsdeps):
-    """The main job: `dnsdeps check DOMAIN --ns ...`."""
-    def command(domain):
-        args = ["check", domain]
-        for ns in EXPECTED_NS.get(domain, []):
-            args += ["--ns", ns]
-        return args
+    """The main job: `dnsdeps check DOMAIN`, the registry's WHOIS server named."""
+    def command(domain, whois_table):
+        return ["check", domain, "--whois-servers", whois_table]
     return command
 
 
 def run_world(path, variant, header, dnsdeps, command):
     """Bring one world up, run the command on every domain; exit statuses by domain."""
     statuses = {}
-    with World.from_file(path, variant=variant, dnsdeps=dnsdeps) as world:
+    answers = {q: a.encode() for q, a in REGISTRY[variant].items()}
+    with World.from_file(path, variant=variant, dnsdeps=dnsdeps) as world, \
+            WhoisServer(WHOIS_IP, answers=answers), \
+            tempfile.TemporaryDirectory(prefix="dnsdeps-demo-") as tmp:
+        table = os.path.join(tmp, "whois-servers")
+        with open(table, "w") as f:
+            f.write(f"sm {WHOIS_IP}:43\n")
         print(f"\n=== {header} ===")
-        print(f"({len(world.servers)} servers up in {world.bringup_seconds:.2f} s)")
+        print(f"({len(world.servers)} servers up in {world.bringup_seconds:.2f} s; "
+              f"the sm registry's WHOIS on {WHOIS_IP})")
         for domain in DOMAINS:
-            args = command(domain)
+            args = command(domain, table)
             print(f"\n$ dnsdeps {' '.join(args)}", flush=True)
             try:
                 r = world.run_dnsdeps(*args, timeout=COMMAND_TIMEOUT, capture=False)

@@ -1,0 +1,405 @@
+"""test_check_reg: the registration layer of `dnsdeps check`, in the mini-internet.
+
+The demo world in its outage variant (data/demo/purism.toml: sm. no longer
+delegates puri.sm., whose servers still answer; example.sm. is healthy) plus
+a real HTTPS RDAP server (certificate from a throw-away CA, --ca-file) and a
+real WHOIS server on loopback. Each test sets what the registry says, then
+runs `check` and asserts the verdict, the REG_* codes and the sentence:
+the Purism outage from WHOIS "Status: Suspended" (and the registry's
+nameservers examined without --ns), serverHold, clientHold, expired (with
+--now), expiring in 5 days, registry and registrar expiries that differ,
+nameservers that differ, no RDAP and no WHOIS known (the DNS verdict stays
+ok), the look-up running while the DNS is walked, and `report` judging the
+saved evidence exactly as `check` did.
+"""
+
+import json
+import socket
+import time
+
+import pytest
+
+from helpers import scenario
+from minternet import World
+from minternet.regservers import RdapServer, WhoisServer, json_reply
+
+RDAP_IP, WHOIS_IP = "127.77.0.1", "127.77.0.2"
+TEST_ARGS = ("--timeout", "500", "--retries", "0", "--reg-timeout", "3000")
+NOW = "2026-03-01T12:00:00Z"
+PURI_NS = ["ns1.puri.sm", "ns2.puri.sm", "ns3.dnshost.test"]
+EXAMPLE_NS = ["ns1.example.sm", "ns2.example.sm"]
+
+# puri.sm's WHOIS answer during the outage, as the .sm registry gave it in
+# February 2018 (tests/unit/data/reg/puri.sm.whois), with this world's servers.
+PURISM_WHOIS = """Domain: puri.sm
+Status: Suspended
+
+Owner:
+      Purism SPC
+      San Francisco CA
+      US
+
+DNS Servers:
+      ns1.puri.sm
+      ns2.puri.sm
+      ns3.dnshost.test
+
+Registration date: 2014-11-12
+Last update: 2018-02-20
+"""
+
+
+def rdap_domain(name, status=("active", "client transfer prohibited"), expires="2030-01-01T00:00:00Z",
+                ns=(), related=None):
+    doc = {
+        "objectClassName": "domain", "ldhName": name, "status": list(status),
+        "events": [{"eventAction": "registration", "eventDate": "2015-05-05T00:00:00Z"},
+                   {"eventAction": "expiration", "eventDate": expires}],
+        "nameservers": [{"objectClassName": "nameserver", "ldhName": n} for n in ns],
+        "entities": [{"objectClassName": "entity", "roles": ["registrar"],
+                      "vcardArray": ["vcard", [["version", {}, "text", "4.0"],
+                                               ["fn", {}, "text", "Test Registrar"]]]}],
+    }
+    if related:
+        doc["links"] = [{"rel": "related", "type": "application/rdap+json", "href": related}]
+    return json.dumps(doc).encode()
+
+
+class Routes(dict):
+    """The RDAP server's routes, noting when each path was asked for and
+    holding chosen answers back for a while."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked = {}
+        self.delay = {}
+
+    def get(self, path, default=None):
+        self.asked.setdefault(path, time.monotonic())
+        if path in self.delay:
+            time.sleep(self.delay[path])
+        return super().get(path, default)
+
+
+@pytest.fixture(scope="module")
+def bed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("checkreg")
+    with World.from_file(scenario("purism"), variant="outage") as world, \
+            RdapServer(RDAP_IP) as rdap, WhoisServer(WHOIS_IP) as whois:
+        rdap.routes = Routes()
+        files = {}
+        for name, services in (("boot-rdap", [[["sm"], [rdap.url("/rdap/")]]]),
+                               ("boot-none", [])):
+            files[name] = tmp / f"{name}.json"
+            files[name].write_text(json.dumps({"version": "1.0", "publication":
+                                               "2026-01-01T00:00:00Z", "services": services}))
+        files["whois"] = tmp / "whois-servers"
+        files["whois"].write_text(f"sm {WHOIS_IP}:43\n")
+        files["no-whois"] = tmp / "no-whois-servers"
+        files["no-whois"].write_text("# no server known\n")
+        yield {"world": world, "rdap": rdap, "whois": whois, "ca": rdap.ca_file,
+               "files": {k: str(v) for k, v in files.items()}, "tmp": tmp}
+
+
+def check(bed, domain, *args, via="rdap", fmt="json", timeout=60):
+    """Run check; via: "rdap" (bootstrap to the RDAP server), "whois" (no RDAP
+    service, the WHOIS table), "none" (neither known)."""
+    f = bed["files"]
+    boot = f["boot-rdap"] if via == "rdap" else f["boot-none"]
+    table = f["whois"] if via == "whois" else f["no-whois"]
+    argv = ["check", *TEST_ARGS, "--rdap-bootstrap", boot, "--whois-servers", table,
+            "--ca-file", bed["ca"], *args, domain]
+    if fmt == "json":
+        argv.insert(1, "--json")
+    t0 = time.monotonic()
+    r = bed["world"].run_dnsdeps(*argv, timeout=timeout)
+    took = time.monotonic() - t0
+    assert r.returncode in (0, 1, 2, 3), f"{argv}: exit {r.returncode}\n{r.stderr}"
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
+    if fmt != "json":
+        return r, None, took, t0
+    try:
+        doc = json.loads(r.stdout)
+    except ValueError:
+        raise AssertionError(f"{argv}: not JSON\n{r.stdout}\n{r.stderr}") from None
+    assert r.returncode == {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}[
+        doc["verdict"]["status"]], doc["verdict"]
+    return r, doc, took, t0
+
+
+def codes(doc):
+    return {f["code"] for f in doc["findings"]}
+
+
+def reg_codes(doc):
+    return {c for c in codes(doc) if c.startswith("REG_")}
+
+
+def verdict(doc):
+    return doc["verdict"]["status"], doc["verdict"]["layer"]
+
+
+def explain(doc):
+    return json.dumps({"verdict": doc["verdict"],
+                       "findings": [(f["code"], f["message"]) for f in doc["findings"]],
+                       "registration": {k: v for k, v in doc.get("registration", {}).items()
+                                        if k != "record"}}, indent=1)
+
+
+def route(bed, name, body):
+    bed["rdap"].routes[f"/rdap/domain/{name}"] = json_reply(body)
+
+
+# ---- the outage, from WHOIS ---------------------------------------------------
+
+def test_purism_outage_suspended(bed):
+    bed["whois"].answers["puri.sm"] = PURISM_WHOIS.encode()
+    _, doc, _, _ = check(bed, "puri.sm.", via="whois")
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert {"PARENT_NXDOMAIN_ALL", "REG_SUSPENDED"} <= codes(doc), explain(doc)
+    assert "REG_DATA_UNAVAILABLE" not in codes(doc)
+    s = doc["verdict"]["summary"]
+    assert "no longer delegates puri.sm" in s, s
+    assert "while your nameservers still answer" in s, s
+    assert "the registry has suspended the domain" in s, s
+    reg = doc["registration"]
+    assert reg["domain"] == "puri.sm" and reg["result"] == "found", reg
+    assert reg["record"]["source"] == {"protocol": "whois", "where": f"{WHOIS_IP}:43"}
+    assert [x["code"] for x in reg["record"]["statuses"]] == ["Suspended"]
+    assert reg["record"]["nameservers"] == PURI_NS
+    # No --ns: the registry's nameservers were examined, and the one that
+    # can still be reached (out of bailiwick) answers for puri.sm.
+    ns = {n["name"]: n for n in doc["delegation"]["nameservers"]}
+    assert "ns3.dnshost.test." in ns, explain(doc)
+    answered = [s for s in ns["ns3.dnshost.test."]["servers"]
+                if s["soa_udp"]["state"] == "answer" and s["soa_udp"]["aa"]]
+    assert answered, ns["ns3.dnshost.test."]
+
+
+def test_purism_text_has_a_registration_section(bed):
+    bed["whois"].answers["puri.sm"] = PURISM_WHOIS.encode()
+    r, _, _, _ = check(bed, "puri.sm.", via="whois", fmt="text")
+    assert r.returncode == 2, r.stdout
+    assert "Registration (the registry's record)" in r.stdout, r.stdout
+    assert f"Registration of puri.sm (whois {WHOIS_IP}:43)" in r.stdout
+    assert "Suspended [suspended]" in r.stdout
+    assert "REG_SUSPENDED" in r.stdout
+
+
+def test_report_judges_the_saved_evidence_as_check_did(bed):
+    bed["whois"].answers["puri.sm"] = PURISM_WHOIS.encode()
+    saved = bed["tmp"] / "puri.sm.evidence.json"
+    r, doc, _, _ = check(bed, "puri.sm.", "--save-evidence", str(saved), via="whois")
+    ev = json.loads(saved.read_text())
+    assert ev["registration"]["record"]["raw"] == PURISM_WHOIS
+    again = bed["world"].run_dnsdeps("report", "--json", str(saved), hints=False)
+    assert again.returncode == r.returncode, again.stderr
+    assert json.loads(again.stdout) == doc
+    text = bed["world"].run_dnsdeps("report", str(saved), hints=False)
+    assert "the registry has suspended the domain" in text.stdout
+
+
+# ---- RDAP statuses and dates --------------------------------------------------
+
+@pytest.mark.parametrize("status,code,words", [
+    ("server hold", "REG_SERVER_HOLD", "the registry has put the domain on hold (serverHold)"),
+    ("client hold", "REG_CLIENT_HOLD", "your registrar has put the domain on hold (clientHold)"),
+])
+def test_holds(bed, status, code, words):
+    route(bed, "puri.sm", rdap_domain("puri.sm", status=(status, "client transfer prohibited"),
+                                      ns=PURI_NS))
+    _, doc, _, _ = check(bed, "puri.sm.", "--now", NOW)
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert code in codes(doc) and "PARENT_NXDOMAIN_ALL" in codes(doc), explain(doc)
+    assert words in doc["verdict"]["summary"], doc["verdict"]["summary"]
+    assert "while your nameservers still answer" in doc["verdict"]["summary"]
+    assert doc["registration"]["record"]["source"]["protocol"] == "rdap"
+
+
+@pytest.mark.parametrize("status,code,words", [
+    ("redemption period", "REG_REDEMPTION", "the registry is deleting the domain"),
+    ("pending delete", "REG_PENDING_DELETE", "the registry is deleting the domain"),
+    ("inactive", "REG_INACTIVE", "the problem is the registration, not your DNS"),
+])
+def test_deletion_and_inactive(bed, status, code, words):
+    route(bed, "puri.sm", rdap_domain("puri.sm", status=(status,), ns=PURI_NS))
+    _, doc, _, _ = check(bed, "puri.sm.", "--now", NOW)
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert code in codes(doc), explain(doc)
+    assert words in doc["verdict"]["summary"], doc["verdict"]["summary"]
+
+
+def test_not_found_at_the_registry(bed):
+    bed["rdap"].routes.pop("/rdap/domain/puri.sm", None)  # the server answers RDAP 404
+    _, doc, _, _ = check(bed, "puri.sm.", "--now", NOW)
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert reg_codes(doc) == {"REG_NOT_FOUND"}, explain(doc)
+    assert doc["registration"]["result"] == "not-found"
+    s = doc["verdict"]["summary"]
+    assert "the registry has no record of the domain" in s, s
+    # nothing from the registry to examine: the domain's servers go unasked
+    assert "no nameserver answers" in s, s
+
+
+def test_no_transfer_lock(bed):
+    route(bed, "example.sm", rdap_domain("example.sm", status=("active",), ns=EXAMPLE_NS))
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert verdict(doc) == ("ok", "none"), explain(doc)
+    assert reg_codes(doc) == {"REG_NO_TRANSFER_LOCK", "REG_NO_REGISTRY_LOCK"}, explain(doc)
+    assert "below" in doc["verdict"]["summary"], doc["verdict"]["summary"]
+
+
+def test_expired_with_now(bed):
+    route(bed, "puri.sm", rdap_domain("puri.sm", expires="2026-02-10T00:00:00Z", ns=PURI_NS))
+    _, doc, _, _ = check(bed, "puri.sm.", "--now", NOW)
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert "REG_EXPIRED" in codes(doc), explain(doc)
+    assert "the registration expired on 2026-02-10" in doc["verdict"]["summary"]
+    assert doc["registration"]["expires_in_days"] < 0
+    # The same registry answer a month earlier: not expired, not yet.
+    _, doc, _, _ = check(bed, "puri.sm.", "--now", "2025-12-01T00:00:00Z")
+    assert "REG_EXPIRED" not in codes(doc) and "REG_EXPIRES_SOON" not in codes(doc)
+    assert "expired" not in doc["verdict"]["summary"]
+
+
+def test_expiring_in_5_days(bed):
+    route(bed, "example.sm", rdap_domain("example.sm", expires="2026-03-06T12:00:00Z",
+                                         ns=EXAMPLE_NS))
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert verdict(doc) == ("critical", "registration"), explain(doc)
+    assert reg_codes(doc) == {"REG_EXPIRES_IMMINENT", "REG_NO_REGISTRY_LOCK"}, explain(doc)
+    assert doc["registration"]["expires_in_days"] == 5
+    s = doc["verdict"]["summary"]
+    assert s.startswith("example.sm still resolves, but its registration is in danger"), s
+    assert "in 5 days" in s, s
+    # thresholds: 5 days is only a warning when "critical" means 3 days
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW, "--expiry-crit", "3")
+    assert verdict(doc) == ("warning", "registration"), explain(doc)
+    assert "REG_EXPIRES_SOON" in codes(doc)
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW, "--expiry-crit", "3",
+                         "--expiry-warn", "4")
+    assert verdict(doc) == ("ok", "none"), explain(doc)
+
+
+def test_registry_and_registrar_expiry_differ(bed):
+    rdap = bed["rdap"]
+    route(bed, "example.sm", rdap_domain("example.sm", expires="2027-01-10T00:00:00Z",
+                                         ns=EXAMPLE_NS,
+                                         related=rdap.url("/registrar/domain/example.sm")))
+    rdap.routes["/registrar/domain/example.sm"] = json_reply(
+        rdap_domain("example.sm", expires="2028-01-10T00:00:00Z", ns=EXAMPLE_NS))
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert verdict(doc) == ("warning", "registration"), explain(doc)
+    assert "REG_EXPIRY_DIFFER" in codes(doc), explain(doc)
+    rec = doc["registration"]["record"]
+    assert rec["expires"] == "2027-01-10T00:00:00Z"
+    assert rec["registrar_expires"] == "2028-01-10T00:00:00Z"
+    msg = [f["message"] for f in doc["findings"] if f["code"] == "REG_EXPIRY_DIFFER"][0]
+    assert "2027-01-10" in msg and "2028-01-10" in msg
+
+
+def test_nameservers_differ(bed):
+    route(bed, "example.sm", rdap_domain("example.sm", ns=["ns1.example.sm", "ns9.elsewhere.test"]))
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert verdict(doc) == ("warning", "registration"), explain(doc)
+    assert "REG_NS_DIFFER" in codes(doc), explain(doc)
+    msg = [f["message"] for f in doc["findings"] if f["code"] == "REG_NS_DIFFER"][0]
+    assert "ns9.elsewhere.test." in msg and "ns2.example.sm." in msg, msg
+    # the parent delegates: the registry's list adds no server to examine
+    assert "ns9.elsewhere.test." not in {n["name"] for n in doc["delegation"]["nameservers"]}
+
+
+def test_healthy_registration_keeps_ok(bed):
+    route(bed, "example.sm", rdap_domain(
+        "example.sm", ns=EXAMPLE_NS,
+        status=("active", "client transfer prohibited", "server update prohibited",
+                "server delete prohibited", "server transfer prohibited")))
+    _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert verdict(doc) == ("ok", "none"), explain(doc)
+    assert reg_codes(doc) == set(), explain(doc)
+    assert doc["registration"]["result"] == "found"
+
+
+def test_one_lookup_per_registrable_domain(bed):
+    """Two names under one registrable domain in one run: one WHOIS query."""
+    whois = bed["whois"]
+    whois.answers["example.sm"] = b"Domain: example.sm\nStatus: Active\n"
+    before = whois.queries.count("example.sm")
+    r = bed["world"].run_dnsdeps("check", "--json", *TEST_ARGS, "--rdap-bootstrap",
+                                 bed["files"]["boot-none"], "--whois-servers",
+                                 bed["files"]["whois"], "example.sm.", "www.example.sm.",
+                                 timeout=60)
+    docs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    assert [d["domain"] for d in docs] == ["example.sm.", "www.example.sm."], r.stdout
+    assert all(d["registration"]["domain"] == "example.sm" for d in docs)
+    assert all(d["registration"]["record"]["statuses"][0]["code"] == "Active" for d in docs)
+    assert whois.queries.count("example.sm") - before == 1, whois.queries
+
+
+# ---- nothing known ----------------------------------------------------------------
+
+def test_no_rdap_no_whois_known(bed):
+    _, plain, _, _ = check(bed, "example.sm.", "--now", NOW, "--no-registration")
+    assert "registration" not in plain and reg_codes(plain) == set()
+    _, doc, took, _ = check(bed, "example.sm.", "--now", NOW, via="none")
+    assert verdict(doc) == verdict(plain) == ("ok", "none"), explain(doc)
+    assert reg_codes(doc) == {"REG_DATA_UNAVAILABLE"}, explain(doc)
+    reg = doc["registration"]
+    assert reg["result"] == "unavailable" and reg["record"] is None
+    assert reg["reason"] in ("no-source", "network", "timeout"), reg
+    assert ".sm" in reg["why"], reg
+    assert "notice" in doc["verdict"]["summary"], doc["verdict"]["summary"]
+    assert took < 20
+
+
+# ---- at the same time as the DNS --------------------------------------------------
+
+SILENT = "127.0.99.99"
+
+
+@pytest.fixture
+def silent_server():
+    """A nameserver address that takes queries (UDP, and TCP connections) and
+    never answers: every question to it lasts the whole --timeout."""
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        udp.bind((SILENT, 53))
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tcp.bind((SILENT, 53))
+        tcp.listen(16)
+        yield SILENT
+    finally:
+        udp.close()
+        tcp.close()
+
+
+def test_lookup_runs_while_the_dns_is_walked(bed, silent_server):
+    """A silent nameserver (--ns) makes the DNS part last about --timeout
+    (500 ms); the RDAP answer is held back 1.5 s. The request must reach the
+    RDAP server before the DNS part is over, and the DNS part must be over
+    before the answer comes: the two overlap, so the check lasts as long as
+    the slower one, not the sum."""
+    hold = 1.5
+    route(bed, "example.sm", rdap_domain("example.sm", ns=EXAMPLE_NS))
+    path = "/rdap/domain/example.sm"
+    routes = bed["rdap"].routes
+    routes.asked.pop(path, None)
+    routes.delay[path] = hold
+    saved = bed["tmp"] / "slow.evidence.json"
+    try:
+        _, doc, took, t0 = check(bed, "example.sm.", "--now", NOW, "--save-evidence", str(saved),
+                                 "--ns", f"ghost.example.sm/{silent_server}")
+    finally:
+        routes.delay.pop(path, None)
+    assert doc["registration"]["result"] == "found", explain(doc)
+    ev = json.loads(saved.read_text())
+    # an exchange ends with its reply, or --timeout (500 ms) after it began
+    dns_end = max(x["t_ms"] + (x["rtt_ms"] if x["rtt_ms"] is not None else 500)
+                  for x in ev["exchanges"]) / 1000
+    asked = routes.asked[path] - t0
+    assert asked < dns_end, f"RDAP asked at {asked:.3f} s, DNS over at {dns_end:.3f} s"
+    assert dns_end < hold, f"the DNS walk took {dns_end:.3f} s: too slow to tell"
+    # The slower source sets the pace (plus start-up).
+    assert dns_end >= 0.4, f"the silent server did not slow the DNS part ({dns_end:.3f} s)"
+    assert hold <= took < hold + 1.0, f"{took:.2f} s"
