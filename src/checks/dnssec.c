@@ -229,12 +229,14 @@ static void bogus(struct chk_ctx *c, const struct dd_sec_result *r)
 
 	dd_buf_init(&b);
 	switch (r->reason) {
-	case DD_SEC_R_ABOVE_BOGUS:
+	case DD_SEC_R_ABOVE_BOGUS: {
+		char zone[300];
 		for (size_t i = 0; i < r->nzones; i++)
 			chk_ids_add(c, &ids, r->zones[i].exchange);
 		chk_add(c, C_DNSSEC_CHAIN_BROKEN, &ids, "the chain of trust to %s breaks at %s: %s",
-			c->ev->domain, r->above_zone ? r->above_zone : "?", r->above_why);
+			c->ev->domain, chk_zone_label(r->above_zone, zone, sizeof(zone)), r->above_why);
 		break;
+	}
 	case DD_SEC_R_PARENT_DS:
 		for (size_t i = 0; i < r->nparent; i++) {
 			chk_ids_add(c, &ids, r->parent[i].ds.exchange);
