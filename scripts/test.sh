@@ -16,6 +16,7 @@ trap 'rm -rf "$log"' EXIT
 
 # Sanitizer reports must fail the run, and be seen.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=99"
 
 count_meson() {
