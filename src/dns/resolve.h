@@ -79,11 +79,13 @@ struct dd_dns_ctx;
 int dd_dns_ctx_new(struct dd_dns_ctx **out, const struct dd_dns_services *svc,
 		   const struct dd_dns_limits *lim, const struct dd_dns_hint *hints, size_t nhints);
 void dd_dns_ctx_free(struct dd_dns_ctx *ctx);
-/* Call when the network has nothing left in flight: lookups still waiting
- * can only be waiting on each other (A's servers are named under B and B's
- * under A, all glueless). They fail with a loop error, which wakes whoever
- * waits on them. Returns how many were failed; run the network again while
- * this is non-zero. */
+/* Call when the network has nothing left in flight. First it delivers the
+ * answers dd_dns_host had ready at once (its callback is never called from
+ * within the call). Failing that, lookups still waiting can only be waiting
+ * on each other (A's servers are named under B and B's under A, all
+ * glueless): they fail as a DEPENDENCY_LOOP, which wakes whoever waits on
+ * them. Returns how many callbacks ran; run the network again while this is
+ * non-zero. */
 size_t dd_dns_ctx_break_stalls(struct dd_dns_ctx *ctx);
 
 /* ---- resolution ----------------------------------------------------- */
