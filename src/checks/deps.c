@@ -36,20 +36,20 @@ static void spofs(struct chk_ctx *c, const struct dd_graph *g, const struct dd_g
 	for (size_t i = 0; i < r->nspofs; i++) {
 		const struct dd_graph_spof *s = &r->spofs[i];
 		const struct dd_graph_entity *e = &g->entities[s->entity];
+		char label[DD_NAME_MAX + 16];
+		dd_graph_entity_label(e, label, sizeof(label));
 		if (!s->inherent) {
-			chk_add(c, spof_code[e->kind], NULL, "%s %s is a single point of failure of %s. %s",
-				dd_graph_kind_name(e->kind), e->name, g->roots[0].name, s->advice);
+			chk_add(c, spof_code[e->kind], NULL, "%s is a single point of failure of %s. %s",
+				label, g->roots[0].name, s->advice);
 			continue;
 		}
-		dd_buf_printf(&inh, "%s%s %s", ninh ? ", " : "", dd_graph_kind_name(e->kind),
-			      e->name);
+		dd_buf_printf(&inh, "%s%s", ninh ? ", " : "", label);
 		ninh++;
 	}
 	if (ninh)
 		chk_add(c, C_DEPS_SPOF_INHERENT, NULL,
-			"%s cannot resolve without its own %s: %s",
-			g->roots[0].name, ninh > 1 ? "registry and registrar" : "registry or registrar",
-			dd_buf_str(&inh));
+			"%s cannot resolve without these, whatever its DNS setup: %s",
+			g->roots[0].name, dd_buf_str(&inh));
 	chk_fail(c, dd_buf_failed(&inh) ? DD_ENOMEM : 0);
 	dd_buf_free(&inh);
 }
@@ -86,9 +86,9 @@ static void backups(struct chk_ctx *c, const struct dd_graph *g, const struct dd
 			continue;
 		dd_buf_init(&b);
 		for (size_t i = 0; i < res->nshared && i < 12; i++) {
-			const struct dd_graph_entity *e = &g->entities[res->shared[i]];
-			dd_buf_printf(&b, "%s%s %s", i ? ", " : "", dd_graph_kind_name(e->kind),
-				      e->name);
+			char label[DD_NAME_MAX + 16];
+			dd_graph_entity_label(&g->entities[res->shared[i]], label, sizeof(label));
+			dd_buf_printf(&b, "%s%s", i ? ", " : "", label);
 		}
 		if (res->nshared > 12)
 			dd_buf_printf(&b, " and %zu more", res->nshared - 12);

@@ -320,12 +320,13 @@ static char *group_advice(const struct dd_graph *g, int e)
 		"in another network", "in another AS", "on other nameservers",
 	};
 	const struct dd_graph_entity *ent = &g->entities[e];
+	char label[DD_NAME_MAX + 16];
 	struct dd_buf b;
 
+	dd_graph_entity_label(ent, label, sizeof(label));
 	dd_buf_init(&b);
-	dd_buf_printf(&b, "%s and all of its backups depend on %s %s: a backup %s would survive "
-			  "its failure.", g->roots[0].name, dd_graph_kind_name(ent->kind), ent->name,
-		      other[ent->kind]);
+	dd_buf_printf(&b, "%s and all of its backups depend on %s: a backup %s would survive "
+			  "its failure.", g->roots[0].name, label, other[ent->kind]);
 	if (dd_buf_failed(&b)) {
 		dd_buf_free(&b);
 		return NULL;

@@ -31,6 +31,14 @@ const char *dd_graph_kind_name(enum dd_graph_kind k)
 	return (unsigned)k < DD_GK_COUNT ? names[k] : "?";
 }
 
+void dd_graph_entity_label(const struct dd_graph_entity *e, char *out, size_t outlen)
+{
+	if ((e->kind == DD_GK_REGISTRAR && !e->known) || e->kind == DD_GK_AS)
+		snprintf(out, outlen, "%s", e->name);
+	else
+		snprintf(out, outlen, "%s %s", dd_graph_kind_name(e->kind), e->name);
+}
+
 /* ---- names ------------------------------------------------------------ */
 
 /* name lower-cased, without the final dot, into out. */

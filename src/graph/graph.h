@@ -55,6 +55,11 @@ struct dd_graph_entity {
 	char key[DD_NAME_MAX];  /* identity (lower case; a registrar's IANA id when known) */
 };
 
+/* The entity for people: "registry test.", "registrar Example Registrar",
+ * "registrar of dnsprov.test (unknown)", "operator dnsprov.test", "network
+ * 192.0.2.0/24", "AS64500", "server ns1.dnsprov.test." (names raw). */
+void dd_graph_entity_label(const struct dd_graph_entity *e, char *out, size_t outlen);
+
 /* A nameserver name as a zone's NS: its glue, if the parent gave some. */
 struct dd_graph_ns {
 	int host;     /* index into hosts */

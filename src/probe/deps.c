@@ -297,6 +297,8 @@ static void add_host(struct gat *g, const char *name, int depth)
 	if (!ev->deps.hosts[i].followed && depth <= (int)g->max_depth) {
 		ev->deps.hosts[i].followed = 1;
 		walk(g, name, -1, depth);
+	} else if (!ev->deps.hosts[i].followed) {
+		ev->deps.truncated = 1; /* past the depth bound: not walked */
 	}
 }
 

@@ -42,7 +42,8 @@ static void q(struct dd_buf *b, const char *s)
 struct dv {
 	struct dd_graph *g;
 	struct dd_graph_analysis a;
-	unsigned char *spof;  /* per entity: a SPOF of some root, or of the group */
+	unsigned char *spof;  /* per entity: a SPOF of some root, or of the group;
+			       * 2 when inherent (the name's registry, registrar...) */
 	unsigned char *hijack; /* per host: under a domain at risk */
 	const char **risk;    /* per host: the first risk's name */
 };
@@ -51,7 +52,9 @@ static void mark(struct dv *v)
 {
 	for (size_t r = 0; r < v->a.nroots; r++)
 		for (size_t i = 0; i < v->a.roots[r].nspofs; i++)
-			v->spof[v->a.roots[r].spofs[i].entity] = 1;
+			if (!v->spof[v->a.roots[r].spofs[i].entity] || !v->a.roots[r].spofs[i].inherent)
+				v->spof[v->a.roots[r].spofs[i].entity] =
+					v->a.roots[r].spofs[i].inherent ? 2 : 1;
 	for (size_t i = 0; i < v->a.ngroup_spofs; i++)
 		v->spof[v->a.group_spofs[i].entity] = 1;
 	for (size_t i = 0; i < v->a.nhijacks; i++)
@@ -71,6 +74,14 @@ static int is_root_zone(const struct dd_graph *g, size_t z)
 	return 0;
 }
 
+/* The line a SPOF's label gets. */
+static const char *spof_label(int spof)
+{
+	return spof == 2 ? "\\nSINGLE POINT OF FAILURE (inherent)"
+	       : spof	 ? "\\nSINGLE POINT OF FAILURE"
+			 : "";
+}
+
 static void spof_attrs(struct dd_buf *b, int spof)
 {
 	if (spof)
@@ -86,11 +97,10 @@ static void zones(struct dd_buf *b, const struct dv *v)
 		int root = is_root_zone(g, z);
 		int spof = zone->suffix && zone->registry >= 0 && v->spof[zone->registry];
 		dd_buf_printf(b, "  z%zu [label=\"", z);
-		q(b, zone->name);
+		q(b, strcmp(zone->name, ".") == 0 ? "the root (.)" : zone->name);
 		if (zone->suffix && zone->registry >= 0)
 			dd_buf_puts(b, "\\nregistry");
-		if (spof)
-			dd_buf_puts(b, "\\nSINGLE POINT OF FAILURE");
+		dd_buf_puts(b, spof ? spof_label(v->spof[zone->registry]) : "");
 		dd_buf_printf(b, "\", shape=box, style=\"filled%s\", fillcolor=\"%s\"",
 			      root ? ",bold" : "",
 			      root ? C_ROOT : zone->suffix ? C_REGISTRY : C_ZONE);
@@ -120,8 +130,7 @@ static void hosts(struct dd_buf *b, const struct dv *v)
 			continue;
 		dd_buf_printf(b, "  subgraph \"cluster_op%zu\" {\n    label=\"operator ", e);
 		q(b, g->entities[e].name);
-		dd_buf_printf(b, "%s\"; style=rounded;%s\n",
-			      v->spof[e] ? "\\nSINGLE POINT OF FAILURE" : "",
+		dd_buf_printf(b, "%s\"; style=rounded;%s\n", spof_label(v->spof[e]),
 			      v->spof[e] ? " color=\"" C_SPOF "\"; penwidth=3; fontcolor=\"" C_SPOF "\";"
 					 : " color=\"#999999\";");
 		for (size_t h = 0; h < g->nhosts; h++) {
@@ -155,7 +164,7 @@ static void addresses(struct dd_buf *b, const struct dv *v)
 			dd_buf_printf(b, "  e%zu [label=\"", e);
 			q(b, ent->name);
 			dd_buf_printf(b, "%s\", shape=hexagon, style=filled, fillcolor=\"" C_AS "\"",
-				      v->spof[e] ? "\\nSINGLE POINT OF FAILURE" : "");
+				      spof_label(v->spof[e]));
 			spof_attrs(b, v->spof[e]);
 			dd_buf_puts(b, "];\n");
 			continue;
@@ -164,8 +173,7 @@ static void addresses(struct dd_buf *b, const struct dv *v)
 			continue;
 		dd_buf_printf(b, "  subgraph \"cluster_net%zu\" {\n    label=\"network ", e);
 		q(b, ent->name);
-		dd_buf_printf(b, "%s\"; style=dashed;%s\n",
-			      v->spof[e] ? "\\nSINGLE POINT OF FAILURE" : "",
+		dd_buf_printf(b, "%s\"; style=dashed;%s\n", spof_label(v->spof[e]),
 			      v->spof[e] ? " color=\"" C_SPOF "\"; penwidth=3; fontcolor=\"" C_SPOF "\";"
 					 : " color=\"#bbbbbb\";");
 		for (size_t a = 0; a < g->naddrs; a++) {
@@ -188,10 +196,10 @@ static void registrars(struct dd_buf *b, const struct dv *v)
 		const struct dd_graph_entity *ent = &g->entities[e];
 		if (ent->kind != DD_GK_REGISTRAR)
 			continue;
-		dd_buf_printf(b, "  e%zu [label=\"registrar\\n", e);
+		dd_buf_printf(b, "  e%zu [label=\"%s", e, ent->known ? "registrar\\n" : "");
 		q(b, ent->name);
 		dd_buf_printf(b, "%s\", shape=note, style=filled, fillcolor=\"" C_REGISTRAR "\"",
-			      v->spof[e] ? "\\nSINGLE POINT OF FAILURE" : "");
+			      spof_label(v->spof[e]));
 		spof_attrs(b, v->spof[e]);
 		dd_buf_puts(b, "];\n");
 	}
@@ -220,6 +228,22 @@ static void edges(struct dd_buf *b, const struct dv *v)
 					 "color=\"#198754\"];\n", h, host->zone);
 		for (size_t i = 0; i < host->naddrs; i++)
 			dd_buf_printf(b, "  h%zu -> a%d;\n", h, host->addrs[i]);
+	}
+	/* NS domains that are no zone of the graph (the names sit in their
+	 * registry's zone): one edge from their first name to the registrar. */
+	for (size_t h = 0; h < g->nhosts; h++) {
+		const struct dd_graph_host *host = &g->hosts[h];
+		int first = 1, apex = 0;
+		if (host->registrar < 0)
+			continue;
+		for (size_t o = 0; o < h && first; o++)
+			first = g->hosts[o].registrar != host->registrar ||
+				strcmp(g->hosts[o].registrable, host->registrable) != 0;
+		for (size_t z = 0; z < g->nzones && !apex; z++)
+			apex = g->zones[z].apex && strcmp(g->zones[z].registrable, host->registrable) == 0;
+		if (first && !apex)
+			dd_buf_printf(b, "  h%zu -> e%d [label=\"registered at\", style=dashed, "
+					 "color=\"#b08800\"];\n", h, host->registrar);
 	}
 	for (size_t a = 0; a < g->naddrs; a++)
 		if (g->addrs[a].as >= 0)

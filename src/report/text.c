@@ -461,10 +461,16 @@ static void deps_close(struct deps_view *v)
 	dd_graph_free(v->g);
 }
 
+/* "3 zones", "1 registry" (what: "zone|zones"). */
 static void count_line(struct tx *t, const char *what, const struct dd_graph_count *c,
 		       int with_own)
 {
-	dd_buf_printf(t->b, "%zu %s", c->total, what);
+	const char *bar = strchr(what, '|');
+
+	if (c->total == 1)
+		dd_buf_printf(t->b, "1 %.*s", (int)(bar - what), what);
+	else
+		dd_buf_printf(t->b, "%zu %s", c->total, bar + 1);
 	if (with_own && c->controlled)
 		dd_buf_printf(t->b, " (%zu yours)", c->controlled);
 }
@@ -474,25 +480,25 @@ static void deps_counts(struct tx *t, const struct deps_view *v)
 	const struct dd_graph_counts *c = &v->a.roots[0].counts;
 
 	dd_buf_puts(t->b, "  depends on ");
-	count_line(t, "zones", &c->zones, 1);
+	count_line(t, "zone|zones", &c->zones, 1);
 	dd_buf_puts(t->b, ", ");
-	count_line(t, "nameserver names", &c->servers, 1);
+	count_line(t, "nameserver name|nameserver names", &c->servers, 1);
 	dd_buf_puts(t->b, ", ");
-	count_line(t, "addresses", &c->addresses, 0);
+	count_line(t, "address|addresses", &c->addresses, 0);
 	dd_buf_puts(t->b, " in ");
-	count_line(t, "networks", &c->networks, 0);
+	count_line(t, "network|networks", &c->networks, 0);
 	dd_buf_puts(t->b, " and ");
-	count_line(t, "ASes", &c->ases, 0);
+	count_line(t, "AS|ASes", &c->ases, 0);
 	if (c->ases_unknown)
 		dd_buf_printf(t->b, " (AS unknown for %zu addresses)", c->ases_unknown);
 	dd_buf_puts(t->b, ",\n  ");
-	count_line(t, "registries", &c->registries, 0);
+	count_line(t, "registry|registries", &c->registries, 0);
 	dd_buf_puts(t->b, ", ");
-	count_line(t, "registrars", &c->registrars, 0);
+	count_line(t, "registrar|registrars", &c->registrars, 0);
 	if (c->registrars_unknown)
 		dd_buf_printf(t->b, " (%zu unknown)", c->registrars_unknown);
 	dd_buf_puts(t->b, ", ");
-	count_line(t, "operators", &c->operators, 1);
+	count_line(t, "operator|operators", &c->operators, 1);
 	dd_buf_puts(t->b, "\n");
 }
 
@@ -557,10 +563,11 @@ static void deps_spofs(struct tx *t, const struct dd_graph *g, const struct dd_g
 		       size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct dd_graph_entity *e = &g->entities[s[i].entity];
-		dd_buf_printf(t->b, "    %s ", dd_graph_kind_name(e->kind));
+		char label[DD_NAME_MAX + 16];
+		dd_graph_entity_label(&g->entities[s[i].entity], label, sizeof(label));
+		dd_buf_puts(t->b, "    ");
 		on(t, BOLD);
-		dd_buf_esc(t->b, e->name);
+		dd_buf_esc(t->b, label);
 		off(t);
 		on(t, s[i].inherent ? CYAN : YELLOW);
 		dd_buf_puts(t->b, s[i].inherent ? "  inherent" : "  avoidable");
@@ -640,9 +647,11 @@ static void deps_backups(struct tx *t, const struct deps_view *v)
 			dd_buf_esc(t->b, g->roots[0].name);
 			dd_buf_puts(t->b, ":");
 			for (size_t i = 0; i < res->nshared; i++) {
-				const struct dd_graph_entity *e = &g->entities[res->shared[i]];
-				dd_buf_printf(t->b, "%s %s ", i ? "," : "", dd_graph_kind_name(e->kind));
-				dd_buf_esc(t->b, e->name);
+				char label[DD_NAME_MAX + 16];
+				dd_graph_entity_label(&g->entities[res->shared[i]], label,
+						      sizeof(label));
+				dd_buf_puts(t->b, i ? ", " : " ");
+				dd_buf_esc(t->b, label);
 			}
 			dd_buf_puts(t->b, " (no protection on those axes)");
 		} else {

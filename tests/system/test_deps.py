@@ -11,6 +11,7 @@ asserts the exact set of single points of failure and the exact hijack list.
 import ipaddress
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -49,6 +50,11 @@ REGISTRATIONS = {
     "beta.example": (TWO, "2031-01-01", LOCKED),
     "deadlock.test": (ONE, "2030-01-01", LOCKED), "gamma.test": (ONE, "2031-01-01", LOCKED),
     "delta.example": (TWO, "2031-01-01", LOCKED),
+    "risky.test": (ONE, "2030-01-01", LOCKED),
+    "old.test": (TWO, "2025-01-01", LOCKED),
+    "dying.test": (TWO, "2031-01-01", ("pending delete", "client transfer prohibited")),
+    "held.test": (TWO, "2031-01-01", ("client hold", "client transfer prohibited")),
+    "manyns.test": (ONE, "2030-01-01", LOCKED),
 }
 
 
@@ -207,6 +213,16 @@ def test_ns_domain_expires_first(bed):
     assert r.returncode == 1
 
 
+def test_ns_domains_in_trouble_at_the_registry(bed):
+    r, d = graph(bed, "risky.test")
+    assert spofs(d) == ONE_INH
+    assert hijacks(d) == {("expired", "old.test"), ("pending-delete", "dying.test"),
+                          ("on-hold", "held.test")}
+    expired = [h for h in d["hijack_risks"] if h["kind"] == "expired"][0]
+    assert "2025-01-01" in expired["message"] and expired["nameservers"] == ["ns.old.test."]
+    assert r.returncode == 1
+
+
 def test_backup_at_the_same_operator(bed):
     r, d = graph(bed, "oneop.test", "--backup", "oneop-backup.example")
     assert spofs(d) == ONE_INH | {("operator", "dnsone.test", False),
@@ -285,6 +301,26 @@ def test_dot_and_svg(bed):
     assert "ns.unregistered.test." in text and "HIJACK RISK" in text
 
 
+def test_twelve_nameservers_drawn(bed):
+    """A domain with 12 NS names at three operators: every name is drawn, once, inside
+    its operator's cluster, and the drawing stays within a screen or two."""
+    r, d = graph(bed, "manyns.test")
+    assert spofs(d) == ONE_INH
+    svg = bed["tmp"] / "manyns.svg"
+    r, _ = graph(bed, "manyns.test", "--output", str(svg), fmt="svg")
+    text = svg.read_text()
+    names = [f"ns{i}.dnsone.test." for i in range(1, 5)] + \
+        ["ns.provone.test."] + [f"ns{i}.provone.test." for i in range(2, 5)] + \
+        ["ns.provtwo.example."] + [f"ns{i}.provtwo.example." for i in range(2, 5)]
+    for n in names:
+        assert text.count(f">{n}</text>") == 1, n
+    for op in ("dnsone.test", "provone.test", "provtwo.example"):
+        assert f">operator {op}</text>" in text
+    m = re.search(r'<svg width="(\d+)pt" height="(\d+)pt"', text)
+    width, height = int(m.group(1)), int(m.group(2))
+    assert width < 2500 and height < 1500, (width, height)
+
+
 def test_check_gains_dependencies(bed):
     args = ["check", "--json", "--now", NOW, *TIMING, "--asn-zone", "asn.example",
             *reg_opts(bed), "--backup", "oneop-backup.example", "oneop.test"]
@@ -306,6 +342,45 @@ def test_check_gains_dependencies(bed):
                                  "--no-registration", "dangling.test", timeout=120)
     assert "Dependencies of dangling.test." in r.stdout
     assert "not-delegated" in r.stdout and "DEPS_NS_DOMAIN_NOT_DELEGATED" in r.stdout
+
+
+# check --deps: the exact DEPS_* codes, one case per kind of finding.
+CHECK_CASES = [
+    ("dangling.test", (), ["DEPS_NS_DOMAIN_UNREGISTERED", "DEPS_SPOF_AS", "DEPS_SPOF_INHERENT",
+                           "DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR", "DEPS_SPOF_SERVER"]),
+    ("dangling.test", ("--no-registration",),
+     ["DEPS_NS_DOMAIN_NOT_DELEGATED", "DEPS_REGISTRATION_UNKNOWN", "DEPS_SPOF_AS",
+      "DEPS_SPOF_INHERENT", "DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR", "DEPS_SPOF_REGISTRAR",
+      "DEPS_SPOF_SERVER"]),
+    ("expiring.test", (), ["DEPS_NS_DOMAIN_EXPIRES_FIRST", "DEPS_NS_DOMAIN_NO_TRANSFER_LOCK",
+                           "DEPS_SPOF_INHERENT"]),
+    ("risky.test", (), ["DEPS_NS_DOMAIN_EXPIRED", "DEPS_NS_DOMAIN_ON_HOLD",
+                        "DEPS_NS_DOMAIN_PENDING_DELETE", "DEPS_SPOF_INHERENT"]),
+    ("oneop-backup.example", (), ["DEPS_SPOF_AS", "DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR",
+                                  "DEPS_SPOF_REGISTRAR", "DEPS_SPOF_REGISTRY"]),
+    ("oneop.test", ("--backup", "deadlock.test"),
+     ["DEPS_BACKUP_DOWN", "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARED_SPOF",
+      "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARES",
+      "DEPS_SPOF_AS", "DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR"]),
+    ("spread.test", ("--max-depth", "0"), ["DEPS_INCOMPLETE", "DEPS_SPOF_INHERENT"]),
+    ("spread.test", ("--deps",), ["DEPS_SPOF_INHERENT"]),
+]
+
+
+@pytest.mark.parametrize("domain,extra,codes", CHECK_CASES,
+                         ids=[f"{c[0]}{''.join(c[1])}" for c in CHECK_CASES])
+def test_check_deps_codes(bed, domain, extra, codes):
+    opts = reg_opts(bed) if "--no-registration" not in extra else []
+    r = bed["world"].run_dnsdeps("check", "--json", "--now", NOW, *TIMING, "--asn-zone",
+                                 "asn.example", *opts, *extra, domain, timeout=120)
+    assert r.returncode in (0, 1, 2), r.stderr
+    doc = json.loads(r.stdout)
+    got = sorted(f["code"] for f in doc["findings"] if f["code"].startswith("DEPS_"))
+    assert got == codes, [f["message"] for f in doc["findings"] if f["code"].startswith("DEPS_")]
+    for f in doc["findings"]:
+        if f["code"].startswith("DEPS_"):
+            assert domain + "." in f["message"] or f["code"] == "DEPS_SPOF_INHERENT" or \
+                f["code"].startswith("DEPS_NS_DOMAIN_"), f
 
 
 def test_check_without_deps_is_unchanged(bed):
