@@ -288,7 +288,9 @@ static int add_host(struct bld *b, const char *name)
 	h->state = eh->state;
 	h->depth = eh->depth;
 	h->reg = h->registrable[0] ? dd_ev_dep_find_reg(ev, h->registrable) : -1;
-	for (size_t k = 0; k < eh->addrs.n; k++) {
+	if (eh->addrs.n > DD_GRAPH_MAX_NS)
+		g->truncated = 1;
+	for (size_t k = 0; k < eh->addrs.n && k < DD_GRAPH_MAX_NS; k++) {
 		int a = add_addr(b, eh->addrs.v[k]);
 		if (a >= 0 && push_int(&h->addrs, &h->naddrs, a) != 0)
 			b->failed = DD_ENOMEM;
@@ -325,13 +327,16 @@ static void build_zone(struct bld *b, size_t zi)
 		b->failed = DD_ENOMEM;
 		return;
 	}
-	for (size_t k = 0; k < ez->ns.n; k++) {
+	if (ez->ns.n > DD_GRAPH_MAX_NS)
+		g->truncated = 1;
+	for (size_t k = 0; k < ez->ns.n && k < DD_GRAPH_MAX_NS; k++) {
 		int h = add_host(b, ez->ns.v[k]);
 		if (h < 0)
 			continue;
 		struct dd_graph_ns *n = &z->ns[z->nns++];
 		n->host = h;
-		for (size_t gl = 0; gl < ez->nglue; gl++) {
+		for (size_t gl = 0; gl < ez->nglue && gl < 16 * DD_GRAPH_MAX_NS &&
+				    n->nglue < DD_GRAPH_MAX_NS; gl++) {
 			if (strcasecmp(ez->glue[gl].name, ez->ns.v[k]) != 0)
 				continue;
 			int a = add_addr(b, ez->glue[gl].address);

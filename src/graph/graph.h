@@ -32,6 +32,7 @@
 #define DD_GRAPH_MAX_HOSTS 1024
 #define DD_GRAPH_MAX_ADDRS 2048
 #define DD_GRAPH_MAX_ROOTS 16
+#define DD_GRAPH_MAX_NS 64      /* NS names per zone, addresses per name, glue per NS */
 
 /* The kinds of entity whose failure the analysis considers, in report order. */
 enum dd_graph_kind {

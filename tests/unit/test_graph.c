@@ -383,17 +383,40 @@ static void bounds(void **state)
 	clock_t t0 = clock();
 
 	(void)state;
+	zone(ev, "example.test.", "test.", "ns.z0.test.", "192.0.2.53");
+	host(ev, "ns.z0.test.", "z0.test.", "192.0.2.53", 1);
+	/* A chain of zones each delegated by the one before, longer than the
+	 * graph keeps. */
 	for (int i = 0; i < DD_GRAPH_MAX_ZONES + 50; i++) {
 		snprintf(name, sizeof(name), "z%d.test.", i);
 		zone(ev, name, prev, "ns.z0.test.", NULL);
 		snprintf(prev, sizeof(prev), "%s", name);
 	}
-	zone(ev, "example.test.", "test.", "ns.z0.test.", "192.0.2.53");
-	host(ev, "ns.z0.test.", "z0.test.", "192.0.2.53", 1);
+	/* The domain's zone names a thousand NS names, each with its own
+	 * operator, network and AS: thousands of entities to fail one by one. */
+	for (int i = 0; i < 1000; i++) {
+		char ns[64], addr[64];
+		int h, x;
+		snprintf(ns, sizeof(ns), "ns.op%d.test.", i);
+		snprintf(addr, sizeof(addr), "10.%d.%d.1", i / 256, i % 256);
+		dd_ev_strlist_add(&ev->deps.zones[dd_ev_dep_find_zone(ev, "example.test.")].ns, ns);
+		host(ev, ns, "test.", addr, 1);
+		h = dd_ev_dep_find_host(ev, ns);
+		assert_true(h >= 0);
+		x = dd_ev_dep_addr(ev, addr);
+		assert_true(x >= 0);
+		ev->deps.addrs[x].asn = 65000 + i;
+	}
 	assert_int_equal(dd_graph_build(ev, &g), 0);
 	assert_true(g->truncated);
 	assert_true(g->nzones <= DD_GRAPH_MAX_ZONES);
 	assert_int_equal(dd_graph_analyse(g, ev->time, &a), 0);
+	assert_true(a.roots[0].resolvable);
+	/* Only what test. (one server) and the registration bring: all inherent. */
+	for (size_t i = 0; i < a.roots[0].nspofs; i++)
+		assert_true(a.roots[0].spofs[i].inherent);
+	print_message("bounds: %zu zones, %zu NS names, %zu entities analysed in %.2f s\n",
+		      g->nzones, g->nhosts, g->nentities, (double)(clock() - t0) / CLOCKS_PER_SEC);
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
 	dd_graph_analysis_free(&a);
 	dd_graph_free(g);
