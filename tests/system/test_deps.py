@@ -59,21 +59,31 @@ REGISTRATIONS = {
 
 
 def asn_of(address):
-    """The origin AS the test bed gives 127.0.X.Y."""
+    """The origin AS the test bed gives 127.0.X.Y and fd00::X:Y (X read as decimal)."""
+    if ":" in address:
+        return 64500 + int(ipaddress.ip_address(address).exploded.split(":")[6]) // 10
     return 64500 + int(address.split(".")[2]) // 10
+
+
+def prefix_of(address):
+    return str(ipaddress.ip_network(address + ("/48" if ":" in address else "/24"), strict=False))
 
 
 def world_data():
     """deps.toml with a TXT origin record for every address of the world."""
     with open(scenario("deps"), "rb") as f:
         data = tomllib.load(f)
-    addrs = sorted({s["address"] for s in data["server"]} | {"127.0.200.1"},
-                   key=ipaddress.ip_address)
+    addrs = sorted({s["address"] for s in data["server"]} | {"127.0.200.1"} |
+                   {a for s in data["server"] for a in s.get("ipv6", [])},
+                   key=lambda a: (":" in a, ipaddress.ip_address(a).packed))
     txt = []
     for a in addrs:
-        o = a.split(".")
-        txt.append(f'{o[3]}.{o[2]}.{o[1]}.{o[0]}.origin TXT '
-                   f'"{asn_of(a)} | {o[0]}.{o[1]}.{o[2]}.0/24 | ZZ | test | 2020-01-01"')
+        ip = ipaddress.ip_address(a)
+        if ip.version == 4:
+            owner = ".".join(reversed(a.split("."))) + ".origin"
+        else:
+            owner = ".".join(reversed(ip.exploded.replace(":", ""))) + ".origin6"
+        txt.append(f'{owner} TXT "{asn_of(a)} | {prefix_of(a)} | ZZ | test | 2020-01-01"')
     for z in data["zone"]:
         if z["origin"] == "asn.example.":
             z["records"] += "\n".join(txt) + "\n"
@@ -97,8 +107,7 @@ def bed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("deps")
     data, addrs = world_data()
     mmdb = tmp / "asn.mmdb"
-    mmdb_writer.write(str(mmdb), [(f"{a.rsplit('.', 1)[0]}.0/24", asn_of(a), f"AS{asn_of(a)}")
-                                  for a in addrs])
+    mmdb_writer.write(str(mmdb), [(prefix_of(a), asn_of(a), f"AS{asn_of(a)}") for a in addrs])
     with World.from_dict(data, source="deps.toml") as world, RdapServer(RDAP_IP) as rdap:
         for name, (registrar, expires, statuses) in REGISTRATIONS.items():
             rdap.routes[f"/rdap/domain/{name}"] = json_reply(
@@ -247,6 +256,10 @@ def test_backup_at_the_same_operator(bed):
 
 def test_independent_backup(bed):
     r, d = graph(bed, "oneop.test", "--backup", "indep.example")
+    # ns.provfour.example. has an IPv6 address too: its /48 and its AS (origin6).
+    four = [n for n in d["nameservers"] if n["name"] == "ns.provfour.example."][0]
+    assert {(a["address"], a["network"], a["as"]) for a in four["addresses"]} == {
+        ("127.0.91.1", "127.0.91.0/24", "AS64509"), ("fd00::91:1", "fd00::/48", "AS64509")}
     (b,) = d["backups"]
     assert b["resolvable"] is True
     assert b["shares"] == []
@@ -274,11 +287,13 @@ def test_mutual_dependency_without_glue(bed):
     assert names["ns.delta.example."]["addresses"] == []
 
 
-def test_mmdb_gives_the_same_answer_as_the_txt_zone(bed):
-    _, by_zone = graph(bed, "dangling.test")
-    _, by_mmdb = graph(bed, "dangling.test", asn="mmdb")
+@pytest.mark.parametrize("domain", ["dangling.test", "indep.example"])
+def test_mmdb_gives_the_same_answer_as_the_txt_zone(bed, domain):
+    _, by_zone = graph(bed, domain)
+    _, by_mmdb = graph(bed, domain, asn="mmdb")
     assert spofs(by_mmdb) == spofs(by_zone)
-    assert by_mmdb["ases"] == by_zone["ases"]
+    assert by_mmdb["ases"] == by_zone["ases"] and by_zone["ases"]
+    assert by_mmdb["nameservers"] == by_zone["nameservers"]
     assert by_mmdb["asn_source"].startswith("mmdb ")
 
 
