@@ -82,9 +82,9 @@ extern const struct dd_opt dd_cli_deps_opts[];
 void dd_cli_deps_init(struct dd_cli_deps *d);
 struct dd_evidence;
 /* Ask for ev's dependencies section (before probing); after the probe ran,
- * finish it (.mmdb, registration). 0, or -1 after printing why. */
+ * finish it (the origin AS from a .mmdb file). 0, or -1 after printing why. */
 int dd_cli_deps_request(const struct dd_cli_deps *d, struct dd_evidence *ev, const char *cmd);
-int dd_cli_deps_finish(const struct dd_cli_deps *d, struct dd_evidence *ev, const char *cmd);
+int dd_cli_deps_finish(struct dd_evidence *ev, const char *cmd);
 
 /* Registration look-up options (cmd_reg.c): the files given, else the
  * bundled RDAP bootstrap, override and WHOIS table; paths holds the names

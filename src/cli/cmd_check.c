@@ -121,10 +121,19 @@ static int set_deps(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_no_deps(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct check_opts *)t)->deps = 0;
+	return 0;
+}
+
 static const struct dd_opt check_table[] = {
 	{ "save-evidence", 0, "FILE", set_save, "write the evidence (JSON) to FILE; with several domains FILE must contain %s" },
 	{ "ns", 0, "NAME[/ADDR]", set_ns, "a nameserver to examine even if the parent does not list it (repeatable)" },
-	{ "deps", 0, NULL, set_deps, "also gather and judge what the domain depends on, transitively (the options below imply it)" },
+	{ "deps", 0, NULL, set_deps, "gather and judge what the domain depends on, transitively (the default)" },
+	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies: only the delegation, registration and DNSSEC" },
 	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs" },
 	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
@@ -203,6 +212,7 @@ int dd_cmd_check(int argc, char **argv)
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
+	o.deps = 1; /* the Dependencies section belongs to every check */
 	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (c.help) {
@@ -211,6 +221,11 @@ int dd_cmd_check(int argc, char **argv)
 	}
 	if (npos < 1 || npos > DD_CHECK_MAX_DOMAINS) {
 		usage(stderr, groups, 3);
+		return DD_EXIT_UNKNOWN;
+	}
+	if (!o.deps && d.wanted) {
+		fprintf(stderr, "dnsdeps check: --no-deps conflicts with --backup, --asn-zone, "
+				"--asn-mmdb and --max-depth\n");
 		return DD_EXIT_UNKNOWN;
 	}
 	if (o.save && npos > 1 && !strstr(o.save, "%s")) {
@@ -275,7 +290,7 @@ int dd_cmd_check(int argc, char **argv)
 		if (reg)
 			dd_probe_reg_request(evs[n], reg, (int)o.expiry_warn, (int)o.expiry_crit);
 		n++;
-		if ((o.deps || d.wanted) && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
+		if (o.deps && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
 			status = DD_EXIT_UNKNOWN;
 			goto out;
 		}
@@ -287,7 +302,7 @@ int dd_cmd_check(int argc, char **argv)
 	}
 	dd_probe_run(probe);
 	for (size_t i = 0; i < n; i++)
-		if (evs[i]->deps.present && dd_cli_deps_finish(&d, evs[i], "check") != 0)
+		if (evs[i]->deps.present && dd_cli_deps_finish(evs[i], "check") != 0)
 			status = worse(status, DD_EXIT_UNKNOWN);
 	memset(&ro, 0, sizeof(ro));
 	ro.json = c.json;

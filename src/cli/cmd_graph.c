@@ -17,6 +17,7 @@
 #include "dd_config.h"
 #include "graph/graph.h"
 #include "probe/deps.h"
+#include "probe/reg.h"
 #include "report/report.h"
 
 /* ---- the dependency options (graph, check --deps) ------------------------ */
@@ -146,45 +147,11 @@ int dd_cli_deps_request(const struct dd_cli_deps *d, struct dd_evidence *ev, con
 	return 0;
 }
 
-/* First readable path: $DNSDEPS_DATADIR, the source tree, DATADIR. */
-static int find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
+int dd_cli_deps_finish(struct dd_evidence *ev, const char *cmd)
 {
-	const char *env = getenv("DNSDEPS_DATADIR");
+	char why[300];
+	int rc = dd_probe_deps_finish(ev, why, sizeof(why));
 
-	if (env && *env) {
-		snprintf(out, outlen, "%s/%s", env, installed_rel);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
-	return access(out, R_OK) == 0 ? 0 : -1;
-}
-
-int dd_cli_deps_finish(const struct dd_cli_deps *d, struct dd_evidence *ev, const char *cmd)
-{
-	char boot[PATH_MAX], over[PATH_MAX], wsrv[PATH_MAX], why[300];
-	struct dd_probe_deps_reg fo = { 0 };
-	int rc;
-
-	if (d->rdap_bootstrap) {
-		fo.bootstrap = d->rdap_bootstrap;
-	} else if (find_data("rdap/dns.json", "data/rdap/dns.json", boot, sizeof(boot)) == 0) {
-		fo.bootstrap = boot;
-		if (find_data("rdap/override.json", "data/rdap/override.json", over,
-			      sizeof(over)) == 0)
-			fo.override = over;
-	}
-	if (d->whois_servers)
-		fo.whois_servers = d->whois_servers;
-	else if (find_data("whois-servers", "data/whois-servers", wsrv, sizeof(wsrv)) == 0)
-		fo.whois_servers = wsrv;
-	fo.ca_file = d->ca_file;
-	if (d->reg_timeout_ms)
-		fo.timeout_ms = d->reg_timeout_ms;
-	rc = dd_probe_deps_finish(ev, d->no_registration ? NULL : &fo, why, sizeof(why));
 	if (rc) {
 		char *e = dd_esc_dup(why, strlen(why));
 		fprintf(stderr, "dnsdeps %s: %s\n", cmd, e && e[0] ? e : dd_strerror(rc));
@@ -364,23 +331,36 @@ static int gather(const struct dd_cli_common *c, const struct dd_cli_deps *d,
 	struct dd_dns_hint *hints = NULL;
 	size_t nhints = 0;
 	struct dd_probe *probe = NULL;
+	struct dd_probe_reg *reg = NULL;
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths paths;
+	char rwhy[DD_REG_WHY_MAX];
 	int rc = -1;
 
 	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
 		return -1;
+	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
+			      &fo, &paths);
 	ev->options.ipv4 = po.ipv4;
 	ev->options.ipv6 = po.ipv6;
 	ev->options.timeout_ms = po.timeout_ms;
 	ev->options.retries = po.retries;
 	if (dd_cli_deps_request(d, ev, "graph") == 0) {
-		if (dd_probe_new(&probe, &po, hints, nhints, NULL) != 0 ||
-		    dd_probe_deps_start(probe, ev, NULL, NULL, NULL) != 0) {
+		if (dd_probe_new(&probe, &po, hints, nhints, NULL) != 0) {
+			fprintf(stderr, "dnsdeps graph: out of memory\n");
+		} else if (!d->no_registration && dd_probe_reg_new(probe, &fo, &reg, rwhy) != 0) {
+			char *e = dd_esc_dup(rwhy, strlen(rwhy));
+			fprintf(stderr, "dnsdeps graph: %s\n", e ? e : "registration look-ups unusable");
+			free(e);
+		} else if (dd_probe_deps_start(probe, ev, NULL, dd_probe_reg_fetcher(reg), NULL,
+					       NULL) != 0) {
 			fprintf(stderr, "dnsdeps graph: out of memory\n");
 		} else {
 			dd_probe_run(probe);
-			rc = dd_cli_deps_finish(d, ev, "graph");
+			rc = dd_cli_deps_finish(ev, "graph");
 		}
 	}
+	dd_probe_reg_free(reg);
 	dd_probe_free(probe);
 	free(hints);
 	return rc;

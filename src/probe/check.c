@@ -422,7 +422,9 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 	/* What the name depends on (probe/deps.c), when the command asked. */
 	if (ev->deps.present) {
 		c->pending++;
-		if (dd_probe_deps_start(c->p, ev, t, deps_done, c) != 0)
+		if (dd_probe_deps_start(c->p, ev, t,
+					dd_probe_reg_fetcher(ev->registration.live), deps_done,
+					c) != 0)
 			c->pending--;
 	}
 	dd_dns_trace_free((struct dd_dns_trace *)t);

@@ -1,9 +1,9 @@
 /* deps.c: gathers the evidence's dependencies section. The walks from the
  * root (dd_dns_trace_start) for each root name and, recursively up to the
  * depth bound, for each NS name; the NS names' addresses (dd_dns_host); the
- * origin AS of each address from a Cymru-style TXT zone; then, after the
- * DNS run, the origin AS from a .mmdb file and the registration of every
- * registrable domain met (reg/fetch on a loop of its own). */
+ * origin AS of each address from a Cymru-style TXT zone; when the walks are
+ * in, the registration of every registrable domain met, through the run's
+ * fetcher on the same loop; after the run, the origin AS from a .mmdb file. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,6 @@
 #include "core/err.h"
 #include "core/name.h"
 #include "graph/graph.h"
-#include "net/net.h"
 #include "probe/deps.h"
 #include "reg/fetch.h"
 
@@ -31,6 +30,8 @@ struct gat {
 	unsigned max_depth;
 	char asn_zone[DD_NAME_MAX]; /* "" when the origin AS is not asked in the DNS */
 	size_t pending;             /* outstanding callbacks; done, then free, at 0 */
+	struct dd_reg_fetcher *f;   /* registration look-ups, or NULL */
+	int reg_phase;              /* the walks are in; registrations started */
 	dd_probe_deps_cb done;
 	void *arg;
 };
@@ -50,10 +51,20 @@ struct aref {
 	size_t first; /* exchanges before the look-up started */
 };
 
+static void start_registrations(struct gat *g);
+
 static void release(struct gat *g)
 {
 	if (--g->pending > 0)
 		return;
+	if (!g->reg_phase) {
+		/* The walks are in: now the registrations of what they met. */
+		g->reg_phase = 1;
+		g->pending = 1; /* held while starting */
+		start_registrations(g);
+		if (--g->pending > 0)
+			return;
+	}
 	if (g->done)
 		g->done(g->arg);
 	free(g);
@@ -461,7 +472,8 @@ static void walk(struct gat *g, const char *name, int root, int depth)
 }
 
 int dd_probe_deps_start(struct dd_probe *p, struct dd_evidence *ev,
-			const struct dd_dns_trace *trace, dd_probe_deps_cb done, void *arg)
+			const struct dd_dns_trace *trace, struct dd_reg_fetcher *f,
+			dd_probe_deps_cb done, void *arg)
 {
 	struct gat *g = calloc(1, sizeof(*g));
 	const char *src = ev->deps.asn_source;
@@ -471,6 +483,7 @@ int dd_probe_deps_start(struct dd_probe *p, struct dd_evidence *ev,
 	g->p = p;
 	g->ev = ev;
 	g->max_depth = ev->deps.max_depth >= 0 ? (unsigned)ev->deps.max_depth : 0;
+	g->f = f;
 	g->done = done;
 	g->arg = arg;
 	if (src && strncmp(src, "zone ", 5) == 0)
@@ -543,27 +556,31 @@ static int mmdb_annotate(struct dd_evidence *ev, const char *path, char *why, si
 }
 
 struct rref {
-	struct dd_evidence *ev;
+	struct gat *g;
 	char domain[DD_NAME_MAX];
 };
 
 static void on_reg(void *arg, const struct dd_reg_outcome *o)
 {
 	struct rref *r = arg;
-	struct dd_evidence *ev = r->ev;
+	struct gat *g = r->g;
+	struct dd_evidence *ev = g->ev;
 	int i = dd_ev_dep_reg(ev, r->domain);
 	struct dd_ev_dep_reg *reg;
 	const struct dd_reg_record *rec = o->record;
 	char text[DD_REG_WHY_MAX + 32];
 
 	free(r);
-	if (i < 0)
+	if (i < 0) {
+		release(g);
 		return;
+	}
 	reg = &ev->deps.regs[i];
 	if (!rec) {
 		dd_ev_set_str(&reg->result, "unavailable");
 		snprintf(text, sizeof(text), "%s: %s", dd_reg_unavail_name(o->reason), o->why);
 		dd_ev_set_str(&reg->reason, text);
+		release(g);
 		return;
 	}
 	dd_ev_set_str(&reg->result, dd_reg_result_name(rec->result));
@@ -576,6 +593,7 @@ static void on_reg(void *arg, const struct dd_reg_outcome *o)
 	for (size_t k = 0; k < rec->nstatuses; k++)
 		dd_ev_strlist_add_unique(&reg->statuses, rec->statuses[k].code);
 	reg->transfer_lock = dd_reg_transfer_locked(rec) ? 1 : rec->nstatuses ? 0 : -1;
+	release(g);
 }
 
 /* Add name's registrable domain to out (n entries) unless there already. */
@@ -614,74 +632,52 @@ static size_t reg_domains(const struct dd_evidence *ev, char (*out)[DD_NAME_MAX]
 	return n;
 }
 
-static int registrations(struct dd_evidence *ev, const struct dd_probe_deps_reg *reg, char *why,
-			 size_t whylen)
+static void start_registrations(struct gat *g)
 {
-	struct dd_reg_fetch_opts o, *fo = &o;
-	char(*names)[DD_NAME_MAX] = calloc(DD_DEPS_MAX_REG, DD_NAME_MAX);
-	struct dd_net_opts no = { 64, 4, 0 };
-	struct dd_net *net = NULL;
-	struct dd_reg_fetcher *f = NULL;
-	char fwhy[DD_REG_WHY_MAX] = "";
+	struct dd_evidence *ev = g->ev;
+	char(*names)[DD_NAME_MAX];
 	size_t n;
-	int rc;
 
+	if (!g->f)
+		return;
+	names = calloc(DD_DEPS_MAX_REG, DD_NAME_MAX);
 	if (!names)
-		return DD_ENOMEM;
-	dd_reg_fetch_opts_init(&o);
-	o.bootstrap = reg->bootstrap;
-	o.override = reg->override;
-	o.whois_servers = reg->whois_servers;
-	o.ca_file = reg->ca_file;
-	if (reg->timeout_ms)
-		o.timeout_ms = reg->timeout_ms;
+		return;
 	n = reg_domains(ev, names);
-	rc = dd_net_new(&net, &no);
-	if (rc == 0 && (rc = dd_reg_fetcher_new(net, fo, &f, fwhy)) != 0)
-		snprintf(why, whylen, "registration: %s", fwhy[0] ? fwhy : dd_strerror(rc));
-	for (size_t i = 0; rc == 0 && i < n; i++) {
+	ev->deps.registration = 1;
+	for (size_t i = 0; i < n; i++) {
 		struct rref *r = calloc(1, sizeof(*r));
-		if (!r || dd_ev_dep_reg(ev, names[i]) < 0) {
+		int k = dd_ev_dep_reg(ev, names[i]);
+		if (!r || k < 0) {
 			free(r);
-			rc = DD_ENOMEM;
 			break;
 		}
-		r->ev = ev;
+		r->g = g;
 		snprintf(r->domain, sizeof(r->domain), "%s", names[i]);
-		if (dd_reg_fetch(f, names[i], on_reg, r) != 0) {
-			int k = dd_ev_dep_find_reg(ev, names[i]);
+		g->pending++;
+		if (dd_reg_fetch(g->f, names[i], on_reg, r) != 0) {
+			g->pending--;
 			free(r);
 			dd_ev_set_str(&ev->deps.regs[k].result, "unavailable");
 			dd_ev_set_str(&ev->deps.regs[k].reason, "the look-up could not start");
 		}
 	}
-	if (rc == 0) {
-		ev->deps.registration = 1;
-		dd_net_run(net);
-	}
-	dd_reg_fetcher_free(f);
-	dd_net_free(net);
 	free(names);
-	/* A look-up that never called back (none should) stays unavailable. */
-	for (size_t i = 0; i < ev->deps.nregs; i++)
-		if (!ev->deps.regs[i].result)
-			dd_ev_set_str(&ev->deps.regs[i].result, "unavailable");
-	return rc == DD_ENOMEM ? rc : rc ? DD_EIO : 0;
 }
 
-int dd_probe_deps_finish(struct dd_evidence *ev, const struct dd_probe_deps_reg *reg, char *why,
-			 size_t whylen)
+int dd_probe_deps_finish(struct dd_evidence *ev, char *why, size_t whylen)
 {
 	const char *src = ev->deps.asn_source;
-	int rc = 0;
 
 	if (why && whylen)
 		why[0] = '\0';
 	if (!ev->deps.present)
 		return 0;
+	/* A look-up that never called back (none should) stays unavailable. */
+	for (size_t i = 0; i < ev->deps.nregs; i++)
+		if (!ev->deps.regs[i].result)
+			dd_ev_set_str(&ev->deps.regs[i].result, "unavailable");
 	if (src && strncmp(src, "mmdb ", 5) == 0)
-		rc = mmdb_annotate(ev, src + 5, why, whylen);
-	if (rc == 0 && reg)
-		rc = registrations(ev, reg, why, whylen);
-	return rc;
+		return mmdb_annotate(ev, src + 5, why, whylen);
+	return 0;
 }

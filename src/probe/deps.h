@@ -16,16 +16,6 @@
 #include "evidence/evidence.h"
 #include "probe/probe.h"
 
-/* Where registration data comes from (reg/fetch.h's settings): NULL paths
- * mean none; timeout_ms 0 the fetcher's default. */
-struct dd_probe_deps_reg {
-	const char *bootstrap;     /* IANA RDAP bootstrap file */
-	const char *override;      /* override bootstrap file */
-	const char *whois_servers; /* WHOIS table */
-	const char *ca_file;       /* extra trusted CAs for RDAP */
-	unsigned timeout_ms;
-};
-
 #define DD_DEPS_DEFAULT_DEPTH 3 /* NS names followed from a root */
 #define DD_DEPS_MAX_BACKUPS 8
 
@@ -37,22 +27,25 @@ int dd_probe_deps_request(struct dd_evidence *ev, const char *const *backups, si
 
 typedef void (*dd_probe_deps_cb)(void *arg);
 
+struct dd_reg_fetcher;
+
 /* Start the walks for ev->deps.roots (requested before). trace, when not
  * NULL, is a walk to (ev->domain, NS) already made (check's), used instead
- * of walking again; it is read before this returns. done (may be NULL) runs
- * once, from within dd_probe_run, when everything is in. ev must live until
- * the probe has run out. 0 or DD_ENOMEM (then done never runs). */
+ * of walking again; it is read before this returns. When the walks are in
+ * and f is not NULL, the registration of every registrable domain of the
+ * graph (roots first, then by depth; at most DD_DEPS_MAX_REG) is looked up
+ * through f, the run's fetcher on the same loop (its cache makes it one
+ * request per registrable domain for the whole run). done (may be NULL)
+ * runs once, from within dd_probe_run, when everything is in. ev must live
+ * until the probe has run out. 0 or DD_ENOMEM (then done never runs). */
+#define DD_DEPS_MAX_REG 64
 int dd_probe_deps_start(struct dd_probe *p, struct dd_evidence *ev,
-			const struct dd_dns_trace *trace, dd_probe_deps_cb done, void *arg);
+			const struct dd_dns_trace *trace, struct dd_reg_fetcher *f,
+			dd_probe_deps_cb done, void *arg);
 
 /* After dd_probe_run: the origin AS from the .mmdb file, if that is the
- * source, and the registration of every registrable domain of the graph
- * (roots first, then by depth; at most DD_DEPS_MAX_REG), on a network loop
- * of its own, when reg is not NULL. Failures of a source are recorded per
- * entry; the return is 0, DD_EIO with why (the .mmdb file cannot be opened,
- * the registration tables cannot be read) or DD_ENOMEM. */
-#define DD_DEPS_MAX_REG 64
-int dd_probe_deps_finish(struct dd_evidence *ev, const struct dd_probe_deps_reg *reg, char *why,
-			 size_t whylen);
+ * source. Failures are recorded per address; the return is 0, DD_EIO with
+ * why (the file cannot be opened) or DD_ENOMEM. */
+int dd_probe_deps_finish(struct dd_evidence *ev, char *why, size_t whylen);
 
 #endif

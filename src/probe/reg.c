@@ -62,6 +62,11 @@ void dd_probe_reg_free(struct dd_probe_reg *r)
 	free(r);
 }
 
+struct dd_reg_fetcher *dd_probe_reg_fetcher(struct dd_probe_reg *r)
+{
+	return r ? r->f : NULL;
+}
+
 void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int warn_days,
 			  int crit_days)
 {

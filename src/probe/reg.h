@@ -24,6 +24,9 @@ int dd_probe_reg_new(struct dd_probe *p, const struct dd_reg_fetch_opts *o,
 		     struct dd_probe_reg **out, char why[DD_REG_WHY_MAX]);
 /* Abandons look-ups in flight (no callbacks). Call before dd_probe_free. */
 void dd_probe_reg_free(struct dd_probe_reg *r);
+/* The run's fetcher, for the other look-ups of the run (the dependencies'
+ * registrable domains): one cache, one request per registrable domain. */
+struct dd_reg_fetcher *dd_probe_reg_fetcher(struct dd_probe_reg *r);
 
 /* Ask for ev's registration section, looked up through r and judged with
  * these expiry thresholds in days (0: the defaults). */

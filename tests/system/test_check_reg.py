@@ -87,6 +87,13 @@ def bed(tmp_path_factory):
     with World.from_file(scenario("purism"), variant="outage") as world, \
             RdapServer(RDAP_IP) as rdap, WhoisServer(WHOIS_IP) as whois:
         rdap.routes = Routes()
+        # The registry's own nameserver domain is registered, as nic.sm is in
+        # the real world: otherwise every check would (rightly) report its
+        # nameservers as hijackable and hide what each test is about.
+        rdap.routes["/rdap/domain/nic.sm"] = json_reply(rdap_domain(
+            "nic.sm", status=("active", "server transfer prohibited", "server delete prohibited",
+                              "server update prohibited"), expires="2040-01-01T00:00:00Z"))
+        whois.answers["nic.sm"] = (b"Domain: nic.sm\nStatus: Active\nExpiration date: 2040-01-01\n")
         files = {}
         for name, services in (("boot-rdap", [[["sm"], [rdap.url("/rdap/")]]]),
                                ("boot-none", [])):

@@ -398,12 +398,22 @@ def test_check_deps_codes(bed, domain, extra, codes):
                 f["code"].startswith("DEPS_NS_DOMAIN_"), f
 
 
-def test_check_without_deps_is_unchanged(bed):
-    r = bed["world"].run_dnsdeps("check", "--json", "--now", NOW, *TIMING, "spread.test",
-                                 timeout=120)
+def test_check_with_no_deps_leaves_them_out(bed):
+    r = bed["world"].run_dnsdeps("check", "--json", "--no-deps", "--now", NOW, *TIMING,
+                                 "spread.test", timeout=120)
     doc = json.loads(r.stdout)
     assert "dependencies" not in doc
     assert not [f for f in doc["findings"] if f["code"].startswith("DEPS_")]
+
+
+def test_check_gathers_dependencies_by_default(bed):
+    r = bed["world"].run_dnsdeps("check", "--json", "--now", NOW, *TIMING, "spread.test",
+                                 timeout=120)
+    doc = json.loads(r.stdout)
+    assert doc["dependencies"]["counts"]["zones"]["total"] >= 3, doc["dependencies"]["counts"]
+    r = bed["world"].run_dnsdeps("check", "--no-deps", "--backup", "one.test", "spread.test",
+                                 timeout=120)
+    assert r.returncode == 3 and "--no-deps" in r.stderr, r.stderr
 
 
 def test_saved_evidence_draws_the_same_graph_offline(bed):

@@ -474,7 +474,7 @@ static void mmdb(void **state)
 					       GRAPHDIR "/asn-test.mmdb"), 0);
 	for (size_t i = 0; i < 4; i++)
 		assert_true(dd_ev_dep_addr(ev, addrs[i]) >= 0);
-	assert_int_equal(dd_probe_deps_finish(ev, NULL, why, sizeof(why)), 0);
+	assert_int_equal(dd_probe_deps_finish(ev, why, sizeof(why)), 0);
 	assert_int_equal(ev->deps.addrs[0].asn, 64500);
 	assert_string_equal(ev->deps.addrs[0].prefix, "192.0.2.0/24");
 	assert_string_equal(ev->deps.addrs[0].detail, "Example Networks");
@@ -488,7 +488,7 @@ static void mmdb(void **state)
 	ev = dd_ev_new("example.test.", 0);
 	assert_int_equal(dd_probe_deps_request(ev, NULL, 0, 1, NULL, GRAPHDIR "/hijacks.json"),
 			 0);
-	assert_int_equal(dd_probe_deps_finish(ev, NULL, why, sizeof(why)), DD_EIO);
+	assert_int_equal(dd_probe_deps_finish(ev, why, sizeof(why)), DD_EIO);
 	assert_non_null(strstr(why, "hijacks.json"));
 	dd_ev_free(ev);
 }
