@@ -54,6 +54,10 @@ struct dd_cli_common {
 };
 
 extern const struct dd_opt dd_cli_common_opts[];
+/* A data file: first $DNSDEPS_DATADIR/installed_rel, then the source tree
+ * the binary was built from (source_rel), then the installed data
+ * directory. 0 with the path in out, or -1 when none is readable. */
+int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen);
 void dd_cli_common_init(struct dd_cli_common *c);
 
 struct dd_probe_opts;

@@ -30,26 +30,6 @@ static const struct dd_opt demo_table[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-/* First directory in which rel exists: $DNSDEPS_DATADIR, the source tree the
- * binary was built from, then the installed data directory. */
-static int find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
-{
-	const char *env = getenv("DNSDEPS_DATADIR");
-
-	if (env && *env) {
-		snprintf(out, outlen, "%s/%s", env, installed_rel);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	return -1;
-}
-
 int dd_cmd_demo(int argc, char **argv)
 {
 	struct demo_opts o = { 0 };
@@ -70,9 +50,9 @@ int dd_cmd_demo(int argc, char **argv)
 		dd_opts_help(groups, 1, o.help ? stdout : stderr);
 		return o.help ? DD_EXIT_OK : DD_EXIT_UNKNOWN;
 	}
-	if (find_data("minternet/demo.py", "tests/system/minternet/demo.py", harness,
+	if (dd_cli_find_data("minternet/demo.py", "tests/system/minternet/demo.py", harness,
 		      sizeof(harness)) != 0 ||
-	    find_data("demo", "data/demo", worlds, sizeof(worlds)) != 0) {
+	    dd_cli_find_data("demo", "data/demo", worlds, sizeof(worlds)) != 0) {
 		fprintf(stderr, "dnsdeps demo: the mini-internet files are not installed "
 				"(looked in $DNSDEPS_DATADIR, %s and %s)\n",
 			DD_SRCDATADIR, DD_DATADIR);

@@ -160,23 +160,6 @@ static int run_parse(const struct reg_opts *o)
 	return rc;
 }
 
-/* First readable path of rel: $DNSDEPS_DATADIR, the source tree, DATADIR. */
-static int find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
-{
-	const char *env = getenv("DNSDEPS_DATADIR");
-
-	if (env && *env) {
-		snprintf(out, outlen, "%s/%s", env, installed_rel);
-		if (access(out, R_OK) == 0)
-			return 0;
-	}
-	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
-	return access(out, R_OK) == 0 ? 0 : -1;
-}
-
 void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
 			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
 			   struct dd_cli_reg_paths *paths)
@@ -184,16 +167,16 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 	dd_reg_fetch_opts_init(fo);
 	if (bootstrap) {
 		fo->bootstrap = bootstrap;
-	} else if (find_data("rdap/dns.json", "data/rdap/dns.json", paths->boot,
+	} else if (dd_cli_find_data("rdap/dns.json", "data/rdap/dns.json", paths->boot,
 			     sizeof(paths->boot)) == 0) {
 		fo->bootstrap = paths->boot;
-		if (find_data("rdap/override.json", "data/rdap/override.json", paths->over,
+		if (dd_cli_find_data("rdap/override.json", "data/rdap/override.json", paths->over,
 			      sizeof(paths->over)) == 0)
 			fo->override = paths->over;
 	}
 	if (whois_servers)
 		fo->whois_servers = whois_servers;
-	else if (find_data("whois-servers", "data/whois-servers", paths->wsrv,
+	else if (dd_cli_find_data("whois-servers", "data/whois-servers", paths->wsrv,
 			   sizeof(paths->wsrv)) == 0)
 		fo->whois_servers = paths->wsrv;
 	fo->ca_file = ca_file;

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "dd_config.h"
 #include "probe/probe.h"
 
 static int set_root_hints(void *t, const char *arg, const char **why)
@@ -78,6 +81,22 @@ const struct dd_opt dd_cli_common_opts[] = {
 	{ "help", 'h', NULL, set_help, "show this help" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
+
+int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
+{
+	const char *env = getenv("DNSDEPS_DATADIR");
+
+	if (env && *env) {
+		snprintf(out, outlen, "%s/%s", env, installed_rel);
+		if (access(out, R_OK) == 0)
+			return 0;
+	}
+	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
+	if (access(out, R_OK) == 0)
+		return 0;
+	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
+	return access(out, R_OK) == 0 ? 0 : -1;
+}
 
 void dd_cli_common_init(struct dd_cli_common *c)
 {

@@ -1,6 +1,7 @@
 """test_demo: the demo driver runs both worlds, also from an installed layout outside the repo."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,14 @@ def check_output(r, dnsdeps):
         cmd = f"$ dnsdeps check {domain}" if check else f"$ dnsdeps trace {domain} SOA"
         assert out.count(cmd) == 2, f"{cmd!r} not run in both worlds:\n{out}"
     assert out.count("puri.sm.") >= 4
+    # The story the demo tells: puri.sm. is fine, then the registry suspends it
+    # while its servers still answer; its healthy neighbour stays ok throughout.
+    summary = out[out.index("=== Summary"):]
+    assert re.search(r"puri\.sm\.\s+0 ok\s+2 critical", summary), summary
+    assert re.search(r"example\.sm\.\s+0 ok\s+0 ok", summary), summary
+    outage = out[two:out.index("=== Summary")]
+    assert "puri.sm.  CRITICAL  (layer: registration)" in outage, outage
+    assert "while your nameservers still answer" in outage and "suspended" in outage, outage
 
 
 def test_demo_runs_from_the_source_tree():

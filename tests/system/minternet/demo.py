@@ -71,11 +71,24 @@ DNS Servers:
 Registration date: 2009-04-01
 Last update: 2017-05-02
 """
+# The registry's own domain, under which its nameservers are named.
+NIC_WHOIS = """Domain: nic.sm
+Status: Active
+
+DNS Servers:
+      a.nic.sm
+      b.nic.sm
+      c.nic.sm
+      d.nic.sm
+
+Registration date: 1995-06-20
+Last update: 2017-01-10
+"""
 REGISTRY = {
     None: {"puri.sm": PURI_WHOIS.format(status="Active", updated="2017-11-13"),
-           "example.sm": EXAMPLE_WHOIS},
+           "example.sm": EXAMPLE_WHOIS, "nic.sm": NIC_WHOIS},
     VARIANT: {"puri.sm": PURI_WHOIS.format(status="Suspended", updated="2018-02-20"),
-              "example.sm": EXAMPLE_WHOIS},
+              "example.sm": EXAMPLE_WHOIS, "nic.sm": NIC_WHOIS},
 }
 
 
