@@ -23,6 +23,7 @@
 #include "core/map.h"
 #include "core/name.h"
 #include "evidence/evidence.h"
+#include "net/net.h"
 #include "probe/probe.h"
 
 /* ---- the list of domains ------------------------------------------------ */
@@ -59,6 +60,14 @@ int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *o
 
 /* ---- the summary --------------------------------------------------------- */
 
+/* Domains per name (operator, registrar), memory by distinct names. */
+struct dd_audit_tally {
+	struct dd_map map;  /* name -> slot + 1 */
+	uint64_t *count;    /* domains, by slot */
+	char **name;        /* name of each slot */
+	size_t n, cap;
+};
+
 struct dd_audit_summary {
 	uint64_t domains;                          /* judged and written */
 	uint64_t status[DD_STATUS_COUNT];
@@ -68,10 +77,9 @@ struct dd_audit_summary {
 	size_t ncodes;
 	uint64_t no_ns;                            /* domains with no NS name at all */
 	uint64_t single_operator;                  /* every NS name under one operator */
-	struct dd_map operators;                   /* registrable domain -> count slot */
-	uint64_t *opcount;                         /* domains per operator, by slot */
-	char **opname;                             /* operator of each slot */
-	size_t nops, opcap;
+	struct dd_audit_tally operators;           /* registrable domains of NS names */
+	struct dd_audit_tally registrars;          /* from the registration records */
+	uint64_t reg_unknown;                      /* domains whose registrar is not known */
 	const psl_ctx_t *psl;                      /* NULL: the last two labels */
 };
 
@@ -83,7 +91,7 @@ struct dd_audit_run_info {
 	int interrupted;
 	double seconds;            /* wall time of the run */
 	unsigned long queries, timeouts;
-	unsigned idle_rounds, max_inflight; /* dd_audit_stats */
+	unsigned idle_rounds, max_inflight, probes; /* dd_audit_stats */
 	size_t peak_rss;           /* bytes, 0 unknown */
 };
 
@@ -99,6 +107,11 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
 			  size_t top, struct dd_buf *out);
 
+/* The registrar's name and the expiry of ev's registration record, when
+ * known (NULL, 0 otherwise). */
+const char *dd_audit_registrar(const struct dd_evidence *ev);
+int64_t dd_audit_expiry(const struct dd_evidence *ev);
+
 /* The registrable domain (operator) of an NS name, into out (DD_NAME_MAX):
  * one label below the longest public suffix, "name." form. */
 void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MAX]);
@@ -113,6 +126,8 @@ int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings 
 
 /* ---- the driver ------------------------------------------------------------ */
 
+struct dd_reg_fetch_opts;
+
 enum dd_audit_format { DD_AUDIT_JSONL = 0, DD_AUDIT_CSV };
 
 struct dd_audit_stats {
@@ -123,6 +138,8 @@ struct dd_audit_stats {
 	double elapsed_ms;
 	unsigned idle_rounds;   /* times the network went idle while answers already
 				 * known waited to be delivered (see driver.c) */
+	unsigned probes;        /* probes used (a fresh one every `recycle` domains) */
+	uint64_t queries, timeouts; /* exchanges of every probe, and timeouts */
 };
 
 /* The next domain to check: 1 with name (canonical) set, 0 at the end, or a
@@ -145,13 +162,30 @@ struct dd_audit_opts {
 	dd_audit_write_fn write;
 	dd_audit_progress_fn progress; /* may be NULL */
 	void *ctx;                     /* for next, write and progress */
+	/* The probe's cache (zone cuts, nameserver addresses) grows with every
+	 * domain; after this many domains the window drains and a fresh probe
+	 * takes over, so memory stays bounded. 0: one probe for the run. */
+	unsigned recycle;
+	dd_net_signal_cb on_signal;    /* registered for signum on every probe; may be NULL */
+	int signum;
+	void *signal_arg;
+	/* Registration look-ups (RDAP, WHOIS) as `check` makes them, one per
+	 * registrable domain; NULL: none. Expiry thresholds in days, 0: defaults. */
+	const struct dd_reg_fetch_opts *reg;
+	int expiry_warn, expiry_crit;
+	/* Called with each new evidence before it is probed (ask for optional
+	 * sections: dependencies), and once it is complete, before it is judged
+	 * (finish them). A negative dd_err from prepare stops the run; finish's
+	 * result is ignored (the domain is judged with what there is). May be NULL. */
+	int (*prepare)(void *ctx, struct dd_evidence *ev);
+	int (*finish)(void *ctx, struct dd_evidence *ev);
 };
 
 struct dd_audit;
 
-/* A driver over probe p (opened by the caller with the options in po). */
-int dd_audit_new(struct dd_audit **out, struct dd_probe *p, const struct dd_probe_opts *po,
-		 const struct dd_audit_opts *o);
+/* A driver whose probes are opened with po and the root hints (copied). */
+int dd_audit_new(struct dd_audit **out, const struct dd_probe_opts *po,
+		 const struct dd_dns_hint *hints, size_t nhints, const struct dd_audit_opts *o);
 /* Check every domain next hands out. Returns 0 when all were written,
  * DD_ECANCELED after dd_audit_stop, or the first error of next or write
  * (or DD_ENOMEM). */
@@ -160,8 +194,11 @@ int dd_audit_run(struct dd_audit *a);
  * now, also abandon those in flight and return from dd_audit_run at once.
  * Safe from a dd_net_on_signal callback. */
 void dd_audit_stop(struct dd_audit *a, int now);
-const struct dd_audit_stats *dd_audit_stats(const struct dd_audit *a);
+/* Counts so far (queries and timeouts of every probe used). */
+const struct dd_audit_stats *dd_audit_stats(struct dd_audit *a);
 const struct dd_audit_summary *dd_audit_summary(const struct dd_audit *a);
+/* Why the last probe could not be set up (registration tables), or "". */
+const char *dd_audit_why(const struct dd_audit *a);
 void dd_audit_free(struct dd_audit *a);
 
 #endif

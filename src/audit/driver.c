@@ -2,7 +2,10 @@
  * flight on one probe; when one's evidence is complete it is judged,
  * written, counted and freed at once, and the next domain starts. The loop
  * is run here rather than by dd_probe_run so that a stop (Ctrl-C) can end
- * it between two callbacks. */
+ * it between two callbacks. Every `recycle` domains the window drains and a
+ * fresh probe takes over: the probe's cache grows with each domain checked
+ * (a zone cut per domain, the addresses of its NS names), so this is what
+ * keeps memory bounded on a long list. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +14,20 @@
 #include "core/err.h"
 #include "net/net.h"
 #include "probe/check.h"
+#include "probe/reg.h"
 #include "report/report.h"
 
 struct dd_audit {
 	struct dd_audit_opts o;
 	struct dd_probe_opts po;
+	struct dd_dns_hint *hints;
+	size_t nhints;
 	struct dd_probe *p;
+	struct dd_probe_reg *reg;   /* the probe's registration look-ups, or NULL */
+	char why[DD_REG_WHY_MAX];
+	uint64_t on_probe;          /* domains started on the current probe */
 	struct dd_audit_stats st;
+	struct dd_audit_stats tot;  /* st plus the current probe's counts, for callers */
 	struct dd_audit_summary sum;
 	struct dd_evidence **slots; /* the domains in flight, concurrency entries */
 	struct dd_buf line;         /* the line being written, reused */
@@ -83,8 +93,11 @@ static void on_done(void *arg, struct dd_evidence *ev)
 			break;
 		}
 	a->st.inflight--;
-	if (!a->stop_now && !a->err)
+	if (!a->stop_now && !a->err) {
+		if (a->o.finish)
+			a->o.finish(a->o.ctx, ev);
 		emit(a, ev);
+	}
 	dd_ev_free(ev);
 	a->st.elapsed_ms = dd_clock_mono_ms() - a->t0;
 	if (a->o.progress && !a->stop_now)
@@ -109,6 +122,12 @@ static int start(struct dd_audit *a, const char *name)
 		dd_ev_free(ev);
 		return DD_ENOMEM;
 	}
+	if (a->reg)
+		dd_probe_reg_request(ev, a->reg, a->o.expiry_warn, a->o.expiry_crit);
+	if (a->o.prepare && (rc = a->o.prepare(a->o.ctx, ev)) < 0) {
+		dd_ev_free(ev);
+		return rc;
+	}
 	while (slot < a->o.concurrency && a->slots[slot])
 		slot++;
 	if (slot == a->o.concurrency) { /* cannot happen: inflight < concurrency */
@@ -118,6 +137,7 @@ static int start(struct dd_audit *a, const char *name)
 	a->slots[slot] = ev;
 	a->st.inflight++;
 	a->st.started++;
+	a->on_probe++;
 	if (a->st.inflight > a->st.max_inflight)
 		a->st.max_inflight = a->st.inflight;
 	/* The check may end before this returns (nothing could be asked):
@@ -127,6 +147,7 @@ static int start(struct dd_audit *a, const char *name)
 		a->slots[slot] = NULL;
 		a->st.inflight--;
 		a->st.started--;
+		a->on_probe--;
 		dd_ev_free(ev);
 	}
 	return rc;
@@ -139,7 +160,8 @@ static void fill(struct dd_audit *a)
 	if (a->filling)
 		return;
 	a->filling = 1;
-	while (!a->stopping && !a->exhausted && a->st.inflight < a->o.concurrency) {
+	while (!a->stopping && !a->exhausted && a->st.inflight < a->o.concurrency &&
+	       (!a->o.recycle || a->on_probe < a->o.recycle)) {
 		int rc = a->o.next(a->o.ctx, name);
 		if (rc == 0) {
 			a->exhausted = 1;
@@ -153,37 +175,70 @@ static void fill(struct dd_audit *a)
 	a->filling = 0;
 }
 
-int dd_audit_new(struct dd_audit **out, struct dd_probe *p, const struct dd_probe_opts *po,
-		 const struct dd_audit_opts *o)
+/* Open a probe (and its signal watcher); the old one, if any, is freed
+ * after the new one watches the signal, so none is missed in between. */
+static int new_probe(struct dd_audit *a)
+{
+	struct dd_probe *p;
+	struct dd_probe_reg *reg = NULL;
+	int rc = dd_probe_new(&p, &a->po, a->hints, a->nhints, NULL);
+
+	if (rc)
+		return rc;
+	if (a->o.reg && (rc = dd_probe_reg_new(p, a->o.reg, &reg, a->why)) != 0) {
+		dd_probe_free(p);
+		return rc;
+	}
+	if (a->o.on_signal &&
+	    (rc = dd_net_on_signal(dd_probe_net(p), a->o.signum, a->o.on_signal,
+				   a->o.signal_arg)) != 0) {
+		dd_probe_reg_free(reg);
+		dd_probe_free(p);
+		return rc;
+	}
+	if (a->p) {
+		a->st.queries += dd_probe_exchanges(a->p);
+		a->st.timeouts += dd_probe_timeouts(a->p);
+		dd_probe_reg_free(a->reg);
+		dd_probe_free(a->p);
+	}
+	a->p = p;
+	a->reg = reg;
+	a->on_probe = 0;
+	a->st.probes++;
+	return 0;
+}
+
+int dd_audit_new(struct dd_audit **out, const struct dd_probe_opts *po,
+		 const struct dd_dns_hint *hints, size_t nhints, const struct dd_audit_opts *o)
 {
 	struct dd_audit *a;
 
-	if (!o->next || !o->write || o->concurrency == 0)
+	if (!o->next || !o->write || o->concurrency == 0 || (nhints && !hints))
 		return DD_EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return DD_ENOMEM;
 	a->o = *o;
 	a->po = *po;
-	a->p = p;
 	dd_buf_init(&a->line);
 	a->slots = calloc(o->concurrency, sizeof(*a->slots));
-	if (!a->slots || dd_audit_summary_init(&a->sum, o->psl) != 0) {
+	a->hints = calloc(nhints ? nhints : 1, sizeof(*hints));
+	if (!a->slots || !a->hints || dd_audit_summary_init(&a->sum, o->psl) != 0) {
 		dd_audit_free(a);
 		return DD_ENOMEM;
 	}
+	memcpy(a->hints, hints, nhints * sizeof(*hints));
+	a->nhints = nhints;
 	*out = a;
 	return 0;
 }
 
-int dd_audit_run(struct dd_audit *a)
+/* Run the current probe's loop until nothing can progress or a stop. */
+static void run_probe(struct dd_audit *a)
 {
-	struct dd_net *net = dd_probe_net(a->p);
-
-	a->t0 = dd_clock_mono_ms();
-	fill(a);
 	for (;;) {
-		dd_net_run(net);
+		dd_net_run(dd_probe_net(a->p));
 		if (a->stop_now)
 			break;
 		/* The network is idle: answers known already, and lookups that
@@ -191,6 +246,29 @@ int dd_audit_run(struct dd_audit *a)
 		if (dd_dns_ctx_break_stalls(dd_probe_dns(a->p)) == 0)
 			break;
 		a->st.idle_rounds++;
+	}
+}
+
+int dd_audit_run(struct dd_audit *a)
+{
+	int rc;
+
+	a->t0 = dd_clock_mono_ms();
+	if (!a->p && (rc = new_probe(a)) != 0)
+		return rc;
+	fill(a);
+	for (;;) {
+		run_probe(a);
+		if (a->stop_now || a->stopping || a->exhausted || a->st.inflight > 0)
+			break;
+		/* The window drained at the recycling point: a fresh probe. */
+		if ((rc = new_probe(a)) != 0) {
+			fail(a, rc);
+			break;
+		}
+		fill(a);
+		if (a->st.inflight == 0)
+			break;
 	}
 	a->st.elapsed_ms = dd_clock_mono_ms() - a->t0;
 	if (a->err)
@@ -209,14 +287,25 @@ void dd_audit_stop(struct dd_audit *a, int now)
 	}
 }
 
-const struct dd_audit_stats *dd_audit_stats(const struct dd_audit *a)
+const struct dd_audit_stats *dd_audit_stats(struct dd_audit *a)
 {
-	return &a->st;
+	/* Totals so far: the finished probes' and the current one's. */
+	a->tot = a->st;
+	if (a->p) {
+		a->tot.queries += dd_probe_exchanges(a->p);
+		a->tot.timeouts += dd_probe_timeouts(a->p);
+	}
+	return &a->tot;
 }
 
 const struct dd_audit_summary *dd_audit_summary(const struct dd_audit *a)
 {
 	return &a->sum;
+}
+
+const char *dd_audit_why(const struct dd_audit *a)
+{
+	return a->why;
 }
 
 void dd_audit_free(struct dd_audit *a)
@@ -228,6 +317,9 @@ void dd_audit_free(struct dd_audit *a)
 	for (size_t i = 0; a->slots && i < a->o.concurrency; i++)
 		dd_ev_free(a->slots[i]);
 	free(a->slots);
+	dd_probe_reg_free(a->reg);
+	dd_probe_free(a->p);
+	free(a->hints);
 	dd_buf_free(&a->line);
 	dd_audit_summary_free(&a->sum);
 	free(a);

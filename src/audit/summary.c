@@ -9,7 +9,9 @@
 
 #include "audit/audit.h"
 #include "core/err.h"
+#include "core/env.h"
 #include "core/esc.h"
+#include "reg/reg.h"
 
 #define MAX_NS_NAMES 128 /* NS names of one domain taken into account */
 
@@ -98,6 +100,20 @@ static int nsinfo_get(struct nsinfo *ni, const struct dd_evidence *ev, const psl
 
 /* ---- the summary ----------------------------------------------------------- */
 
+const char *dd_audit_registrar(const struct dd_evidence *ev)
+{
+	const struct dd_reg_record *r = ev->registration.present ? ev->registration.record : NULL;
+
+	return r && r->registrar.name && r->registrar.name[0] ? r->registrar.name : NULL;
+}
+
+int64_t dd_audit_expiry(const struct dd_evidence *ev)
+{
+	const struct dd_reg_record *r = ev->registration.present ? ev->registration.record : NULL;
+
+	return r && r->expires.known ? r->expires.t : 0;
+}
+
 int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl)
 {
 	memset(s, 0, sizeof(*s));
@@ -105,51 +121,55 @@ int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl)
 	s->codes = calloc(s->ncodes ? s->ncodes : 1, sizeof(*s->codes));
 	if (!s->codes)
 		return DD_ENOMEM;
-	dd_map_init(&s->operators);
+	dd_map_init(&s->operators.map);
+	dd_map_init(&s->registrars.map);
 	s->psl = psl;
 	return 0;
 }
 
+static void tally_free(struct dd_audit_tally *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->name[i]);
+	free(t->name);
+	free(t->count);
+	dd_map_free(&t->map);
+}
+
 void dd_audit_summary_free(struct dd_audit_summary *s)
 {
-	for (size_t i = 0; i < s->nops; i++)
-		free(s->opname[i]);
-	free(s->opname);
-	free(s->opcount);
+	tally_free(&s->operators);
+	tally_free(&s->registrars);
 	free(s->codes);
-	dd_map_free(&s->operators);
 	memset(s, 0, sizeof(*s));
 }
 
-static int count_operator(struct dd_audit_summary *s, const char *op)
+static int tally_add(struct dd_audit_tally *t, const char *name)
 {
-	void *v = dd_map_get(&s->operators, op);
-	size_t slot;
+	void *v = dd_map_get(&t->map, name);
 
 	if (v) {
-		slot = (size_t)((uintptr_t)v - 1);
-		s->opcount[slot]++;
+		t->count[(size_t)((uintptr_t)v - 1)]++;
 		return 0;
 	}
-	if (s->nops == s->opcap) {
-		size_t cap = s->opcap ? s->opcap * 2 : 64;
-		uint64_t *c = realloc(s->opcount, cap * sizeof(*c));
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		uint64_t *c = realloc(t->count, cap * sizeof(*c));
 		if (!c)
 			return DD_ENOMEM;
-		s->opcount = c;
-		char **n = realloc(s->opname, cap * sizeof(*n));
+		t->count = c;
+		char **n = realloc(t->name, cap * sizeof(*n));
 		if (!n)
 			return DD_ENOMEM;
-		s->opname = n;
-		s->opcap = cap;
+		t->name = n;
+		t->cap = cap;
 	}
-	s->opname[s->nops] = strdup(op);
-	if (!s->opname[s->nops] ||
-	    dd_map_set(&s->operators, op, (void *)(uintptr_t)(s->nops + 1)) != 0) {
-		free(s->opname[s->nops]);
+	t->name[t->n] = strdup(name);
+	if (!t->name[t->n] || dd_map_set(&t->map, name, (void *)(uintptr_t)(t->n + 1)) != 0) {
+		free(t->name[t->n]);
 		return DD_ENOMEM;
 	}
-	s->opcount[s->nops++] = 1;
+	t->count[t->n++] = 1;
 	return 0;
 }
 
@@ -186,31 +206,35 @@ int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *e
 	if (ni.nops == 1)
 		s->single_operator++;
 	for (size_t i = 0; i < ni.nops && rc == 0; i++)
-		rc = count_operator(s, ni.ops[i]);
+		rc = tally_add(&s->operators, ni.ops[i]);
 	nsinfo_free(&ni);
+	if (rc == 0 && dd_audit_registrar(ev))
+		rc = tally_add(&s->registrars, dd_audit_registrar(ev));
+	else if (rc == 0)
+		s->reg_unknown++;
 	return rc;
 }
 
-static int cmp_ops(const void *x, const void *y, void *ctx)
+static int cmp_tally(const void *x, const void *y, void *ctx)
 {
-	const struct dd_audit_summary *s = ctx;
+	const struct dd_audit_tally *t = ctx;
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
 
-	if (s->opcount[a] != s->opcount[b])
-		return s->opcount[a] > s->opcount[b] ? -1 : 1;
-	return strcmp(s->opname[a], s->opname[b]);
+	if (t->count[a] != t->count[b])
+		return t->count[a] > t->count[b] ? -1 : 1;
+	return strcmp(t->name[a], t->name[b]);
 }
 
-/* Operator slots, most domains first; NULL when out of memory. */
-static size_t *ranked_ops(const struct dd_audit_summary *s)
+/* Slots, most domains first; NULL when out of memory. */
+static size_t *ranked(const struct dd_audit_tally *t)
 {
-	size_t *idx = malloc((s->nops ? s->nops : 1) * sizeof(*idx));
+	size_t *idx = malloc((t->n ? t->n : 1) * sizeof(*idx));
 
 	if (!idx)
 		return NULL;
-	for (size_t i = 0; i < s->nops; i++)
+	for (size_t i = 0; i < t->n; i++)
 		idx[i] = i;
-	qsort_r(idx, s->nops, sizeof(*idx), cmp_ops, (void *)s);
+	qsort_r(idx, t->n, sizeof(*idx), cmp_tally, (void *)t);
 	return idx;
 }
 
@@ -224,15 +248,30 @@ static double share(uint64_t n, uint64_t of)
 	return of ? (double)n / (double)of : 0.0;
 }
 
+/* One ranking in text: "  1. name  count  share%". */
+static void text_ranking(struct dd_buf *out, const struct dd_audit_tally *t, const size_t *idx,
+			 size_t top, uint64_t of)
+{
+	for (size_t i = 0; i < t->n && i < top; i++) {
+		dd_buf_printf(out, "  %3zu. ", i + 1);
+		dd_buf_esc(out, t->name[idx[i]]);
+		dd_buf_printf(out, "  %llu  %.1f%%\n", (unsigned long long)t->count[idx[i]],
+			      pct(t->count[idx[i]], of));
+	}
+}
+
 int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
 			  size_t top, struct dd_buf *out)
 {
 	size_t ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
-	size_t *idx = ranked_ops(s);
+	size_t *ops = ranked(&s->operators), *regs = ranked(&s->registrars);
 
-	if (!idx)
+	if (!ops || !regs) {
+		free(ops);
+		free(regs);
 		return DD_ENOMEM;
+	}
 	dd_buf_printf(out, "audit: %llu domain%s checked in %.1f s (%.0f domains/s), "
 		      "%lu queries, %lu timed out\n",
 		      (unsigned long long)s->domains, s->domains == 1 ? "" : "s", ri->seconds,
@@ -261,20 +300,19 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 				      dd_chk_layer_name(defs[i].layer),
 				      (unsigned long long)s->codes[i], pct(s->codes[i], s->domains));
 	dd_buf_printf(out, "operators (share of domains with a nameserver there; %zu in all):\n",
-		      s->nops);
-	for (size_t i = 0; i < s->nops && i < top; i++) {
-		dd_buf_printf(out, "  %3zu. ", i + 1);
-		dd_buf_esc(out, s->opname[idx[i]]);
-		dd_buf_printf(out, "  %llu  %.1f%%\n", (unsigned long long)s->opcount[idx[i]],
-			      pct(s->opcount[idx[i]], s->domains));
-	}
+		      s->operators.n);
+	text_ranking(out, &s->operators, ops, top, s->domains);
 	dd_buf_printf(out, "  all nameservers at one operator: %llu (%.1f%%); no nameserver: %llu\n",
 		      (unsigned long long)s->single_operator, pct(s->single_operator, s->domains),
 		      (unsigned long long)s->no_ns);
-	dd_buf_puts(out, "registrars: unknown (audit does not gather registration data yet)\n");
+	dd_buf_printf(out, "registrars (%zu in all; not known for %llu domain%s):\n",
+		      s->registrars.n, (unsigned long long)s->reg_unknown,
+		      s->reg_unknown == 1 ? "" : "s");
+	text_ranking(out, &s->registrars, regs, top, s->domains);
 	if (ri->peak_rss)
 		dd_buf_printf(out, "peak memory: %.1f MiB\n", (double)ri->peak_rss / 1048576.0);
-	free(idx);
+	free(ops);
+	free(regs);
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
 }
 
@@ -313,18 +351,34 @@ static json_t *jint(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+static json_t *json_ranking(struct js *j, const struct dd_audit_tally *t, const size_t *idx,
+			    size_t top, uint64_t of, const char *key)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < t->n && i < top; i++) {
+		json_t *r = json_object();
+		put(j, r, key, jstr(j, t->name[idx[i]]));
+		put(j, r, "domains", jint(t->count[idx[i]]));
+		put(j, r, "share", json_real(share(t->count[idx[i]], of)));
+		push(j, a, r);
+	}
+	return a;
+}
+
 int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
 			  size_t top, struct dd_buf *out)
 {
 	size_t ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
-	size_t *idx = ranked_ops(s);
+	size_t *ops = ranked(&s->operators), *regs = ranked(&s->registrars);
 	struct js j = { 0 };
-	json_t *doc = json_object(), *o, *a;
+	json_t *doc = json_object(), *o;
 	char *text = NULL;
 
-	if (!idx || !doc) {
-		free(idx);
+	if (!ops || !regs || !doc) {
+		free(ops);
+		free(regs);
 		json_decref(doc);
 		return DD_ENOMEM;
 	}
@@ -344,7 +398,7 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	for (int i = 0; i < DD_LAYER_COUNT; i++)
 		put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i), jint(s->layer[i]));
 	put(&j, doc, "layer", o);
-	a = json_array();
+	json_t *a = json_array();
 	for (size_t i = 0; i < s->ncodes && i < ndefs; i++) {
 		if (!s->codes[i])
 			continue;
@@ -357,20 +411,16 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	}
 	put(&j, doc, "findings", a);
 	o = json_object();
-	put(&j, o, "total", jint(s->nops));
+	put(&j, o, "total", jint(s->operators.n));
 	put(&j, o, "single_operator", jint(s->single_operator));
 	put(&j, o, "no_ns", jint(s->no_ns));
-	a = json_array();
-	for (size_t i = 0; i < s->nops && i < top; i++) {
-		json_t *r = json_object();
-		put(&j, r, "operator", jstr(&j, s->opname[idx[i]]));
-		put(&j, r, "domains", jint(s->opcount[idx[i]]));
-		put(&j, r, "share", json_real(share(s->opcount[idx[i]], s->domains)));
-		push(&j, a, r);
-	}
-	put(&j, o, "top", a);
+	put(&j, o, "top", json_ranking(&j, &s->operators, ops, top, s->domains, "operator"));
 	put(&j, doc, "operators", o);
-	put(&j, doc, "registrars", json_null());
+	o = json_object();
+	put(&j, o, "total", jint(s->registrars.n));
+	put(&j, o, "unknown", jint(s->reg_unknown));
+	put(&j, o, "top", json_ranking(&j, &s->registrars, regs, top, s->domains, "registrar"));
+	put(&j, doc, "registrars", o);
 	o = json_object();
 	put(&j, o, "seconds", json_real(ri->seconds));
 	put(&j, o, "domains_per_second",
@@ -379,13 +429,15 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	put(&j, o, "timeouts", jint(ri->timeouts));
 	put(&j, o, "max_domains_in_flight", jint(ri->max_inflight));
 	put(&j, o, "idle_rounds", jint(ri->idle_rounds));
+	put(&j, o, "probes", jint(ri->probes));
 	put(&j, o, "peak_rss_bytes", ri->peak_rss ? jint(ri->peak_rss) : json_null());
 	put(&j, doc, "performance", o);
 	if (!j.failed)
 		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
 					       JSON_REAL_PRECISION(6));
 	json_decref(doc);
-	free(idx);
+	free(ops);
+	free(regs);
 	if (!text)
 		return DD_ENOMEM;
 	dd_buf_puts(out, text);
@@ -423,6 +475,27 @@ static void csv_field(struct dd_buf *b, const char *s, int last)
 	dd_buf_puts(b, last ? "\r\n" : ",");
 }
 
+/* The single points of failure the dependency checks found, "; "-separated:
+ * each DEPS_SPOF_* finding but the inherent one (the registry and registrar
+ * every domain has), named by the start of its message ("operator x.net"). */
+static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
+{
+	static const char tail[] = " is a single point of failure";
+
+	for (size_t i = 0; i < f->n; i++) {
+		const char *code = f->v[i].def->code, *msg = f->v[i].message;
+		if (strncmp(code, "DEPS_SPOF_", 10) != 0 || strcmp(code, "DEPS_SPOF_INHERENT") == 0)
+			continue;
+		const char *end = msg ? strstr(msg, tail) : NULL;
+		if (out->len)
+			dd_buf_puts(out, "; ");
+		if (end)
+			dd_buf_add(out, msg, (size_t)(end - msg));
+		else
+			dd_buf_puts(out, code);
+	}
+}
+
 int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		     const struct dd_chk_verdict *v, const psl_ctx_t *psl, struct dd_buf *out)
 {
@@ -444,12 +517,21 @@ int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings 
 	csv_field(out, dd_chk_status_name(v->status), 0);
 	csv_field(out, dd_chk_layer_name(v->layer), 0);
 	csv_field(out, f->n ? f->v[0].def->code : "", 0);
-	csv_field(out, "unknown", 0); /* expiry: registration data comes later */
-	csv_field(out, "unknown", 0); /* registrar: same */
+	if (dd_audit_expiry(ev)) {
+		char when[32];
+		dd_clock_format(dd_audit_expiry(ev), when, sizeof(when));
+		csv_field(out, when, 0);
+	} else {
+		csv_field(out, "unknown", 0);
+	}
+	csv_field(out, dd_audit_registrar(ev) ? dd_audit_registrar(ev) : "unknown", 0);
 	snprintf(num, sizeof(num), "%zu", ni.nnames);
 	csv_field(out, num, 0);
 	csv_field(out, dd_buf_str(&ops), 0);
-	csv_field(out, "", 1); /* SPOFs: the dependencies work fills this */
+	dd_buf_free(&ops);
+	dd_buf_init(&ops);
+	spofs(f, &ops);
+	csv_field(out, dd_buf_str(&ops), 1);
 	if (dd_buf_failed(&ops))
 		out->failed = 1;
 	dd_buf_free(&ops);

@@ -25,6 +25,7 @@
 #include "dd_config.h"
 #include "net/net.h"
 #include "probe/probe.h"
+#include "reg/fetch.h"
 #include "zone/zone.h"
 
 enum audit_format { FMT_TEXT, FMT_JSON, FMT_CSV };
@@ -50,6 +51,9 @@ struct live_opts {
 	const char *summary;
 	const char *summary_json;
 	const char *now;
+	unsigned recycle;
+	unsigned expiry_warn, expiry_crit;
+	int no_deps;
 	int no_progress;
 	int given; /* some live option was given */
 };
@@ -57,6 +61,7 @@ struct live_opts {
 #define LIVE_QPS 500        /* polite defaults: queries started per second, */
 #define LIVE_PER_SERVER 8   /* queries in flight per server address, */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
+#define LIVE_RECYCLE 5000    /* domains per probe: bounds the cache (docs/audit.md) */
 
 static int set_help(void *t, const char *arg, const char **why)
 {
@@ -173,6 +178,35 @@ static int set_now(void *t, const char *arg, const char **why)
 	return 0;
 }
 
+static int set_recycle(void *t, const char *arg, const char **why)
+{
+	struct live_opts *l = t;
+
+	l->given = 1;
+	return dd_opt_uint(arg, 0, 100000000, &l->recycle, why);
+}
+
+static int set_expiry_warn(void *t, const char *arg, const char **why)
+{
+	((struct live_opts *)t)->given = 1;
+	return dd_opt_uint(arg, 1, 3650, &((struct live_opts *)t)->expiry_warn, why);
+}
+
+static int set_expiry_crit(void *t, const char *arg, const char **why)
+{
+	((struct live_opts *)t)->given = 1;
+	return dd_opt_uint(arg, 1, 3650, &((struct live_opts *)t)->expiry_crit, why);
+}
+
+static int set_no_deps(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct live_opts *)t)->no_deps = 1;
+	((struct live_opts *)t)->given = 1;
+	return 0;
+}
+
 static int set_no_progress(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -206,7 +240,12 @@ static const struct dd_opt live_table[] = {
 	{ "summary-json", 0, "FILE", set_summary_json, "also write the summary as JSON "
 						       "(dnsdeps.auditsummary/1) to FILE" },
 	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
+	{ "recycle", 0, "N", set_recycle, "a fresh cache every N domains, to bound memory "
+					  "(default 5000; 0: never)" },
 	{ "no-progress", 0, NULL, set_no_progress, "no progress bar even on a terminal" },
+	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
+	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
+	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -230,10 +269,10 @@ static void probe_table(struct dd_opt *out, size_t cap)
 
 static void usage(const struct dd_opt_group *groups, int ngroups, FILE *out)
 {
-	fprintf(out, "usage: dnsdeps audit [OPTIONS] [FILE|-]\n"
+	fprintf(out, "usage: dnsdeps audit [OPTIONS] FILE|-\n"
 		     "       dnsdeps audit --zone FILE [--origin NAME] [--live] [OPTIONS]\n\n"
 		     "Live: checks every domain of FILE (one per line, '#' comments; standard\n"
-		     "input when FILE is '-' or missing) concurrently, as `check` does, and writes\n"
+		     "input when FILE is '-') concurrently, as `check` does, and writes\n"
 		     "one line per domain as each finishes (JSON Lines, or --csv), then a summary\n"
 		     "on standard error. Ctrl-C finishes the domains in flight and stops (again:\n"
 		     "at once); --resume continues. With --zone FILE --live the domains are the\n"
@@ -387,6 +426,7 @@ out:
 struct live {
 	const struct audit_opts *o;
 	const struct live_opts *lo;
+	const struct dd_cli_deps *deps;
 	/* where the domains come from: a list file, or the zone's delegations */
 	struct dd_audit_list *list;
 	char label[256];           /* the input's name, escaped */
@@ -542,6 +582,26 @@ static void on_sigint(void *arg, int signum)
 	} else {
 		dd_audit_stop(l->a, 1);
 	}
+}
+
+/* The dependencies section, as check gathers it (cmd_graph.c). */
+static int deps_prepare(void *ctx, struct dd_evidence *ev)
+{
+	struct live *l = ctx;
+
+	if (l->lo->no_deps)
+		return 0;
+	return dd_cli_deps_request(l->deps, ev, "audit") != 0 ? DD_EINVAL : 0;
+}
+
+static int deps_finish(void *ctx, struct dd_evidence *ev)
+{
+	struct live *l = ctx;
+
+	if (!ev->deps.present)
+		return 0;
+	(void)l;
+	return dd_cli_deps_finish(ev, "audit") != 0 ? DD_EINVAL : 0;
 }
 
 /* Count the domains to check (for the progress bar), then rewind. */
@@ -729,8 +789,11 @@ static int worst_status(const struct dd_audit_summary *s)
 }
 
 static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
-		     const struct live_opts *lo, const struct dd_cli_common *c, const char *input)
+		     const struct live_opts *lo, const struct dd_cli_common *c,
+		     const struct dd_cli_deps *d, const char *input)
 {
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths rpaths;
 	psl_ctx_t *latest = psl_latest(NULL);
 	const psl_ctx_t *psl = latest ? latest : psl_builtin();
 	struct live l;
@@ -738,7 +801,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	struct dd_probe_opts po;
 	struct dd_dns_hint *hints = NULL;
 	size_t nhints = 0;
-	struct dd_probe *probe = NULL;
 	struct dd_audit_opts ao;
 	struct dd_audit_run_info ri;
 	struct rusage ru;
@@ -749,6 +811,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	memset(&l, 0, sizeof(l));
 	l.o = o;
 	l.lo = lo;
+	l.deps = d;
 	dd_map_init(&l.done);
 	dd_buf_init(&names);
 	if (lo->now)
@@ -784,7 +847,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
 		goto out;
 	po.max_inflight = max_inflight(lo->concurrency);
-	rc = dd_probe_new(&probe, &po, hints, nhints, NULL);
 	memset(&ao, 0, sizeof(ao));
 	ao.concurrency = lo->concurrency;
 	ao.format = o->format == FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
@@ -796,10 +858,18 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.write = write_line;
 	ao.progress = show_progress;
 	ao.ctx = &l;
-	if (rc == 0)
-		rc = dd_audit_new(&l.a, probe, &po, &ao);
-	if (rc == 0)
-		rc = dd_net_on_signal(dd_probe_net(probe), SIGINT, on_sigint, &l);
+	ao.recycle = lo->recycle;
+	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
+			      &fo, &rpaths);
+	ao.reg = d->no_registration ? NULL : &fo;
+	ao.expiry_warn = (int)lo->expiry_warn;
+	ao.expiry_crit = (int)lo->expiry_crit;
+	ao.prepare = deps_prepare;
+	ao.finish = deps_finish;
+	ao.on_signal = on_sigint;
+	ao.signum = SIGINT;
+	ao.signal_arg = &l;
+	rc = dd_audit_new(&l.a, &po, hints, nhints, &ao);
 	if (rc) {
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
 		goto out;
@@ -809,17 +879,23 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 
 	if (fflush(l.out) != 0 && rc == 0)
 		rc = DD_EIO;
-	if (rc && rc != DD_ECANCELED)
+	if (rc && rc != DD_ECANCELED && dd_audit_why(l.a)[0]) {
+		char *e = dd_esc_dup(dd_audit_why(l.a), strlen(dd_audit_why(l.a)));
+		fprintf(stderr, "dnsdeps audit: %s\n", e ? e : "registration look-ups unusable");
+		free(e);
+	} else if (rc && rc != DD_ECANCELED) {
 		fprintf(stderr, "dnsdeps audit: stopped: %s\n",
 			rc == DD_EIO ? "cannot write the output" : dd_strerror(rc));
+	}
 	memset(&ri, 0, sizeof(ri));
 	ri.bad_lines = l.bad;
 	ri.skipped = l.skipped;
 	ri.in_flight = dd_audit_stats(l.a)->inflight;
 	ri.interrupted = rc == DD_ECANCELED;
 	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
-	ri.queries = dd_probe_exchanges(probe);
-	ri.timeouts = dd_probe_timeouts(probe);
+	ri.queries = dd_audit_stats(l.a)->queries;
+	ri.timeouts = dd_audit_stats(l.a)->timeouts;
+	ri.probes = dd_audit_stats(l.a)->probes;
 	ri.idle_rounds = dd_audit_stats(l.a)->idle_rounds;
 	ri.max_inflight = dd_audit_stats(l.a)->max_inflight;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
@@ -829,7 +905,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	status = rc == DD_ECANCELED ? 130 : rc ? DD_EXIT_UNKNOWN : worst_status(dd_audit_summary(l.a));
 out:
 	dd_audit_free(l.a);
-	dd_probe_free(probe);
 	free(hints);
 	if (l.out && l.out != stdout && fclose(l.out) != 0 && status != 130)
 		status = DD_EXIT_UNKNOWN;
@@ -846,16 +921,20 @@ int dd_cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o = { .top = 20 };
 	struct zone_opts z = { 0 };
-	struct live_opts lo = { .concurrency = LIVE_CONCURRENCY };
+	struct live_opts lo = { .concurrency = LIVE_CONCURRENCY, .recycle = LIVE_RECYCLE };
 	struct dd_cli_common c, c0;
+	struct dd_cli_deps d, d0;
 	struct dd_opt probe_opts[32];
 	struct dd_opt_group groups[] = { { audit_table, &o }, { live_table, &lo },
-					 { probe_opts, &c }, { zone_table, &z } };
+					 { probe_opts, &c }, { dd_cli_deps_opts, &d },
+					 { zone_table, &z } };
 	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	char *pos[argc + 1];
 	int npos;
 
 	probe_table(probe_opts, sizeof(probe_opts) / sizeof(probe_opts[0]));
+	dd_cli_deps_init(&d);
+	d0 = d;
 	dd_cli_common_init(&c);
 	c.qps = LIVE_QPS;
 	c.max_inflight_server = LIVE_PER_SERVER;
@@ -871,12 +950,16 @@ int dd_cmd_audit(int argc, char **argv)
 			fprintf(stderr, "dnsdeps audit: --zone takes no other arguments\n");
 			return DD_EXIT_UNKNOWN;
 		}
-		if (lo.given || memcmp(&c, &c0, sizeof(c)) != 0) {
+		if (lo.given || memcmp(&c, &c0, sizeof(c)) != 0 || memcmp(&d, &d0, sizeof(d)) != 0) {
 			fprintf(stderr, "dnsdeps audit: probe and live options need --live with "
 					"--zone (or a list of domains)\n");
 			return DD_EXIT_UNKNOWN;
 		}
 		return zone_mode(&o, &z);
+	}
+	if (lo.no_deps && d.wanted) {
+		fprintf(stderr, "dnsdeps audit: --no-deps conflicts with the dependency options\n");
+		return DD_EXIT_UNKNOWN;
 	}
 	if (z.live && !z.zone) {
 		fprintf(stderr, "dnsdeps audit: --live goes with --zone FILE\n");
@@ -891,14 +974,13 @@ int dd_cmd_audit(int argc, char **argv)
 			z.zone ? " (--zone gives it)" : "");
 		return DD_EXIT_UNKNOWN;
 	}
-	if (!z.zone && npos == 0 && isatty(STDIN_FILENO)) {
+	if (!z.zone && npos == 0) {
+		fprintf(stderr, "dnsdeps audit: give a list of domains (FILE, or - for standard "
+				"input) or --zone FILE\n\n");
 		usage(groups, ngroups, stderr);
 		return DD_EXIT_UNKNOWN;
 	}
-	if (c.json) {
-		/* cannot happen: json is audit's own option */
-	}
 	if (o.format == FMT_TEXT)
 		o.format = FMT_JSON;
-	return live_mode(&o, &z, &lo, &c, npos ? pos[0] : NULL);
+	return live_mode(&o, &z, &lo, &c, &d, npos ? pos[0] : NULL);
 }

@@ -145,14 +145,15 @@ def test_summary_matches_the_lines(run):
     assert [(t["operator"], t["domains"]) for t in top] == \
         sorted(ops.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
     assert abs(top[0]["share"] - top[0]["domains"] / len(docs)) < 1e-6
-    assert s["registrars"] is None
+    # No registry answers in the test bed: every registrar is unknown.
+    assert s["registrars"] == {"total": 0, "unknown": len(docs), "top": []}
     assert s["performance"]["queries"] > 0
 
 
 def test_text_summary_on_stderr(run):
     r, docs, s = run
     assert f"audit: {len(docs)} domains checked" in r.stderr
-    assert "registrars: unknown" in r.stderr
+    assert f"registrars (0 in all; not known for {len(docs)} domains)" in r.stderr
     crit = s["status"]["critical"]
     assert f"critical {crit} (" in r.stderr
 
@@ -175,9 +176,30 @@ def test_csv(world, run):
         ns = set(d["delegation"]["parent_ns"]) | set(d["delegation"]["child_ns"])
         assert row[1:3] == [d["verdict"]["status"], d["verdict"]["layer"]]
         assert row[3] == (d["findings"][0]["code"] if d["findings"] else "")
-        assert row[4:6] == ["unknown", "unknown"] and row[8] == ""
+        assert row[4:6] == ["unknown", "unknown"]
         assert int(row[6]) == len(ns)
         assert set(row[7].split()) == {operator(n) for n in ns}
+
+
+def test_csv_spofs(world, tmp_path):
+    """The SPOF column names the subjects of the DEPS_SPOF_* findings (not the inherent
+    one). Which lookup records what depends on which domain shares the run's cache
+    first, so both runs go one domain at a time, in the same order."""
+    sample = tmp_path / "sample.txt"
+    sample.write_text("\n".join(world.domains[:25]) + "\n")
+    one = ("--concurrency", "1", str(sample))
+    r = audit(world, "--csv", *one)
+    rows = list(csv.reader(io.StringIO(r.stdout, newline="")))[1:]
+    docs = {d["domain"]: d for d in jsonl(audit(world, *one).stdout)}
+    assert len(rows) == 25 and set(docs) == {row[0] for row in rows}
+    with_spofs = 0
+    for row in rows:
+        spofs = [f["message"].split(" is a single point of failure")[0]
+                 for f in docs[row[0]]["findings"]
+                 if f["code"].startswith("DEPS_SPOF_") and f["code"] != "DEPS_SPOF_INHERENT"]
+        assert row[8] == "; ".join(spofs), row[0]
+        with_spofs += bool(spofs)
+    assert with_spofs > 0
 
 
 def test_resume_after_a_cut_line(world, run):

@@ -269,7 +269,7 @@ static void test_summary(void **state)
 	for (size_t k = 0; k < ndefs; k++)
 		if (strcmp(defs[k].code, code) == 0)
 			assert_int_equal(s.codes[k], withcode);
-	assert_true(s.nops > 0);
+	assert_true(s.operators.n > 0);
 
 	dd_buf_init(&b);
 	assert_int_equal(dd_audit_summary_json(&s, &ri, 3, &b), 0);
@@ -287,7 +287,9 @@ static void test_summary(void **state)
 	for (size_t i = 1; i < json_array_size(top); i++)
 		assert_true(json_integer_value(json_object_get(json_array_get(top, i - 1), "domains")) >=
 			    json_integer_value(json_object_get(json_array_get(top, i), "domains")));
-	assert_true(json_is_null(json_object_get(doc, "registrars")));
+	json_t *regs = json_object_get(doc, "registrars");
+	assert_int_equal(json_integer_value(json_object_get(regs, "unknown")), s.reg_unknown);
+	assert_int_equal(json_integer_value(json_object_get(regs, "total")), s.registrars.n);
 	json_decref(doc);
 
 	b.len = 0;
@@ -297,6 +299,40 @@ static void test_summary(void **state)
 	assert_non_null(strstr(dd_buf_str(&b), code));
 	dd_buf_free(&b);
 	dd_audit_summary_free(&s);
+}
+
+static void test_registration(void **state)
+{
+	struct dd_audit_summary s;
+	struct dd_audit_run_info ri = { 0 };
+	struct judged j, h;
+	struct dd_buf b;
+
+	(void)state;
+	judge(&j, "reg-expires-soon.json");
+	judge(&h, "healthy.json");
+	assert_string_equal(dd_audit_registrar(j.ev), "Example Registrar");
+	assert_null(dd_audit_registrar(h.ev));
+	assert_int_equal(dd_audit_summary_init(&s, psl_builtin()), 0);
+	assert_int_equal(dd_audit_summary_add(&s, j.ev, &j.f, &j.v), 0);
+	assert_int_equal(dd_audit_summary_add(&s, h.ev, &h.f, &h.v), 0);
+	assert_int_equal(s.registrars.n, 1);
+	assert_int_equal(s.registrars.count[0], 1);
+	assert_int_equal(s.reg_unknown, 1);
+	dd_buf_init(&b);
+	assert_int_equal(dd_audit_summary_text(&s, &ri, 5, &b), 0);
+	assert_non_null(strstr(dd_buf_str(&b), "registrars (1 in all; not known for 1 domain)"));
+	assert_non_null(strstr(dd_buf_str(&b), "Example Registrar  1  50.0%"));
+	b.len = 0;
+	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, NULL, &b), 0);
+	assert_non_null(strstr(dd_buf_str(&b), ",2026-12-16T00:00:00Z,Example Registrar,"));
+	b.len = 0;
+	assert_int_equal(dd_audit_csv_row(h.ev, &h.f, &h.v, NULL, &b), 0);
+	assert_non_null(strstr(dd_buf_str(&b), ",unknown,unknown,"));
+	dd_buf_free(&b);
+	dd_audit_summary_free(&s);
+	unjudge(&j);
+	unjudge(&h);
 }
 
 static void test_summary_escapes_operators(void **state)
@@ -342,13 +378,29 @@ static void test_csv_row(void **state)
 		 nns);
 	assert_memory_equal(dd_buf_str(&b), expect, strlen(expect));
 	assert_non_null(strstr(dd_buf_str(&b), "puri.sm."));
-	assert_string_equal(dd_buf_str(&b) + b.len - 3, ",\r\n"); /* SPOFs: empty */
+	assert_string_equal(dd_buf_str(&b) + b.len - 2, "\r\n");
 	for (size_t i = 0; i < p.n; i++)
 		free(p.v[i]);
 	for (size_t i = 0; i < c.n; i++)
 		free(c.v[i]);
 	free(p.v);
 	free(c.v);
+
+	/* SPOFs: the DEPS_SPOF_* findings but the inherent one, by their subject. */
+	struct dd_chk_finding fv[3] = {
+		{ .def = dd_chk_def_find("DEPS_SPOF_OPERATOR"),
+		  .message = "operator x.net is a single point of failure of puri.sm.." },
+		{ .def = dd_chk_def_find("DEPS_SPOF_INHERENT"), .message = "registry sm." },
+		{ .def = dd_chk_def_find("DEPS_SPOF_REGISTRY"),
+		  .message = "registry net. is a single point of failure of puri.sm.." },
+	};
+	struct dd_chk_findings mine = { .v = fv, .n = 3 };
+	assert_non_null(fv[0].def);
+	assert_non_null(fv[1].def);
+	assert_non_null(fv[2].def);
+	b.len = 0;
+	assert_int_equal(dd_audit_csv_row(j.ev, &mine, &j.v, NULL, &b), 0);
+	assert_non_null(strstr(dd_buf_str(&b), ",operator x.net; registry net.\r\n"));
 
 	/* Quoting: a field with a comma and a quote. */
 	b.len = 0;
@@ -408,15 +460,15 @@ static void drv_progress(void *ctx, const struct dd_audit_stats *st)
 		dd_audit_stop(d->a, 0);
 }
 
-/* A probe whose only root server is a closed port on loopback: every
+/* Probe options whose only root server is a closed port on loopback: every
  * exchange fails at once (ICMP port unreachable, connection refused). */
-static struct dd_probe *closed_probe(struct dd_probe_opts *po)
+static const struct dd_dns_hint hint = { "a.root.test.", "127.0.0.1" };
+
+static void closed_opts(struct dd_probe_opts *po)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct dd_dns_hint hint = { "a.root.test.", "127.0.0.1" };
-	struct dd_probe *p;
 
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_true(fd >= 0);
@@ -428,26 +480,24 @@ static struct dd_probe *closed_probe(struct dd_probe_opts *po)
 	po->timeout_ms = 300;
 	po->retries = 0;
 	po->ipv6 = 0;
-	assert_int_equal(dd_probe_new(&p, po, &hint, 1, NULL), 0);
-	return p;
 }
 
-static int run_driver(struct drv *d, unsigned conc, enum dd_audit_format fmt,
-		      struct dd_audit_stats *st, uint64_t *summary_domains)
+static int run_driver(struct drv *d, unsigned conc, unsigned recycle, struct dd_audit_stats *st,
+		      uint64_t *summary_domains)
 {
 	struct dd_probe_opts po;
-	struct dd_probe *p = closed_probe(&po);
-	struct dd_audit_opts o = { .concurrency = conc, .format = fmt, .now = 1700000000,
+	struct dd_audit_opts o = { .concurrency = conc, .format = DD_AUDIT_JSONL, .now = 1700000000,
 				   .tool = "test", .psl = psl_builtin(), .next = drv_next,
-				   .write = drv_write, .progress = drv_progress, .ctx = d };
+				   .write = drv_write, .progress = drv_progress, .ctx = d,
+				   .recycle = recycle };
 	int rc;
 
-	assert_int_equal(dd_audit_new(&d->a, p, &po, &o), 0);
+	closed_opts(&po);
+	assert_int_equal(dd_audit_new(&d->a, &po, &hint, 1, &o), 0);
 	rc = dd_audit_run(d->a);
 	*st = *dd_audit_stats(d->a);
 	*summary_domains = dd_audit_summary(d->a)->domains;
 	dd_audit_free(d->a);
-	dd_probe_free(p);
 	return rc;
 }
 
@@ -458,12 +508,31 @@ static void test_driver_window(void **state)
 	uint64_t sd;
 
 	(void)state;
-	assert_int_equal(run_driver(&d, 3, DD_AUDIT_JSONL, &st, &sd), 0);
+	assert_int_equal(run_driver(&d, 3, 0, &st, &sd), 0);
 	assert_int_equal(st.done, 40);
 	assert_int_equal(st.started, 40);
 	assert_int_equal(st.inflight, 0);
 	assert_int_equal(st.max_inflight, 3);
 	assert_int_equal(sd, 40);
+	assert_int_equal(st.probes, 1);
+	assert_true(st.queries >= 40); /* at least the root, for each domain */
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(d.seen[i], 1);
+}
+
+static void test_driver_recycle(void **state)
+{
+	struct drv d = { .n = 40 };
+	struct dd_audit_stats st;
+	uint64_t sd;
+
+	(void)state;
+	/* A fresh probe every 7 domains: 6 probes, each domain still once. */
+	assert_int_equal(run_driver(&d, 3, 7, &st, &sd), 0);
+	assert_int_equal(st.done, 40);
+	assert_int_equal(st.probes, 6);
+	assert_int_equal(st.max_inflight, 3);
+	assert_true(st.queries >= 40);
 	for (int i = 0; i < 40; i++)
 		assert_int_equal(d.seen[i], 1);
 }
@@ -475,7 +544,7 @@ static void test_driver_stop(void **state)
 	uint64_t sd;
 
 	(void)state;
-	assert_int_equal(run_driver(&d, 4, DD_AUDIT_JSONL, &st, &sd), DD_ECANCELED);
+	assert_int_equal(run_driver(&d, 4, 0, &st, &sd), DD_ECANCELED);
 	/* Nothing starts after the stop; what was in flight is finished. */
 	assert_true(st.done >= 5 && st.done <= 5 + 3);
 	assert_int_equal(st.started, st.done);
@@ -490,7 +559,7 @@ static void test_driver_write_error(void **state)
 	uint64_t sd;
 
 	(void)state;
-	assert_int_equal(run_driver(&d, 5, DD_AUDIT_JSONL, &st, &sd), DD_EIO);
+	assert_int_equal(run_driver(&d, 5, 0, &st, &sd), DD_EIO);
 	assert_int_equal(st.done, 6); /* the seventh line was not written */
 	assert_true(st.started < 30);
 }
@@ -510,19 +579,18 @@ static void test_driver_csv(void **state)
 {
 	struct drv d = { .n = 10 };
 	struct dd_probe_opts po;
-	struct dd_probe *p = closed_probe(&po);
 	struct dd_audit_opts o = { .concurrency = 2, .format = DD_AUDIT_CSV, .next = drv_next,
 				   .write = csv_write, .ctx = &d };
 	struct dd_audit *a;
 
 	(void)state;
-	assert_int_equal(dd_audit_new(&a, p, &po, &o), 0);
+	closed_opts(&po);
+	assert_int_equal(dd_audit_new(&a, &po, &hint, 1, &o), 0);
 	assert_int_equal(dd_audit_run(a), 0);
 	assert_int_equal(csv_lines, 10);
 	dd_audit_free(a);
-	dd_probe_free(p);
 	o.concurrency = 0;
-	assert_int_equal(dd_audit_new(&a, p, &po, &o), DD_EINVAL);
+	assert_int_equal(dd_audit_new(&a, &po, &hint, 1, &o), DD_EINVAL);
 }
 
 int main(void)
@@ -534,9 +602,11 @@ int main(void)
 		cmocka_unit_test(test_resume_csv),
 		cmocka_unit_test(test_operator),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_registration),
 		cmocka_unit_test(test_summary_escapes_operators),
 		cmocka_unit_test(test_csv_row),
 		cmocka_unit_test(test_driver_window),
+		cmocka_unit_test(test_driver_recycle),
 		cmocka_unit_test(test_driver_stop),
 		cmocka_unit_test(test_driver_write_error),
 		cmocka_unit_test(test_driver_csv),
