@@ -82,7 +82,7 @@ def run_audit(a, world, domains_file, conc, tmp):
     summary = os.path.join(tmp, f"summary-{conc}.json")
     cmd = [TIME, "-v", a.dnsdeps, "audit", "--root-hints", world.root_hints, "--qps", "0",
            "--per-server", str(a.per_server), "--concurrency", str(conc), "--no-progress",
-           "--summary-json", summary, "--output", out, domains_file]
+           "--summary-json", summary, "--output", out, *a.audit_args.split(), domains_file]
     nsd0 = cpu_seconds(set(world.process_groups()))
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     nsd = cpu_seconds(set(world.process_groups())) - nsd0
@@ -130,6 +130,8 @@ def main():
                     help="share of domains with one server that never answers (0)")
     ap.add_argument("--concurrency", default="100,200,400")
     ap.add_argument("--per-server", type=int, default=8)
+    ap.add_argument("--audit-args", default="",
+                    help="more options for dnsdeps audit, e.g. '--no-deps --no-registration'")
     ap.add_argument("--sample", type=int, default=10, help="domains given to zonemaster-cli")
     ap.add_argument("--dnsdeps", default=os.environ.get("DNSDEPS",
                                                        os.path.join(ROOT, "build", "dnsdeps")))
@@ -155,7 +157,8 @@ def main():
         dfile = os.path.join(tmp, "domains.txt")
         with open(dfile, "w") as f:
             f.write("\n".join(domains) + "\n")
-        print(f"\ndnsdeps audit --qps 0 --per-server {a.per_server} (all {len(domains)} domains):")
+        print(f"\ndnsdeps audit --qps 0 --per-server {a.per_server} {a.audit_args} "
+              f"(all {len(domains)} domains):")
         print("%6s %8s %7s %10s %9s %9s %9s %8s %6s  %s" % (
             "conc", "domains", "wall s", "domains/s", "RSS MiB", "cpu s", "NSD cpu", "q/domain",
             "idle", "verdicts"))
