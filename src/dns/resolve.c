@@ -416,6 +416,14 @@ struct host_call {
 	void *arg;
 };
 
+static void run_waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->cb(w->arg, w->host);
+	free(w);
+}
+
 int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, void *rec, dd_dns_host_cb cb,
 		void *arg)
 {
@@ -425,14 +433,17 @@ int dd_dns_host(struct dd_dns_ctx *ctx, const char *name, void *rec, dd_dns_host
 	if (rc < 0)
 		return rc;
 	if (now) {
-		/* Known already: the public contract is "later", so the caller
-		 * gets it through the pending-call list run by break_stalls. */
+		/* Known already: the contract is "later", so the answer goes
+		 * through the service's defer (the next turn of the loop), or
+		 * without one the list run by break_stalls. */
 		struct waiter *w = calloc(1, sizeof(*w));
 		if (!w)
 			return DD_ENOMEM;
 		w->cb = cb;
 		w->arg = arg;
 		w->host = now;
+		if (ctx->svc.defer && ctx->svc.defer(ctx->svc.ctx, run_waiter, w) == 0)
+			return 0;
 		w->next = ctx->deferred;
 		ctx->deferred = w;
 	}

@@ -46,6 +46,10 @@ struct dd_dns_services {
 	/* Start an exchange; the callback runs exactly once, later, unless an
 	 * error is returned. */
 	int (*ask)(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
+	/* Call fn(arg) soon, from the loop, never from within this call
+	 * (answers already known are handed over this way). May be NULL: then
+	 * they wait until the network is idle (dd_dns_ctx_break_stalls). */
+	int (*defer)(void *ctx, void (*fn)(void *arg), void *arg);
 	void *ctx;
 };
 

@@ -16,13 +16,23 @@
 
 #define DD_NET_TCP_MAX_MESSAGES 4 /* non-matching TCP messages tolerated */
 
+/* One server address: its exchanges in flight and those waiting for room. */
 struct slot {
 	unsigned inflight;
+	struct xfer *qhead, *qtail; /* waiting, first come first served */
+	struct slot *ready_next;    /* in net's list of slots with waiting work */
+	int in_ready;
+};
+
+struct deferred {
+	struct deferred *next;
+	void (*fn)(void *arg);
+	void *arg;
 };
 
 struct xfer {
 	struct dd_net *net;
-	struct xfer *next;      /* in the pending queue */
+	struct xfer *next;      /* in its slot's waiting queue */
 	struct slot *slot;
 	struct dd_net_query q;
 	uint8_t *wire;          /* owned copy of q.wire */
@@ -52,8 +62,11 @@ struct dd_net {
 	uv_loop_t loop;
 	struct dd_net_opts opts;
 	struct dd_map slots;    /* "address#port" -> struct slot */
-	struct xfer *queue_head, *queue_tail;
+	struct slot *ready_head, *ready_tail; /* slots with waiting exchanges */
+	size_t waiting;         /* exchanges waiting, all slots */
 	unsigned inflight;
+	struct deferred *dhead, *dtail; /* dd_net_defer calls to make */
+	uv_timer_t defer;       /* runs them on the next turn of the loop */
 	double tokens;          /* queries-per-second budget (token bucket) */
 	double refilled_ms;
 	uv_timer_t wake;        /* restarts the queue when tokens come back */
@@ -96,6 +109,8 @@ int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts)
 		return DD_EIO;
 	}
 	net->opts = *opts;
+	uv_timer_init(&net->loop, &net->defer);
+	net->defer.data = net;
 	uv_timer_init(&net->loop, &net->wake);
 	uv_unref((uv_handle_t *)&net->wake);
 	net->wake.data = net;
@@ -112,9 +127,17 @@ int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts)
 
 static void free_slot(void *arg, const char *key, void *value)
 {
+	struct slot *sl = value;
+
 	(void)arg;
 	(void)key;
-	free(value);
+	while (sl->qhead) {
+		struct xfer *x = sl->qhead;
+		sl->qhead = x->next;
+		free(x->wire);
+		free(x);
+	}
+	free(sl);
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -133,11 +156,10 @@ void dd_net_free(struct dd_net *net)
 	uv_walk(&net->loop, close_walk, NULL);
 	uv_run(&net->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&net->loop);
-	while (net->queue_head) {
-		struct xfer *x = net->queue_head;
-		net->queue_head = x->next;
-		free(x->wire);
-		free(x);
+	while (net->dhead) {
+		struct deferred *d = net->dhead;
+		net->dhead = d->next;
+		free(d);
 	}
 	dd_map_each(&net->slots, free_slot, NULL);
 	dd_map_free(&net->slots);
@@ -182,6 +204,40 @@ int dd_net_on_signal(struct dd_net *net, int signum, dd_net_signal_cb cb, void *
 	rc = uv_signal_start(&net->sig, on_signal, signum);
 	uv_unref((uv_handle_t *)&net->sig);
 	return rc < 0 ? DD_EIO : 0;
+}
+
+static void on_defer(uv_timer_t *t)
+{
+	struct dd_net *net = t->data;
+	struct deferred *d = net->dhead;
+
+	/* Calls deferred while these run wait for the next turn. */
+	net->dhead = net->dtail = NULL;
+	while (d) {
+		struct deferred *next = d->next;
+		d->fn(d->arg);
+		free(d);
+		d = next;
+	}
+}
+
+int dd_net_defer(struct dd_net *net, void (*fn)(void *arg), void *arg)
+{
+	struct deferred *d = malloc(sizeof(*d));
+
+	if (!d)
+		return DD_ENOMEM;
+	d->next = NULL;
+	d->fn = fn;
+	d->arg = arg;
+	if (net->dtail)
+		net->dtail->next = d;
+	else
+		net->dhead = d;
+	net->dtail = d;
+	if (!uv_is_active((uv_handle_t *)&net->defer))
+		uv_timer_start(&net->defer, on_defer, 0, 0);
+	return 0;
 }
 
 void dd_net_stop(struct dd_net *net)
@@ -508,7 +564,7 @@ static void arm_wake(struct dd_net *net)
 {
 	uint64_t ms;
 
-	if (net->opts.max_qps == 0 || !net->queue_head || net->tokens >= 1.0)
+	if (net->opts.max_qps == 0 || net->waiting == 0 || net->tokens >= 1.0)
 		return;
 	ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
 	uv_ref((uv_handle_t *)&net->wake);
@@ -521,28 +577,68 @@ static void take_token(struct dd_net *net)
 		net->tokens -= 1.0;
 }
 
+static void ready_push(struct dd_net *net, struct slot *sl)
+{
+	if (sl->in_ready)
+		return;
+	sl->in_ready = 1;
+	sl->ready_next = NULL;
+	if (net->ready_tail)
+		net->ready_tail->ready_next = sl;
+	else
+		net->ready_head = sl;
+	net->ready_tail = sl;
+}
+
+static void enqueue(struct dd_net *net, struct xfer *x)
+{
+	struct slot *sl = x->slot;
+
+	x->next = NULL;
+	if (sl->qtail)
+		sl->qtail->next = x;
+	else
+		sl->qhead = x;
+	sl->qtail = x;
+	net->waiting++;
+	ready_push(net, sl);
+}
+
+/* Start what has room, going round the servers with waiting work: the cost
+ * is the number of such servers, not the number of waiting exchanges. */
 static void pump(struct dd_net *net)
 {
-	struct xfer *prev = NULL, *x;
+	struct slot *prev = NULL, *sl;
 
 	refill(net);
-	x = net->queue_head;
-	while (x && net->inflight < net->opts.max_inflight) {
-		struct xfer *next = x->next;
-		if (startable(net, x)) {
-			if (prev)
-				prev->next = next;
-			else
-				net->queue_head = next;
-			if (net->queue_tail == x)
-				net->queue_tail = prev;
+	sl = net->ready_head;
+	while (sl && net->inflight < net->opts.max_inflight) {
+		struct slot *next = sl->ready_next;
+		while (sl->qhead && sl->inflight < net->opts.max_inflight_server &&
+		       net->inflight < net->opts.max_inflight &&
+		       (net->opts.max_qps == 0 || net->tokens >= 1.0)) {
+			struct xfer *x = sl->qhead;
+			sl->qhead = x->next;
+			if (!sl->qhead)
+				sl->qtail = NULL;
 			x->next = NULL;
+			net->waiting--;
 			take_token(net);
 			start(x);
-		} else {
-			prev = x;
 		}
-		x = next;
+		if (!sl->qhead) {
+			/* Nothing left here: out of the ready list. */
+			sl->in_ready = 0;
+			if (prev)
+				prev->ready_next = next;
+			else
+				net->ready_head = next;
+			if (net->ready_tail == sl)
+				net->ready_tail = prev;
+		} else {
+			prev = sl;
+		}
+		sl = next;
 	}
 	arm_wake(net);
 }
@@ -598,19 +694,14 @@ int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb,
 	x->cb = cb;
 	x->arg = arg;
 	refill(net);
-	/* Under a rate limit, first come first served; otherwise a query for
-	 * an idle server need not wait behind one for a busy server. */
-	if (startable(net, x) && (net->opts.max_qps == 0 || !net->queue_head)) {
+	/* A server's exchanges keep their order: start at once only when none
+	 * of this server's is waiting. */
+	if (!x->slot->qhead && startable(net, x)) {
 		take_token(net);
 		start(x);
 		return 0;
 	}
-	if (net->queue_tail) {
-		net->queue_tail->next = x;
-		net->queue_tail = x;
-	} else {
-		net->queue_head = net->queue_tail = x;
-	}
+	enqueue(net, x);
 	arm_wake(net);
 	return 0;
 }

@@ -65,6 +65,10 @@ typedef void (*dd_net_cb)(void *arg, const struct dd_net_reply *reply);
  * from the loop; on failure (returned error) it is never called. */
 int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb, void *arg);
 
+/* Call fn(arg) from the loop on its next turn (never from within this
+ * call), in the order asked. 0 or DD_ENOMEM. */
+int dd_net_defer(struct dd_net *net, void (*fn)(void *arg), void *arg);
+
 /* Parse "127.0.0.1" or "fd00::1" with a port into addr. 0 or DD_EINVAL. */
 int dd_net_addr(const char *text, unsigned port, struct sockaddr_storage *addr);
 

@@ -55,12 +55,19 @@ static int ask_service(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb
 	return dd_probe_ask(ctx, q, cb, arg);
 }
 
+static int defer_service(void *ctx, void (*fn)(void *arg), void *arg)
+{
+	struct dd_probe *p = ctx;
+
+	return dd_net_defer(p->net, fn, arg);
+}
+
 int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev)
 {
 	struct dd_probe *p = calloc(1, sizeof(*p));
 	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps };
-	struct dd_dns_services svc = { ask_service, p };
+	struct dd_dns_services svc = { ask_service, defer_service, p };
 	struct dd_dns_limits lim;
 	int rc;
 

@@ -331,7 +331,7 @@ static void run_world(const struct script *s, size_t n, const char *qname, struc
 		      unsigned *asked)
 {
 	struct fake f = { s, n, NULL, 0 };
-	struct dd_dns_services svc = { fake_ask, &f };
+	struct dd_dns_services svc = { fake_ask, NULL, &f };
 	struct dd_dns_limits lim;
 	struct dd_dns_ctx *ctx;
 
