@@ -336,6 +336,7 @@ struct dd_ev_registration {
 	int expiry_warn_days; /* expiry thresholds to judge with; 0: the defaults (30 and 7) */
 	int expiry_crit_days;
 	struct dd_probe_reg *live; /* while probing: the run's look-ups (probe/reg.h); never saved */
+	struct dd_probe_reg_job *job; /* while probing: this domain's look-up; never saved */
 };
 
 /* The whole record. Future sections (registration, dnssec, dependencies)

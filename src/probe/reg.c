@@ -13,20 +13,24 @@
 #include "core/err.h"
 #include "probe/reg.h"
 
-struct job {
+/* One domain's look-up, from the check's start until both the outcome is
+ * in and the walk has asked for it (then it is unlinked and freed). */
+struct dd_probe_reg_job {
 	struct dd_probe_reg *r;
 	struct dd_evidence *ev;
 	int done;             /* the outcome is in the evidence */
+	int walked;           /* dd_probe_reg_walked was called */
 	int waiting;          /* the walk is done and waits for the outcome */
 	int want_ns;          /* hand the registry's nameservers over */
 	dd_probe_reg_ns_cb ns;
 	void *arg;
-	struct job *next;
+	struct dd_probe_reg_job *next, *prev;
 };
+
 
 struct dd_probe_reg {
 	struct dd_reg_fetcher *f;
-	struct job *jobs;
+	struct dd_probe_reg_job *jobs;
 };
 
 int dd_probe_reg_new(struct dd_probe *p, const struct dd_reg_fetch_opts *o,
@@ -55,8 +59,8 @@ void dd_probe_reg_free(struct dd_probe_reg *r)
 		return;
 	dd_reg_fetcher_free(r->f);
 	while (r->jobs) {
-		struct job *j = r->jobs;
-		r->jobs = j->next;
+		struct dd_probe_reg_job *j = r->jobs;
+		r->jobs = j->next; /* its evidence may be gone: not touched */
 		free(j);
 	}
 	free(r);
@@ -139,7 +143,7 @@ static int same_domain(const struct dd_evidence *ev)
 
 /* The names are a registry's, from the network: they pass dd_reg_add_ns's
  * host-name rules and the check's own name rules before any is asked. */
-static void hand_over(struct job *j)
+static void hand_over(struct dd_probe_reg_job *j)
 {
 	const struct dd_reg_record *rec = j->ev->registration.record;
 
@@ -152,9 +156,22 @@ static void hand_over(struct job *j)
 	}
 }
 
+/* Both ends are in: the job is no longer needed. */
+static void finish(struct dd_probe_reg_job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		j->r->jobs = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	j->ev->registration.job = NULL;
+	free(j);
+}
+
 static void on_outcome(void *arg, const struct dd_reg_outcome *o)
 {
-	struct job *j = arg;
+	struct dd_probe_reg_job *j = arg;
 	struct dd_reg_record *rec = NULL;
 	char why[DD_REG_WHY_MAX];
 	const char *reason = dd_reg_unavail_name(o->reason);
@@ -167,28 +184,28 @@ static void on_outcome(void *arg, const struct dd_reg_outcome *o)
 	}
 	dd_ev_reg_set(j->ev, o->domain, rec, reason, why);
 	j->done = 1;
-	if (j->waiting) {
-		j->waiting = 0;
+	if (j->walked) {
+		/* The walk waits for this (j->waiting): hand the names over, let
+		 * the job go, then release the check, which may end (and free
+		 * the evidence) within that call. */
+		dd_probe_reg_ns_cb ns = j->ns;
+		void *ns_arg = j->arg;
 		hand_over(j);
-		j->ns(j->arg, NULL);
+		finish(j);
+		ns(ns_arg, NULL);
 	}
 }
 
-static struct job *find(struct dd_evidence *ev)
+static struct dd_probe_reg_job *find(struct dd_evidence *ev)
 {
-	struct dd_probe_reg *r = ev->registration.live;
-
-	for (struct job *j = r ? r->jobs : NULL; j; j = j->next)
-		if (j->ev == ev)
-			return j;
-	return NULL;
+	return ev->registration.live ? ev->registration.job : NULL;
 }
 
 void dd_probe_reg_start(struct dd_evidence *ev)
 {
 	struct dd_probe_reg *r = ev->registration.live;
 	char domain[256];
-	struct job *j;
+	struct dd_probe_reg_job *j;
 
 	if (!r || find(ev) || dd_probe_reg_domain(ev->domain, domain) != 0)
 		return;
@@ -198,12 +215,12 @@ void dd_probe_reg_start(struct dd_evidence *ev)
 	j->r = r;
 	j->ev = ev;
 	j->next = r->jobs;
+	if (r->jobs)
+		r->jobs->prev = j;
 	r->jobs = j;
-	if (dd_reg_fetch(r->f, domain, on_outcome, j) != 0) {
-		/* Only DD_ENOMEM is possible for a valid name: no section. */
-		r->jobs = j->next;
-		free(j);
-	}
+	ev->registration.job = j;
+	if (dd_reg_fetch(r->f, domain, on_outcome, j) != 0)
+		finish(j); /* only DD_ENOMEM is possible for a valid name: no section */
 }
 
 /* Some parent server's delegation names nameservers for the domain. */
@@ -217,15 +234,17 @@ static int delegated(const struct dd_evidence *ev)
 
 int dd_probe_reg_walked(struct dd_evidence *ev, dd_probe_reg_ns_cb ns, void *arg)
 {
-	struct job *j = find(ev);
+	struct dd_probe_reg_job *j = find(ev);
 
 	if (!j || j->waiting)
 		return 0;
 	j->ns = ns;
 	j->arg = arg;
 	j->want_ns = !delegated(ev);
+	j->walked = 1;
 	if (j->done) {
 		hand_over(j);
+		finish(j);
 		return 0;
 	}
 	j->waiting = 1;
