@@ -39,8 +39,14 @@ static void spofs(struct chk_ctx *c, const struct dd_graph *g, const struct dd_g
 		char label[DD_NAME_MAX + 16];
 		dd_graph_entity_label(e, label, sizeof(label));
 		if (!s->inherent) {
-			chk_add(c, spof_code[e->kind], NULL, "%s is a single point of failure of %s. %s",
-				label, g->roots[0].name, s->advice);
+			/* "example.sm." ends the sentence's clause: no second dot. */
+			const char *root = g->roots[0].name;
+			int len = (int)strlen(root);
+			if (len > 1 && root[len - 1] == '.')
+				len--;
+			chk_add(c, spof_code[e->kind], NULL,
+				"%s is a single point of failure of %.*s: %s", label, len, root,
+				s->advice);
 			continue;
 		}
 		dd_buf_printf(&inh, "%s%s", ninh ? ", " : "", label);

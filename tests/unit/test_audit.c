@@ -389,10 +389,10 @@ static void test_csv_row(void **state)
 	/* SPOFs: the DEPS_SPOF_* findings but the inherent one, by their subject. */
 	struct dd_chk_finding fv[3] = {
 		{ .def = dd_chk_def_find("DEPS_SPOF_OPERATOR"),
-		  .message = "operator x.net is a single point of failure of puri.sm.." },
+		  .message = "operator x.net is a single point of failure of puri.sm: ..." },
 		{ .def = dd_chk_def_find("DEPS_SPOF_INHERENT"), .message = "registry sm." },
 		{ .def = dd_chk_def_find("DEPS_SPOF_REGISTRY"),
-		  .message = "registry net. is a single point of failure of puri.sm.." },
+		  .message = "registry net. is a single point of failure of puri.sm: ..." },
 	};
 	struct dd_chk_findings mine = { .v = fv, .n = 3 };
 	assert_non_null(fv[0].def);
