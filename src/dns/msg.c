@@ -342,25 +342,17 @@ int dd_dns_digest(const uint8_t *wire, size_t len, const char *qname, uint16_t q
 	return 0;
 }
 
-char **dd_dns_section_text(const uint8_t *wire, size_t len, int section, size_t max, size_t *n)
+static char **section_text(const ldns_rr_list *l, size_t max, size_t *n)
 {
-	ldns_pkt *p = NULL;
-	const ldns_rr_list *l;
+	size_t count = ldns_rr_list_rr_count(l);
 	char **v;
 
 	*n = 0;
-	if (ldns_wire2pkt(&p, wire, len) != LDNS_STATUS_OK)
-		return NULL;
-	l = section == 0 ? ldns_pkt_answer(p)
-			 : section == 1 ? ldns_pkt_authority(p) : ldns_pkt_additional(p);
-	size_t count = ldns_rr_list_rr_count(l);
 	if (count > max)
 		count = max;
 	v = calloc(count ? count : 1, sizeof(*v));
-	if (!v) {
-		ldns_pkt_free(p);
+	if (!v)
 		return NULL;
-	}
 	for (size_t i = 0; i < count; i++) {
 		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
 		if (!s)
@@ -370,8 +362,24 @@ char **dd_dns_section_text(const uint8_t *wire, size_t len, int section, size_t 
 			s[--sl] = '\0';
 		v[(*n)++] = s;
 	}
-	ldns_pkt_free(p);
 	return v;
+}
+
+void dd_dns_sections_text(const uint8_t *wire, size_t len, size_t max, char **v[3],
+			  size_t n[3])
+{
+	ldns_pkt *p = NULL;
+
+	for (int i = 0; i < 3; i++) {
+		v[i] = NULL;
+		n[i] = 0;
+	}
+	if (ldns_wire2pkt(&p, wire, len) != LDNS_STATUS_OK)
+		return;
+	v[0] = section_text(ldns_pkt_answer(p), max, &n[0]);
+	v[1] = section_text(ldns_pkt_authority(p), max, &n[1]);
+	v[2] = section_text(ldns_pkt_additional(p), max, &n[2]);
+	ldns_pkt_free(p);
 }
 
 void dd_dns_strv_free(char **v, size_t n)

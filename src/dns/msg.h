@@ -112,9 +112,12 @@ int dd_dns_digest(const uint8_t *wire, size_t len, const char *qname, uint16_t q
 		  const char *zone, struct dd_dns_digest *d);
 
 /* The records of a reply in presentation format, one string per record,
- * for evidence: section 0 answer, 1 authority, 2 additional. Returns a
- * malloc'd array of malloc'd strings (count in *n, at most max), or NULL. */
-char **dd_dns_section_text(const uint8_t *wire, size_t len, int section, size_t max, size_t *n);
+ * for evidence: v[0] answer, v[1] authority, v[2] additional, each a
+ * malloc'd array of malloc'd strings (count in n[i], at most max each; NULL
+ * when the reply does not parse). The reply is parsed once. Free each with
+ * dd_dns_strv_free. */
+void dd_dns_sections_text(const uint8_t *wire, size_t len, size_t max, char **v[3],
+			  size_t n[3]);
 void dd_dns_strv_free(char **v, size_t n);
 
 #endif

@@ -135,13 +135,14 @@ double dd_probe_elapsed_ms(const struct dd_probe *p)
 static void record_sections(struct dd_ev_exchange *x, const uint8_t *wire, size_t len)
 {
 	struct dd_ev_strlist *lists[3] = { &x->answer, &x->authority, &x->additional };
+	char **v[3];
+	size_t n[3];
 
+	dd_dns_sections_text(wire, len, DD_PROBE_MAX_RR_TEXT, v, n);
 	for (int s = 0; s < 3; s++) {
-		size_t n;
-		char **v = dd_dns_section_text(wire, len, s, DD_PROBE_MAX_RR_TEXT, &n);
-		for (size_t i = 0; i < n; i++)
-			dd_ev_strlist_add(lists[s], v[i]);
-		dd_dns_strv_free(v, n);
+		for (size_t i = 0; i < n[s]; i++)
+			dd_ev_strlist_add(lists[s], v[s][i]);
+		dd_dns_strv_free(v[s], n[s]);
 	}
 }
 

@@ -15,10 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		dd_dns_digest(data, size, "www.example.test.", types[i], "test.", d);
 	free(d);
-	for (int s = 0; s < 3; s++) {
-		size_t n;
-		char **v = dd_dns_section_text(data, size, s, 100, &n);
-		dd_dns_strv_free(v, n);
-	}
+	char **v[3];
+	size_t n[3];
+
+	dd_dns_sections_text(data, size, 100, v, n);
+	for (int s = 0; s < 3; s++)
+		dd_dns_strv_free(v[s], n[s]);
 	return 0;
 }
