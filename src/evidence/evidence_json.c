@@ -3,9 +3,9 @@
  * a string that is not valid UTF-8 is saved in its escaped form. Loading
  * treats the document as untrusted: every member is type-checked, every enum
  * value and index range-checked, every list bounded, and the first problem is
- * reported with its place ("parent.servers[2].delegation.state: ..."). */
+ * reported with its place ("parent.servers[2].delegation.state: ...").
+ * The helpers it shares with the section files are in ev_json_util.c. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,96 +13,10 @@
 
 #include "core/env.h"
 #include "core/err.h"
-#include "core/esc.h"
+#include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
-
-struct sv {
-	int failed; /* sticky: out of memory somewhere */
-};
-
-static json_t *s_str(struct sv *s, const char *v)
-{
-	json_t *j;
-
-	if (!v)
-		return json_null();
-	j = json_string(v);
-	if (!j) {
-		/* Not valid UTF-8: keep a visible, escaped form. */
-		char *e = dd_esc_dup(v, strlen(v));
-		j = e ? json_string(e) : NULL;
-		free(e);
-	}
-	if (!j)
-		s->failed = 1;
-	return j;
-}
-
-static void put(struct sv *s, json_t *obj, const char *key, json_t *v)
-{
-	if (!v || json_object_set_new(obj, key, v) != 0)
-		s->failed = 1;
-}
-
-static void append(struct sv *s, json_t *arr, json_t *v)
-{
-	if (!v || json_array_append_new(arr, v) != 0)
-		s->failed = 1;
-}
-
-static json_t *s_int_or_null(int64_t v)
-{
-	return v < 0 ? json_null() : json_integer((json_int_t)v);
-}
-
-static json_t *s_ms(double v)
-{
-	/* Three decimals are plenty; keeps documents short and stable. */
-	return v < 0 ? json_null() : json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
-}
-
-static json_t *s_tri(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
-static json_t *s_rcode(struct sv *s, int rcode)
-{
-	char buf[16];
-
-	return rcode < 0 ? json_null() : s_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
-}
-
-static json_t *s_list(struct sv *s, const struct dd_ev_strlist *l)
-{
-	json_t *a = json_array();
-
-	if (!a) {
-		s->failed = 1;
-		return NULL;
-	}
-	for (size_t i = 0; i < l->n; i++)
-		append(s, a, s_str(s, l->v[i]));
-	return a;
-}
-
-/* The RESPONSE members, added to obj. */
-static json_t *s_response(struct sv *s, json_t *obj, const struct dd_ev_response *r)
-{
-	if (!obj) {
-		s->failed = 1;
-		return NULL;
-	}
-	put(s, obj, "state", s_str(s, dd_ev_state_name(r->state)));
-	put(s, obj, "rcode", s_rcode(s, r->rcode));
-	put(s, obj, "aa", s_tri(r->aa));
-	put(s, obj, "rtt_ms", s_ms(r->rtt_ms));
-	put(s, obj, "exchange", s_int_or_null(r->exchange));
-	put(s, obj, "detail", s_str(s, r->detail));
-	return obj;
-}
 
 static json_t *s_edns(const struct dd_ev_edns *e)
 {
@@ -112,7 +26,7 @@ static json_t *s_edns(const struct dd_ev_edns *e)
 			 e->do_bit, "version", e->version);
 }
 
-static json_t *s_chain(struct sv *s, const struct dd_evidence *ev)
+static json_t *s_chain(struct dd_evj_sv *s, const struct dd_evidence *ev)
 {
 	json_t *chain = json_array();
 
@@ -126,63 +40,63 @@ static json_t *s_chain(struct sv *s, const struct dd_evidence *ev)
 				s->failed = 1;
 				break;
 			}
-			put(s, o, "name", s_str(s, v->name));
-			put(s, o, "address", s_str(s, v->address));
-			put(s, o, "protocol", s_str(s, dd_ev_proto_name(v->protocol)));
-			s_response(s, o, &v->r);
-			put(s, o, "referral", s_str(s, v->referral));
-			append(s, servers, o);
+			dd_evj_put(s, o, "name", dd_evj_str(s, v->name));
+			dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
+			dd_evj_put(s, o, "protocol", dd_evj_str(s, dd_ev_proto_name(v->protocol)));
+			dd_evj_response(s, o, &v->r);
+			dd_evj_put(s, o, "referral", dd_evj_str(s, v->referral));
+			dd_evj_append(s, servers, o);
 		}
 		if (!step) {
 			json_decref(servers);
 			s->failed = 1;
 			continue;
 		}
-		put(s, step, "zone", s_str(s, st->zone));
-		put(s, step, "servers", servers);
-		append(s, chain, step);
+		dd_evj_put(s, step, "zone", dd_evj_str(s, st->zone));
+		dd_evj_put(s, step, "servers", servers);
+		dd_evj_append(s, chain, step);
 	}
 	if (!chain)
 		s->failed = 1;
 	return chain;
 }
 
-static json_t *s_parent_server(struct sv *s, const struct dd_ev_parent_server *v)
+static json_t *s_parent_server(struct dd_evj_sv *s, const struct dd_ev_parent_server *v)
 {
 	json_t *o = json_object(), *del, *ds, *glue;
 
 	if (!o)
 		return NULL;
-	put(s, o, "name", s_str(s, v->name));
-	put(s, o, "address", s_str(s, v->address));
-	del = s_response(s, json_object(), &v->delegation.r);
+	dd_evj_put(s, o, "name", dd_evj_str(s, v->name));
+	dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
+	del = dd_evj_response(s, json_object(), &v->delegation.r);
 	if (del) {
-		put(s, del, "ns", s_list(s, &v->delegation.ns));
-		put(s, del, "ns_ttl", s_int_or_null(v->delegation.ns_ttl));
+		dd_evj_put(s, del, "ns", dd_evj_list(s, &v->delegation.ns));
+		dd_evj_put(s, del, "ns_ttl", dd_evj_int_or_null(v->delegation.ns_ttl));
 		glue = json_array();
 		for (size_t g = 0; glue && g < v->delegation.nglue; g++) {
 			const struct dd_ev_glue *gl = &v->delegation.glue[g];
 			json_t *go = json_object();
 			if (go) {
-				put(s, go, "name", s_str(s, gl->name));
-				put(s, go, "address", s_str(s, gl->address));
-				put(s, go, "ttl", s_int_or_null(gl->ttl));
+				dd_evj_put(s, go, "name", dd_evj_str(s, gl->name));
+				dd_evj_put(s, go, "address", dd_evj_str(s, gl->address));
+				dd_evj_put(s, go, "ttl", dd_evj_int_or_null(gl->ttl));
 			}
-			append(s, glue, go);
+			dd_evj_append(s, glue, go);
 		}
-		put(s, del, "glue", glue);
+		dd_evj_put(s, del, "glue", glue);
 	}
-	put(s, o, "delegation", del);
-	ds = s_response(s, json_object(), &v->ds.r);
+	dd_evj_put(s, o, "delegation", del);
+	ds = dd_evj_response(s, json_object(), &v->ds.r);
 	if (ds) {
-		put(s, ds, "records", s_list(s, &v->ds.records));
-		put(s, ds, "ttl", s_int_or_null(v->ds.ttl));
+		dd_evj_put(s, ds, "records", dd_evj_list(s, &v->ds.records));
+		dd_evj_put(s, ds, "ttl", dd_evj_int_or_null(v->ds.ttl));
 	}
-	put(s, o, "ds", ds);
+	dd_evj_put(s, o, "ds", ds);
 	return o;
 }
 
-static json_t *s_parent(struct sv *s, const struct dd_ev_parent *p)
+static json_t *s_parent(struct dd_evj_sv *s, const struct dd_ev_parent *p)
 {
 	json_t *o = json_object(), *servers = json_array();
 
@@ -191,52 +105,52 @@ static json_t *s_parent(struct sv *s, const struct dd_ev_parent *p)
 		json_decref(servers);
 		return NULL;
 	}
-	put(s, o, "zone", s_str(s, p->zone));
+	dd_evj_put(s, o, "zone", dd_evj_str(s, p->zone));
 	if (p->error_code) {
 		json_t *e = json_object();
 		if (e) {
-			put(s, e, "code", s_str(s, p->error_code));
-			put(s, e, "message", s_str(s, p->error_message));
+			dd_evj_put(s, e, "code", dd_evj_str(s, p->error_code));
+			dd_evj_put(s, e, "message", dd_evj_str(s, p->error_message));
 		}
-		put(s, o, "error", e);
+		dd_evj_put(s, o, "error", e);
 	} else {
-		put(s, o, "error", json_null());
+		dd_evj_put(s, o, "error", json_null());
 	}
 	for (size_t i = 0; i < p->nservers; i++)
-		append(s, servers, s_parent_server(s, &p->servers[i]));
-	put(s, o, "servers", servers);
+		dd_evj_append(s, servers, s_parent_server(s, &p->servers[i]));
+	dd_evj_put(s, o, "servers", servers);
 	return o;
 }
 
-static json_t *s_ns_server(struct sv *s, const struct dd_ev_ns_server *v)
+static json_t *s_ns_server(struct dd_evj_sv *s, const struct dd_ev_ns_server *v)
 {
 	json_t *o = json_object(), *x;
 
 	if (!o)
 		return NULL;
-	put(s, o, "address", s_str(s, v->address));
-	x = s_response(s, json_object(), &v->soa_udp.r);
+	dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
+	x = dd_evj_response(s, json_object(), &v->soa_udp.r);
 	if (x)
-		put(s, x, "serial", s_int_or_null(v->soa_udp.serial));
-	put(s, o, "soa_udp", x);
-	x = s_response(s, json_object(), &v->soa_tcp.r);
+		dd_evj_put(s, x, "serial", dd_evj_int_or_null(v->soa_udp.serial));
+	dd_evj_put(s, o, "soa_udp", x);
+	x = dd_evj_response(s, json_object(), &v->soa_tcp.r);
 	if (x)
-		put(s, x, "serial", s_int_or_null(v->soa_tcp.serial));
-	put(s, o, "soa_tcp", x);
-	x = s_response(s, json_object(), &v->ns_udp.r);
+		dd_evj_put(s, x, "serial", dd_evj_int_or_null(v->soa_tcp.serial));
+	dd_evj_put(s, o, "soa_tcp", x);
+	x = dd_evj_response(s, json_object(), &v->ns_udp.r);
 	if (x) {
-		put(s, x, "ns", s_list(s, &v->ns_udp.ns));
-		put(s, x, "ttl", s_int_or_null(v->ns_udp.ttl));
+		dd_evj_put(s, x, "ns", dd_evj_list(s, &v->ns_udp.ns));
+		dd_evj_put(s, x, "ttl", dd_evj_int_or_null(v->ns_udp.ttl));
 	}
-	put(s, o, "ns_udp", x);
-	x = s_response(s, json_object(), &v->edns.r);
+	dd_evj_put(s, o, "ns_udp", x);
+	x = dd_evj_response(s, json_object(), &v->edns.r);
 	if (x)
-		put(s, x, "edns_version", s_int_or_null(v->edns.edns_version));
-	put(s, o, "edns", x);
+		dd_evj_put(s, x, "edns_version", dd_evj_int_or_null(v->edns.edns_version));
+	dd_evj_put(s, o, "edns", x);
 	return o;
 }
 
-static json_t *s_nameserver(struct sv *s, const struct dd_ev_nameserver *ns)
+static json_t *s_nameserver(struct dd_evj_sv *s, const struct dd_ev_nameserver *ns)
 {
 	json_t *o = json_object(), *res = json_object(), *servers = json_array();
 	const struct dd_ev_resolution *r = &ns->resolution;
@@ -247,28 +161,28 @@ static json_t *s_nameserver(struct sv *s, const struct dd_ev_nameserver *ns)
 		json_decref(servers);
 		return NULL;
 	}
-	put(s, o, "name", s_str(s, ns->name));
-	put(s, o, "in_parent", json_boolean(ns->in_parent));
-	put(s, o, "in_child", json_boolean(ns->in_child));
-	put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
-	put(s, o, "glue", s_list(s, &ns->glue));
-	put(s, res, "state", s_str(s, dd_ev_rstate_name(r->state)));
-	put(s, res, "a", s_list(s, &r->a));
-	put(s, res, "aaaa", s_list(s, &r->aaaa));
-	put(s, res, "ttl", s_int_or_null(r->ttl));
-	put(s, res, "cname", s_str(s, r->cname));
-	put(s, res, "message", s_str(s, r->message));
-	put(s, o, "resolution", res);
+	dd_evj_put(s, o, "name", dd_evj_str(s, ns->name));
+	dd_evj_put(s, o, "in_parent", json_boolean(ns->in_parent));
+	dd_evj_put(s, o, "in_child", json_boolean(ns->in_child));
+	dd_evj_put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
+	dd_evj_put(s, o, "glue", dd_evj_list(s, &ns->glue));
+	dd_evj_put(s, res, "state", dd_evj_str(s, dd_ev_rstate_name(r->state)));
+	dd_evj_put(s, res, "a", dd_evj_list(s, &r->a));
+	dd_evj_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
+	dd_evj_put(s, res, "ttl", dd_evj_int_or_null(r->ttl));
+	dd_evj_put(s, res, "cname", dd_evj_str(s, r->cname));
+	dd_evj_put(s, res, "message", dd_evj_str(s, r->message));
+	dd_evj_put(s, o, "resolution", res);
 	for (size_t i = 0; i < ns->nservers; i++)
-		append(s, servers, s_ns_server(s, &ns->servers[i]));
-	put(s, o, "servers", servers);
+		dd_evj_append(s, servers, s_ns_server(s, &ns->servers[i]));
+	dd_evj_put(s, o, "servers", servers);
 	return o;
 }
 
 static const char *const flag_names[] = { "qr", "aa", "tc", "rd", "ra", "ad", "cd" };
 #define N_FLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
-static json_t *s_exchange(struct sv *s, const struct dd_ev_exchange *x)
+static json_t *s_exchange(struct dd_evj_sv *s, const struct dd_ev_exchange *x)
 {
 	json_t *o = json_object(), *flags = json_array();
 
@@ -277,32 +191,32 @@ static json_t *s_exchange(struct sv *s, const struct dd_ev_exchange *x)
 		json_decref(flags);
 		return NULL;
 	}
-	put(s, o, "id", json_integer(x->id));
-	put(s, o, "server", s_str(s, x->server));
-	put(s, o, "address", s_str(s, x->address));
-	put(s, o, "port", json_integer(x->port));
-	put(s, o, "protocol", s_str(s, dd_ev_proto_name(x->protocol)));
-	put(s, o, "qname", s_str(s, x->qname));
-	put(s, o, "qtype", s_str(s, x->qtype));
-	put(s, o, "query_edns", s_edns(&x->query_edns));
-	put(s, o, "t_ms", s_ms(x->t_ms));
-	put(s, o, "rtt_ms", s_ms(x->rtt_ms));
-	put(s, o, "result", s_str(s, dd_ev_result_name(x->result)));
-	put(s, o, "rcode", s_rcode(s, x->rcode));
+	dd_evj_put(s, o, "id", json_integer(x->id));
+	dd_evj_put(s, o, "server", dd_evj_str(s, x->server));
+	dd_evj_put(s, o, "address", dd_evj_str(s, x->address));
+	dd_evj_put(s, o, "port", json_integer(x->port));
+	dd_evj_put(s, o, "protocol", dd_evj_str(s, dd_ev_proto_name(x->protocol)));
+	dd_evj_put(s, o, "qname", dd_evj_str(s, x->qname));
+	dd_evj_put(s, o, "qtype", dd_evj_str(s, x->qtype));
+	dd_evj_put(s, o, "query_edns", s_edns(&x->query_edns));
+	dd_evj_put(s, o, "t_ms", dd_evj_ms(x->t_ms));
+	dd_evj_put(s, o, "rtt_ms", dd_evj_ms(x->rtt_ms));
+	dd_evj_put(s, o, "result", dd_evj_str(s, dd_ev_result_name(x->result)));
+	dd_evj_put(s, o, "rcode", dd_evj_rcode(s, x->rcode));
 	for (size_t i = 0; i < N_FLAGS; i++)
 		if (x->flags & (1u << i))
-			append(s, flags, json_string(flag_names[i]));
-	put(s, o, "flags", flags);
-	put(s, o, "size", s_int_or_null(x->size));
-	put(s, o, "reply_edns", s_edns(&x->reply_edns));
-	put(s, o, "answer", s_list(s, &x->answer));
-	put(s, o, "authority", s_list(s, &x->authority));
-	put(s, o, "additional", s_list(s, &x->additional));
-	put(s, o, "detail", s_str(s, x->detail));
+			dd_evj_append(s, flags, json_string(flag_names[i]));
+	dd_evj_put(s, o, "flags", flags);
+	dd_evj_put(s, o, "size", dd_evj_int_or_null(x->size));
+	dd_evj_put(s, o, "reply_edns", s_edns(&x->reply_edns));
+	dd_evj_put(s, o, "answer", dd_evj_list(s, &x->answer));
+	dd_evj_put(s, o, "authority", dd_evj_list(s, &x->authority));
+	dd_evj_put(s, o, "additional", dd_evj_list(s, &x->additional));
+	dd_evj_put(s, o, "detail", dd_evj_str(s, x->detail));
 	return o;
 }
 
-static json_t *s_document(struct sv *s, const struct dd_evidence *ev)
+static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
 {
 	json_t *doc = json_object(), *arr;
 	char when[32];
@@ -310,36 +224,36 @@ static json_t *s_document(struct sv *s, const struct dd_evidence *ev)
 	if (!doc)
 		return NULL;
 	dd_clock_format(ev->time, when, sizeof(when));
-	put(s, doc, "schema", json_string(DD_EV_SCHEMA));
-	put(s, doc, "tool", s_str(s, ev->tool));
-	put(s, doc, "time", json_string(when));
-	put(s, doc, "domain", s_str(s, ev->domain));
-	put(s, doc, "options",
-	    json_pack("{s:b, s:b, s:I, s:I}", "ipv4", ev->options.ipv4, "ipv6", ev->options.ipv6,
-		      "timeout_ms", (json_int_t)ev->options.timeout_ms, "retries",
-		      (json_int_t)ev->options.retries));
-	put(s, doc, "chain", s_chain(s, ev));
-	put(s, doc, "parent", s_parent(s, &ev->parent));
+	dd_evj_put(s, doc, "schema", json_string(DD_EV_SCHEMA));
+	dd_evj_put(s, doc, "tool", dd_evj_str(s, ev->tool));
+	dd_evj_put(s, doc, "time", json_string(when));
+	dd_evj_put(s, doc, "domain", dd_evj_str(s, ev->domain));
+	dd_evj_put(s, doc, "options",
+		   json_pack("{s:b, s:b, s:I, s:I}", "ipv4", ev->options.ipv4, "ipv6",
+			     ev->options.ipv6, "timeout_ms", (json_int_t)ev->options.timeout_ms,
+			     "retries", (json_int_t)ev->options.retries));
+	dd_evj_put(s, doc, "chain", s_chain(s, ev));
+	dd_evj_put(s, doc, "parent", s_parent(s, &ev->parent));
 	arr = json_array();
 	for (size_t i = 0; arr && i < ev->nnameservers; i++)
-		append(s, arr, s_nameserver(s, &ev->nameservers[i]));
-	put(s, doc, "nameservers", arr);
+		dd_evj_append(s, arr, s_nameserver(s, &ev->nameservers[i]));
+	dd_evj_put(s, doc, "nameservers", arr);
 	arr = json_array();
 	for (size_t i = 0; arr && i < ev->nexchanges; i++)
-		append(s, arr, s_exchange(s, &ev->exchanges[i]));
-	put(s, doc, "exchanges", arr);
+		dd_evj_append(s, arr, s_exchange(s, &ev->exchanges[i]));
+	dd_evj_put(s, doc, "exchanges", arr);
 	if (ev->deps.present)
-		put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
+		dd_evj_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
 	if (ev->dnssec.present)
-		put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
+		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
 	if (ev->registration.present)
-		put(s, doc, "registration", dd_ev_reg_save(&ev->registration));
+		dd_evj_put(s, doc, "registration", dd_ev_reg_save(&ev->registration));
 	return doc;
 }
 
 char *dd_ev_save_json(const struct dd_evidence *ev)
 {
-	struct sv s = { 0 };
+	struct dd_evj_sv s = { 0 };
 	json_t *doc = s_document(&s, ev);
 	char *text = NULL, *out;
 	size_t len;
@@ -377,157 +291,51 @@ int dd_ev_save_file(const struct dd_evidence *ev, FILE *f)
 
 /* --------------------------------------------------------------- loading */
 
-#define PATH_LEN 192
-
-struct ld {
-	char *err;
-	size_t errlen;
-	size_t nexchanges; /* for range checks of "exchange" references */
-};
-
-/* Record the first problem: "path.key: what". Returns code. */
-static int fail(struct ld *l, int code, const char *path, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int fail(struct ld *l, int code, const char *path, const char *key, const char *fmt, ...)
-{
-	char what[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	if (l->errlen)
-		snprintf(l->err, l->errlen, "%s%s%s: %s", path, *path && key ? "." : "",
-			 key ? key : "", what);
-	return code;
-}
-
-/* out = path.key[index] (no index when index < 0); a too deep path is cut. */
-static void sub(char *out, const char *path, const char *key, long index)
-{
-	int n;
-
-	if (index >= 0)
-		n = snprintf(out, PATH_LEN, "%s%s%s[%ld]", path, *path ? "." : "", key, index);
-	else
-		n = snprintf(out, PATH_LEN, "%s%s%s", path, *path ? "." : "", key);
-	if (n < 0)
-		out[0] = '\0';
-}
-
-enum { OPT = 0, REQ = 1 };
-
-static const char *type_name(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
-/* The member, or NULL when absent or null. A required one must be there. */
-static int member(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		  json_t **out)
-{
-	json_t *j = json_object_get(obj, key);
-
-	*out = (j && !json_is_null(j)) ? j : NULL;
-	if (!*out && req)
-		return fail(l, DD_EPARSE, path, key, j ? "must not be null" : "missing");
-	return 0;
-}
-
-static int want_object(struct ld *l, const json_t *j, const char *path)
-{
-	if (!json_is_object(j))
-		return fail(l, DD_EPARSE, path, NULL, "expected an object, found %s",
-			    type_name(j));
-	return 0;
-}
-
-static int get_str(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		   char **out)
-{
-	json_t *j;
-	int rc = member(l, obj, path, key, req, &j);
-
-	if (rc || !j)
-		return rc;
-	if (!json_is_string(j))
-		return fail(l, DD_EPARSE, path, key, "expected a string, found %s", type_name(j));
-	if (json_string_length(j) > DD_EV_MAX_STR)
-		return fail(l, DD_ELIMIT, path, key, "string longer than %d bytes", DD_EV_MAX_STR);
-	if (dd_ev_set_str(out, json_string_value(j)) != 0)
-		return fail(l, DD_ENOMEM, path, key, "out of memory");
-	return 0;
-}
-
-/* A boolean; absent or null gives dflt (use -1 for "unknown"). */
-static int get_bool(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		    int dflt, int *out)
-{
-	json_t *j;
-	int rc = member(l, obj, path, key, req, &j);
-
-	*out = dflt;
-	if (rc || !j)
-		return rc;
-	if (!json_is_boolean(j))
-		return fail(l, DD_EPARSE, path, key, "expected a boolean, found %s", type_name(j));
-	*out = json_is_true(j);
-	return 0;
-}
-
 /* An integer in [min, max]; absent or null gives -1. */
-static int get_int(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		   int64_t min, int64_t max, int64_t *out)
+static int get_int(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		   int req, int64_t min, int64_t max, int64_t *out)
 {
 	json_t *j;
-	int rc = member(l, obj, path, key, req, &j);
+	int rc = dd_evj_member(l, obj, path, key, req, &j);
 
 	*out = -1;
 	if (rc || !j)
 		return rc;
 	if (!json_is_integer(j))
-		return fail(l, DD_EPARSE, path, key, "expected an integer, found %s",
-			    type_name(j));
+		return dd_evj_fail(l, DD_EPARSE, path, key, "expected an integer, found %s",
+				   dd_evj_type_name(j));
 	if (json_integer_value(j) < min || json_integer_value(j) > max)
-		return fail(l, DD_EPARSE, path, key, "%lld is out of range [%lld, %lld]",
-			    (long long)json_integer_value(j), (long long)min, (long long)max);
+		return dd_evj_fail(l, DD_EPARSE, path, key, "%lld is out of range [%lld, %lld]",
+				   (long long)json_integer_value(j), (long long)min,
+				   (long long)max);
 	*out = json_integer_value(j);
 	return 0;
 }
 
 /* A time in milliseconds (>= 0, at most a day); absent or null gives -1. */
-static int get_ms(struct ld *l, const json_t *obj, const char *path, const char *key,
+static int get_ms(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		  double *out)
 {
 	json_t *j;
-	int rc = member(l, obj, path, key, OPT, &j);
+	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, &j);
 
 	*out = -1;
 	if (rc || !j)
 		return rc;
 	if (!json_is_number(j))
-		return fail(l, DD_EPARSE, path, key, "expected a number, found %s", type_name(j));
+		return dd_evj_fail(l, DD_EPARSE, path, key, "expected a number, found %s",
+				   dd_evj_type_name(j));
 	*out = json_number_value(j);
 	if (!(*out >= 0 && *out <= 86400000.0))
-		return fail(l, DD_EPARSE, path, key, "%g ms is out of range", *out);
+		return dd_evj_fail(l, DD_EPARSE, path, key, "%g ms is out of range", *out);
 	return 0;
 }
 
-static int get_enum(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		    const char *(*name_of)(int), int count, int dflt, int *out)
+static int get_enum(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		    int req, const char *(*name_of)(int), int count, int dflt, int *out)
 {
 	char *s = NULL;
-	int rc = get_str(l, obj, path, key, req, &s);
+	int rc = dd_evj_get_str(l, obj, path, key, req, &s);
 
 	*out = dflt;
 	if (rc || !s)
@@ -538,7 +346,7 @@ static int get_enum(struct ld *l, const json_t *obj, const char *path, const cha
 			free(s);
 			return 0;
 		}
-	rc = fail(l, DD_EPARSE, path, key, "unknown value \"%.40s\"", s);
+	rc = dd_evj_fail(l, DD_EPARSE, path, key, "unknown value \"%.40s\"", s);
 	free(s);
 	return rc;
 }
@@ -563,139 +371,85 @@ static const char *rstate_of(int i)
 	return dd_ev_rstate_name((enum dd_ev_rstate)i);
 }
 
-/* An array member of at most max entries; absent or null gives NULL. */
-static int get_array(struct ld *l, const json_t *obj, const char *path, const char *key, int req,
-		     size_t max, json_t **out)
-{
-	int rc = member(l, obj, path, key, req, out);
-
-	if (rc || !*out)
-		return rc;
-	if (!json_is_array(*out))
-		return fail(l, DD_EPARSE, path, key, "expected an array, found %s",
-			    type_name(*out));
-	if (json_array_size(*out) > max)
-		return fail(l, DD_ELIMIT, path, key, "more than %zu entries", max);
-	return 0;
-}
-
-static int get_strlist(struct ld *l, const json_t *obj, const char *path, const char *key,
-		       struct dd_ev_strlist *out)
-{
-	json_t *arr, *v;
-	size_t i;
-	int rc = get_array(l, obj, path, key, OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, v) {
-		char p[PATH_LEN];
-		sub(p, path, key, (long)i);
-		if (!json_is_string(v))
-			return fail(l, DD_EPARSE, p, NULL, "expected a string, found %s",
-				    type_name(v));
-		if (json_string_length(v) > DD_EV_MAX_STR)
-			return fail(l, DD_ELIMIT, p, NULL, "string too long");
-		rc = dd_ev_strlist_add(out, json_string_value(v));
-		if (rc < 0)
-			return fail(l, rc, p, NULL, "%s", dd_strerror(rc));
-	}
-	return 0;
-}
-
-static int get_rcode(struct ld *l, const json_t *obj, const char *path, const char *key,
-		     int *out)
-{
-	char *s = NULL;
-	int rc = get_str(l, obj, path, key, OPT, &s);
-
-	*out = -1;
-	if (rc || !s)
-		return rc;
-	if (dd_ev_rcode_parse(s, out) != 0)
-		rc = fail(l, DD_EPARSE, path, key, "unknown rcode \"%.40s\"", s);
-	free(s);
-	return rc;
-}
-
-static int get_exchange_ref(struct ld *l, const json_t *obj, const char *path, int *out)
+static int get_exchange_ref(struct dd_evj_ld *l, const json_t *obj, const char *path, int *out)
 {
 	int64_t v;
-	int rc = get_int(l, obj, path, "exchange", OPT, 0, DD_EV_MAX_EXCHANGES, &v);
+	int rc = get_int(l, obj, path, "exchange", DD_EVJ_OPT, 0, DD_EV_MAX_EXCHANGES, &v);
 
 	*out = -1;
 	if (rc)
 		return rc;
 	if (v >= 0 && (size_t)v >= l->nexchanges)
-		return fail(l, DD_EPARSE, path, "exchange",
-			    "refers to exchange %lld, but there are only %zu", (long long)v,
-			    l->nexchanges);
+		return dd_evj_fail(l, DD_EPARSE, path, "exchange",
+				   "refers to exchange %lld, but there are only %zu", (long long)v,
+				   l->nexchanges);
 	*out = (int)v;
 	return 0;
 }
 
 /* The RESPONSE members of obj (which must be an object). */
-static int ld_response(struct ld *l, const json_t *obj, const char *path,
+static int ld_response(struct dd_evj_ld *l, const json_t *obj, const char *path,
 		       struct dd_ev_response *r)
 {
 	int rc, st;
 
-	if ((rc = want_object(l, obj, path)) != 0)
+	if ((rc = dd_evj_want_object(l, obj, path)) != 0)
 		return rc;
-	if ((rc = get_enum(l, obj, path, "state", REQ, state_of, DD_EV_STATE_COUNT, 0, &st)) ||
-	    (rc = get_rcode(l, obj, path, "rcode", &r->rcode)) ||
-	    (rc = get_bool(l, obj, path, "aa", OPT, -1, &r->aa)) ||
+	if ((rc = get_enum(l, obj, path, "state", DD_EVJ_REQ, state_of, DD_EV_STATE_COUNT, 0,
+			   &st)) ||
+	    (rc = dd_evj_get_rcode(l, obj, path, "rcode", &r->rcode)) ||
+	    (rc = dd_evj_get_bool(l, obj, path, "aa", DD_EVJ_OPT, -1, &r->aa)) ||
 	    (rc = get_ms(l, obj, path, "rtt_ms", &r->rtt_ms)) ||
 	    (rc = get_exchange_ref(l, obj, path, &r->exchange)) ||
-	    (rc = get_str(l, obj, path, "detail", OPT, &r->detail)))
+	    (rc = dd_evj_get_str(l, obj, path, "detail", DD_EVJ_OPT, &r->detail)))
 		return rc;
 	r->state = (enum dd_ev_state)st;
 	return 0;
 }
 
 /* A RESPONSE-shaped member key of obj; absent or null leaves it "skipped". */
-static int ld_sub_response(struct ld *l, const json_t *obj, const char *path, const char *key,
-			   struct dd_ev_response *r, json_t **out, char *subpath)
+static int ld_sub_response(struct dd_evj_ld *l, const json_t *obj, const char *path,
+			   const char *key, struct dd_ev_response *r, json_t **out, char *subpath)
 {
-	int rc = member(l, obj, path, key, OPT, out);
+	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, out);
 
-	sub(subpath, path, key, -1);
+	dd_evj_sub(subpath, path, key, -1);
 	if (rc || !*out)
 		return rc;
 	return ld_response(l, *out, subpath, r);
 }
 
-static int ld_edns(struct ld *l, const json_t *obj, const char *path, const char *key,
+static int ld_edns(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		   struct dd_ev_edns *e)
 {
-	char p[PATH_LEN];
+	char p[DD_EVJ_PATH_LEN];
 	json_t *j;
 	int64_t v;
-	int rc = member(l, obj, path, key, OPT, &j);
+	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, &j);
 
 	memset(e, 0, sizeof(*e));
 	if (rc || !j)
 		return rc;
-	sub(p, path, key, -1);
-	if ((rc = want_object(l, j, p)) != 0)
+	dd_evj_sub(p, path, key, -1);
+	if ((rc = dd_evj_want_object(l, j, p)) != 0)
 		return rc;
 	e->present = 1;
-	if ((rc = get_int(l, j, p, "udp_size", OPT, 0, 65535, &v)) != 0)
+	if ((rc = get_int(l, j, p, "udp_size", DD_EVJ_OPT, 0, 65535, &v)) != 0)
 		return rc;
 	e->udp_size = v < 0 ? 0 : (unsigned)v;
-	if ((rc = get_bool(l, j, p, "do", OPT, 0, &e->do_bit)) != 0)
+	if ((rc = dd_evj_get_bool(l, j, p, "do", DD_EVJ_OPT, 0, &e->do_bit)) != 0)
 		return rc;
-	if ((rc = get_int(l, j, p, "version", OPT, 0, 255, &v)) != 0)
+	if ((rc = get_int(l, j, p, "version", DD_EVJ_OPT, 0, 255, &v)) != 0)
 		return rc;
 	e->version = v < 0 ? 0 : (int)v;
 	return 0;
 }
 
-static int ld_flags(struct ld *l, const json_t *obj, const char *path, unsigned *out)
+static int ld_flags(struct dd_evj_ld *l, const json_t *obj, const char *path, unsigned *out)
 {
 	json_t *arr, *v;
 	size_t i;
-	int rc = get_array(l, obj, path, "flags", OPT, 16, &arr);
+	int rc = dd_evj_get_array(l, obj, path, "flags", DD_EVJ_OPT, 16, &arr);
 
 	*out = 0;
 	if (rc || !arr)
@@ -706,74 +460,77 @@ static int ld_flags(struct ld *l, const json_t *obj, const char *path, unsigned 
 			if (json_is_string(v) && strcmp(json_string_value(v), flag_names[f]) == 0)
 				break;
 		if (f == N_FLAGS) {
-			char p[PATH_LEN];
-			sub(p, path, "flags", (long)i);
-			return fail(l, DD_EPARSE, p, NULL, "not a header flag (qr aa tc rd ra ad cd)");
+			char p[DD_EVJ_PATH_LEN];
+			dd_evj_sub(p, path, "flags", (long)i);
+			return dd_evj_fail(l, DD_EPARSE, p, NULL,
+					   "not a header flag (qr aa tc rd ra ad cd)");
 		}
 		*out |= 1u << f;
 	}
 	return 0;
 }
 
-static int ld_exchange(struct ld *l, const json_t *o, const char *p, size_t index,
+static int ld_exchange(struct dd_evj_ld *l, const json_t *o, const char *p, size_t index,
 		       struct dd_ev_exchange *x)
 {
 	int64_t v;
 	int rc, e;
 
-	if ((rc = want_object(l, o, p)) != 0)
+	if ((rc = dd_evj_want_object(l, o, p)) != 0)
 		return rc;
-	if ((rc = get_int(l, o, p, "id", REQ, 0, DD_EV_MAX_EXCHANGES, &v)) != 0)
+	if ((rc = get_int(l, o, p, "id", DD_EVJ_REQ, 0, DD_EV_MAX_EXCHANGES, &v)) != 0)
 		return rc;
 	if ((size_t)v != index)
-		return fail(l, DD_EPARSE, p, "id", "is %lld, but must equal its position %zu",
-			    (long long)v, index);
-	if ((rc = get_str(l, o, p, "server", OPT, &x->server)) ||
-	    (rc = get_str(l, o, p, "address", REQ, &x->address)))
+		return dd_evj_fail(l, DD_EPARSE, p, "id",
+				   "is %lld, but must equal its position %zu", (long long)v, index);
+	if ((rc = dd_evj_get_str(l, o, p, "server", DD_EVJ_OPT, &x->server)) ||
+	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &x->address)))
 		return rc;
-	if ((rc = get_int(l, o, p, "port", OPT, 1, 65535, &v)) != 0)
+	if ((rc = get_int(l, o, p, "port", DD_EVJ_OPT, 1, 65535, &v)) != 0)
 		return rc;
 	x->port = v < 0 ? 53 : (unsigned)v;
-	if ((rc = get_enum(l, o, p, "protocol", OPT, proto_of, 2, DD_EV_UDP, &e)) != 0)
+	if ((rc = get_enum(l, o, p, "protocol", DD_EVJ_OPT, proto_of, 2, DD_EV_UDP, &e)) != 0)
 		return rc;
 	x->protocol = (enum dd_ev_proto)e;
-	if ((rc = get_str(l, o, p, "qname", REQ, &x->qname)) ||
-	    (rc = get_str(l, o, p, "qtype", REQ, &x->qtype)) ||
+	if ((rc = dd_evj_get_str(l, o, p, "qname", DD_EVJ_REQ, &x->qname)) ||
+	    (rc = dd_evj_get_str(l, o, p, "qtype", DD_EVJ_REQ, &x->qtype)) ||
 	    (rc = ld_edns(l, o, p, "query_edns", &x->query_edns)) ||
 	    (rc = get_ms(l, o, p, "t_ms", &x->t_ms)) ||
 	    (rc = get_ms(l, o, p, "rtt_ms", &x->rtt_ms)))
 		return rc;
-	if ((rc = get_enum(l, o, p, "result", REQ, result_of, DD_EV_RESULT_COUNT, 0, &e)) != 0)
+	if ((rc = get_enum(l, o, p, "result", DD_EVJ_REQ, result_of, DD_EV_RESULT_COUNT, 0,
+			   &e)) != 0)
 		return rc;
 	x->result = (enum dd_ev_result)e;
-	if ((rc = get_rcode(l, o, p, "rcode", &x->rcode)) || (rc = ld_flags(l, o, p, &x->flags)))
+	if ((rc = dd_evj_get_rcode(l, o, p, "rcode", &x->rcode)) ||
+	    (rc = ld_flags(l, o, p, &x->flags)))
 		return rc;
-	if ((rc = get_int(l, o, p, "size", OPT, 0, 65535, &v)) != 0)
+	if ((rc = get_int(l, o, p, "size", DD_EVJ_OPT, 0, 65535, &v)) != 0)
 		return rc;
 	x->size = (long)v;
 	if ((rc = ld_edns(l, o, p, "reply_edns", &x->reply_edns)) ||
-	    (rc = get_strlist(l, o, p, "answer", &x->answer)) ||
-	    (rc = get_strlist(l, o, p, "authority", &x->authority)) ||
-	    (rc = get_strlist(l, o, p, "additional", &x->additional)) ||
-	    (rc = get_str(l, o, p, "detail", OPT, &x->detail)))
+	    (rc = dd_evj_get_strlist(l, o, p, "answer", &x->answer)) ||
+	    (rc = dd_evj_get_strlist(l, o, p, "authority", &x->authority)) ||
+	    (rc = dd_evj_get_strlist(l, o, p, "additional", &x->additional)) ||
+	    (rc = dd_evj_get_str(l, o, p, "detail", DD_EVJ_OPT, &x->detail)))
 		return rc;
 	return 0;
 }
 
-static int ld_exchanges(struct ld *l, const json_t *doc, struct dd_evidence *ev)
+static int ld_exchanges(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *arr, *o;
 	size_t i;
-	int rc = get_array(l, doc, "", "exchanges", OPT, DD_EV_MAX_EXCHANGES, &arr);
+	int rc = dd_evj_get_array(l, doc, "", "exchanges", DD_EVJ_OPT, DD_EV_MAX_EXCHANGES, &arr);
 
 	if (rc || !arr)
 		return rc;
 	json_array_foreach(arr, i, o) {
-		char p[PATH_LEN];
+		char p[DD_EVJ_PATH_LEN];
 		int idx = dd_ev_add_exchange(ev);
 		if (idx < 0)
-			return fail(l, idx, "exchanges", NULL, "%s", dd_strerror(idx));
-		sub(p, "", "exchanges", (long)i);
+			return dd_evj_fail(l, idx, "exchanges", NULL, "%s", dd_strerror(idx));
+		dd_evj_sub(p, "", "exchanges", (long)i);
 		if ((rc = ld_exchange(l, o, p, i, &ev->exchanges[idx])) != 0)
 			return rc;
 	}
@@ -781,50 +538,52 @@ static int ld_exchanges(struct ld *l, const json_t *doc, struct dd_evidence *ev)
 	return 0;
 }
 
-static int ld_chain(struct ld *l, const json_t *doc, struct dd_evidence *ev)
+static int ld_chain(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *arr, *step;
 	size_t i;
-	int rc = get_array(l, doc, "", "chain", OPT, DD_EV_MAX_ITEMS, &arr);
+	int rc = dd_evj_get_array(l, doc, "", "chain", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
 
 	if (rc || !arr)
 		return rc;
 	json_array_foreach(arr, i, step) {
-		char p[PATH_LEN];
+		char p[DD_EVJ_PATH_LEN];
 		json_t *servers, *o;
 		size_t j;
 		char *zone = NULL;
 		int si;
 
-		sub(p, "", "chain", (long)i);
-		if ((rc = want_object(l, step, p)) || (rc = get_str(l, step, p, "zone", REQ, &zone)))
+		dd_evj_sub(p, "", "chain", (long)i);
+		if ((rc = dd_evj_want_object(l, step, p)) ||
+		    (rc = dd_evj_get_str(l, step, p, "zone", DD_EVJ_REQ, &zone)))
 			return rc;
 		si = dd_ev_add_step(ev, zone);
 		free(zone);
 		if (si < 0)
-			return fail(l, si, p, NULL, "%s", dd_strerror(si));
-		if ((rc = get_array(l, step, p, "servers", OPT, DD_EV_MAX_ITEMS, &servers)) ||
+			return dd_evj_fail(l, si, p, NULL, "%s", dd_strerror(si));
+		if ((rc = dd_evj_get_array(l, step, p, "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS,
+					   &servers)) ||
 		    !servers) {
 			if (rc)
 				return rc;
 			continue;
 		}
 		json_array_foreach(servers, j, o) {
-			char q[PATH_LEN];
+			char q[DD_EVJ_PATH_LEN];
 			struct dd_ev_step_server *v;
 			int k, e;
-			sub(q, p, "servers", (long)j);
-			if ((rc = want_object(l, o, q)) != 0)
+			dd_evj_sub(q, p, "servers", (long)j);
+			if ((rc = dd_evj_want_object(l, o, q)) != 0)
 				return rc;
 			k = dd_ev_add_step_server(ev, (size_t)si, NULL, NULL);
 			if (k < 0)
-				return fail(l, k, q, NULL, "%s", dd_strerror(k));
+				return dd_evj_fail(l, k, q, NULL, "%s", dd_strerror(k));
 			v = &ev->chain[si].servers[k];
-			if ((rc = get_str(l, o, q, "name", REQ, &v->name)) ||
-			    (rc = get_str(l, o, q, "address", OPT, &v->address)) ||
-			    (rc = get_enum(l, o, q, "protocol", OPT, proto_of, 2, 0, &e)) ||
+			if ((rc = dd_evj_get_str(l, o, q, "name", DD_EVJ_REQ, &v->name)) ||
+			    (rc = dd_evj_get_str(l, o, q, "address", DD_EVJ_OPT, &v->address)) ||
+			    (rc = get_enum(l, o, q, "protocol", DD_EVJ_OPT, proto_of, 2, 0, &e)) ||
 			    (rc = ld_response(l, o, q, &v->r)) ||
-			    (rc = get_str(l, o, q, "referral", OPT, &v->referral)))
+			    (rc = dd_evj_get_str(l, o, q, "referral", DD_EVJ_OPT, &v->referral)))
 				return rc;
 			v->protocol = (enum dd_ev_proto)e;
 		}
@@ -832,132 +591,142 @@ static int ld_chain(struct ld *l, const json_t *doc, struct dd_evidence *ev)
 	return 0;
 }
 
-static int ld_glue(struct ld *l, const json_t *del, const char *path, struct dd_evidence *ev,
+static int ld_glue(struct dd_evj_ld *l, const json_t *del, const char *path, struct dd_evidence *ev,
 		   size_t ps)
 {
 	json_t *arr, *o;
 	size_t i;
-	int rc = get_array(l, del, path, "glue", OPT, DD_EV_MAX_ITEMS, &arr);
+	int rc = dd_evj_get_array(l, del, path, "glue", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
 
 	if (rc || !arr)
 		return rc;
 	json_array_foreach(arr, i, o) {
-		char p[PATH_LEN];
+		char p[DD_EVJ_PATH_LEN];
 		struct dd_ev_glue *g;
 		int k;
-		sub(p, path, "glue", (long)i);
-		if ((rc = want_object(l, o, p)) != 0)
+		dd_evj_sub(p, path, "glue", (long)i);
+		if ((rc = dd_evj_want_object(l, o, p)) != 0)
 			return rc;
 		k = dd_ev_add_glue(ev, ps, NULL, NULL, -1);
 		if (k < 0)
-			return fail(l, k, p, NULL, "%s", dd_strerror(k));
+			return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
 		g = &ev->parent.servers[ps].delegation.glue[k];
-		if ((rc = get_str(l, o, p, "name", REQ, &g->name)) ||
-		    (rc = get_str(l, o, p, "address", REQ, &g->address)) ||
-		    (rc = get_int(l, o, p, "ttl", OPT, 0, UINT32_MAX, &g->ttl)))
+		if ((rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &g->name)) ||
+		    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &g->address)) ||
+		    (rc = get_int(l, o, p, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &g->ttl)))
 			return rc;
 	}
 	return 0;
 }
 
-static int ld_parent_server(struct ld *l, const json_t *o, const char *p, struct dd_evidence *ev)
+static int ld_parent_server(struct dd_evj_ld *l, const json_t *o, const char *p,
+			    struct dd_evidence *ev)
 {
-	char q[PATH_LEN];
+	char q[DD_EVJ_PATH_LEN];
 	struct dd_ev_parent_server *v;
 	json_t *j;
 	int rc, k = dd_ev_add_parent_server(ev, NULL, NULL);
 
 	if (k < 0)
-		return fail(l, k, p, NULL, "%s", dd_strerror(k));
+		return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
 	v = &ev->parent.servers[k];
-	if ((rc = want_object(l, o, p)) || (rc = get_str(l, o, p, "name", REQ, &v->name)) ||
-	    (rc = get_str(l, o, p, "address", REQ, &v->address)))
+	if ((rc = dd_evj_want_object(l, o, p)) ||
+	    (rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &v->name)) ||
+	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &v->address)))
 		return rc;
 	if ((rc = ld_sub_response(l, o, p, "delegation", &v->delegation.r, &j, q)) != 0)
 		return rc;
-	if (j && ((rc = get_strlist(l, j, q, "ns", &v->delegation.ns)) ||
-		  (rc = get_int(l, j, q, "ns_ttl", OPT, 0, UINT32_MAX, &v->delegation.ns_ttl)) ||
-		  (rc = ld_glue(l, j, q, ev, (size_t)k))))
+	if (j &&
+	    ((rc = dd_evj_get_strlist(l, j, q, "ns", &v->delegation.ns)) ||
+	     (rc = get_int(l, j, q, "ns_ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->delegation.ns_ttl)) ||
+	     (rc = ld_glue(l, j, q, ev, (size_t)k))))
 		return rc;
 	if ((rc = ld_sub_response(l, o, p, "ds", &v->ds.r, &j, q)) != 0)
 		return rc;
-	if (j && ((rc = get_strlist(l, j, q, "records", &v->ds.records)) ||
-		  (rc = get_int(l, j, q, "ttl", OPT, 0, UINT32_MAX, &v->ds.ttl))))
+	if (j && ((rc = dd_evj_get_strlist(l, j, q, "records", &v->ds.records)) ||
+		  (rc = get_int(l, j, q, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->ds.ttl))))
 		return rc;
 	return 0;
 }
 
-static int ld_parent(struct ld *l, const json_t *doc, struct dd_evidence *ev)
+static int ld_parent(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *par, *err, *arr, *o;
 	size_t i;
-	int rc = member(l, doc, "", "parent", REQ, &par);
+	int rc = dd_evj_member(l, doc, "", "parent", DD_EVJ_REQ, &par);
 
-	if (rc || (rc = want_object(l, par, "parent")))
+	if (rc || (rc = dd_evj_want_object(l, par, "parent")))
 		return rc;
-	if ((rc = get_str(l, par, "parent", "zone", OPT, &ev->parent.zone)) ||
-	    (rc = member(l, par, "parent", "error", OPT, &err)))
+	if ((rc = dd_evj_get_str(l, par, "parent", "zone", DD_EVJ_OPT, &ev->parent.zone)) ||
+	    (rc = dd_evj_member(l, par, "parent", "error", DD_EVJ_OPT, &err)))
 		return rc;
-	if (err && ((rc = want_object(l, err, "parent.error")) ||
-		    (rc = get_str(l, err, "parent.error", "code", REQ, &ev->parent.error_code)) ||
-		    (rc = get_str(l, err, "parent.error", "message", OPT,
-				  &ev->parent.error_message))))
+	if (err && ((rc = dd_evj_want_object(l, err, "parent.error")) ||
+		    (rc = dd_evj_get_str(l, err, "parent.error", "code", DD_EVJ_REQ,
+					 &ev->parent.error_code)) ||
+		    (rc = dd_evj_get_str(l, err, "parent.error", "message", DD_EVJ_OPT,
+					 &ev->parent.error_message))))
 		return rc;
-	if ((rc = get_array(l, par, "parent", "servers", OPT, DD_EV_MAX_ITEMS, &arr)) || !arr)
+	rc = dd_evj_get_array(l, par, "parent", "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
+	if (rc || !arr)
 		return rc;
 	json_array_foreach(arr, i, o) {
-		char p[PATH_LEN];
-		sub(p, "parent", "servers", (long)i);
+		char p[DD_EVJ_PATH_LEN];
+		dd_evj_sub(p, "parent", "servers", (long)i);
 		if ((rc = ld_parent_server(l, o, p, ev)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int ld_resolution(struct ld *l, const json_t *o, const char *path,
+static int ld_resolution(struct dd_evj_ld *l, const json_t *o, const char *path,
 			 struct dd_ev_resolution *r)
 {
-	char p[PATH_LEN];
+	char p[DD_EVJ_PATH_LEN];
 	json_t *j;
-	int rc = member(l, o, path, "resolution", OPT, &j), st;
+	int rc = dd_evj_member(l, o, path, "resolution", DD_EVJ_OPT, &j), st;
 
 	if (rc || !j)
 		return rc;
-	sub(p, path, "resolution", -1);
-	if ((rc = want_object(l, j, p)) ||
-	    (rc = get_enum(l, j, p, "state", REQ, rstate_of, DD_EV_RSTATE_COUNT, 0, &st)) ||
-	    (rc = get_strlist(l, j, p, "a", &r->a)) || (rc = get_strlist(l, j, p, "aaaa", &r->aaaa)) ||
-	    (rc = get_int(l, j, p, "ttl", OPT, 0, UINT32_MAX, &r->ttl)) ||
-	    (rc = get_str(l, j, p, "cname", OPT, &r->cname)) ||
-	    (rc = get_str(l, j, p, "message", OPT, &r->message)))
+	dd_evj_sub(p, path, "resolution", -1);
+	if ((rc = dd_evj_want_object(l, j, p)) ||
+	    (rc = get_enum(l, j, p, "state", DD_EVJ_REQ, rstate_of, DD_EV_RSTATE_COUNT, 0, &st)) ||
+	    (rc = dd_evj_get_strlist(l, j, p, "a", &r->a)) ||
+	    (rc = dd_evj_get_strlist(l, j, p, "aaaa", &r->aaaa)) ||
+	    (rc = get_int(l, j, p, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &r->ttl)) ||
+	    (rc = dd_evj_get_str(l, j, p, "cname", DD_EVJ_OPT, &r->cname)) ||
+	    (rc = dd_evj_get_str(l, j, p, "message", DD_EVJ_OPT, &r->message)))
 		return rc;
 	r->state = (enum dd_ev_rstate)st;
 	return 0;
 }
 
-static int ld_ns_server(struct ld *l, const json_t *o, const char *p, struct dd_ev_ns_server *v)
+static int ld_ns_server(struct dd_evj_ld *l, const json_t *o, const char *p,
+			struct dd_ev_ns_server *v)
 {
-	char q[PATH_LEN];
+	char q[DD_EVJ_PATH_LEN];
 	json_t *j;
 	int64_t ver;
 	int rc;
 
 	if ((rc = ld_sub_response(l, o, p, "soa_udp", &v->soa_udp.r, &j, q)) ||
-	    (j && (rc = get_int(l, j, q, "serial", OPT, 0, UINT32_MAX, &v->soa_udp.serial))) ||
+	    (j &&
+	     (rc = get_int(l, j, q, "serial", DD_EVJ_OPT, 0, UINT32_MAX, &v->soa_udp.serial))) ||
 	    (rc = ld_sub_response(l, o, p, "soa_tcp", &v->soa_tcp.r, &j, q)) ||
-	    (j && (rc = get_int(l, j, q, "serial", OPT, 0, UINT32_MAX, &v->soa_tcp.serial))) ||
+	    (j &&
+	     (rc = get_int(l, j, q, "serial", DD_EVJ_OPT, 0, UINT32_MAX, &v->soa_tcp.serial))) ||
 	    (rc = ld_sub_response(l, o, p, "ns_udp", &v->ns_udp.r, &j, q)) ||
-	    (j && (rc = get_strlist(l, j, q, "ns", &v->ns_udp.ns))) ||
-	    (j && (rc = get_int(l, j, q, "ttl", OPT, 0, UINT32_MAX, &v->ns_udp.ttl))) ||
+	    (j && (rc = dd_evj_get_strlist(l, j, q, "ns", &v->ns_udp.ns))) ||
+	    (j && (rc = get_int(l, j, q, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->ns_udp.ttl))) ||
 	    (rc = ld_sub_response(l, o, p, "edns", &v->edns.r, &j, q)))
 		return rc;
-	if (j && (rc = get_int(l, j, q, "edns_version", OPT, 0, 255, &ver)) != 0)
+	if (j && (rc = get_int(l, j, q, "edns_version", DD_EVJ_OPT, 0, 255, &ver)) != 0)
 		return rc;
 	v->edns.edns_version = j ? (int)ver : -1;
 	return 0;
 }
 
-static int ld_nameserver(struct ld *l, const json_t *o, const char *p, struct dd_evidence *ev)
+static int ld_nameserver(struct dd_evj_ld *l, const json_t *o, const char *p,
+			 struct dd_evidence *ev)
 {
 	struct dd_ev_nameserver *ns;
 	json_t *arr, *so;
@@ -965,118 +734,123 @@ static int ld_nameserver(struct ld *l, const json_t *o, const char *p, struct dd
 	size_t j;
 	int rc, k;
 
-	if ((rc = want_object(l, o, p)) || (rc = get_str(l, o, p, "name", REQ, &name)))
+	if ((rc = dd_evj_want_object(l, o, p)) ||
+	    (rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &name)))
 		return rc;
 	if (dd_ev_find_nameserver(ev, name) >= 0) {
-		rc = fail(l, DD_EPARSE, p, "name", "\"%.60s\" is listed twice", name);
+		rc = dd_evj_fail(l, DD_EPARSE, p, "name", "\"%.60s\" is listed twice", name);
 		free(name);
 		return rc;
 	}
 	k = dd_ev_add_nameserver(ev, name);
 	free(name);
 	if (k < 0)
-		return fail(l, k, p, NULL, "%s", dd_strerror(k));
+		return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
 	ns = &ev->nameservers[k];
-	if ((rc = get_bool(l, o, p, "in_parent", OPT, 0, &ns->in_parent)) ||
-	    (rc = get_bool(l, o, p, "in_child", OPT, 0, &ns->in_child)) ||
-	    (rc = get_bool(l, o, p, "in_bailiwick", OPT, 0, &ns->in_bailiwick)) ||
-	    (rc = get_strlist(l, o, p, "glue", &ns->glue)) ||
+	if ((rc = dd_evj_get_bool(l, o, p, "in_parent", DD_EVJ_OPT, 0, &ns->in_parent)) ||
+	    (rc = dd_evj_get_bool(l, o, p, "in_child", DD_EVJ_OPT, 0, &ns->in_child)) ||
+	    (rc = dd_evj_get_bool(l, o, p, "in_bailiwick", DD_EVJ_OPT, 0, &ns->in_bailiwick)) ||
+	    (rc = dd_evj_get_strlist(l, o, p, "glue", &ns->glue)) ||
 	    (rc = ld_resolution(l, o, p, &ns->resolution)) ||
-	    (rc = get_array(l, o, p, "servers", OPT, DD_EV_MAX_ITEMS, &arr)) || !arr)
+	    (rc = dd_evj_get_array(l, o, p, "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr)) || !arr)
 		return rc;
 	json_array_foreach(arr, j, so) {
-		char q[PATH_LEN];
+		char q[DD_EVJ_PATH_LEN];
 		char *addr = NULL;
 		int si;
-		sub(q, p, "servers", (long)j);
-		if ((rc = want_object(l, so, q)) || (rc = get_str(l, so, q, "address", REQ, &addr)))
+		dd_evj_sub(q, p, "servers", (long)j);
+		if ((rc = dd_evj_want_object(l, so, q)) ||
+		    (rc = dd_evj_get_str(l, so, q, "address", DD_EVJ_REQ, &addr)))
 			return rc;
 		si = (int)ns->nservers;
 		rc = dd_ev_add_ns_server(ev, (size_t)k, addr);
 		free(addr);
 		if (rc >= 0 && rc != si)
-			return fail(l, DD_EPARSE, q, "address", "listed twice for this name");
+			return dd_evj_fail(l, DD_EPARSE, q, "address",
+					   "listed twice for this name");
 		if (rc < 0)
-			return fail(l, rc, q, NULL, "%s", dd_strerror(rc));
+			return dd_evj_fail(l, rc, q, NULL, "%s", dd_strerror(rc));
 		if ((rc = ld_ns_server(l, so, q, &ns->servers[si])) != 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int ld_nameservers(struct ld *l, const json_t *doc, struct dd_evidence *ev)
+static int ld_nameservers(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *arr, *o;
 	size_t i;
-	int rc = get_array(l, doc, "", "nameservers", OPT, DD_EV_MAX_ITEMS, &arr);
+	int rc = dd_evj_get_array(l, doc, "", "nameservers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
 
 	if (rc || !arr)
 		return rc;
 	json_array_foreach(arr, i, o) {
-		char p[PATH_LEN];
-		sub(p, "", "nameservers", (long)i);
+		char p[DD_EVJ_PATH_LEN];
+		dd_evj_sub(p, "", "nameservers", (long)i);
 		if ((rc = ld_nameserver(l, o, p, ev)) != 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int ld_options(struct ld *l, const json_t *doc, struct dd_evidence *ev)
+static int ld_options(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *o;
 	int64_t v;
-	int rc = member(l, doc, "", "options", OPT, &o);
+	int rc = dd_evj_member(l, doc, "", "options", DD_EVJ_OPT, &o);
 
 	if (rc || !o)
 		return rc;
-	if ((rc = want_object(l, o, "options")) ||
-	    (rc = get_bool(l, o, "options", "ipv4", OPT, 1, &ev->options.ipv4)) ||
-	    (rc = get_bool(l, o, "options", "ipv6", OPT, 1, &ev->options.ipv6)))
+	if ((rc = dd_evj_want_object(l, o, "options")) ||
+	    (rc = dd_evj_get_bool(l, o, "options", "ipv4", DD_EVJ_OPT, 1, &ev->options.ipv4)) ||
+	    (rc = dd_evj_get_bool(l, o, "options", "ipv6", DD_EVJ_OPT, 1, &ev->options.ipv6)))
 		return rc;
-	if ((rc = get_int(l, o, "options", "timeout_ms", OPT, 1, 3600000, &v)) != 0)
+	if ((rc = get_int(l, o, "options", "timeout_ms", DD_EVJ_OPT, 1, 3600000, &v)) != 0)
 		return rc;
 	if (v > 0)
 		ev->options.timeout_ms = (unsigned)v;
-	if ((rc = get_int(l, o, "options", "retries", OPT, 0, 100, &v)) != 0)
+	if ((rc = get_int(l, o, "options", "retries", DD_EVJ_OPT, 0, 100, &v)) != 0)
 		return rc;
 	if (v >= 0)
 		ev->options.retries = (unsigned)v;
 	return 0;
 }
 
-static int ld_document(struct ld *l, const json_t *doc, struct dd_evidence **out)
+static int ld_document(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence **out)
 {
 	struct dd_evidence *ev;
 	char *s = NULL;
 	int64_t t;
 	int rc;
 
-	if ((rc = want_object(l, doc, "document")) ||
-	    (rc = get_str(l, doc, "", "schema", REQ, &s)))
+	if ((rc = dd_evj_want_object(l, doc, "document")) ||
+	    (rc = dd_evj_get_str(l, doc, "", "schema", DD_EVJ_REQ, &s)))
 		return rc;
 	if (strcmp(s, DD_EV_SCHEMA) != 0) {
-		rc = fail(l, DD_EPARSE, "", "schema", "\"%.40s\" is not %s", s, DD_EV_SCHEMA);
+		rc = dd_evj_fail(l, DD_EPARSE, "", "schema", "\"%.40s\" is not %s", s,
+				 DD_EV_SCHEMA);
 		free(s);
 		return rc;
 	}
 	free(s);
 	s = NULL;
-	if ((rc = get_str(l, doc, "", "time", REQ, &s)) != 0)
+	if ((rc = dd_evj_get_str(l, doc, "", "time", DD_EVJ_REQ, &s)) != 0)
 		return rc;
 	rc = dd_clock_parse(s, &t);
 	free(s);
 	s = NULL;
 	if (rc != 0)
-		return fail(l, DD_EPARSE, "", "time", "not an RFC 3339 time");
-	if ((rc = get_str(l, doc, "", "domain", REQ, &s)) != 0)
+		return dd_evj_fail(l, DD_EPARSE, "", "time", "not an RFC 3339 time");
+	if ((rc = dd_evj_get_str(l, doc, "", "domain", DD_EVJ_REQ, &s)) != 0)
 		return rc;
 	ev = dd_ev_new(s, t);
 	free(s);
 	if (!ev)
-		return fail(l, DD_ENOMEM, "", NULL, "out of memory");
-	if ((rc = get_str(l, doc, "", "tool", OPT, &ev->tool)) || (rc = ld_options(l, doc, ev)) ||
-	    (rc = ld_exchanges(l, doc, ev)) || (rc = ld_chain(l, doc, ev)) ||
-	    (rc = ld_parent(l, doc, ev)) || (rc = ld_nameservers(l, doc, ev)) ||
+		return dd_evj_fail(l, DD_ENOMEM, "", NULL, "out of memory");
+	if ((rc = dd_evj_get_str(l, doc, "", "tool", DD_EVJ_OPT, &ev->tool)) ||
+	    (rc = ld_options(l, doc, ev)) || (rc = ld_exchanges(l, doc, ev)) ||
+	    (rc = ld_chain(l, doc, ev)) || (rc = ld_parent(l, doc, ev)) ||
+	    (rc = ld_nameservers(l, doc, ev)) ||
 	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
 	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, ev->nexchanges,
 				 l->err, l->errlen)) ||
@@ -1091,7 +865,7 @@ static int ld_document(struct ld *l, const json_t *doc, struct dd_evidence **out
 int dd_ev_load_json(const char *text, size_t len, struct dd_evidence **out, char *err,
 		    size_t errlen)
 {
-	struct ld l = { err, errlen, 0 };
+	struct dd_evj_ld l = { err, errlen, 0 };
 	json_error_t je;
 	json_t *doc;
 	int rc;
@@ -1100,8 +874,8 @@ int dd_ev_load_json(const char *text, size_t len, struct dd_evidence **out, char
 	if (errlen)
 		err[0] = '\0';
 	if (len > DD_EV_MAX_DOC)
-		return fail(&l, DD_ELIMIT, "document", NULL, "larger than %u bytes",
-			    DD_EV_MAX_DOC);
+		return dd_evj_fail(&l, DD_ELIMIT, "document", NULL, "larger than %u bytes",
+				   DD_EV_MAX_DOC);
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!doc) {
 		if (errlen)

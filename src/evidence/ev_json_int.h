@@ -1,0 +1,93 @@
+/* ev_json_int.h: internal to src/evidence, not part of the module's
+ * interface (that is evidence.h). The JSON helpers that evidence_json.c and
+ * the section files (ev_deps.c, ev_dnssec.c, ev_reg.c) share, implemented
+ * once in ev_json_util.c, so that every part of a saved document is written
+ * and checked the same way.
+ *
+ * Saving: the helpers never fail on odd bytes (a string that is not valid
+ * UTF-8 is saved escaped) and note running out of memory in a sticky flag.
+ * Loading: the document is untrusted; the first problem is reported with its
+ * place, "path.key: what", and its negative enum dd_err returned. */
+#ifndef DD_EVIDENCE_EV_JSON_INT_H
+#define DD_EVIDENCE_EV_JSON_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "evidence/evidence.h"
+
+/* ---------------------------------------------------------------- saving */
+
+struct dd_evj_sv {
+	int failed; /* sticky: out of memory somewhere */
+};
+
+/* A string (escaped when not valid UTF-8); null for NULL. */
+json_t *dd_evj_str(struct dd_evj_sv *s, const char *v);
+/* obj[key] = v, taking v; a NULL v or a failure marks s failed. */
+void dd_evj_put(struct dd_evj_sv *s, json_t *obj, const char *key, json_t *v);
+/* Append v to arr, taking v; a NULL v or a failure marks s failed. */
+void dd_evj_append(struct dd_evj_sv *s, json_t *arr, json_t *v);
+/* An array of the strings of l. */
+json_t *dd_evj_list(struct dd_evj_sv *s, const struct dd_ev_strlist *l);
+/* v, or null when negative ("unknown"). */
+json_t *dd_evj_int_or_null(int64_t v);
+/* Milliseconds rounded to three decimals, or null when negative. */
+json_t *dd_evj_ms(double v);
+/* true / false, or null when negative. */
+json_t *dd_evj_tri(int v);
+/* The rcode's mnemonic, or null when negative. */
+json_t *dd_evj_rcode(struct dd_evj_sv *s, int rcode);
+/* The RESPONSE members (state, rcode, aa, rtt_ms, exchange, detail) added
+ * to obj, which is returned; a NULL obj marks s failed. */
+json_t *dd_evj_response(struct dd_evj_sv *s, json_t *obj, const struct dd_ev_response *r);
+
+/* --------------------------------------------------------------- loading */
+
+#define DD_EVJ_PATH_LEN 192
+
+struct dd_evj_ld {
+	char *err;
+	size_t errlen;
+	size_t nexchanges; /* for range checks of "exchange" references */
+};
+
+enum { DD_EVJ_OPT = 0, DD_EVJ_REQ = 1 };
+
+/* Record the first problem: "path.key: what" (no key: "path: what").
+ * Returns code. */
+int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* out (DD_EVJ_PATH_LEN bytes) = path.key[index] (no index when index < 0);
+ * a too deep path is cut. */
+void dd_evj_sub(char *out, const char *path, const char *key, long index);
+/* "an object", "a string", ... for messages. */
+const char *dd_evj_type_name(const json_t *j);
+
+/* The member key of obj, or NULL when absent or null. */
+json_t *dd_evj_opt(const json_t *obj, const char *key);
+/* The same into *out; a required one (DD_EVJ_REQ) must be there. */
+int dd_evj_member(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		  int req, json_t **out);
+int dd_evj_want_object(struct dd_evj_ld *l, const json_t *j, const char *path);
+
+/* The typed members of obj. Absent or null leaves a string alone, gives
+ * dflt for a boolean (-1 for "unknown"), NULL for an array, and -1 for an
+ * rcode. */
+int dd_evj_get_str(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		   int req, char **out);
+int dd_evj_get_bool(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		    int req, int dflt, int *out);
+/* An array of at most max entries. */
+int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		     int req, size_t max, json_t **out);
+/* An array of strings (at most DD_EV_MAX_ITEMS), appended to out. */
+int dd_evj_get_strlist(struct dd_evj_ld *l, const json_t *obj, const char *path,
+		       const char *key, struct dd_ev_strlist *out);
+/* An rcode mnemonic ("NXDOMAIN", "RCODE42"). */
+int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		     int *out);
+
+#endif

@@ -1,0 +1,258 @@
+/* ev_json_util.c: the JSON helpers shared by evidence_json.c and the
+ * section files of the evidence (declared in ev_json_int.h, internal to
+ * src/evidence): writing strings, lists and RESPONSE members, and reading
+ * typed, bounded members of an untrusted document with the place of the
+ * first problem. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "core/esc.h"
+#include "evidence/ev_json_int.h"
+#include "evidence/evidence.h"
+
+/* ---------------------------------------------------------------- saving */
+
+json_t *dd_evj_str(struct dd_evj_sv *s, const char *v)
+{
+	json_t *j;
+
+	if (!v)
+		return json_null();
+	j = json_string(v);
+	if (!j) {
+		/* Not valid UTF-8: keep a visible, escaped form. */
+		char *e = dd_esc_dup(v, strlen(v));
+		j = e ? json_string(e) : NULL;
+		free(e);
+	}
+	if (!j)
+		s->failed = 1;
+	return j;
+}
+
+void dd_evj_put(struct dd_evj_sv *s, json_t *obj, const char *key, json_t *v)
+{
+	if (!v || json_object_set_new(obj, key, v) != 0)
+		s->failed = 1;
+}
+
+void dd_evj_append(struct dd_evj_sv *s, json_t *arr, json_t *v)
+{
+	if (!v || json_array_append_new(arr, v) != 0)
+		s->failed = 1;
+}
+
+json_t *dd_evj_list(struct dd_evj_sv *s, const struct dd_ev_strlist *l)
+{
+	json_t *a = json_array();
+
+	if (!a) {
+		s->failed = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		dd_evj_append(s, a, dd_evj_str(s, l->v[i]));
+	return a;
+}
+
+json_t *dd_evj_int_or_null(int64_t v)
+{
+	return v < 0 ? json_null() : json_integer((json_int_t)v);
+}
+
+json_t *dd_evj_ms(double v)
+{
+	/* Three decimals are plenty; keeps documents short and stable. */
+	return v < 0 ? json_null() : json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
+}
+
+json_t *dd_evj_tri(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v);
+}
+
+json_t *dd_evj_rcode(struct dd_evj_sv *s, int rcode)
+{
+	char buf[16];
+
+	return rcode < 0 ? json_null() : dd_evj_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
+}
+
+json_t *dd_evj_response(struct dd_evj_sv *s, json_t *obj, const struct dd_ev_response *r)
+{
+	if (!obj) {
+		s->failed = 1;
+		return NULL;
+	}
+	dd_evj_put(s, obj, "state", dd_evj_str(s, dd_ev_state_name(r->state)));
+	dd_evj_put(s, obj, "rcode", dd_evj_rcode(s, r->rcode));
+	dd_evj_put(s, obj, "aa", dd_evj_tri(r->aa));
+	dd_evj_put(s, obj, "rtt_ms", dd_evj_ms(r->rtt_ms));
+	dd_evj_put(s, obj, "exchange", dd_evj_int_or_null(r->exchange));
+	dd_evj_put(s, obj, "detail", dd_evj_str(s, r->detail));
+	return obj;
+}
+
+/* --------------------------------------------------------------- loading */
+
+int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
+		const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (l->errlen)
+		snprintf(l->err, l->errlen, "%s%s%s: %s", path, *path && key ? "." : "",
+			 key ? key : "", what);
+	return code;
+}
+
+void dd_evj_sub(char *out, const char *path, const char *key, long index)
+{
+	int n;
+
+	if (index >= 0)
+		n = snprintf(out, DD_EVJ_PATH_LEN, "%s%s%s[%ld]", path, *path ? "." : "", key,
+			     index);
+	else
+		n = snprintf(out, DD_EVJ_PATH_LEN, "%s%s%s", path, *path ? "." : "", key);
+	if (n < 0)
+		out[0] = '\0';
+}
+
+const char *dd_evj_type_name(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+json_t *dd_evj_opt(const json_t *obj, const char *key)
+{
+	json_t *j = json_object_get(obj, key);
+
+	return j && !json_is_null(j) ? j : NULL;
+}
+
+int dd_evj_member(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		  int req, json_t **out)
+{
+	json_t *j = json_object_get(obj, key);
+
+	*out = (j && !json_is_null(j)) ? j : NULL;
+	if (!*out && req)
+		return dd_evj_fail(l, DD_EPARSE, path, key, j ? "must not be null" : "missing");
+	return 0;
+}
+
+int dd_evj_want_object(struct dd_evj_ld *l, const json_t *j, const char *path)
+{
+	if (!json_is_object(j))
+		return dd_evj_fail(l, DD_EPARSE, path, NULL, "expected an object, found %s",
+				   dd_evj_type_name(j));
+	return 0;
+}
+
+int dd_evj_get_str(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		   int req, char **out)
+{
+	json_t *j;
+	int rc = dd_evj_member(l, obj, path, key, req, &j);
+
+	if (rc || !j)
+		return rc;
+	if (!json_is_string(j))
+		return dd_evj_fail(l, DD_EPARSE, path, key, "expected a string, found %s",
+				   dd_evj_type_name(j));
+	if (json_string_length(j) > DD_EV_MAX_STR)
+		return dd_evj_fail(l, DD_ELIMIT, path, key, "string longer than %d bytes",
+				   DD_EV_MAX_STR);
+	if (dd_ev_set_str(out, json_string_value(j)) != 0)
+		return dd_evj_fail(l, DD_ENOMEM, path, key, "out of memory");
+	return 0;
+}
+
+int dd_evj_get_bool(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		    int req, int dflt, int *out)
+{
+	json_t *j;
+	int rc = dd_evj_member(l, obj, path, key, req, &j);
+
+	*out = dflt;
+	if (rc || !j)
+		return rc;
+	if (!json_is_boolean(j))
+		return dd_evj_fail(l, DD_EPARSE, path, key, "expected a boolean, found %s",
+				   dd_evj_type_name(j));
+	*out = json_is_true(j);
+	return 0;
+}
+
+int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		     int req, size_t max, json_t **out)
+{
+	int rc = dd_evj_member(l, obj, path, key, req, out);
+
+	if (rc || !*out)
+		return rc;
+	if (!json_is_array(*out))
+		return dd_evj_fail(l, DD_EPARSE, path, key, "expected an array, found %s",
+				   dd_evj_type_name(*out));
+	if (json_array_size(*out) > max)
+		return dd_evj_fail(l, DD_ELIMIT, path, key, "more than %zu entries", max);
+	return 0;
+}
+
+int dd_evj_get_strlist(struct dd_evj_ld *l, const json_t *obj, const char *path,
+		       const char *key, struct dd_ev_strlist *out)
+{
+	json_t *arr, *v;
+	size_t i;
+	int rc = dd_evj_get_array(l, obj, path, key, DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
+
+	if (rc || !arr)
+		return rc;
+	json_array_foreach(arr, i, v) {
+		char p[DD_EVJ_PATH_LEN];
+		dd_evj_sub(p, path, key, (long)i);
+		if (!json_is_string(v))
+			return dd_evj_fail(l, DD_EPARSE, p, NULL, "expected a string, found %s",
+					   dd_evj_type_name(v));
+		if (json_string_length(v) > DD_EV_MAX_STR)
+			return dd_evj_fail(l, DD_ELIMIT, p, NULL, "string too long");
+		rc = dd_ev_strlist_add(out, json_string_value(v));
+		if (rc < 0)
+			return dd_evj_fail(l, rc, p, NULL, "%s", dd_strerror(rc));
+	}
+	return 0;
+}
+
+int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
+		     int *out)
+{
+	char *s = NULL;
+	int rc = dd_evj_get_str(l, obj, path, key, DD_EVJ_OPT, &s);
+
+	*out = -1;
+	if (rc || !s)
+		return rc;
+	if (dd_ev_rcode_parse(s, out) != 0)
+		rc = dd_evj_fail(l, DD_EPARSE, path, key, "unknown rcode \"%.40s\"", s);
+	free(s);
+	return rc;
+}
