@@ -80,15 +80,4 @@ int dd_ev_sec_set_anchor(struct dd_ev_dnssec *s, const struct dd_ev_strlist *rec
 			 const char *source);
 void dd_ev_sec_free(struct dd_ev_dnssec *s);
 
-/* For evidence_json.c only: the section as a JSON object (NULL and *failed
- * set when out of memory), and the section read from the "dnssec" member of
- * a document (j may be NULL: absent). Loading treats j as untrusted like the
- * rest of the document; exchange references must be below nexchanges. On
- * failure err holds "dnssec.servers[0].soa.state: ..." and a negative enum
- * dd_err is returned. */
-struct json_t;
-struct json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, int *failed);
-int dd_ev_sec_load(const struct json_t *j, struct dd_ev_dnssec *s, size_t nexchanges, char *err,
-		   size_t errlen);
-
 #endif

@@ -90,4 +90,15 @@ int dd_evj_get_strlist(struct dd_evj_ld *l, const json_t *obj, const char *path,
 int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		     int *out);
 
+/* ------------------------------------------------- the sections' JSON form */
+
+/* The "dnssec" section as a JSON object; NULL (and sv failed) when anything
+ * failed, here or before. */
+json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_evj_sv *sv);
+/* The section read from the "dnssec" member of a document (j may be NULL:
+ * absent): 0, or a negative enum dd_err with l's err holding
+ * "dnssec.servers[0].soa.state: ...". Exchange references must be below
+ * l->nexchanges. */
+int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l);
+
 #endif

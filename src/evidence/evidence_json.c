@@ -245,7 +245,7 @@ static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
 	if (ev->deps.present)
 		dd_evj_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
 	if (ev->dnssec.present)
-		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, &s->failed));
+		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
 	if (ev->registration.present)
 		dd_evj_put(s, doc, "registration", dd_ev_reg_save(&ev->registration));
 	return doc;
@@ -852,8 +852,7 @@ static int ld_document(struct dd_evj_ld *l, const json_t *doc, struct dd_evidenc
 	    (rc = ld_chain(l, doc, ev)) || (rc = ld_parent(l, doc, ev)) ||
 	    (rc = ld_nameservers(l, doc, ev)) ||
 	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
-	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, ev->nexchanges,
-				 l->err, l->errlen)) ||
+	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, l)) ||
 	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen))) {
 		dd_ev_free(ev);
 		return rc;
