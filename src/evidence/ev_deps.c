@@ -14,7 +14,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
-#include "core/esc.h"
+#include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
 /* ------------------------------------------------------------- appenders */
@@ -252,67 +252,23 @@ void dd_ev_deps_free(struct dd_ev_deps *d)
 
 /* ---------------------------------------------------------------- saving */
 
-struct sv {
-	int failed;
-};
-
-static json_t *s_str(struct sv *s, const char *v)
-{
-	json_t *j;
-
-	if (!v)
-		return json_null();
-	j = json_string(v);
-	if (!j) {
-		char *e = dd_esc_dup(v, strlen(v));
-		j = e ? json_string(e) : NULL;
-		free(e);
-	}
-	if (!j)
-		s->failed = 1;
-	return j;
-}
-
-static void put(struct sv *s, json_t *o, const char *k, json_t *v)
-{
-	if (!o || !v || json_object_set_new(o, k, v) != 0)
-		s->failed = 1;
-}
-
-static void push(struct sv *s, json_t *a, json_t *v)
-{
-	if (!a || !v || json_array_append_new(a, v) != 0)
-		s->failed = 1;
-}
-
-static json_t *s_list(struct sv *s, const struct dd_ev_strlist *l)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < l->n; i++)
-		push(s, a, s_str(s, l->v[i]));
-	if (!a)
-		s->failed = 1;
-	return a;
-}
-
-static json_t *s_roots(struct sv *s, const struct dd_ev_deps *d)
+static json_t *s_roots(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->nroots; i++) {
 		const struct dd_ev_dep_root *r = &d->roots[i];
 		json_t *o = json_object();
-		put(s, o, "name", s_str(s, r->name));
-		put(s, o, "zone", s_str(s, r->zone));
-		put(s, o, "state", s_str(s, dd_ev_rstate_name(r->state)));
-		put(s, o, "message", s_str(s, r->message));
-		push(s, a, o);
+		dd_evj_put(s, o, "name", dd_evj_str(s, r->name));
+		dd_evj_put(s, o, "zone", dd_evj_str(s, r->zone));
+		dd_evj_put(s, o, "state", dd_evj_str(s, dd_ev_rstate_name(r->state)));
+		dd_evj_put(s, o, "message", dd_evj_str(s, r->message));
+		dd_evj_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_zones(struct sv *s, const struct dd_ev_deps *d)
+static json_t *s_zones(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
@@ -321,56 +277,56 @@ static json_t *s_zones(struct sv *s, const struct dd_ev_deps *d)
 		json_t *o = json_object(), *glue = json_array();
 		for (size_t g = 0; glue && g < z->nglue; g++) {
 			json_t *go = json_object();
-			put(s, go, "name", s_str(s, z->glue[g].name));
-			put(s, go, "address", s_str(s, z->glue[g].address));
-			push(s, glue, go);
+			dd_evj_put(s, go, "name", dd_evj_str(s, z->glue[g].name));
+			dd_evj_put(s, go, "address", dd_evj_str(s, z->glue[g].address));
+			dd_evj_append(s, glue, go);
 		}
-		put(s, o, "name", s_str(s, z->name));
-		put(s, o, "parent", s_str(s, z->parent));
-		put(s, o, "depth", json_integer(z->depth));
-		put(s, o, "ns", s_list(s, &z->ns));
-		put(s, o, "glue", glue);
-		push(s, a, o);
+		dd_evj_put(s, o, "name", dd_evj_str(s, z->name));
+		dd_evj_put(s, o, "parent", dd_evj_str(s, z->parent));
+		dd_evj_put(s, o, "depth", json_integer(z->depth));
+		dd_evj_put(s, o, "ns", dd_evj_list(s, &z->ns));
+		dd_evj_put(s, o, "glue", glue);
+		dd_evj_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_hosts(struct sv *s, const struct dd_ev_deps *d)
+static json_t *s_hosts(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->nhosts; i++) {
 		const struct dd_ev_dep_host *h = &d->hosts[i];
 		json_t *o = json_object();
-		put(s, o, "name", s_str(s, h->name));
-		put(s, o, "zone", s_str(s, h->zone));
-		put(s, o, "state", s_str(s, dd_ev_rstate_name(h->state)));
-		put(s, o, "addresses", s_list(s, &h->addrs));
-		put(s, o, "depth", json_integer(h->depth));
-		put(s, o, "followed", json_boolean(h->followed));
-		put(s, o, "message", s_str(s, h->message));
-		push(s, a, o);
+		dd_evj_put(s, o, "name", dd_evj_str(s, h->name));
+		dd_evj_put(s, o, "zone", dd_evj_str(s, h->zone));
+		dd_evj_put(s, o, "state", dd_evj_str(s, dd_ev_rstate_name(h->state)));
+		dd_evj_put(s, o, "addresses", dd_evj_list(s, &h->addrs));
+		dd_evj_put(s, o, "depth", json_integer(h->depth));
+		dd_evj_put(s, o, "followed", json_boolean(h->followed));
+		dd_evj_put(s, o, "message", dd_evj_str(s, h->message));
+		dd_evj_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_addrs(struct sv *s, const struct dd_ev_deps *d)
+static json_t *s_addrs(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->naddrs; i++) {
 		const struct dd_ev_dep_addr *x = &d->addrs[i];
 		json_t *o = json_object();
-		put(s, o, "address", s_str(s, x->address));
-		put(s, o, "asn", x->asn < 0 ? json_null() : json_integer((json_int_t)x->asn));
-		put(s, o, "prefix", s_str(s, x->prefix));
-		put(s, o, "detail", s_str(s, x->detail));
-		push(s, a, o);
+		dd_evj_put(s, o, "address", dd_evj_str(s, x->address));
+		dd_evj_put(s, o, "asn", dd_evj_int_or_null(x->asn));
+		dd_evj_put(s, o, "prefix", dd_evj_str(s, x->prefix));
+		dd_evj_put(s, o, "detail", dd_evj_str(s, x->detail));
+		dd_evj_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_regs(struct sv *s, const struct dd_ev_deps *d)
+static json_t *s_regs(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
@@ -379,36 +335,34 @@ static json_t *s_regs(struct sv *s, const struct dd_ev_deps *d)
 		json_t *o = json_object();
 		char when[32];
 		dd_clock_format(r->expires, when, sizeof(when));
-		put(s, o, "domain", s_str(s, r->domain));
-		put(s, o, "result", s_str(s, r->result));
-		put(s, o, "reason", s_str(s, r->reason));
-		put(s, o, "source", s_str(s, r->source));
-		put(s, o, "registrar", s_str(s, r->registrar));
-		put(s, o, "registrar_id", s_str(s, r->registrar_id));
-		put(s, o, "expires", r->expires < 0 ? json_null() : json_string(when));
-		put(s, o, "statuses", s_list(s, &r->statuses));
-		put(s, o, "transfer_lock",
-		    r->transfer_lock < 0 ? json_null() : json_boolean(r->transfer_lock));
-		push(s, a, o);
+		dd_evj_put(s, o, "domain", dd_evj_str(s, r->domain));
+		dd_evj_put(s, o, "result", dd_evj_str(s, r->result));
+		dd_evj_put(s, o, "reason", dd_evj_str(s, r->reason));
+		dd_evj_put(s, o, "source", dd_evj_str(s, r->source));
+		dd_evj_put(s, o, "registrar", dd_evj_str(s, r->registrar));
+		dd_evj_put(s, o, "registrar_id", dd_evj_str(s, r->registrar_id));
+		dd_evj_put(s, o, "expires", r->expires < 0 ? json_null() : json_string(when));
+		dd_evj_put(s, o, "statuses", dd_evj_list(s, &r->statuses));
+		dd_evj_put(s, o, "transfer_lock", dd_evj_tri(r->transfer_lock));
+		dd_evj_append(s, a, o);
 	}
 	return a;
 }
 
-struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d)
+json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_evj_sv *s)
 {
-	struct sv s = { 0 };
 	json_t *o = json_object();
 
-	put(&s, o, "max_depth", json_integer(d->max_depth));
-	put(&s, o, "truncated", json_boolean(d->truncated));
-	put(&s, o, "registration", json_boolean(d->registration));
-	put(&s, o, "asn_source", s_str(&s, d->asn_source));
-	put(&s, o, "roots", s_roots(&s, d));
-	put(&s, o, "zones", s_zones(&s, d));
-	put(&s, o, "hosts", s_hosts(&s, d));
-	put(&s, o, "addresses", s_addrs(&s, d));
-	put(&s, o, "registrations", s_regs(&s, d));
-	if (s.failed) {
+	dd_evj_put(s, o, "max_depth", json_integer(d->max_depth));
+	dd_evj_put(s, o, "truncated", json_boolean(d->truncated));
+	dd_evj_put(s, o, "registration", json_boolean(d->registration));
+	dd_evj_put(s, o, "asn_source", dd_evj_str(s, d->asn_source));
+	dd_evj_put(s, o, "roots", s_roots(s, d));
+	dd_evj_put(s, o, "zones", s_zones(s, d));
+	dd_evj_put(s, o, "hosts", s_hosts(s, d));
+	dd_evj_put(s, o, "addresses", s_addrs(s, d));
+	dd_evj_put(s, o, "registrations", s_regs(s, d));
+	if (s->failed) {
 		json_decref(o);
 		return NULL;
 	}
@@ -417,12 +371,14 @@ struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d)
 
 /* --------------------------------------------------------------- loading */
 
-#define PATH_LEN 192
+/* This section tracks its place in l->path and words its messages its own
+ * way ("expected a string", "entry 2: ..."), so it keeps its own readers:
+ * the shared ones of ev_json_int.h would change what a bad document is told. */
 
 struct ld {
 	char *err;
 	size_t errlen;
-	char path[PATH_LEN]; /* place of the object being read */
+	char path[DD_EVJ_PATH_LEN]; /* place of the object being read */
 };
 
 static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
@@ -442,16 +398,9 @@ static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
 	return code;
 }
 
-static json_t *member(const json_t *o, const char *key)
-{
-	json_t *j = json_object_get(o, key);
-
-	return j && !json_is_null(j) ? j : NULL;
-}
-
 static int get_str(struct ld *l, const json_t *o, const char *key, int req, char **out)
 {
-	json_t *j = member(o, key);
+	json_t *j = dd_evj_opt(o, key);
 
 	if (!j)
 		return req ? fail(l, DD_EPARSE, key, "missing") : 0;
@@ -467,7 +416,7 @@ static int get_str(struct ld *l, const json_t *o, const char *key, int req, char
 static int get_int(struct ld *l, const json_t *o, const char *key, int64_t min, int64_t max,
 		   int64_t dflt, int64_t *out)
 {
-	json_t *j = member(o, key);
+	json_t *j = dd_evj_opt(o, key);
 
 	*out = dflt;
 	if (!j)
@@ -484,7 +433,7 @@ static int get_int(struct ld *l, const json_t *o, const char *key, int64_t min, 
 /* A boolean; absent or null gives dflt. */
 static int get_bool(struct ld *l, const json_t *o, const char *key, int dflt, int *out)
 {
-	json_t *j = member(o, key);
+	json_t *j = dd_evj_opt(o, key);
 
 	*out = dflt;
 	if (!j)
@@ -514,19 +463,28 @@ static int get_rstate(struct ld *l, const json_t *o, const char *key, enum dd_ev
 	return rc;
 }
 
+/* The array member key of o (NULL when absent or null), bounded. */
+static int get_array(struct ld *l, const json_t *o, const char *key, json_t **out)
+{
+	*out = dd_evj_opt(o, key);
+	if (!*out)
+		return 0;
+	if (!json_is_array(*out))
+		return fail(l, DD_EPARSE, key, "expected an array");
+	if (json_array_size(*out) > DD_EV_MAX_ITEMS)
+		return fail(l, DD_ELIMIT, key, "more than %d entries", DD_EV_MAX_ITEMS);
+	return 0;
+}
+
 static int get_strlist(struct ld *l, const json_t *o, const char *key, struct dd_ev_strlist *out)
 {
-	json_t *a = member(o, key), *v;
+	json_t *a, *v;
 	size_t i;
+	int rc = get_array(l, o, key, &a);
 
-	if (!a)
-		return 0;
-	if (!json_is_array(a))
-		return fail(l, DD_EPARSE, key, "expected an array");
-	if (json_array_size(a) > DD_EV_MAX_ITEMS)
-		return fail(l, DD_ELIMIT, key, "more than %d entries", DD_EV_MAX_ITEMS);
+	if (rc || !a)
+		return rc;
 	json_array_foreach(a, i, v) {
-		int rc;
 		if (!json_is_string(v) || json_string_length(v) > DD_EV_MAX_STR)
 			return fail(l, DD_EPARSE, key, "entry %zu: expected a string", i);
 		if ((rc = dd_ev_strlist_add(out, json_string_value(v))) < 0)
@@ -540,17 +498,13 @@ static int each(struct ld *l, const json_t *d, const char *key,
 		int (*fn)(struct ld *l, const json_t *o, struct dd_evidence *ev),
 		struct dd_evidence *ev)
 {
-	json_t *a = member(d, key), *o;
-	char saved[PATH_LEN];
+	json_t *a, *o;
+	char saved[DD_EVJ_PATH_LEN];
 	size_t i;
-	int rc = 0;
+	int rc = get_array(l, d, key, &a);
 
-	if (!a)
-		return 0;
-	if (!json_is_array(a))
-		return fail(l, DD_EPARSE, key, "expected an array");
-	if (json_array_size(a) > DD_EV_MAX_ITEMS)
-		return fail(l, DD_ELIMIT, key, "more than %d entries", DD_EV_MAX_ITEMS);
+	if (rc || !a)
+		return rc;
 	memcpy(saved, l->path, sizeof(saved));
 	json_array_foreach(a, i, o) {
 		snprintf(l->path, sizeof(l->path), "%s.%s[%zu]", saved, key, i);
@@ -598,19 +552,15 @@ static int ld_root(struct ld *l, const json_t *o, struct dd_evidence *ev)
 
 static int ld_glue(struct ld *l, const json_t *o, struct dd_evidence *ev, size_t z)
 {
-	json_t *a = member(o, "glue"), *g;
+	json_t *a, *g;
 	size_t i;
+	int rc = get_array(l, o, "glue", &a);
 
-	if (!a)
-		return 0;
-	if (!json_is_array(a))
-		return fail(l, DD_EPARSE, "glue", "expected an array");
-	if (json_array_size(a) > DD_EV_MAX_ITEMS)
-		return fail(l, DD_ELIMIT, "glue", "more than %d entries", DD_EV_MAX_ITEMS);
+	if (rc || !a)
+		return rc;
 	json_array_foreach(a, i, g) {
 		const char *name = json_string_value(json_object_get(g, "name"));
 		const char *addr = json_string_value(json_object_get(g, "address"));
-		int rc;
 		if (!json_is_object(g) || !name || !addr)
 			return fail(l, DD_EPARSE, "glue", "entry %zu: needs name and address", i);
 		if (strlen(name) > DD_EV_MAX_STR || strlen(addr) > DD_EV_MAX_STR)
@@ -707,7 +657,7 @@ static int ld_reg(struct ld *l, const json_t *o, struct dd_evidence *ev)
 int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen)
 {
 	struct ld l = { err, errlen, "dependencies" };
-	const json_t *d = member(doc, "dependencies");
+	const json_t *d = dd_evj_opt(doc, "dependencies");
 	struct dd_ev_deps *deps = &ev->deps;
 	int64_t depth;
 	int rc;

@@ -92,6 +92,13 @@ int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, c
 
 /* ------------------------------------------------- the sections' JSON form */
 
+/* The "dependencies" section as a JSON object; NULL (and s failed) when
+ * anything failed, here or before. */
+json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_evj_sv *s);
+/* Load the document's "dependencies" member, if any, into ev->deps: 0, or
+ * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
+int dd_ev_deps_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
+
 /* The "dnssec" section as a JSON object; NULL (and sv failed) when anything
  * failed, here or before. */
 json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_evj_sv *sv);

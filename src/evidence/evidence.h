@@ -430,12 +430,6 @@ int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain);
 /* Glue of zone z (deduplicated). */
 int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address);
 void dd_ev_deps_free(struct dd_ev_deps *d);
-/* The section as a JSON object (jansson), NULL when out of memory. */
-struct json_t;
-struct json_t *dd_ev_deps_save(const struct dd_ev_deps *d);
-/* Load the document's "dependencies" member, if any, into ev->deps: 0, or
- * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
-int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 /* --- registration (ev_reg.c) --- */
 /* Take the registry's record (ownership moves into ev; record may be NULL
@@ -444,6 +438,7 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 		  const char *reason, const char *why);
 void dd_ev_reg_free(struct dd_ev_registration *r);
 /* The section as a JSON object, NULL when out of memory. */
+struct json_t;
 struct json_t *dd_ev_reg_save(const struct dd_ev_registration *r);
 /* Load the document's "registration" member, if any: 0, or DD_EPARSE /
  * DD_ELIMIT / DD_ENOMEM with err naming the place. */

@@ -243,7 +243,7 @@ static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
 		dd_evj_append(s, arr, s_exchange(s, &ev->exchanges[i]));
 	dd_evj_put(s, doc, "exchanges", arr);
 	if (ev->deps.present)
-		dd_evj_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps));
+		dd_evj_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps, s));
 	if (ev->dnssec.present)
 		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
 	if (ev->registration.present)
