@@ -5,6 +5,7 @@
  * like the rest of the record: types, enum values and bounds are checked and
  * the first problem is reported with its place. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,132 +40,115 @@ static int grow(void **arr, size_t n, size_t *cap, size_t elem)
 	return 0;
 }
 
+/* Every list of the section (roots, zones, hosts, addresses, registrations)
+ * is keyed by one string of its entries (a name, an address or a domain),
+ * compared case-insensitively: arr holds n entries of elem bytes, and key is
+ * the offset of that string in an entry. */
+
+/* The index of the entry whose key is s, or -1. */
+static int find(const void *arr, size_t n, size_t elem, size_t key, const char *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *k = *(char *const *)((const char *)arr + i * elem + key);
+		if (strcasecmp(k, s) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Find or add the entry whose key is s: its index, or a negative enum
+ * dd_err. A new entry is all zero but for its key (*n grows by one). */
+static int find_or_add(void **arr, size_t *n, size_t *cap, size_t elem, size_t key,
+		       const char *s)
+{
+	int i = s ? find(*arr, *n, elem, key, s) : -1, rc;
+	char *e;
+
+	if (!s)
+		return DD_EINVAL;
+	if (i >= 0)
+		return i;
+	if ((rc = grow(arr, *n, cap, elem)) != 0)
+		return rc;
+	e = (char *)*arr + *n * elem;
+	memset(e, 0, elem);
+	if ((rc = dd_ev_set_str((char **)(e + key), s)) != 0)
+		return rc;
+	return (int)(*n)++;
+}
+
 int dd_ev_dep_find_zone(const struct dd_evidence *ev, const char *name)
 {
-	for (size_t i = 0; i < ev->deps.nzones; i++)
-		if (strcasecmp(ev->deps.zones[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return find(ev->deps.zones, ev->deps.nzones, sizeof(*ev->deps.zones),
+		    offsetof(struct dd_ev_dep_zone, name), name);
 }
 
 int dd_ev_dep_find_host(const struct dd_evidence *ev, const char *name)
 {
-	for (size_t i = 0; i < ev->deps.nhosts; i++)
-		if (strcasecmp(ev->deps.hosts[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return find(ev->deps.hosts, ev->deps.nhosts, sizeof(*ev->deps.hosts),
+		    offsetof(struct dd_ev_dep_host, name), name);
 }
 
 int dd_ev_dep_find_addr(const struct dd_evidence *ev, const char *address)
 {
-	for (size_t i = 0; i < ev->deps.naddrs; i++)
-		if (strcasecmp(ev->deps.addrs[i].address, address) == 0)
-			return (int)i;
-	return -1;
+	return find(ev->deps.addrs, ev->deps.naddrs, sizeof(*ev->deps.addrs),
+		    offsetof(struct dd_ev_dep_addr, address), address);
 }
 
 int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain)
 {
-	for (size_t i = 0; i < ev->deps.nregs; i++)
-		if (strcasecmp(ev->deps.regs[i].domain, domain) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int find_root(const struct dd_evidence *ev, const char *name)
-{
-	for (size_t i = 0; i < ev->deps.nroots; i++)
-		if (strcasecmp(ev->deps.roots[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return find(ev->deps.regs, ev->deps.nregs, sizeof(*ev->deps.regs),
+		    offsetof(struct dd_ev_dep_reg, domain), domain);
 }
 
 int dd_ev_dep_root(struct dd_evidence *ev, const char *name)
 {
 	struct dd_ev_deps *d = &ev->deps;
-	int i = name ? find_root(ev, name) : -1, rc;
 
-	if (!name)
-		return DD_EINVAL;
-	if (i >= 0)
-		return i;
-	if ((rc = grow((void **)&d->roots, d->nroots, &d->roots_cap, sizeof(*d->roots))) != 0)
-		return rc;
-	memset(&d->roots[d->nroots], 0, sizeof(*d->roots));
-	if ((rc = dd_ev_set_str(&d->roots[d->nroots].name, name)) != 0)
-		return rc;
-	return (int)d->nroots++;
+	return find_or_add((void **)&d->roots, &d->nroots, &d->roots_cap, sizeof(*d->roots),
+			   offsetof(struct dd_ev_dep_root, name), name);
 }
 
 int dd_ev_dep_zone(struct dd_evidence *ev, const char *name)
 {
 	struct dd_ev_deps *d = &ev->deps;
-	int i = name ? dd_ev_dep_find_zone(ev, name) : -1, rc;
 
-	if (!name)
-		return DD_EINVAL;
-	if (i >= 0)
-		return i;
-	if ((rc = grow((void **)&d->zones, d->nzones, &d->zones_cap, sizeof(*d->zones))) != 0)
-		return rc;
-	memset(&d->zones[d->nzones], 0, sizeof(*d->zones));
-	if ((rc = dd_ev_set_str(&d->zones[d->nzones].name, name)) != 0)
-		return rc;
-	return (int)d->nzones++;
+	return find_or_add((void **)&d->zones, &d->nzones, &d->zones_cap, sizeof(*d->zones),
+			   offsetof(struct dd_ev_dep_zone, name), name);
 }
 
 int dd_ev_dep_host(struct dd_evidence *ev, const char *name)
 {
 	struct dd_ev_deps *d = &ev->deps;
-	int i = name ? dd_ev_dep_find_host(ev, name) : -1, rc;
 
-	if (!name)
-		return DD_EINVAL;
-	if (i >= 0)
-		return i;
-	if ((rc = grow((void **)&d->hosts, d->nhosts, &d->hosts_cap, sizeof(*d->hosts))) != 0)
-		return rc;
-	memset(&d->hosts[d->nhosts], 0, sizeof(*d->hosts));
-	if ((rc = dd_ev_set_str(&d->hosts[d->nhosts].name, name)) != 0)
-		return rc;
-	return (int)d->nhosts++;
+	return find_or_add((void **)&d->hosts, &d->nhosts, &d->hosts_cap, sizeof(*d->hosts),
+			   offsetof(struct dd_ev_dep_host, name), name);
 }
 
 int dd_ev_dep_addr(struct dd_evidence *ev, const char *address)
 {
 	struct dd_ev_deps *d = &ev->deps;
-	int i = address ? dd_ev_dep_find_addr(ev, address) : -1, rc;
+	size_t n = d->naddrs;
+	int i = find_or_add((void **)&d->addrs, &d->naddrs, &d->addrs_cap, sizeof(*d->addrs),
+			    offsetof(struct dd_ev_dep_addr, address), address);
 
-	if (!address)
-		return DD_EINVAL;
-	if (i >= 0)
-		return i;
-	if ((rc = grow((void **)&d->addrs, d->naddrs, &d->addrs_cap, sizeof(*d->addrs))) != 0)
-		return rc;
-	memset(&d->addrs[d->naddrs], 0, sizeof(*d->addrs));
-	d->addrs[d->naddrs].asn = -1;
-	if ((rc = dd_ev_set_str(&d->addrs[d->naddrs].address, address)) != 0)
-		return rc;
-	return (int)d->naddrs++;
+	if (i >= 0 && (size_t)i == n)
+		d->addrs[i].asn = -1; /* new: unknown */
+	return i;
 }
 
 int dd_ev_dep_reg(struct dd_evidence *ev, const char *domain)
 {
 	struct dd_ev_deps *d = &ev->deps;
-	int i = domain ? dd_ev_dep_find_reg(ev, domain) : -1, rc;
+	size_t n = d->nregs;
+	int i = find_or_add((void **)&d->regs, &d->nregs, &d->regs_cap, sizeof(*d->regs),
+			    offsetof(struct dd_ev_dep_reg, domain), domain);
 
-	if (!domain)
-		return DD_EINVAL;
-	if (i >= 0)
-		return i;
-	if ((rc = grow((void **)&d->regs, d->nregs, &d->regs_cap, sizeof(*d->regs))) != 0)
-		return rc;
-	memset(&d->regs[d->nregs], 0, sizeof(*d->regs));
-	d->regs[d->nregs].expires = -1;
-	d->regs[d->nregs].transfer_lock = -1;
-	if ((rc = dd_ev_set_str(&d->regs[d->nregs].domain, domain)) != 0)
-		return rc;
-	return (int)d->nregs++;
+	if (i >= 0 && (size_t)i == n) {
+		d->regs[i].expires = -1; /* new: unknown */
+		d->regs[i].transfer_lock = -1;
+	}
+	return i;
 }
 
 int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address)
