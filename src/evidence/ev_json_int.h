@@ -2,7 +2,8 @@
  * interface (that is evidence.h). The JSON helpers that evidence_json.c and
  * the section files (ev_deps.c, ev_dnssec.c, ev_reg.c) share, implemented
  * once in ev_json_util.c, so that every part of a saved document is written
- * and checked the same way.
+ * and checked the same way; and the sections' own save and load functions,
+ * which evidence_json.c calls.
  *
  * Saving: the helpers never fail on odd bytes (a string that is not valid
  * UTF-8 is saved escaped) and note running out of memory in a sticky flag.
@@ -107,5 +108,12 @@ json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_evj_sv *sv);
  * "dnssec.servers[0].soa.state: ...". Exchange references must be below
  * l->nexchanges. */
 int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l);
+
+/* The "registration" section as a JSON object; NULL (and s failed) when
+ * anything failed, here or before. */
+json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_evj_sv *s);
+/* Load the document's "registration" member, if any: 0, or DD_EPARSE /
+ * DD_ELIMIT / DD_ENOMEM with err naming the place. */
+int dd_ev_reg_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 #include "reg/reg.h"
 
@@ -60,6 +61,8 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 	return 0;
 }
 
+/* Unlike dd_evj_str, a string that is not valid UTF-8 is not escaped here:
+ * it fails the save. */
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -70,21 +73,20 @@ static json_t *days(int d)
 	return d > 0 ? json_integer(d) : json_null();
 }
 
-json_t *dd_ev_reg_save(const struct dd_ev_registration *r)
+json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_evj_sv *s)
 {
 	json_t *o = json_object();
 	json_t *rec = r->record ? dd_reg_to_json(r->record, 1) : json_null();
-	int bad = !o || !rec;
 
 	if (rec && json_is_object(rec))
 		json_object_del(rec, "schema"); /* the evidence's schema covers it */
-	bad |= json_object_set_new(o, "domain", str_or_null(r->domain)) != 0;
-	bad |= json_object_set_new(o, "reason", str_or_null(r->record ? NULL : r->reason)) != 0;
-	bad |= json_object_set_new(o, "why", str_or_null(r->why)) != 0;
-	bad |= json_object_set_new(o, "expiry_warn_days", days(r->expiry_warn_days)) != 0;
-	bad |= json_object_set_new(o, "expiry_crit_days", days(r->expiry_crit_days)) != 0;
-	bad |= json_object_set_new(o, "record", rec) != 0;
-	if (bad) {
+	dd_evj_put(s, o, "domain", str_or_null(r->domain));
+	dd_evj_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
+	dd_evj_put(s, o, "why", str_or_null(r->why));
+	dd_evj_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
+	dd_evj_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
+	dd_evj_put(s, o, "record", rec);
+	if (s->failed) {
 		json_decref(o);
 		return NULL;
 	}

@@ -437,12 +437,6 @@ void dd_ev_deps_free(struct dd_ev_deps *d);
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
 		  const char *reason, const char *why);
 void dd_ev_reg_free(struct dd_ev_registration *r);
-/* The section as a JSON object, NULL when out of memory. */
-struct json_t;
-struct json_t *dd_ev_reg_save(const struct dd_ev_registration *r);
-/* Load the document's "registration" member, if any: 0, or DD_EPARSE /
- * DD_ELIMIT / DD_ENOMEM with err naming the place. */
-int dd_ev_reg_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 /* --- JSON --- */
 

@@ -247,7 +247,7 @@ static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
 	if (ev->dnssec.present)
 		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
 	if (ev->registration.present)
-		dd_evj_put(s, doc, "registration", dd_ev_reg_save(&ev->registration));
+		dd_evj_put(s, doc, "registration", dd_ev_reg_save(&ev->registration, s));
 	return doc;
 }
 
