@@ -15,30 +15,11 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
 /* ------------------------------------------------------------- appenders */
-
-static int grow(void **arr, size_t n, size_t *cap, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	if (n >= DD_EV_MAX_ITEMS)
-		return DD_ELIMIT;
-	ncap = *cap ? *cap * 2 : 8;
-	if (ncap > DD_EV_MAX_ITEMS)
-		ncap = DD_EV_MAX_ITEMS;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return DD_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 /* Every list of the section (roots, zones, hosts, addresses, registrations)
  * is keyed by one string of its entries (a name, an address or a domain),
@@ -68,7 +49,7 @@ static int find_or_add(void **arr, size_t *n, size_t *cap, size_t elem, size_t k
 		return DD_EINVAL;
 	if (i >= 0)
 		return i;
-	if ((rc = grow(arr, *n, cap, elem)) != 0)
+	if ((rc = dd_ev_grow(arr, *n, cap, elem, DD_EV_MAX_ITEMS)) != 0)
 		return rc;
 	e = (char *)*arr + *n * elem;
 	memset(e, 0, elem);
@@ -164,7 +145,8 @@ int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const
 		if (strcasecmp(zone->glue[i].name, name) == 0 &&
 		    strcasecmp(zone->glue[i].address, address) == 0)
 			return (int)i;
-	if ((rc = grow((void **)&zone->glue, zone->nglue, &zone->glue_cap, sizeof(*zone->glue))))
+	if ((rc = dd_ev_grow((void **)&zone->glue, zone->nglue, &zone->glue_cap,
+			     sizeof(*zone->glue), DD_EV_MAX_ITEMS)))
 		return rc;
 	g = &zone->glue[zone->nglue];
 	memset(g, 0, sizeof(*g));
@@ -178,14 +160,6 @@ int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const
 	return (int)zone->nglue++;
 }
 
-static void strlist_free(struct dd_ev_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 void dd_ev_deps_free(struct dd_ev_deps *d)
 {
 	for (size_t i = 0; i < d->nroots; i++) {
@@ -197,7 +171,7 @@ void dd_ev_deps_free(struct dd_ev_deps *d)
 		struct dd_ev_dep_zone *z = &d->zones[i];
 		free(z->name);
 		free(z->parent);
-		strlist_free(&z->ns);
+		dd_ev_strlist_free(&z->ns);
 		for (size_t g = 0; g < z->nglue; g++) {
 			free(z->glue[g].name);
 			free(z->glue[g].address);
@@ -207,7 +181,7 @@ void dd_ev_deps_free(struct dd_ev_deps *d)
 	for (size_t i = 0; i < d->nhosts; i++) {
 		free(d->hosts[i].name);
 		free(d->hosts[i].zone);
-		strlist_free(&d->hosts[i].addrs);
+		dd_ev_strlist_free(&d->hosts[i].addrs);
 		free(d->hosts[i].message);
 	}
 	for (size_t i = 0; i < d->naddrs; i++) {
@@ -223,7 +197,7 @@ void dd_ev_deps_free(struct dd_ev_deps *d)
 		free(r->source);
 		free(r->registrar);
 		free(r->registrar_id);
-		strlist_free(&r->statuses);
+		dd_ev_strlist_free(&r->statuses);
 	}
 	free(d->roots);
 	free(d->zones);

@@ -10,30 +10,11 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
 /* ------------------------------------------------------------ appenders */
-
-static int grow(void **arr, size_t n, size_t *cap, size_t elem)
-{
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	if (n >= DD_EV_MAX_ITEMS)
-		return DD_ELIMIT;
-	ncap = *cap ? *cap * 2 : 4;
-	if (ncap > DD_EV_MAX_ITEMS)
-		ncap = DD_EV_MAX_ITEMS;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return DD_ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
 
 static void rrset_init(struct dd_ev_sec_rrset *r)
 {
@@ -41,26 +22,19 @@ static void rrset_init(struct dd_ev_sec_rrset *r)
 	dd_ev_response_init(&r->r);
 }
 
-static void strlist_free(struct dd_ev_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 static void rrset_free(struct dd_ev_sec_rrset *r)
 {
 	free(r->server);
 	free(r->address);
 	free(r->r.detail);
-	strlist_free(&r->records);
+	dd_ev_strlist_free(&r->records);
 }
 
 int dd_ev_sec_add_zone(struct dd_ev_dnssec *s, const char *zone)
 {
 	struct dd_ev_sec_zone *z;
-	int err = grow((void **)&s->zones, s->nzones, &s->zones_cap, sizeof(*s->zones));
+	int err = dd_ev_grow((void **)&s->zones, s->nzones, &s->zones_cap, sizeof(*s->zones),
+			     DD_EV_MAX_ITEMS);
 
 	if (err)
 		return err;
@@ -87,7 +61,8 @@ int dd_ev_sec_add_parent(struct dd_ev_dnssec *s, const char *name, const char *a
 	for (size_t i = 0; name && i < s->nparent; i++)
 		if (same(s->parent[i].name, name) && same(s->parent[i].address, address))
 			return (int)i;
-	err = grow((void **)&s->parent, s->nparent, &s->parent_cap, sizeof(*s->parent));
+	err = dd_ev_grow((void **)&s->parent, s->nparent, &s->parent_cap, sizeof(*s->parent),
+			 DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	p = &s->parent[s->nparent];
@@ -116,7 +91,8 @@ int dd_ev_sec_add_server(struct dd_ev_dnssec *s, const char *name, const char *a
 
 	if (known >= 0)
 		return known;
-	err = grow((void **)&s->servers, s->nservers, &s->servers_cap, sizeof(*s->servers));
+	err = dd_ev_grow((void **)&s->servers, s->nservers, &s->servers_cap, sizeof(*s->servers),
+			 DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	v = &s->servers[s->nservers];
@@ -141,13 +117,13 @@ int dd_ev_sec_set_anchor(struct dd_ev_dnssec *s, const struct dd_ev_strlist *rec
 {
 	int err = dd_ev_set_str(&s->anchor_source, source);
 
-	strlist_free(&s->anchor);
+	dd_ev_strlist_free(&s->anchor);
 	for (size_t i = 0; !err && records && i < records->n; i++) {
 		int rc = dd_ev_strlist_add(&s->anchor, records->v[i]);
 		err = rc < 0 ? rc : 0;
 	}
 	if (err)
-		strlist_free(&s->anchor);
+		dd_ev_strlist_free(&s->anchor);
 	return err;
 }
 
@@ -174,14 +150,14 @@ void dd_ev_sec_free(struct dd_ev_dnssec *s)
 	for (size_t i = 0; i < s->nparent; i++) {
 		free(s->parent[i].name);
 		free(s->parent[i].address);
-		strlist_free(&s->parent[i].rrsigs);
+		dd_ev_strlist_free(&s->parent[i].rrsigs);
 	}
 	free(s->parent);
 	for (size_t i = 0; i < s->nservers; i++)
 		server_free(&s->servers[i]);
 	free(s->servers);
 	free(s->anchor_source);
-	strlist_free(&s->anchor);
+	dd_ev_strlist_free(&s->anchor);
 	memset(s, 0, sizeof(*s));
 }
 

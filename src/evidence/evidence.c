@@ -1,5 +1,6 @@
 /* evidence.c: the evidence record's life cycle, appenders and enumeration
- * names. JSON saving and loading live in evidence_json.c. */
+ * names; the array growth and list freeing the section files share
+ * (ev_int.h). JSON saving and loading live in evidence_json.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "core/err.h"
 #include "dd_config.h"
+#include "evidence/ev_int.h"
 #include "evidence/evidence.h"
 
 static const char *const state_names[DD_EV_STATE_COUNT] = {
@@ -116,9 +118,7 @@ int dd_ev_state_replied(enum dd_ev_state s)
 	}
 }
 
-/* Make room for one more element of size elem in *arr (n used, *cap
- * allocated), never beyond max elements. 0, DD_ENOMEM or DD_ELIMIT. */
-static int grow(void **arr, size_t n, size_t *cap, size_t elem, size_t max)
+int dd_ev_grow(void **arr, size_t n, size_t *cap, size_t elem, size_t max)
 {
 	size_t ncap;
 	void *p;
@@ -179,7 +179,7 @@ int dd_ev_strlist_add(struct dd_ev_strlist *l, const char *s)
 
 	if (!s)
 		return DD_EINVAL;
-	err = grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v), DD_EV_MAX_ITEMS);
+	err = dd_ev_grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v), DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	d = dup_bounded(s, &err);
@@ -207,7 +207,7 @@ int dd_ev_strlist_add_unique(struct dd_ev_strlist *l, const char *s)
 	return i >= 0 ? i : dd_ev_strlist_add(l, s);
 }
 
-static void strlist_free(struct dd_ev_strlist *l)
+void dd_ev_strlist_free(struct dd_ev_strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
@@ -248,8 +248,8 @@ struct dd_evidence *dd_ev_new(const char *domain, int64_t t)
 int dd_ev_add_exchange(struct dd_evidence *ev)
 {
 	struct dd_ev_exchange *x;
-	int err = grow((void **)&ev->exchanges, ev->nexchanges, &ev->ex_cap,
-		       sizeof(*ev->exchanges), DD_EV_MAX_EXCHANGES);
+	int err = dd_ev_grow((void **)&ev->exchanges, ev->nexchanges, &ev->ex_cap,
+			     sizeof(*ev->exchanges), DD_EV_MAX_EXCHANGES);
 
 	if (err)
 		return err;
@@ -267,8 +267,8 @@ int dd_ev_add_exchange(struct dd_evidence *ev)
 int dd_ev_add_step(struct dd_evidence *ev, const char *zone)
 {
 	struct dd_ev_step *s;
-	int err = grow((void **)&ev->chain, ev->nchain, &ev->chain_cap, sizeof(*ev->chain),
-		       DD_EV_MAX_ITEMS);
+	int err = dd_ev_grow((void **)&ev->chain, ev->nchain, &ev->chain_cap, sizeof(*ev->chain),
+			     DD_EV_MAX_ITEMS);
 
 	if (err)
 		return err;
@@ -290,8 +290,8 @@ int dd_ev_add_step_server(struct dd_evidence *ev, size_t step, const char *name,
 	if (step >= ev->nchain)
 		return DD_EINVAL;
 	s = &ev->chain[step];
-	err = grow((void **)&s->servers, s->nservers, &s->cap, sizeof(*s->servers),
-		   DD_EV_MAX_ITEMS);
+	err = dd_ev_grow((void **)&s->servers, s->nservers, &s->cap, sizeof(*s->servers),
+			 DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	v = &s->servers[s->nservers];
@@ -308,8 +308,8 @@ int dd_ev_add_parent_server(struct dd_evidence *ev, const char *name, const char
 {
 	struct dd_ev_parent *p = &ev->parent;
 	struct dd_ev_parent_server *v;
-	int err = grow((void **)&p->servers, p->nservers, &p->cap, sizeof(*p->servers),
-		       DD_EV_MAX_ITEMS);
+	int err = dd_ev_grow((void **)&p->servers, p->nservers, &p->cap, sizeof(*p->servers),
+			     DD_EV_MAX_ITEMS);
 
 	if (err)
 		return err;
@@ -336,7 +336,8 @@ int dd_ev_add_glue(struct dd_evidence *ev, size_t ps, const char *name, const ch
 	if (ps >= ev->parent.nservers)
 		return DD_EINVAL;
 	d = &ev->parent.servers[ps].delegation;
-	err = grow((void **)&d->glue, d->nglue, &d->glue_cap, sizeof(*d->glue), DD_EV_MAX_ITEMS);
+	err = dd_ev_grow((void **)&d->glue, d->nglue, &d->glue_cap, sizeof(*d->glue),
+			 DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	g = &d->glue[d->nglue];
@@ -367,8 +368,8 @@ int dd_ev_add_nameserver(struct dd_evidence *ev, const char *name)
 	i = dd_ev_find_nameserver(ev, name);
 	if (i >= 0)
 		return i;
-	err = grow((void **)&ev->nameservers, ev->nnameservers, &ev->ns_cap,
-		   sizeof(*ev->nameservers), DD_EV_MAX_ITEMS);
+	err = dd_ev_grow((void **)&ev->nameservers, ev->nnameservers, &ev->ns_cap,
+			 sizeof(*ev->nameservers), DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	ns = &ev->nameservers[ev->nnameservers];
@@ -399,8 +400,8 @@ int dd_ev_add_ns_server(struct dd_evidence *ev, size_t ns, const char *address)
 	for (size_t i = 0; i < n->nservers; i++)
 		if (n->servers[i].address && strcasecmp(n->servers[i].address, address) == 0)
 			return (int)i;
-	err = grow((void **)&n->servers, n->nservers, &n->cap, sizeof(*n->servers),
-		   DD_EV_MAX_ITEMS);
+	err = dd_ev_grow((void **)&n->servers, n->nservers, &n->cap, sizeof(*n->servers),
+			 DD_EV_MAX_ITEMS);
 	if (err)
 		return err;
 	v = &n->servers[n->nservers];
@@ -431,14 +432,14 @@ static void parent_free(struct dd_ev_parent *p)
 		free(s->name);
 		free(s->address);
 		response_free(&s->delegation.r);
-		strlist_free(&s->delegation.ns);
+		dd_ev_strlist_free(&s->delegation.ns);
 		for (size_t g = 0; g < s->delegation.nglue; g++) {
 			free(s->delegation.glue[g].name);
 			free(s->delegation.glue[g].address);
 		}
 		free(s->delegation.glue);
 		response_free(&s->ds.r);
-		strlist_free(&s->ds.records);
+		dd_ev_strlist_free(&s->ds.records);
 	}
 	free(p->servers);
 	free(p->zone);
@@ -449,9 +450,9 @@ static void parent_free(struct dd_ev_parent *p)
 static void nameserver_free(struct dd_ev_nameserver *ns)
 {
 	free(ns->name);
-	strlist_free(&ns->glue);
-	strlist_free(&ns->resolution.a);
-	strlist_free(&ns->resolution.aaaa);
+	dd_ev_strlist_free(&ns->glue);
+	dd_ev_strlist_free(&ns->resolution.a);
+	dd_ev_strlist_free(&ns->resolution.aaaa);
 	free(ns->resolution.cname);
 	free(ns->resolution.message);
 	for (size_t i = 0; i < ns->nservers; i++) {
@@ -460,7 +461,7 @@ static void nameserver_free(struct dd_ev_nameserver *ns)
 		response_free(&s->soa_udp.r);
 		response_free(&s->soa_tcp.r);
 		response_free(&s->ns_udp.r);
-		strlist_free(&s->ns_udp.ns);
+		dd_ev_strlist_free(&s->ns_udp.ns);
 		response_free(&s->edns.r);
 	}
 	free(ns->servers);
@@ -472,9 +473,9 @@ static void exchange_free(struct dd_ev_exchange *x)
 	free(x->address);
 	free(x->qname);
 	free(x->qtype);
-	strlist_free(&x->answer);
-	strlist_free(&x->authority);
-	strlist_free(&x->additional);
+	dd_ev_strlist_free(&x->answer);
+	dd_ev_strlist_free(&x->authority);
+	dd_ev_strlist_free(&x->additional);
 	free(x->detail);
 }
 
