@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "net/net.h"
 #include "report/report.h"
+#include "fixture.h"
 
 /* ---- the list ---------------------------------------------------------------- */
 
@@ -199,13 +200,7 @@ static void test_operator(void **state)
 
 static struct dd_evidence *load(const char *name)
 {
-	char path[1024], err[256];
-	struct dd_evidence *ev = NULL;
-
-	snprintf(path, sizeof(path), "%s/evidence/%s", DD_TEST_DATA, name);
-	if (dd_ev_load_file(path, &ev, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", path, err);
-	return ev;
+	return fx_evidence("evidence", name);
 }
 
 struct judged {

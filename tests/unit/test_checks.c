@@ -18,56 +18,14 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "evidence/evidence.h"
+#include "fixture.h"
 
 #define EVDIR DD_TEST_DATA "/evidence"
 #define FINDINGS_DOC DD_TEST_DATA "/../../../docs/findings.md"
 
 static struct dd_evidence *load(const char *name)
 {
-	char path[512], err[256];
-	struct dd_evidence *ev = NULL;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", EVDIR, name);
-	rc = dd_ev_load_file(path, &ev, err, sizeof(err));
-	if (rc != 0)
-		fail_msg("%s: %s", name, err);
-	return ev;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The sorted, space-joined codes of f (duplicates kept: a code must be
- * reported once). */
-static void codes_of(const struct dd_chk_findings *f, char *out, size_t outlen)
-{
-	const char *v[128];
-	size_t n = 0, o = 0;
-
-	for (size_t i = 0; i < f->n && n < 128; i++)
-		v[n++] = f->v[i].def->code;
-	qsort(v, n, sizeof(v[0]), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s", i ? " " : "", v[i]);
-}
-
-static void expected_codes(json_t *arr, char *out, size_t outlen)
-{
-	const char *v[128];
-	size_t n = 0, o = 0, i;
-	json_t *x;
-
-	json_array_foreach(arr, i, x)
-		if (n < 128)
-			v[n++] = json_string_value(x);
-	qsort(v, n, sizeof(v[0]), cmp_str);
-	out[0] = '\0';
-	for (i = 0; i < n; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s", i ? " " : "", v[i]);
+	return fx_evidence("evidence", name);
 }
 
 /* Each fixture: exact codes, status and layer; findings sorted by severity;
@@ -76,46 +34,40 @@ static void expected_codes(json_t *arr, char *out, size_t outlen)
 static void fixtures(void **state)
 {
 	DIR *d = opendir(EVDIR);
-	struct dirent *e;
+	const char *name;
 	size_t nfiles = 0, ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
 	int *covered = calloc(ndefs, sizeof(int));
+	json_t *doc;
 
 	(void)state;
 	assert_non_null(d);
 	assert_non_null(covered);
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char path[512], got[2048], want[2048];
+	while ((doc = fx_next_doc(d, EVDIR, &name)) != NULL) {
+		char got[2048], want[2048];
 		struct dd_chk_findings f;
 		struct dd_chk_verdict v;
 		struct dd_evidence *ev;
-		json_t *doc, *expect;
-		json_error_t je;
+		json_t *expect = json_object_get(doc, "expect");
 
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", EVDIR, e->d_name);
-		doc = json_load_file(path, 0, &je);
-		assert_non_null(doc);
-		expect = json_object_get(doc, "expect");
 		if (!expect) {
 			json_decref(doc);
 			continue;
 		}
 		nfiles++;
-		ev = load(e->d_name);
+		ev = load(name);
 		assert_int_equal(dd_chk_run(ev, NULL, &f), 0);
 		assert_int_equal(dd_chk_verdict(ev, &f, NULL, &v), 0);
-		codes_of(&f, got, sizeof(got));
-		expected_codes(json_object_get(expect, "codes"), want, sizeof(want));
+		/* duplicates kept: a code must be reported once */
+		fx_codes(&f, "", got, sizeof(got));
+		fx_sorted(json_object_get(expect, "codes"), " ", want, sizeof(want));
 		if (strcmp(got, want) != 0)
-			fail_msg("%s: codes [%s], expected [%s]", e->d_name, got, want);
+			fail_msg("%s: codes [%s], expected [%s]", name, got, want);
 		if (strcmp(dd_chk_status_name(v.status),
 			   json_string_value(json_object_get(expect, "status"))) != 0 ||
 		    strcmp(dd_chk_layer_name(v.layer),
 			   json_string_value(json_object_get(expect, "layer"))) != 0)
-			fail_msg("%s: verdict %s/%s (%s), expected %s/%s", e->d_name,
+			fail_msg("%s: verdict %s/%s (%s), expected %s/%s", name,
 				 dd_chk_status_name(v.status), dd_chk_layer_name(v.layer), v.summary,
 				 json_string_value(json_object_get(expect, "status")),
 				 json_string_value(json_object_get(expect, "layer")));

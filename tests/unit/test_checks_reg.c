@@ -23,6 +23,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "evidence/evidence.h"
+#include "fixture.h"
 #include "reg/reg.h"
 
 #define REGDIR DD_TEST_DATA "/evidence-reg"
@@ -30,48 +31,7 @@
 
 static struct dd_evidence *load(const char *name)
 {
-	char path[512], err[256];
-	struct dd_evidence *ev = NULL;
-
-	snprintf(path, sizeof(path), "%s/%s", REGDIR, name);
-	if (dd_ev_load_file(path, &ev, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", name, err);
-	return ev;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The sorted REG_* codes of f, space-joined. */
-static void reg_codes(const struct dd_chk_findings *f, char *out, size_t outlen)
-{
-	const char *v[64];
-	size_t n = 0, o = 0;
-
-	for (size_t i = 0; i < f->n && n < 64; i++)
-		if (strncmp(f->v[i].def->code, "REG_", 4) == 0)
-			v[n++] = f->v[i].def->code;
-	qsort(v, n, sizeof(v[0]), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s", i ? " " : "", v[i]);
-}
-
-static void expected(json_t *arr, char *out, size_t outlen)
-{
-	const char *v[64];
-	size_t n = 0, o = 0, i;
-	json_t *x;
-
-	json_array_foreach(arr, i, x)
-		if (n < 64)
-			v[n++] = json_string_value(x);
-	qsort(v, n, sizeof(v[0]), cmp_str);
-	out[0] = '\0';
-	for (i = 0; i < n; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s", i ? " " : "", v[i]);
+	return fx_evidence("evidence-reg", name);
 }
 
 struct judged {
@@ -88,7 +48,7 @@ static void judge(const struct dd_evidence *ev, const struct dd_chk_opts *o, str
 
 	assert_int_equal(dd_chk_run(ev, o, &f), 0);
 	assert_int_equal(dd_chk_verdict(ev, &f, o, &v), 0);
-	reg_codes(&f, j->codes, sizeof(j->codes));
+	fx_codes(&f, "REG_", j->codes, sizeof(j->codes));
 	j->status = v.status;
 	j->layer = v.layer;
 	snprintf(j->summary, sizeof(j->summary), "%s", v.summary);
@@ -117,44 +77,37 @@ static struct dd_evidence *round_trip(const struct dd_evidence *ev)
 static void fixtures(void **state)
 {
 	DIR *d = opendir(REGDIR);
-	struct dirent *e;
+	const char *name;
 	size_t nfiles = 0, ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
 	char seen[4096] = " ";
+	json_t *doc;
 
 	(void)state;
 	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char path[512], want[1024];
+	while ((doc = fx_next_doc(d, REGDIR, &name)) != NULL) {
+		char want[1024];
 		struct judged a, b;
 		struct dd_evidence *ev, *back;
-		json_t *doc, *ex, *sum;
-		json_error_t je;
+		json_t *ex = json_object_get(doc, "expect"), *sum;
 
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", REGDIR, e->d_name);
-		doc = json_load_file(path, 0, &je);
-		assert_non_null(doc);
-		ex = json_object_get(doc, "expect");
 		assert_non_null(ex);
 		nfiles++;
-		ev = load(e->d_name);
+		ev = load(name);
 		assert_true(ev->registration.present);
 		judge(ev, NULL, &a);
-		expected(json_object_get(ex, "reg_codes"), want, sizeof(want));
+		fx_sorted(json_object_get(ex, "reg_codes"), " ", want, sizeof(want));
 		if (strcmp(a.codes, want) != 0)
-			fail_msg("%s: codes [%s], expected [%s]", e->d_name, a.codes, want);
+			fail_msg("%s: codes [%s], expected [%s]", name, a.codes, want);
 		if (strcmp(dd_chk_status_name(a.status),
 			   json_string_value(json_object_get(ex, "status"))) != 0 ||
 		    strcmp(dd_chk_layer_name(a.layer),
 			   json_string_value(json_object_get(ex, "layer"))) != 0)
-			fail_msg("%s: verdict %s/%s (%s)", e->d_name, dd_chk_status_name(a.status),
+			fail_msg("%s: verdict %s/%s (%s)", name, dd_chk_status_name(a.status),
 				 dd_chk_layer_name(a.layer), a.summary);
 		sum = json_object_get(ex, "summary");
 		if (sum && !strstr(a.summary, json_string_value(sum)))
-			fail_msg("%s: summary \"%s\" lacks \"%s\"", e->d_name, a.summary,
+			fail_msg("%s: summary \"%s\" lacks \"%s\"", name, a.summary,
 				 json_string_value(sum));
 		back = round_trip(ev);
 		judge(back, NULL, &b);

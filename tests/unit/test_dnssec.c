@@ -19,38 +19,18 @@
 #include "core/err.h"
 #include "dnssec/sec_int.h"
 #include "evidence/evidence.h"
+#include "fixture.h"
 
 #define DAY 86400
 #define DATA_DIR DD_TEST_DATA "/../../../data"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-	char *text;
-
-	if (!f)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	text = malloc((size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	fclose(f);
-	return text;
-}
-
 static struct dd_evidence *fixture(const char *name)
 {
-	char path[512], err[256];
-	struct dd_evidence *ev = NULL;
+	char file[256];
+	struct dd_evidence *ev;
 
-	snprintf(path, sizeof(path), "%s/evidence/dnssec-%s.json", DD_TEST_DATA, name);
-	if (dd_ev_load_file(path, &ev, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", path, err);
+	snprintf(file, sizeof(file), "dnssec-%s.json", name);
+	ev = fx_evidence("evidence", file);
 	assert_true(ev->dnssec.present);
 	return ev;
 }
@@ -73,7 +53,7 @@ static int has_code(const struct dd_chk_findings *f, const char *code)
 /* The built-in text is data/root-anchors.ds byte for byte. */
 static void builtin_anchor_is_the_data_file(void **state)
 {
-	char *text = slurp(DATA_DIR "/root-anchors.ds");
+	char *text = fx_slurp(DATA_DIR "/root-anchors.ds");
 
 	(void)state;
 	assert_string_equal(dd_sec_builtin_anchor(), text);
@@ -86,7 +66,7 @@ static void builtin_ds_match_root_keys(void **state)
 {
 	struct dd_ev_strlist ds = { 0 }, keys = { 0 };
 	struct sec_rrs d = { 0 }, k = { 0 };
-	char why[200], *text = slurp(DATA_DIR "/root-anchors.key");
+	char why[200], *text = fx_slurp(DATA_DIR "/root-anchors.key");
 
 	(void)state;
 	assert_int_equal(dd_sec_anchor_parse(dd_sec_builtin_anchor(), &ds, why, sizeof(why)), 0);

@@ -12,27 +12,14 @@
 
 #include "core/err.h"
 #include "evidence/evidence.h"
+#include "fixture.h"
 
 static char *slurp(const char *name)
 {
 	char path[512];
-	FILE *f;
-	long n;
-	char *text;
 
 	snprintf(path, sizeof(path), "%s/evidence/%s", DD_TEST_DATA, name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	text = malloc((size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	text[n] = '\0';
-	fclose(f);
-	return text;
+	return fx_slurp(path);
 }
 
 static struct dd_evidence *load_text(const char *text, int expect_rc, char *err, size_t errlen)

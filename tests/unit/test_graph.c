@@ -22,52 +22,15 @@
 #include "graph/graph.h"
 #include "probe/deps.h"
 #include "report/report.h"
+#include "fixture.h"
 
 #define GRAPHDIR DD_TEST_DATA "/graph"
-
-static struct dd_evidence *load(const char *path)
-{
-	char err[256];
-	struct dd_evidence *ev = NULL;
-	int rc = dd_ev_load_file(path, &ev, err, sizeof(err));
-
-	if (rc != 0)
-		fail_msg("%s: %s", path, err);
-	return ev;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Sorted, "|"-joined. */
-static void join_sorted(char **v, size_t n, char *out, size_t outlen)
-{
-	size_t o = 0;
-
-	qsort(v, n, sizeof(*v), cmp_str);
-	out[0] = '\0';
-	for (size_t i = 0; i < n && o < outlen; i++)
-		o += (size_t)snprintf(out + o, outlen - o, "%s%s", i ? "|" : "", v[i]);
-}
-
-static void expected(json_t *arr, char *out, size_t outlen)
-{
-	char *v[64];
-	size_t n = 0, i;
-	json_t *x;
-
-	json_array_foreach(arr, i, x)
-		if (n < 64)
-			v[n++] = (char *)json_string_value(x);
-	join_sorted(v, n, out, outlen);
-}
 
 static void spofs_text(const struct dd_graph *g, const struct dd_graph_spof *s, size_t n,
 		       int with_inherent, char *out, size_t outlen)
 {
-	char buf[64][400], *v[64];
+	char buf[64][400];
+	const char *v[64];
 	size_t k = 0;
 
 	for (size_t i = 0; i < n && k < 64; i++, k++) {
@@ -79,7 +42,7 @@ static void spofs_text(const struct dd_graph *g, const struct dd_graph_spof *s, 
 		assert_non_null(s[i].advice);
 		assert_true(strlen(s[i].advice) > 40);
 	}
-	join_sorted(v, k, out, outlen);
+	fx_join_sorted(v, k, "|", out, outlen);
 }
 
 static void check_count(json_t *want, const char *key, const struct dd_graph_count *c,
@@ -104,24 +67,23 @@ static void check_count(json_t *want, const char *key, const struct dd_graph_cou
 
 static void one_fixture(const char *file, json_t *want)
 {
-	char path[512], got[8192], exp[8192];
-	struct dd_evidence *ev;
+	char got[8192], exp[8192];
+	struct dd_evidence *ev = fx_evidence("graph", file);
 	struct dd_graph *g = NULL;
 	struct dd_graph_analysis a;
 	json_t *counts, *backups;
 
-	snprintf(path, sizeof(path), "%s/%s", GRAPHDIR, file);
-	ev = load(path);
 	assert_int_equal(dd_graph_build(ev, &g), 0);
 	assert_int_equal(dd_graph_analyse(g, ev->time, &a), 0);
 	assert_int_equal(a.roots[0].resolvable, json_is_true(json_object_get(want, "resolvable")));
 	assert_int_equal(g->truncated, json_is_true(json_object_get(want, "truncated")));
 	spofs_text(g, a.roots[0].spofs, a.roots[0].nspofs, 1, got, sizeof(got));
-	expected(json_object_get(want, "spofs"), exp, sizeof(exp));
+	fx_sorted(json_object_get(want, "spofs"), "|", exp, sizeof(exp));
 	if (strcmp(got, exp) != 0)
 		fail_msg("%s: SPOFs [%s], expected [%s]", file, got, exp);
 	{
-		char buf[64][300], *v[64];
+		char buf[64][300];
+		const char *v[64];
 		size_t n = 0;
 		for (size_t i = 0; i < a.nhijacks && n < 64; i++, n++) {
 			snprintf(buf[n], sizeof(buf[n]), "%s %s",
@@ -130,15 +92,15 @@ static void one_fixture(const char *file, json_t *want)
 			assert_true(a.hijacks[i].nhosts > 0);
 			assert_non_null(strstr(a.hijacks[i].message, a.hijacks[i].domain));
 		}
-		join_sorted(v, n, got, sizeof(got));
-		expected(json_object_get(want, "hijacks"), exp, sizeof(exp));
+		fx_join_sorted(v, n, "|", got, sizeof(got));
+		fx_sorted(json_object_get(want, "hijacks"), "|", exp, sizeof(exp));
 		if (strcmp(got, exp) != 0)
 			fail_msg("%s: hijacks [%s], expected [%s]", file, got, exp);
 		n = 0;
 		for (size_t i = 0; i < a.nreg_unknown && n < 64; i++)
 			v[n++] = a.reg_unknown[i];
-		join_sorted(v, n, got, sizeof(got));
-		expected(json_object_get(want, "reg_unknown"), exp, sizeof(exp));
+		fx_join_sorted(v, n, "|", got, sizeof(got));
+		fx_sorted(json_object_get(want, "reg_unknown"), "|", exp, sizeof(exp));
 		if (strcmp(got, exp) != 0)
 			fail_msg("%s: registration unknown [%s], expected [%s]", file, got, exp);
 	}
@@ -160,7 +122,7 @@ static void one_fixture(const char *file, json_t *want)
 			assert_true(a.roots[r].nshared > 0);
 		}
 		spofs_text(g, a.group_spofs, a.ngroup_spofs, 0, got, sizeof(got));
-		expected(json_object_get(want, "group"), exp, sizeof(exp));
+		fx_sorted(json_object_get(want, "group"), "|", exp, sizeof(exp));
 		if (strcmp(got, exp) != 0)
 			fail_msg("%s: group SPOFs [%s], expected [%s]", file, got, exp);
 	} else {
@@ -174,23 +136,15 @@ static void one_fixture(const char *file, json_t *want)
 static void fixtures(void **state)
 {
 	DIR *d = opendir(GRAPHDIR);
-	struct dirent *e;
+	const char *name;
 	size_t n = 0;
+	json_t *doc;
 
 	(void)state;
 	assert_non_null(d);
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-		char path[512];
-		json_error_t je;
-		json_t *doc;
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", GRAPHDIR, e->d_name);
-		doc = json_load_file(path, 0, &je);
-		assert_non_null(doc);
+	while ((doc = fx_next_doc(d, GRAPHDIR, &name)) != NULL) {
 		if (json_object_get(doc, "expect_graph")) {
-			one_fixture(e->d_name, json_object_get(doc, "expect_graph"));
+			one_fixture(name, json_object_get(doc, "expect_graph"));
 			n++;
 		}
 		json_decref(doc);
@@ -329,12 +283,11 @@ static void names(void **state)
  * documents are refused with the place named. */
 static void json_round_trip(void **state)
 {
-	char path[512], err[256], *a, *b;
+	char err[256], *a, *b;
 	struct dd_evidence *ev, *again = NULL;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/hijacks.json", GRAPHDIR);
-	ev = load(path);
+	ev = fx_evidence("graph", "hijacks.json");
 	a = dd_ev_save_json(ev);
 	assert_non_null(a);
 	assert_int_equal(dd_ev_load_json(a, strlen(a), &again, err, sizeof(err)), 0);
@@ -427,14 +380,13 @@ static void bounds(void **state)
  * hijack risks marked; Graphviz's library turns it into SVG. */
 static void dot_and_svg(void **state)
 {
-	char path[512], why[300];
+	char why[300];
 	struct dd_evidence *ev;
 	struct dd_buf dot, svg;
 	int h;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/hijacks.json", GRAPHDIR);
-	ev = load(path);
+	ev = fx_evidence("graph", "hijacks.json");
 	/* A hostile name: a quote, a backslash and a newline. */
 	h = dd_ev_dep_find_host(ev, "ns.good.net.");
 	assert_true(h >= 0);

@@ -15,16 +15,11 @@
 #include "core/err.h"
 #include "evidence/evidence.h"
 #include "report/report.h"
+#include "fixture.h"
 
 static struct dd_evidence *load(const char *name)
 {
-	char path[512], err[256];
-	struct dd_evidence *ev = NULL;
-
-	snprintf(path, sizeof(path), "%s/evidence/%s", DD_TEST_DATA, name);
-	if (dd_ev_load_file(path, &ev, err, sizeof(err)) != 0)
-		fail_msg("%s: %s", name, err);
-	return ev;
+	return fx_evidence("evidence", name);
 }
 
 /* Judge and print into a string; *status receives the return value. */
