@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/env.h"
 #include "core/esc.h"
+#include "core/json.h"
 #include "reg/reg.h"
 
 #define MAX_NS_NAMES 128 /* NS names of one domain taken into account */
@@ -316,52 +317,17 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
 }
 
-struct js {
-	int failed;
-};
-
-static void put(struct js *j, json_t *o, const char *k, json_t *v)
-{
-	if (!o || !v || json_object_set_new(o, k, v) != 0)
-		j->failed = 1;
-}
-
-static void push(struct js *j, json_t *a, json_t *v)
-{
-	if (!a || !v || json_array_append_new(a, v) != 0)
-		j->failed = 1;
-}
-
-static json_t *jstr(struct js *j, const char *s)
-{
-	json_t *v = json_string(s);
-
-	if (!v) {
-		char *e = dd_esc_dup(s, strlen(s));
-		v = e ? json_string(e) : NULL;
-		free(e);
-	}
-	if (!v)
-		j->failed = 1;
-	return v;
-}
-
-static json_t *jint(uint64_t v)
-{
-	return json_integer((json_int_t)v);
-}
-
-static json_t *json_ranking(struct js *j, const struct dd_audit_tally *t, const size_t *idx,
+static json_t *json_ranking(struct dd_json *j, const struct dd_audit_tally *t, const size_t *idx,
 			    size_t top, uint64_t of, const char *key)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < t->n && i < top; i++) {
 		json_t *r = json_object();
-		put(j, r, key, jstr(j, t->name[idx[i]]));
-		put(j, r, "domains", jint(t->count[idx[i]]));
-		put(j, r, "share", json_real(share(t->count[idx[i]], of)));
-		push(j, a, r);
+		dd_json_put(j, r, key, dd_json_str(j, t->name[idx[i]]));
+		dd_json_put(j, r, "domains", dd_json_uint(t->count[idx[i]]));
+		dd_json_put(j, r, "share", json_real(share(t->count[idx[i]], of)));
+		dd_json_append(j, a, r);
 	}
 	return a;
 }
@@ -372,9 +338,8 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	size_t ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
 	size_t *ops = ranked(&s->operators), *regs = ranked(&s->registrars);
-	struct js j = { 0 };
+	struct dd_json j = { 0 };
 	json_t *doc = json_object(), *o;
-	char *text = NULL;
 
 	if (!ops || !regs || !doc) {
 		free(ops);
@@ -382,68 +347,66 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 		json_decref(doc);
 		return DD_ENOMEM;
 	}
-	put(&j, doc, "schema", jstr(&j, "dnsdeps.auditsummary/1"));
+	dd_json_put(&j, doc, "schema", dd_json_str(&j, "dnsdeps.auditsummary/1"));
 	o = json_object();
-	put(&j, o, "checked", jint(s->domains));
-	put(&j, o, "skipped", jint(ri->skipped));
-	put(&j, o, "bad_lines", jint(ri->bad_lines));
-	put(&j, o, "in_flight_not_written", jint(ri->in_flight));
-	put(&j, o, "interrupted", json_boolean(ri->interrupted));
-	put(&j, doc, "domains", o);
+	dd_json_put(&j, o, "checked", dd_json_uint(s->domains));
+	dd_json_put(&j, o, "skipped", dd_json_uint(ri->skipped));
+	dd_json_put(&j, o, "bad_lines", dd_json_uint(ri->bad_lines));
+	dd_json_put(&j, o, "in_flight_not_written", dd_json_uint(ri->in_flight));
+	dd_json_put(&j, o, "interrupted", json_boolean(ri->interrupted));
+	dd_json_put(&j, doc, "domains", o);
 	o = json_object();
 	for (int i = 0; i < DD_STATUS_COUNT; i++)
-		put(&j, o, dd_chk_status_name((enum dd_chk_status)i), jint(s->status[i]));
-	put(&j, doc, "status", o);
+		dd_json_put(&j, o, dd_chk_status_name((enum dd_chk_status)i),
+			    dd_json_uint(s->status[i]));
+	dd_json_put(&j, doc, "status", o);
 	o = json_object();
 	for (int i = 0; i < DD_LAYER_COUNT; i++)
-		put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i), jint(s->layer[i]));
-	put(&j, doc, "layer", o);
+		dd_json_put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i),
+			    dd_json_uint(s->layer[i]));
+	dd_json_put(&j, doc, "layer", o);
 	json_t *a = json_array();
 	for (size_t i = 0; i < s->ncodes && i < ndefs; i++) {
 		if (!s->codes[i])
 			continue;
 		o = json_object();
-		put(&j, o, "code", jstr(&j, defs[i].code));
-		put(&j, o, "severity", jstr(&j, dd_chk_severity_name(defs[i].severity)));
-		put(&j, o, "layer", jstr(&j, dd_chk_layer_name(defs[i].layer)));
-		put(&j, o, "domains", jint(s->codes[i]));
-		push(&j, a, o);
+		dd_json_put(&j, o, "code", dd_json_str(&j, defs[i].code));
+		dd_json_put(&j, o, "severity",
+			    dd_json_str(&j, dd_chk_severity_name(defs[i].severity)));
+		dd_json_put(&j, o, "layer", dd_json_str(&j, dd_chk_layer_name(defs[i].layer)));
+		dd_json_put(&j, o, "domains", dd_json_uint(s->codes[i]));
+		dd_json_append(&j, a, o);
 	}
-	put(&j, doc, "findings", a);
+	dd_json_put(&j, doc, "findings", a);
 	o = json_object();
-	put(&j, o, "total", jint(s->operators.n));
-	put(&j, o, "single_operator", jint(s->single_operator));
-	put(&j, o, "no_ns", jint(s->no_ns));
-	put(&j, o, "top", json_ranking(&j, &s->operators, ops, top, s->domains, "operator"));
-	put(&j, doc, "operators", o);
+	dd_json_put(&j, o, "total", dd_json_uint(s->operators.n));
+	dd_json_put(&j, o, "single_operator", dd_json_uint(s->single_operator));
+	dd_json_put(&j, o, "no_ns", dd_json_uint(s->no_ns));
+	dd_json_put(&j, o, "top",
+		    json_ranking(&j, &s->operators, ops, top, s->domains, "operator"));
+	dd_json_put(&j, doc, "operators", o);
 	o = json_object();
-	put(&j, o, "total", jint(s->registrars.n));
-	put(&j, o, "unknown", jint(s->reg_unknown));
-	put(&j, o, "top", json_ranking(&j, &s->registrars, regs, top, s->domains, "registrar"));
-	put(&j, doc, "registrars", o);
+	dd_json_put(&j, o, "total", dd_json_uint(s->registrars.n));
+	dd_json_put(&j, o, "unknown", dd_json_uint(s->reg_unknown));
+	dd_json_put(&j, o, "top",
+		    json_ranking(&j, &s->registrars, regs, top, s->domains, "registrar"));
+	dd_json_put(&j, doc, "registrars", o);
 	o = json_object();
-	put(&j, o, "seconds", json_real(ri->seconds));
-	put(&j, o, "domains_per_second",
-	    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
-	put(&j, o, "queries", jint(ri->queries));
-	put(&j, o, "timeouts", jint(ri->timeouts));
-	put(&j, o, "max_domains_in_flight", jint(ri->max_inflight));
-	put(&j, o, "idle_rounds", jint(ri->idle_rounds));
-	put(&j, o, "probes", jint(ri->probes));
-	put(&j, o, "peak_rss_bytes", ri->peak_rss ? jint(ri->peak_rss) : json_null());
-	put(&j, doc, "performance", o);
-	if (!j.failed)
-		text = json_dumps(doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
-					       JSON_REAL_PRECISION(6));
-	json_decref(doc);
+	dd_json_put(&j, o, "seconds", json_real(ri->seconds));
+	dd_json_put(&j, o, "domains_per_second",
+		    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
+	dd_json_put(&j, o, "queries", dd_json_uint(ri->queries));
+	dd_json_put(&j, o, "timeouts", dd_json_uint(ri->timeouts));
+	dd_json_put(&j, o, "max_domains_in_flight", dd_json_uint(ri->max_inflight));
+	dd_json_put(&j, o, "idle_rounds", dd_json_uint(ri->idle_rounds));
+	dd_json_put(&j, o, "probes", dd_json_uint(ri->probes));
+	dd_json_put(&j, o, "peak_rss_bytes",
+		    ri->peak_rss ? dd_json_uint(ri->peak_rss) : json_null());
+	dd_json_put(&j, doc, "performance", o);
 	free(ops);
 	free(regs);
-	if (!text)
-		return DD_ENOMEM;
-	dd_buf_puts(out, text);
-	dd_buf_puts(out, "\n");
-	free(text);
-	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+	return dd_json_print(&j, doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
+					      JSON_REAL_PRECISION(6), out);
 }
 
 /* ---- CSV --------------------------------------------------------------------- */

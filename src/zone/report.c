@@ -8,6 +8,7 @@
 
 #include "core/err.h"
 #include "core/esc.h"
+#include "core/json.h"
 #include "zone/zone.h"
 
 #define SCHEMA "dnsdeps.zoneaudit/1"
@@ -149,46 +150,28 @@ void dd_zone_report_text(const struct dd_zone_audit *a, const struct dd_zone_per
 	}
 }
 
-/* json_object_set_new that remembers a failure. */
-static void put(json_t *o, const char *key, json_t *v, int *failed)
-{
-	if (!v || json_object_set_new(o, key, v) != 0)
-		*failed = 1;
-}
-
-static void push(json_t *arr, json_t *v, int *failed)
-{
-	if (!v || json_array_append_new(arr, v) != 0)
-		*failed = 1;
-}
-
 static json_t *ranking_json(const struct dd_zone_item *items, size_t n, size_t top,
-			    uint64_t total, const char *key, int *failed)
+			    uint64_t total, const char *key, struct dd_json *j)
 {
 	json_t *arr = json_array();
 
 	for (size_t i = 0; arr && i < n && i < top; i++) {
 		json_t *o = json_object();
 		if (!o) {
-			*failed = 1;
+			j->failed = 1;
 			break;
 		}
-		put(o, key, json_string(items[i].name), failed);
-		put(o, "delegations", json_integer((json_int_t)items[i].delegations), failed);
-		put(o, "share", json_real(share(items[i].delegations, total) / 100.0), failed);
+		dd_json_put(j, o, key, json_string(items[i].name));
+		dd_json_put(j, o, "delegations", json_integer((json_int_t)items[i].delegations));
+		dd_json_put(j, o, "share", json_real(share(items[i].delegations, total) / 100.0));
 		if (!strcmp(key, "operator"))
-			put(o, "ns_names", json_integer((json_int_t)items[i].count), failed);
-		push(arr, o, failed);
+			dd_json_put(j, o, "ns_names", json_integer((json_int_t)items[i].count));
+		dd_json_append(j, arr, o);
 	}
 	return arr;
 }
 
-static json_t *jint(uint64_t v)
-{
-	return json_integer((json_int_t)v);
-}
-
-static json_t *delegations_json(const struct dd_zone_summary *s, int *failed)
+static json_t *delegations_json(const struct dd_zone_summary *s, struct dd_json *j)
 {
 	json_t *o = json_object(), *h = json_object();
 	static const char *const keys[] = { "1", "2", "3", "4", "5", "6+" };
@@ -196,47 +179,47 @@ static json_t *delegations_json(const struct dd_zone_summary *s, int *failed)
 	if (!o || !h) {
 		json_decref(o);
 		json_decref(h);
-		*failed = 1;
+		j->failed = 1;
 		return NULL;
 	}
-	put(o, "total", jint(s->delegations), failed);
-	put(o, "signed", jint(s->signed_delegations), failed);
+	dd_json_put(j, o, "total", dd_json_uint(s->delegations));
+	dd_json_put(j, o, "signed", dd_json_uint(s->signed_delegations));
 	for (int i = 0; i < 6; i++)
-		put(h, keys[i], jint(s->ns_hist[i]), failed);
-	put(o, "ns_count", h, failed);
-	put(o, "single_ns", jint(s->single_ns), failed);
-	put(o, "single_operator", jint(s->single_operator), failed);
-	put(o, "single_tld", jint(s->single_tld), failed);
-	put(o, "with_in_bailiwick_ns", jint(s->with_in_bailiwick), failed);
-	put(o, "in_bailiwick_only", jint(s->in_bailiwick_only), failed);
-	put(o, "in_domain_only", jint(s->in_domain_only), failed);
-	put(o, "occluded_ns_owners", jint(s->occluded_ns_owners), failed);
-	put(o, "ds_without_ns", jint(s->ds_without_ns), failed);
+		dd_json_put(j, h, keys[i], dd_json_uint(s->ns_hist[i]));
+	dd_json_put(j, o, "ns_count", h);
+	dd_json_put(j, o, "single_ns", dd_json_uint(s->single_ns));
+	dd_json_put(j, o, "single_operator", dd_json_uint(s->single_operator));
+	dd_json_put(j, o, "single_tld", dd_json_uint(s->single_tld));
+	dd_json_put(j, o, "with_in_bailiwick_ns", dd_json_uint(s->with_in_bailiwick));
+	dd_json_put(j, o, "in_bailiwick_only", dd_json_uint(s->in_bailiwick_only));
+	dd_json_put(j, o, "in_domain_only", dd_json_uint(s->in_domain_only));
+	dd_json_put(j, o, "occluded_ns_owners", dd_json_uint(s->occluded_ns_owners));
+	dd_json_put(j, o, "ds_without_ns", dd_json_uint(s->ds_without_ns));
 	return o;
 }
 
-static json_t *records_json(const struct dd_zone_summary *s, int *failed)
+static json_t *records_json(const struct dd_zone_summary *s, struct dd_json *j)
 {
 	json_t *o = json_object();
 
 	if (!o) {
-		*failed = 1;
+		j->failed = 1;
 		return NULL;
 	}
-	put(o, "total", jint(s->records), failed);
-	put(o, "ns", jint(s->ns_records), failed);
-	put(o, "a", jint(s->a_records), failed);
-	put(o, "aaaa", jint(s->aaaa_records), failed);
-	put(o, "ds", jint(s->ds_records), failed);
-	put(o, "other", jint(s->other_records), failed);
-	put(o, "not_in", jint(s->not_in_records), failed);
-	put(o, "out_of_zone", jint(s->out_of_zone_records), failed);
-	put(o, "duplicate_ns", jint(s->duplicate_ns), failed);
+	dd_json_put(j, o, "total", dd_json_uint(s->records));
+	dd_json_put(j, o, "ns", dd_json_uint(s->ns_records));
+	dd_json_put(j, o, "a", dd_json_uint(s->a_records));
+	dd_json_put(j, o, "aaaa", dd_json_uint(s->aaaa_records));
+	dd_json_put(j, o, "ds", dd_json_uint(s->ds_records));
+	dd_json_put(j, o, "other", dd_json_uint(s->other_records));
+	dd_json_put(j, o, "not_in", dd_json_uint(s->not_in_records));
+	dd_json_put(j, o, "out_of_zone", dd_json_uint(s->out_of_zone_records));
+	dd_json_put(j, o, "duplicate_ns", dd_json_uint(s->duplicate_ns));
 	return o;
 }
 
 static json_t *names_json(const struct dd_zone_audit *a, enum dd_zone_list l, const char *key,
-			  const char *count_key, int *failed)
+			  const char *count_key, struct dd_json *j)
 {
 	size_t n;
 	const struct dd_zone_item *items = dd_zone_audit_list(a, l, &n);
@@ -245,31 +228,31 @@ static json_t *names_json(const struct dd_zone_audit *a, enum dd_zone_list l, co
 	for (size_t i = 0; arr && i < n; i++) {
 		json_t *o = json_object();
 		if (!o) {
-			*failed = 1;
+			j->failed = 1;
 			break;
 		}
-		put(o, key, json_string(items[i].name), failed);
+		dd_json_put(j, o, key, json_string(items[i].name));
 		if (l != DD_ZONE_LIST_ORPHAN_GLUE)
-			put(o, "delegations", jint(items[i].delegations), failed);
+			dd_json_put(j, o, "delegations", dd_json_uint(items[i].delegations));
 		if (l == DD_ZONE_LIST_MISSING_GLUE)
-			put(o, count_key, json_boolean(items[i].count != 0), failed);
+			dd_json_put(j, o, count_key, json_boolean(items[i].count != 0));
 		else
-			put(o, count_key, jint(items[i].count), failed);
+			dd_json_put(j, o, count_key, dd_json_uint(items[i].count));
 		if (items[i].detail) {
 			json_t *ns = json_array();
 			const char *p = items[i].detail;
 			while (ns && *p) {
 				const char *sp = strchr(p, ' ');
 				size_t len = sp ? (size_t)(sp - p) : strlen(p);
-				push(ns, json_stringn(p, len), failed);
+				dd_json_append(j, ns, json_stringn(p, len));
 				p += len + (sp ? 1 : 0);
 			}
-			put(o, "ns", ns, failed);
+			dd_json_put(j, o, "ns", ns);
 		}
-		push(arr, o, failed);
+		dd_json_append(j, arr, o);
 	}
 	if (!arr)
-		*failed = 1;
+		j->failed = 1;
 	return arr;
 }
 
@@ -280,103 +263,95 @@ int dd_zone_report_json(const struct dd_zone_audit *a, const struct dd_zone_perf
 	json_t *root = json_object(), *o;
 	const struct dd_zone_item *items;
 	size_t n;
-	int failed = !root;
-	char *text;
+	struct dd_json j = { 0 };
 
-	if (failed)
+	if (!root)
 		return DD_ENOMEM;
-	put(root, "schema", json_string(SCHEMA), &failed);
-	put(root, "zone", json_string(dd_zone_audit_apex(a)), &failed);
-	put(root, "records", records_json(s, &failed), &failed);
-	put(root, "delegations", delegations_json(s, &failed), &failed);
+	dd_json_put(&j, root, "schema", json_string(SCHEMA));
+	dd_json_put(&j, root, "zone", json_string(dd_zone_audit_apex(a)));
+	dd_json_put(&j, root, "records", records_json(s, &j));
+	dd_json_put(&j, root, "delegations", delegations_json(s, &j));
 
 	o = json_object();
-	put(root, "ns_names", o, &failed);
+	dd_json_put(&j, root, "ns_names", o);
 	if (o) {
-		put(o, "total", jint(s->ns_names), &failed);
-		put(o, "in_bailiwick", jint(s->in_bailiwick_names), &failed);
-		put(o, "apex", jint(s->apex_ns), &failed);
+		dd_json_put(&j, o, "total", dd_json_uint(s->ns_names));
+		dd_json_put(&j, o, "in_bailiwick", dd_json_uint(s->in_bailiwick_names));
+		dd_json_put(&j, o, "apex", dd_json_uint(s->apex_ns));
 	}
 	o = json_object();
-	put(root, "glue", o, &failed);
+	dd_json_put(&j, root, "glue", o);
 	if (o) {
-		put(o, "missing_names", jint(s->missing_glue_names), &failed);
-		put(o, "missing_delegations", jint(s->missing_glue_delegations), &failed);
-		put(o, "unresolvable_delegations", jint(s->unresolvable_delegations), &failed);
-		put(o, "missing", names_json(a, DD_ZONE_LIST_MISSING_GLUE, "ns", "required", &failed),
-		    &failed);
-		put(o, "orphan_names", jint(s->orphan_glue_names), &failed);
-		put(o, "orphan_records", jint(s->orphan_glue_records), &failed);
-		put(o, "orphan", names_json(a, DD_ZONE_LIST_ORPHAN_GLUE, "name", "records", &failed),
-		    &failed);
+		dd_json_put(&j, o, "missing_names", dd_json_uint(s->missing_glue_names));
+		dd_json_put(&j, o, "missing_delegations",
+			    dd_json_uint(s->missing_glue_delegations));
+		dd_json_put(&j, o, "unresolvable_delegations",
+			    dd_json_uint(s->unresolvable_delegations));
+		dd_json_put(&j, o, "missing",
+			    names_json(a, DD_ZONE_LIST_MISSING_GLUE, "ns", "required", &j));
+		dd_json_put(&j, o, "orphan_names", dd_json_uint(s->orphan_glue_names));
+		dd_json_put(&j, o, "orphan_records", dd_json_uint(s->orphan_glue_records));
+		dd_json_put(&j, o, "orphan",
+			    names_json(a, DD_ZONE_LIST_ORPHAN_GLUE, "name", "records", &j));
 	}
 	o = json_object();
-	put(root, "hijack", o, &failed);
+	dd_json_put(&j, root, "hijack", o);
 	if (o) {
-		put(o, "domains_total", jint(s->hijack_domains), &failed);
-		put(o, "ns_names", jint(s->hijack_ns_names), &failed);
-		put(o, "delegations", jint(s->hijack_delegations), &failed);
-		put(o, "delegations_all_ns", jint(s->hijack_all_ns), &failed);
-		put(o, "domains", names_json(a, DD_ZONE_LIST_HIJACK, "domain", "ns_names", &failed),
-		    &failed);
+		dd_json_put(&j, o, "domains_total", dd_json_uint(s->hijack_domains));
+		dd_json_put(&j, o, "ns_names", dd_json_uint(s->hijack_ns_names));
+		dd_json_put(&j, o, "delegations", dd_json_uint(s->hijack_delegations));
+		dd_json_put(&j, o, "delegations_all_ns", dd_json_uint(s->hijack_all_ns));
+		dd_json_put(&j, o, "domains",
+			    names_json(a, DD_ZONE_LIST_HIJACK, "domain", "ns_names", &j));
 	}
 	o = json_object();
-	put(root, "operators", o, &failed);
+	dd_json_put(&j, root, "operators", o);
 	if (o) {
 		static const unsigned tops[3] = { 1, 3, 10 };
 		json_t *td = json_array();
 		items = dd_zone_audit_list(a, DD_ZONE_LIST_OPERATORS, &n);
-		put(o, "total", jint(s->operators), &failed);
-		put(o, "top", ranking_json(items, n, top, s->delegations, "operator", &failed),
-		    &failed);
+		dd_json_put(&j, o, "total", dd_json_uint(s->operators));
+		dd_json_put(&j, o, "top",
+			    ranking_json(items, n, top, s->delegations, "operator", &j));
 		for (int i = 0; td && i < 3; i++) {
 			json_t *t = json_object(), *names = json_array();
 			for (size_t k = 0; names && k < n && k < tops[i]; k++)
-				push(names, json_string(items[k].name), &failed);
+				dd_json_append(&j, names, json_string(items[k].name));
 			if (t) {
-				put(t, "top", json_integer(tops[i]), &failed);
-				put(t, "operators", names, &failed);
-				put(t, "delegations_down", jint(s->takedown[i]), &failed);
-				put(t, "share", json_real(share(s->takedown[i], s->delegations) / 100.0),
-				    &failed);
+				double down = share(s->takedown[i], s->delegations) / 100.0;
+				dd_json_put(&j, t, "top", json_integer(tops[i]));
+				dd_json_put(&j, t, "operators", names);
+				dd_json_put(&j, t, "delegations_down", dd_json_uint(s->takedown[i]));
+				dd_json_put(&j, t, "share", json_real(down));
 			} else {
 				json_decref(names);
 			}
-			push(td, t, &failed);
+			dd_json_append(&j, td, t);
 		}
-		put(o, "takedown", td, &failed);
+		dd_json_put(&j, o, "takedown", td);
 	}
 	o = json_object();
-	put(root, "ns_tlds", o, &failed);
+	dd_json_put(&j, root, "ns_tlds", o);
 	if (o) {
 		items = dd_zone_audit_list(a, DD_ZONE_LIST_TLDS, &n);
-		put(o, "total", jint(s->ns_tlds), &failed);
-		put(o, "top", ranking_json(items, n, top, s->delegations, "tld", &failed), &failed);
+		dd_json_put(&j, o, "total", dd_json_uint(s->ns_tlds));
+		dd_json_put(&j, o, "top", ranking_json(items, n, top, s->delegations, "tld", &j));
 	}
 	o = json_object();
-	put(root, "performance", o, &failed);
+	dd_json_put(&j, root, "performance", o);
 	if (o) {
-		put(o, "table_bytes", jint(s->memory_bytes), &failed);
-		put(o, "bytes_per_delegation",
-		    json_real(s->delegations ? (double)s->memory_bytes / (double)s->delegations : 0),
-		    &failed);
+		double per = s->delegations ? (double)s->memory_bytes / (double)s->delegations : 0;
+		dd_json_put(&j, o, "table_bytes", dd_json_uint(s->memory_bytes));
+		dd_json_put(&j, o, "bytes_per_delegation", json_real(per));
 		if (perf) {
-			put(o, "seconds", json_real(perf->seconds), &failed);
-			put(o, "records_per_second",
-			    json_real(perf->seconds > 0 ? (double)s->records / perf->seconds : 0),
-			    &failed);
+			double rate = perf->seconds > 0 ? (double)s->records / perf->seconds : 0;
+			dd_json_put(&j, o, "seconds", json_real(perf->seconds));
+			dd_json_put(&j, o, "records_per_second", json_real(rate));
 			if (perf->peak_rss)
-				put(o, "peak_rss_bytes", jint(perf->peak_rss), &failed);
+				dd_json_put(&j, o, "peak_rss_bytes", dd_json_uint(perf->peak_rss));
 		}
 	}
-	text = failed ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (!text)
-		return DD_ENOMEM;
-	dd_buf_puts(out, text);
-	dd_buf_puts(out, "\n");
-	free(text);
-	return dd_buf_failed(out) ? DD_ENOMEM : 0;
+	return dd_json_print(&j, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER, out);
 }
 
 /* ---- CSV ---- */
