@@ -210,23 +210,23 @@ void dd_ev_deps_free(struct dd_ev_deps *d)
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *s_roots(struct dd_evj_sv *s, const struct dd_ev_deps *d)
+static json_t *s_roots(struct dd_json *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->nroots; i++) {
 		const struct dd_ev_dep_root *r = &d->roots[i];
 		json_t *o = json_object();
-		dd_evj_put(s, o, "name", dd_evj_str(s, r->name));
-		dd_evj_put(s, o, "zone", dd_evj_str(s, r->zone));
-		dd_evj_put(s, o, "state", dd_evj_str(s, dd_ev_rstate_name(r->state)));
-		dd_evj_put(s, o, "message", dd_evj_str(s, r->message));
-		dd_evj_append(s, a, o);
+		dd_json_put(s, o, "name", dd_json_str(s, r->name));
+		dd_json_put(s, o, "zone", dd_json_str(s, r->zone));
+		dd_json_put(s, o, "state", dd_json_str(s, dd_ev_rstate_name(r->state)));
+		dd_json_put(s, o, "message", dd_json_str(s, r->message));
+		dd_json_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_zones(struct dd_evj_sv *s, const struct dd_ev_deps *d)
+static json_t *s_zones(struct dd_json *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
@@ -235,56 +235,56 @@ static json_t *s_zones(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 		json_t *o = json_object(), *glue = json_array();
 		for (size_t g = 0; glue && g < z->nglue; g++) {
 			json_t *go = json_object();
-			dd_evj_put(s, go, "name", dd_evj_str(s, z->glue[g].name));
-			dd_evj_put(s, go, "address", dd_evj_str(s, z->glue[g].address));
-			dd_evj_append(s, glue, go);
+			dd_json_put(s, go, "name", dd_json_str(s, z->glue[g].name));
+			dd_json_put(s, go, "address", dd_json_str(s, z->glue[g].address));
+			dd_json_append(s, glue, go);
 		}
-		dd_evj_put(s, o, "name", dd_evj_str(s, z->name));
-		dd_evj_put(s, o, "parent", dd_evj_str(s, z->parent));
-		dd_evj_put(s, o, "depth", json_integer(z->depth));
-		dd_evj_put(s, o, "ns", dd_evj_list(s, &z->ns));
-		dd_evj_put(s, o, "glue", glue);
-		dd_evj_append(s, a, o);
+		dd_json_put(s, o, "name", dd_json_str(s, z->name));
+		dd_json_put(s, o, "parent", dd_json_str(s, z->parent));
+		dd_json_put(s, o, "depth", json_integer(z->depth));
+		dd_json_put(s, o, "ns", dd_evj_list(s, &z->ns));
+		dd_json_put(s, o, "glue", glue);
+		dd_json_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_hosts(struct dd_evj_sv *s, const struct dd_ev_deps *d)
+static json_t *s_hosts(struct dd_json *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->nhosts; i++) {
 		const struct dd_ev_dep_host *h = &d->hosts[i];
 		json_t *o = json_object();
-		dd_evj_put(s, o, "name", dd_evj_str(s, h->name));
-		dd_evj_put(s, o, "zone", dd_evj_str(s, h->zone));
-		dd_evj_put(s, o, "state", dd_evj_str(s, dd_ev_rstate_name(h->state)));
-		dd_evj_put(s, o, "addresses", dd_evj_list(s, &h->addrs));
-		dd_evj_put(s, o, "depth", json_integer(h->depth));
-		dd_evj_put(s, o, "followed", json_boolean(h->followed));
-		dd_evj_put(s, o, "message", dd_evj_str(s, h->message));
-		dd_evj_append(s, a, o);
+		dd_json_put(s, o, "name", dd_json_str(s, h->name));
+		dd_json_put(s, o, "zone", dd_json_str(s, h->zone));
+		dd_json_put(s, o, "state", dd_json_str(s, dd_ev_rstate_name(h->state)));
+		dd_json_put(s, o, "addresses", dd_evj_list(s, &h->addrs));
+		dd_json_put(s, o, "depth", json_integer(h->depth));
+		dd_json_put(s, o, "followed", json_boolean(h->followed));
+		dd_json_put(s, o, "message", dd_json_str(s, h->message));
+		dd_json_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_addrs(struct dd_evj_sv *s, const struct dd_ev_deps *d)
+static json_t *s_addrs(struct dd_json *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < d->naddrs; i++) {
 		const struct dd_ev_dep_addr *x = &d->addrs[i];
 		json_t *o = json_object();
-		dd_evj_put(s, o, "address", dd_evj_str(s, x->address));
-		dd_evj_put(s, o, "asn", dd_evj_int_or_null(x->asn));
-		dd_evj_put(s, o, "prefix", dd_evj_str(s, x->prefix));
-		dd_evj_put(s, o, "detail", dd_evj_str(s, x->detail));
-		dd_evj_append(s, a, o);
+		dd_json_put(s, o, "address", dd_json_str(s, x->address));
+		dd_json_put(s, o, "asn", dd_json_int_or_null(x->asn));
+		dd_json_put(s, o, "prefix", dd_json_str(s, x->prefix));
+		dd_json_put(s, o, "detail", dd_json_str(s, x->detail));
+		dd_json_append(s, a, o);
 	}
 	return a;
 }
 
-static json_t *s_regs(struct dd_evj_sv *s, const struct dd_ev_deps *d)
+static json_t *s_regs(struct dd_json *s, const struct dd_ev_deps *d)
 {
 	json_t *a = json_array();
 
@@ -293,33 +293,33 @@ static json_t *s_regs(struct dd_evj_sv *s, const struct dd_ev_deps *d)
 		json_t *o = json_object();
 		char when[32];
 		dd_clock_format(r->expires, when, sizeof(when));
-		dd_evj_put(s, o, "domain", dd_evj_str(s, r->domain));
-		dd_evj_put(s, o, "result", dd_evj_str(s, r->result));
-		dd_evj_put(s, o, "reason", dd_evj_str(s, r->reason));
-		dd_evj_put(s, o, "source", dd_evj_str(s, r->source));
-		dd_evj_put(s, o, "registrar", dd_evj_str(s, r->registrar));
-		dd_evj_put(s, o, "registrar_id", dd_evj_str(s, r->registrar_id));
-		dd_evj_put(s, o, "expires", r->expires < 0 ? json_null() : json_string(when));
-		dd_evj_put(s, o, "statuses", dd_evj_list(s, &r->statuses));
-		dd_evj_put(s, o, "transfer_lock", dd_evj_tri(r->transfer_lock));
-		dd_evj_append(s, a, o);
+		dd_json_put(s, o, "domain", dd_json_str(s, r->domain));
+		dd_json_put(s, o, "result", dd_json_str(s, r->result));
+		dd_json_put(s, o, "reason", dd_json_str(s, r->reason));
+		dd_json_put(s, o, "source", dd_json_str(s, r->source));
+		dd_json_put(s, o, "registrar", dd_json_str(s, r->registrar));
+		dd_json_put(s, o, "registrar_id", dd_json_str(s, r->registrar_id));
+		dd_json_put(s, o, "expires", r->expires < 0 ? json_null() : json_string(when));
+		dd_json_put(s, o, "statuses", dd_evj_list(s, &r->statuses));
+		dd_json_put(s, o, "transfer_lock", dd_json_tri(r->transfer_lock));
+		dd_json_append(s, a, o);
 	}
 	return a;
 }
 
-json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_evj_sv *s)
+json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s)
 {
 	json_t *o = json_object();
 
-	dd_evj_put(s, o, "max_depth", json_integer(d->max_depth));
-	dd_evj_put(s, o, "truncated", json_boolean(d->truncated));
-	dd_evj_put(s, o, "registration", json_boolean(d->registration));
-	dd_evj_put(s, o, "asn_source", dd_evj_str(s, d->asn_source));
-	dd_evj_put(s, o, "roots", s_roots(s, d));
-	dd_evj_put(s, o, "zones", s_zones(s, d));
-	dd_evj_put(s, o, "hosts", s_hosts(s, d));
-	dd_evj_put(s, o, "addresses", s_addrs(s, d));
-	dd_evj_put(s, o, "registrations", s_regs(s, d));
+	dd_json_put(s, o, "max_depth", json_integer(d->max_depth));
+	dd_json_put(s, o, "truncated", json_boolean(d->truncated));
+	dd_json_put(s, o, "registration", json_boolean(d->registration));
+	dd_json_put(s, o, "asn_source", dd_json_str(s, d->asn_source));
+	dd_json_put(s, o, "roots", s_roots(s, d));
+	dd_json_put(s, o, "zones", s_zones(s, d));
+	dd_json_put(s, o, "hosts", s_hosts(s, d));
+	dd_json_put(s, o, "addresses", s_addrs(s, d));
+	dd_json_put(s, o, "registrations", s_regs(s, d));
 	if (s->failed) {
 		json_decref(o);
 		return NULL;

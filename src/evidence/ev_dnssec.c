@@ -170,7 +170,7 @@ static const char *const server_keys[] = { "dnskey_udp", "dnskey_tcp", "soa", "n
 
 /* An rrset: where it came from (when named), its RESPONSE members and its
  * records. */
-static json_t *s_rrset(struct dd_evj_sv *sv, const struct dd_ev_sec_rrset *x, int named)
+static json_t *s_rrset(struct dd_json *sv, const struct dd_ev_sec_rrset *x, int named)
 {
 	json_t *o = json_object();
 
@@ -179,53 +179,53 @@ static json_t *s_rrset(struct dd_evj_sv *sv, const struct dd_ev_sec_rrset *x, in
 		return NULL;
 	}
 	if (named) {
-		dd_evj_put(sv, o, "server", dd_evj_str(sv, x->server));
-		dd_evj_put(sv, o, "address", dd_evj_str(sv, x->address));
+		dd_json_put(sv, o, "server", dd_json_str(sv, x->server));
+		dd_json_put(sv, o, "address", dd_json_str(sv, x->address));
 	}
 	dd_evj_response(sv, o, &x->r);
-	dd_evj_put(sv, o, "records", dd_evj_list(sv, &x->records));
+	dd_json_put(sv, o, "records", dd_evj_list(sv, &x->records));
 	return o;
 }
 
-json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_evj_sv *sv)
+json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv)
 {
 	json_t *o = json_object(), *anchor = json_object(), *zones = json_array(),
 	       *parent = json_array(), *servers = json_array();
 
-	dd_evj_put(sv, anchor, "source", dd_evj_str(sv, s->anchor_source));
-	dd_evj_put(sv, anchor, "records", dd_evj_list(sv, &s->anchor));
-	dd_evj_put(sv, o, "anchor", anchor);
+	dd_json_put(sv, anchor, "source", dd_json_str(sv, s->anchor_source));
+	dd_json_put(sv, anchor, "records", dd_evj_list(sv, &s->anchor));
+	dd_json_put(sv, o, "anchor", anchor);
 	for (size_t i = 0; zones && i < s->nzones; i++) {
 		const struct dd_ev_sec_zone *z = &s->zones[i];
 		json_t *zo = json_object();
-		dd_evj_put(sv, zo, "zone", dd_evj_str(sv, z->zone));
-		dd_evj_put(sv, zo, "dnskey", s_rrset(sv, &z->dnskey, 1));
-		dd_evj_put(sv, zo, "ds", s_rrset(sv, &z->ds, 1));
-		dd_evj_append(sv, zones, zo);
+		dd_json_put(sv, zo, "zone", dd_json_str(sv, z->zone));
+		dd_json_put(sv, zo, "dnskey", s_rrset(sv, &z->dnskey, 1));
+		dd_json_put(sv, zo, "ds", s_rrset(sv, &z->ds, 1));
+		dd_json_append(sv, zones, zo);
 	}
-	dd_evj_put(sv, o, "zones", zones);
+	dd_json_put(sv, o, "zones", zones);
 	for (size_t i = 0; parent && i < s->nparent; i++) {
 		const struct dd_ev_sec_parent *p = &s->parent[i];
 		json_t *po = json_object();
-		dd_evj_put(sv, po, "name", dd_evj_str(sv, p->name));
-		dd_evj_put(sv, po, "address", dd_evj_str(sv, p->address));
-		dd_evj_put(sv, po, "rrsigs", dd_evj_list(sv, &p->rrsigs));
-		dd_evj_append(sv, parent, po);
+		dd_json_put(sv, po, "name", dd_json_str(sv, p->name));
+		dd_json_put(sv, po, "address", dd_json_str(sv, p->address));
+		dd_json_put(sv, po, "rrsigs", dd_evj_list(sv, &p->rrsigs));
+		dd_json_append(sv, parent, po);
 	}
-	dd_evj_put(sv, o, "parent", parent);
+	dd_json_put(sv, o, "parent", parent);
 	for (size_t i = 0; servers && i < s->nservers; i++) {
 		const struct dd_ev_sec_server *v = &s->servers[i];
 		const struct dd_ev_sec_rrset *sets[N_SERVER_KEYS] = {
 			&v->dnskey_udp, &v->dnskey_tcp, &v->soa, &v->ns, &v->cds, &v->cdnskey
 		};
 		json_t *so = json_object();
-		dd_evj_put(sv, so, "name", dd_evj_str(sv, v->name));
-		dd_evj_put(sv, so, "address", dd_evj_str(sv, v->address));
+		dd_json_put(sv, so, "name", dd_json_str(sv, v->name));
+		dd_json_put(sv, so, "address", dd_json_str(sv, v->address));
 		for (size_t m = 0; m < N_SERVER_KEYS; m++)
-			dd_evj_put(sv, so, server_keys[m], s_rrset(sv, sets[m], 0));
-		dd_evj_append(sv, servers, so);
+			dd_json_put(sv, so, server_keys[m], s_rrset(sv, sets[m], 0));
+		dd_json_append(sv, servers, so);
 	}
-	dd_evj_put(sv, o, "servers", servers);
+	dd_json_put(sv, o, "servers", servers);
 	if (sv->failed) {
 		json_decref(o);
 		return NULL;

@@ -5,10 +5,11 @@
  * and checked the same way; and the sections' own save and load functions,
  * which evidence_json.c calls.
  *
- * Saving: the helpers never fail on odd bytes (a string that is not valid
- * UTF-8 is saved escaped) and note running out of memory in a sticky flag.
- * Loading: the document is untrusted; the first problem is reported with its
- * place, "path.key: what", and its negative enum dd_err returned. */
+ * Saving builds on core/json.h (escaped strings, put and append with a
+ * sticky failure flag, the number forms); what is added here knows the
+ * evidence's own types. Loading: the document is untrusted; the first
+ * problem is reported with its place, "path.key: what", and its negative
+ * enum dd_err returned. */
 #ifndef DD_EVIDENCE_EV_JSON_INT_H
 #define DD_EVIDENCE_EV_JSON_INT_H
 
@@ -17,33 +18,18 @@
 
 #include <jansson.h>
 
+#include "core/json.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
 
-struct dd_evj_sv {
-	int failed; /* sticky: out of memory somewhere */
-};
-
-/* A string (escaped when not valid UTF-8); null for NULL. */
-json_t *dd_evj_str(struct dd_evj_sv *s, const char *v);
-/* obj[key] = v, taking v; a NULL v or a failure marks s failed. */
-void dd_evj_put(struct dd_evj_sv *s, json_t *obj, const char *key, json_t *v);
-/* Append v to arr, taking v; a NULL v or a failure marks s failed. */
-void dd_evj_append(struct dd_evj_sv *s, json_t *arr, json_t *v);
 /* An array of the strings of l. */
-json_t *dd_evj_list(struct dd_evj_sv *s, const struct dd_ev_strlist *l);
-/* v, or null when negative ("unknown"). */
-json_t *dd_evj_int_or_null(int64_t v);
-/* Milliseconds rounded to three decimals, or null when negative. */
-json_t *dd_evj_ms(double v);
-/* true / false, or null when negative. */
-json_t *dd_evj_tri(int v);
+json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l);
 /* The rcode's mnemonic, or null when negative. */
-json_t *dd_evj_rcode(struct dd_evj_sv *s, int rcode);
+json_t *dd_evj_rcode(struct dd_json *s, int rcode);
 /* The RESPONSE members (state, rcode, aa, rtt_ms, exchange, detail) added
  * to obj, which is returned; a NULL obj marks s failed. */
-json_t *dd_evj_response(struct dd_evj_sv *s, json_t *obj, const struct dd_ev_response *r);
+json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_response *r);
 
 /* --------------------------------------------------------------- loading */
 
@@ -95,14 +81,14 @@ int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, c
 
 /* The "dependencies" section as a JSON object; NULL (and s failed) when
  * anything failed, here or before. */
-json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_evj_sv *s);
+json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s);
 /* Load the document's "dependencies" member, if any, into ev->deps: 0, or
  * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
 int dd_ev_deps_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 /* The "dnssec" section as a JSON object; NULL (and sv failed) when anything
  * failed, here or before. */
-json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_evj_sv *sv);
+json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv);
 /* The section read from the "dnssec" member of a document (j may be NULL:
  * absent): 0, or a negative enum dd_err with l's err holding
  * "dnssec.servers[0].soa.state: ...". Exchange references must be below
@@ -111,7 +97,7 @@ int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l)
 
 /* The "registration" section as a JSON object; NULL (and s failed) when
  * anything failed, here or before. */
-json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_evj_sv *s);
+json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s);
 /* Load the document's "registration" member, if any: 0, or DD_EPARSE /
  * DD_ELIMIT / DD_ENOMEM with err naming the place. */
 int dd_ev_reg_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);

@@ -1,8 +1,8 @@
 /* ev_json_util.c: the JSON helpers shared by evidence_json.c and the
  * section files of the evidence (declared in ev_json_int.h, internal to
- * src/evidence): writing strings, lists and RESPONSE members, and reading
- * typed, bounded members of an untrusted document with the place of the
- * first problem. */
+ * src/evidence): writing lists and RESPONSE members (on core/json.h), and
+ * reading typed, bounded members of an untrusted document with the place of
+ * the first problem. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,43 +11,13 @@
 #include <jansson.h>
 
 #include "core/err.h"
-#include "core/esc.h"
+#include "core/json.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
 
-json_t *dd_evj_str(struct dd_evj_sv *s, const char *v)
-{
-	json_t *j;
-
-	if (!v)
-		return json_null();
-	j = json_string(v);
-	if (!j) {
-		/* Not valid UTF-8: keep a visible, escaped form. */
-		char *e = dd_esc_dup(v, strlen(v));
-		j = e ? json_string(e) : NULL;
-		free(e);
-	}
-	if (!j)
-		s->failed = 1;
-	return j;
-}
-
-void dd_evj_put(struct dd_evj_sv *s, json_t *obj, const char *key, json_t *v)
-{
-	if (!v || json_object_set_new(obj, key, v) != 0)
-		s->failed = 1;
-}
-
-void dd_evj_append(struct dd_evj_sv *s, json_t *arr, json_t *v)
-{
-	if (!v || json_array_append_new(arr, v) != 0)
-		s->failed = 1;
-}
-
-json_t *dd_evj_list(struct dd_evj_sv *s, const struct dd_ev_strlist *l)
+json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l)
 {
 	json_t *a = json_array();
 
@@ -56,45 +26,29 @@ json_t *dd_evj_list(struct dd_evj_sv *s, const struct dd_ev_strlist *l)
 		return NULL;
 	}
 	for (size_t i = 0; i < l->n; i++)
-		dd_evj_append(s, a, dd_evj_str(s, l->v[i]));
+		dd_json_append(s, a, dd_json_str(s, l->v[i]));
 	return a;
 }
 
-json_t *dd_evj_int_or_null(int64_t v)
-{
-	return v < 0 ? json_null() : json_integer((json_int_t)v);
-}
-
-json_t *dd_evj_ms(double v)
-{
-	/* Three decimals are plenty; keeps documents short and stable. */
-	return v < 0 ? json_null() : json_real((double)(long long)(v * 1000.0 + 0.5) / 1000.0);
-}
-
-json_t *dd_evj_tri(int v)
-{
-	return v < 0 ? json_null() : json_boolean(v);
-}
-
-json_t *dd_evj_rcode(struct dd_evj_sv *s, int rcode)
+json_t *dd_evj_rcode(struct dd_json *s, int rcode)
 {
 	char buf[16];
 
-	return rcode < 0 ? json_null() : dd_evj_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
+	return rcode < 0 ? json_null() : dd_json_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
 }
 
-json_t *dd_evj_response(struct dd_evj_sv *s, json_t *obj, const struct dd_ev_response *r)
+json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_response *r)
 {
 	if (!obj) {
 		s->failed = 1;
 		return NULL;
 	}
-	dd_evj_put(s, obj, "state", dd_evj_str(s, dd_ev_state_name(r->state)));
-	dd_evj_put(s, obj, "rcode", dd_evj_rcode(s, r->rcode));
-	dd_evj_put(s, obj, "aa", dd_evj_tri(r->aa));
-	dd_evj_put(s, obj, "rtt_ms", dd_evj_ms(r->rtt_ms));
-	dd_evj_put(s, obj, "exchange", dd_evj_int_or_null(r->exchange));
-	dd_evj_put(s, obj, "detail", dd_evj_str(s, r->detail));
+	dd_json_put(s, obj, "state", dd_json_str(s, dd_ev_state_name(r->state)));
+	dd_json_put(s, obj, "rcode", dd_evj_rcode(s, r->rcode));
+	dd_json_put(s, obj, "aa", dd_json_tri(r->aa));
+	dd_json_put(s, obj, "rtt_ms", dd_json_ms(r->rtt_ms));
+	dd_json_put(s, obj, "exchange", dd_json_int_or_null(r->exchange));
+	dd_json_put(s, obj, "detail", dd_json_str(s, r->detail));
 	return obj;
 }
 

@@ -61,7 +61,7 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 	return 0;
 }
 
-/* Unlike dd_evj_str, a string that is not valid UTF-8 is not escaped here:
+/* Unlike dd_json_str, a string that is not valid UTF-8 is not escaped here:
  * it fails the save. */
 static json_t *str_or_null(const char *s)
 {
@@ -73,19 +73,19 @@ static json_t *days(int d)
 	return d > 0 ? json_integer(d) : json_null();
 }
 
-json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_evj_sv *s)
+json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s)
 {
 	json_t *o = json_object();
 	json_t *rec = r->record ? dd_reg_to_json(r->record, 1) : json_null();
 
 	if (rec && json_is_object(rec))
 		json_object_del(rec, "schema"); /* the evidence's schema covers it */
-	dd_evj_put(s, o, "domain", str_or_null(r->domain));
-	dd_evj_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
-	dd_evj_put(s, o, "why", str_or_null(r->why));
-	dd_evj_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
-	dd_evj_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
-	dd_evj_put(s, o, "record", rec);
+	dd_json_put(s, o, "domain", str_or_null(r->domain));
+	dd_json_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
+	dd_json_put(s, o, "why", str_or_null(r->why));
+	dd_json_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
+	dd_json_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
+	dd_json_put(s, o, "record", rec);
 	if (s->failed) {
 		json_decref(o);
 		return NULL;

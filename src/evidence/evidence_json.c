@@ -26,7 +26,7 @@ static json_t *s_edns(const struct dd_ev_edns *e)
 			 e->do_bit, "version", e->version);
 }
 
-static json_t *s_chain(struct dd_evj_sv *s, const struct dd_evidence *ev)
+static json_t *s_chain(struct dd_json *s, const struct dd_evidence *ev)
 {
 	json_t *chain = json_array();
 
@@ -40,63 +40,63 @@ static json_t *s_chain(struct dd_evj_sv *s, const struct dd_evidence *ev)
 				s->failed = 1;
 				break;
 			}
-			dd_evj_put(s, o, "name", dd_evj_str(s, v->name));
-			dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
-			dd_evj_put(s, o, "protocol", dd_evj_str(s, dd_ev_proto_name(v->protocol)));
+			dd_json_put(s, o, "name", dd_json_str(s, v->name));
+			dd_json_put(s, o, "address", dd_json_str(s, v->address));
+			dd_json_put(s, o, "protocol", dd_json_str(s, dd_ev_proto_name(v->protocol)));
 			dd_evj_response(s, o, &v->r);
-			dd_evj_put(s, o, "referral", dd_evj_str(s, v->referral));
-			dd_evj_append(s, servers, o);
+			dd_json_put(s, o, "referral", dd_json_str(s, v->referral));
+			dd_json_append(s, servers, o);
 		}
 		if (!step) {
 			json_decref(servers);
 			s->failed = 1;
 			continue;
 		}
-		dd_evj_put(s, step, "zone", dd_evj_str(s, st->zone));
-		dd_evj_put(s, step, "servers", servers);
-		dd_evj_append(s, chain, step);
+		dd_json_put(s, step, "zone", dd_json_str(s, st->zone));
+		dd_json_put(s, step, "servers", servers);
+		dd_json_append(s, chain, step);
 	}
 	if (!chain)
 		s->failed = 1;
 	return chain;
 }
 
-static json_t *s_parent_server(struct dd_evj_sv *s, const struct dd_ev_parent_server *v)
+static json_t *s_parent_server(struct dd_json *s, const struct dd_ev_parent_server *v)
 {
 	json_t *o = json_object(), *del, *ds, *glue;
 
 	if (!o)
 		return NULL;
-	dd_evj_put(s, o, "name", dd_evj_str(s, v->name));
-	dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
+	dd_json_put(s, o, "name", dd_json_str(s, v->name));
+	dd_json_put(s, o, "address", dd_json_str(s, v->address));
 	del = dd_evj_response(s, json_object(), &v->delegation.r);
 	if (del) {
-		dd_evj_put(s, del, "ns", dd_evj_list(s, &v->delegation.ns));
-		dd_evj_put(s, del, "ns_ttl", dd_evj_int_or_null(v->delegation.ns_ttl));
+		dd_json_put(s, del, "ns", dd_evj_list(s, &v->delegation.ns));
+		dd_json_put(s, del, "ns_ttl", dd_json_int_or_null(v->delegation.ns_ttl));
 		glue = json_array();
 		for (size_t g = 0; glue && g < v->delegation.nglue; g++) {
 			const struct dd_ev_glue *gl = &v->delegation.glue[g];
 			json_t *go = json_object();
 			if (go) {
-				dd_evj_put(s, go, "name", dd_evj_str(s, gl->name));
-				dd_evj_put(s, go, "address", dd_evj_str(s, gl->address));
-				dd_evj_put(s, go, "ttl", dd_evj_int_or_null(gl->ttl));
+				dd_json_put(s, go, "name", dd_json_str(s, gl->name));
+				dd_json_put(s, go, "address", dd_json_str(s, gl->address));
+				dd_json_put(s, go, "ttl", dd_json_int_or_null(gl->ttl));
 			}
-			dd_evj_append(s, glue, go);
+			dd_json_append(s, glue, go);
 		}
-		dd_evj_put(s, del, "glue", glue);
+		dd_json_put(s, del, "glue", glue);
 	}
-	dd_evj_put(s, o, "delegation", del);
+	dd_json_put(s, o, "delegation", del);
 	ds = dd_evj_response(s, json_object(), &v->ds.r);
 	if (ds) {
-		dd_evj_put(s, ds, "records", dd_evj_list(s, &v->ds.records));
-		dd_evj_put(s, ds, "ttl", dd_evj_int_or_null(v->ds.ttl));
+		dd_json_put(s, ds, "records", dd_evj_list(s, &v->ds.records));
+		dd_json_put(s, ds, "ttl", dd_json_int_or_null(v->ds.ttl));
 	}
-	dd_evj_put(s, o, "ds", ds);
+	dd_json_put(s, o, "ds", ds);
 	return o;
 }
 
-static json_t *s_parent(struct dd_evj_sv *s, const struct dd_ev_parent *p)
+static json_t *s_parent(struct dd_json *s, const struct dd_ev_parent *p)
 {
 	json_t *o = json_object(), *servers = json_array();
 
@@ -105,52 +105,52 @@ static json_t *s_parent(struct dd_evj_sv *s, const struct dd_ev_parent *p)
 		json_decref(servers);
 		return NULL;
 	}
-	dd_evj_put(s, o, "zone", dd_evj_str(s, p->zone));
+	dd_json_put(s, o, "zone", dd_json_str(s, p->zone));
 	if (p->error_code) {
 		json_t *e = json_object();
 		if (e) {
-			dd_evj_put(s, e, "code", dd_evj_str(s, p->error_code));
-			dd_evj_put(s, e, "message", dd_evj_str(s, p->error_message));
+			dd_json_put(s, e, "code", dd_json_str(s, p->error_code));
+			dd_json_put(s, e, "message", dd_json_str(s, p->error_message));
 		}
-		dd_evj_put(s, o, "error", e);
+		dd_json_put(s, o, "error", e);
 	} else {
-		dd_evj_put(s, o, "error", json_null());
+		dd_json_put(s, o, "error", json_null());
 	}
 	for (size_t i = 0; i < p->nservers; i++)
-		dd_evj_append(s, servers, s_parent_server(s, &p->servers[i]));
-	dd_evj_put(s, o, "servers", servers);
+		dd_json_append(s, servers, s_parent_server(s, &p->servers[i]));
+	dd_json_put(s, o, "servers", servers);
 	return o;
 }
 
-static json_t *s_ns_server(struct dd_evj_sv *s, const struct dd_ev_ns_server *v)
+static json_t *s_ns_server(struct dd_json *s, const struct dd_ev_ns_server *v)
 {
 	json_t *o = json_object(), *x;
 
 	if (!o)
 		return NULL;
-	dd_evj_put(s, o, "address", dd_evj_str(s, v->address));
+	dd_json_put(s, o, "address", dd_json_str(s, v->address));
 	x = dd_evj_response(s, json_object(), &v->soa_udp.r);
 	if (x)
-		dd_evj_put(s, x, "serial", dd_evj_int_or_null(v->soa_udp.serial));
-	dd_evj_put(s, o, "soa_udp", x);
+		dd_json_put(s, x, "serial", dd_json_int_or_null(v->soa_udp.serial));
+	dd_json_put(s, o, "soa_udp", x);
 	x = dd_evj_response(s, json_object(), &v->soa_tcp.r);
 	if (x)
-		dd_evj_put(s, x, "serial", dd_evj_int_or_null(v->soa_tcp.serial));
-	dd_evj_put(s, o, "soa_tcp", x);
+		dd_json_put(s, x, "serial", dd_json_int_or_null(v->soa_tcp.serial));
+	dd_json_put(s, o, "soa_tcp", x);
 	x = dd_evj_response(s, json_object(), &v->ns_udp.r);
 	if (x) {
-		dd_evj_put(s, x, "ns", dd_evj_list(s, &v->ns_udp.ns));
-		dd_evj_put(s, x, "ttl", dd_evj_int_or_null(v->ns_udp.ttl));
+		dd_json_put(s, x, "ns", dd_evj_list(s, &v->ns_udp.ns));
+		dd_json_put(s, x, "ttl", dd_json_int_or_null(v->ns_udp.ttl));
 	}
-	dd_evj_put(s, o, "ns_udp", x);
+	dd_json_put(s, o, "ns_udp", x);
 	x = dd_evj_response(s, json_object(), &v->edns.r);
 	if (x)
-		dd_evj_put(s, x, "edns_version", dd_evj_int_or_null(v->edns.edns_version));
-	dd_evj_put(s, o, "edns", x);
+		dd_json_put(s, x, "edns_version", dd_json_int_or_null(v->edns.edns_version));
+	dd_json_put(s, o, "edns", x);
 	return o;
 }
 
-static json_t *s_nameserver(struct dd_evj_sv *s, const struct dd_ev_nameserver *ns)
+static json_t *s_nameserver(struct dd_json *s, const struct dd_ev_nameserver *ns)
 {
 	json_t *o = json_object(), *res = json_object(), *servers = json_array();
 	const struct dd_ev_resolution *r = &ns->resolution;
@@ -161,28 +161,28 @@ static json_t *s_nameserver(struct dd_evj_sv *s, const struct dd_ev_nameserver *
 		json_decref(servers);
 		return NULL;
 	}
-	dd_evj_put(s, o, "name", dd_evj_str(s, ns->name));
-	dd_evj_put(s, o, "in_parent", json_boolean(ns->in_parent));
-	dd_evj_put(s, o, "in_child", json_boolean(ns->in_child));
-	dd_evj_put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
-	dd_evj_put(s, o, "glue", dd_evj_list(s, &ns->glue));
-	dd_evj_put(s, res, "state", dd_evj_str(s, dd_ev_rstate_name(r->state)));
-	dd_evj_put(s, res, "a", dd_evj_list(s, &r->a));
-	dd_evj_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
-	dd_evj_put(s, res, "ttl", dd_evj_int_or_null(r->ttl));
-	dd_evj_put(s, res, "cname", dd_evj_str(s, r->cname));
-	dd_evj_put(s, res, "message", dd_evj_str(s, r->message));
-	dd_evj_put(s, o, "resolution", res);
+	dd_json_put(s, o, "name", dd_json_str(s, ns->name));
+	dd_json_put(s, o, "in_parent", json_boolean(ns->in_parent));
+	dd_json_put(s, o, "in_child", json_boolean(ns->in_child));
+	dd_json_put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
+	dd_json_put(s, o, "glue", dd_evj_list(s, &ns->glue));
+	dd_json_put(s, res, "state", dd_json_str(s, dd_ev_rstate_name(r->state)));
+	dd_json_put(s, res, "a", dd_evj_list(s, &r->a));
+	dd_json_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
+	dd_json_put(s, res, "ttl", dd_json_int_or_null(r->ttl));
+	dd_json_put(s, res, "cname", dd_json_str(s, r->cname));
+	dd_json_put(s, res, "message", dd_json_str(s, r->message));
+	dd_json_put(s, o, "resolution", res);
 	for (size_t i = 0; i < ns->nservers; i++)
-		dd_evj_append(s, servers, s_ns_server(s, &ns->servers[i]));
-	dd_evj_put(s, o, "servers", servers);
+		dd_json_append(s, servers, s_ns_server(s, &ns->servers[i]));
+	dd_json_put(s, o, "servers", servers);
 	return o;
 }
 
 static const char *const flag_names[] = { "qr", "aa", "tc", "rd", "ra", "ad", "cd" };
 #define N_FLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 
-static json_t *s_exchange(struct dd_evj_sv *s, const struct dd_ev_exchange *x)
+static json_t *s_exchange(struct dd_json *s, const struct dd_ev_exchange *x)
 {
 	json_t *o = json_object(), *flags = json_array();
 
@@ -191,32 +191,32 @@ static json_t *s_exchange(struct dd_evj_sv *s, const struct dd_ev_exchange *x)
 		json_decref(flags);
 		return NULL;
 	}
-	dd_evj_put(s, o, "id", json_integer(x->id));
-	dd_evj_put(s, o, "server", dd_evj_str(s, x->server));
-	dd_evj_put(s, o, "address", dd_evj_str(s, x->address));
-	dd_evj_put(s, o, "port", json_integer(x->port));
-	dd_evj_put(s, o, "protocol", dd_evj_str(s, dd_ev_proto_name(x->protocol)));
-	dd_evj_put(s, o, "qname", dd_evj_str(s, x->qname));
-	dd_evj_put(s, o, "qtype", dd_evj_str(s, x->qtype));
-	dd_evj_put(s, o, "query_edns", s_edns(&x->query_edns));
-	dd_evj_put(s, o, "t_ms", dd_evj_ms(x->t_ms));
-	dd_evj_put(s, o, "rtt_ms", dd_evj_ms(x->rtt_ms));
-	dd_evj_put(s, o, "result", dd_evj_str(s, dd_ev_result_name(x->result)));
-	dd_evj_put(s, o, "rcode", dd_evj_rcode(s, x->rcode));
+	dd_json_put(s, o, "id", json_integer(x->id));
+	dd_json_put(s, o, "server", dd_json_str(s, x->server));
+	dd_json_put(s, o, "address", dd_json_str(s, x->address));
+	dd_json_put(s, o, "port", json_integer(x->port));
+	dd_json_put(s, o, "protocol", dd_json_str(s, dd_ev_proto_name(x->protocol)));
+	dd_json_put(s, o, "qname", dd_json_str(s, x->qname));
+	dd_json_put(s, o, "qtype", dd_json_str(s, x->qtype));
+	dd_json_put(s, o, "query_edns", s_edns(&x->query_edns));
+	dd_json_put(s, o, "t_ms", dd_json_ms(x->t_ms));
+	dd_json_put(s, o, "rtt_ms", dd_json_ms(x->rtt_ms));
+	dd_json_put(s, o, "result", dd_json_str(s, dd_ev_result_name(x->result)));
+	dd_json_put(s, o, "rcode", dd_evj_rcode(s, x->rcode));
 	for (size_t i = 0; i < N_FLAGS; i++)
 		if (x->flags & (1u << i))
-			dd_evj_append(s, flags, json_string(flag_names[i]));
-	dd_evj_put(s, o, "flags", flags);
-	dd_evj_put(s, o, "size", dd_evj_int_or_null(x->size));
-	dd_evj_put(s, o, "reply_edns", s_edns(&x->reply_edns));
-	dd_evj_put(s, o, "answer", dd_evj_list(s, &x->answer));
-	dd_evj_put(s, o, "authority", dd_evj_list(s, &x->authority));
-	dd_evj_put(s, o, "additional", dd_evj_list(s, &x->additional));
-	dd_evj_put(s, o, "detail", dd_evj_str(s, x->detail));
+			dd_json_append(s, flags, json_string(flag_names[i]));
+	dd_json_put(s, o, "flags", flags);
+	dd_json_put(s, o, "size", dd_json_int_or_null(x->size));
+	dd_json_put(s, o, "reply_edns", s_edns(&x->reply_edns));
+	dd_json_put(s, o, "answer", dd_evj_list(s, &x->answer));
+	dd_json_put(s, o, "authority", dd_evj_list(s, &x->authority));
+	dd_json_put(s, o, "additional", dd_evj_list(s, &x->additional));
+	dd_json_put(s, o, "detail", dd_json_str(s, x->detail));
 	return o;
 }
 
-static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
+static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
 {
 	json_t *doc = json_object(), *arr;
 	char when[32];
@@ -224,36 +224,36 @@ static json_t *s_document(struct dd_evj_sv *s, const struct dd_evidence *ev)
 	if (!doc)
 		return NULL;
 	dd_clock_format(ev->time, when, sizeof(when));
-	dd_evj_put(s, doc, "schema", json_string(DD_EV_SCHEMA));
-	dd_evj_put(s, doc, "tool", dd_evj_str(s, ev->tool));
-	dd_evj_put(s, doc, "time", json_string(when));
-	dd_evj_put(s, doc, "domain", dd_evj_str(s, ev->domain));
-	dd_evj_put(s, doc, "options",
-		   json_pack("{s:b, s:b, s:I, s:I}", "ipv4", ev->options.ipv4, "ipv6",
-			     ev->options.ipv6, "timeout_ms", (json_int_t)ev->options.timeout_ms,
-			     "retries", (json_int_t)ev->options.retries));
-	dd_evj_put(s, doc, "chain", s_chain(s, ev));
-	dd_evj_put(s, doc, "parent", s_parent(s, &ev->parent));
+	dd_json_put(s, doc, "schema", json_string(DD_EV_SCHEMA));
+	dd_json_put(s, doc, "tool", dd_json_str(s, ev->tool));
+	dd_json_put(s, doc, "time", json_string(when));
+	dd_json_put(s, doc, "domain", dd_json_str(s, ev->domain));
+	dd_json_put(s, doc, "options",
+		    json_pack("{s:b, s:b, s:I, s:I}", "ipv4", ev->options.ipv4, "ipv6",
+			      ev->options.ipv6, "timeout_ms", (json_int_t)ev->options.timeout_ms,
+			      "retries", (json_int_t)ev->options.retries));
+	dd_json_put(s, doc, "chain", s_chain(s, ev));
+	dd_json_put(s, doc, "parent", s_parent(s, &ev->parent));
 	arr = json_array();
 	for (size_t i = 0; arr && i < ev->nnameservers; i++)
-		dd_evj_append(s, arr, s_nameserver(s, &ev->nameservers[i]));
-	dd_evj_put(s, doc, "nameservers", arr);
+		dd_json_append(s, arr, s_nameserver(s, &ev->nameservers[i]));
+	dd_json_put(s, doc, "nameservers", arr);
 	arr = json_array();
 	for (size_t i = 0; arr && i < ev->nexchanges; i++)
-		dd_evj_append(s, arr, s_exchange(s, &ev->exchanges[i]));
-	dd_evj_put(s, doc, "exchanges", arr);
+		dd_json_append(s, arr, s_exchange(s, &ev->exchanges[i]));
+	dd_json_put(s, doc, "exchanges", arr);
 	if (ev->deps.present)
-		dd_evj_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps, s));
+		dd_json_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps, s));
 	if (ev->dnssec.present)
-		dd_evj_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
+		dd_json_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
 	if (ev->registration.present)
-		dd_evj_put(s, doc, "registration", dd_ev_reg_save(&ev->registration, s));
+		dd_json_put(s, doc, "registration", dd_ev_reg_save(&ev->registration, s));
 	return doc;
 }
 
 char *dd_ev_save_json(const struct dd_evidence *ev)
 {
-	struct dd_evj_sv s = { 0 };
+	struct dd_json s = { 0 };
 	json_t *doc = s_document(&s, ev);
 	char *text = NULL, *out;
 	size_t len;
