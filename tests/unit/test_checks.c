@@ -257,18 +257,11 @@ static void empty_is_unknown(void **state)
 /* docs/findings.md has a row "| CODE | severity | layer |" for every code. */
 static void documented(void **state)
 {
-	FILE *fp = fopen(FINDINGS_DOC, "r");
-	size_t n, len = 0;
+	size_t n;
 	const struct dd_chk_def *defs = dd_chk_defs(&n);
-	char *doc;
+	char *doc = fx_slurp(FINDINGS_DOC);
 
 	(void)state;
-	assert_non_null(fp);
-	doc = calloc(1, 1 << 20);
-	assert_non_null(doc);
-	len = fread(doc, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	assert_true(len > 0);
 	for (size_t i = 0; i < n; i++) {
 		char row[200];
 		snprintf(row, sizeof(row), "| `%s` | %s | %s |", defs[i].code,

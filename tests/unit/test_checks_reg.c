@@ -358,17 +358,11 @@ static void reg_json_round_trip(void **state)
 /* docs/findings.md has a row for every REG_ code (test_checks checks all). */
 static void documented(void **state)
 {
-	FILE *fp = fopen(FINDINGS_DOC, "r");
-	size_t n, len;
+	size_t n;
 	const struct dd_chk_def *defs = dd_chk_defs(&n);
-	char *doc = calloc(1, 1 << 20);
+	char *doc = fx_slurp(FINDINGS_DOC);
 
 	(void)state;
-	assert_non_null(fp);
-	assert_non_null(doc);
-	len = fread(doc, 1, (1 << 20) - 1, fp);
-	fclose(fp);
-	assert_true(len > 0);
 	for (size_t i = 0; i < n; i++) {
 		char row[200];
 		if (strncmp(defs[i].code, "REG_", 4) != 0)
