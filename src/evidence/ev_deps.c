@@ -334,8 +334,7 @@ json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s)
  * the shared ones of ev_json_int.h would change what a bad document is told. */
 
 struct ld {
-	char *err;
-	size_t errlen;
+	struct dd_evj_ld j;         /* where the message goes */
 	char path[DD_EVJ_PATH_LEN]; /* place of the object being read */
 };
 
@@ -344,16 +343,13 @@ static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
 
 static int fail(struct ld *l, int code, const char *key, const char *fmt, ...)
 {
-	char what[160];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	rc = dd_evj_vfail(&l->j, code, l->path, key, fmt, ap);
 	va_end(ap);
-	if (l->errlen)
-		snprintf(l->err, l->errlen, "%s%s%s: %s", l->path, key ? "." : "", key ? key : "",
-			 what);
-	return code;
+	return rc;
 }
 
 static int get_str(struct ld *l, const json_t *o, const char *key, int req, char **out)
@@ -614,7 +610,7 @@ static int ld_reg(struct ld *l, const json_t *o, struct dd_evidence *ev)
 
 int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen)
 {
-	struct ld l = { err, errlen, "dependencies" };
+	struct ld l = { { err, errlen, 0 }, "dependencies" };
 	const json_t *d = dd_evj_opt(doc, "dependencies");
 	struct dd_ev_deps *deps = &ev->deps;
 	int64_t depth;

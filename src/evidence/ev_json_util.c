@@ -54,19 +54,28 @@ json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_respo
 
 /* --------------------------------------------------------------- loading */
 
-int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
-		const char *fmt, ...)
+int dd_evj_vfail(struct dd_evj_ld *l, int code, const char *path, const char *key,
+		 const char *fmt, va_list ap)
 {
 	char what[160];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	if (l->errlen)
 		snprintf(l->err, l->errlen, "%s%s%s: %s", path, *path && key ? "." : "",
 			 key ? key : "", what);
 	return code;
+}
+
+int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = dd_evj_vfail(l, code, path, key, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void dd_evj_sub(char *out, const char *path, const char *key, long index)
