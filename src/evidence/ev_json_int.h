@@ -48,6 +48,7 @@ enum { DD_EVJ_OPT = 0, DD_EVJ_REQ = 1 };
  * Returns code. */
 int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a va_list. */
 int dd_evj_vfail(struct dd_evj_ld *l, int code, const char *path, const char *key,
 		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* out (DD_EVJ_PATH_LEN bytes) = path.key[index] (no index when index < 0);
