@@ -73,11 +73,12 @@ char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 			i++;
 		}
 		if (o + plen + 1 > outlen) {
-			size_t keep = outlen > 4 ? outlen - 4 : 0;
+			size_t keep = outlen > 4 ? outlen - 4 : 0, written = o;
 			if (o > keep)
 				o = keep;
-			/* Never cut a UTF-8 sequence in half. */
-			while (o > 0 && ((unsigned char)out[o] & 0xc0) == 0x80)
+			/* Never cut a UTF-8 sequence in half (only written bytes
+			 * tell: out[o] may not be one). */
+			while (o > 0 && o < written && ((unsigned char)out[o] & 0xc0) == 0x80)
 				o--;
 			if (outlen > 4) {
 				memcpy(out + o, "...", 3);

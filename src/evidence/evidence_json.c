@@ -632,7 +632,8 @@ static int ld_parent_server(struct dd_evj_ld *l, const json_t *o, const char *p,
 	v = &ev->parent.servers[k];
 	if ((rc = dd_evj_want_object(l, o, p)) ||
 	    (rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &v->name)) ||
-	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &v->address)))
+	    /* null: a parent NS name without a usable address (NO_ADDRESSES) */
+	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_OPT, &v->address)))
 		return rc;
 	if ((rc = ld_sub_response(l, o, p, "delegation", &v->delegation.r, &j, q)) != 0)
 		return rc;

@@ -29,8 +29,10 @@ def worlds():
     w.close()
 
 
-def run(world, case, json_output):
+def run(world, case, json_output, save=None):
     argv = case.argv(json_output)
+    if save:
+        argv[1:1] = ["--save-evidence", save]
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}  # no colour: not a tty
     r = world.run_dnsdeps(*argv, timeout=60, env=env)
     where = f"dnsdeps {' '.join(argv)} (exit {r.returncode})"
@@ -66,7 +68,7 @@ def explain(doc):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_check(worlds, case):
+def test_check(worlds, case, tmp_path):
     world = worlds.get(case)
     r, where = run(world, case, json_output=True)
     try:
@@ -84,8 +86,14 @@ def test_check(worlds, case):
     for s in case.summary:
         assert s in v["summary"], msg
 
-    t, twhere = run(world, case, json_output=False)
+    saved = str(tmp_path / "evidence.json")
+    t, twhere = run(world, case, json_output=False, save=saved)
     assert t.returncode == r.returncode, f"{twhere}: exit differs from --json's {r.returncode}"
+    # `report` judges the saved evidence offline and prints exactly what check printed.
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    rep = world.run_dnsdeps("report", saved, hints=False, timeout=60, env=env)
+    assert (rep.returncode, rep.stdout) == (t.returncode, t.stdout), \
+        f"dnsdeps report {saved} differs from {twhere}:\n{rep.stderr}\n{rep.stdout}"
     bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
     assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
     first = t.stdout.split("\n", 1)[0].split()

@@ -80,6 +80,11 @@ static void esc_controls(void **state)
 	assert_string_equal(dd_esc("\xc2\x9b", 2, out, sizeof(out)), "\\xc2\\x9b");
 	/* truncation keeps a terminator and marks the cut */
 	assert_string_equal(dd_esc("abcdefghij", 10, out, 8), "abcd...");
+	/* the cut looks only at bytes it wrote (here: none past "abcd") */
+	memset(out, 0x80, sizeof(out));
+	assert_string_equal(dd_esc("abcd\x01", 5, out, 8), "abcd...");
+	/* and never splits a UTF-8 sequence it did write */
+	assert_string_equal(dd_esc("ab\xc3\xa9\xc3\xa9zz", 8, out, 8), "ab\xc3\xa9...");
 }
 
 static void clock_parse(void **state)
