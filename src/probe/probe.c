@@ -1,4 +1,5 @@
 /* probe.c: the recording exchange service over src/net, and the run loop. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,13 @@ static void record_sections(struct dd_ev_exchange *x, const uint8_t *wire, size_
 	}
 }
 
+/* Milliseconds as the evidence keeps them (three decimals), so that what a
+ * check judges and prints is exactly what `report` reads back. */
+static double ms3(double ms)
+{
+	return round(ms * 1000.0) / 1000.0;
+}
+
 static enum dd_ev_result ev_result(int err, const struct dd_net_reply *r, int malformed)
 {
 	if (err == 0)
@@ -184,10 +192,10 @@ static int record(struct pask *a, const struct dd_net_reply *r, const struct dd_
 		x->query_edns.do_bit = a->qopts.do_bit;
 		x->query_edns.version = a->qopts.edns_version;
 	}
-	x->t_ms = r->sent_ms - a->p->t0;
+	x->t_ms = ms3(r->sent_ms - a->p->t0);
 	x->result = ev_result(r->err, r, malformed);
 	if (r->err == 0) {
-		x->rtt_ms = r->rtt_ms;
+		x->rtt_ms = ms3(r->rtt_ms);
 		x->size = (long)r->len;
 		if (d && !malformed) {
 			x->rcode = d->rcode;
@@ -244,7 +252,7 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 			if (d->detail[0] && !detail[0])
 				snprintf(detail, sizeof(detail), "%s", d->detail);
 		}
-		out.rtt_ms = r->rtt_ms;
+		out.rtt_ms = ms3(r->rtt_ms);
 		out.size = r->len;
 	} else if (r->err == DD_ETIMEDOUT) {
 		p->timeouts++;
