@@ -3,14 +3,13 @@
  * when the parent zone does not delegate the domain. The record put in the
  * evidence is the fetched one after a trip through its JSON form, so what
  * `check` judges is exactly what `report` will read back. */
-#include <ctype.h>
-#include <libpsl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "core/err.h"
+#include "graph/graph.h"
 #include "probe/reg.h"
 
 /* One domain's look-up, from the check's start until both the outcome is
@@ -81,30 +80,9 @@ void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int wa
 
 int dd_probe_reg_domain(const char *name, char out[256])
 {
-	char low[256];
-	const char *p;
-	size_t n = 0;
-
-	for (; name[n] && n + 1 < sizeof(low); n++)
-		low[n] = (char)tolower((unsigned char)name[n]);
-	while (n > 0 && low[n - 1] == '.')
-		n--;
-	low[n] = '\0';
-	if (n == 0 || !strchr(low, '.') ||
-	    psl_is_public_suffix2(psl_builtin(), low, PSL_TYPE_ICANN))
-		return DD_ENAME;
-	/* The longest ICANN suffix, and one label more (at most 127 labels). */
-	for (p = low; p; ) {
-		const char *up = strchr(p, '.');
-		if (!up)
-			break;
-		if (psl_is_public_suffix2(psl_builtin(), up + 1, PSL_TYPE_ICANN)) {
-			snprintf(out, 256, "%s", p);
-			return 0;
-		}
-		p = up + 1;
-	}
-	return DD_ENAME;
+	/* One rule for the run: the dependency graph's (graph/graph.h). */
+	dd_graph_registrable(name, out);
+	return out[0] ? 0 : DD_ENAME;
 }
 
 /* The fetched record, copied through its JSON form. NULL with why set when
