@@ -50,20 +50,8 @@ def apt_install(pkg, binary):
 
 def cpu_seconds(pgids):
     """User + system CPU seconds of every process in the given process groups."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode("latin-1")
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2:].split()
-        if int(fields[2]) in pgids:
-            total += int(fields[11]) + int(fields[12])
-    return total / tick
+    ticks = sum(int(f[11]) + int(f[12]) for _, f in world_module.group_stats(pgids))
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def timev(text, key):

@@ -527,10 +527,11 @@ class Signer:
             return f.read()
 
 
-def group_members(pgids):
-    """PIDs of live (non-zombie) processes in any of the given process groups."""
+def group_stats(pgids):
+    """(pid, /proc/PID/stat fields after the command name) of every process in
+    any of the given process groups: fields[0] is the state, [2] the group,
+    [11] and [12] user and system CPU ticks."""
     pgids = set(pgids)
-    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -540,6 +541,10 @@ def group_members(pgids):
         except OSError:
             continue
         fields = stat[stat.rfind(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[2]) in pgids:
-            found.append(int(entry))
-    return found
+        if int(fields[2]) in pgids:
+            yield int(entry), fields
+
+
+def group_members(pgids):
+    """PIDs of live (non-zombie) processes in any of the given process groups."""
+    return [pid for pid, fields in group_stats(pgids) if fields[0] != "Z"]
