@@ -100,6 +100,13 @@ struct dd_cli_reg_paths {
 void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
 			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
 			   struct dd_cli_reg_paths *paths);
+struct dd_probe;
+struct dd_probe_reg;
+/* The run's registration look-ups on p's loop, from the --rdap-bootstrap,
+ * --whois-servers, --ca-file and --reg-timeout options in d; *out stays
+ * NULL under --no-registration. 0, or -1 after printing why (for cmd). */
+int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char *cmd,
+		     struct dd_probe_reg **out);
 
 /* Subcommands: each returns an exit status (enum dd_exit). */
 int dd_cmd_check(int argc, char **argv);

@@ -206,9 +206,6 @@ int dd_cmd_check(int argc, char **argv)
 	struct dd_ev_strlist anchor = { 0 };
 	char anchor_why[400], source[4200];
 	struct dd_probe_reg *reg = NULL; /* RDAP/WHOIS, unless --no-registration */
-	struct dd_reg_fetch_opts fo;
-	struct dd_cli_reg_paths rpaths;
-	char rwhy[DD_REG_WHY_MAX];
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
@@ -256,12 +253,7 @@ int dd_cmd_check(int argc, char **argv)
 		status = DD_EXIT_UNKNOWN;
 		goto out;
 	}
-	dd_cli_reg_fetch_opts(d.rdap_bootstrap, d.whois_servers, d.ca_file, d.reg_timeout_ms, &fo,
-			      &rpaths);
-	if (!d.no_registration && dd_probe_reg_new(probe, &fo, &reg, rwhy) != 0) {
-		char *e = dd_esc_dup(rwhy, strlen(rwhy));
-		fprintf(stderr, "dnsdeps check: %s\n", e ? e : "registration look-ups unusable");
-		free(e);
+	if (dd_cli_probe_reg(probe, &d, "check", &reg) != 0) {
 		status = DD_EXIT_UNKNOWN;
 		goto out;
 	}

@@ -332,15 +332,10 @@ static int gather(const struct dd_cli_common *c, const struct dd_cli_deps *d,
 	size_t nhints = 0;
 	struct dd_probe *probe = NULL;
 	struct dd_probe_reg *reg = NULL;
-	struct dd_reg_fetch_opts fo;
-	struct dd_cli_reg_paths paths;
-	char rwhy[DD_REG_WHY_MAX];
 	int rc = -1;
 
 	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
 		return -1;
-	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
-			      &fo, &paths);
 	ev->options.ipv4 = po.ipv4;
 	ev->options.ipv6 = po.ipv6;
 	ev->options.timeout_ms = po.timeout_ms;
@@ -348,10 +343,8 @@ static int gather(const struct dd_cli_common *c, const struct dd_cli_deps *d,
 	if (dd_cli_deps_request(d, ev, "graph") == 0) {
 		if (dd_probe_new(&probe, &po, hints, nhints, NULL) != 0) {
 			fprintf(stderr, "dnsdeps graph: out of memory\n");
-		} else if (!d->no_registration && dd_probe_reg_new(probe, &fo, &reg, rwhy) != 0) {
-			char *e = dd_esc_dup(rwhy, strlen(rwhy));
-			fprintf(stderr, "dnsdeps graph: %s\n", e ? e : "registration look-ups unusable");
-			free(e);
+		} else if (dd_cli_probe_reg(probe, d, "graph", &reg) != 0) {
+			/* said why */
 		} else if (dd_probe_deps_start(probe, ev, NULL, dd_probe_reg_fetcher(reg), NULL,
 					       NULL) != 0) {
 			fprintf(stderr, "dnsdeps graph: out of memory\n");

@@ -14,6 +14,7 @@
 #include "core/esc.h"
 #include "core/name.h"
 #include "dd_config.h"
+#include "probe/reg.h"
 #include "reg/fetch.h"
 #include "reg/reg.h"
 
@@ -249,4 +250,24 @@ int dd_cmd_reg(int argc, char **argv)
 		return run_fetch(&o, pos[0]);
 	usage(stderr, groups);
 	return DD_EXIT_UNKNOWN;
+}
+
+int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char *cmd,
+		     struct dd_probe_reg **out)
+{
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths paths;
+	char why[DD_REG_WHY_MAX];
+
+	*out = NULL;
+	if (d->no_registration)
+		return 0;
+	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
+			      &fo, &paths);
+	if (dd_probe_reg_new(p, &fo, out, why) == 0)
+		return 0;
+	char *e = dd_esc_dup(why, strlen(why));
+	fprintf(stderr, "dnsdeps %s: %s\n", cmd, e ? e : "registration look-ups unusable");
+	free(e);
+	return -1;
 }
