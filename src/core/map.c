@@ -98,6 +98,24 @@ int dd_map_set(struct dd_map *m, const char *key, void *value)
 	return 0;
 }
 
+void *dd_map_del(struct dd_map *m, const char *key)
+{
+	struct dd_map_item **pp;
+
+	if (m->nbuckets == 0)
+		return NULL;
+	for (pp = &m->buckets[hash_key(key) % m->nbuckets]; *pp; pp = &(*pp)->next)
+		if (strcasecmp((*pp)->key, key) == 0) {
+			struct dd_map_item *it = *pp;
+			void *value = it->value;
+			*pp = it->next;
+			free(it);
+			m->count--;
+			return value;
+		}
+	return NULL;
+}
+
 void dd_map_each(const struct dd_map *m, void (*fn)(void *arg, const char *key, void *value),
 		 void *arg)
 {

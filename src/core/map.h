@@ -23,6 +23,8 @@ void dd_map_free(struct dd_map *m);
 void *dd_map_get(const struct dd_map *m, const char *key);
 /* Insert or replace. Returns 0 or DD_ENOMEM. */
 int dd_map_set(struct dd_map *m, const char *key, void *value);
+/* Remove key; returns its value (the caller's to free) or NULL when absent. */
+void *dd_map_del(struct dd_map *m, const char *key);
 /* Call fn for every item, in no particular order. */
 void dd_map_each(const struct dd_map *m, void (*fn)(void *arg, const char *key, void *value),
 		 void *arg);

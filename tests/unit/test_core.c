@@ -1,8 +1,9 @@
-/* test_core.c: unit tests for core: names, escaping, clock parsing, errors. */
+/* test_core.c: unit tests for core: names, escaping, clock parsing, the map, errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -11,6 +12,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "core/map.h"
 #include "core/name.h"
 
 static void name_canonical(void **state)
@@ -120,6 +122,38 @@ static void buf_grows(void **state)
 	dd_buf_free(&b);
 }
 
+/* Set, replace, get case-insensitively, delete, and survive growth. */
+static void map_set_get_del(void **state)
+{
+	struct dd_map m;
+	char key[32];
+	int v[300];
+
+	(void)state;
+	dd_map_init(&m);
+	assert_null(dd_map_del(&m, "absent"));
+	for (int i = 0; i < 300; i++) {
+		v[i] = i;
+		snprintf(key, sizeof(key), "Name%d.", i);
+		assert_int_equal(dd_map_set(&m, key, &v[i]), 0);
+	}
+	assert_int_equal(m.count, 300);
+	assert_ptr_equal(dd_map_get(&m, "name7."), &v[7]);
+	assert_ptr_equal(dd_map_del(&m, "NAME7."), &v[7]);
+	assert_null(dd_map_get(&m, "name7."));
+	assert_null(dd_map_del(&m, "name7."));
+	assert_int_equal(m.count, 299);
+	assert_int_equal(dd_map_set(&m, "name8.", &v[9]), 0);
+	assert_ptr_equal(dd_map_get(&m, "NAME8."), &v[9]);
+	assert_int_equal(m.count, 299);
+	for (int i = 0; i < 300; i++) {
+		snprintf(key, sizeof(key), "name%d.", i);
+		dd_map_del(&m, key);
+	}
+	assert_int_equal(m.count, 0);
+	dd_map_free(&m);
+}
+
 static void err_names(void **state)
 {
 	(void)state;
@@ -134,6 +168,7 @@ int main(void)
 		cmocka_unit_test(name_invalid),   cmocka_unit_test(name_relations),
 		cmocka_unit_test(esc_controls),   cmocka_unit_test(clock_parse),
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
+		cmocka_unit_test(map_set_get_del),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
