@@ -120,4 +120,8 @@ void dd_dns_sections_text(const uint8_t *wire, size_t len, size_t max, char **v[
 			  size_t n[3]);
 void dd_dns_strv_free(char **v, size_t n);
 
+/* The lowest TTL of the reply's records (OPT excepted), 0 when it has
+ * none: how long the reply may be reused. 0 or DD_EMALFORMED (wire.c). */
+int dd_dns_wire_min_ttl(const uint8_t *wire, size_t len, uint32_t *ttl);
+
 #endif

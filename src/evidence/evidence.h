@@ -230,6 +230,8 @@ struct dd_ev_exchange {
 	struct dd_ev_edns query_edns;
 	double t_ms;               /* start, ms since the run began */
 	double rtt_ms;             /* round trip, < 0 when no reply */
+	int shared;                /* the same question to the same address was already asked
+				    * in this run: this records that exchange again (no query) */
 	enum dd_ev_result result;
 	int rcode;                 /* -1 when no reply */
 	unsigned flags;            /* enum dd_ev_flag bits of the reply */

@@ -201,6 +201,8 @@ static json_t *s_exchange(struct dd_json *s, const struct dd_ev_exchange *x)
 	dd_json_put(s, o, "query_edns", s_edns(&x->query_edns));
 	dd_json_put(s, o, "t_ms", dd_json_ms(x->t_ms));
 	dd_json_put(s, o, "rtt_ms", dd_json_ms(x->rtt_ms));
+	if (x->shared)
+		dd_json_put(s, o, "shared", json_true());
 	dd_json_put(s, o, "result", dd_json_str(s, dd_ev_result_name(x->result)));
 	dd_json_put(s, o, "rcode", dd_evj_rcode(s, x->rcode));
 	for (size_t i = 0; i < N_FLAGS; i++)
@@ -496,7 +498,8 @@ static int ld_exchange(struct dd_evj_ld *l, const json_t *o, const char *p, size
 	    (rc = dd_evj_get_str(l, o, p, "qtype", DD_EVJ_REQ, &x->qtype)) ||
 	    (rc = ld_edns(l, o, p, "query_edns", &x->query_edns)) ||
 	    (rc = get_ms(l, o, p, "t_ms", &x->t_ms)) ||
-	    (rc = get_ms(l, o, p, "rtt_ms", &x->rtt_ms)))
+	    (rc = get_ms(l, o, p, "rtt_ms", &x->rtt_ms)) ||
+	    (rc = dd_evj_get_bool(l, o, p, "shared", DD_EVJ_OPT, 0, &x->shared)))
 		return rc;
 	if ((rc = get_enum(l, o, p, "result", DD_EVJ_REQ, result_of, DD_EV_RESULT_COUNT, 0,
 			   &e)) != 0)

@@ -1,4 +1,10 @@
-/* probe.c: the recording exchange service over src/net, and the run loop. */
+/* probe.c: the recording exchange service over src/net, and the run loop.
+ * A question already put to the same address in this run (same name, type,
+ * protocol and EDNS options) is not asked again: the later ask waits for
+ * the first one's reply, or reuses it while the reply's lowest TTL (at most
+ * DD_PROBE_SHARE_TTL_MAX) lasts, and its exchange is recorded as shared.
+ * In a portfolio, that is what every domain's walk through the same root,
+ * TLD and hosting servers has in common. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,10 +12,28 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "core/map.h"
 #include "net/net.h"
 #include "probe/probe.h"
 
 #define DD_PROBE_MAX_RR_TEXT 100 /* records kept per section in evidence */
+#define DD_PROBE_SHARE_MAX 4096   /* replies kept for reuse ... */
+#define DD_PROBE_SHARE_BYTES (4u << 20) /* ... and their bytes at most */
+#define DD_PROBE_SHARE_TTL_MAX 300 /* seconds a reply is reused at most */
+
+struct pask;
+
+/* One question put to one address, and what came of it. */
+struct share {
+	char *key;
+	struct share *prev, *next; /* least recently used last; only when kept */
+	struct pask *waiters;      /* asks waiting for the reply, in ask order */
+	int done, kept, gone;      /* replied; in the LRU list; out of the map */
+	unsigned refs;             /* replays scheduled, or being delivered */
+	double expires_ms;
+	struct dd_net_reply reply; /* wire points into this share's own copy */
+	size_t bytes;
+};
 
 struct dd_probe {
 	struct dd_probe_opts o;
@@ -19,7 +43,11 @@ struct dd_probe {
 	struct dd_rng rng;
 	double t0;
 	unsigned exchanges;
+	unsigned shared;
 	unsigned timeouts;
+	struct dd_map shares;      /* key -> struct share */
+	struct share *lru_head, *lru_tail;
+	size_t nkept, kept_bytes;
 };
 
 /* One question in flight (possibly UDP then TCP). */
@@ -35,6 +63,9 @@ struct pask {
 	int tcp;
 	unsigned exchanges;
 	int udp_exchange;         /* the truncated UDP exchange, -1 when none */
+	int shared;               /* this exchange reuses another ask's reply */
+	struct share *share;      /* the reply a scheduled replay delivers */
+	struct pask *next_waiter;
 	dd_dns_reply_cb cb;
 	void *arg;
 };
@@ -78,6 +109,7 @@ int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 	p->ev = ev;
 	p->t0 = dd_clock_mono_ms();
 	dd_rng_init(&p->rng, o->seed);
+	dd_map_init(&p->shares);
 	dd_dns_limits_default(&lim);
 	lim.ipv4 = o->ipv4;
 	lim.ipv6 = o->ipv6;
@@ -92,12 +124,28 @@ int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 	return 0;
 }
 
+static void share_free(struct share *sh)
+{
+	free(sh->key);
+	free((void *)sh->reply.wire);
+	free(sh);
+}
+
+static void free_share_item(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	share_free(value);
+}
+
 void dd_probe_free(struct dd_probe *p)
 {
 	if (!p)
 		return;
 	dd_net_free(p->net);
 	dd_dns_ctx_free(p->dns);
+	dd_map_each(&p->shares, free_share_item, NULL);
+	dd_map_free(&p->shares);
 	free(p);
 }
 
@@ -121,6 +169,11 @@ struct dd_net *dd_probe_net(struct dd_probe *p)
 unsigned dd_probe_exchanges(const struct dd_probe *p)
 {
 	return p->exchanges;
+}
+
+unsigned dd_probe_shared(const struct dd_probe *p)
+{
+	return p->shared;
 }
 
 unsigned dd_probe_timeouts(const struct dd_probe *p)
@@ -193,6 +246,7 @@ static int record(struct pask *a, const struct dd_net_reply *r, const struct dd_
 		x->query_edns.version = a->qopts.edns_version;
 	}
 	x->t_ms = ms3(r->sent_ms - a->p->t0);
+	x->shared = a->shared;
 	x->result = ev_result(r->err, r, malformed);
 	if (r->err == 0) {
 		x->rtt_ms = ms3(r->rtt_ms);
@@ -226,7 +280,10 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	int malformed = 0;
 
 	a->exchanges++;
-	p->exchanges++;
+	if (a->shared)
+		p->shared++;
+	else
+		p->exchanges++;
 	if (r->mismatched && r->runts)
 		snprintf(detail, sizeof(detail), "ignored %u repl%s with a wrong ID or question and "
 			 "%u shorter than a DNS header", r->mismatched, r->mismatched == 1 ? "y" : "ies",
@@ -255,7 +312,7 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 		out.rtt_ms = ms3(r->rtt_ms);
 		out.size = r->len;
 	} else if (r->err == DD_ETIMEDOUT) {
-		p->timeouts++;
+		p->timeouts += !a->shared;
 		out.state = r->runts ? DD_ST_MALFORMED : r->mismatched ? DD_ST_MISMATCH : DD_ST_TIMEOUT;
 		if (!detail[0])
 			snprintf(detail, sizeof(detail), "no reply in %u ms after %u attempt%s",
@@ -292,27 +349,181 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	free(a);
 }
 
+/* ---- shared replies ------------------------------------------------- */
+
+static void lru_unlink(struct dd_probe *p, struct share *sh)
+{
+	if (!sh->kept)
+		return;
+	if (sh->prev)
+		sh->prev->next = sh->next;
+	else
+		p->lru_head = sh->next;
+	if (sh->next)
+		sh->next->prev = sh->prev;
+	else
+		p->lru_tail = sh->prev;
+	sh->prev = sh->next = NULL;
+	sh->kept = 0;
+	p->nkept--;
+	p->kept_bytes -= sh->bytes;
+}
+
+static void lru_push(struct dd_probe *p, struct share *sh)
+{
+	sh->next = p->lru_head;
+	sh->prev = NULL;
+	if (p->lru_head)
+		p->lru_head->prev = sh;
+	else
+		p->lru_tail = sh;
+	p->lru_head = sh;
+	sh->kept = 1;
+	p->nkept++;
+	p->kept_bytes += sh->bytes;
+}
+
+/* Take the share out of the map; it is freed once no replay holds it. */
+static void share_drop(struct dd_probe *p, struct share *sh)
+{
+	lru_unlink(p, sh);
+	if (!sh->gone) {
+		dd_map_del(&p->shares, sh->key);
+		sh->gone = 1;
+	}
+	if (sh->refs == 0)
+		share_free(sh);
+}
+
+static void share_release(struct dd_probe *p, struct share *sh)
+{
+	if (--sh->refs == 0 && sh->gone)
+		share_drop(p, sh);
+}
+
+static void share_key(const struct pask *a, char *key, size_t len)
+{
+	snprintf(key, len, "%s|%u|%c|%s|%u|%d|%d|%d|%u", a->address, a->p->o.port,
+		 a->tcp ? 't' : 'u', a->qname, a->qtype, a->qopts.edns_version, a->qopts.do_bit,
+		 a->qopts.rd, a->qopts.udp_size);
+}
+
+/* The network's reply to a shared question: every waiting ask gets it (the
+ * first as its own exchange, the others as shared), and it is kept for
+ * reuse while its TTL lasts. Failures are not kept. */
+static void on_shared(void *arg, const struct dd_net_reply *r)
+{
+	struct share *sh = arg;
+	struct pask *w = sh->waiters, *next;
+	struct dd_probe *p = w->p;
+	uint32_t ttl = 0;
+	uint8_t *copy = NULL;
+
+	sh->waiters = NULL;
+	sh->reply = *r;
+	sh->reply.wire = NULL;
+	if (r->err == 0 && r->len && (copy = malloc(r->len)))
+		memcpy(copy, r->wire, r->len);
+	sh->reply.wire = copy;
+	if (!copy)
+		sh->reply.len = 0;
+	sh->bytes = sh->reply.len + strlen(sh->key) + sizeof(*sh);
+	sh->done = 1;
+	sh->refs++;
+	if (copy && dd_dns_wire_min_ttl(copy, r->len, &ttl) == 0 && ttl > 0) {
+		if (ttl > DD_PROBE_SHARE_TTL_MAX)
+			ttl = DD_PROBE_SHARE_TTL_MAX;
+		sh->expires_ms = dd_clock_mono_ms() + 1000.0 * ttl;
+		lru_push(p, sh);
+		while (p->lru_tail && (p->nkept > DD_PROBE_SHARE_MAX ||
+				       p->kept_bytes > DD_PROBE_SHARE_BYTES))
+			share_drop(p, p->lru_tail);
+	}
+	for (; w; w = next) {
+		next = w->next_waiter;
+		on_net(w, r->err == 0 && !copy ? r : &sh->reply);
+	}
+	if (!sh->kept && !sh->gone) {
+		dd_map_del(&p->shares, sh->key);
+		sh->gone = 1;
+	}
+	share_release(p, sh);
+}
+
+static void replay(void *arg)
+{
+	struct pask *a = arg;
+	struct share *sh = a->share;
+	struct dd_probe *p = a->p;
+
+	a->share = NULL;
+	on_net(a, &sh->reply);
+	share_release(p, sh);
+}
+
 static int send_one(struct pask *a)
 {
 	struct dd_probe *p = a->p;
 	struct dd_net_query q = { 0 };
+	struct share *sh;
+	char key[DD_NAME_MAX + DD_DNS_ADDR_MAX + 64];
 	uint8_t *wire = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (dd_net_addr(a->address, p->o.port, &q.addr) != 0)
 		return DD_EINVAL;
+	share_key(a, key, sizeof(key));
+	a->shared = 0;
+	sh = dd_map_get(&p->shares, key);
+	if (sh && sh->done && dd_clock_mono_ms() >= sh->expires_ms) {
+		share_drop(p, sh);
+		sh = NULL;
+	}
+	if (sh && sh->done) {
+		if (dd_net_defer(p->net, replay, a) != 0)
+			return DD_ENOMEM;
+		lru_unlink(p, sh);
+		lru_push(p, sh);
+		sh->refs++;
+		a->share = sh;
+		a->shared = 1;
+		return 0;
+	}
+	if (sh) {
+		struct pask **tail = &sh->waiters;
+		while (*tail)
+			tail = &(*tail)->next_waiter;
+		a->next_waiter = NULL;
+		a->shared = 1;
+		*tail = a;
+		return 0;
+	}
 	rc = dd_dns_query_wire(a->qname, a->qtype, (uint16_t)dd_rng_next(&p->rng), &a->qopts,
 			       &wire, &len);
 	if (rc < 0)
 		return rc;
+	sh = calloc(1, sizeof(*sh));
+	if (!sh || !(sh->key = strdup(key)) || dd_map_set(&p->shares, key, sh) != 0) {
+		if (sh)
+			free(sh->key);
+		free(sh);
+		free(wire);
+		return DD_ENOMEM;
+	}
+	a->next_waiter = NULL;
+	sh->waiters = a;
 	q.proto = a->tcp ? DD_NET_TCP : DD_NET_UDP;
 	q.wire = wire;
 	q.len = len;
 	q.timeout_ms = p->o.timeout_ms;
 	q.retries = a->tcp ? 0 : p->o.retries;
-	rc = dd_net_query(p->net, &q, on_net, a);
+	rc = dd_net_query(p->net, &q, on_shared, sh);
 	free(wire);
+	if (rc < 0) {
+		dd_map_del(&p->shares, key);
+		share_free(sh);
+	}
 	return rc;
 }
 

@@ -4,6 +4,8 @@
  * sending it, retrying over TCP when the UDP reply is truncated, digesting
  * the reply and recording every exchange (server, address, protocol,
  * question, rcode, flags, sections, RTT, size, or the timeout / ICMP error).
+ * The same question to the same address is asked once per probe and its
+ * reply shared while its TTL lasts (probe.c).
  * Walks such as `trace` and `check` are driven on top of it. */
 #ifndef DD_PROBE_H
 #define DD_PROBE_H
@@ -42,8 +44,10 @@ struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p);
 struct dd_net *dd_probe_net(struct dd_probe *p);
 /* Ask one question of one server through the recording exchange service. */
 int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
-/* Exchanges made and how many timed out. */
+/* Exchanges made, exchanges that reused an earlier reply to the same
+ * question (no query sent), and how many of those made timed out. */
 unsigned dd_probe_exchanges(const struct dd_probe *p);
+unsigned dd_probe_shared(const struct dd_probe *p);
 unsigned dd_probe_timeouts(const struct dd_probe *p);
 /* Milliseconds since the probe started. */
 double dd_probe_elapsed_ms(const struct dd_probe *p);

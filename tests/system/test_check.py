@@ -94,6 +94,7 @@ def test_check(worlds, case, tmp_path):
     rep = world.run_dnsdeps("report", saved, hints=False, timeout=60, env=env)
     assert (rep.returncode, rep.stdout) == (t.returncode, t.stdout), \
         f"dnsdeps report {saved} differs from {twhere}:\n{rep.stderr}\n{rep.stdout}"
+    asked_once(saved, twhere)
     bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
     assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
     first = t.stdout.split("\n", 1)[0].split()
@@ -105,6 +106,35 @@ def test_check(worlds, case, tmp_path):
     shown = terminal_escape(v["summary"])
     assert " ".join(shown.split()) in " ".join(t.stdout.split()), \
         f"{twhere}: the text report lacks the verdict's summary\n{t.stdout}"
+
+
+def asked_once(saved, where):
+    """One run asks a question of an address once (src/probe/probe.c): an
+    exchange marked shared repeats an earlier one's question, address and
+    outcome, and a question asked again over the network is one whose
+    earlier reply may not be reused: a failure, or a reply with no record
+    that has a TTL (BADVERS, REFUSED, NODATA without SOA)."""
+    with open(saved, encoding="utf-8") as f:
+        exchanges = json.load(f)["exchanges"]
+    first = {}
+    for x in exchanges:
+        key = (x["address"], x.get("port", 53), x.get("protocol", "udp"), x["qname"].lower(),
+               x["qtype"], json.dumps(x.get("query_edns"), sort_keys=True))
+        if x.get("shared"):
+            assert key in first, f"{where}: shared exchange {x['id']} repeats no earlier one"
+            o = first[key]
+            assert (x["result"], x.get("rcode"), x.get("size"), x.get("rtt_ms"), x["answer"]) == \
+                (o["result"], o.get("rcode"), o.get("size"), o.get("rtt_ms"), o["answer"]), \
+                f"{where}: shared exchange {x['id']} differs from {o['id']}"
+        elif key in first:
+            o = first[key]
+            ttls = [int(rr.split("\t")[1]) for sec in ("answer", "authority", "additional")
+                    for rr in o[sec] if "\tOPT\t" not in rr]
+            assert o["result"] != "ok" or not ttls or min(ttls) == 0, \
+                f"{where}: exchanges {first[key]['id']} and {x['id']} ask the same question twice"
+            first[key] = x
+        else:
+            first[key] = x
 
 
 def terminal_escape(s):
