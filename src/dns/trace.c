@@ -1,6 +1,13 @@
 /* trace.c: the trace walk. From the root down, every server of every zone
  * on the way is asked on all its addresses; the step records what each one
- * said, whether they disagree, and which zone cut the walk follows next. */
+ * said, whether they disagree, and which zone cut the walk follows next.
+ * The walk to a name's own cut minimises the question (RFC 9156): a zone
+ * is asked for the name one label below it (the root for "shop. NS", not
+ * "d1.shop. NS"), so the steps above the parent are the same questions
+ * for every name under them, and no server above the parent learns the
+ * whole name. Anything but a referral to that name (an empty non-terminal,
+ * a server that also serves the child, NXDOMAIN) asks the zone again with
+ * the whole name. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +28,7 @@ struct ttask {
 	uint16_t qtype;
 	void *rec;
 	int stop_at_cut;          /* end at the referral to orig itself */
+	int minimise;             /* ask each zone for one label more (to_cut walks) */
 	dd_dns_trace_cb cb;
 	void *arg;
 	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
@@ -39,7 +47,7 @@ struct host_ref {
 	char name[DD_NAME_MAX];
 };
 
-static void step_begin(struct ttask *t, const char *zone);
+static void step_begin(struct ttask *t, const char *zone, int minimise);
 
 static struct dd_dns_trace_step *cur(struct ttask *t)
 {
@@ -143,8 +151,10 @@ static void ask_entry(struct ttask *t, size_t idx)
 	ref->t = t;
 	ref->step = t->tr->nsteps - 1;
 	ref->entry = idx;
+	int whole = strcasecmp(s->qname, t->qname) == 0;
 	struct dd_dns_ask q = { .server = e->name, .address = e->addr, .zone = s->zone,
-				.qname = t->qname, .qtype = t->qtype, .rec = t->rec };
+				.qname = s->qname, .qtype = whole ? t->qtype : LDNS_RR_TYPE_NS,
+				.rec = t->rec };
 	if (t->ctx->svc.ask(t->ctx->svc.ctx, &q, on_ask, ref) != 0) {
 		free(ref);
 		e->state = DD_ST_UNREACHABLE;
@@ -276,6 +286,19 @@ static void step_decide(struct ttask *t)
 		}
 		return;
 	}
+	if (strcasecmp(s->qname, t->qname) != 0 &&
+	    !(best->state == DD_ST_REFERRAL && strcasecmp(best->referral, s->qname) == 0)) {
+		/* The minimised question found no cut there: ask the zone again
+		 * with the whole name, in place of this step. */
+		char zone[DD_NAME_MAX];
+		snprintf(zone, sizeof(zone), "%s", s->zone);
+		for (size_t i = 0; i < s->nservers; i++)
+			free(s->servers[i].digest);
+		free(s->servers);
+		t->tr->nsteps--;
+		step_begin(t, zone, 0);
+		return;
+	}
 	const struct dd_dns_digest *d = best->digest;
 	t->tr->result.final = d;
 	switch (best->state) {
@@ -297,7 +320,7 @@ static void step_decide(struct ttask *t)
 			trace_end(t, DD_RES_DELEGATED, NULL);
 			return;
 		}
-		step_begin(t, d->referral);
+		step_begin(t, d->referral, t->minimise);
 		return;
 	case DD_ST_CNAME:
 		follow_cname(t, d);
@@ -334,7 +357,7 @@ static void follow_cname(struct ttask *t, const struct dd_dns_digest *d)
 	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
 	/* Walk again from the closest zone cut already known for the target. */
 	dd_dns_closest_cut(t->ctx, t->qname, zone);
-	step_begin(t, zone);
+	step_begin(t, zone, 0);
 }
 
 static void step_maybe_done(struct ttask *t)
@@ -343,7 +366,19 @@ static void step_maybe_done(struct ttask *t)
 		step_decide(t);
 }
 
-static void step_begin(struct ttask *t, const char *zone)
+/* The name one label below zone on the way to name ("shop." for
+ * "d1.shop." under "."), or name itself. */
+static void one_below(const char *name, const char *zone, char out[DD_NAME_MAX])
+{
+	const char *p = name;
+	int drop = dd_name_labels(name) - dd_name_labels(zone) - 1;
+
+	for (; drop > 0 && strchr(p, '.') && strchr(p, '.')[1]; drop--)
+		p = strchr(p, '.') + 1;
+	snprintf(out, DD_NAME_MAX, "%s", p);
+}
+
+static void step_begin(struct ttask *t, const char *zone, int minimise)
 {
 	struct dd_dns_ctx *ctx = t->ctx;
 	struct dd_dns_trace_step *s;
@@ -352,7 +387,10 @@ static void step_begin(struct ttask *t, const char *zone)
 	s = &t->tr->steps[t->tr->nsteps++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->zone, sizeof(s->zone), "%s", zone);
-	snprintf(s->qname, sizeof(s->qname), "%s", t->qname);
+	if (minimise && strcasecmp(t->qname, t->orig) == 0 && dd_name_is_subdomain(t->qname, zone))
+		one_below(t->qname, zone, s->qname);
+	else
+		snprintf(s->qname, sizeof(s->qname), "%s", t->qname);
 	s->servers = calloc(DD_TRACE_MAX_ENTRIES, sizeof(*s->servers));
 	if (!s->servers) {
 		trace_msg(t, "out of memory");
@@ -424,9 +462,10 @@ static int trace_begin(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
 	t->qtype = qtype;
 	t->rec = rec;
 	t->stop_at_cut = stop_at_cut;
+	t->minimise = stop_at_cut;
 	t->cb = cb;
 	t->arg = arg;
-	step_begin(t, ".");
+	step_begin(t, ".", t->minimise);
 	return 0;
 }
 

@@ -1,5 +1,7 @@
 """test_healthy: the healthy three-level tree serves what healthy.toml says, and trace walks it."""
 
+import json
+
 import pytest
 
 from helpers import answer_rdata, dump, entries, trace, world_fixture
@@ -135,3 +137,40 @@ def test_trace_honours_the_query_rate_limit(world):
     queries = doc["stats"]["queries"]
     assert queries > 5
     assert doc["stats"]["elapsed_ms"] >= (queries - 5) / 5 * 1000 - 50, doc["stats"]
+
+
+# ---- check's walk minimises the question (RFC 9156) --------------------------
+
+def check_evidence(world, name, tmp_path):
+    saved = str(tmp_path / "evidence.json")
+    r = world.run_dnsdeps("check", "--no-deps", "--no-registration", "--json",
+                          "--save-evidence", saved, name, timeout=60)
+    assert r.returncode in (0, 1, 2), r.stderr
+    with open(saved, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def questions(ev, addresses):
+    return [(x["qname"], x["qtype"]) for x in ev["exchanges"] if x["address"] in addresses]
+
+
+def test_check_asks_each_zone_for_one_label_more(world, tmp_path):
+    ev = check_evidence(world, "example.test.", tmp_path)
+    root = questions(ev, ROOTS)
+    assert ("test.", "NS") in root, root
+    assert not [q for q in root if q[0].endswith("example.test.")], root
+    tld = questions(ev, ["127.0.1.1", "127.0.1.2"])
+    assert ("example.test.", "NS") in tld and ("example.test.", "DS") in tld, tld
+    assert [s["zone"] for s in ev["chain"]] == [".", "test."]
+
+
+def test_check_asks_again_with_the_whole_name_below_an_empty_non_terminal(world, tmp_path):
+    # www.example.test has an address but is no cut: asked "www.example.test. NS", the
+    # example.test servers answer NODATA, so they are asked the whole name, which does not exist.
+    ev = check_evidence(world, "x.www.example.test.", tmp_path)
+    asked = questions(ev, ["127.0.3.1", "127.0.3.2"])
+    assert ("www.example.test.", "NS") in asked and ("x.www.example.test.", "NS") in asked, asked
+    first = asked.index(("www.example.test.", "NS"))
+    assert first < asked.index(("x.www.example.test.", "NS"))
+    assert not [q for q in questions(ev, ROOTS) if q[0].endswith("example.test.")]
+    assert ev["chain"][-1]["zone"] == "example.test."
