@@ -153,6 +153,8 @@ def main():
         for conc in [int(c) for c in a.concurrency.split(",")]:
             run_audit(a, world, dfile, conc, tmp)
         sample = random.Random(3).sample(domains, min(a.sample, len(domains)))
+        if not sample:
+            return
         sfile = os.path.join(tmp, "sample.txt")
         with open(sfile, "w") as f:
             f.write("\n".join(sample) + "\n")

@@ -90,7 +90,7 @@ struct dd_audit_run_info {
 	unsigned long in_flight;   /* domains started and not written (interrupted) */
 	int interrupted;
 	double seconds;            /* wall time of the run */
-	unsigned long queries, timeouts;
+	unsigned long queries, shared, timeouts;
 	unsigned idle_rounds, max_inflight, probes; /* dd_audit_stats */
 	size_t peak_rss;           /* bytes, 0 unknown */
 };
@@ -140,6 +140,7 @@ struct dd_audit_stats {
 				 * known waited to be delivered (see driver.c) */
 	unsigned probes;        /* probes used (a fresh one every `recycle` domains) */
 	uint64_t queries, timeouts; /* exchanges of every probe, and timeouts */
+	uint64_t shared;            /* exchanges that reused a reply (no query) */
 };
 
 /* The next domain to check: 1 with name (canonical) set, 0 at the end, or a

@@ -198,6 +198,7 @@ static int new_probe(struct dd_audit *a)
 	}
 	if (a->p) {
 		a->st.queries += dd_probe_exchanges(a->p);
+		a->st.shared += dd_probe_shared(a->p);
 		a->st.timeouts += dd_probe_timeouts(a->p);
 		dd_probe_reg_free(a->reg);
 		dd_probe_free(a->p);
@@ -293,6 +294,7 @@ const struct dd_audit_stats *dd_audit_stats(struct dd_audit *a)
 	a->tot = a->st;
 	if (a->p) {
 		a->tot.queries += dd_probe_exchanges(a->p);
+		a->tot.shared += dd_probe_shared(a->p);
 		a->tot.timeouts += dd_probe_timeouts(a->p);
 	}
 	return &a->tot;

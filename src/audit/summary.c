@@ -274,10 +274,10 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 		return DD_ENOMEM;
 	}
 	dd_buf_printf(out, "audit: %llu domain%s checked in %.1f s (%.0f domains/s), "
-		      "%lu queries, %lu timed out\n",
+		      "%lu queries (%lu more answered by an earlier reply), %lu timed out\n",
 		      (unsigned long long)s->domains, s->domains == 1 ? "" : "s", ri->seconds,
 		      ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0, ri->queries,
-		      ri->timeouts);
+		      ri->shared, ri->timeouts);
 	if (ri->skipped || ri->bad_lines)
 		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu bad input "
 			      "line%s\n", ri->skipped, ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
@@ -396,6 +396,7 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	dd_json_put(&j, o, "domains_per_second",
 		    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
 	dd_json_put(&j, o, "queries", dd_json_uint(ri->queries));
+	dd_json_put(&j, o, "shared", dd_json_uint(ri->shared));
 	dd_json_put(&j, o, "timeouts", dd_json_uint(ri->timeouts));
 	dd_json_put(&j, o, "max_domains_in_flight", dd_json_uint(ri->max_inflight));
 	dd_json_put(&j, o, "idle_rounds", dd_json_uint(ri->idle_rounds));

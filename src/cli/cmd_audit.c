@@ -894,6 +894,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ri.interrupted = rc == DD_ECANCELED;
 	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
 	ri.queries = dd_audit_stats(l.a)->queries;
+	ri.shared = dd_audit_stats(l.a)->shared;
 	ri.timeouts = dd_audit_stats(l.a)->timeouts;
 	ri.probes = dd_audit_stats(l.a)->probes;
 	ri.idle_rounds = dd_audit_stats(l.a)->idle_rounds;

@@ -33,6 +33,7 @@ struct ttask {
 	void *arg;
 	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
 	size_t pending;          /* asks and lookups outstanding in this step */
+	size_t cap;              /* entries allocated for the current step's servers */
 	char parent[DD_NAME_MAX]; /* zone whose servers sent the referral */
 };
 
@@ -87,6 +88,14 @@ static struct dd_dns_trace_server *add_entry(struct ttask *t, const char *name, 
 	for (size_t i = 0; addr[0] && i < s->nservers; i++)
 		if (strcmp(s->servers[i].addr, addr) == 0 && strcasecmp(s->servers[i].name, name) == 0)
 			return NULL;
+	if (s->nservers == t->cap) { /* entries are referred to by index, never by pointer */
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		struct dd_dns_trace_server *v = realloc(s->servers, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		s->servers = v;
+		t->cap = cap;
+	}
 	e = &s->servers[s->nservers++];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->name, sizeof(e->name), "%s", name);
@@ -386,17 +395,12 @@ static void step_begin(struct ttask *t, const char *zone, int minimise)
 
 	s = &t->tr->steps[t->tr->nsteps++];
 	memset(s, 0, sizeof(*s));
+	t->cap = 0;
 	snprintf(s->zone, sizeof(s->zone), "%s", zone);
 	if (minimise && strcasecmp(t->qname, t->orig) == 0 && dd_name_is_subdomain(t->qname, zone))
 		one_below(t->qname, zone, s->qname);
 	else
 		snprintf(s->qname, sizeof(s->qname), "%s", t->qname);
-	s->servers = calloc(DD_TRACE_MAX_ENTRIES, sizeof(*s->servers));
-	if (!s->servers) {
-		trace_msg(t, "out of memory");
-		trace_end(t, DD_RES_FAILED, "NO_MEMORY");
-		return;
-	}
 	t->pending = 1; /* held while the step is being set up */
 	if (strcmp(zone, ".") == 0) {
 		for (size_t i = 0; i < ctx->nhints; i++)

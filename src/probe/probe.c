@@ -274,7 +274,7 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 {
 	struct pask *a = arg;
 	struct dd_probe *p = a->p;
-	struct dd_dns_digest *d = NULL;
+	struct dd_dns_digest digest, *d = NULL; /* on the stack: callers copy what they keep */
 	struct dd_dns_reply out = { .state = DD_ST_TIMEOUT, .rtt_ms = -1, .exchange = -1 };
 	char detail[200] = "";
 	int malformed = 0;
@@ -295,11 +295,8 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 		snprintf(detail, sizeof(detail), "ignored %u repl%s shorter than a DNS header",
 			 r->runts, r->runts == 1 ? "y" : "ies");
 	if (r->err == 0) {
-		d = malloc(sizeof(*d));
-		if (!d) {
-			out.state = DD_ST_MALFORMED;
-			snprintf(detail, sizeof(detail), "out of memory");
-		} else if (dd_dns_digest(r->wire, r->len, a->qname, a->qtype, a->zone, d) < 0) {
+		d = &digest;
+		if (dd_dns_digest(r->wire, r->len, a->qname, a->qtype, a->zone, d) < 0) {
 			malformed = 1;
 			out.state = DD_ST_MALFORMED;
 			snprintf(detail, sizeof(detail), "%s", d->detail);
@@ -327,7 +324,6 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 		/* Truncated: ask the same server again over TCP. */
 		a->tcp = 1;
 		a->udp_exchange = out.exchange;
-		free(d);
 		if (send_one(a) == 0)
 			return;
 		out.state = DD_ST_TRUNCATED;
@@ -345,7 +341,6 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	out.detail = detail;
 	out.exchanges = a->exchanges;
 	a->cb(a->arg, &out);
-	free(d);
 	free(a);
 }
 
