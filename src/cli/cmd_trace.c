@@ -79,6 +79,7 @@ static json_t *answer_json(const struct dd_evidence *ev, const struct dd_dns_tra
 		if (s->state != DD_ST_ANSWER || s->exchange < 0 ||
 		    (size_t)s->exchange >= ev->nexchanges)
 			continue;
+		dd_ev_exchange_sections(&ev->exchanges[s->exchange]);
 		const struct dd_ev_strlist *l = &ev->exchanges[s->exchange].answer;
 		for (size_t k = 0; k < l->n; k++)
 			json_array_append_new(a, json_string(l->v[k]));

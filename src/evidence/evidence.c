@@ -8,6 +8,7 @@
 
 #include "core/err.h"
 #include "dd_config.h"
+#include "dns/msg.h"
 #include "evidence/ev_int.h"
 #include "evidence/evidence.h"
 
@@ -467,8 +468,54 @@ static void nameserver_free(struct dd_ev_nameserver *ns)
 	free(ns->servers);
 }
 
+int dd_ev_exchange_set_wire(struct dd_ev_exchange *x, const uint8_t *wire, size_t len)
+{
+	uint8_t *copy = len ? malloc(len) : NULL;
+
+	if (len && !copy)
+		return DD_ENOMEM;
+	if (len)
+		memcpy(copy, wire, len);
+	free(x->wire);
+	x->wire = copy;
+	x->wire_len = len;
+	return 0;
+}
+
+void dd_ev_sections_render(const uint8_t *wire, size_t len, struct dd_ev_strlist out[3])
+{
+	char **v[3];
+	size_t n[3];
+
+	dd_dns_sections_text(wire, len, DD_EV_MAX_RR_TEXT, v, n);
+	for (int s = 0; s < 3; s++) {
+		out[s].v = v[s];
+		out[s].n = v[s] ? n[s] : 0;
+		out[s].cap = out[s].n;
+	}
+}
+
+void dd_ev_exchange_sections(struct dd_ev_exchange *x)
+{
+	struct dd_ev_strlist l[3];
+
+	if (!x->wire)
+		return;
+	dd_ev_sections_render(x->wire, x->wire_len, l);
+	dd_ev_strlist_free(&x->answer);
+	dd_ev_strlist_free(&x->authority);
+	dd_ev_strlist_free(&x->additional);
+	x->answer = l[0];
+	x->authority = l[1];
+	x->additional = l[2];
+	free(x->wire);
+	x->wire = NULL;
+	x->wire_len = 0;
+}
+
 static void exchange_free(struct dd_ev_exchange *x)
 {
+	free(x->wire);
 	free(x->server);
 	free(x->address);
 	free(x->qname);

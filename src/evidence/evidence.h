@@ -237,9 +237,12 @@ struct dd_ev_exchange {
 	unsigned flags;            /* enum dd_ev_flag bits of the reply */
 	long size;                 /* reply size in bytes, -1 when no reply */
 	struct dd_ev_edns reply_edns;
-	struct dd_ev_strlist answer;     /* records in presentation format */
-	struct dd_ev_strlist authority;
+	struct dd_ev_strlist answer;     /* records in presentation format; read them */
+	struct dd_ev_strlist authority;  /* after dd_ev_exchange_sections */
 	struct dd_ev_strlist additional;
+	uint8_t *wire;             /* the reply's bytes while its sections are not yet text
+				    * (a live run renders them only when read or saved) */
+	size_t wire_len;
 	char *detail;              /* free text ("2 replies with a wrong ID ignored"), or NULL */
 };
 
@@ -377,6 +380,19 @@ int dd_ev_strlist_add(struct dd_ev_strlist *l, const char *s);
 int dd_ev_strlist_add_unique(struct dd_ev_strlist *l, const char *s);
 /* Index of s in l (case-insensitive), or -1. */
 int dd_ev_strlist_find(const struct dd_ev_strlist *l, const char *s);
+
+#define DD_EV_MAX_RR_TEXT 100 /* records kept per section of an exchange */
+
+/* Keep the reply's bytes (copied) as the exchange's sections, to be
+ * rendered as text when first read: 0 or DD_ENOMEM. */
+int dd_ev_exchange_set_wire(struct dd_ev_exchange *x, const uint8_t *wire, size_t len);
+/* Render the kept reply's sections as text (at most DD_EV_MAX_RR_TEXT
+ * records each), once; afterwards answer, authority and additional hold
+ * them. Does nothing for an exchange that has them already. */
+void dd_ev_exchange_sections(struct dd_ev_exchange *x);
+/* The sections of a reply as text, into three empty lists (the caller
+ * frees them): what dd_ev_exchange_sections puts in an exchange. */
+void dd_ev_sections_render(const uint8_t *wire, size_t len, struct dd_ev_strlist out[3]);
 
 /* A new exchange, all fields "no value", id set, port 53. */
 int dd_ev_add_exchange(struct dd_evidence *ev);

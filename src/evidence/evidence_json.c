@@ -13,6 +13,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/evidence.h"
 
@@ -211,9 +212,19 @@ static json_t *s_exchange(struct dd_json *s, const struct dd_ev_exchange *x)
 	dd_json_put(s, o, "flags", flags);
 	dd_json_put(s, o, "size", dd_json_int_or_null(x->size));
 	dd_json_put(s, o, "reply_edns", s_edns(&x->reply_edns));
-	dd_json_put(s, o, "answer", dd_evj_list(s, &x->answer));
-	dd_json_put(s, o, "authority", dd_evj_list(s, &x->authority));
-	dd_json_put(s, o, "additional", dd_evj_list(s, &x->additional));
+	if (x->wire) { /* sections not read yet: rendered for the document only */
+		struct dd_ev_strlist l[3];
+		dd_ev_sections_render(x->wire, x->wire_len, l);
+		dd_json_put(s, o, "answer", dd_evj_list(s, &l[0]));
+		dd_json_put(s, o, "authority", dd_evj_list(s, &l[1]));
+		dd_json_put(s, o, "additional", dd_evj_list(s, &l[2]));
+		for (int i = 0; i < 3; i++)
+			dd_ev_strlist_free(&l[i]);
+	} else {
+		dd_json_put(s, o, "answer", dd_evj_list(s, &x->answer));
+		dd_json_put(s, o, "authority", dd_evj_list(s, &x->authority));
+		dd_json_put(s, o, "additional", dd_evj_list(s, &x->additional));
+	}
 	dd_json_put(s, o, "detail", dd_json_str(s, x->detail));
 	return o;
 }

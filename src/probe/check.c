@@ -221,6 +221,7 @@ static void on_ds(void *arg, const struct dd_dns_reply *rep)
 	fill_response(&ds->r, rep);
 	if (rep->state == DD_ST_ANSWER && rep->digest && rep->exchange >= 0 &&
 	    (size_t)rep->exchange < ev->nexchanges) {
+		dd_ev_exchange_sections(&ev->exchanges[rep->exchange]);
 		const struct dd_ev_strlist *ans = &ev->exchanges[rep->exchange].answer;
 		ds->ttl = rep->digest->answer_ttl;
 		for (size_t i = 0; i < ans->n; i++) {

@@ -181,9 +181,10 @@ static void on_asn(void *arg, const struct dd_dns_result *res)
 		struct dd_ev_dep_addr *a = &ev->deps.addrs[i];
 		/* The answer is in the exchanges recorded since the look-up began. */
 		for (size_t x = r->first; x < ev->nexchanges; x++) {
-			const struct dd_ev_exchange *e = &ev->exchanges[x];
+			struct dd_ev_exchange *e = &ev->exchanges[x];
 			if (!e->qname || strcasecmp(e->qname, r->qname) != 0)
 				continue;
+			dd_ev_exchange_sections(e);
 			for (size_t k = 0; k < e->answer.n; k++) {
 				int64_t asn;
 				int len;

@@ -128,6 +128,7 @@ static void fill(struct dd_evidence *ev, struct dd_ev_sec_rrset *x, const struct
 	if (rep->exchange < 0 || (size_t)rep->exchange >= ev->nexchanges ||
 	    (rep->state != DD_ST_ANSWER && rep->state != DD_ST_NODATA))
 		return;
+	dd_ev_exchange_sections(&ev->exchanges[rep->exchange]);
 	const struct dd_ev_strlist *ans = &ev->exchanges[rep->exchange].answer;
 	for (size_t i = 0; i < ans->n; i++)
 		if (record_is(ans->v[i], owner, type, 0) || record_is(ans->v[i], owner, type, 1))
@@ -243,6 +244,7 @@ int dd_probe_dnssec_parent(struct dd_probe *p, struct dd_evidence *ev, size_t ps
 	if (s->ds.r.exchange >= 0 && (size_t)s->ds.r.exchange < ev->nexchanges &&
 	    s->ds.r.state == DD_EV_ANSWER &&
 	    (k = dd_ev_sec_add_parent(&ev->dnssec, s->name, s->address)) >= 0) {
+		dd_ev_exchange_sections(&ev->exchanges[s->ds.r.exchange]);
 		const struct dd_ev_strlist *ans = &ev->exchanges[s->ds.r.exchange].answer;
 		for (size_t i = 0; i < ans->n; i++)
 			if (record_is(ans->v[i], ev->domain, "DS", 1))

@@ -16,7 +16,6 @@
 #include "net/net.h"
 #include "probe/probe.h"
 
-#define DD_PROBE_MAX_RR_TEXT 100 /* records kept per section in evidence */
 #define DD_PROBE_SHARE_MAX 4096   /* replies kept for reuse ... */
 #define DD_PROBE_SHARE_BYTES (4u << 20) /* ... and their bytes at most */
 #define DD_PROBE_SHARE_TTL_MAX 300 /* seconds a reply is reused at most */
@@ -186,20 +185,6 @@ double dd_probe_elapsed_ms(const struct dd_probe *p)
 	return dd_clock_mono_ms() - p->t0;
 }
 
-static void record_sections(struct dd_ev_exchange *x, const uint8_t *wire, size_t len)
-{
-	struct dd_ev_strlist *lists[3] = { &x->answer, &x->authority, &x->additional };
-	char **v[3];
-	size_t n[3];
-
-	dd_dns_sections_text(wire, len, DD_PROBE_MAX_RR_TEXT, v, n);
-	for (int s = 0; s < 3; s++) {
-		for (size_t i = 0; i < n[s]; i++)
-			dd_ev_strlist_add(lists[s], v[s][i]);
-		dd_dns_strv_free(v[s], n[s]);
-	}
-}
-
 /* Milliseconds as the evidence keeps them (three decimals), so that what a
  * check judges and prints is exactly what `report` reads back. */
 static double ms3(double ms)
@@ -260,7 +245,7 @@ static int record(struct pask *a, const struct dd_net_reply *r, const struct dd_
 				x->reply_edns.do_bit = d->edns_do;
 				x->reply_edns.version = d->edns_version;
 			}
-			record_sections(x, r->wire, r->len);
+			dd_ev_exchange_set_wire(x, r->wire, r->len); /* text when read */
 		}
 	}
 	if (detail && detail[0])
