@@ -1,7 +1,9 @@
 /* fetch.c: the look-up of one registrable domain as a chain of callbacks:
  * RDAP (registry, then the registrar's record it links to) or WHOIS
  * (table or IANA's refer, then a thin registry's registrar referral). Every
- * step ends in a record or in a reason; jobs are cached per domain. */
+ * step ends in a record or in a reason; jobs are found by domain in a map,
+ * and the finished ones kept up to a bound. A host that failed at the
+ * network level is not asked again for a while: its requests fail at once. */
 #include <ctype.h>
 #include <libpsl.h>
 #include <stdarg.h>
@@ -9,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/env.h"
 #include "core/err.h"
+#include "core/map.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "net/whois.h"
@@ -21,6 +25,10 @@ struct waiter {
 	struct waiter *next;
 };
 
+#define DONE_MAX 4096     /* finished jobs kept (callers copy the outcome) */
+#define FAILED_MAX 1024   /* hosts remembered as failed */
+#define HOST_MAX 300      /* "https://host:port" or "host:port" */
+
 struct job {
 	struct dd_reg_fetcher *f;
 	struct dd_reg_outcome out;
@@ -29,8 +37,22 @@ struct job {
 	struct dd_net_whois *wq;       /* WHOIS query in flight */
 	enum dd_reg_unavail rdap_fail; /* why RDAP gave nothing, if it did */
 	char rdap_why[DD_REG_WHY_MAX];
-	char where[600];               /* URL or host:port of the registry */
-	struct job *next;
+	char *where;                   /* URL or host:port of the registry */
+	char *asked;                   /* the host of the request in flight */
+	struct job *next_done;         /* finished jobs, oldest first */
+};
+/* With its strings apart, a job stays under glibc's 1 KiB "large" requests,
+ * whose allocation sorts the free lists: a quarter of dd_reg_fetch's cost
+ * in a 10,000-domain audit when the job held them. */
+_Static_assert(sizeof(struct job) < 1000, "a job is a small allocation");
+
+/* A host whose request failed at the network level, and how. */
+struct failed {
+	char host[HOST_MAX];
+	double at_ms;                  /* dd_clock_mono_ms() of the failure */
+	int err;                       /* DD_EUNREACH, DD_ETIMEDOUT... */
+	char why[DD_REG_WHY_MAX / 2];  /* the client's words */
+	struct failed *older, *newer;
 };
 
 struct dd_reg_fetcher {
@@ -39,7 +61,12 @@ struct dd_reg_fetcher {
 	struct dd_reg_boot *boot, *over;
 	struct dd_reg_wsrv *wsrv;
 	struct dd_reg_fetch_opts o;
-	struct job *jobs;
+	struct dd_map jobs;            /* registrable domain -> struct job */
+	struct job *done_first, *done_last;
+	size_t ndone;
+	unsigned calling;              /* callbacks running: drop no job */
+	struct dd_map failed;          /* host -> struct failed */
+	struct failed *oldest, *newest;
 };
 
 void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
@@ -49,6 +76,7 @@ void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
 	o->iana_port = 43;
 	o->timeout_ms = 10000;
 	o->max_retry_after_s = 10;
+	o->failed_host_hold_ms = 60000;
 }
 
 const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
@@ -66,19 +94,59 @@ const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
 	return "unknown";
 }
 
+static void job_free(struct job *j)
+{
+	if (j->wq)
+		dd_net_whois_cancel(j->wq);
+	while (j->waiters) {
+		struct waiter *w = j->waiters;
+		j->waiters = w->next;
+		free(w);
+	}
+	dd_reg_outcome_free(&j->out);
+	free(j->where);
+	free(j->asked);
+	free(j);
+}
+
+/* Forget the oldest finished jobs beyond DONE_MAX; never while a callback
+ * runs, so an outcome stays valid for the whole of its callback. */
+static void drop_done(struct dd_reg_fetcher *f)
+{
+	while (f->calling == 0 && f->ndone > DONE_MAX) {
+		struct job *j = f->done_first;
+		f->done_first = j->next_done;
+		if (!f->done_first)
+			f->done_last = NULL;
+		f->ndone--;
+		dd_map_del(&f->jobs, j->out.domain);
+		job_free(j);
+	}
+}
+
 static void complete(struct job *j)
 {
+	struct dd_reg_fetcher *f = j->f;
 	struct waiter *w = j->waiters;
 
 	j->done = 1;
 	j->wq = NULL;
 	j->waiters = NULL;
+	f->calling++;
 	while (w) {
 		struct waiter *next = w->next;
 		w->cb(w->arg, &j->out);
 		free(w);
 		w = next;
 	}
+	f->calling--;
+	if (f->done_last)
+		f->done_last->next_done = j;
+	else
+		f->done_first = j;
+	f->done_last = j;
+	f->ndone++;
+	drop_done(f);
 }
 
 static void fail(struct job *j, enum dd_reg_unavail reason, const char *fmt, ...)
@@ -102,6 +170,165 @@ static enum dd_reg_unavail reason_of(int err)
 	case DD_ELIMIT: return DD_REG_TOO_LARGE;
 	default: return DD_REG_NETWORK;
 	}
+}
+
+/* --- hosts that failed ----------------------------------------------------- */
+
+/* The connection itself failed (no address, refused, reset, TLS, no answer
+ * in time). An HTTP status, a body too large or a refused redirect are
+ * answers: the host is up. */
+static int network_level(int err)
+{
+	return err == DD_EUNREACH || err == DD_ETIMEDOUT || err == DD_ERESET ||
+	       err == DD_EMALFORMED;
+}
+
+static void forget(struct dd_reg_fetcher *f, struct failed *h)
+{
+	if (h->older)
+		h->older->newer = h->newer;
+	else
+		f->oldest = h->newer;
+	if (h->newer)
+		h->newer->older = h->older;
+	else
+		f->newest = h->older;
+	dd_map_del(&f->failed, h->host);
+	free(h);
+}
+
+/* The failure of host (may be NULL) while it is remembered, else NULL. */
+static const struct failed *recall(struct dd_reg_fetcher *f, const char *host)
+{
+	struct failed *h = host ? dd_map_get(&f->failed, host) : NULL;
+
+	if (h && dd_clock_mono_ms() - h->at_ms >= f->o.failed_host_hold_ms) {
+		forget(f, h);
+		return NULL;
+	}
+	return h;
+}
+
+/* The request to j->asked ended with err: remember the host if it failed at
+ * the network level. The first failure stands while it is remembered, so
+ * the failures of requests already in flight, and of those not asked, do
+ * not prolong it. */
+static void note(struct job *j, int err, const char *why)
+{
+	struct dd_reg_fetcher *f = j->f;
+	struct failed *h;
+
+	if (!network_level(err) || !j->asked || recall(f, j->asked))
+		return;
+	if (f->failed.count >= FAILED_MAX)
+		forget(f, f->oldest);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return;
+	snprintf(h->host, sizeof(h->host), "%s", j->asked);
+	h->at_ms = dd_clock_mono_ms();
+	h->err = err;
+	snprintf(h->why, sizeof(h->why), "%s", why ? why : dd_strerror(err));
+	if (dd_map_set(&f->failed, h->host, h) != 0) {
+		free(h);
+		return;
+	}
+	h->older = f->newest;
+	if (f->newest)
+		f->newest->newer = h;
+	else
+		f->oldest = h;
+	f->newest = h;
+}
+
+static void not_asked(const struct failed *h, char why[DD_REG_WHY_MAX])
+{
+	double ago = (dd_clock_mono_ms() - h->at_ms) / 1000;
+
+	snprintf(why, DD_REG_WHY_MAX, "not asked: the same host failed %u s ago (%s)",
+		 (unsigned)(ago > 0 ? ago : 0), h->why);
+}
+
+/* j is about to ask host (NULL: nothing to remember it by). */
+static void set_asked(struct job *j, const char *host)
+{
+	free(j->asked);
+	j->asked = host && host[0] && strlen(host) < HOST_MAX ? strdup(host) : NULL;
+}
+
+/* The scheme and authority of url ("https://rdap.example:8443"), or NULL
+ * when it has none or they are too long. */
+static const char *url_host(const char *url, char out[HOST_MAX])
+{
+	const char *p = strstr(url, "://");
+	size_t n = p ? (size_t)(p + 3 - url) + strcspn(p + 3, "/?#") : HOST_MAX;
+
+	if (n >= HOST_MAX)
+		return NULL;
+	memcpy(out, url, n);
+	out[n] = '\0';
+	return out;
+}
+
+/* GET url for j; when its host failed lately, cb gets that failure at once
+ * instead (the same error, in other words). 0 or dd_net_http_get's error. */
+static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
+{
+	const struct failed *h;
+	char why[DD_REG_WHY_MAX], host[HOST_MAX];
+
+	set_asked(j, url_host(url, host));
+	h = recall(j->f, j->asked);
+	if (h) {
+		struct dd_net_http_reply rep = { .err = h->err, .why = why, .body = "", .url = url };
+		not_asked(h, why);
+		cb(j, &rep);
+		return 0;
+	}
+	return dd_net_http_get(j->f->http, url, cb, j);
+}
+
+/* The WHOIS query for j, with the same memory as http_get. */
+static int whois_ask(struct job *j, const char *host, unsigned port, const char *query,
+		     dd_net_whois_cb cb)
+{
+	const struct failed *h;
+	char why[DD_REG_WHY_MAX], key[HOST_MAX];
+
+	if ((size_t)snprintf(key, sizeof(key), "%s:%u", host, port) < sizeof(key))
+		set_asked(j, key);
+	else
+		set_asked(j, NULL);
+	h = recall(j->f, j->asked);
+	if (h) {
+		struct dd_net_whois_reply rep = { .err = h->err, .why = why, .text = "" };
+		not_asked(h, why);
+		cb(j, &rep);
+		return 0;
+	}
+	return dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
+				  DD_REG_DOC_MAX, cb, j, &j->wq);
+}
+
+/* --- records ------------------------------------------------------------- */
+
+/* Where the registry is asked: a URL or host:port. 0 or DD_ENOMEM. */
+static int set_where(struct job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int set_where(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return DD_ENOMEM;
+	free(j->where);
+	j->where = s;
+	return 0;
 }
 
 static struct dd_reg_record *new_record(void)
@@ -136,8 +363,7 @@ static void start_whois(struct job *j);
 static void whois_query(struct job *j, const char *host, unsigned port, const char *query,
 			dd_net_whois_cb cb)
 {
-	int err = dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
-				     DD_REG_DOC_MAX, cb, j, &j->wq);
+	int err = whois_ask(j, host, port, query, cb);
 
 	if (err)
 		fail(j, DD_REG_NETWORK, "WHOIS %s:%u: %s", host, port, dd_strerror(err));
@@ -150,6 +376,7 @@ static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
 	char why[DD_REG_WHY_MAX];
 
 	j->wq = NULL;
+	note(j, rep->err, rep->why);
 	if (rep->err == 0 && (view = new_record())) {
 		if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why) == 0 &&
 		    view->result == DD_REG_FOUND) {
@@ -171,6 +398,7 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	const char *rw;
 
 	j->wq = NULL;
+	note(j, rep->err, rep->why);
 	if (rep->err) {
 		fail(j, reason_of(rep->err), "WHOIS %s: %s", j->where, rep->why ? rep->why : "");
 		return;
@@ -189,13 +417,13 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	r->where = strdup(j->where);
 	j->out.record = r;
 	j->out.reason = DD_REG_AVAILABLE;
-	if (j->rdap_fail)
-		snprintf(j->out.why, sizeof(j->out.why), "RDAP failed (%s), WHOIS used", j->rdap_why);
+	if (j->rdap_fail) /* cut the RDAP failure, not the end */
+		snprintf(j->out.why, sizeof(j->out.why), "RDAP failed (%.*s), WHOIS used",
+			 (int)(sizeof(j->out.why) - sizeof("RDAP failed (), WHOIS used")), j->rdap_why);
 	rw = r->registrar.whois_server;
 	if (!j->f->o.no_registrar && rw && r->result == DD_REG_FOUND &&
 	    strncmp(j->where, rw, strlen(rw)) != 0 &&
-	    dd_net_whois_query(j->f->net, rw, 43, j->out.domain, j->f->o.timeout_ms,
-			       DD_REG_DOC_MAX, on_registrar_whois, j, &j->wq) == 0)
+	    whois_ask(j, rw, 43, j->out.domain, on_registrar_whois) == 0)
 		return;
 	complete(j);
 }
@@ -208,6 +436,7 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 	const char *tld = strrchr(j->out.domain, '.');
 
 	j->wq = NULL;
+	note(j, rep->err, rep->why);
 	tld = tld ? tld + 1 : j->out.domain;
 	if (rep->err) {
 		fail(j, reason_of(rep->err), "no WHOIS server known for .%s and IANA's WHOIS "
@@ -224,8 +453,10 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 			     tld);
 		return;
 	}
-	snprintf(j->where, sizeof(j->where), "%s:43", r.refer);
-	whois_query(j, r.refer, 43, j->out.domain, on_whois);
+	if (set_where(j, "%s:43", r.refer) == 0)
+		whois_query(j, r.refer, 43, j->out.domain, on_whois);
+	else
+		fail(j, DD_REG_NETWORK, "out of memory");
 	dd_reg_record_free(&r);
 }
 
@@ -237,13 +468,17 @@ static void start_whois(struct job *j)
 
 	tld = tld ? tld + 1 : j->out.domain;
 	if (f->wsrv && dd_reg_wsrv_lookup(f->wsrv, j->out.domain, &host, &port) == 0) {
-		snprintf(j->where, sizeof(j->where), "%s:%u", host, port);
-		whois_query(j, host, port, j->out.domain, on_whois);
+		if (set_where(j, "%s:%u", host, port) == 0)
+			whois_query(j, host, port, j->out.domain, on_whois);
+		else
+			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
 	}
 	if (f->o.iana_whois && f->o.iana_whois[0]) {
-		snprintf(j->where, sizeof(j->where), "%s:%u", f->o.iana_whois, f->o.iana_port);
-		whois_query(j, f->o.iana_whois, f->o.iana_port, tld, on_iana);
+		if (set_where(j, "%s:%u", f->o.iana_whois, f->o.iana_port) == 0)
+			whois_query(j, f->o.iana_whois, f->o.iana_port, tld, on_iana);
+		else
+			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
 	}
 	if (j->rdap_fail)
@@ -281,6 +516,7 @@ static void on_registrar_rdap(void *arg, const struct dd_net_http_reply *rep)
 	struct dd_reg_record *view;
 	char why[DD_REG_WHY_MAX];
 
+	note(j, rep->err, rep->why);
 	if (rep->err == 0 && rep->status == 200 && (view = new_record())) {
 		if (dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why) == 0 &&
 		    view->result == DD_REG_FOUND) {
@@ -302,6 +538,7 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	const char *rel;
 
 	if (rep->err) {
+		note(j, rep->err, rep->why);
 		rdap_fallback(j, reason_of(rep->err), "RDAP %s: %s", j->where,
 			      rep->why ? rep->why : dd_strerror(rep->err));
 		return;
@@ -342,7 +579,7 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	j->out.reason = DD_REG_AVAILABLE;
 	rel = r->registrar.rdap_url;
 	if (!j->f->o.no_registrar && rel && r->result == DD_REG_FOUND &&
-	    strcmp(rel, j->where) != 0 && dd_net_http_get(j->f->http, rel, on_registrar_rdap, j) == 0)
+	    strcmp(rel, j->where) != 0 && http_get(j, rel, on_registrar_rdap) == 0)
 		return;
 	complete(j);
 }
@@ -366,9 +603,9 @@ static void start(struct job *j)
 		fail(j, DD_REG_NETWORK, "out of memory");
 		return;
 	}
-	snprintf(j->where, sizeof(j->where), "%s", url);
-	free(url);
-	int err = dd_net_http_get(f->http, j->where, on_rdap, j);
+	free(j->where);
+	j->where = url;
+	int err = http_get(j, j->where, on_rdap);
 	if (err)
 		rdap_fallback(j, DD_REG_NETWORK, "RDAP %s: %s", j->where, dd_strerror(err));
 }
@@ -411,6 +648,10 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 	f->o = *o;
 	if (!f->o.timeout_ms)
 		f->o.timeout_ms = 10000;
+	if (!f->o.failed_host_hold_ms)
+		f->o.failed_host_hold_ms = 60000;
+	dd_map_init(&f->jobs);
+	dd_map_init(&f->failed);
 	if (o->bootstrap)
 		err = load(o->bootstrap, "RDAP bootstrap file", 1, (void **)&f->boot, why);
 	if (!err && o->override)
@@ -436,24 +677,23 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 	return 0;
 }
 
+static void free_job(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	job_free(value);
+}
+
 void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 {
 	if (!f)
 		return;
 	dd_net_http_free(f->http);
-	while (f->jobs) {
-		struct job *j = f->jobs;
-		f->jobs = j->next;
-		if (j->wq)
-			dd_net_whois_cancel(j->wq);
-		while (j->waiters) {
-			struct waiter *w = j->waiters;
-			j->waiters = w->next;
-			free(w);
-		}
-		dd_reg_outcome_free(&j->out);
-		free(j);
-	}
+	dd_map_each(&f->jobs, free_job, NULL);
+	dd_map_free(&f->jobs);
+	while (f->oldest)
+		forget(f, f->oldest);
+	dd_map_free(&f->failed);
 	dd_reg_boot_free(f->boot);
 	dd_reg_boot_free(f->over);
 	dd_reg_wsrv_free(f->wsrv);
@@ -488,11 +728,12 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 
 	if (err)
 		return err;
-	for (j = f->jobs; j; j = j->next)
-		if (strcmp(j->out.domain, domain) == 0)
-			break;
+	j = dd_map_get(&f->jobs, domain);
 	if (j && j->done) {
+		f->calling++;
 		cb(arg, &j->out);
+		f->calling--;
+		drop_done(f);
 		return 0;
 	}
 	w = calloc(1, sizeof(*w));
@@ -513,8 +754,11 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 	j->f = f;
 	snprintf(j->out.domain, sizeof(j->out.domain), "%s", domain);
 	j->waiters = w;
-	j->next = f->jobs;
-	f->jobs = j;
+	if (dd_map_set(&f->jobs, j->out.domain, j) != 0) {
+		free(w);
+		free(j);
+		return DD_ENOMEM;
+	}
 	start(j);
 	return 0;
 }
@@ -528,9 +772,20 @@ void dd_reg_outcome_free(struct dd_reg_outcome *o)
 	}
 }
 
+struct one {
+	struct dd_reg_outcome out;
+	int done;
+};
+
+/* The outcome is the fetcher's during the callback only: copy it, and take
+ * the record (this fetcher has no other caller). */
 static void on_one(void *arg, const struct dd_reg_outcome *res)
 {
-	*(const struct dd_reg_outcome **)arg = res;
+	struct one *one = arg;
+
+	one->out = *res;
+	((struct dd_reg_outcome *)res)->record = NULL;
+	one->done = 1;
 }
 
 int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
@@ -539,7 +794,7 @@ int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
 	struct dd_net_opts no = { 0 };
 	struct dd_net *net;
 	struct dd_reg_fetcher *f;
-	const struct dd_reg_outcome *res = NULL;
+	struct one one = { .done = 0 };
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -554,15 +809,13 @@ int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
 		dd_net_free(net);
 		return err;
 	}
-	err = dd_reg_fetch(f, name, on_one, &res);
+	err = dd_reg_fetch(f, name, on_one, &one);
 	if (err) {
 		snprintf(out->why, sizeof(out->why), "%s", dd_strerror(err));
 	} else {
 		dd_net_run(net);
-		if (res) {
-			*out = *res;
-			/* The record now belongs to the caller. */
-			((struct dd_reg_outcome *)res)->record = NULL;
+		if (one.done) {
+			*out = one.out; /* the record is the caller's now */
 		} else {
 			err = DD_EIO;
 			snprintf(out->why, sizeof(out->why), "the look-up did not finish");

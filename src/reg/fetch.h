@@ -4,7 +4,9 @@
  * fails, the registry's WHOIS server (table, else IANA's "refer:"), then a
  * thin registry's registrar WHOIS. Runs on the shared dd_net loop next to
  * the DNS probe; one look-up per registrable domain per run (cached). When
- * nothing can be had, the outcome says why instead of guessing. */
+ * nothing can be had, the outcome says why instead of guessing. A host that
+ * failed at the network level is not asked again for a while: requests to
+ * it fail at once, saying so. */
 #ifndef DD_REG_FETCH_H
 #define DD_REG_FETCH_H
 
@@ -22,6 +24,9 @@ struct dd_reg_fetch_opts {
 	unsigned timeout_ms;       /* per request (default 10000) */
 	unsigned max_retry_after_s; /* longest HTTP 429 Retry-After waited for */
 	int no_registrar;          /* do not follow to the registrar's record */
+	unsigned failed_host_hold_ms; /* a host that failed (no address, refused,
+				       * reset, TLS, timeout) is not asked again
+				       * for this long (default 60000) */
 };
 
 /* Why registration data is unavailable. */
@@ -54,9 +59,11 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 void dd_reg_fetcher_free(struct dd_reg_fetcher *f);
 
 typedef void (*dd_reg_fetch_cb)(void *arg, const struct dd_reg_outcome *outcome);
-/* Look up name's registrable domain. The outcome belongs to the fetcher
- * (valid until it is freed). When already known, the callback runs before
- * this returns; otherwise later, from the loop. Errors: DD_ENAME, DD_ENOMEM. */
+/* Look up name's registrable domain. The outcome belongs to the fetcher and
+ * is valid during the callback only: copy what you keep (the fetcher keeps
+ * a bounded number of finished look-ups). When already known, or when it
+ * fails at once, the callback runs before this returns; otherwise later,
+ * from the loop. Errors: DD_ENAME, DD_ENOMEM. */
 int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb, void *arg);
 
 /* Everything for one name on a loop of its own; out->record (if any)

@@ -9,12 +9,15 @@ the Purism outage from WHOIS "Status: Suspended" (and the registry's
 nameservers examined without --ns), serverHold, clientHold, expired (with
 --now), expiring in 5 days, registry and registrar expiries that differ,
 nameservers that differ, no RDAP and no WHOIS known (the DNS verdict stays
-ok), the look-up running while the DNS is walked, and `report` judging the
-saved evidence exactly as `check` did.
+ok), the look-up running while the DNS is walked, `report` judging the
+saved evidence exactly as `check` did, and an RDAP host that failed not asked
+again in the same run (the WHOIS fallback then runs as after the failure).
 """
 
 import json
+import re
 import socket
+import threading
 import time
 
 import pytest
@@ -410,3 +413,98 @@ def test_lookup_runs_while_the_dns_is_walked(bed, silent_server):
     # The slower source sets the pace (plus start-up).
     assert dns_end >= 0.4, f"the silent server did not slow the DNS part ({dns_end:.3f} s)"
     assert hold <= took < hold + 1.0, f"{took:.2f} s"
+
+
+# ---- a registry host that failed is not asked again ----------------------------------
+
+CLOSING_RDAP, REFUSED_RDAP = "127.77.0.3", "127.77.0.4"
+
+
+@pytest.fixture
+def closing_server():
+    """An HTTPS address that accepts TCP connections and closes them at once (the
+    TLS handshake fails); yields the list of connections accepted."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((CLOSING_RDAP, 443))
+    srv.listen(16)
+    srv.settimeout(0.1)
+    accepted, stop = [], threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            accepted.append(time.monotonic())
+            conn.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        yield accepted
+    finally:
+        stop.set()
+        t.join()
+        srv.close()
+
+
+def audit_in_turn(bed, rdap_ip, table, *names):
+    """`audit --concurrency 1`: the domains one after the other in one process, so
+    one registration fetcher, the first look-up over before the second starts. The
+    registry's RDAP service for .sm is https://RDAP_IP/rdap/."""
+    boot = bed["tmp"] / f"boot-{rdap_ip}.json"
+    boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
+                                "services": [[["sm"], [f"https://{rdap_ip}/rdap/"]]]}))
+    lst = bed["tmp"] / "in-turn.txt"
+    lst.write_text("".join(n + "\n" for n in names))
+    r = bed["world"].run_dnsdeps("audit", "--concurrency", "1", "--no-deps", "--no-progress",
+                                 *TEST_ARGS, "--rdap-bootstrap", str(boot), "--whois-servers",
+                                 bed["files"][table], "--ca-file", bed["ca"], str(lst),
+                                 timeout=60)
+    assert r.returncode in (0, 1, 2, 3), r.stderr
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
+    docs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    assert [d["domain"] for d in docs] == list(names), r.stdout + r.stderr
+    return [d["registration"] for d in docs]
+
+
+def test_failed_rdap_host_asked_once(bed, closing_server):
+    """The RDAP host fails the first look-up (TLS): the second domain of the TLD in
+    the same run is not sent to it, and says so, with the same reason."""
+    first, second = audit_in_turn(bed, CLOSING_RDAP, "no-whois", "example.sm.", "puri.sm.")
+    assert len(closing_server) == 1, closing_server
+    url = f"https://{CLOSING_RDAP}/rdap/domain/"
+    assert first["result"] == "unavailable" and first["reason"] == "network", first
+    assert first["why"].startswith(f"RDAP {url}example.sm: "), first
+    assert "not asked" not in first["why"], first
+    assert second["result"] == "unavailable" and second["reason"] == first["reason"], second
+    assert re.match(re.escape(f"RDAP {url}puri.sm: not asked: the same host failed ") +
+                    r"\d+ s ago \(.", second["why"]), second
+
+
+def test_failed_rdap_host_then_whois_as_after_the_failure(bed):
+    """Nothing listens at the RDAP address (connection refused); a WHOIS server is
+    known for .sm. Both domains get their WHOIS record, noting the RDAP failure: the
+    real one, then "not asked" for the second."""
+    whois = bed["whois"]
+    whois.answers["example.sm"] = b"Domain: example.sm\nStatus: Active\n"
+    whois.answers["puri.sm"] = PURISM_WHOIS.encode()
+    before = list(whois.queries)
+    first, second = audit_in_turn(bed, REFUSED_RDAP, "whois", "example.sm.", "puri.sm.")
+    assert whois.queries[len(before):].count("example.sm") == 1, whois.queries
+    assert whois.queries[len(before):].count("puri.sm") == 1, whois.queries
+    url = f"https://{REFUSED_RDAP}/rdap/domain/"
+    for doc, name in ((first, "example.sm"), (second, "puri.sm")):
+        assert doc["result"] == "found" and doc["reason"] is None, doc
+        assert doc["record"]["source"] == {"protocol": "whois", "where": f"{WHOIS_IP}:43"}, doc
+        assert doc["why"].startswith(f"RDAP failed (RDAP {url}{name}: "), doc
+    assert "not asked" not in first["why"], first
+    # (the outcome's "why" holds 191 bytes: the RDAP failure is cut, not the end)
+    failure = re.match(r"RDAP failed \(RDAP \S+: (.*)\), WHOIS used$", first["why"]).group(1)
+    m = re.match(re.escape(f"RDAP failed (RDAP {url}puri.sm: not asked: the same host failed ") +
+                 r"\d+ s ago \((.*)\), WHOIS used$", second["why"])
+    assert m and (failure + ")").startswith(m.group(1)), second["why"]

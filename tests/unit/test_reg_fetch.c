@@ -1,7 +1,9 @@
 /* test_reg_fetch.c: the HTTP and WHOIS clients and the fetcher on a real
  * libuv loop against a small TCP server in a thread of this process
  * (127.0.0.1, ephemeral port): answers, timeouts against servers that never
- * finish, the body cap, one look-up per registrable domain, "no source". */
+ * finish, the body cap, one look-up per registrable domain, "no source", a
+ * host that failed not asked again until the hold is over (WHOIS used as
+ * after a real failure), and finished look-ups dropped beyond the bound. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -35,6 +37,7 @@ struct server {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	unsigned puri_queries;
+	unsigned empty_requests; /* GET /empty/...: closed without a reply */
 };
 
 static void send_all(int fd, const char *s, size_t n)
@@ -79,6 +82,10 @@ static void serve_one(struct server *s, int fd)
 		s->puri_queries++;
 		pthread_mutex_unlock(&s->lock);
 		send_all(fd, PURISM, strlen(PURISM));
+	} else if (n > 5 && strncmp(q, "GET ", 4) != 0 && strcmp(q + n - 5, ".zz\r\n") == 0) {
+		char a[1100];
+		int len = snprintf(a, sizeof(a), "Domain: %.*s\r\nStatus: Active\r\n", (int)n - 2, q);
+		send_all(fd, a, (size_t)len);
 	} else if (strncmp(q, "never.sm\r\n", 10) == 0) {
 		send_all(fd, "Domain: never.sm\r\n", 18);
 		hang(s, fd);
@@ -93,6 +100,10 @@ static void serve_one(struct server *s, int fd)
 		send_all(fd, h, strlen(h));
 		for (int i = 0; i < 32 && !s->stop; i++)
 			send_all(fd, chunk, sizeof(chunk));
+	} else if (strncmp(q, "GET /empty/", 11) == 0) {
+		pthread_mutex_lock(&s->lock);
+		s->empty_requests++;
+		pthread_mutex_unlock(&s->lock);
 	} else if (strncmp(q, "GET /hang ", 10) == 0) {
 		hang(s, fd);
 	} else {
@@ -176,9 +187,16 @@ static void table_file(const struct server *s, char *path, size_t len)
 	fclose(f);
 }
 
+/* What a callback saw: the outcome is valid during the callback only. */
 struct seen {
 	unsigned calls;
-	const struct dd_reg_outcome *last;
+	const void *last; /* which outcome (compared, never read) */
+	enum dd_reg_unavail reason;
+	char why[DD_REG_WHY_MAX];
+	char domain[256];
+	int has_record;
+	char status[64];  /* the record's first status */
+	int suspended;
 };
 
 static void on_outcome(void *arg, const struct dd_reg_outcome *o)
@@ -187,6 +205,14 @@ static void on_outcome(void *arg, const struct dd_reg_outcome *o)
 
 	s->calls++;
 	s->last = o;
+	s->reason = o->reason;
+	snprintf(s->why, sizeof(s->why), "%s", o->why);
+	snprintf(s->domain, sizeof(s->domain), "%s", o->domain);
+	s->has_record = o->record != NULL;
+	s->status[0] = '\0';
+	if (o->record && o->record->nstatuses > 0)
+		snprintf(s->status, sizeof(s->status), "%s", o->record->statuses[0].code);
+	s->suspended = o->record && dd_reg_has_class(o->record, DD_REG_SC_SUSPENDED);
 }
 
 static void test_whois_once_per_domain(void **state)
@@ -198,6 +224,7 @@ static void test_whois_once_per_domain(void **state)
 	struct dd_reg_fetcher *f;
 	struct seen a = { 0 }, b = { 0 }, c = { 0 };
 	char path[64], why[DD_REG_WHY_MAX];
+	unsigned before = s->puri_queries;
 
 	table_file(s, path, sizeof(path));
 	dd_reg_fetch_opts_init(&o);
@@ -213,14 +240,14 @@ static void test_whois_once_per_domain(void **state)
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(b.calls, 1);
 	assert_ptr_equal(a.last, b.last);
-	assert_non_null(a.last->record);
-	assert_string_equal(a.last->domain, "puri.sm");
-	assert_string_equal(a.last->record->statuses[0].code, "Suspended");
-	assert_true(dd_reg_has_class(a.last->record, DD_REG_SC_SUSPENDED));
+	assert_true(a.has_record);
+	assert_string_equal(a.domain, "puri.sm");
+	assert_string_equal(a.status, "Suspended");
+	assert_true(a.suspended);
 	/* Cached: answered at once, no new query. */
 	assert_int_equal(dd_reg_fetch(f, "puri.sm", on_outcome, &c), 0);
 	assert_int_equal(c.calls, 1);
-	assert_int_equal(s->puri_queries, 1);
+	assert_int_equal(s->puri_queries, before + 1);
 	assert_int_equal(dd_reg_fetch(f, "localhost", on_outcome, &c), DD_ENAME);
 	dd_reg_fetcher_free(f);
 	dd_net_free(net);
@@ -261,6 +288,175 @@ static void test_no_source(void **state)
 	assert_null(out.record);
 	assert_int_equal(out.reason, DD_REG_NO_SOURCE);
 	assert_string_equal(out.why, "no RDAP service and no WHOIS server known for .zz");
+}
+
+/* An RDAP bootstrap sending .zz to the test server's /empty/, which closes
+ * the connection without a reply (curl: "Empty reply from server"), and a
+ * WHOIS table sending .zz to the same server, which has every .zz name. */
+static void failing_rdap_files(const struct server *s, char *boot, char *table, size_t len)
+{
+	FILE *f;
+
+	snprintf(boot, len, "/tmp/dnsdeps-test-boot-%d.json", (int)getpid());
+	f = fopen(boot, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"version\": \"1.0\", \"services\": "
+		   "[[[\"zz\"], [\"http://127.0.0.1:%u/empty/\"]]]}\n", s->port);
+	fclose(f);
+	snprintf(table, len, "/tmp/dnsdeps-test-wsrv-zz-%d", (int)getpid());
+	f = fopen(table, "w");
+	assert_non_null(f);
+	fprintf(f, "zz 127.0.0.1:%u\n", s->port);
+	fclose(f);
+}
+
+static unsigned empty_requests(struct server *s)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->empty_requests;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+static void test_failed_host_not_asked_again(void **state)
+{
+	struct server *s = *state;
+	struct dd_reg_fetch_opts o;
+	struct dd_net_opts no = { 0 };
+	struct dd_net *net;
+	struct dd_reg_fetcher *f;
+	struct seen a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	char boot[64], table[64], why[DD_REG_WHY_MAX], want[DD_REG_WHY_MAX];
+	unsigned before = empty_requests(s);
+
+	failing_rdap_files(s, boot, table, sizeof(boot));
+	dd_reg_fetch_opts_init(&o);
+	o.bootstrap = boot;
+	o.whois_servers = table;
+	o.iana_whois = NULL;
+	o.timeout_ms = 3000;
+	o.failed_host_hold_ms = 1500;
+	assert_int_equal(dd_net_new(&net, &no), 0);
+	assert_int_equal(dd_reg_fetcher_new(net, &o, &f, why), 0);
+	/* Two requests in flight at once: both are sent. */
+	assert_int_equal(dd_reg_fetch(f, "a.zz", on_outcome, &a), 0);
+	assert_int_equal(dd_reg_fetch(f, "b.zz", on_outcome, &b), 0);
+	dd_net_run(net);
+	assert_int_equal(empty_requests(s) - before, 2);
+	assert_int_equal(a.calls, 1);
+	assert_true(a.has_record); /* WHOIS answered */
+	snprintf(want, sizeof(want), "RDAP failed (RDAP http://127.0.0.1:%u/empty/domain/a.zz: ",
+		 s->port);
+	assert_non_null(strstr(a.why, want));
+	assert_non_null(strstr(a.why, "Empty reply"));
+	assert_null(strstr(a.why, "not asked"));
+	/* The host failed: the next request is not sent, and the WHOIS
+	 * fallback runs exactly as after the real failure. */
+	assert_int_equal(dd_reg_fetch(f, "c.zz", on_outcome, &c), 0);
+	dd_net_run(net);
+	assert_int_equal(empty_requests(s) - before, 2);
+	assert_int_equal(c.calls, 1);
+	assert_true(c.has_record);
+	assert_int_equal(c.reason, DD_REG_AVAILABLE);
+	snprintf(want, sizeof(want), "RDAP failed (RDAP http://127.0.0.1:%u/empty/domain/c.zz: "
+		 "not asked: the same host failed 0 s ago (Empty reply from server)), WHOIS used",
+		 s->port);
+	assert_string_equal(c.why, want);
+	/* The hold is over: asked again. */
+	usleep(1600 * 1000);
+	assert_int_equal(dd_reg_fetch(f, "d.zz", on_outcome, &d), 0);
+	dd_net_run(net);
+	assert_int_equal(empty_requests(s) - before, 3);
+	assert_int_equal(d.calls, 1);
+	assert_null(strstr(d.why, "not asked"));
+	dd_reg_fetcher_free(f);
+	dd_net_free(net);
+	unlink(boot);
+	unlink(table);
+}
+
+/* No WHOIS fallback: the outcome is the failure itself, at once. */
+static void test_failed_host_unavailable_at_once(void **state)
+{
+	struct server *s = *state;
+	struct dd_reg_fetch_opts o;
+	struct dd_net_opts no = { 0 };
+	struct dd_net *net;
+	struct dd_reg_fetcher *f;
+	struct seen a = { 0 }, b = { 0 };
+	char boot[64], table[64], why[DD_REG_WHY_MAX], want[DD_REG_WHY_MAX];
+	unsigned before = empty_requests(s);
+
+	failing_rdap_files(s, boot, table, sizeof(boot));
+	dd_reg_fetch_opts_init(&o);
+	o.bootstrap = boot;
+	o.iana_whois = NULL;
+	o.timeout_ms = 3000;
+	assert_int_equal(dd_net_new(&net, &no), 0);
+	assert_int_equal(dd_reg_fetcher_new(net, &o, &f, why), 0);
+	assert_int_equal(dd_reg_fetch(f, "a.zz", on_outcome, &a), 0);
+	dd_net_run(net);
+	assert_int_equal(a.calls, 1);
+	assert_false(a.has_record);
+	assert_int_equal(a.reason, DD_REG_NETWORK);
+	assert_int_equal(dd_reg_fetch(f, "b.zz", on_outcome, &b), 0);
+	assert_int_equal(b.calls, 1); /* before the loop runs */
+	assert_false(b.has_record);
+	assert_int_equal(b.reason, a.reason);
+	snprintf(want, sizeof(want), "RDAP http://127.0.0.1:%u/empty/domain/b.zz: not asked: "
+		 "the same host failed 0 s ago (Empty reply from server)", s->port);
+	assert_string_equal(b.why, want);
+	dd_net_run(net);
+	assert_int_equal(empty_requests(s) - before, 1);
+	dd_reg_fetcher_free(f);
+	dd_net_free(net);
+	unlink(boot);
+	unlink(table);
+}
+
+/* Finished look-ups are kept up to a bound (4096), the oldest dropped
+ * first: a dropped domain is looked up again. */
+static void test_done_jobs_bounded(void **state)
+{
+	struct server *s = *state;
+	struct dd_reg_fetch_opts o;
+	struct dd_net_opts no = { 0 };
+	struct dd_net *net;
+	struct dd_reg_fetcher *f;
+	struct seen a = { 0 }, z = { 0 };
+	char path[64], why[DD_REG_WHY_MAX], name[32];
+	unsigned before = s->puri_queries;
+
+	table_file(s, path, sizeof(path));
+	dd_reg_fetch_opts_init(&o);
+	o.whois_servers = path;
+	o.iana_whois = NULL; /* .zz: no source, known at once */
+	o.timeout_ms = 3000;
+	assert_int_equal(dd_net_new(&net, &no), 0);
+	assert_int_equal(dd_reg_fetcher_new(net, &o, &f, why), 0);
+	assert_int_equal(dd_reg_fetch(f, "puri.sm", on_outcome, &a), 0);
+	dd_net_run(net);
+	assert_int_equal(s->puri_queries, before + 1);
+	for (unsigned i = 0; i < 4095; i++) {
+		snprintf(name, sizeof(name), "d%u.zz", i);
+		assert_int_equal(dd_reg_fetch(f, name, on_outcome, &z), 0);
+	}
+	assert_int_equal(z.calls, 4095);
+	assert_int_equal(z.reason, DD_REG_NO_SOURCE);
+	assert_int_equal(dd_reg_fetch(f, "puri.sm", on_outcome, &a), 0);
+	assert_int_equal(a.calls, 2); /* 4096 kept: still known */
+	assert_int_equal(dd_reg_fetch(f, "d4095.zz", on_outcome, &z), 0);
+	assert_int_equal(dd_reg_fetch(f, "puri.sm", on_outcome, &a), 0);
+	assert_int_equal(a.calls, 2); /* dropped: asked again */
+	dd_net_run(net);
+	assert_int_equal(a.calls, 3);
+	assert_string_equal(a.status, "Suspended");
+	assert_int_equal(s->puri_queries, before + 2);
+	dd_reg_fetcher_free(f);
+	dd_net_free(net);
+	unlink(path);
 }
 
 struct http_seen {
@@ -321,6 +517,9 @@ int main(void)
 		cmocka_unit_test(test_whois_once_per_domain),
 		cmocka_unit_test(test_whois_never_closes),
 		cmocka_unit_test(test_no_source),
+		cmocka_unit_test(test_failed_host_not_asked_again),
+		cmocka_unit_test(test_failed_host_unavailable_at_once),
+		cmocka_unit_test(test_done_jobs_bounded),
 		cmocka_unit_test(test_http),
 	};
 
