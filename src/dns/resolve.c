@@ -172,6 +172,7 @@ int dd_dns_ctx_new(struct dd_dns_ctx **out, const struct dd_dns_services *svc,
 	ctx->nhints = nhints;
 	dd_map_init(&ctx->zones);
 	dd_map_init(&ctx->hosts);
+	dd_map_init(&ctx->walks);
 	*out = ctx;
 	return 0;
 }
@@ -209,6 +210,7 @@ void dd_dns_ctx_free(struct dd_dns_ctx *ctx)
 	dd_map_free(&ctx->zones);
 	dd_map_each(&ctx->hosts, free_host, NULL);
 	dd_map_free(&ctx->hosts);
+	dd_dns_walks_free(ctx);
 	free(ctx->hints);
 	free(ctx);
 }

@@ -175,6 +175,9 @@ struct dd_dns_trace {
 	size_t nsteps;
 	unsigned queries;
 	unsigned timeouts;
+	int reused;       /* set during the callback of dd_dns_trace_shared when the walk
+			   * was made for another caller: its exchange ids are not yours */
+	unsigned refs;    /* holders; dd_dns_trace_free drops one */
 };
 
 typedef void (*dd_dns_trace_cb)(void *arg, const struct dd_dns_trace *t);
@@ -189,6 +192,15 @@ int dd_dns_trace_start(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
  * callers that examine them themselves. */
 int dd_dns_trace_to_cut(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
 			dd_dns_trace_cb cb, void *arg);
+/* The walk of dd_dns_trace_start, shared by the run: a walk to the same
+ * name and type already made (and not older than its lowest TTL, at most
+ * DD_DNS_WALK_TTL_MAX seconds) or in flight is handed over instead of
+ * walking again (t->reused tells, during the callback). Failed walks are
+ * not kept. */
+#define DD_DNS_WALK_TTL_MAX 300
+int dd_dns_trace_shared(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+			dd_dns_trace_cb cb, void *arg);
+/* Drop the caller's hold on a trace (freed with the last one). */
 void dd_dns_trace_free(struct dd_dns_trace *t);
 
 #endif

@@ -40,7 +40,13 @@ struct dd_dns_ctx {
 	struct dd_map zones; /* zone name -> struct dd_dns_zoneinfo */
 	struct dd_map hosts; /* host name -> struct hostent */
 	struct waiter *deferred;
+	struct dd_map walks; /* "name|type" -> struct walk (trace.c) */
+	struct walk *walk_head, *walk_tail; /* kept walks, least recently used last */
+	size_t nwalks;
 };
+
+/* Free the shared walks (trace.c), at dd_dns_ctx_free. */
+void dd_dns_walks_free(struct dd_dns_ctx *ctx);
 
 /* Add the CNAMEs reply d followed to the result's chain (orig is the name
  * first asked). Returns 0, or the code CNAME_LOOP / CNAME_CHAIN_TOO_LONG

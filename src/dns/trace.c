@@ -7,7 +7,9 @@
  * for every name under them, and no server above the parent learns the
  * whole name. Anything but a referral to that name (an empty non-terminal,
  * a server that also serves the child, NXDOMAIN) asks the zone again with
- * the whole name. */
+ * the whole name. dd_dns_trace_shared hands a walk already made in this
+ * run (the dependency walk of a hosting provider's nameserver, met by
+ * every domain it serves) to the next caller instead of walking again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +17,13 @@
 
 #include <ldns/ldns.h>
 
+#include "core/env.h"
 #include "core/err.h"
 #include "dns/resolve_int.h"
 
 #define DD_TRACE_MAX_STEPS 48
 #define DD_TRACE_MAX_ENTRIES 64 /* server addresses asked per zone */
+#define DD_WALKS_MAX 256        /* finished walks kept for reuse */
 
 struct ttask {
 	struct dd_dns_ctx *ctx;
@@ -461,6 +465,7 @@ static int trace_begin(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
 		return DD_ENOMEM;
 	}
 	t->ctx = ctx;
+	t->tr->refs = 1;
 	snprintf(t->qname, sizeof(t->qname), "%s", qname);
 	snprintf(t->orig, sizeof(t->orig), "%s", qname);
 	t->qtype = qtype;
@@ -487,7 +492,7 @@ int dd_dns_trace_to_cut(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtyp
 
 void dd_dns_trace_free(struct dd_dns_trace *tr)
 {
-	if (!tr)
+	if (!tr || --tr->refs > 0)
 		return;
 	for (size_t i = 0; i < tr->nsteps; i++) {
 		for (size_t k = 0; k < tr->steps[i].nservers; k++)
@@ -496,4 +501,208 @@ void dd_dns_trace_free(struct dd_dns_trace *tr)
 	}
 	free(tr->steps);
 	free(tr);
+}
+
+/* ---- walks shared by the run ----------------------------------------------- */
+
+struct wwait {
+	struct wwait *next;
+	dd_dns_trace_cb cb;
+	void *arg;
+	struct dd_dns_trace *tr; /* for a deferred hand-over */
+	int first;               /* the caller the walk was started for */
+};
+
+struct walk {
+	struct dd_dns_ctx *ctx;
+	char *key;
+	struct dd_dns_trace *tr;  /* the finished walk (the cache's hold); NULL while walking */
+	double expires_ms;
+	struct wwait *waiters;    /* callers waiting for the walk in flight */
+	struct walk *prev, *next; /* kept walks, most recently used first */
+	int kept;
+};
+
+static void walk_unlink(struct dd_dns_ctx *ctx, struct walk *w)
+{
+	if (!w->kept)
+		return;
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		ctx->walk_head = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	else
+		ctx->walk_tail = w->prev;
+	w->prev = w->next = NULL;
+	w->kept = 0;
+	ctx->nwalks--;
+}
+
+static void walk_push(struct dd_dns_ctx *ctx, struct walk *w)
+{
+	w->prev = NULL;
+	w->next = ctx->walk_head;
+	if (ctx->walk_head)
+		ctx->walk_head->prev = w;
+	else
+		ctx->walk_tail = w;
+	ctx->walk_head = w;
+	w->kept = 1;
+	ctx->nwalks++;
+}
+
+static void walk_drop(struct dd_dns_ctx *ctx, struct walk *w)
+{
+	walk_unlink(ctx, w);
+	dd_map_del(&ctx->walks, w->key);
+	dd_dns_trace_free(w->tr);
+	free(w->key);
+	free(w);
+}
+
+/* Seconds the walk may be reused: the lowest TTL of the referrals and
+ * answers it followed, at most DD_DNS_WALK_TTL_MAX; 0 for a failed walk. */
+static uint32_t walk_ttl(const struct dd_dns_trace *tr)
+{
+	uint32_t ttl = DD_DNS_WALK_TTL_MAX;
+
+	if (tr->result.status == DD_RES_FAILED)
+		return 0;
+	for (size_t i = 0; i < tr->nsteps; i++)
+		for (size_t k = 0; k < tr->steps[i].nservers; k++) {
+			const struct dd_dns_digest *d = tr->steps[i].servers[k].digest;
+			if (d && d->nns && d->ns_ttl < ttl)
+				ttl = d->ns_ttl;
+			if (d && d->nanswer && d->answer_ttl < ttl)
+				ttl = d->answer_ttl;
+		}
+	return ttl;
+}
+
+static void on_shared_walk(void *arg, const struct dd_dns_trace *t)
+{
+	struct walk *w = arg;
+	struct dd_dns_ctx *ctx = w->ctx;
+	struct dd_dns_trace *tr = (struct dd_dns_trace *)t;
+	struct wwait *q = w->waiters, *next;
+	uint32_t ttl = walk_ttl(tr);
+
+	w->waiters = NULL;
+	if (ttl > 0) {
+		w->tr = tr;
+		w->expires_ms = dd_clock_mono_ms() + 1000.0 * ttl;
+		walk_push(ctx, w);
+		while (ctx->nwalks > DD_WALKS_MAX && ctx->walk_tail != w)
+			walk_drop(ctx, ctx->walk_tail);
+	} else {
+		dd_map_del(&ctx->walks, w->key);
+		free(w->key);
+		free(w);
+	}
+	for (; q; q = next) {
+		next = q->next;
+		tr->refs++;
+		tr->reused = !q->first;
+		q->cb(q->arg, tr);
+		tr->reused = 0;
+		free(q);
+	}
+	if (ttl == 0)
+		dd_dns_trace_free(tr); /* nobody keeps it but the callers */
+}
+
+static void hand_over(void *arg)
+{
+	struct wwait *q = arg;
+
+	struct dd_dns_trace *tr = q->tr;
+
+	tr->refs++; /* held across the callback, which may drop the last other hold */
+	tr->reused = 1;
+	q->cb(q->arg, tr);
+	tr->reused = 0;
+	dd_dns_trace_free(tr);
+	free(q);
+}
+
+int dd_dns_trace_shared(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, void *rec,
+			dd_dns_trace_cb cb, void *arg)
+{
+	char key[DD_NAME_MAX + 16];
+	struct walk *w;
+	struct wwait *q;
+	int rc;
+
+	snprintf(key, sizeof(key), "%s|%u", qname, qtype);
+	w = dd_map_get(&ctx->walks, key);
+	if (w && w->tr && dd_clock_mono_ms() >= w->expires_ms) {
+		walk_drop(ctx, w);
+		w = NULL;
+	}
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return DD_ENOMEM;
+	q->cb = cb;
+	q->arg = arg;
+	if (w && w->tr) {
+		q->tr = w->tr;
+		if (ctx->svc.defer(ctx->svc.ctx, hand_over, q) != 0) {
+			free(q);
+			return DD_ENOMEM;
+		}
+		w->tr->refs++;
+		walk_unlink(ctx, w);
+		walk_push(ctx, w);
+		return 0;
+	}
+	if (w) {
+		q->next = w->waiters;
+		w->waiters = q;
+		return 0;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w || !(w->key = strdup(key)) || dd_map_set(&ctx->walks, key, w) != 0) {
+		if (w)
+			free(w->key);
+		free(w);
+		free(q);
+		return DD_ENOMEM;
+	}
+	w->ctx = ctx;
+	w->waiters = q;
+	q->first = 1;
+	rc = trace_begin(ctx, qname, qtype, rec, 0, on_shared_walk, w);
+	if (rc != 0) {
+		dd_map_del(&ctx->walks, key);
+		free(w->key);
+		free(w);
+		free(q);
+	}
+	return rc;
+}
+
+static void free_walk_item(void *arg, const char *key, void *value)
+{
+	struct walk *w = value;
+
+	(void)arg;
+	(void)key;
+	while (w->waiters) {
+		struct wwait *q = w->waiters;
+		w->waiters = q->next;
+		free(q);
+	}
+	dd_dns_trace_free(w->tr);
+	free(w->key);
+	free(w);
+}
+
+void dd_dns_walks_free(struct dd_dns_ctx *ctx)
+{
+	dd_map_each(&ctx->walks, free_walk_item, NULL);
+	dd_map_free(&ctx->walks);
+	ctx->walk_head = ctx->walk_tail = NULL;
+	ctx->nwalks = 0;
 }

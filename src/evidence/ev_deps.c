@@ -262,6 +262,8 @@ static json_t *s_hosts(struct dd_json *s, const struct dd_ev_deps *d)
 		dd_json_put(s, o, "addresses", dd_evj_list(s, &h->addrs));
 		dd_json_put(s, o, "depth", json_integer(h->depth));
 		dd_json_put(s, o, "followed", json_boolean(h->followed));
+		if (h->walk_shared)
+			dd_json_put(s, o, "walk_shared", json_true());
 		dd_json_put(s, o, "message", dd_json_str(s, h->message));
 		dd_json_append(s, a, o);
 	}
@@ -556,6 +558,7 @@ static int ld_host(struct ld *l, const json_t *o, struct dd_evidence *ev)
 	    (rc = get_strlist(l, o, "addresses", &h->addrs)) ||
 	    (rc = get_int(l, o, "depth", 0, 1000, 0, &depth)) ||
 	    (rc = get_bool(l, o, "followed", 0, &h->followed)) ||
+	    (rc = get_bool(l, o, "walk_shared", 0, &h->walk_shared)) ||
 	    (rc = get_str(l, o, "message", 0, &h->message)))
 		return rc;
 	h->depth = (int)depth;

@@ -281,6 +281,8 @@ struct dd_ev_dep_host {
 	struct dd_ev_strlist addrs; /* IPv4 and IPv6 addresses */
 	int depth;               /* NS names between a root and this one (1: a root's own NS) */
 	int followed;            /* its way from the root was walked (within the depth bound) */
+	int walk_shared;         /* that walk was made for another domain of the run and
+				  * reused: its exchanges are in that domain's evidence */
 	char *message;           /* why the lookup or the walk failed, or NULL */
 };
 

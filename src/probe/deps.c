@@ -433,6 +433,7 @@ static void take_walk(struct gat *g, const struct dd_dns_trace *t, int root, con
 	int h = dd_ev_dep_find_host(ev, name);
 	if (h < 0)
 		return;
+	ev->deps.hosts[h].walk_shared = t->reused;
 	dd_ev_set_str(&ev->deps.hosts[h].zone, zone);
 	if (walk_state(t) == DD_EV_R_FAILED && msg && !ev->deps.hosts[h].message)
 		dd_ev_set_str(&ev->deps.hosts[h].message, msg);
@@ -462,9 +463,9 @@ static void walk(struct gat *g, const char *name, int root, int depth)
 	r->depth = depth;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	g->pending++;
-	if (dd_dns_trace_start(dd_probe_dns(g->p), name,
-			       root >= 0 ? LDNS_RR_TYPE_NS : LDNS_RR_TYPE_A, g->ev, on_walk,
-			       r) != 0) {
+	if (dd_dns_trace_shared(dd_probe_dns(g->p), name,
+				root >= 0 ? LDNS_RR_TYPE_NS : LDNS_RR_TYPE_A, g->ev, on_walk,
+				r) != 0) {
 		free(r);
 		g->pending--;
 		if (root >= 0)
