@@ -273,3 +273,45 @@ def test_live_options_need_live_with_zone(world, tmp_path):
     z.write_text("$ORIGIN shop.\n@ 3600 SOA a. b. 1 2 3 4 5\n@ NS a.\n")
     r = world.run_dnsdeps("audit", "--zone", str(z), "--concurrency", "3", hints=False)
     assert r.returncode == 3 and "--live" in r.stderr
+
+
+def test_one_run_walks_a_shared_nameserver_once(world, tmp_path):
+    """Two domains of one TLD at the same operator, checked in one run: the dependency walk of
+    their nameservers is made once and handed to the other domain (walk_shared), with
+    the same findings about it, and no question is asked twice over the network."""
+    ok = [d for d in world.domains if world.kinds[d] == "ok"]
+    by_ns = {}
+    for d in ok:
+        recs = [r for r in world.tld_zone[d.split(".", 1)[1]].splitlines()
+                if r.startswith(d + " NS ")]
+        key = (d.split(".", 1)[1],) + tuple(sorted(r.split()[-1] for r in recs))
+        by_ns.setdefault(key, []).append(d)
+    pair = next(v[:2] for v in by_ns.values() if len(v) >= 2)
+    pattern = str(tmp_path / "ev-%s.json")
+    r = subprocess.run([default_dnsdeps(), "check", "--root-hints", world.root_hints,
+                        "--timeout", "500", "--retries", "0", "--no-registration", "--json",
+                        "--save-evidence", pattern, *pair], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    evs = [json.load(open(pattern.replace("%s", d.rstrip(".")), encoding="utf-8"))
+           for d in pair]
+    hosts = [{h["name"]: h for h in ev["dependencies"]["hosts"]} for ev in evs]
+    assert set(hosts[0]) == set(hosts[1])
+    shared = [n for n in hosts[0] if hosts[0][n].get("walk_shared") or
+              hosts[1][n].get("walk_shared")]
+    assert shared, "no nameserver walk was shared between the two domains"
+    for n in shared:
+        # Made for one domain, reused by the other: never both.
+        assert not (hosts[0][n].get("walk_shared") and hosts[1][n].get("walk_shared")), n
+        a, b = hosts[0][n], hosts[1][n]
+        assert (a["zone"], a["state"], a["addresses"]) == (b["zone"], b["state"],
+                                                            b["addresses"]), n
+    seen = {}
+    for ev in evs:
+        for x in ev["exchanges"]:
+            if x.get("shared") or x["result"] != "ok":
+                continue
+            key = (x["address"], x.get("protocol", "udp"), x["qname"].lower(), x["qtype"],
+                   json.dumps(x.get("query_edns"), sort_keys=True))
+            assert key not in seen, f"asked twice in one run: {key}"
+            seen[key] = x
