@@ -62,9 +62,21 @@ struct dd_chk_finding {
 	size_t nevidence;
 };
 
+struct dd_graph;
+struct dd_graph_analysis;
+struct dd_sec_result;
+
 struct dd_chk_findings {
 	struct dd_chk_finding *v; /* most severe first (stable within a severity) */
 	size_t n, cap;
+	/* What the checks derived from the evidence and a renderer shows too,
+	 * kept so that a judgement computes it once: the dependency graph and
+	 * its analysis, the DNSSEC judgement (NULL when not made), all for the
+	 * judgement time `now`. Freed with the findings. */
+	struct dd_graph *graph;
+	struct dd_graph_analysis *analysis;
+	struct dd_sec_result *sec;
+	int64_t now;
 };
 
 /* Registration facts (RDAP/WHOIS) that sharpen the verdict. With NULL in

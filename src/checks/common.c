@@ -7,6 +7,8 @@
 
 #include "checks/chk_int.h"
 #include "core/err.h"
+#include "dnssec/sec.h"
+#include "graph/graph.h"
 
 void chk_fail(struct chk_ctx *c, int err)
 {
@@ -90,6 +92,13 @@ void dd_chk_findings_free(struct dd_chk_findings *f)
 		free(f->v[i].evidence);
 	}
 	free(f->v);
+	if (f->analysis)
+		dd_graph_analysis_free(f->analysis);
+	free(f->analysis);
+	dd_graph_free(f->graph);
+	if (f->sec)
+		dd_sec_result_free(f->sec);
+	free(f->sec);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -423,6 +432,7 @@ int dd_chk_run(const struct dd_evidence *ev, const struct dd_chk_opts *o,
 	int rc = chk_facts_init(ev, &facts);
 
 	memset(out, 0, sizeof(*out));
+	out->now = c.o->now ? c.o->now : ev->time;
 	if (rc)
 		return rc;
 	chk_chain(&c);

@@ -136,6 +136,13 @@ void chk_deps(struct chk_ctx *c)
 		chk_add(c, C_DEPS_INCOMPLETE, NULL,
 			"the dependencies of %s were gathered to a depth of %d NS names; some were "
 			"left out", ev->domain, ev->deps.max_depth);
+	/* Kept with the findings for the renderers (computed once). */
+	struct dd_chk_findings *out = c->out;
+	if (!out->graph && now == out->now && (out->analysis = malloc(sizeof(a)))) {
+		*out->analysis = a;
+		out->graph = g;
+		return;
+	}
 	dd_graph_analysis_free(&a);
 	dd_graph_free(g);
 }

@@ -611,5 +611,10 @@ void chk_dnssec(struct chk_ctx *c)
 			algorithms(c, &r);
 		cds(c, &r);
 	}
+	/* Kept with the findings for the renderers (judged once). */
+	if (!c->out->sec && now == c->out->now && (c->out->sec = malloc(sizeof(r)))) {
+		*c->out->sec = r;
+		return;
+	}
 	dd_sec_result_free(&r);
 }

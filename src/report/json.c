@@ -239,14 +239,16 @@ static json_t *sec_server(struct dd_json *j, const struct dd_sec_server *s)
 	return o;
 }
 
-static json_t *dnssec_obj(struct dd_json *j, const struct dd_evidence *ev, int64_t now)
+static json_t *dnssec_obj(struct dd_json *j, const struct dd_evidence *ev, int64_t now,
+			  const struct dd_chk_findings *f)
 {
-	struct dd_sec_result r;
+	struct dd_sec_result own, *judged = f && f->sec && f->now == now ? f->sec : NULL;
 	json_t *o = json_object(), *chain = json_array(), *ds = json_array(),
 	       *servers = json_array();
 
-	if (dd_sec_judge(ev, now, &r) != 0)
+	if (!judged && dd_sec_judge(ev, now, &own) != 0)
 		j->failed = 1;
+	const struct dd_sec_result r = judged ? *judged : own; /* a view: freed below if own */
 	dd_json_put(j, o, "state", dd_json_str(j, dd_sec_state_name(r.state)));
 	dd_json_put(j, o, "why", dd_json_str(j, r.why));
 	dd_json_put(j, o, "anchor_source",
@@ -270,7 +272,8 @@ static json_t *dnssec_obj(struct dd_json *j, const struct dd_evidence *ev, int64
 	for (size_t i = 0; i < r.nservers; i++)
 		dd_json_append(j, servers, sec_server(j, &r.servers[i]));
 	dd_json_put(j, o, "servers", servers);
-	dd_sec_result_free(&r);
+	if (!judged)
+		dd_sec_result_free(&own);
 	return o;
 }
 
@@ -479,14 +482,18 @@ static void deps_detail(struct dd_json *j, json_t *o, const struct dd_graph *g)
 
 /* The "dependencies" object; NULL (with j->failed) when it cannot be built. */
 static json_t *deps_obj(struct dd_json *j, const struct dd_evidence *ev,
-			const struct dd_rep_opts *o, int detail)
+			const struct dd_rep_opts *o, int detail, const struct dd_chk_findings *f)
 {
-	struct dd_graph *g = NULL;
+	int64_t now = o && o->now ? o->now : ev->time;
+	int mine = !(f && f->graph && f->now == now); /* else the checks' graph */
+	struct dd_graph *g = mine ? NULL : f->graph;
 	struct dd_graph_analysis a;
 	json_t *d, *unk;
-	int rc = dd_graph_build(ev, &g);
+	int rc = mine ? dd_graph_build(ev, &g) : 0;
 
-	if (rc == 0 && (rc = dd_graph_analyse(g, o && o->now ? o->now : ev->time, &a)) != 0)
+	if (!mine)
+		a = *f->analysis;
+	else if (rc == 0 && (rc = dd_graph_analyse(g, now, &a)) != 0)
 		dd_graph_free(g);
 	if (rc) {
 		j->failed = 1;
@@ -517,8 +524,10 @@ static json_t *deps_obj(struct dd_json *j, const struct dd_evidence *ev,
 	dd_json_put(j, d, "group_spofs", deps_spofs(j, g, a.group_spofs, a.ngroup_spofs));
 	if (detail)
 		deps_detail(j, d, g);
-	dd_graph_analysis_free(&a);
-	dd_graph_free(g);
+	if (mine) {
+		dd_graph_analysis_free(&a);
+		dd_graph_free(g);
+	}
 	return d;
 }
 
@@ -570,9 +579,9 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	if (ev->registration.present)
 		dd_json_put(&j, doc, "registration", registration(&j, ev, now));
 	if (ev->deps.present)
-		dd_json_put(&j, doc, "dependencies", deps_obj(&j, ev, o, 0));
+		dd_json_put(&j, doc, "dependencies", deps_obj(&j, ev, o, 0, f));
 	if (ev->dnssec.present)
-		dd_json_put(&j, doc, "dnssec", dnssec_obj(&j, ev, now));
+		dd_json_put(&j, doc, "dnssec", dnssec_obj(&j, ev, now, f));
 	return dd_json_print(&j, doc,
 			     JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII |
 				 (o && o->json_compact ? JSON_COMPACT : JSON_INDENT(2)),
@@ -593,7 +602,7 @@ int dd_rep_deps_json(const struct dd_evidence *ev, const struct dd_rep_opts *o, 
 	dd_json_put(&j, doc, "domain", dd_json_str(&j, ev->domain));
 	dd_json_put(&j, doc, "time", dd_json_str(&j, when));
 	dd_json_put(&j, doc, "tool", dd_json_str(&j, ev->tool));
-	dd_json_put(&j, doc, "dependencies", deps_obj(&j, ev, o, 1));
+	dd_json_put(&j, doc, "dependencies", deps_obj(&j, ev, o, 1, NULL));
 	return dd_json_print(&j, doc, JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_INDENT(2),
 			     out);
 }
