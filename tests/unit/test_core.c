@@ -1,4 +1,5 @@
-/* test_core.c: unit tests for core: names, escaping, clock parsing, the map, errors. */
+/* test_core.c: unit tests for core: names, escaping, clock parsing, the map, JSON
+ * writing (byte for byte what jansson writes), errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,9 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
+#include "core/json.h"
 #include "core/map.h"
+#include "fixture.h"
 #include "core/name.h"
 
 static void name_canonical(void **state)
@@ -154,6 +157,70 @@ static void map_set_get_del(void **state)
 	dd_map_free(&m);
 }
 
+static const size_t json_flag_sets[] = {
+	JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII | JSON_COMPACT,
+	JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII | JSON_INDENT(2),
+	JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10),
+	JSON_INDENT(2) | JSON_ENSURE_ASCII,
+	0,
+};
+
+/* dd_json_write must print what json_dumps prints, for every flag set used. */
+static void same_as_jansson(const json_t *doc, const char *what)
+{
+	for (size_t i = 0; i < sizeof(json_flag_sets) / sizeof(json_flag_sets[0]); i++) {
+		char *want = json_dumps(doc, json_flag_sets[i]);
+		struct dd_buf b;
+		dd_buf_init(&b);
+		assert_non_null(want);
+		assert_int_equal(dd_json_write(doc, json_flag_sets[i], &b), 0);
+		if (strcmp(dd_buf_str(&b), want) != 0)
+			fail_msg("%s, flags %#zx: dd_json_write differs from json_dumps\n%s\n%s", what,
+				 json_flag_sets[i], dd_buf_str(&b), want);
+		dd_buf_free(&b);
+		free(want);
+	}
+}
+
+static void json_write_tricky(void **state)
+{
+	json_t *doc = json_pack("{s:s, s:s#, s:[f,f,f,f,f,f,f,f,f], s:[I,I,i], s:{}, s:[], "
+				"s:[b,b,n], s:{s:{s:[{}]}}}",
+				"text", "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ \x01\x1f\x7f / \t\n\r\b\f",
+				"nul", "a\0b", 3,
+				"reals", 0.306, 1e21, 1e-7, 3.0, 0.0, -2.5, 123456789012.5, 1.0 / 3,
+				65.7,
+				"ints", (json_int_t)-9007199254740993LL, (json_int_t)INT64_MAX, 0,
+				"empty_obj", "empty_arr", "lits", 1, 0, "nest", "a", "b");
+
+	(void)state;
+	assert_non_null(doc);
+	same_as_jansson(doc, "tricky");
+	json_decref(doc);
+}
+
+static void json_write_documents(void **state)
+{
+	static const char *dirs[] = { DD_TEST_DATA "/evidence", DD_TEST_DATA "/graph",
+				      DD_SHARED_DATA "/rdap" };
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *d = opendir(dirs[i]);
+		const char *name;
+		json_t *doc;
+		assert_non_null(d);
+		while ((doc = fx_next_doc(d, dirs[i], &name))) {
+			same_as_jansson(doc, name);
+			json_decref(doc);
+			n++;
+		}
+		closedir(d);
+	}
+	assert_true(n >= 20);
+}
+
 static void err_names(void **state)
 {
 	(void)state;
@@ -168,7 +235,8 @@ int main(void)
 		cmocka_unit_test(name_invalid),   cmocka_unit_test(name_relations),
 		cmocka_unit_test(esc_controls),   cmocka_unit_test(clock_parse),
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
-		cmocka_unit_test(map_set_get_del),
+		cmocka_unit_test(map_set_get_del), cmocka_unit_test(json_write_tricky),
+		cmocka_unit_test(json_write_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
