@@ -38,6 +38,7 @@ struct ttask {
 	struct dd_dns_trace *tr;  /* handed to the caller, who frees it */
 	size_t pending;          /* asks and lookups outstanding in this step */
 	size_t cap;              /* entries allocated for the current step's servers */
+	size_t steps_cap;        /* steps allocated (grown on demand, DD_TRACE_MAX_STEPS at most) */
 	char parent[DD_NAME_MAX]; /* zone whose servers sent the referral */
 };
 
@@ -397,6 +398,17 @@ static void step_begin(struct ttask *t, const char *zone, int minimise)
 	struct dd_dns_trace_step *s;
 	const struct dd_dns_zoneinfo *z;
 
+	if (t->tr->nsteps == t->steps_cap) { /* steps are referred to by index across calls */
+		size_t cap = t->steps_cap * 2;
+		struct dd_dns_trace_step *v = realloc(t->tr->steps, cap * sizeof(*v));
+		if (!v) {
+			trace_msg(t, "out of memory");
+			trace_end(t, DD_RES_FAILED, "NO_MEMORY");
+			return;
+		}
+		t->tr->steps = v;
+		t->steps_cap = cap;
+	}
 	s = &t->tr->steps[t->tr->nsteps++];
 	memset(s, 0, sizeof(*s));
 	t->cap = 0;
@@ -456,8 +468,9 @@ static int trace_begin(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype
 	if (!t)
 		return DD_ENOMEM;
 	t->tr = calloc(1, sizeof(*t->tr));
+	t->steps_cap = 4;
 	if (t->tr)
-		t->tr->steps = calloc(DD_TRACE_MAX_STEPS, sizeof(*t->tr->steps));
+		t->tr->steps = calloc(t->steps_cap, sizeof(*t->tr->steps));
 	if (!t->tr || !t->tr->steps) {
 		if (t->tr)
 			free(t->tr);
