@@ -1,8 +1,25 @@
 /* net.c: DNS exchanges over UDP (connected sockets, so the kernel drops
  * datagrams from other sources and reports ICMP errors) and TCP (two-byte
  * length framing) on one libuv loop, with timeouts, UDP retries and
- * in-flight limits. */
+ * in-flight limits.
+ *
+ * UDP sockets are reused: opening, binding, connecting and closing one per
+ * exchange was most of the kernel time of an audit. Each server address
+ * (a slot) keeps a few idle connected sockets; an exchange leases one for
+ * its whole life, so everything the socket receives meanwhile (replies,
+ * wrong IDs, ICMP errors) is that exchange's, as with a socket of its own.
+ * A socket goes back to the pool only when it is clean: its exchange got
+ * the matching reply to its first and only send, with nothing else read
+ * and no error. After a timeout, a retry or a stray datagram, a late reply
+ * may still be on its way, and it must not reach the next exchange, so such
+ * a socket is closed. An idle socket keeps reading, and anything that
+ * arrives there (or an ICMP error) closes it; a lease first asks the kernel
+ * whether anything is queued that the loop has not read yet (one
+ * non-blocking peek) and takes another socket if so. Each socket serves at
+ * most DD_NET_UDP_USES exchanges, so the source port keeps changing, and
+ * one sweep timer closes sockets idle for DD_NET_UDP_IDLE_MS. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +32,11 @@
 #include "net/net.h"
 
 #define DD_NET_TCP_MAX_MESSAGES 4 /* non-matching TCP messages tolerated */
+#define DD_NET_UDP_IDLE_MAX 4     /* idle UDP sockets kept per server address */
+#define DD_NET_UDP_USES 32        /* exchanges per UDP socket, then a new port */
+#define DD_NET_UDP_IDLE_MS 2000   /* an idle UDP socket unused this long is closed */
+
+struct usock;
 
 /* One server address: its exchanges in flight and those waiting for room. */
 struct slot {
@@ -22,6 +44,23 @@ struct slot {
 	struct xfer *qhead, *qtail; /* waiting, first come first served */
 	struct slot *ready_next;    /* in net's list of slots with waiting work */
 	int in_ready;
+	struct usock *idle[DD_NET_UDP_IDLE_MAX]; /* idle UDP sockets, oldest first */
+	unsigned nidle;
+};
+
+/* A connected UDP socket to one slot's address: leased to one exchange at
+ * a time, idle in the slot's pool between exchanges. */
+struct usock {
+	uv_udp_t udp;
+	struct dd_net *net;
+	struct slot *slot;
+	struct xfer *x;             /* the exchange holding it; NULL when idle */
+	struct usock *idle_prev, *idle_next; /* net's idle list, oldest first */
+	struct usock *all_prev, *all_next;   /* every socket not yet closed */
+	unsigned uses;              /* exchanges leased to */
+	int poolable;               /* not to a scoped address (the slot key has no scope) */
+	int closing;
+	uint64_t idle_since;        /* uv_now when it went idle */
 };
 
 struct deferred {
@@ -38,11 +77,8 @@ struct xfer {
 	uint8_t *wire;          /* owned copy of q.wire */
 	dd_net_cb cb;
 	void *arg;
-	union {
-		uv_handle_t handle;
-		uv_udp_t udp;
-		uv_tcp_t tcp;
-	} sock;
+	struct usock *us;       /* UDP: the leased socket, until the end */
+	uv_tcp_t tcp;
 	uv_timer_t timer;
 	uv_connect_t connect;
 	uv_write_t write;
@@ -51,7 +87,7 @@ struct xfer {
 	size_t acclen;
 	unsigned tcp_messages;
 	unsigned open_handles;
-	int sock_open;
+	int tcp_open;
 	int start_err;
 	int done;
 	double last_send_ms;
@@ -70,6 +106,9 @@ struct dd_net {
 	double tokens;          /* queries-per-second budget (token bucket) */
 	double refilled_ms;
 	uv_timer_t wake;        /* restarts the queue when tokens come back */
+	struct usock *idle_head, *idle_tail; /* idle UDP sockets, all slots */
+	struct usock *all;      /* every UDP socket not yet closed */
+	uv_timer_t sweep;       /* closes the sockets idle too long */
 	uv_signal_t sig;        /* dd_net_on_signal, when used */
 	int sig_on;
 	dd_net_signal_cb sig_cb;
@@ -114,6 +153,9 @@ int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts)
 	uv_timer_init(&net->loop, &net->wake);
 	uv_unref((uv_handle_t *)&net->wake);
 	net->wake.data = net;
+	uv_timer_init(&net->loop, &net->sweep);
+	uv_unref((uv_handle_t *)&net->sweep);
+	net->sweep.data = net;
 	net->tokens = opts->max_qps ? opts->max_qps : 0;
 	net->refilled_ms = dd_clock_mono_ms();
 	if (net->opts.max_inflight == 0)
@@ -156,6 +198,11 @@ void dd_net_free(struct dd_net *net)
 	uv_walk(&net->loop, close_walk, NULL);
 	uv_run(&net->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&net->loop);
+	while (net->all) {
+		struct usock *us = net->all;
+		net->all = us->all_next;
+		free(us);
+	}
 	while (net->dhead) {
 		struct deferred *d = net->dhead;
 		net->dhead = d->next;
@@ -298,6 +345,130 @@ static void on_close(uv_handle_t *h)
 	free(x);
 }
 
+static void idle_unlink(struct usock *us)
+{
+	struct dd_net *net = us->net;
+	struct slot *sl = us->slot;
+	unsigned i = 0;
+
+	while (i < sl->nidle && sl->idle[i] != us)
+		i++;
+	if (i == sl->nidle)
+		return; /* not idle */
+	memmove(&sl->idle[i], &sl->idle[i + 1], (sl->nidle - i - 1) * sizeof(sl->idle[0]));
+	sl->nidle--;
+	if (us->idle_prev)
+		us->idle_prev->idle_next = us->idle_next;
+	else
+		net->idle_head = us->idle_next;
+	if (us->idle_next)
+		us->idle_next->idle_prev = us->idle_prev;
+	else
+		net->idle_tail = us->idle_prev;
+	us->idle_prev = us->idle_next = NULL;
+}
+
+static void usock_on_close(uv_handle_t *h)
+{
+	struct usock *us = h->data;
+	struct dd_net *net = us->net;
+
+	if (us->all_prev)
+		us->all_prev->all_next = us->all_next;
+	else
+		net->all = us->all_next;
+	if (us->all_next)
+		us->all_next->all_prev = us->all_prev;
+	free(us);
+}
+
+static void usock_close(struct usock *us)
+{
+	if (us->closing)
+		return;
+	us->closing = 1;
+	idle_unlink(us);
+	uv_close((uv_handle_t *)&us->udp, usock_on_close);
+}
+
+/* Nothing queued on the socket that the loop has not read yet: no
+ * datagram, no ICMP error. */
+static int usock_quiet(struct usock *us)
+{
+	uv_os_fd_t fd;
+	uint8_t b;
+
+	if (uv_fileno((uv_handle_t *)&us->udp, &fd) != 0)
+		return 0;
+	return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
+	       (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+/* The newest quiet idle socket of sl, out of the pool, or NULL; the idle
+ * sockets found with something queued are closed. */
+static struct usock *pool_take(struct slot *sl)
+{
+	while (sl->nidle > 0) {
+		struct usock *us = sl->idle[sl->nidle - 1];
+		if (usock_quiet(us)) {
+			idle_unlink(us);
+			return us;
+		}
+		usock_close(us);
+	}
+	return NULL;
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+	struct dd_net *net = t->data;
+	uint64_t now = uv_now(&net->loop);
+
+	while (net->idle_head && now - net->idle_head->idle_since >= DD_NET_UDP_IDLE_MS)
+		usock_close(net->idle_head);
+	if (!net->idle_head)
+		uv_timer_stop(&net->sweep);
+}
+
+/* Back into its slot's pool after a clean exchange, or closed when it has
+ * served its share or the pool is full. */
+static void pool_put(struct usock *us)
+{
+	struct dd_net *net = us->net;
+	struct slot *sl = us->slot;
+
+	if (!us->poolable || us->uses >= DD_NET_UDP_USES || sl->nidle >= DD_NET_UDP_IDLE_MAX) {
+		usock_close(us);
+		return;
+	}
+	sl->idle[sl->nidle++] = us;
+	us->idle_since = uv_now(&net->loop);
+	us->idle_next = NULL;
+	us->idle_prev = net->idle_tail;
+	if (net->idle_tail)
+		net->idle_tail->idle_next = us;
+	else
+		net->idle_head = us;
+	net->idle_tail = us;
+	if (!uv_is_active((uv_handle_t *)&net->sweep))
+		uv_timer_start(&net->sweep, on_sweep, DD_NET_UDP_IDLE_MS / 2,
+			       DD_NET_UDP_IDLE_MS / 2);
+}
+
+/* The exchange's socket: reused when nothing but the matching reply to a
+ * single send came in, closed otherwise (see the top of the file). */
+static void udp_release(struct xfer *x, int err)
+{
+	struct usock *us = x->us;
+
+	x->us = NULL;
+	us->x = NULL;
+	if (err == 0 && x->rep.attempts == 1 && x->rep.mismatched == 0 && x->rep.runts == 0)
+		pool_put(us);
+	else
+		usock_close(us);
+}
+
 /* End the exchange: report, release the slot, close the handles. */
 static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
 {
@@ -316,18 +487,29 @@ static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
 	net->inflight--;
 	x->slot->inflight--;
 	uv_close((uv_handle_t *)&x->timer, on_close);
-	if (x->sock_open)
-		uv_close(&x->sock.handle, on_close);
+	if (x->us)
+		udp_release(x, err);
+	if (x->tcp_open)
+		uv_close((uv_handle_t *)&x->tcp, on_close);
 	pump(net);
 }
 
-static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+static void tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
 	struct xfer *x = h->data;
 
 	(void)suggested;
 	buf->base = (char *)x->net->rbuf;
 	buf->len = sizeof(x->net->rbuf);
+}
+
+static void udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct usock *us = h->data;
+
+	(void)suggested;
+	buf->base = (char *)us->net->rbuf;
+	buf->len = sizeof(us->net->rbuf);
 }
 
 static void udp_send_attempt(struct xfer *x);
@@ -354,7 +536,7 @@ static void udp_send_attempt(struct xfer *x)
 	if (x->rep.attempts == 1)
 		x->rep.sent_ms = x->last_send_ms;
 	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
-	rc = uv_udp_try_send(&x->sock.udp, &b, 1, NULL);
+	rc = uv_udp_try_send(&x->us->udp, &b, 1, NULL);
 	if (rc < 0 && rc != UV_EAGAIN && rc != UV_ENOBUFS) {
 		/* Reported from the loop, never from within dd_net_query. */
 		x->start_err = err_from_uv(rc);
@@ -362,13 +544,27 @@ static void udp_send_attempt(struct xfer *x)
 	}
 }
 
+/* An idle socket read something. Finding the queue empty is fine; a
+ * datagram or an error was meant for an earlier exchange, and the socket
+ * is not reused. */
+static void on_idle_recv(struct usock *us, ssize_t nread, const struct sockaddr *addr)
+{
+	if (nread == 0 && !addr)
+		return;
+	usock_close(us);
+}
+
 static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 			const struct sockaddr *addr, unsigned flags)
 {
-	struct xfer *x = h->data;
+	struct usock *us = h->data;
+	struct xfer *x = us->x;
 	const uint8_t *r = (const uint8_t *)buf->base;
 
-	(void)addr;
+	if (!x) {
+		on_idle_recv(us, nread, addr);
+		return;
+	}
 	if (x->done)
 		return;
 	if (nread < 0) {
@@ -392,19 +588,55 @@ static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	finish(x, 0, r, (size_t)nread);
 }
 
+/* A new socket connected to addr, reading. It never keeps the loop alive
+ * by itself: an exchange holding it has its timer running. */
+static int usock_open(struct dd_net *net, struct slot *sl, const struct sockaddr_storage *addr,
+		      struct usock **out)
+{
+	struct usock *us = calloc(1, sizeof(*us));
+	int rc;
+
+	if (!us)
+		return DD_ENOMEM;
+	rc = uv_udp_init(&net->loop, &us->udp);
+	if (rc < 0) {
+		free(us);
+		return err_from_uv(rc);
+	}
+	us->udp.data = us;
+	us->net = net;
+	us->slot = sl;
+	us->poolable = addr->ss_family != AF_INET6 ||
+		       ((const struct sockaddr_in6 *)addr)->sin6_scope_id == 0;
+	us->all_next = net->all;
+	if (net->all)
+		net->all->all_prev = us;
+	net->all = us;
+	uv_unref((uv_handle_t *)&us->udp);
+	rc = uv_udp_connect(&us->udp, (const struct sockaddr *)addr);
+	if (rc == 0)
+		rc = uv_udp_recv_start(&us->udp, udp_alloc, on_udp_recv);
+	if (rc < 0) {
+		usock_close(us);
+		return err_from_uv(rc);
+	}
+	*out = us;
+	return 0;
+}
+
 static int udp_start(struct xfer *x)
 {
-	int rc = uv_udp_init(&x->net->loop, &x->sock.udp);
+	struct usock *us = pool_take(x->slot);
+	int rc;
 
-	if (rc < 0)
-		return err_from_uv(rc);
-	x->open_handles++;
-	x->sock_open = 1;
-	rc = uv_udp_connect(&x->sock.udp, (const struct sockaddr *)&x->q.addr);
-	if (rc == 0)
-		rc = uv_udp_recv_start(&x->sock.udp, alloc_cb, on_udp_recv);
-	if (rc < 0)
-		return err_from_uv(rc);
+	if (!us) {
+		rc = usock_open(x->net, x->slot, &x->q.addr, &us);
+		if (rc < 0)
+			return rc;
+	}
+	us->x = x;
+	us->uses++;
+	x->us = us;
 	udp_send_attempt(x);
 	return 0;
 }
@@ -475,9 +707,9 @@ static void on_tcp_connect(uv_connect_t *c, int status)
 	bufs[0] = uv_buf_init((char *)x->lenbuf, 2);
 	bufs[1] = uv_buf_init((char *)x->wire, (unsigned)x->q.len);
 	x->write.data = x;
-	rc = uv_write(&x->write, (uv_stream_t *)&x->sock.tcp, bufs, 2, on_tcp_write);
+	rc = uv_write(&x->write, (uv_stream_t *)&x->tcp, bufs, 2, on_tcp_write);
 	if (rc == 0)
-		rc = uv_read_start((uv_stream_t *)&x->sock.tcp, alloc_cb, on_tcp_read);
+		rc = uv_read_start((uv_stream_t *)&x->tcp, tcp_alloc, on_tcp_read);
 	if (rc < 0)
 		finish(x, err_from_uv(rc), NULL, 0);
 }
@@ -489,16 +721,16 @@ static int tcp_start(struct xfer *x)
 	x->acc = malloc(2 + 65535);
 	if (!x->acc)
 		return DD_ENOMEM;
-	rc = uv_tcp_init(&x->net->loop, &x->sock.tcp);
+	rc = uv_tcp_init(&x->net->loop, &x->tcp);
 	if (rc < 0)
 		return err_from_uv(rc);
 	x->open_handles++;
-	x->sock_open = 1;
+	x->tcp_open = 1;
 	x->rep.attempts = 1;
 	x->last_send_ms = x->rep.sent_ms = dd_clock_mono_ms();
 	x->connect.data = x;
 	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
-	rc = uv_tcp_connect(&x->connect, &x->sock.tcp, (const struct sockaddr *)&x->q.addr,
+	rc = uv_tcp_connect(&x->connect, &x->tcp, (const struct sockaddr *)&x->q.addr,
 			    on_tcp_connect);
 	return rc < 0 ? err_from_uv(rc) : 0;
 }
@@ -522,7 +754,7 @@ static void start(struct xfer *x)
 	x->slot->inflight++;
 	uv_timer_init(&net->loop, &x->timer);
 	x->timer.data = x;
-	x->sock.handle.data = x;
+	x->tcp.data = x;
 	x->open_handles = 1;
 	rc = x->q.proto == DD_NET_TCP ? tcp_start(x) : udp_start(x);
 	if (rc < 0) {
