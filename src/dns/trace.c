@@ -23,7 +23,8 @@
 
 #define DD_TRACE_MAX_STEPS 48
 #define DD_TRACE_MAX_ENTRIES 64 /* server addresses asked per zone */
-#define DD_WALKS_MAX 64         /* finished walks kept for reuse (each holds its replies' digests, ~27 KB each: 256 cost 45 MiB of RSS in the live benchmark) */
+#define DD_WALKS_MAX 64         /* finished walks kept for reuse: each holds its replies'
+				 * digests (~27 KB each); 256 cost 45 MiB in bench/live.sh */
 
 struct ttask {
 	struct dd_dns_ctx *ctx;
