@@ -3,6 +3,7 @@
 #ifndef DD_DNS_RESOLVE_INT_H
 #define DD_DNS_RESOLVE_INT_H
 
+#include "core/list.h"
 #include "core/map.h"
 #include "dns/resolve.h"
 
@@ -41,8 +42,7 @@ struct dd_dns_ctx {
 	struct dd_map hosts; /* host name -> struct hostent */
 	struct waiter *deferred;
 	struct dd_map walks; /* "name|type" -> struct walk (trace.c) */
-	struct walk *walk_head, *walk_tail; /* kept walks, least recently used last */
-	size_t nwalks;
+	struct dd_list kept_walks; /* finished walks, least recently used last */
 };
 
 /* Free the shared walks (trace.c), at dd_dns_ctx_free. */

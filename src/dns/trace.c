@@ -533,43 +533,12 @@ struct walk {
 	struct dd_dns_trace *tr;  /* the finished walk (the cache's hold); NULL while walking */
 	double expires_ms;
 	struct wwait *waiters;    /* callers waiting for the walk in flight */
-	struct walk *prev, *next; /* kept walks, most recently used first */
-	int kept;
+	struct dd_list_node lru;  /* in the context's kept walks */
 };
-
-static void walk_unlink(struct dd_dns_ctx *ctx, struct walk *w)
-{
-	if (!w->kept)
-		return;
-	if (w->prev)
-		w->prev->next = w->next;
-	else
-		ctx->walk_head = w->next;
-	if (w->next)
-		w->next->prev = w->prev;
-	else
-		ctx->walk_tail = w->prev;
-	w->prev = w->next = NULL;
-	w->kept = 0;
-	ctx->nwalks--;
-}
-
-static void walk_push(struct dd_dns_ctx *ctx, struct walk *w)
-{
-	w->prev = NULL;
-	w->next = ctx->walk_head;
-	if (ctx->walk_head)
-		ctx->walk_head->prev = w;
-	else
-		ctx->walk_tail = w;
-	ctx->walk_head = w;
-	w->kept = 1;
-	ctx->nwalks++;
-}
 
 static void walk_drop(struct dd_dns_ctx *ctx, struct walk *w)
 {
-	walk_unlink(ctx, w);
+	dd_list_unlink(&ctx->kept_walks, &w->lru);
 	dd_map_del(&ctx->walks, w->key);
 	dd_dns_trace_free(w->tr);
 	free(w->key);
@@ -607,9 +576,9 @@ static void on_shared_walk(void *arg, const struct dd_dns_trace *t)
 	if (ttl > 0) {
 		w->tr = tr;
 		w->expires_ms = dd_clock_mono_ms() + 1000.0 * ttl;
-		walk_push(ctx, w);
-		while (ctx->nwalks > DD_WALKS_MAX && ctx->walk_tail != w)
-			walk_drop(ctx, ctx->walk_tail);
+		dd_list_push_head(&ctx->kept_walks, &w->lru, w);
+		while (ctx->kept_walks.n > DD_WALKS_MAX && dd_list_tail(&ctx->kept_walks) != w)
+			walk_drop(ctx, dd_list_tail(&ctx->kept_walks));
 	} else {
 		dd_map_del(&ctx->walks, w->key);
 		free(w->key);
@@ -667,8 +636,7 @@ int dd_dns_trace_shared(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtyp
 			return DD_ENOMEM;
 		}
 		w->tr->refs++;
-		walk_unlink(ctx, w);
-		walk_push(ctx, w);
+		dd_list_touch(&ctx->kept_walks, &w->lru, w);
 		return 0;
 	}
 	if (w) {
@@ -717,6 +685,5 @@ void dd_dns_walks_free(struct dd_dns_ctx *ctx)
 {
 	dd_map_each(&ctx->walks, free_walk_item, NULL);
 	dd_map_free(&ctx->walks);
-	ctx->walk_head = ctx->walk_tail = NULL;
-	ctx->nwalks = 0;
+	memset(&ctx->kept_walks, 0, sizeof(ctx->kept_walks));
 }

@@ -12,6 +12,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "core/list.h"
 #include "core/map.h"
 #include "net/net.h"
 #include "probe/probe.h"
@@ -25,9 +26,9 @@ struct pask;
 /* One question put to one address, and what came of it. */
 struct share {
 	char *key;
-	struct share *prev, *next; /* least recently used last; only when kept */
+	struct dd_list_node lru;   /* in the probe's kept replies while kept */
 	struct pask *waiters;      /* asks waiting for the reply, in ask order */
-	int done, kept, gone;      /* replied; in the LRU list; out of the map */
+	int done, gone;            /* replied; out of the map */
 	unsigned refs;             /* replays scheduled, or being delivered */
 	double expires_ms;
 	struct dd_net_reply reply; /* wire points into this share's own copy */
@@ -45,8 +46,8 @@ struct dd_probe {
 	unsigned shared;
 	unsigned timeouts;
 	struct dd_map shares;      /* key -> struct share */
-	struct share *lru_head, *lru_tail;
-	size_t nkept, kept_bytes;
+	struct dd_list kept;       /* replies kept for reuse, least recently used last */
+	size_t kept_bytes;
 };
 
 /* One question in flight (possibly UDP then TCP). */
@@ -333,33 +334,14 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 
 static void lru_unlink(struct dd_probe *p, struct share *sh)
 {
-	if (!sh->kept)
-		return;
-	if (sh->prev)
-		sh->prev->next = sh->next;
-	else
-		p->lru_head = sh->next;
-	if (sh->next)
-		sh->next->prev = sh->prev;
-	else
-		p->lru_tail = sh->prev;
-	sh->prev = sh->next = NULL;
-	sh->kept = 0;
-	p->nkept--;
-	p->kept_bytes -= sh->bytes;
+	if (sh->lru.linked)
+		p->kept_bytes -= sh->bytes;
+	dd_list_unlink(&p->kept, &sh->lru);
 }
 
 static void lru_push(struct dd_probe *p, struct share *sh)
 {
-	sh->next = p->lru_head;
-	sh->prev = NULL;
-	if (p->lru_head)
-		p->lru_head->prev = sh;
-	else
-		p->lru_tail = sh;
-	p->lru_head = sh;
-	sh->kept = 1;
-	p->nkept++;
+	dd_list_push_head(&p->kept, &sh->lru, sh);
 	p->kept_bytes += sh->bytes;
 }
 
@@ -415,15 +397,14 @@ static void on_shared(void *arg, const struct dd_net_reply *r)
 			ttl = DD_PROBE_SHARE_TTL_MAX;
 		sh->expires_ms = dd_clock_mono_ms() + 1000.0 * ttl;
 		lru_push(p, sh);
-		while (p->lru_tail && (p->nkept > DD_PROBE_SHARE_MAX ||
-				       p->kept_bytes > DD_PROBE_SHARE_BYTES))
-			share_drop(p, p->lru_tail);
+		while (p->kept.n > DD_PROBE_SHARE_MAX || p->kept_bytes > DD_PROBE_SHARE_BYTES)
+			share_drop(p, dd_list_tail(&p->kept));
 	}
 	for (; w; w = next) {
 		next = w->next_waiter;
 		on_net(w, r->err == 0 && !copy ? r : &sh->reply);
 	}
-	if (!sh->kept && !sh->gone) {
+	if (!sh->lru.linked && !sh->gone) {
 		dd_map_del(&p->shares, sh->key);
 		sh->gone = 1;
 	}

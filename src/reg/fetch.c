@@ -13,6 +13,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "core/list.h"
 #include "core/map.h"
 #include "net/http.h"
 #include "net/net.h"
@@ -52,7 +53,7 @@ struct failed {
 	double at_ms;                  /* dd_clock_mono_ms() of the failure */
 	int err;                       /* DD_EUNREACH, DD_ETIMEDOUT... */
 	char why[DD_REG_WHY_MAX / 2];  /* the client's words */
-	struct failed *older, *newer;
+	struct dd_list_node age;       /* in the fetcher's failed hosts, newest first */
 };
 
 struct dd_reg_fetcher {
@@ -66,7 +67,7 @@ struct dd_reg_fetcher {
 	size_t ndone;
 	unsigned calling;              /* callbacks running: drop no job */
 	struct dd_map failed;          /* host -> struct failed */
-	struct failed *oldest, *newest;
+	struct dd_list failed_age;     /* the same, newest first */
 };
 
 void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
@@ -185,14 +186,7 @@ static int network_level(int err)
 
 static void forget(struct dd_reg_fetcher *f, struct failed *h)
 {
-	if (h->older)
-		h->older->newer = h->newer;
-	else
-		f->oldest = h->newer;
-	if (h->newer)
-		h->newer->older = h->older;
-	else
-		f->newest = h->older;
+	dd_list_unlink(&f->failed_age, &h->age);
 	dd_map_del(&f->failed, h->host);
 	free(h);
 }
@@ -221,7 +215,7 @@ static void note(struct job *j, int err, const char *why)
 	if (!network_level(err) || !j->asked || recall(f, j->asked))
 		return;
 	if (f->failed.count >= FAILED_MAX)
-		forget(f, f->oldest);
+		forget(f, dd_list_tail(&f->failed_age));
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return;
@@ -233,12 +227,7 @@ static void note(struct job *j, int err, const char *why)
 		free(h);
 		return;
 	}
-	h->older = f->newest;
-	if (f->newest)
-		f->newest->newer = h;
-	else
-		f->oldest = h;
-	f->newest = h;
+	dd_list_push_head(&f->failed_age, &h->age, h);
 }
 
 static void not_asked(const struct failed *h, char why[DD_REG_WHY_MAX])
@@ -691,8 +680,8 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_net_http_free(f->http);
 	dd_map_each(&f->jobs, free_job, NULL);
 	dd_map_free(&f->jobs);
-	while (f->oldest)
-		forget(f, f->oldest);
+	while (f->failed_age.n)
+		forget(f, dd_list_tail(&f->failed_age));
 	dd_map_free(&f->failed);
 	dd_reg_boot_free(f->boot);
 	dd_reg_boot_free(f->over);

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/json.h"
+#include "core/list.h"
 #include "core/map.h"
 #include "fixture.h"
 #include "core/name.h"
@@ -221,6 +222,38 @@ static void json_write_documents(void **state)
 	assert_true(n >= 20);
 }
 
+/* Push at either end, unlink anywhere (twice is harmless), touch to the front. */
+static void list_order(void **state)
+{
+	struct item { int v; struct dd_list_node node; } it[4] = { { 0 }, { 1 }, { 2 }, { 3 } };
+	struct dd_list l = { 0 };
+
+	(void)state;
+	assert_null(dd_list_head(&l));
+	assert_null(dd_list_tail(&l));
+	for (int i = 0; i < 3; i++)
+		dd_list_push_head(&l, &it[i].node, &it[i]);
+	dd_list_push_tail(&l, &it[3].node, &it[3]); /* 2 1 0 3 */
+	assert_int_equal(l.n, 4);
+	assert_ptr_equal(dd_list_head(&l), &it[2]);
+	assert_ptr_equal(dd_list_tail(&l), &it[3]);
+	dd_list_unlink(&l, &it[1].node); /* 2 0 3 */
+	dd_list_unlink(&l, &it[1].node);
+	assert_int_equal(l.n, 3);
+	assert_ptr_equal(it[2].node.next, &it[0].node);
+	assert_ptr_equal(it[0].node.prev, &it[2].node);
+	dd_list_touch(&l, &it[3].node, &it[3]); /* 3 2 0 */
+	assert_ptr_equal(dd_list_head(&l), &it[3]);
+	assert_ptr_equal(dd_list_tail(&l), &it[0]);
+	dd_list_touch(&l, &it[1].node, &it[1]); /* 1 3 2 0: not linked before */
+	assert_int_equal(l.n, 4);
+	for (int i = 0; i < 4; i++)
+		dd_list_unlink(&l, &it[i].node);
+	assert_int_equal(l.n, 0);
+	assert_null(l.head);
+	assert_null(l.tail);
+}
+
 static void err_names(void **state)
 {
 	(void)state;
@@ -236,7 +269,7 @@ int main(void)
 		cmocka_unit_test(esc_controls),   cmocka_unit_test(clock_parse),
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
 		cmocka_unit_test(map_set_get_del), cmocka_unit_test(json_write_tricky),
-		cmocka_unit_test(json_write_documents),
+		cmocka_unit_test(json_write_documents), cmocka_unit_test(list_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
