@@ -1,9 +1,12 @@
-/* msg.h: DNS messages, with no I/O. Builds queries (ldns) and digests a
- * reply into what the resolver and the probes need: what kind of answer it
- * is with respect to the zone the server was asked about (answer, referral,
+/* msg.h: DNS messages, with no I/O. Builds queries and digests a reply
+ * into what the resolver and the probes need: what kind of answer it is
+ * with respect to the zone the server was asked about (answer, referral,
  * CNAME, NXDOMAIN, NODATA, lame, error rcode), the NS names and glue of a
- * referral, addresses, the SOA serial, EDNS details. Everything taken from
- * a reply is bounded. */
+ * referral, addresses, the SOA serial, EDNS details; and the records as
+ * text for the evidence. msg.c reads the wire as ldns_wire2pkt does and
+ * writes text as ldns_rr2str does (ldns formats the rarer types), without
+ * ldns's per-record objects: tests/unit/test_dns.c compares both, byte for
+ * byte, over every corpus. Everything taken from a reply is bounded. */
 #ifndef DD_DNS_MSG_H
 #define DD_DNS_MSG_H
 
