@@ -200,6 +200,21 @@ static void network_of(const char *addr, char *out, size_t outlen)
 	}
 }
 
+/* Room for one more element at n (doubling from 16); 0 or DD_ENOMEM. */
+static int grow_array(void **v, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	if (!(p = realloc(*v, ncap * size)))
+		return DD_ENOMEM;
+	*v = p;
+	*cap = ncap;
+	return 0;
+}
+
 static int add_addr(struct bld *b, const char *text)
 {
 	struct dd_graph *g = b->g;
@@ -215,6 +230,10 @@ static int add_addr(struct bld *b, const char *text)
 		return -1; /* not an address: nothing to depend on */
 	if (g->naddrs >= DD_GRAPH_MAX_ADDRS) {
 		g->truncated = 1;
+		return -1;
+	}
+	if (grow_array((void **)&g->addrs, g->naddrs, &g->addrs_cap, sizeof(*g->addrs)) != 0) {
+		b->failed = DD_ENOMEM;
 		return -1;
 	}
 	a = &g->addrs[g->naddrs];
@@ -260,6 +279,10 @@ static int add_host(struct bld *b, const char *name)
 		return i;
 	if (g->nhosts >= DD_GRAPH_MAX_HOSTS) {
 		g->truncated = 1;
+		return -1;
+	}
+	if (grow_array((void **)&g->hosts, g->nhosts, &g->hosts_cap, sizeof(*g->hosts)) != 0) {
+		b->failed = DD_ENOMEM;
 		return -1;
 	}
 	h = &g->hosts[g->nhosts];
@@ -459,15 +482,13 @@ int dd_graph_build(const struct dd_evidence *ev, struct dd_graph **out)
 	g->ev = ev;
 	g->truncated = d->truncated || d->nzones > nz;
 	g->zones = calloc(nz ? nz : 1, sizeof(*g->zones));
-	g->hosts = calloc(DD_GRAPH_MAX_HOSTS, sizeof(*g->hosts));
-	g->addrs = calloc(DD_GRAPH_MAX_ADDRS, sizeof(*g->addrs));
 	g->roots = calloc(DD_GRAPH_MAX_ROOTS, sizeof(*g->roots));
 	b.g = g;
 	dd_map_init(&b.zones);
 	dd_map_init(&b.hosts);
 	dd_map_init(&b.addrs);
 	dd_map_init(&b.ents);
-	if (!g->zones || !g->hosts || !g->addrs || !g->roots)
+	if (!g->zones || !g->roots)
 		b.failed = DD_ENOMEM;
 	for (size_t i = 0; i < nz && !b.failed; i++)
 		if (dd_map_get(&b.zones, d->zones[i].name) == NULL &&

@@ -126,6 +126,7 @@ struct dd_graph {
 	size_t nentities, entities_cap;
 	int truncated;          /* the evidence was cut short, or a graph bound was hit */
 	struct dd_graph_adj *adj; /* private: reverse edges for dd_graph_propagate */
+	size_t hosts_cap, addrs_cap; /* private: allocated, grown on demand */
 };
 
 /* Build the graph of ev's dependencies section. DD_ENOTFOUND when the
