@@ -3,64 +3,101 @@
  * length framing) on one libuv loop, with timeouts, UDP retries and
  * in-flight limits.
  *
- * UDP sockets are reused: opening, binding, connecting and closing one per
+ * Sockets are reused: opening, binding, connecting and closing one per
  * exchange was most of the kernel time of an audit. Each server address
- * (a slot) keeps a few idle connected sockets; an exchange leases one for
- * its whole life, so everything the socket receives meanwhile (replies,
- * wrong IDs, ICMP errors) is that exchange's, as with a socket of its own.
+ * (a slot) keeps a few idle connected UDP sockets and TCP connections
+ * (RFC 7766 6.2.1); an exchange leases one for its whole life, so
+ * everything it receives meanwhile (replies, wrong IDs, ICMP errors, TCP
+ * messages) is that exchange's, as with a socket of its own. A TCP
+ * connection carries one question at a time (no pipelining), so framing,
+ * non-matching messages and errors stay per exchange too.
+ *
  * A socket goes back to the pool only when it is clean: its exchange got
- * the matching reply to its first and only send, with nothing else read
- * and no error. After a timeout, a retry or a stray datagram, a late reply
- * may still be on its way, and it must not reach the next exchange, so such
- * a socket is closed. An idle socket keeps reading, and anything that
- * arrives there (or an ICMP error) closes it; a lease first asks the kernel
- * whether anything is queued that the loop has not read yet (one
- * non-blocking peek) and takes another socket if so. Each socket serves at
- * most DD_NET_UDP_USES exchanges, so the source port keeps changing, and
- * one sweep timer closes sockets idle for DD_NET_UDP_IDLE_MS. */
+ * the matching reply, with nothing else read and no error; for UDP to its
+ * first and only send (after a timeout, a retry or a stray datagram, a
+ * late reply may still be on its way and must not reach the next
+ * exchange); for TCP with the query fully written, no non-matching message
+ * and no byte after the reply. Anything else closes it. An idle socket
+ * keeps reading, and anything that arrives there (a datagram, an ICMP
+ * error, TCP data, the server closing the connection) closes it; a lease
+ * first asks the kernel whether anything is queued that the loop has not
+ * read yet (one non-blocking peek, which also sees a TCP close) and takes
+ * another socket if so. Each UDP socket serves at most DD_NET_UDP_USES
+ * exchanges, so the source port keeps changing, each TCP connection
+ * DD_NET_TCP_USES, and one sweep timer closes sockets idle for
+ * DD_NET_IDLE_MS (RFC 7766 6.2.3 asks clients not to hold idle TCP
+ * sessions; two seconds is short next to servers' own timeouts).
+ *
+ * Servers close idle TCP connections whenever they like (NSD after its
+ * tcp-timeout, others after each answer), and the close
+ * can cross our next query. So an exchange on a reused connection that
+ * ends before any byte of its reply (end of stream, reset, broken pipe) is
+ * asked again, once, on a new connection, with a full timeout of its own:
+ * the timeout is per attempt, as for UDP, and a dead connection fails
+ * within a round trip, so the whole exchange stays within two timeouts.
+ * The reply reports one attempt, its first send time and the RTT of the
+ * new connection (connect included). A failure on a new connection, and a
+ * timeout on any, is reported as it is. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include <uv.h>
 
 #include "core/env.h"
 #include "core/err.h"
+#include "core/list.h"
 #include "core/map.h"
 #include "net/net.h"
 
 #define DD_NET_TCP_MAX_MESSAGES 4 /* non-matching TCP messages tolerated */
 #define DD_NET_UDP_IDLE_MAX 4     /* idle UDP sockets kept per server address */
 #define DD_NET_UDP_USES 32        /* exchanges per UDP socket, then a new port */
-#define DD_NET_UDP_IDLE_MS 2000   /* an idle UDP socket unused this long is closed */
+#define DD_NET_TCP_IDLE_MAX 2     /* idle TCP connections kept per server address */
+#define DD_NET_TCP_USES 100       /* exchanges per TCP connection */
+#define DD_NET_IDLE_MS 2000       /* an idle socket unused this long is closed */
 
-struct usock;
+_Static_assert(DD_NET_TCP_IDLE_MAX <= DD_NET_UDP_IDLE_MAX, "struct slot's idle arrays");
 
-/* One server address: its exchanges in flight and those waiting for room. */
+struct conn;
+
+/* One server address: its exchanges in flight and those waiting for room,
+ * and its idle sockets, per protocol (enum dd_net_proto). */
 struct slot {
 	unsigned inflight;
 	struct xfer *qhead, *qtail; /* waiting, first come first served */
 	struct slot *ready_next;    /* in net's list of slots with waiting work */
 	int in_ready;
-	struct usock *idle[DD_NET_UDP_IDLE_MAX]; /* idle UDP sockets, oldest first */
-	unsigned nidle;
+	struct conn *idle[2][DD_NET_UDP_IDLE_MAX]; /* idle sockets, oldest first */
+	unsigned nidle[2];
 };
 
-/* A connected UDP socket to one slot's address: leased to one exchange at
- * a time, idle in the slot's pool between exchanges. */
-struct usock {
-	uv_udp_t udp;
+/* A connected UDP socket or a TCP connection to one slot's address: leased
+ * to one exchange at a time, idle in the slot's pool between exchanges. */
+struct conn {
+	union {
+		uv_handle_t h;
+		uv_udp_t udp;
+		uv_tcp_t tcp;
+	} u;
+	enum dd_net_proto proto;
 	struct dd_net *net;
 	struct slot *slot;
 	struct xfer *x;             /* the exchange holding it; NULL when idle */
-	struct usock *idle_prev, *idle_next; /* net's idle list, oldest first */
-	struct usock *all_prev, *all_next;   /* every socket not yet closed */
+	struct dd_list_node idle_node; /* in net's idle list */
+	struct dd_list_node all_node;  /* in net's list of every socket */
 	unsigned uses;              /* exchanges leased to */
 	int poolable;               /* not to a scoped address (the slot key has no scope) */
 	int closing;
 	uint64_t idle_since;        /* uv_now when it went idle */
+	/* TCP only */
+	uv_connect_t connect;
+	uv_write_t write;           /* what the kernel did not take at once */
+	int writing;                /* that write is not finished */
+	uint8_t lenbuf[2];
 };
 
 struct deferred {
@@ -77,17 +114,14 @@ struct xfer {
 	uint8_t *wire;          /* owned copy of q.wire */
 	dd_net_cb cb;
 	void *arg;
-	struct usock *us;       /* UDP: the leased socket, until the end */
-	uv_tcp_t tcp;
+	struct conn *c;         /* the leased socket, until the end */
 	uv_timer_t timer;
-	uv_connect_t connect;
-	uv_write_t write;
-	uint8_t lenbuf[2];
 	uint8_t *acc;           /* TCP accumulation buffer */
 	size_t acclen;
 	unsigned tcp_messages;
-	unsigned open_handles;
-	int tcp_open;
+	size_t tcp_read;        /* bytes read on the connection by this exchange */
+	int tcp_reused;         /* the connection served an earlier exchange */
+	int tcp_trailing;       /* bytes came after the matching reply */
 	int start_err;
 	int done;
 	double last_send_ms;
@@ -106,8 +140,8 @@ struct dd_net {
 	double tokens;          /* queries-per-second budget (token bucket) */
 	double refilled_ms;
 	uv_timer_t wake;        /* restarts the queue when tokens come back */
-	struct usock *idle_head, *idle_tail; /* idle UDP sockets, all slots */
-	struct usock *all;      /* every UDP socket not yet closed */
+	struct dd_list idle;    /* idle sockets, all slots, oldest first */
+	struct dd_list all;     /* every socket not yet closed */
 	uv_timer_t sweep;       /* closes the sockets idle too long */
 	uv_signal_t sig;        /* dd_net_on_signal, when used */
 	int sig_on;
@@ -191,6 +225,8 @@ static void close_walk(uv_handle_t *h, void *arg)
 
 void dd_net_free(struct dd_net *net)
 {
+	struct conn *c;
+
 	if (!net)
 		return;
 	/* Exchanges still running are abandoned: their memory goes with the
@@ -198,10 +234,9 @@ void dd_net_free(struct dd_net *net)
 	uv_walk(&net->loop, close_walk, NULL);
 	uv_run(&net->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&net->loop);
-	while (net->all) {
-		struct usock *us = net->all;
-		net->all = us->all_next;
-		free(us);
+	while ((c = dd_list_head(&net->all)) != NULL) {
+		dd_list_unlink(&net->all, &c->all_node);
+		free(c);
 	}
 	while (net->dhead) {
 		struct deferred *d = net->dhead;
@@ -338,83 +373,79 @@ static void on_close(uv_handle_t *h)
 {
 	struct xfer *x = h->data;
 
-	if (--x->open_handles > 0)
-		return;
 	free(x->acc);
 	free(x->wire);
 	free(x);
 }
 
-static void idle_unlink(struct usock *us)
+static unsigned idle_max(enum dd_net_proto proto)
 {
-	struct dd_net *net = us->net;
-	struct slot *sl = us->slot;
+	return proto == DD_NET_TCP ? DD_NET_TCP_IDLE_MAX : DD_NET_UDP_IDLE_MAX;
+}
+
+static unsigned max_uses(enum dd_net_proto proto)
+{
+	return proto == DD_NET_TCP ? DD_NET_TCP_USES : DD_NET_UDP_USES;
+}
+
+static void idle_unlink(struct conn *c)
+{
+	struct conn **idle = c->slot->idle[c->proto];
+	unsigned *nidle = &c->slot->nidle[c->proto];
 	unsigned i = 0;
 
-	while (i < sl->nidle && sl->idle[i] != us)
+	while (i < *nidle && idle[i] != c)
 		i++;
-	if (i == sl->nidle)
+	if (i == *nidle)
 		return; /* not idle */
-	memmove(&sl->idle[i], &sl->idle[i + 1], (sl->nidle - i - 1) * sizeof(sl->idle[0]));
-	sl->nidle--;
-	if (us->idle_prev)
-		us->idle_prev->idle_next = us->idle_next;
-	else
-		net->idle_head = us->idle_next;
-	if (us->idle_next)
-		us->idle_next->idle_prev = us->idle_prev;
-	else
-		net->idle_tail = us->idle_prev;
-	us->idle_prev = us->idle_next = NULL;
+	memmove(&idle[i], &idle[i + 1], (*nidle - i - 1) * sizeof(idle[0]));
+	(*nidle)--;
+	dd_list_unlink(&c->net->idle, &c->idle_node);
 }
 
-static void usock_on_close(uv_handle_t *h)
+static void conn_on_close(uv_handle_t *h)
 {
-	struct usock *us = h->data;
-	struct dd_net *net = us->net;
+	struct conn *c = h->data;
 
-	if (us->all_prev)
-		us->all_prev->all_next = us->all_next;
-	else
-		net->all = us->all_next;
-	if (us->all_next)
-		us->all_next->all_prev = us->all_prev;
-	free(us);
+	dd_list_unlink(&c->net->all, &c->all_node);
+	free(c);
 }
 
-static void usock_close(struct usock *us)
+/* A TCP write or connect still pending is cancelled: its callback sees
+ * UV_ECANCELED and does nothing. */
+static void conn_close(struct conn *c)
 {
-	if (us->closing)
+	if (c->closing)
 		return;
-	us->closing = 1;
-	idle_unlink(us);
-	uv_close((uv_handle_t *)&us->udp, usock_on_close);
+	c->closing = 1;
+	idle_unlink(c);
+	uv_close(&c->u.h, conn_on_close);
 }
 
 /* Nothing queued on the socket that the loop has not read yet: no
- * datagram, no ICMP error. */
-static int usock_quiet(struct usock *us)
+ * datagram, no ICMP error, no TCP data, close or reset. */
+static int conn_quiet(struct conn *c)
 {
 	uv_os_fd_t fd;
 	uint8_t b;
 
-	if (uv_fileno((uv_handle_t *)&us->udp, &fd) != 0)
+	if (uv_fileno(&c->u.h, &fd) != 0)
 		return 0;
 	return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0 &&
 	       (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-/* The newest quiet idle socket of sl, out of the pool, or NULL; the idle
- * sockets found with something queued are closed. */
-static struct usock *pool_take(struct slot *sl)
+/* The newest quiet idle socket of sl for proto, out of the pool, or NULL;
+ * the idle sockets found with something queued are closed. */
+static struct conn *pool_take(struct slot *sl, enum dd_net_proto proto)
 {
-	while (sl->nidle > 0) {
-		struct usock *us = sl->idle[sl->nidle - 1];
-		if (usock_quiet(us)) {
-			idle_unlink(us);
-			return us;
+	while (sl->nidle[proto] > 0) {
+		struct conn *c = sl->idle[proto][sl->nidle[proto] - 1];
+		if (conn_quiet(c)) {
+			idle_unlink(c);
+			return c;
 		}
-		usock_close(us);
+		conn_close(c);
 	}
 	return NULL;
 }
@@ -423,53 +454,62 @@ static void on_sweep(uv_timer_t *t)
 {
 	struct dd_net *net = t->data;
 	uint64_t now = uv_now(&net->loop);
+	struct conn *c;
 
-	while (net->idle_head && now - net->idle_head->idle_since >= DD_NET_UDP_IDLE_MS)
-		usock_close(net->idle_head);
-	if (!net->idle_head)
+	while ((c = dd_list_head(&net->idle)) != NULL && now - c->idle_since >= DD_NET_IDLE_MS)
+		conn_close(c);
+	if (!c)
 		uv_timer_stop(&net->sweep);
 }
 
 /* Back into its slot's pool after a clean exchange, or closed when it has
  * served its share or the pool is full. */
-static void pool_put(struct usock *us)
+static void pool_put(struct conn *c)
 {
-	struct dd_net *net = us->net;
-	struct slot *sl = us->slot;
+	struct dd_net *net = c->net;
+	struct slot *sl = c->slot;
 
-	if (!us->poolable || us->uses >= DD_NET_UDP_USES || sl->nidle >= DD_NET_UDP_IDLE_MAX) {
-		usock_close(us);
+	if (!c->poolable || c->uses >= max_uses(c->proto) ||
+	    sl->nidle[c->proto] >= idle_max(c->proto)) {
+		conn_close(c);
 		return;
 	}
-	sl->idle[sl->nidle++] = us;
-	us->idle_since = uv_now(&net->loop);
-	us->idle_next = NULL;
-	us->idle_prev = net->idle_tail;
-	if (net->idle_tail)
-		net->idle_tail->idle_next = us;
-	else
-		net->idle_head = us;
-	net->idle_tail = us;
+	sl->idle[c->proto][sl->nidle[c->proto]++] = c;
+	c->idle_since = uv_now(&net->loop);
+	dd_list_push_tail(&net->idle, &c->idle_node, c);
 	if (!uv_is_active((uv_handle_t *)&net->sweep))
-		uv_timer_start(&net->sweep, on_sweep, DD_NET_UDP_IDLE_MS / 2,
-			       DD_NET_UDP_IDLE_MS / 2);
+		uv_timer_start(&net->sweep, on_sweep, DD_NET_IDLE_MS / 2, DD_NET_IDLE_MS / 2);
 }
 
-/* The exchange's socket: reused when nothing but the matching reply to a
- * single send came in, closed otherwise (see the top of the file). */
-static void udp_release(struct xfer *x, int err)
+/* The exchange holds c from now on. */
+static void lease(struct xfer *x, struct conn *c)
 {
-	struct usock *us = x->us;
-
-	x->us = NULL;
-	us->x = NULL;
-	if (err == 0 && x->rep.attempts == 1 && x->rep.mismatched == 0 && x->rep.runts == 0)
-		pool_put(us);
-	else
-		usock_close(us);
+	c->x = x;
+	c->uses++;
+	x->c = c;
 }
 
-/* End the exchange: report, release the slot, close the handles. */
+/* The exchange's socket: reused when the exchange was clean (see the top
+ * of the file), closed otherwise. */
+static void release(struct xfer *x, int err)
+{
+	struct conn *c = x->c;
+	int clean = err == 0 && x->rep.mismatched == 0 && x->rep.runts == 0;
+
+	x->c = NULL;
+	c->x = NULL;
+	if (c->proto == DD_NET_UDP)
+		clean = clean && x->rep.attempts == 1;
+	else
+		clean = clean && !x->tcp_trailing && !c->writing;
+	if (clean)
+		pool_put(c);
+	else
+		conn_close(c);
+}
+
+/* End the exchange: report, release the slot and the socket, close the
+ * timer. */
 static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
 {
 	struct dd_net *net = x->net;
@@ -487,29 +527,18 @@ static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
 	net->inflight--;
 	x->slot->inflight--;
 	uv_close((uv_handle_t *)&x->timer, on_close);
-	if (x->us)
-		udp_release(x, err);
-	if (x->tcp_open)
-		uv_close((uv_handle_t *)&x->tcp, on_close);
+	if (x->c)
+		release(x, err);
 	pump(net);
 }
 
-static void tcp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-	struct xfer *x = h->data;
+	struct conn *c = h->data;
 
 	(void)suggested;
-	buf->base = (char *)x->net->rbuf;
-	buf->len = sizeof(x->net->rbuf);
-}
-
-static void udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-	struct usock *us = h->data;
-
-	(void)suggested;
-	buf->base = (char *)us->net->rbuf;
-	buf->len = sizeof(us->net->rbuf);
+	buf->base = (char *)c->net->rbuf;
+	buf->len = sizeof(c->net->rbuf);
 }
 
 static void udp_send_attempt(struct xfer *x);
@@ -536,7 +565,7 @@ static void udp_send_attempt(struct xfer *x)
 	if (x->rep.attempts == 1)
 		x->rep.sent_ms = x->last_send_ms;
 	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
-	rc = uv_udp_try_send(&x->us->udp, &b, 1, NULL);
+	rc = uv_udp_try_send(&x->c->u.udp, &b, 1, NULL);
 	if (rc < 0 && rc != UV_EAGAIN && rc != UV_ENOBUFS) {
 		/* Reported from the loop, never from within dd_net_query. */
 		x->start_err = err_from_uv(rc);
@@ -544,25 +573,18 @@ static void udp_send_attempt(struct xfer *x)
 	}
 }
 
-/* An idle socket read something. Finding the queue empty is fine; a
- * datagram or an error was meant for an earlier exchange, and the socket
- * is not reused. */
-static void on_idle_recv(struct usock *us, ssize_t nread, const struct sockaddr *addr)
-{
-	if (nread == 0 && !addr)
-		return;
-	usock_close(us);
-}
-
 static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 			const struct sockaddr *addr, unsigned flags)
 {
-	struct usock *us = h->data;
-	struct xfer *x = us->x;
+	struct conn *c = h->data;
+	struct xfer *x = c->x;
 	const uint8_t *r = (const uint8_t *)buf->base;
 
+	if (nread == 0 && !addr)
+		return; /* nothing more to read */
 	if (!x) {
-		on_idle_recv(us, nread, addr);
+		/* Idle: a datagram or an error meant for an earlier exchange. */
+		conn_close(c);
 		return;
 	}
 	if (x->done)
@@ -571,8 +593,6 @@ static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 		finish(x, err_from_uv((int)nread), NULL, 0);
 		return;
 	}
-	if (nread == 0 && !addr)
-		return;
 	if (flags & UV_UDP_PARTIAL) {
 		x->rep.mismatched++;
 		return;
@@ -588,72 +608,119 @@ static void on_udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
 	finish(x, 0, r, (size_t)nread);
 }
 
-/* A new socket connected to addr, reading. It never keeps the loop alive
- * by itself: an exchange holding it has its timer running. */
-static int usock_open(struct dd_net *net, struct slot *sl, const struct sockaddr_storage *addr,
-		      struct usock **out)
+/* A new socket for sl's address, not yet connected. It never keeps the
+ * loop alive by itself: an exchange holding it has its timer running. */
+static int conn_new(struct dd_net *net, struct slot *sl, enum dd_net_proto proto,
+		    const struct sockaddr_storage *addr, struct conn **out)
 {
-	struct usock *us = calloc(1, sizeof(*us));
+	struct conn *c = calloc(1, sizeof(*c));
 	int rc;
 
-	if (!us)
+	if (!c)
 		return DD_ENOMEM;
-	rc = uv_udp_init(&net->loop, &us->udp);
+	if (proto == DD_NET_TCP)
+		rc = uv_tcp_init(&net->loop, &c->u.tcp);
+	else
+		rc = uv_udp_init(&net->loop, &c->u.udp);
 	if (rc < 0) {
-		free(us);
+		free(c);
 		return err_from_uv(rc);
 	}
-	us->udp.data = us;
-	us->net = net;
-	us->slot = sl;
-	us->poolable = addr->ss_family != AF_INET6 ||
-		       ((const struct sockaddr_in6 *)addr)->sin6_scope_id == 0;
-	us->all_next = net->all;
-	if (net->all)
-		net->all->all_prev = us;
-	net->all = us;
-	uv_unref((uv_handle_t *)&us->udp);
-	rc = uv_udp_connect(&us->udp, (const struct sockaddr *)addr);
+	c->u.h.data = c;
+	c->connect.data = c;
+	c->write.data = c;
+	c->proto = proto;
+	c->net = net;
+	c->slot = sl;
+	c->poolable = addr->ss_family != AF_INET6 ||
+		      ((const struct sockaddr_in6 *)addr)->sin6_scope_id == 0;
+	dd_list_push_tail(&net->all, &c->all_node, c);
+	uv_unref(&c->u.h);
+	*out = c;
+	return 0;
+}
+
+static int udp_open(struct dd_net *net, struct slot *sl, const struct sockaddr_storage *addr,
+		    struct conn **out)
+{
+	struct conn *c;
+	int rc = conn_new(net, sl, DD_NET_UDP, addr, &c);
+
+	if (rc < 0)
+		return rc;
+	rc = uv_udp_connect(&c->u.udp, (const struct sockaddr *)addr);
 	if (rc == 0)
-		rc = uv_udp_recv_start(&us->udp, udp_alloc, on_udp_recv);
+		rc = uv_udp_recv_start(&c->u.udp, conn_alloc, on_udp_recv);
 	if (rc < 0) {
-		usock_close(us);
+		conn_close(c);
 		return err_from_uv(rc);
 	}
-	*out = us;
+	*out = c;
 	return 0;
 }
 
 static int udp_start(struct xfer *x)
 {
-	struct usock *us = pool_take(x->slot);
+	struct conn *c = pool_take(x->slot, DD_NET_UDP);
 	int rc;
 
-	if (!us) {
-		rc = usock_open(x->net, x->slot, &x->q.addr, &us);
+	if (!c) {
+		rc = udp_open(x->net, x->slot, &x->q.addr, &c);
 		if (rc < 0)
 			return rc;
 	}
-	us->x = x;
-	us->uses++;
-	x->us = us;
+	lease(x, c);
 	udp_send_attempt(x);
 	return 0;
 }
 
+static int tcp_connect(struct xfer *x);
+
+/* The exchange failed on its TCP connection (a libuv error, UV_EOF for
+ * the end of the stream). On a reused connection, a close or reset before any byte
+ * of the reply is the server having dropped it while idle: ask again, once,
+ * on a new connection (see the top of the file). */
+static void tcp_fail(struct xfer *x, int uverr)
+{
+	int rc;
+
+	if (x->tcp_reused && x->tcp_read == 0 &&
+	    (uverr == UV_EOF || uverr == UV_ECONNRESET || uverr == UV_EPIPE ||
+	     uverr == UV_ECONNABORTED)) {
+		x->c->x = NULL;
+		conn_close(x->c);
+		x->c = NULL;
+		x->tcp_reused = 0;
+		rc = tcp_connect(x);
+		if (rc < 0)
+			finish(x, rc, NULL, 0);
+		return;
+	}
+	finish(x, uverr == UV_EOF ? DD_ERESET : err_from_uv(uverr), NULL, 0);
+}
+
 static void on_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
-	struct xfer *x = s->data;
+	struct conn *c = s->data;
+	struct xfer *x = c->x;
 	const uint8_t *in = (const uint8_t *)buf->base;
 	size_t n;
 
+	if (nread == 0)
+		return; /* nothing more to read */
+	if (!x) {
+		/* Idle: the server closed, or sent what nobody asked for. */
+		conn_close(c);
+		return;
+	}
 	if (x->done)
 		return;
 	if (nread < 0) {
-		finish(x, nread == UV_EOF ? DD_ERESET : err_from_uv((int)nread), NULL, 0);
+		tcp_fail(x, (int)nread);
 		return;
 	}
 	n = (size_t)nread;
+	x->tcp_read += n;
 	while (n > 0 && !x->done) {
 		size_t need = x->acclen < 2 ? 2 : 2 + (((size_t)x->acc[0] << 8) | x->acc[1]);
 		size_t take = need - x->acclen < n ? need - x->acclen : n;
@@ -667,6 +734,7 @@ static void on_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		/* A whole message. */
 		size_t mlen = need - 2;
 		if (mlen >= 12 && reply_matches(x, x->acc + 2, mlen)) {
+			x->tcp_trailing = n > 0;
 			finish(x, 0, x->acc + 2, mlen);
 			return;
 		}
@@ -684,55 +752,120 @@ static void on_tcp_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 
 static void on_tcp_write(uv_write_t *w, int status)
 {
-	struct xfer *x = w->data;
+	struct conn *c = w->data;
 
-	if (status < 0 && !x->done)
-		finish(x, err_from_uv(status), NULL, 0);
+	c->writing = 0;
+	if (status == UV_ECANCELED || c->closing || !c->x || c->x->done)
+		return;
+	if (status < 0)
+		tcp_fail(c->x, status);
 }
 
-static void on_tcp_connect(uv_connect_t *c, int status)
+/* Send the exchange's query on its connection: one sendmsg that raises no
+ * SIGPIPE, and what the kernel did not take (never, for a DNS query on a
+ * new or idle connection) through libuv. 0 or a libuv error. */
+static int tcp_send(struct xfer *x)
 {
-	struct xfer *x = c->data;
+	struct conn *c = x->c;
+	struct iovec iov[2];
+	struct msghdr mh;
 	uv_buf_t bufs[2];
+	unsigned nbufs = 0;
+	uv_os_fd_t fd;
+	ssize_t sent;
+	size_t skip;
+
+	c->lenbuf[0] = (uint8_t)(x->q.len >> 8);
+	c->lenbuf[1] = (uint8_t)x->q.len;
+	iov[0].iov_base = c->lenbuf;
+	iov[0].iov_len = 2;
+	iov[1].iov_base = x->wire;
+	iov[1].iov_len = x->q.len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	if (uv_fileno(&c->u.h, &fd) != 0)
+		return UV_EBADF;
+	sent = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		return -errno;
+	if (sent == (ssize_t)(2 + x->q.len))
+		return 0;
+	skip = sent > 0 ? (size_t)sent : 0;
+	for (unsigned i = 0; i < 2; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		bufs[nbufs++] = uv_buf_init((char *)iov[i].iov_base + skip,
+					    (unsigned)(iov[i].iov_len - skip));
+		skip = 0;
+	}
+	c->writing = 1;
+	return uv_write(&c->write, (uv_stream_t *)&c->u.tcp, bufs, nbufs, on_tcp_write);
+}
+
+static void on_tcp_connect(uv_connect_t *req, int status)
+{
+	struct conn *c = req->data;
+	struct xfer *x = c->x;
 	int rc;
 
-	if (x->done)
+	if (status == UV_ECANCELED || c->closing || !x || x->done)
 		return;
 	if (status < 0) {
 		finish(x, err_from_uv(status), NULL, 0);
 		return;
 	}
-	x->lenbuf[0] = (uint8_t)(x->q.len >> 8);
-	x->lenbuf[1] = (uint8_t)x->q.len;
-	bufs[0] = uv_buf_init((char *)x->lenbuf, 2);
-	bufs[1] = uv_buf_init((char *)x->wire, (unsigned)x->q.len);
-	x->write.data = x;
-	rc = uv_write(&x->write, (uv_stream_t *)&x->tcp, bufs, 2, on_tcp_write);
+	rc = uv_read_start((uv_stream_t *)&c->u.tcp, conn_alloc, on_tcp_read);
 	if (rc == 0)
-		rc = uv_read_start((uv_stream_t *)&x->tcp, tcp_alloc, on_tcp_read);
+		rc = tcp_send(x);
 	if (rc < 0)
 		finish(x, err_from_uv(rc), NULL, 0);
 }
 
+/* A new connection for the exchange, with a full timeout (the first
+ * attempt, or the one after a reused connection was found dead). */
+static int tcp_connect(struct xfer *x)
+{
+	struct conn *c;
+	int rc = conn_new(x->net, x->slot, DD_NET_TCP, &x->q.addr, &c);
+
+	if (rc < 0)
+		return rc;
+	lease(x, c);
+	x->last_send_ms = dd_clock_mono_ms();
+	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+	rc = uv_tcp_connect(&c->connect, &c->u.tcp, (const struct sockaddr *)&x->q.addr,
+			    on_tcp_connect);
+	return rc < 0 ? err_from_uv(rc) : 0;
+}
+
+/* An idle connection if the slot has one that takes the query at once,
+ * a new one otherwise. */
 static int tcp_start(struct xfer *x)
 {
-	int rc;
+	struct conn *c;
 
 	x->acc = malloc(2 + 65535);
 	if (!x->acc)
 		return DD_ENOMEM;
-	rc = uv_tcp_init(&x->net->loop, &x->tcp);
-	if (rc < 0)
-		return err_from_uv(rc);
-	x->open_handles++;
-	x->tcp_open = 1;
 	x->rep.attempts = 1;
-	x->last_send_ms = x->rep.sent_ms = dd_clock_mono_ms();
-	x->connect.data = x;
-	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
-	rc = uv_tcp_connect(&x->connect, &x->tcp, (const struct sockaddr *)&x->q.addr,
-			    on_tcp_connect);
-	return rc < 0 ? err_from_uv(rc) : 0;
+	x->rep.sent_ms = dd_clock_mono_ms();
+	while ((c = pool_take(x->slot, DD_NET_TCP)) != NULL) {
+		lease(x, c);
+		x->tcp_reused = 1;
+		x->last_send_ms = x->rep.sent_ms;
+		uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+		if (tcp_send(x) == 0)
+			return 0;
+		/* Dead after all: not the exchange's failure. */
+		c->x = NULL;
+		x->c = NULL;
+		x->tcp_reused = 0;
+		conn_close(c);
+	}
+	return tcp_connect(x);
 }
 
 static void on_start_failed(uv_timer_t *t)
@@ -754,8 +887,6 @@ static void start(struct xfer *x)
 	x->slot->inflight++;
 	uv_timer_init(&net->loop, &x->timer);
 	x->timer.data = x;
-	x->tcp.data = x;
-	x->open_handles = 1;
 	rc = x->q.proto == DD_NET_TCP ? tcp_start(x) : udp_start(x);
 	if (rc < 0) {
 		x->start_err = rc;

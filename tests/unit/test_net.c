@@ -1,8 +1,13 @@
-/* test_net.c: unit tests for net's UDP exchanges against a scripted DNS
- * server on 127.0.0.1 (a thread with a plain socket): a socket is reused
- * only after a clean exchange, its source port rotates, and nothing meant
- * for one exchange (a wrong ID, a retry's late reply, a duplicate) reaches
- * the next. The server records the source port of every query it gets. */
+/* test_net.c: unit tests for net's socket reuse against scripted DNS
+ * servers on 127.0.0.1 (threads with plain sockets). UDP: a socket is
+ * reused only after a clean exchange, its source port rotates, and nothing
+ * meant for one exchange (a wrong ID, a retry's late reply, a duplicate)
+ * reaches the next; the server records the source port of every query.
+ * TCP: a connection is reused only after a clean exchange and for at most
+ * 100 exchanges; a server closing or resetting it (idle, after a reply,
+ * or instead of answering a later question) never shows as a failure when
+ * a new connection answers, while a failure on a new connection is
+ * reported; the server counts connections, queries and closes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +18,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -184,8 +191,8 @@ static void query_wire(uint8_t w[QUERY_LEN], uint16_t id)
 	w[1] = (uint8_t)id;
 }
 
-static void start_query(struct dd_net *net, struct server *s, uint16_t id, unsigned timeout_ms,
-			unsigned retries, struct result *r)
+static void ask(struct dd_net *net, const struct sockaddr_storage *addr, enum dd_net_proto proto,
+		uint16_t id, unsigned timeout_ms, unsigned retries, struct result *r)
 {
 	uint8_t w[QUERY_LEN];
 	struct dd_net_query q;
@@ -193,14 +200,20 @@ static void start_query(struct dd_net *net, struct server *s, uint16_t id, unsig
 	memset(&q, 0, sizeof(q));
 	memset(r, 0, sizeof(*r));
 	query_wire(w, id);
-	q.addr = s->addr;
-	q.proto = DD_NET_UDP;
+	q.addr = *addr;
+	q.proto = proto;
 	q.wire = w;
 	q.len = sizeof(w);
 	q.timeout_ms = timeout_ms;
 	q.retries = retries;
 	assert_int_equal(dd_net_query(net, &q, on_reply, r), 0);
 	assert_int_equal(r->calls, 0); /* never from within dd_net_query */
+}
+
+static void start_query(struct dd_net *net, struct server *s, uint16_t id, unsigned timeout_ms,
+			unsigned retries, struct result *r)
+{
+	ask(net, &s->addr, DD_NET_UDP, id, timeout_ms, retries, r);
 }
 
 /* One exchange, run to its end. */
@@ -415,6 +428,537 @@ static void udp_unreachable(void **state)
 	dd_net_free(net);
 }
 
+/* The TCP server: one thread polling a listening socket and its
+ * connections. What it does with each query: */
+enum tmode {
+	T_ANSWER,      /* the matching reply; the connection stays open */
+	T_CLOSE_AFTER, /* the reply, then close */
+	T_IDLE_CLOSE,  /* the reply, then close 50 ms later */
+	T_FIRST_ONLY,  /* answer a connection's first query; close at a later one */
+	T_RESET_LATER, /* the same, with a reset instead of a close */
+	T_WRONG_FIRST, /* a message with another ID, then the reply */
+	T_TRAILING,    /* the reply and a stray copy of it in one write */
+	T_SLOW,        /* the reply after 150 ms */
+	T_SILENT,      /* nothing; the connection stays open */
+	T_HANGUP,      /* close without answering */
+};
+
+#define TCONNS 16
+
+struct tconn {
+	int fd;                /* -1: unused */
+	uint8_t buf[2 + 512];
+	size_t len;
+	unsigned queries;
+	long long close_at_ms; /* 0: none */
+};
+
+struct tserver {
+	int fd;
+	struct sockaddr_storage addr;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	enum tmode mode;
+	int stop;
+	unsigned accepts;      /* connections accepted */
+	unsigned queries;      /* queries read */
+	unsigned closes;       /* connections the client closed */
+	struct tconn conns[TCONNS];
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void tsend(int fd, const uint8_t *m, size_t len)
+{
+	uint8_t out[2 + 512];
+
+	out[0] = (uint8_t)(len >> 8);
+	out[1] = (uint8_t)len;
+	memcpy(out + 2, m, len);
+	send(fd, out, 2 + len, MSG_NOSIGNAL);
+}
+
+static void tclose(struct tconn *c, int reset)
+{
+	if (reset) {
+		struct linger l = {1, 0};
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* One query q of len bytes on c, answered as the mode says. */
+static void tanswer(struct tserver *s, struct tconn *c, uint8_t *q, size_t len)
+{
+	enum tmode m;
+	uint8_t two[2 * (2 + 512)];
+
+	pthread_mutex_lock(&s->mu);
+	s->queries++;
+	m = s->mode;
+	pthread_mutex_unlock(&s->mu);
+	c->queries++;
+	q[2] |= 0x80;
+	switch (m) {
+	case T_ANSWER:
+		tsend(c->fd, q, len);
+		break;
+	case T_CLOSE_AFTER:
+		tsend(c->fd, q, len);
+		tclose(c, 0);
+		break;
+	case T_IDLE_CLOSE:
+		tsend(c->fd, q, len);
+		c->close_at_ms = now_ms() + 50;
+		break;
+	case T_FIRST_ONLY:
+	case T_RESET_LATER:
+		if (c->queries == 1)
+			tsend(c->fd, q, len);
+		else
+			tclose(c, m == T_RESET_LATER);
+		break;
+	case T_WRONG_FIRST:
+		q[0] ^= 0xff;
+		tsend(c->fd, q, len);
+		q[0] ^= 0xff;
+		tsend(c->fd, q, len);
+		break;
+	case T_TRAILING:
+		for (unsigned i = 0; i < 2; i++) {
+			two[i * (2 + len)] = (uint8_t)(len >> 8);
+			two[i * (2 + len) + 1] = (uint8_t)len;
+			memcpy(two + i * (2 + len) + 2, q, len);
+		}
+		send(c->fd, two, 2 * (2 + len), MSG_NOSIGNAL);
+		break;
+	case T_SLOW:
+		usleep(150 * 1000);
+		tsend(c->fd, q, len);
+		break;
+	case T_SILENT:
+		break;
+	case T_HANGUP:
+		tclose(c, 0);
+		break;
+	}
+}
+
+/* Read what c has; answer each whole query. */
+static void tread(struct tserver *s, struct tconn *c)
+{
+	ssize_t n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+
+	if (n <= 0) {
+		pthread_mutex_lock(&s->mu);
+		s->closes++;
+		pthread_mutex_unlock(&s->mu);
+		tclose(c, 0);
+		return;
+	}
+	c->len += (size_t)n;
+	while (c->fd >= 0 && c->len >= 2) {
+		size_t mlen = ((size_t)c->buf[0] << 8) | c->buf[1];
+		uint8_t q[512];
+		if (mlen > sizeof(q) || mlen < 12) {
+			tclose(c, 0);
+			return;
+		}
+		if (c->len < 2 + mlen)
+			return;
+		memcpy(q, c->buf + 2, mlen);
+		memmove(c->buf, c->buf + 2 + mlen, c->len - 2 - mlen);
+		c->len -= 2 + mlen;
+		tanswer(s, c, q, mlen);
+	}
+}
+
+static void taccept(struct tserver *s)
+{
+	int fd = accept(s->fd, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	for (unsigned i = 0; i < TCONNS; i++) {
+		if (s->conns[i].fd < 0) {
+			memset(&s->conns[i], 0, sizeof(s->conns[i]));
+			s->conns[i].fd = fd;
+			pthread_mutex_lock(&s->mu);
+			s->accepts++;
+			pthread_mutex_unlock(&s->mu);
+			return;
+		}
+	}
+	close(fd);
+}
+
+static void *tserve(void *arg)
+{
+	struct tserver *s = arg;
+
+	for (;;) {
+		struct pollfd pfd[1 + TCONNS];
+		struct tconn *who[1 + TCONNS];
+		nfds_t n = 0;
+		long long now = now_ms();
+
+		pthread_mutex_lock(&s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		pthread_mutex_unlock(&s->mu);
+		pfd[n].fd = s->fd;
+		pfd[n].events = POLLIN;
+		who[n++] = NULL;
+		for (unsigned i = 0; i < TCONNS; i++) {
+			struct tconn *c = &s->conns[i];
+			if (c->fd >= 0 && c->close_at_ms && now >= c->close_at_ms)
+				tclose(c, 0);
+			if (c->fd < 0)
+				continue;
+			pfd[n].fd = c->fd;
+			pfd[n].events = POLLIN;
+			who[n++] = c;
+		}
+		if (poll(pfd, n, 10) <= 0)
+			continue;
+		for (nfds_t i = 0; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (who[i])
+				tread(s, who[i]);
+			else
+				taccept(s);
+		}
+	}
+	for (unsigned i = 0; i < TCONNS; i++)
+		if (s->conns[i].fd >= 0)
+			close(s->conns[i].fd);
+	return NULL;
+}
+
+static void tserver_start(struct tserver *s, enum tmode mode)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)&s->addr;
+	socklen_t alen = sizeof(*a);
+
+	memset(s, 0, sizeof(*s));
+	for (unsigned i = 0; i < TCONNS; i++)
+		s->conns[i].fd = -1;
+	s->mode = mode;
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->fd >= 0);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s->fd, (struct sockaddr *)a, sizeof(*a)), 0);
+	assert_int_equal(getsockname(s->fd, (struct sockaddr *)a, &alen), 0);
+	assert_int_equal(listen(s->fd, 16), 0);
+	pthread_mutex_init(&s->mu, NULL);
+	assert_int_equal(pthread_create(&s->thread, NULL, tserve, s), 0);
+}
+
+static void tserver_stop(struct tserver *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	pthread_mutex_destroy(&s->mu);
+	close(s->fd);
+}
+
+static void tserver_mode(struct tserver *s, enum tmode m)
+{
+	pthread_mutex_lock(&s->mu);
+	s->mode = m;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The server's counts: connections accepted, queries read, closes seen.
+ * Closes are seen a little after they happen: wait for them first. */
+static void tserver_counts(struct tserver *s, unsigned *accepts, unsigned *queries,
+			   unsigned *closes)
+{
+	pthread_mutex_lock(&s->mu);
+	*accepts = s->accepts;
+	*queries = s->queries;
+	*closes = s->closes;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void assert_counts(struct tserver *s, unsigned accepts, unsigned queries)
+{
+	unsigned a, q, c;
+
+	tserver_counts(s, &a, &q, &c);
+	assert_int_equal(a, accepts);
+	assert_int_equal(q, queries);
+}
+
+static unsigned tserver_closes(struct tserver *s)
+{
+	unsigned a, q, c;
+
+	usleep(100 * 1000);
+	tserver_counts(s, &a, &q, &c);
+	return c;
+}
+
+/* One TCP exchange, run to its end. */
+static void tcp_exchange(struct dd_net *net, struct tserver *s, uint16_t id, unsigned timeout_ms,
+			 struct result *r)
+{
+	ask(net, &s->addr, DD_NET_TCP, id, timeout_ms, 0, r);
+	dd_net_run(net);
+	assert_int_equal(r->calls, 1);
+}
+
+static void tcp_connection_reused(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_ANSWER);
+	for (unsigned i = 0; i < 5; i++) {
+		tcp_exchange(net, &s, (uint16_t)(1000 + i), 2000, &r);
+		assert_clean(&r);
+	}
+	assert_counts(&s, 1, 5);
+	assert_int_equal(tserver_closes(&s), 0);
+	dd_net_free(net); /* closes the idle connection */
+	assert_int_equal(tserver_closes(&s), 1);
+	tserver_stop(&s);
+}
+
+/* 100 exchanges per connection, then a new one. */
+static void tcp_uses_limited(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_ANSWER);
+	for (unsigned i = 0; i < 101; i++) {
+		tcp_exchange(net, &s, (uint16_t)(1100 + i), 2000, &r);
+		assert_clean(&r);
+	}
+	assert_counts(&s, 2, 101);
+	assert_int_equal(tserver_closes(&s), 1);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* Exchanges in flight at once each hold a connection; two stay idle. */
+static void tcp_concurrent_leases(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r[3];
+
+	(void)state;
+	tserver_start(&s, T_ANSWER);
+	for (unsigned round = 0; round < 2; round++) {
+		for (unsigned i = 0; i < 3; i++)
+			ask(net, &s.addr, DD_NET_TCP, (uint16_t)(1200 + 10 * round + i), 2000, 0,
+			    &r[i]);
+		dd_net_run(net);
+		for (unsigned i = 0; i < 3; i++) {
+			assert_int_equal(r[i].calls, 1);
+			assert_clean(&r[i]);
+		}
+	}
+	assert_counts(&s, 4, 6);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* A server that closes after each reply: every exchange is answered,
+ * whether the close is seen before the next lease or crosses its query. */
+static void tcp_server_closes_after_reply(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+	unsigned a, q, c;
+
+	(void)state;
+	tserver_start(&s, T_CLOSE_AFTER);
+	for (unsigned i = 0; i < 20; i++) {
+		tcp_exchange(net, &s, (uint16_t)(1300 + i), 2000, &r);
+		assert_clean(&r);
+	}
+	tserver_counts(&s, &a, &q, &c);
+	assert_int_equal(a, 20);
+	assert_true(q >= 20 && q < 40);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* The server drops the reused connection instead of answering (a close, or
+ * a reset): the question is asked again on a new connection, once, and
+ * the exchange is a clean success. */
+static void tcp_reused_dropped_retried(void **state)
+{
+	static const enum tmode modes[2] = {T_FIRST_ONLY, T_RESET_LATER};
+
+	(void)state;
+	for (unsigned m = 0; m < 2; m++) {
+		struct tserver s;
+		struct dd_net *net = net_new();
+		struct result r;
+
+		tserver_start(&s, modes[m]);
+		tcp_exchange(net, &s, 1400, 2000, &r);
+		assert_clean(&r);
+		for (unsigned i = 1; i < 4; i++) {
+			tcp_exchange(net, &s, (uint16_t)(1400 + i), 2000, &r);
+			assert_clean(&r);
+			/* the dead one asked, then a new one */
+			assert_counts(&s, 1 + i, 1 + 2 * i);
+		}
+		dd_net_free(net);
+		tserver_stop(&s);
+	}
+}
+
+/* The server closes an idle connection: while the loop is not running
+ * (the lease finds it closed and does not even send), and while it runs
+ * for an exchange with another server (the loop reads the close). */
+static void tcp_idle_closed_by_server(void **state)
+{
+	struct tserver s, slow;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_IDLE_CLOSE);
+	tserver_start(&slow, T_SLOW);
+	tcp_exchange(net, &s, 1500, 2000, &r);
+	assert_clean(&r);
+	usleep(150 * 1000);
+	tcp_exchange(net, &s, 1501, 2000, &r);
+	assert_clean(&r);
+	assert_counts(&s, 2, 2);
+	tcp_exchange(net, &slow, 1502, 2000, &r); /* 150 ms: the close comes at 50 */
+	assert_clean(&r);
+	tcp_exchange(net, &s, 1503, 2000, &r);
+	assert_clean(&r);
+	assert_counts(&s, 3, 3);
+	dd_net_free(net);
+	tserver_stop(&slow);
+	tserver_stop(&s);
+}
+
+/* A non-matching message, or bytes after the reply: the exchange gets its
+ * answer, and the connection is not reused. */
+static void tcp_unclean_not_reused(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_WRONG_FIRST);
+	tcp_exchange(net, &s, 1600, 2000, &r);
+	assert_int_equal(r.rep.err, 0);
+	assert_int_equal(r.rep.mismatched, 1);
+	tserver_mode(&s, T_TRAILING);
+	tcp_exchange(net, &s, 1601, 2000, &r);
+	assert_clean(&r);
+	tserver_mode(&s, T_ANSWER);
+	tcp_exchange(net, &s, 1602, 2000, &r);
+	assert_clean(&r);
+	assert_counts(&s, 3, 3);
+	assert_int_equal(tserver_closes(&s), 2);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* A server that never answers: the exchange times out after its timeout,
+ * and its connection is not reused. */
+static void tcp_timeout(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+	long long t0, took;
+
+	(void)state;
+	tserver_start(&s, T_SILENT);
+	t0 = now_ms();
+	tcp_exchange(net, &s, 1700, 200, &r);
+	took = now_ms() - t0;
+	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
+	assert_int_equal(r.rep.attempts, 1);
+	assert_true(took >= 190 && took < 1000);
+	tserver_mode(&s, T_ANSWER);
+	tcp_exchange(net, &s, 1701, 2000, &r);
+	assert_clean(&r);
+	assert_counts(&s, 2, 2);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* A server that hangs up instead of answering: reported at once on a new
+ * connection; on a reused one after a single new connection failed too. */
+static void tcp_hangup_reported(void **state)
+{
+	struct tserver s;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_HANGUP);
+	tcp_exchange(net, &s, 1800, 2000, &r);
+	assert_int_equal(r.rep.err, DD_ERESET);
+	assert_counts(&s, 1, 1);
+	tserver_mode(&s, T_ANSWER);
+	tcp_exchange(net, &s, 1801, 2000, &r);
+	assert_clean(&r);
+	tserver_mode(&s, T_HANGUP);
+	tcp_exchange(net, &s, 1802, 2000, &r);
+	assert_int_equal(r.rep.err, DD_ERESET);
+	assert_int_equal(r.rep.attempts, 1);
+	assert_counts(&s, 3, 4);
+	dd_net_free(net);
+	tserver_stop(&s);
+}
+
+/* An idle connection unused for ~2 s is closed by the sweep while the loop
+ * runs (here for a 2.5 s timeout at a silent server). */
+static void tcp_idle_swept(void **state)
+{
+	struct tserver s, silent;
+	struct dd_net *net = net_new();
+	struct result r;
+
+	(void)state;
+	tserver_start(&s, T_ANSWER);
+	tserver_start(&silent, T_SILENT);
+	tcp_exchange(net, &s, 1900, 2000, &r);
+	assert_clean(&r);
+	tcp_exchange(net, &silent, 1901, 2500, &r);
+	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
+	assert_int_equal(tserver_closes(&s), 1);
+	tcp_exchange(net, &s, 1902, 2000, &r);
+	assert_clean(&r);
+	assert_counts(&s, 2, 2);
+	dd_net_free(net);
+	tserver_stop(&silent);
+	tserver_stop(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +970,16 @@ int main(void)
 		cmocka_unit_test(udp_duplicate_while_running),
 		cmocka_unit_test(udp_concurrent_leases),
 		cmocka_unit_test(udp_unreachable),
+		cmocka_unit_test(tcp_connection_reused),
+		cmocka_unit_test(tcp_uses_limited),
+		cmocka_unit_test(tcp_concurrent_leases),
+		cmocka_unit_test(tcp_server_closes_after_reply),
+		cmocka_unit_test(tcp_reused_dropped_retried),
+		cmocka_unit_test(tcp_idle_closed_by_server),
+		cmocka_unit_test(tcp_unclean_not_reused),
+		cmocka_unit_test(tcp_timeout),
+		cmocka_unit_test(tcp_hangup_reported),
+		cmocka_unit_test(tcp_idle_swept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
