@@ -1,4 +1,5 @@
 /* main.c: dnsdeps entry point; finds the subcommand in the table and runs it. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,12 @@ int dd_cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* No fastbins: the resolver and the walks allocate structures of a few
+	 * KB per question (fixed-size names), and each such request made glibc
+	 * consolidate its fastbins (malloc_consolidate and unlink_chunk were 8%
+	 * of an audit). The thread cache still serves the small ones.
+	 * bench/live.sh, concurrency 400: 769-797 -> 821-863 domains/s. */
+	mallopt(M_MXFAST, 0);
 	if (argc < 2) {
 		usage(stderr);
 		return DD_EXIT_UNKNOWN;
