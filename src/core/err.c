@@ -26,6 +26,7 @@ static const struct err_entry err_table[] = {
 	{ DD_ECANCELED, "canceled", "operation canceled" },
 	{ DD_ERESET, "reset", "connection closed or reset by the peer" },
 	{ DD_EUNSUPP, "unsupported", "not supported" },
+	{ DD_EHELD, "held", "not asked: the address did not answer its last questions" },
 };
 
 static const struct err_entry *err_find(int err)

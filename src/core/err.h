@@ -21,6 +21,7 @@ enum dd_err {
 	DD_ECANCELED = -12,  /* the operation was canceled before it completed */
 	DD_ERESET = -13,     /* the peer closed or reset the connection */
 	DD_EUNSUPP = -14,    /* not supported (e.g. address family disabled) */
+	DD_EHELD = -15,      /* not sent: the address timed out on its last questions */
 };
 
 /* One line describing an error code, never NULL. */

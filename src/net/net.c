@@ -59,6 +59,8 @@
 #define DD_NET_TCP_IDLE_MAX 2     /* idle TCP connections kept per server address */
 #define DD_NET_TCP_USES 100       /* exchanges per TCP connection */
 #define DD_NET_IDLE_MS 2000       /* an idle socket unused this long is closed */
+#define DD_NET_SILENT_AFTER 2     /* exchanges in a row that timed out ... */
+#define DD_NET_SILENT_HOLD_MS 30000.0 /* ... hold the address as silent this long */
 
 _Static_assert(DD_NET_TCP_IDLE_MAX <= DD_NET_UDP_IDLE_MAX, "struct slot's idle arrays");
 
@@ -73,6 +75,8 @@ struct slot {
 	int in_ready;
 	struct conn *idle[2][DD_NET_UDP_IDLE_MAX]; /* idle sockets, oldest first */
 	unsigned nidle[2];
+	unsigned silent_row[2];     /* per protocol: exchanges in a row that timed out */
+	double silent_until[2];     /* held as silent until then (monotonic ms), or 0 */
 };
 
 /* A connected UDP socket or a TCP connection to one slot's address: leased
@@ -508,6 +512,28 @@ static void release(struct xfer *x, int err)
 		conn_close(c);
 }
 
+/* Timeouts in a row (every attempt unanswered, nothing else heard) hold the
+ * address as silent over that protocol for DD_NET_SILENT_HOLD_MS: the
+ * exchanges that start meanwhile end at once with DD_EHELD instead of each
+ * waiting out its timeouts behind the per-server limit (in an audit, a dead
+ * nameserver shared by many domains made all of them wait in line). Any
+ * reply, or an ICMP error (something is there to say no), frees it. */
+static void note_silence(struct xfer *x, int err)
+{
+	struct slot *sl = x->slot;
+	int p = x->q.proto == DD_NET_TCP;
+
+	if (err == DD_EHELD)
+		return;
+	if (err != DD_ETIMEDOUT || x->rep.mismatched || x->rep.runts) {
+		sl->silent_row[p] = 0;
+		sl->silent_until[p] = 0;
+		return;
+	}
+	if (++sl->silent_row[p] >= DD_NET_SILENT_AFTER)
+		sl->silent_until[p] = dd_clock_mono_ms() + DD_NET_SILENT_HOLD_MS;
+}
+
 /* End the exchange: report, release the slot and the socket, close the
  * timer. */
 static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
@@ -523,6 +549,7 @@ static void finish(struct xfer *x, int err, const uint8_t *wire, size_t len)
 	x->rep.len = len;
 	if (err == 0)
 		x->rep.rtt_ms = dd_clock_mono_ms() - x->last_send_ms;
+	note_silence(x, err);
 	x->cb(x->arg, &x->rep);
 	net->inflight--;
 	x->slot->inflight--;
@@ -887,7 +914,10 @@ static void start(struct xfer *x)
 	x->slot->inflight++;
 	uv_timer_init(&net->loop, &x->timer);
 	x->timer.data = x;
-	rc = x->q.proto == DD_NET_TCP ? tcp_start(x) : udp_start(x);
+	if (dd_clock_mono_ms() < x->slot->silent_until[x->q.proto == DD_NET_TCP])
+		rc = DD_EHELD; /* not sent: see note_silence */
+	else
+		rc = x->q.proto == DD_NET_TCP ? tcp_start(x) : udp_start(x);
 	if (rc < 0) {
 		x->start_err = rc;
 		uv_timer_start(&x->timer, on_start_failed, 0, 0);

@@ -44,6 +44,7 @@ struct dd_probe {
 	double t0;
 	unsigned exchanges;
 	unsigned shared;
+	unsigned held;
 	unsigned timeouts;
 	struct dd_map shares;      /* key -> struct share */
 	struct dd_list kept;       /* replies kept for reuse, least recently used last */
@@ -176,6 +177,11 @@ unsigned dd_probe_shared(const struct dd_probe *p)
 	return p->shared;
 }
 
+unsigned dd_probe_held(const struct dd_probe *p)
+{
+	return p->held;
+}
+
 unsigned dd_probe_timeouts(const struct dd_probe *p)
 {
 	return p->timeouts;
@@ -197,6 +203,8 @@ static enum dd_ev_result ev_result(int err, const struct dd_net_reply *r, int ma
 {
 	if (err == 0)
 		return malformed ? DD_EV_RES_MALFORMED : DD_EV_RES_OK;
+	if (err == DD_EHELD)
+		return DD_EV_RES_TIMEOUT;
 	if (err == DD_ETIMEDOUT)
 		return r->runts ? DD_EV_RES_MALFORMED
 				: r->mismatched ? DD_EV_RES_MISMATCH : DD_EV_RES_TIMEOUT;
@@ -268,7 +276,7 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	a->exchanges++;
 	if (a->shared)
 		p->shared++;
-	else
+	else if (r->err != DD_EHELD)
 		p->exchanges++;
 	if (r->mismatched && r->runts)
 		snprintf(detail, sizeof(detail), "ignored %u repl%s with a wrong ID or question and "
@@ -294,6 +302,12 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 		}
 		out.rtt_ms = ms3(r->rtt_ms);
 		out.size = r->len;
+	} else if (r->err == DD_EHELD) {
+		p->held += !a->shared;
+		out.state = DD_ST_TIMEOUT;
+		snprintf(detail, sizeof(detail), "not asked: %s did not answer its last questions "
+			 "over %s (every attempt timed out); held as silent for a while", a->address,
+			 a->tcp ? "TCP" : "UDP");
 	} else if (r->err == DD_ETIMEDOUT) {
 		p->timeouts += !a->shared;
 		out.state = r->runts ? DD_ST_MALFORMED : r->mismatched ? DD_ST_MISMATCH : DD_ST_TIMEOUT;

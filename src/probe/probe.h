@@ -48,6 +48,9 @@ int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb
  * question (no query sent), and how many of those made timed out. */
 unsigned dd_probe_exchanges(const struct dd_probe *p);
 unsigned dd_probe_shared(const struct dd_probe *p);
+/* Asks not sent because the address timed out on its last questions
+ * (src/net holds it as silent for a while); recorded as timeouts. */
+unsigned dd_probe_held(const struct dd_probe *p);
 unsigned dd_probe_timeouts(const struct dd_probe *p);
 /* Milliseconds since the probe started. */
 double dd_probe_elapsed_ms(const struct dd_probe *p);
