@@ -392,18 +392,21 @@ static void sec_server(struct tx *t, const struct dd_sec_server *s)
 	dd_buf_puts(t->b, "\n");
 }
 
-static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
+static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
+		   const struct dd_chk_findings *f)
 {
-	struct dd_sec_result r;
+	int64_t now = o && o->now ? o->now : ev->time;
+	struct dd_sec_result own, *judged = f && f->sec && f->now == now ? f->sec : NULL;
 	char alg[32], dg[32];
 
 	if (!ev->dnssec.present)
 		return;
-	if (dd_sec_judge(ev, o && o->now ? o->now : ev->time, &r) != 0) {
-		dd_sec_result_free(&r);
+	if (!judged && dd_sec_judge(ev, now, &own) != 0) {
+		dd_sec_result_free(&own);
 		t->b->failed = 1;
 		return;
 	}
+	const struct dd_sec_result r = judged ? *judged : own; /* a view: freed below if own */
 	heading(t, "DNSSEC");
 	dd_buf_puts(t->b, "  ");
 	on(t, sec_color(r.state));
@@ -435,7 +438,8 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 	dd_buf_puts(t->b, "\n");
 	for (size_t i = 0; i < r.nservers; i++)
 		sec_server(t, &r.servers[i]);
-	dd_sec_result_free(&r);
+	if (!judged)
+		dd_sec_result_free(&own);
 }
 
 /* ---- dependencies (docs/dependencies.md) --------------------------------- */
@@ -443,20 +447,33 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 struct deps_view {
 	struct dd_graph *g;
 	struct dd_graph_analysis a;
+	int borrowed; /* the checks' graph and analysis (f), not freed here */
 };
 
+/* The graph and its analysis: the checks' when they made them for the
+ * same time (f may be NULL), else built here. */
 static int deps_open(const struct dd_evidence *ev, const struct dd_rep_opts *o,
-		     struct deps_view *v)
+		     const struct dd_chk_findings *f, struct deps_view *v)
 {
-	int rc = dd_graph_build(ev, &v->g);
+	int64_t now = o && o->now ? o->now : ev->time;
+	int rc;
 
-	if (rc == 0 && (rc = dd_graph_analyse(v->g, o && o->now ? o->now : ev->time, &v->a)) != 0)
+	v->borrowed = f && f->graph && f->now == now;
+	if (v->borrowed) {
+		v->g = f->graph;
+		v->a = *f->analysis;
+		return 0;
+	}
+	rc = dd_graph_build(ev, &v->g);
+	if (rc == 0 && (rc = dd_graph_analyse(v->g, now, &v->a)) != 0)
 		dd_graph_free(v->g);
 	return rc;
 }
 
 static void deps_close(struct deps_view *v)
 {
+	if (v->borrowed)
+		return;
 	dd_graph_analysis_free(&v->a);
 	dd_graph_free(v->g);
 }
@@ -715,13 +732,14 @@ static void deps_section(struct tx *t, const struct deps_view *v, int detail)
 	deps_backups(t, v);
 }
 
-static void dependencies(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
+static void dependencies(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
+			 const struct dd_chk_findings *f)
 {
 	struct deps_view v;
 
 	if (!ev->deps.present)
 		return;
-	if (deps_open(ev, o, &v) != 0) {
+	if (deps_open(ev, o, f, &v) != 0) {
 		dd_buf_puts(t->b, "\nDependencies: could not be analysed (out of memory)\n");
 		return;
 	}
@@ -794,8 +812,8 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	parent(&t, ev);
 	nameservers(&t, ev);
 	registration(&t, ev, o);
-	dependencies(&t, ev, o);
-	dnssec(&t, ev, o);
+	dependencies(&t, ev, o, f);
+	dnssec(&t, ev, o, f);
 	heading(&t, "Findings");
 	findings(&t, f);
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
@@ -805,7 +823,7 @@ int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, 
 {
 	struct tx t = { out, o && o->color };
 	struct deps_view v;
-	int rc = ev->deps.present ? deps_open(ev, o, &v) : DD_ENOTFOUND;
+	int rc = ev->deps.present ? deps_open(ev, o, NULL, &v) : DD_ENOTFOUND;
 
 	if (rc)
 		return rc;
