@@ -2,10 +2,12 @@
  * getaddrinfo, connect (next address on failure), write "query\r\n", read to
  * EOF into a bounded buffer, all under one deadline. The structure lives
  * until its handles are closed and its getaddrinfo request has returned. */
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <uv.h>
 
 #include "core/env.h"
@@ -160,9 +162,25 @@ static void on_connect(uv_connect_t *req, int status)
 		finish(w, DD_EUNREACH, uv_strerror(status));
 		return;
 	}
-	b = uv_buf_init(w->query, (unsigned)strlen(w->query));
+	/* One send that raises no SIGPIPE when the server has already closed
+	 * (a write through libuv would kill the process); what the kernel does
+	 * not take at once (never, for a line on a new connection) goes
+	 * through libuv. */
+	size_t len = strlen(w->query);
+	uv_os_fd_t fd;
+	ssize_t sent = uv_fileno((uv_handle_t *)&w->tcp, &fd) == 0
+			       ? send(fd, w->query, len, MSG_NOSIGNAL | MSG_DONTWAIT)
+			       : -1;
+	if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		finish(w, DD_ERESET, strerror(errno));
+		return;
+	}
+	if (sent < 0)
+		sent = 0;
+	b = uv_buf_init(w->query + sent, (unsigned)(len - (size_t)sent));
 	w->wreq.data = w;
-	if (uv_write(&w->wreq, (uv_stream_t *)&w->tcp, &b, 1, on_write) != 0 ||
+	if (((size_t)sent < len &&
+	     uv_write(&w->wreq, (uv_stream_t *)&w->tcp, &b, 1, on_write) != 0) ||
 	    uv_read_start((uv_stream_t *)&w->tcp, on_alloc, on_read) != 0)
 		finish(w, DD_ERESET, "cannot send the query");
 }
