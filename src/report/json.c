@@ -15,6 +15,7 @@
 #include "graph/graph.h"
 #include "dnssec/sec.h"
 #include "reg/reg.h"
+#include "report/rep_int.h"
 #include "report/report.h"
 
 static json_t *list(struct dd_json *j, const struct dd_ev_strlist *l)
@@ -242,13 +243,13 @@ static json_t *sec_server(struct dd_json *j, const struct dd_sec_server *s)
 static json_t *dnssec_obj(struct dd_json *j, const struct dd_evidence *ev, int64_t now,
 			  const struct dd_chk_findings *f)
 {
-	struct dd_sec_result own, *judged = f && f->sec && f->now == now ? f->sec : NULL;
+	struct dd_rep_sec sec;
 	json_t *o = json_object(), *chain = json_array(), *ds = json_array(),
 	       *servers = json_array();
 
-	if (!judged && dd_sec_judge(ev, now, &own) != 0)
+	if (dd_rep_sec_open(ev, now, f, &sec) != 0)
 		j->failed = 1;
-	const struct dd_sec_result r = judged ? *judged : own; /* a view: freed below if own */
+	const struct dd_sec_result r = *sec.r;
 	dd_json_put(j, o, "state", dd_json_str(j, dd_sec_state_name(r.state)));
 	dd_json_put(j, o, "why", dd_json_str(j, r.why));
 	dd_json_put(j, o, "anchor_source",
@@ -272,8 +273,7 @@ static json_t *dnssec_obj(struct dd_json *j, const struct dd_evidence *ev, int64
 	for (size_t i = 0; i < r.nservers; i++)
 		dd_json_append(j, servers, sec_server(j, &r.servers[i]));
 	dd_json_put(j, o, "servers", servers);
-	if (!judged)
-		dd_sec_result_free(&own);
+	dd_rep_sec_close(&sec);
 	return o;
 }
 
@@ -484,21 +484,15 @@ static void deps_detail(struct dd_json *j, json_t *o, const struct dd_graph *g)
 static json_t *deps_obj(struct dd_json *j, const struct dd_evidence *ev,
 			const struct dd_rep_opts *o, int detail, const struct dd_chk_findings *f)
 {
-	int64_t now = o && o->now ? o->now : ev->time;
-	int mine = !(f && f->graph && f->now == now); /* else the checks' graph */
-	struct dd_graph *g = mine ? NULL : f->graph;
-	struct dd_graph_analysis a;
+	struct dd_rep_deps v;
 	json_t *d, *unk;
-	int rc = mine ? dd_graph_build(ev, &g) : 0;
 
-	if (!mine)
-		a = *f->analysis;
-	else if (rc == 0 && (rc = dd_graph_analyse(g, now, &a)) != 0)
-		dd_graph_free(g);
-	if (rc) {
+	if (dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, f, &v) != 0) {
 		j->failed = 1;
 		return NULL;
 	}
+	const struct dd_graph *g = v.g;
+	const struct dd_graph_analysis a = v.a; /* a view: closed below */
 	d = json_object();
 	dd_json_put(j, d, "domain", g->nroots ? dd_json_str(j, g->roots[0].name) : json_null());
 	dd_json_put(j, d, "resolvable", json_boolean(g->nroots && a.roots[0].resolvable));
@@ -524,10 +518,7 @@ static json_t *deps_obj(struct dd_json *j, const struct dd_evidence *ev,
 	dd_json_put(j, d, "group_spofs", deps_spofs(j, g, a.group_spofs, a.ngroup_spofs));
 	if (detail)
 		deps_detail(j, d, g);
-	if (mine) {
-		dd_graph_analysis_free(&a);
-		dd_graph_free(g);
-	}
+	dd_rep_deps_close(&v);
 	return d;
 }
 

@@ -13,6 +13,7 @@
 #include "graph/graph.h"
 #include "dnssec/sec.h"
 #include "reg/reg.h"
+#include "report/rep_int.h"
 #include "report/report.h"
 
 #define RED "\033[31m"
@@ -395,18 +396,17 @@ static void sec_server(struct tx *t, const struct dd_sec_server *s)
 static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
 		   const struct dd_chk_findings *f)
 {
-	int64_t now = o && o->now ? o->now : ev->time;
-	struct dd_sec_result own, *judged = f && f->sec && f->now == now ? f->sec : NULL;
+	struct dd_rep_sec sec;
 	char alg[32], dg[32];
 
 	if (!ev->dnssec.present)
 		return;
-	if (!judged && dd_sec_judge(ev, now, &own) != 0) {
-		dd_sec_result_free(&own);
+	if (dd_rep_sec_open(ev, o && o->now ? o->now : ev->time, f, &sec) != 0) {
+		dd_rep_sec_close(&sec);
 		t->b->failed = 1;
 		return;
 	}
-	const struct dd_sec_result r = judged ? *judged : own; /* a view: freed below if own */
+	const struct dd_sec_result r = *sec.r;
 	heading(t, "DNSSEC");
 	dd_buf_puts(t->b, "  ");
 	on(t, sec_color(r.state));
@@ -438,45 +438,10 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 	dd_buf_puts(t->b, "\n");
 	for (size_t i = 0; i < r.nservers; i++)
 		sec_server(t, &r.servers[i]);
-	if (!judged)
-		dd_sec_result_free(&own);
+	dd_rep_sec_close(&sec);
 }
 
 /* ---- dependencies (docs/dependencies.md) --------------------------------- */
-
-struct deps_view {
-	struct dd_graph *g;
-	struct dd_graph_analysis a;
-	int borrowed; /* the checks' graph and analysis (f), not freed here */
-};
-
-/* The graph and its analysis: the checks' when they made them for the
- * same time (f may be NULL), else built here. */
-static int deps_open(const struct dd_evidence *ev, const struct dd_rep_opts *o,
-		     const struct dd_chk_findings *f, struct deps_view *v)
-{
-	int64_t now = o && o->now ? o->now : ev->time;
-	int rc;
-
-	v->borrowed = f && f->graph && f->now == now;
-	if (v->borrowed) {
-		v->g = f->graph;
-		v->a = *f->analysis;
-		return 0;
-	}
-	rc = dd_graph_build(ev, &v->g);
-	if (rc == 0 && (rc = dd_graph_analyse(v->g, now, &v->a)) != 0)
-		dd_graph_free(v->g);
-	return rc;
-}
-
-static void deps_close(struct deps_view *v)
-{
-	if (v->borrowed)
-		return;
-	dd_graph_analysis_free(&v->a);
-	dd_graph_free(v->g);
-}
 
 /* "3 zones", "1 registry" (what: "zone|zones"). */
 static void count_line(struct tx *t, const char *what, const struct dd_graph_count *c,
@@ -492,7 +457,7 @@ static void count_line(struct tx *t, const char *what, const struct dd_graph_cou
 		dd_buf_printf(t->b, " (%zu yours)", c->controlled);
 }
 
-static void deps_counts(struct tx *t, const struct deps_view *v)
+static void deps_counts(struct tx *t, const struct dd_rep_deps *v)
 {
 	const struct dd_graph_counts *c = &v->a.roots[0].counts;
 
@@ -520,7 +485,7 @@ static void deps_counts(struct tx *t, const struct deps_view *v)
 }
 
 /* The entities of one kind the domain depends on, with what belongs to each. */
-static void deps_entities(struct tx *t, const struct deps_view *v, enum dd_graph_kind kind,
+static void deps_entities(struct tx *t, const struct dd_rep_deps *v, enum dd_graph_kind kind,
 			  const char *label)
 {
 	const struct dd_graph *g = v->g;
@@ -643,7 +608,7 @@ static void deps_detail(struct tx *t, const struct dd_graph *g)
 	}
 }
 
-static void deps_backups(struct tx *t, const struct deps_view *v)
+static void deps_backups(struct tx *t, const struct dd_rep_deps *v)
 {
 	const struct dd_graph *g = v->g;
 
@@ -680,7 +645,7 @@ static void deps_backups(struct tx *t, const struct deps_view *v)
 	deps_spofs(t, g, v->a.group_spofs, v->a.ngroup_spofs);
 }
 
-static void deps_section(struct tx *t, const struct deps_view *v, int detail)
+static void deps_section(struct tx *t, const struct dd_rep_deps *v, int detail)
 {
 	const struct dd_graph *g = v->g;
 	const struct dd_graph_analysis *a = &v->a;
@@ -735,16 +700,16 @@ static void deps_section(struct tx *t, const struct deps_view *v, int detail)
 static void dependencies(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
 			 const struct dd_chk_findings *f)
 {
-	struct deps_view v;
+	struct dd_rep_deps v;
 
 	if (!ev->deps.present)
 		return;
-	if (deps_open(ev, o, f, &v) != 0) {
+	if (dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, f, &v) != 0) {
 		dd_buf_puts(t->b, "\nDependencies: could not be analysed (out of memory)\n");
 		return;
 	}
 	deps_section(t, &v, 0);
-	deps_close(&v);
+	dd_rep_deps_close(&v);
 }
 
 /* The registry's record (RDAP/WHOIS) as `dnsdeps reg` prints it, indented,
@@ -822,12 +787,13 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out)
 {
 	struct tx t = { out, o && o->color };
-	struct deps_view v;
-	int rc = ev->deps.present ? deps_open(ev, o, NULL, &v) : DD_ENOTFOUND;
+	struct dd_rep_deps v;
+	int rc = ev->deps.present ? dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, NULL, &v)
+				  : DD_ENOTFOUND;
 
 	if (rc)
 		return rc;
 	deps_section(&t, &v, 1);
-	deps_close(&v);
+	dd_rep_deps_close(&v);
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
 }
