@@ -1,10 +1,11 @@
 /* audit.h: the live audit of a portfolio of domains. A window of domains is
  * checked at once on one probe (so they share its cache of zone cuts and
  * nameserver addresses and its query limits); as each one's evidence is
- * complete it is judged, written as one line (JSON Lines: the object of
- * `check --json`; or one CSV row), counted in the summary and freed, and the
- * next domain starts. Lines come out in completion order; memory grows with
- * the window, not with the number of domains.
+ * complete it is judged on libuv's thread pool (at a lower priority than the
+ * loop), then written as one line (JSON Lines: the object of `check --json`;
+ * or one CSV row), counted in the summary and freed, and the next domain
+ * starts. Lines come out in completion order; memory grows with the window,
+ * not with the number of domains.
  *
  * Also here: reading the list of domains (one per line, comments, IDNs),
  * reading a previous output file to resume, and the summary (counts per
