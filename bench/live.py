@@ -7,7 +7,8 @@ the queries per domain. A benchmark that prints figures, not a test: run it as r
 installs zonemaster-cli and time with apt-get when missing, then enters a private network
 namespace).
 
-    bench/live.sh [--domains N] [--concurrency 100,200,400] [--sample N] [--dnsdeps PATH]
+    bench/live.sh [--domains N] [--concurrency 100,200,400] [--repeat N] [--sample N]
+                  [--dnsdeps PATH]
 """
 
 import argparse
@@ -54,6 +55,14 @@ def cpu_seconds(pgids):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def steal_seconds():
+    """CPU seconds the hypervisor gave to others, all CPUs, since boot (/proc/stat):
+    when it grows during a run, the machine was shared and the figures are low."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def timev(text, key):
     m = re.search(r"^\s*" + re.escape(key) + r": (.*)$", text, re.M)
     return m.group(1).strip() if m else "?"
@@ -71,9 +80,10 @@ def run_audit(a, world, domains_file, conc, tmp):
     cmd = [TIME, "-v", a.dnsdeps, "audit", "--root-hints", world.root_hints, "--qps", "0",
            "--per-server", str(a.per_server), "--concurrency", str(conc), "--no-progress",
            "--summary-json", summary, "--output", out, *a.audit_args.split(), domains_file]
-    nsd0 = cpu_seconds(set(world.process_groups()))
+    nsd0, steal0 = cpu_seconds(set(world.process_groups())), steal_seconds()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     nsd = cpu_seconds(set(world.process_groups())) - nsd0
+    steal = steal_seconds() - steal0
     if r.returncode not in (0, 1, 2):
         sys.exit(f"bench/live: dnsdeps audit failed ({r.returncode}): {r.stderr[-2000:]}")
     s = json.load(open(summary))
@@ -83,9 +93,10 @@ def run_audit(a, world, domains_file, conc, tmp):
     sys_ = float(timev(r.stderr, "System time (seconds)"))
     n = s["domains"]["checked"]
     perf = s["performance"]
-    print("%6d %8d %7.1f %10.0f %9.1f %9.1f %9.1f %8.1f %6d  %s" % (
-        conc, n, wall, n / wall, rss / 1048576, user + sys_, nsd, perf["queries"] / max(n, 1),
-        perf["idle_rounds"], " ".join(f"{k} {v}" for k, v in s["status"].items() if v)),
+    print("%6d %8d %7.1f %10.0f %9.1f %9.1f %9.1f %7.1f %8.1f %6d  %s" % (
+        conc, n, wall, n / wall, rss / 1048576, user + sys_, nsd, steal,
+        perf["queries"] / max(n, 1), perf["idle_rounds"],
+        " ".join(f"{k} {v}" for k, v in s["status"].items() if v)),
         flush=True)
     return out
 
@@ -118,6 +129,8 @@ def main():
                     help="share of domains with one server that never answers (0)")
     ap.add_argument("--concurrency", default="100,200,400")
     ap.add_argument("--per-server", type=int, default=8)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run the concurrency list this many times (the spread shows the noise)")
     ap.add_argument("--audit-args", default="",
                     help="more options for dnsdeps audit, e.g. '--no-deps --no-registration'")
     ap.add_argument("--sample", type=int, default=10, help="domains given to zonemaster-cli")
@@ -147,11 +160,12 @@ def main():
             f.write("\n".join(domains) + "\n")
         print(f"\ndnsdeps audit --qps 0 --per-server {a.per_server} {a.audit_args} "
               f"(all {len(domains)} domains):")
-        print("%6s %8s %7s %10s %9s %9s %9s %8s %6s  %s" % (
-            "conc", "domains", "wall s", "domains/s", "RSS MiB", "cpu s", "NSD cpu", "q/domain",
-            "idle", "verdicts"))
-        for conc in [int(c) for c in a.concurrency.split(",")]:
-            run_audit(a, world, dfile, conc, tmp)
+        print("%6s %8s %7s %10s %9s %9s %9s %7s %8s %6s  %s" % (
+            "conc", "domains", "wall s", "domains/s", "RSS MiB", "cpu s", "NSD cpu", "steal",
+            "q/domain", "idle", "verdicts"))
+        for _ in range(a.repeat):
+            for conc in [int(c) for c in a.concurrency.split(",")]:
+                run_audit(a, world, dfile, conc, tmp)
         sample = random.Random(3).sample(domains, min(a.sample, len(domains)))
         if not sample:
             return
@@ -175,8 +189,9 @@ def main():
         else:
             print(f"  zonemaster-cli not run: {zm_why or 'not installed'}")
         print("\n(wall, RSS and cpu s from /usr/bin/time -v of the dnsdeps process; NSD cpu: "
-              "CPU seconds of every NSD process over the same run;\n idle: times the network "
-              "went idle while answers already known waited (see docs/audit.md))")
+              "CPU seconds of every NSD process over the same run;\n steal: CPU seconds "
+              "the hypervisor gave to other machines during the run (/proc/stat);\n idle: times "
+              "the network went idle while answers already known waited (see docs/audit.md))")
 
 
 if __name__ == "__main__":
