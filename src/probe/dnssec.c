@@ -79,19 +79,16 @@ static int family_ok(const struct dd_evidence *ev, const char *addr)
 
 /* The section is being gathered: record the built-in anchor unless the
  * caller set one (--trust-anchor). */
-static void start_section(struct dd_evidence *ev)
+static void start_section(struct dd_probe *p, struct dd_evidence *ev)
 {
-	struct dd_ev_strlist l = { 0 };
+	const struct dd_ev_strlist *l;
 	char why[120];
 
 	ev->dnssec.present = 1;
 	if (ev->dnssec.anchor.n)
 		return;
-	if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &l, why, sizeof(why)) == 0)
-		dd_ev_sec_set_anchor(&ev->dnssec, &l, dd_sec_builtin_anchor_source());
-	for (size_t i = 0; i < l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	if ((l = dd_probe_anchor(p, why, sizeof(why))) != NULL)
+		dd_ev_sec_set_anchor(&ev->dnssec, l, dd_sec_builtin_anchor_source());
 }
 
 /* Is text (presentation format) a record of type at owner, or (covered
@@ -239,7 +236,7 @@ int dd_probe_dnssec_parent(struct dd_probe *p, struct dd_evidence *ev, size_t ps
 
 	if (ps >= ev->parent.nservers)
 		return 0;
-	start_section(ev);
+	start_section(p, ev);
 	s = &ev->parent.servers[ps];
 	if (s->ds.r.exchange >= 0 && (size_t)s->ds.r.exchange < ev->nexchanges &&
 	    s->ds.r.state == DD_EV_ANSWER &&
@@ -334,7 +331,7 @@ int dd_probe_dnssec_server(struct dd_probe *p, struct dd_evidence *ev, size_t ns
 	snprintf(address, sizeof(address), "%s", ev->nameservers[ns].servers[a].address);
 	if (!family_ok(ev, address))
 		return 0;
-	start_section(ev);
+	start_section(p, ev);
 	idx = dd_ev_sec_add_server(&ev->dnssec, name, address);
 	if (idx < 0 || (size_t)idx < before)
 		return 0; /* no room, or asked already */

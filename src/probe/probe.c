@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/list.h"
 #include "core/map.h"
+#include "dnssec/sec.h"
 #include "net/net.h"
 #include "probe/probe.h"
 
@@ -49,6 +50,8 @@ struct dd_probe {
 	struct dd_map shares;      /* key -> struct share */
 	struct dd_list kept;       /* replies kept for reuse, least recently used last */
 	size_t kept_bytes;
+	struct dd_ev_strlist anchor; /* the built-in trust anchor, parsed once */
+	int anchor_parsed;
 };
 
 /* One question in flight (possibly UDP then TCP). */
@@ -139,6 +142,14 @@ static void free_share_item(void *arg, const char *key, void *value)
 	share_free(value);
 }
 
+static void anchor_free(struct dd_probe *p)
+{
+	for (size_t i = 0; i < p->anchor.n; i++)
+		free(p->anchor.v[i]);
+	free(p->anchor.v);
+	memset(&p->anchor, 0, sizeof(p->anchor));
+}
+
 void dd_probe_free(struct dd_probe *p)
 {
 	if (!p)
@@ -147,6 +158,7 @@ void dd_probe_free(struct dd_probe *p)
 	dd_dns_ctx_free(p->dns);
 	dd_map_each(&p->shares, free_share_item, NULL);
 	dd_map_free(&p->shares);
+	anchor_free(p);
 	free(p);
 }
 
@@ -175,6 +187,18 @@ unsigned dd_probe_exchanges(const struct dd_probe *p)
 unsigned dd_probe_shared(const struct dd_probe *p)
 {
 	return p->shared;
+}
+
+const struct dd_ev_strlist *dd_probe_anchor(struct dd_probe *p, char *why, size_t whylen)
+{
+	if (!p->anchor_parsed) {
+		if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &p->anchor, why, whylen) != 0) {
+			anchor_free(p);
+			return NULL; /* asked again next time: a failure costs nothing kept */
+		}
+		p->anchor_parsed = 1;
+	}
+	return &p->anchor;
 }
 
 unsigned dd_probe_held(const struct dd_probe *p)

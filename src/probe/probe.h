@@ -52,6 +52,10 @@ unsigned dd_probe_shared(const struct dd_probe *p);
  * (src/net holds it as silent for a while); recorded as timeouts. */
 unsigned dd_probe_held(const struct dd_probe *p);
 unsigned dd_probe_timeouts(const struct dd_probe *p);
+/* The built-in trust anchor as records (presentation format), parsed on
+ * the first call and kept by the probe; NULL when it cannot be parsed
+ * (why holds one line). Every domain's DNSSEC section copies it. */
+const struct dd_ev_strlist *dd_probe_anchor(struct dd_probe *p, char *why, size_t whylen);
 /* Milliseconds since the probe started. */
 double dd_probe_elapsed_ms(const struct dd_probe *p);
 
