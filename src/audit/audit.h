@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <libpsl.h>
-
 #include "checks/checks.h"
 #include "core/buf.h"
 #include "core/map.h"
@@ -81,7 +79,6 @@ struct dd_audit_summary {
 	struct dd_audit_tally operators;           /* registrable domains of NS names */
 	struct dd_audit_tally registrars;          /* from the registration records */
 	uint64_t reg_unknown;                      /* domains whose registrar is not known */
-	const psl_ctx_t *psl;                      /* NULL: the last two labels */
 };
 
 /* What the summary cannot know by itself. */
@@ -96,7 +93,7 @@ struct dd_audit_run_info {
 	size_t peak_rss;           /* bytes, 0 unknown */
 };
 
-int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl);
+int dd_audit_summary_init(struct dd_audit_summary *s);
 void dd_audit_summary_free(struct dd_audit_summary *s);
 /* Count one judged domain. 0 or DD_ENOMEM. */
 int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
@@ -113,9 +110,10 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 const char *dd_audit_registrar(const struct dd_evidence *ev);
 int64_t dd_audit_expiry(const struct dd_evidence *ev);
 
-/* The registrable domain (operator) of an NS name, into out (DD_NAME_MAX):
- * one label below the longest public suffix, "name." form. */
-void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MAX]);
+/* The operator of an NS name, into out (DD_NAME_MAX), "name." form: its
+ * registrable domain by the rule of core/name.h (the dependency graph's),
+ * or the name itself when it is a public suffix. */
+void dd_audit_operator(const char *ns, char out[DD_NAME_MAX]);
 
 /* ---- CSV ----------------------------------------------------------------- */
 
@@ -123,7 +121,7 @@ void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MA
 const char *dd_audit_csv_header(void);
 /* One row (RFC 4180, CRLF) for a judged domain. 0 or DD_ENOMEM. */
 int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
-		     const struct dd_chk_verdict *v, const psl_ctx_t *psl, struct dd_buf *out);
+		     const struct dd_chk_verdict *v, struct dd_buf *out);
 
 /* ---- the driver ------------------------------------------------------------ */
 
@@ -159,7 +157,6 @@ struct dd_audit_opts {
 	int64_t now;                   /* evidence time and judgement time; 0: the clock */
 	int64_t judge_now;             /* judgement time (--now); 0: the evidence's */
 	const char *tool;              /* the evidence's "tool" */
-	const psl_ctx_t *psl;          /* operators (CSV and summary); may be NULL */
 	dd_audit_next_fn next;
 	dd_audit_write_fn write;
 	dd_audit_progress_fn progress; /* may be NULL */

@@ -110,7 +110,7 @@ static void judge(uv_work_t *w)
 	if (rc == 0)
 		rc = dd_chk_verdict(j->ev, &j->f, &co, &j->v);
 	if (rc == 0)
-		rc = o->format == DD_AUDIT_CSV ? dd_audit_csv_row(j->ev, &j->f, &j->v, o->psl, &j->line)
+		rc = o->format == DD_AUDIT_CSV ? dd_audit_csv_row(j->ev, &j->f, &j->v, &j->line)
 					       : dd_rep_json(j->ev, &j->f, &j->v, &ro, &j->line);
 	j->rc = rc;
 }
@@ -294,7 +294,7 @@ int dd_audit_new(struct dd_audit **out, const struct dd_probe_opts *po,
 	a->po = *po;
 	a->slots = calloc(o->concurrency, sizeof(*a->slots));
 	a->hints = calloc(nhints ? nhints : 1, sizeof(*hints));
-	if (!a->slots || !a->hints || dd_audit_summary_init(&a->sum, o->psl) != 0) {
+	if (!a->slots || !a->hints || dd_audit_summary_init(&a->sum) != 0) {
 		dd_audit_free(a);
 		return DD_ENOMEM;
 	}

@@ -16,35 +16,15 @@
 
 #define MAX_NS_NAMES 128 /* NS names of one domain taken into account */
 
-void dd_audit_operator(const psl_ctx_t *psl, const char *ns, char out[DD_NAME_MAX])
+void dd_audit_operator(const char *ns, char out[DD_NAME_MAX])
 {
-	char text[DD_NAME_MAX];
-	const char *labels[128];
-	size_t n = 0, len;
+	char reg[DD_NAME_MAX];
 
-	snprintf(text, sizeof(text), "%s", ns);
-	len = strlen(text);
-	if (len > 1 && text[len - 1] == '.')
-		text[--len] = '\0';
-	for (const char *p = text; *p && n < 128;) {
-		labels[n++] = p;
-		p = strchr(p, '.');
-		if (!p)
-			break;
-		p++;
-	}
-	if (n <= 2) {
-		snprintf(out, DD_NAME_MAX, "%s.", text);
-		return;
-	}
-	if (psl) {
-		for (size_t i = 0; i < n; i++)
-			if (psl_is_public_suffix2(psl, labels[i], PSL_TYPE_ICANN)) {
-				snprintf(out, DD_NAME_MAX, "%s.", i > 0 ? labels[i - 1] : labels[0]);
-				return;
-			}
-	}
-	snprintf(out, DD_NAME_MAX, "%s.", labels[n - 2]);
+	/* The graph's operator (core/name.h); a suffix itself is its own. */
+	dd_name_registrable(ns, reg);
+	if (!reg[0])
+		dd_name_plain(ns, reg);
+	snprintf(out, DD_NAME_MAX, "%.*s.", DD_NAME_MAX - 2, reg);
 }
 
 /* ---- NS names and operators of one domain ------------------------------ */
@@ -72,7 +52,7 @@ static void nsinfo_free(struct nsinfo *ni)
 }
 
 /* The union of the parent's and the child's NS sets, and their operators. */
-static int nsinfo_get(struct nsinfo *ni, const struct dd_evidence *ev, const psl_ctx_t *psl)
+static int nsinfo_get(struct nsinfo *ni, const struct dd_evidence *ev)
 {
 	memset(ni, 0, sizeof(*ni));
 	if (dd_chk_ns_sets(ev, &ni->parent, &ni->child) != 0)
@@ -90,7 +70,7 @@ static int nsinfo_get(struct nsinfo *ni, const struct dd_evidence *ev, const psl
 	for (size_t i = 0; i < ni->nnames; i++) {
 		char op[DD_NAME_MAX];
 		int dup = 0;
-		dd_audit_operator(psl, ni->names[i], op);
+		dd_audit_operator(ni->names[i], op);
 		for (size_t j = 0; j < ni->nops && !dup; j++)
 			dup = strcmp(ni->ops[j], op) == 0;
 		if (!dup)
@@ -115,7 +95,7 @@ int64_t dd_audit_expiry(const struct dd_evidence *ev)
 	return r && r->expires.known ? r->expires.t : 0;
 }
 
-int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl)
+int dd_audit_summary_init(struct dd_audit_summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	dd_chk_defs(&s->ncodes);
@@ -124,7 +104,6 @@ int dd_audit_summary_init(struct dd_audit_summary *s, const psl_ctx_t *psl)
 		return DD_ENOMEM;
 	dd_map_init(&s->operators.map);
 	dd_map_init(&s->registrars.map);
-	s->psl = psl;
 	return 0;
 }
 
@@ -198,7 +177,7 @@ int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *e
 			s->codes[k]++;
 		}
 	}
-	if (nsinfo_get(&ni, ev, s->psl) != 0) {
+	if (nsinfo_get(&ni, ev) != 0) {
 		nsinfo_free(&ni);
 		return DD_ENOMEM;
 	}
@@ -461,13 +440,13 @@ static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 }
 
 int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
-		     const struct dd_chk_verdict *v, const psl_ctx_t *psl, struct dd_buf *out)
+		     const struct dd_chk_verdict *v, struct dd_buf *out)
 {
 	struct nsinfo ni;
 	struct dd_buf ops;
 	char num[32];
 
-	if (nsinfo_get(&ni, ev, psl) != 0) {
+	if (nsinfo_get(&ni, ev) != 0) {
 		nsinfo_free(&ni);
 		return DD_ENOMEM;
 	}

@@ -391,8 +391,9 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 
 static int zone_mode(const struct audit_opts *o, const struct zone_opts *z)
 {
-	psl_ctx_t *latest = psl_latest(NULL);
-	const psl_ctx_t *psl = latest ? latest : psl_builtin();
+	/* libpsl's built-in list, as everywhere (core/name.h): the same
+	 * operators as the checks' dependency graph, on every machine. */
+	const psl_ctx_t *psl = psl_builtin();
 	struct dd_zone_audit *a = NULL;
 	struct dd_zone_perf perf = { 0 };
 	struct rusage ru;
@@ -417,7 +418,6 @@ static int zone_mode(const struct audit_opts *o, const struct zone_opts *z)
 									 : DD_EXIT_OK;
 out:
 	dd_zone_audit_free(a);
-	psl_free(latest);
 	return status;
 }
 
@@ -794,8 +794,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 {
 	struct dd_reg_fetch_opts fo;
 	struct dd_cli_reg_paths rpaths;
-	psl_ctx_t *latest = psl_latest(NULL);
-	const psl_ctx_t *psl = latest ? latest : psl_builtin();
+	const psl_ctx_t *psl = psl_builtin(); /* as in zone_mode */
 	struct live l;
 	struct dd_buf names;
 	struct dd_probe_opts po;
@@ -853,7 +852,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.now = now;
 	ao.judge_now = now;
 	ao.tool = "dnsdeps " DD_VERSION;
-	ao.psl = psl;
 	ao.next = next_domain;
 	ao.write = write_line;
 	ao.progress = show_progress;
@@ -914,7 +912,6 @@ out:
 		fclose(in);
 	dd_map_free(&l.done);
 	dd_buf_free(&names);
-	psl_free(latest);
 	return status;
 }
 

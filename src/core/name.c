@@ -1,10 +1,12 @@
-/* name.c: validation and IDN conversion of user-given domain names. */
+/* name.c: validation and IDN conversion of user-given domain names, and the
+ * registrable-domain rule (public suffix list). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <idn2.h>
+#include <libpsl.h>
 
 #include "core/err.h"
 #include "core/name.h"
@@ -122,4 +124,62 @@ int dd_name_labels(const char *name)
 		if (*name == '.')
 			n++;
 	return n;
+}
+
+/* ---- public suffixes ------------------------------------------------------ */
+
+void dd_name_plain(const char *name, char out[DD_NAME_MAX])
+{
+	size_t len = strlen(name), i;
+
+	if (len && name[len - 1] == '.')
+		len--;
+	if (len >= DD_NAME_MAX)
+		len = DD_NAME_MAX - 1;
+	for (i = 0; i < len; i++)
+		out[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	out[i] = '\0';
+}
+
+void dd_name_public_suffix(const char *name, char out[DD_NAME_MAX])
+{
+	const psl_ctx_t *psl = psl_builtin();
+	char host[DD_NAME_MAX];
+	const char *p;
+
+	dd_name_plain(name, host);
+	out[0] = '\0';
+	/* The longest suffix the ICANN section calls public (an unknown TLD
+	 * is public by the implicit "*" rule). */
+	for (p = host; *p; p++) {
+		if (p != host && p[-1] != '.')
+			continue;
+		if (psl && psl_is_public_suffix2(psl, p, PSL_TYPE_ICANN)) {
+			snprintf(out, DD_NAME_MAX, "%s", p);
+			return;
+		}
+		if (!psl && !strchr(p, '.')) {
+			snprintf(out, DD_NAME_MAX, "%s", p);
+			return;
+		}
+	}
+}
+
+void dd_name_registrable(const char *name, char out[DD_NAME_MAX])
+{
+	char host[DD_NAME_MAX], suffix[DD_NAME_MAX];
+	size_t hl, sl;
+
+	dd_name_plain(name, host);
+	dd_name_public_suffix(name, suffix);
+	hl = strlen(host);
+	sl = strlen(suffix);
+	out[0] = '\0';
+	if (!sl || hl <= sl + 1)
+		return; /* the root, a suffix itself */
+	/* One label more than the suffix. */
+	size_t start = hl - sl - 1;
+	while (start > 0 && host[start - 1] != '.')
+		start--;
+	snprintf(out, DD_NAME_MAX, "%s", host + start);
 }

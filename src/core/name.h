@@ -1,7 +1,8 @@
 /* name.h: domain names given by users. Validates a name typed on a command
  * line or read from a list, turns IDN U-labels into A-labels (libidn2), and
  * gives the canonical form the rest of dnsdeps uses: lower case, absolute
- * (trailing dot), presentation format. */
+ * (trailing dot), presentation format. Also the one rule for registrable
+ * domains (public suffix list) that every part of dnsdeps uses. */
 #ifndef DD_CORE_NAME_H
 #define DD_CORE_NAME_H
 
@@ -21,5 +22,18 @@ int dd_name_labels(const char *name);
 
 /* Compare two canonical names case-insensitively; 0 when equal. */
 int dd_name_cmp(const char *a, const char *b);
+
+/* name lower-cased, without the final dot, into out. */
+void dd_name_plain(const char *name, char out[DD_NAME_MAX]);
+
+/* The public suffix and the registrable domain of a name (lower case, no
+ * final dot), by the ICANN section of libpsl's built-in list: private
+ * suffixes (github.io) are not registries, an unknown TLD is its own suffix.
+ * The built-in list, not the system's newest, so that the same evidence
+ * gives the same judgement on every machine and every part of a run (the
+ * graph, the registration look-ups, the audit's operators) agrees. out is
+ * "" for the root, and dd_name_registrable gives "" for a suffix itself. */
+void dd_name_public_suffix(const char *name, char out[DD_NAME_MAX]);
+void dd_name_registrable(const char *name, char out[DD_NAME_MAX]);
 
 #endif

@@ -9,10 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libpsl.h>
-
 #include "core/err.h"
 #include "core/map.h"
+#include "core/name.h"
 #include "graph/graph.h"
 
 /* Reverse edges, built once: for a zone, the zones it delegates; for a
@@ -37,65 +36,6 @@ void dd_graph_entity_label(const struct dd_graph_entity *e, char *out, size_t ou
 		snprintf(out, outlen, "%s", e->name);
 	else
 		snprintf(out, outlen, "%s %s", dd_graph_kind_name(e->kind), e->name);
-}
-
-/* ---- names ------------------------------------------------------------ */
-
-/* name lower-cased, without the final dot, into out. */
-static void plain(const char *name, char out[DD_NAME_MAX])
-{
-	size_t len = strlen(name), i;
-
-	if (len && name[len - 1] == '.')
-		len--;
-	if (len >= DD_NAME_MAX)
-		len = DD_NAME_MAX - 1;
-	for (i = 0; i < len; i++)
-		out[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-	out[i] = '\0';
-}
-
-void dd_graph_suffix(const char *name, char out[DD_NAME_MAX])
-{
-	const psl_ctx_t *psl = psl_builtin();
-	char host[DD_NAME_MAX];
-	const char *p;
-
-	plain(name, host);
-	out[0] = '\0';
-	/* The longest suffix the ICANN section calls public (an unknown TLD
-	 * is public by the implicit "*" rule). */
-	for (p = host; *p; p++) {
-		if (p != host && p[-1] != '.')
-			continue;
-		if (psl && psl_is_public_suffix2(psl, p, PSL_TYPE_ICANN)) {
-			snprintf(out, DD_NAME_MAX, "%s", p);
-			return;
-		}
-		if (!psl && !strchr(p, '.')) {
-			snprintf(out, DD_NAME_MAX, "%s", p);
-			return;
-		}
-	}
-}
-
-void dd_graph_registrable(const char *name, char out[DD_NAME_MAX])
-{
-	char host[DD_NAME_MAX], suffix[DD_NAME_MAX];
-	size_t hl, sl;
-
-	plain(name, host);
-	dd_graph_suffix(name, suffix);
-	hl = strlen(host);
-	sl = strlen(suffix);
-	out[0] = '\0';
-	if (!sl || hl <= sl + 1)
-		return; /* the root, a suffix itself */
-	/* One label more than the suffix. */
-	size_t start = hl - sl - 1;
-	while (start > 0 && host[start - 1] != '.')
-		start--;
-	snprintf(out, DD_NAME_MAX, "%s", host + start);
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -173,7 +113,7 @@ static int registrar_of(struct bld *b, const char *registrable, int *reg_out)
 			return entity(b, DD_GK_REGISTRAR, key, name, 1);
 		}
 		if (reg->registrar && reg->registrar[0]) {
-			plain(reg->registrar, key);
+			dd_name_plain(reg->registrar, key);
 			return entity(b, DD_GK_REGISTRAR, key, reg->registrar, 1);
 		}
 	}
@@ -290,8 +230,8 @@ static int add_host(struct bld *b, const char *name)
 	h->name = name;
 	h->zone = -1;
 	h->reg = -1;
-	dd_graph_registrable(name, h->registrable);
-	plain(name, key);
+	dd_name_registrable(name, h->registrable);
+	dd_name_plain(name, key);
 	h->operator = entity(b, DD_GK_OPERATOR, h->registrable[0] ? h->registrable : key,
 			     h->registrable[0] ? h->registrable : key, 1);
 	h->server = entity(b, DD_GK_SERVER, key, name, 1);
@@ -331,8 +271,8 @@ static void build_zone(struct bld *b, size_t zi)
 	z->name = ez->name;
 	z->depth = ez->depth;
 	z->parent = ez->parent ? val_idx(dd_map_get(&b->zones, ez->parent)) : -1;
-	plain(ez->name, host);
-	dd_graph_registrable(ez->name, z->registrable);
+	dd_name_plain(ez->name, host);
+	dd_name_registrable(ez->name, z->registrable);
 	z->suffix = z->registrable[0] == '\0';
 	z->apex = !z->suffix && strcmp(z->registrable, host) == 0;
 	z->registry = z->registrar = -1;
@@ -340,7 +280,7 @@ static void build_zone(struct bld *b, size_t zi)
 		snprintf(key, sizeof(key), "%s.", host);
 		z->registry = entity(b, DD_GK_REGISTRY, key, key, 1);
 	} else if (z->apex) {
-		dd_graph_suffix(ez->name, suffix);
+		dd_name_public_suffix(ez->name, suffix);
 		snprintf(key, sizeof(key), "%s.", suffix);
 		z->registry = entity(b, DD_GK_REGISTRY, key, key, 1);
 		z->registrar = registrar_of(b, z->registrable, NULL);
@@ -389,7 +329,7 @@ static void link_hosts_roots(struct bld *b)
 		r->name = d->roots[i].name;
 		r->state = d->roots[i].state;
 		r->zone = d->roots[i].zone ? val_idx(dd_map_get(&b->zones, d->roots[i].zone)) : -1;
-		dd_graph_registrable(r->name, r->registrable);
+		dd_name_registrable(r->name, r->registrable);
 		r->registrar = registrar_of(b, r->registrable, &r->reg);
 	}
 	if (d->nroots > DD_GRAPH_MAX_ROOTS)

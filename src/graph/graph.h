@@ -134,11 +134,6 @@ struct dd_graph {
 int dd_graph_build(const struct dd_evidence *ev, struct dd_graph **out);
 void dd_graph_free(struct dd_graph *g);
 
-/* Registrable domain (lower case, no final dot) and public suffix of a name,
- * by the ICANN section of the public suffix list (an unknown TLD is its own
- * suffix). out is "" for a suffix itself / the root. */
-void dd_graph_registrable(const char *name, char out[DD_NAME_MAX]);
-void dd_graph_suffix(const char *name, char out[DD_NAME_MAX]);
 
 /* ---- analysis --------------------------------------------------------- */
 

@@ -603,7 +603,7 @@ static void reg_add(const char *name, char (*out)[DD_NAME_MAX], size_t *n)
 {
 	char reg[DD_NAME_MAX];
 
-	dd_graph_registrable(name, reg);
+	dd_name_registrable(name, reg);
 	if (!reg[0] || *n >= DD_DEPS_MAX_REG)
 		return;
 	for (size_t k = 0; k < *n; k++)

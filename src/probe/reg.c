@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "core/err.h"
-#include "graph/graph.h"
+#include "core/name.h"
 #include "probe/reg.h"
 
 /* One domain's look-up, from the check's start until both the outcome is
@@ -80,8 +80,8 @@ void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int wa
 
 int dd_probe_reg_domain(const char *name, char out[256])
 {
-	/* One rule for the run: the dependency graph's (graph/graph.h). */
-	dd_graph_registrable(name, out);
+	/* One rule for the whole program (core/name.h). */
+	dd_name_registrable(name, out);
 	return out[0] ? 0 : DD_ENAME;
 }
 

@@ -4,8 +4,6 @@
  * step ends in a record or in a reason; jobs are found by domain in a map,
  * and the finished ones kept up to a bound. A host that failed at the
  * network level is not asked again for a while: its requests fail at once. */
-#include <ctype.h>
-#include <libpsl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +13,7 @@
 #include "core/err.h"
 #include "core/list.h"
 #include "core/map.h"
+#include "core/name.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "net/whois.h"
@@ -689,28 +688,18 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	free(f);
 }
 
-/* The registrable domain (public suffix list) of name, lower case. */
-static int registrable(const char *name, char out[256])
+/* The registrable domain of name (core/name.h: the rule the whole run
+ * uses), lower case; DD_ENAME for a public suffix or the root, which no
+ * registrar holds. */
+static int registrable(const char *name, char out[DD_NAME_MAX])
 {
-	char low[256];
-	size_t n = 0;
-	const char *reg;
-
-	for (; name[n] && n + 1 < sizeof(low); n++)
-		low[n] = (char)tolower((unsigned char)name[n]);
-	while (n > 0 && low[n - 1] == '.')
-		n--;
-	low[n] = '\0';
-	if (n == 0 || !strchr(low, '.'))
-		return DD_ENAME;
-	reg = psl_registrable_domain(psl_builtin(), low);
-	snprintf(out, 256, "%s", reg ? reg : low);
-	return 0;
+	dd_name_registrable(name, out);
+	return out[0] ? 0 : DD_ENAME;
 }
 
 int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb, void *arg)
 {
-	char domain[256];
+	char domain[DD_NAME_MAX];
 	struct job *j;
 	struct waiter *w;
 	int err = registrable(name, domain);

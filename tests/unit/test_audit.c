@@ -18,7 +18,6 @@
 
 #include <cmocka.h>
 #include <jansson.h>
-#include <libpsl.h>
 
 #include "audit/audit.h"
 #include "core/err.h"
@@ -182,20 +181,35 @@ static void test_resume_csv(void **state)
 
 static void test_operator(void **state)
 {
-	const psl_ctx_t *psl = psl_builtin();
-	char out[DD_NAME_MAX];
+	char out[DD_NAME_MAX], reg[DD_NAME_MAX];
+	const char *names[] = { "ns1.example.co.uk.", "a.b.ns.cloudflare.com.", "ns1.op0.shop.",
+				"x.y.", "NS1.Someone.GitHub.io.", "co.uk.", "." };
 
 	(void)state;
-	dd_audit_operator(psl, "ns1.example.co.uk.", out);
+	dd_audit_operator("ns1.example.co.uk.", out);
 	assert_string_equal(out, "example.co.uk.");
-	dd_audit_operator(psl, "a.b.ns.cloudflare.com.", out);
+	dd_audit_operator("a.b.ns.cloudflare.com.", out);
 	assert_string_equal(out, "cloudflare.com.");
-	dd_audit_operator(psl, "ns1.op0.shop.", out);
+	dd_audit_operator("ns1.op0.shop.", out);
 	assert_string_equal(out, "op0.shop.");
-	dd_audit_operator(psl, "x.y.", out);
+	dd_audit_operator("x.y.", out);
 	assert_string_equal(out, "x.y.");
-	dd_audit_operator(NULL, "ns1.example.co.uk.", out);
+	/* private suffixes are not registries: the operator of a github.io
+	 * name is github.io, as in the dependency graph */
+	dd_audit_operator("NS1.Someone.GitHub.io.", out);
+	assert_string_equal(out, "github.io.");
+	/* a suffix itself is its own operator */
+	dd_audit_operator("co.uk.", out);
 	assert_string_equal(out, "co.uk.");
+	/* one rule: the graph's registrable domain, with a final dot */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		dd_name_registrable(names[i], reg);
+		dd_audit_operator(names[i], out);
+		if (reg[0]) {
+			assert_int_equal(strlen(out), strlen(reg) + 1);
+			assert_memory_equal(out, reg, strlen(reg));
+		}
+	}
 }
 
 static struct dd_evidence *load(const char *name)
@@ -241,7 +255,7 @@ static void test_summary(void **state)
 	const char *code = NULL;
 
 	(void)state;
-	assert_int_equal(dd_audit_summary_init(&s, psl_builtin()), 0);
+	assert_int_equal(dd_audit_summary_init(&s), 0);
 	for (size_t i = 0; i < NFIX; i++) {
 		struct judged j;
 		judge(&j, fixtures[i]);
@@ -308,7 +322,7 @@ static void test_registration(void **state)
 	judge(&h, "healthy.json");
 	assert_string_equal(dd_audit_registrar(j.ev), "Example Registrar");
 	assert_null(dd_audit_registrar(h.ev));
-	assert_int_equal(dd_audit_summary_init(&s, psl_builtin()), 0);
+	assert_int_equal(dd_audit_summary_init(&s), 0);
 	assert_int_equal(dd_audit_summary_add(&s, j.ev, &j.f, &j.v), 0);
 	assert_int_equal(dd_audit_summary_add(&s, h.ev, &h.f, &h.v), 0);
 	assert_int_equal(s.registrars.n, 1);
@@ -319,10 +333,10 @@ static void test_registration(void **state)
 	assert_non_null(strstr(dd_buf_str(&b), "registrars (1 in all; not known for 1 domain)"));
 	assert_non_null(strstr(dd_buf_str(&b), "Example Registrar  1  50.0%"));
 	b.len = 0;
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, NULL, &b), 0);
+	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), ",2026-12-16T00:00:00Z,Example Registrar,"));
 	b.len = 0;
-	assert_int_equal(dd_audit_csv_row(h.ev, &h.f, &h.v, NULL, &b), 0);
+	assert_int_equal(dd_audit_csv_row(h.ev, &h.f, &h.v, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), ",unknown,unknown,"));
 	dd_buf_free(&b);
 	dd_audit_summary_free(&s);
@@ -342,7 +356,7 @@ static void test_summary_escapes_operators(void **state)
 	/* A hostile NS name from a server: printed escaped in text. */
 	assert_true(j.ev->parent.nservers > 0 && j.ev->parent.servers[0].delegation.ns.n > 0);
 	dd_ev_set_str(&j.ev->parent.servers[0].delegation.ns.v[0], "ns.ev\x1b[31mil.test.");
-	assert_int_equal(dd_audit_summary_init(&s, psl_builtin()), 0);
+	assert_int_equal(dd_audit_summary_init(&s), 0);
 	assert_int_equal(dd_audit_summary_add(&s, j.ev, &j.f, &j.v), 0);
 	dd_buf_init(&b);
 	assert_int_equal(dd_audit_summary_text(&s, &ri, 50, &b), 0);
@@ -363,7 +377,7 @@ static void test_csv_row(void **state)
 	(void)state;
 	judge(&j, "purism-outage.json");
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, psl_builtin(), &b), 0);
+	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_int_equal(dd_chk_ns_sets(j.ev, &p, &c), 0);
 	size_t nns = p.n;
 	for (size_t i = 0; i < c.n; i++)
@@ -394,13 +408,13 @@ static void test_csv_row(void **state)
 	assert_non_null(fv[1].def);
 	assert_non_null(fv[2].def);
 	b.len = 0;
-	assert_int_equal(dd_audit_csv_row(j.ev, &mine, &j.v, NULL, &b), 0);
+	assert_int_equal(dd_audit_csv_row(j.ev, &mine, &j.v, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), ",operator x.net; registry net.\r\n"));
 
 	/* Quoting: a field with a comma and a quote. */
 	b.len = 0;
 	dd_ev_set_str(&j.ev->domain, "a,\"b\".");
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, NULL, &b), 0);
+	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_memory_equal(dd_buf_str(&b), "\"a,\"\"b\"\".\",", 11);
 	dd_buf_free(&b);
 	unjudge(&j);
@@ -482,7 +496,7 @@ static int run_driver(struct drv *d, unsigned conc, unsigned recycle, struct dd_
 {
 	struct dd_probe_opts po;
 	struct dd_audit_opts o = { .concurrency = conc, .format = DD_AUDIT_JSONL, .now = 1700000000,
-				   .tool = "test", .psl = psl_builtin(), .next = drv_next,
+				   .tool = "test", .next = drv_next,
 				   .write = drv_write, .progress = drv_progress, .ctx = d,
 				   .recycle = recycle };
 	int rc;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "core/name.h"
 #include "evidence/evidence.h"
 #include "graph/graph.h"
 #include "probe/deps.h"
@@ -262,20 +263,20 @@ static void names(void **state)
 	char out[DD_NAME_MAX];
 
 	(void)state;
-	dd_graph_registrable("NS1.DnsProv.Test.", out);
+	dd_name_registrable("NS1.DnsProv.Test.", out);
 	assert_string_equal(out, "dnsprov.test");
-	dd_graph_suffix("ns1.dnsprov.test.", out);
+	dd_name_public_suffix("ns1.dnsprov.test.", out);
 	assert_string_equal(out, "test");
-	dd_graph_registrable("a.b.example.co.uk.", out);
+	dd_name_registrable("a.b.example.co.uk.", out);
 	assert_string_equal(out, "example.co.uk");
-	dd_graph_suffix("a.b.example.co.uk", out);
+	dd_name_public_suffix("a.b.example.co.uk", out);
 	assert_string_equal(out, "co.uk");
-	dd_graph_registrable("co.uk.", out);
+	dd_name_registrable("co.uk.", out);
 	assert_string_equal(out, "");
-	dd_graph_registrable(".", out);
+	dd_name_registrable(".", out);
 	assert_string_equal(out, "");
 	/* Private suffixes (github.io) are not registries: ICANN section only. */
-	dd_graph_registrable("someone.github.io.", out);
+	dd_name_registrable("someone.github.io.", out);
 	assert_string_equal(out, "github.io");
 }
 
