@@ -107,32 +107,53 @@ static void *serve(void *arg)
 	}
 }
 
+/* A socket of type bound to 127.0.0.1 on a port the kernel picks; addr
+ * receives the address. Shared by the UDP and the TCP test servers. */
+static int loopback_socket(int type, struct sockaddr_storage *addr)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)addr;
+	socklen_t alen = sizeof(*a);
+	int fd = socket(AF_INET, type, 0);
+
+	assert_true(fd >= 0);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)a, sizeof(*a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)a, &alen), 0);
+	return fd;
+}
+
+/* Start a server's thread, and stop it: set stop under the lock, join,
+ * close the listening socket. */
+static void thread_start(pthread_mutex_t *mu, pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	pthread_mutex_init(mu, NULL);
+	assert_int_equal(pthread_create(t, NULL, fn, arg), 0);
+}
+
+static void thread_stop(pthread_mutex_t *mu, int *stop, pthread_t t, int fd)
+{
+	pthread_mutex_lock(mu);
+	*stop = 1;
+	pthread_mutex_unlock(mu);
+	pthread_join(t, NULL);
+	pthread_mutex_destroy(mu);
+	close(fd);
+}
+
 static void server_start(struct server *s)
 {
-	struct sockaddr_in *a = (struct sockaddr_in *)&s->addr;
-	socklen_t alen = sizeof(*a);
 	struct timeval tv = {0, 50 * 1000};
 
 	memset(s, 0, sizeof(*s));
-	s->fd = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_true(s->fd >= 0);
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s->fd, (struct sockaddr *)a, sizeof(*a)), 0);
-	assert_int_equal(getsockname(s->fd, (struct sockaddr *)a, &alen), 0);
+	s->fd = loopback_socket(SOCK_DGRAM, &s->addr);
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	pthread_mutex_init(&s->mu, NULL);
-	assert_int_equal(pthread_create(&s->thread, NULL, serve, s), 0);
+	thread_start(&s->mu, &s->thread, serve, s);
 }
 
 static void server_stop(struct server *s)
 {
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->thread, NULL);
-	pthread_mutex_destroy(&s->mu);
-	close(s->fd);
+	thread_stop(&s->mu, &s->stop, s->thread, s->fd);
 }
 
 static void server_mode(struct server *s, enum mode m)
@@ -647,32 +668,18 @@ static void *tserve(void *arg)
 
 static void tserver_start(struct tserver *s, enum tmode mode)
 {
-	struct sockaddr_in *a = (struct sockaddr_in *)&s->addr;
-	socklen_t alen = sizeof(*a);
-
 	memset(s, 0, sizeof(*s));
 	for (unsigned i = 0; i < TCONNS; i++)
 		s->conns[i].fd = -1;
 	s->mode = mode;
-	s->fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s->fd >= 0);
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s->fd, (struct sockaddr *)a, sizeof(*a)), 0);
-	assert_int_equal(getsockname(s->fd, (struct sockaddr *)a, &alen), 0);
+	s->fd = loopback_socket(SOCK_STREAM, &s->addr);
 	assert_int_equal(listen(s->fd, 16), 0);
-	pthread_mutex_init(&s->mu, NULL);
-	assert_int_equal(pthread_create(&s->thread, NULL, tserve, s), 0);
+	thread_start(&s->mu, &s->thread, tserve, s);
 }
 
 static void tserver_stop(struct tserver *s)
 {
-	pthread_mutex_lock(&s->mu);
-	s->stop = 1;
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->thread, NULL);
-	pthread_mutex_destroy(&s->mu);
-	close(s->fd);
+	thread_stop(&s->mu, &s->stop, s->thread, s->fd);
 }
 
 static void tserver_mode(struct tserver *s, enum tmode m)
