@@ -63,17 +63,19 @@ json_t *dd_json_tri(int v)
 
 /* ---- writing: what jansson's dump.c does, for the flags we use ------------ */
 
-#define DD_JSON_OWN_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | \
-			   JSON_MAX_INDENT | JSON_REAL_PRECISION(31))
-
-static void w_indent(struct dd_buf *b, size_t flags, unsigned depth, int space)
+void dd_json_w_indent(struct dd_buf *b, size_t flags, unsigned depth, int space)
 {
 	unsigned n = (unsigned)(flags & JSON_MAX_INDENT);
 
 	if (n > 0) {
+		static const char spaces[] = "                                ";
+		size_t left = (size_t)depth * n;
 		dd_buf_add(b, "\n", 1);
-		for (unsigned i = 0; i < depth * n; i++)
-			dd_buf_add(b, " ", 1);
+		while (left > 0) {
+			size_t k = left < sizeof(spaces) - 1 ? left : sizeof(spaces) - 1;
+			dd_buf_add(b, spaces, k);
+			left -= k;
+		}
 	} else if (space && !(flags & JSON_COMPACT)) {
 		dd_buf_add(b, " ", 1);
 	}
@@ -92,7 +94,7 @@ static size_t utf8_next(const unsigned char *p, size_t left, unsigned long *cp)
 	return n;
 }
 
-static void w_string(struct dd_buf *b, const char *s, size_t len, size_t flags)
+void dd_json_w_string(struct dd_buf *b, const char *s, size_t len, size_t flags)
 {
 	const unsigned char *p = (const unsigned char *)s, *run = p, *end = p + len;
 	char seq[16];
@@ -100,8 +102,13 @@ static void w_string(struct dd_buf *b, const char *s, size_t len, size_t flags)
 	dd_buf_add(b, "\"", 1);
 	while (p < end) {
 		unsigned long cp;
-		size_t n = utf8_next(p, (size_t)(end - p), &cp);
+		size_t n;
 		const char *text = NULL;
+		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+			p++; /* plain ASCII, the common case */
+			continue;
+		}
+		n = utf8_next(p, (size_t)(end - p), &cp);
 		if (cp != '\\' && cp != '"' && cp >= 0x20 && !((flags & JSON_ENSURE_ASCII) && cp > 0x7F)) {
 			p += n;
 			continue;
@@ -132,9 +139,17 @@ static void w_string(struct dd_buf *b, const char *s, size_t len, size_t flags)
 	dd_buf_add(b, "\"", 1);
 }
 
+void dd_json_w_int(struct dd_buf *b, json_int_t v)
+{
+	char num[32];
+	int len = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, v);
+
+	dd_buf_add(b, num, (size_t)len);
+}
+
 /* jansson's jsonp_dtostr: %.*g, ".0" when it looks like an integer, no '+'
  * or leading zeros in the exponent. */
-static int w_real(struct dd_buf *b, double v, size_t flags)
+int dd_json_w_real(struct dd_buf *b, double v, size_t flags)
 {
 	int prec = (int)((flags >> 11) & 0x1F);
 	char buf[64], *e;
@@ -166,8 +181,6 @@ static int w_real(struct dd_buf *b, double v, size_t flags)
 
 static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned depth)
 {
-	char num[32];
-
 	if (depth > 2048)
 		return DD_ENOMEM; /* jansson's own depth limit */
 	switch (json_typeof(v)) {
@@ -175,12 +188,11 @@ static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned dep
 	case JSON_TRUE: dd_buf_add(b, "true", 4); return 0;
 	case JSON_FALSE: dd_buf_add(b, "false", 5); return 0;
 	case JSON_INTEGER:
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		dd_buf_puts(b, num);
+		dd_json_w_int(b, json_integer_value(v));
 		return 0;
-	case JSON_REAL: return w_real(b, json_real_value(v), flags);
+	case JSON_REAL: return dd_json_w_real(b, json_real_value(v), flags);
 	case JSON_STRING:
-		w_string(b, json_string_value(v), json_string_length(v), flags);
+		dd_json_w_string(b, json_string_value(v), json_string_length(v), flags);
 		return 0;
 	case JSON_ARRAY: {
 		size_t n = json_array_size(v);
@@ -189,16 +201,16 @@ static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned dep
 			dd_buf_add(b, "]", 1);
 			return 0;
 		}
-		w_indent(b, flags, depth + 1, 0);
+		dd_json_w_indent(b, flags, depth + 1, 0);
 		for (size_t i = 0; i < n; i++) {
 			int rc = w_value(b, json_array_get(v, i), flags, depth + 1);
 			if (rc)
 				return rc;
 			if (i + 1 < n) {
 				dd_buf_add(b, ",", 1);
-				w_indent(b, flags, depth + 1, 1);
+				dd_json_w_indent(b, flags, depth + 1, 1);
 			} else {
-				w_indent(b, flags, depth, 0);
+				dd_json_w_indent(b, flags, depth, 0);
 			}
 		}
 		dd_buf_add(b, "]", 1);
@@ -211,11 +223,11 @@ static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned dep
 			dd_buf_add(b, "}", 1);
 			return 0;
 		}
-		w_indent(b, flags, depth + 1, 0);
+		dd_json_w_indent(b, flags, depth + 1, 0);
 		while (it) {
 			void *next = json_object_iter_next((json_t *)v, it);
 			const char *key = json_object_iter_key(it);
-			w_string(b, key, strlen(key), flags);
+			dd_json_w_string(b, key, strlen(key), flags);
 			if (flags & JSON_COMPACT)
 				dd_buf_add(b, ":", 1);
 			else
@@ -225,9 +237,9 @@ static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned dep
 				return rc;
 			if (next) {
 				dd_buf_add(b, ",", 1);
-				w_indent(b, flags, depth + 1, 1);
+				dd_json_w_indent(b, flags, depth + 1, 1);
 			} else {
-				w_indent(b, flags, depth, 0);
+				dd_json_w_indent(b, flags, depth, 0);
 			}
 			it = next;
 		}
@@ -240,7 +252,7 @@ static int w_value(struct dd_buf *b, const json_t *v, size_t flags, unsigned dep
 
 int dd_json_write(const json_t *doc, size_t flags, struct dd_buf *out)
 {
-	if (flags & ~(size_t)DD_JSON_OWN_FLAGS) { /* not ours: jansson's dump */
+	if (flags & ~(size_t)DD_JSON_WRITE_FLAGS) { /* not ours: jansson's dump */
 		char *text = json_dumps(doc, flags);
 		if (!text)
 			return DD_ENOMEM;

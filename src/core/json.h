@@ -41,6 +41,21 @@ json_t *dd_json_tri(int v);
  * json_dumps. 0, or DD_ENOMEM (also for a real that is not finite). */
 int dd_json_write(const json_t *doc, size_t flags, struct dd_buf *out);
 
+/* The flags dd_json_write and jtree.h's writer handle themselves. */
+#define DD_JSON_WRITE_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | \
+			     JSON_MAX_INDENT | JSON_REAL_PRECISION(31))
+
+/* The pieces of a document as json_dumps writes them with such flags,
+ * shared by dd_json_write and the arena tree's writer (jtree.h): a line
+ * break and the indentation of depth (or the one space that separates
+ * members when space is set and the flags are neither indented nor
+ * compact); a string of len bytes of valid UTF-8, quoted and escaped; an
+ * integer; a real (DD_ENOMEM when not finite, as jansson refuses it). */
+void dd_json_w_indent(struct dd_buf *b, size_t flags, unsigned depth, int space);
+void dd_json_w_string(struct dd_buf *b, const char *s, size_t len, size_t flags);
+void dd_json_w_int(struct dd_buf *b, json_int_t v);
+int dd_json_w_real(struct dd_buf *b, double v, size_t flags);
+
 /* Print doc with json_dumps flags into out, then a newline, unless j has
  * failed; doc is released either way. 0, or DD_ENOMEM. */
 int dd_json_print(const struct dd_json *j, json_t *doc, size_t flags, struct dd_buf *out);
