@@ -1,10 +1,12 @@
 /* test_core.c: unit tests for core: names, escaping, clock parsing, the map, JSON
- * writing (byte for byte what jansson writes), errors. */
+ * writing (byte for byte what jansson writes, from jansson's trees and from
+ * the arena tree), errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -14,6 +16,7 @@
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/json.h"
+#include "core/jtree.h"
 #include "core/list.h"
 #include "core/map.h"
 #include "fixture.h"
@@ -222,6 +225,263 @@ static void json_write_documents(void **state)
 	assert_true(n >= 20);
 }
 
+/* ---- jtree.h: the arena tree prints what jansson prints --------------------- */
+
+/* dd_jt_write of jt must be json_dumps of want, for every flag set used. */
+static void jt_same_as_jansson(const struct dd_jt_node *jt, const json_t *want, const char *what)
+{
+	for (size_t i = 0; i < sizeof(json_flag_sets) / sizeof(json_flag_sets[0]); i++) {
+		char *text = json_dumps(want, json_flag_sets[i]);
+		struct dd_buf b;
+		dd_buf_init(&b);
+		assert_non_null(text);
+		assert_int_equal(dd_jt_write(jt, json_flag_sets[i], &b), 0);
+		if (strcmp(dd_buf_str(&b), text) != 0)
+			fail_msg("%s, flags %#zx: dd_jt_write differs from json_dumps\n%s\n%s", what,
+				 json_flag_sets[i], dd_buf_str(&b), text);
+		dd_buf_free(&b);
+		free(text);
+	}
+}
+
+/* Strings as a server may send them: every escape, control bytes, non-ASCII,
+ * and what jansson refuses as UTF-8 (stored escaped, as dd_json_str does). */
+static const char *const jt_strings[] = {
+	"",
+	"plain ascii",
+	"quote \" backslash \\ slash /",
+	"\x01\x02\x1f\x7f \t\n\r\b\f",
+	"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
+	"\xef\xbb\xbf bom, \xe0\xa0\x80 first 3-byte, \xf0\x90\x80\x80 first 4-byte",
+	"lone continuation \x80",
+	"overlong \xc0\xaf and \xc1\xbf",
+	"overlong 3 \xe0\x80\xaf",
+	"overlong 4 \xf0\x80\x80\xaf",
+	"surrogate \xed\xa0\x80",
+	"past U+10FFFF \xf4\x90\x80\x80",
+	"\xf5\x80\x80\x80 restricted",
+	"truncated \xe2\x82",
+	"truncated at end \xf0\x9f\x98",
+	"latin-1 \xe9t\xe9",
+	"\xff\xfe",
+};
+
+static void jtree_tricky(void **state)
+{
+	static const double ms[] = { 0, 0.0004, 0.0005, 1.2345, 12.3456, 99.9995, 100, 1234.567,
+				     65.7, 0.306, -1 };
+	static const double reals[] = { 1e21, 1e-7, 3.0, 0.0, -2.5, 123456789012.5, 1.0 / 3,
+					1e300, -1e-300, 5e-324 };
+	static const int64_t ints[] = { 0, 1, -1, INT64_MAX, INT64_MIN, -9007199254740993LL,
+					4294967296LL };
+	struct dd_json j = { 0 };
+	struct dd_jt d = { 0 };
+	json_t *want = json_object(), *ws = json_array(), *wn = json_array(), *wo;
+	struct dd_jt_node *doc = dd_jt_object(&d), *ds = dd_jt_array(&d), *dn = dd_jt_array(&d),
+			  *o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(jt_strings) / sizeof(jt_strings[0]); i++) {
+		dd_json_append(&j, ws, dd_json_str(&j, jt_strings[i]));
+		dd_jt_append(&d, ds, dd_jt_str(&d, jt_strings[i]));
+	}
+	dd_json_append(&j, ws, dd_json_str(&j, NULL));
+	dd_jt_append(&d, ds, dd_jt_str(&d, NULL));
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		dd_json_append(&j, wn, dd_json_ms(ms[i]));
+		dd_jt_append(&d, dn, dd_jt_ms(&d, ms[i]));
+	}
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+		dd_json_append(&j, wn, json_real(reals[i]));
+		dd_jt_append(&d, dn, dd_jt_real(&d, reals[i]));
+	}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		dd_json_append(&j, wn, json_integer(ints[i]));
+		dd_jt_append(&d, dn, dd_jt_int(&d, ints[i]));
+		dd_json_append(&j, wn, dd_json_int_or_null(ints[i]));
+		dd_jt_append(&d, dn, dd_jt_int_or_null(&d, ints[i]));
+	}
+	dd_json_append(&j, wn, dd_json_uint(UINT64_MAX));
+	dd_jt_append(&d, dn, dd_jt_uint(&d, UINT64_MAX));
+	for (int t = -1; t <= 1; t++) {
+		dd_json_append(&j, wn, dd_json_tri(t));
+		dd_jt_append(&d, dn, dd_jt_tri(&d, t));
+	}
+	dd_json_put(&j, want, "strings", ws);
+	dd_jt_put(&d, doc, "strings", ds);
+	dd_json_put(&j, want, "numbers", wn);
+	dd_jt_put(&d, doc, "numbers", dn);
+	/* nesting, empty containers, a key set twice, a key removed */
+	wo = json_pack("{s:{}, s:[], s:[[], {}], s:n, s:b}", "eo", "ea", "nest", "gone", "last", 0);
+	dd_json_put(&j, want, "first", wo);
+	dd_json_put(&j, want, "keys \"quoted\" \x01", json_true());
+	json_incref(wo); /* used again below */
+	dd_json_put(&j, want, "first", json_integer(7)); /* keeps its place */
+	json_object_del(want, "strings");
+	o = dd_jt_object(&d);
+	dd_jt_put(&d, o, "eo", dd_jt_object(&d));
+	dd_jt_put(&d, o, "ea", dd_jt_array(&d));
+	{
+		struct dd_jt_node *a = dd_jt_array(&d);
+		dd_jt_append(&d, a, dd_jt_array(&d));
+		dd_jt_append(&d, a, dd_jt_object(&d));
+		dd_jt_put(&d, o, "nest", a);
+	}
+	dd_jt_put(&d, o, "gone", dd_jt_null(&d));
+	dd_jt_put(&d, o, "last", dd_jt_bool(&d, 0));
+	dd_jt_put(&d, doc, "first", o);
+	dd_jt_put(&d, doc, "keys \"quoted\" \x01", dd_jt_bool(&d, 1));
+	dd_jt_put(&d, doc, "first", dd_jt_int(&d, 7));
+	assert_int_equal(dd_jt_del(doc, "strings"), 0);
+	assert_int_equal(dd_jt_del(doc, "strings"), DD_ENOTFOUND);
+	assert_false(j.failed);
+	assert_false(d.failed);
+	jt_same_as_jansson(doc, want, "tricky");
+	/* the replaced and removed members again, now inside */
+	dd_json_put(&j, want, "inner", wo);
+	json_object_del(wo, "gone");
+	json_object_del(wo, "last");
+	json_object_set_new(wo, "eo", json_string("x"));
+	dd_jt_put(&d, doc, "inner", o);
+	assert_int_equal(dd_jt_del(o, "gone"), 0);
+	assert_int_equal(dd_jt_del(o, "last"), 0);
+	dd_jt_put(&d, o, "eo", dd_jt_str(&d, "x"));
+	dd_jt_put(&d, o, "after", dd_jt_int(&d, 1)); /* appends after a removed last */
+	json_object_set_new(wo, "after", json_integer(1));
+	assert_false(d.failed);
+	jt_same_as_jansson(doc, want, "tricky, edited");
+	json_decref(want);
+	dd_jt_free(&d);
+}
+
+/* Random short byte strings: stored and printed as dd_json_str does. */
+static void jtree_random_strings(void **state)
+{
+	static const unsigned char pick[] = { 0x00, 0x01, 0x1f, 0x20, 0x22, 0x41, 0x5c, 0x7f, 0x80,
+					      0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0,
+					      0xf4, 0xf5, 0xff, 0x9f, 0xa0, 0x8f, 0x90 };
+	unsigned long long x = 88172645463325252ULL;
+	struct dd_json j = { 0 };
+	struct dd_jt d = { 0 };
+	json_t *want = json_array();
+	struct dd_jt_node *doc = dd_jt_array(&d);
+	char s[8];
+
+	(void)state;
+	for (int i = 0; i < 30000; i++) {
+		size_t n;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n = 1 + x % (sizeof(s) - 1);
+		for (size_t k = 0; k < n; k++)
+			s[k] = (char)pick[(x >> (k * 5 + 8)) % sizeof(pick)];
+		s[n] = '\0';
+		dd_json_append(&j, want, dd_json_str(&j, s));
+		dd_jt_append(&d, doc, dd_jt_str(&d, s));
+	}
+	assert_false(j.failed);
+	assert_false(d.failed);
+	jt_same_as_jansson(doc, want, "random strings");
+	json_decref(want);
+	dd_jt_free(&d);
+}
+
+/* Every fixture document, copied from jansson, prints as jansson prints it. */
+static void jtree_documents(void **state)
+{
+	static const char *dirs[] = { DD_TEST_DATA "/evidence", DD_TEST_DATA "/evidence-reg",
+				      DD_TEST_DATA "/graph", DD_SHARED_DATA "/rdap" };
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *dir = opendir(dirs[i]);
+		const char *name;
+		json_t *doc;
+		assert_non_null(dir);
+		while ((doc = fx_next_doc(dir, dirs[i], &name))) {
+			struct dd_jt d = { 0 };
+			struct dd_jt_node *jt = dd_jt_from_jansson(&d, doc);
+			assert_false(d.failed);
+			jt_same_as_jansson(jt, doc, name);
+			json_decref(doc);
+			dd_jt_free(&d);
+			n++;
+		}
+		closedir(dir);
+	}
+	assert_true(n >= 40);
+}
+
+/* Misuse and failure mark the document failed; printing it then fails and
+ * frees it. */
+static void jtree_failures(void **state)
+{
+	struct dd_jt d = { 0 };
+	struct dd_jt_node *o = dd_jt_object(&d), *a = dd_jt_array(&d), *v = dd_jt_int(&d, 1);
+	struct dd_buf b;
+
+	(void)state;
+	dd_buf_init(&b);
+	dd_jt_append(&d, a, v);
+	assert_false(d.failed);
+	assert_int_equal(dd_jt_write(v, 0, &b), DD_EINVAL);   /* not a container */
+	assert_int_equal(dd_jt_write(a, JSON_SORT_KEYS, &b), DD_EINVAL);
+	assert_int_equal(dd_jt_write(a, JSON_COMPACT, &b), 0);
+	assert_string_equal(dd_buf_str(&b), "[1]");
+	assert_int_equal(dd_jt_del(a, "x"), DD_ENOTFOUND);
+	dd_jt_put(&d, o, "v", v); /* already placed */
+	assert_true(d.failed);
+	d.failed = 0;
+	dd_jt_put(&d, a, "v", dd_jt_null(&d)); /* not an object */
+	assert_true(d.failed);
+	d.failed = 0;
+	dd_jt_append(&d, NULL, dd_jt_null(&d));
+	assert_true(d.failed);
+	d.failed = 0;
+	dd_jt_put(&d, o, "k", NULL);
+	assert_true(d.failed);
+	assert_int_equal(dd_jt_print(&d, o, JSON_COMPACT, &b), DD_ENOMEM);
+	assert_null(d.blocks);
+	assert_false(d.failed);
+	/* a document past the bound fails instead of growing */
+	{
+		char *big = malloc(DD_JT_MAX_BYTES / 4);
+		assert_non_null(big);
+		memset(big, 'a', DD_JT_MAX_BYTES / 4 - 1);
+		big[DD_JT_MAX_BYTES / 4 - 1] = '\0';
+		a = dd_jt_array(&d);
+		for (int i = 0; i < 5 && !d.failed; i++)
+			dd_jt_append(&d, a, dd_jt_str(&d, big));
+		assert_true(d.failed);
+		assert_true(d.total <= DD_JT_MAX_BYTES);
+		free(big);
+	}
+	/* a deep copy beyond jansson's depth fails, no crash */
+	{
+		json_t *deep = json_array(), *cur = deep;
+		for (int i = 0; i < 2100; i++) {
+			json_t *next = json_array();
+			json_array_append_new(cur, next);
+			cur = next;
+		}
+		dd_jt_free(&d);
+		dd_jt_from_jansson(&d, deep);
+		assert_true(d.failed);
+		json_decref(deep);
+	}
+	dd_jt_free(&d);
+	b.len = 0;
+	/* many small nodes: more than one block, all printed */
+	a = dd_jt_array(&d);
+	for (int i = 0; i < 5000; i++)
+		dd_jt_append(&d, a, dd_jt_str(&d, "0123456789"));
+	assert_false(d.failed);
+	assert_true(d.total > 16u << 10); /* more than the first block */
+	assert_int_equal(dd_jt_print(&d, a, JSON_COMPACT, &b), 0);
+	assert_int_equal(b.len, 2 + 5000 * 13 - 1 + 1);
+	dd_buf_free(&b);
+}
+
 /* Push at either end, unlink anywhere (twice is harmless), touch to the front. */
 static void list_order(void **state)
 {
@@ -270,6 +530,8 @@ int main(void)
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
 		cmocka_unit_test(map_set_get_del), cmocka_unit_test(json_write_tricky),
 		cmocka_unit_test(json_write_documents), cmocka_unit_test(list_order),
+		cmocka_unit_test(jtree_tricky),   cmocka_unit_test(jtree_random_strings),
+		cmocka_unit_test(jtree_documents), cmocka_unit_test(jtree_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
