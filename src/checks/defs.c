@@ -322,11 +322,17 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"the usual cause); if that cannot be done quickly, remove the DS through your "
 		"registrar." },
 	[C_DNSSEC_CHAIN_BROKEN] = { "DNSSEC_CHAIN_BROKEN", CRIT, DD_LAYER_DNSSEC,
-		"the chain of trust above the domain does not validate (a zone above, or the DS "
-		"set the parent serves for the domain)",
+		"the chain of trust above the domain does not validate (a zone above, the DS set "
+		"the parent serves for the domain, or its proof that there is none)",
 		"RFC 4035 5, RFC 4033 5",
 		"Nothing in your own zone can fix it: tell the operator of the zone named (the "
 		"registry). If the root fails, check dnsdeps' trust anchor (--trust-anchor)." },
+	[C_DNSSEC_DS_DENIAL_FAILS] = { "DNSSEC_DS_DENIAL_FAILS", ERR, DD_LAYER_DNSSEC,
+		"some servers of the signed parent zone say the domain has no DS without proving it "
+		"(NSEC/NSEC3 records missing, not validly signed, or not covering the name)",
+		"RFC 4035 5.2 and 5.4, RFC 5155 8.6",
+		"Nothing in your own zone can fix it: tell the registry which of its servers are "
+		"named; resolvers that ask those answer SERVFAIL for the domain." },
 	[C_DNSSEC_SIG_EXPIRED] = { "DNSSEC_SIG_EXPIRED", ERR, DD_LAYER_DNSSEC,
 		"signatures served for the domain have expired",
 		"RFC 4035 5.3.1, RFC 4034 3.1.5",

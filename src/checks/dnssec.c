@@ -146,9 +146,17 @@ static void unsigned_domain(struct chk_ctx *c, const struct dd_sec_result *r)
 
 	dd_buf_init(&b);
 	if (r->reason == DD_SEC_R_NO_DS) {
+		size_t proven = 0;
+		for (size_t i = 0; i < r->ndenials; i++)
+			proven += r->denials[i].state == DD_SEC_DENIAL_PROVEN ||
+				  r->denials[i].state == DD_SEC_DENIAL_OPT_OUT;
 		dd_buf_printf(&b, "%s has no DS at its parent (%zu of %zu parent server "
-				  "address%s answered the DS query)",
+				  "address%s answered the DS query",
 			      c->ev->domain, r->ds_answered, r->ds_asked, r->ds_asked == 1 ? "" : "es");
+		if (r->ndenials)
+			dd_buf_printf(&b, "; %zu prove%s it with %s", proven, proven == 1 ? "s" : "",
+				      r->denials[0].kind[0] ? r->denials[0].kind : "NSEC");
+		dd_buf_puts(&b, ")");
 	} else if (r->reason == DD_SEC_R_ABOVE_INSECURE) {
 		dd_buf_printf(&b, "validating resolvers cannot check %s: %s", c->ev->domain, r->why);
 	} else {
@@ -222,6 +230,58 @@ static void first_failure(const struct dd_sec_result *r, struct dd_buf *b)
 	}
 }
 
+static const char *denial_sigs(enum dd_sec_sig s)
+{
+	switch (s) {
+	case DD_SEC_SIG_EXPIRED: return "their signatures expired";
+	case DD_SEC_SIG_NOT_YET: return "their signatures are not valid yet";
+	case DD_SEC_SIG_UNTRUSTED: return "they are signed by a key the zone does not publish";
+	case DD_SEC_SIG_UNSIGNED: return "they are not signed";
+	default: return "their signatures do not verify";
+	}
+}
+
+/* The parent servers whose "no DS" is not proven, "; "-separated:
+ * "ns2.nic.test. (127.0.1.2) NSEC3: their signatures do not verify". */
+static size_t denial_list(struct chk_ctx *c, const struct dd_sec_result *r, struct chk_ids *ids,
+			  struct dd_buf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ndenials; i++) {
+		const struct dd_sec_denial_at *d = &r->denials[i];
+		if (d->state == DD_SEC_DENIAL_PROVEN || d->state == DD_SEC_DENIAL_OPT_OUT)
+			continue;
+		chk_ids_add(c, ids, d->sig.exchange);
+		dd_buf_printf(b, "%s%s (%s) ", n++ ? "; " : "", d->name ? d->name : "?",
+			      d->address ? d->address : "?");
+		if (d->kind[0])
+			dd_buf_printf(b, "%s: ", d->kind);
+		dd_buf_puts(b, d->state == DD_SEC_DENIAL_SIGS ? denial_sigs(d->sig.sig)
+							      : dd_sec_denial_name(d->state));
+	}
+	return n;
+}
+
+/* Some parent servers prove "no DS", others do not: resolvers that ask
+ * those fail. */
+static void denial_partial(struct chk_ctx *c, const struct dd_sec_result *r)
+{
+	struct chk_ids ids = { 0 };
+	struct dd_buf b;
+	size_t n;
+
+	dd_buf_init(&b);
+	n = denial_list(c, r, &ids, &b);
+	if (n)
+		chk_add(c, C_DNSSEC_DS_DENIAL_FAILS, &ids, "%zu of %zu server address%s of the "
+			"signed parent zone %s do%s not prove that %s has no DS: %s", n, r->ndenials,
+			r->ndenials == 1 ? "" : "es", c->ev->parent.zone ? c->ev->parent.zone : "?",
+			n == 1 ? "es" : "", c->ev->domain, dd_buf_str(&b));
+	chk_ids_free(&ids);
+	dd_buf_free(&b);
+}
+
 static void bogus(struct chk_ctx *c, const struct dd_sec_result *r)
 {
 	struct chk_ids ids = { 0 };
@@ -247,6 +307,14 @@ static void bogus(struct chk_ctx *c, const struct dd_sec_result *r)
 		chk_add(c, C_DNSSEC_CHAIN_BROKEN, &ids, "the DS set of %s does not validate at any "
 			"server of its parent zone %s: %s", c->ev->domain,
 			c->ev->parent.zone ? c->ev->parent.zone : "?", dd_buf_str(&b));
+		break;
+	case DD_SEC_R_DS_DENIAL:
+		denial_list(c, r, &ids, &b);
+		chk_add(c, C_DNSSEC_CHAIN_BROKEN, &ids, "the parent zone %s is signed and says %s has "
+			"no DS, but no server of it proves that: %s; a validating resolver cannot tell "
+			"this from a DS an attacker removed, and answers SERVFAIL",
+			c->ev->parent.zone ? c->ev->parent.zone : "?", c->ev->domain,
+			dd_buf_str(&b));
 		break;
 	case DD_SEC_R_UNSIGNED_ZONE:
 		add_server_ids(c, &ids, r);
@@ -602,6 +670,8 @@ void chk_dnssec(struct chk_ctx *c)
 			unsigned_domain(c, &r);
 		if (r.state == DD_SEC_BOGUS)
 			bogus(c, &r);
+		if (r.nds == 0 && r.reason != DD_SEC_R_DS_DENIAL)
+			denial_partial(c, &r);
 		if (r.nds > 0 && r.state != DD_SEC_INSECURE) {
 			server_sigs(c, &r);
 			expiring(c, &r);

@@ -354,6 +354,216 @@ static const struct dd_ev_sec_parent *sigs_of(const struct dd_ev_dnssec *sec, co
 	return NULL;
 }
 
+/* ---- the proof that there is no DS -------------------------------------- */
+
+/* The worse of two signature outcomes (VALID is the best; NONE counts as
+ * nothing judged). */
+static void worse(struct dd_sec_sigcheck *acc, const struct dd_sec_sigcheck *c)
+{
+	if (c->sig == DD_SEC_SIG_NONE)
+		return;
+	if (acc->sig == DD_SEC_SIG_NONE || acc->sig == DD_SEC_SIG_VALID)
+		*acc = *c;
+}
+
+/* The signatures of every RRset (one per owner) of set, by keys: the worst. */
+static struct dd_sec_sigcheck judge_each_owner(struct jctx *j, const struct sec_rrs *set,
+					       const ldns_rr_list *keys)
+{
+	struct dd_sec_sigcheck acc = { DD_SEC_SIG_NONE, -1, -1, -1 };
+	size_t n = count(set->rrs);
+
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rdf *owner = ldns_rr_owner(ldns_rr_list_rr(set->rrs, i));
+		struct sec_rrs one = { list_new(j), list_new(j) };
+		struct dd_sec_sigcheck c;
+		size_t first = i;
+		/* once per owner: skip an owner met before */
+		for (size_t k = 0; k < i && first == i; k++)
+			if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(set->rrs, k)), owner) == 0)
+				first = k;
+		if (first == i && one.rrs && one.sigs) {
+			for (size_t k = i; k < n; k++)
+				if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(set->rrs, k)),
+						       owner) == 0)
+					push_copy(j, one.rrs, ldns_rr_list_rr(set->rrs, k), DD_SEC_MAX_RRS);
+			for (size_t k = 0; k < count(set->sigs); k++)
+				if (ldns_dname_compare(ldns_rr_owner(ldns_rr_list_rr(set->sigs, k)),
+						       owner) == 0)
+					push_copy(j, one.sigs, ldns_rr_list_rr(set->sigs, k),
+						  DD_SEC_MAX_SIGS);
+			c = sec_judge_sigs(&one, keys, j->now);
+			worse(&acc, &c);
+		}
+		sec_rrs_free(&one);
+	}
+	return acc;
+}
+
+/* The type bitmap of an NSEC or NSEC3 record names type. */
+static int bitmap_has(const ldns_rr *rr, ldns_rr_type type)
+{
+	const ldns_rdf *b = ldns_rr_get_type(rr) == LDNS_RR_TYPE_NSEC3 ? ldns_nsec3_bitmap(rr)
+								       : ldns_nsec_get_bitmap(rr);
+
+	return b && ldns_nsec_bitmap_covers_type(b, type);
+}
+
+/* hash(name).zone by the parameters of nsec3; NULL when it cannot be made
+ * (an unknown hash algorithm, a hostile record): then nothing is proven. */
+static ldns_rdf *nsec3_hashed(const ldns_rr *nsec3, const ldns_rdf *name, const ldns_rdf *zone)
+{
+	ldns_rdf *h = ldns_nsec3_hash_name_frm_nsec3(nsec3, name);
+
+	if (h && ldns_dname_cat(h, zone) != LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(h);
+		h = NULL;
+	}
+	return h;
+}
+
+/* RFC 5155 8.6, for a DS query: the NSEC3 matching the name's hash, without
+ * DS or CNAME (nor SOA: the parent side of the cut) in its bitmap; or the
+ * closest encloser proven and an opt-out NSEC3 covering the next closer
+ * name. Written here rather than with ldns_dnssec_verify_denial_nsec3,
+ * which leaks the hashed name on its success path (ldns 1.8.3). More than
+ * NSEC3_MAX_ITER iterations is not accepted (RFC 9276 3.2: bounded work on
+ * hostile input). */
+#define NSEC3_MAX_ITER 500
+
+static enum dd_sec_denial nsec3_proves(const ldns_rdf *qname, ldns_rr_list *l)
+{
+	const ldns_rr *first = ldns_rr_list_rr(l, 0);
+	ldns_rdf *zone = ldns_dname_left_chop(ldns_rr_owner(first));
+	ldns_rdf *hashed = NULL, *ce = NULL, *next = NULL, *hnext = NULL;
+	enum dd_sec_denial d = DD_SEC_DENIAL_WRONG;
+	size_t n = count(l);
+	uint8_t qlabels = ldns_dname_label_count(qname);
+
+	for (size_t i = 0; i < n; i++)
+		if (ldns_nsec3_iterations(ldns_rr_list_rr(l, i)) > NSEC3_MAX_ITER)
+			goto out;
+	if (!zone || !(hashed = nsec3_hashed(first, qname, zone)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_dname_compare(ldns_rr_owner(rr), hashed) != 0)
+			continue;
+		if (!bitmap_has(rr, LDNS_RR_TYPE_DS) && !bitmap_has(rr, LDNS_RR_TYPE_CNAME) &&
+		    !bitmap_has(rr, LDNS_RR_TYPE_SOA))
+			d = DD_SEC_DENIAL_PROVEN;
+		goto out;
+	}
+	ce = ldns_dnssec_nsec3_closest_encloser(qname, LDNS_RR_TYPE_DS, l);
+	if (!ce || ldns_dname_label_count(ce) >= qlabels)
+		goto out;
+	next = ldns_dname_clone_from(qname, (uint16_t)(qlabels - ldns_dname_label_count(ce) - 1));
+	if (!next || !(hnext = nsec3_hashed(first, next, zone)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_nsec3_optout(rr) && ldns_nsec_covers_name(rr, hnext)) {
+			d = DD_SEC_DENIAL_OPT_OUT;
+			break;
+		}
+	}
+out:
+	ldns_rdf_deep_free(zone);
+	ldns_rdf_deep_free(hashed);
+	ldns_rdf_deep_free(ce);
+	ldns_rdf_deep_free(next);
+	ldns_rdf_deep_free(hnext);
+	return d;
+}
+
+/* Do the (validly signed) records prove that owner has no DS? The one at
+ * the name must be the parent side of the delegation (NS, no SOA: RFC 4035
+ * 5.2), which ldns does not check. */
+static enum dd_sec_denial denial_proves(ldns_rr *q, struct sec_rrs *nsec, struct sec_rrs *nsec3)
+{
+	ldns_status st;
+
+	for (size_t i = 0; i < count(nsec->rrs); i++)
+		ldns_rr2canonical(ldns_rr_list_rr(nsec->rrs, i));
+	for (size_t i = 0; i < count(nsec3->rrs); i++)
+		ldns_rr2canonical(ldns_rr_list_rr(nsec3->rrs, i));
+	if (count(nsec->rrs)) {
+		st = ldns_dnssec_verify_denial(q, nsec->rrs, nsec->sigs);
+		for (size_t i = 0; st == LDNS_STATUS_OK && i < count(nsec->rrs); i++) {
+			ldns_rr *rr = ldns_rr_list_rr(nsec->rrs, i);
+			if (ldns_dname_compare(ldns_rr_owner(rr), ldns_rr_owner(q)) == 0 &&
+			    bitmap_has(rr, LDNS_RR_TYPE_SOA))
+				st = LDNS_STATUS_ERR;
+		}
+		return st == LDNS_STATUS_OK ? DD_SEC_DENIAL_PROVEN : DD_SEC_DENIAL_WRONG;
+	}
+	return nsec3_proves(ldns_rr_owner(q), nsec3->rrs);
+}
+
+/* The proof in one parent server's "no DS" answer (its authority section),
+ * by the parent zone's keys. Returns 0 when the evidence does not hold the
+ * reply (an abridged document: no size, no sections): then nothing is
+ * judged, rather than a proof called missing that was only not kept. */
+static int judge_denial(struct jctx *j, const struct dd_ev_parent_server *ps,
+			const ldns_rr_list *parent_keys, struct dd_sec_denial_at *d)
+{
+	const struct dd_evidence *ev = j->ev;
+	const struct dd_ev_exchange *x = NULL;
+	struct dd_ev_strlist rendered[3] = { { 0 } };
+	const struct dd_ev_strlist *auth = NULL;
+	struct sec_rrs nsec = { 0 }, nsec3 = { 0 };
+	ldns_rr *q = NULL;
+	ldns_rdf *owner = NULL;
+
+	memset(d, 0, sizeof(*d));
+	d->name = ps->name;
+	d->address = ps->address;
+	d->kind = "";
+	d->state = DD_SEC_DENIAL_MISSING;
+	d->sig = (struct dd_sec_sigcheck){ DD_SEC_SIG_NONE, -1, -1, ps->ds.r.exchange };
+	if (ps->ds.r.exchange >= 0 && (size_t)ps->ds.r.exchange < ev->nexchanges)
+		x = &ev->exchanges[ps->ds.r.exchange];
+	if (!x || (!x->wire && x->size < 0))
+		return 0;
+	if (x->wire) { /* a live run's reply, not rendered yet */
+		dd_ev_sections_render(x->wire, x->wire_len, rendered);
+		auth = &rendered[1];
+	} else {
+		auth = &x->authority;
+	}
+	parse(j, auth, NULL, LDNS_RR_TYPE_NSEC, &nsec);
+	parse(j, auth, NULL, LDNS_RR_TYPE_NSEC3, &nsec3);
+	if (count(nsec.rrs) || count(nsec3.rrs)) {
+		const struct sec_rrs *use = count(nsec.rrs) ? &nsec : &nsec3;
+		d->kind = count(nsec.rrs) ? "NSEC" : "NSEC3";
+		d->sig = judge_each_owner(j, use, parent_keys);
+		d->sig.exchange = ps->ds.r.exchange;
+		if (d->sig.sig != DD_SEC_SIG_VALID) {
+			d->state = DD_SEC_DENIAL_SIGS;
+		} else if (ldns_str2rdf_dname(&owner, ev->domain) != LDNS_STATUS_OK ||
+			   !(q = ldns_rr_new())) {
+			d->state = DD_SEC_DENIAL_WRONG;
+		} else {
+			ldns_rr_set_owner(q, owner);
+			owner = NULL;
+			ldns_rr_set_type(q, LDNS_RR_TYPE_DS);
+			ldns_rr_set_class(q, LDNS_RR_CLASS_IN);
+			ldns_rr2canonical(q);
+			d->state = denial_proves(q, &nsec, &nsec3);
+		}
+	}
+	ldns_rr_free(q);
+	ldns_rdf_deep_free(owner);
+	sec_rrs_free(&nsec);
+	sec_rrs_free(&nsec3);
+	for (int i = 0; i < 3; i++) {
+		for (size_t k = 0; k < rendered[i].n; k++)
+			free(rendered[i].v[k]);
+		free(rendered[i].v);
+	}
+	return 1;
+}
+
 static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
 {
 	const struct dd_evidence *ev = j->ev;
@@ -362,7 +572,8 @@ static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
 
 	j->ds = list_new(j);
 	out->parent = calloc(n ? n : 1, sizeof(*out->parent));
-	if (!out->parent || !j->ds) {
+	out->denials = calloc(n ? n : 1, sizeof(*out->denials));
+	if (!out->parent || !out->denials || !j->ds) {
 		j->failed = DD_ENOMEM;
 		return;
 	}
@@ -395,6 +606,9 @@ static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
 			if (parent_keys)
 				p->ds = sec_judge_sigs(&set, parent_keys, j->now);
 			p->ds.exchange = ps->ds.r.exchange;
+		} else if (parent_keys && ps->ds.r.state == DD_EV_NODATA &&
+			   judge_denial(j, ps, parent_keys, &out->denials[out->ndenials])) {
+			out->ndenials++;
 		}
 		sec_rrs_free(&set);
 		sec_rrs_free(&sigs);
@@ -717,6 +931,7 @@ static void decide(struct jctx *j)
 {
 	struct dd_sec_result *out = j->out;
 	size_t supported = 0, keys = 0, keyset_ok = 0, keyset_signed = 0, ok = 0, ds_ok = 0;
+	size_t proven = 0;
 	const char *az = out->above_zone ? out->above_zone : "?";
 
 	for (size_t i = 0; i < out->nds; i++)
@@ -730,9 +945,17 @@ static void decide(struct jctx *j)
 		keyset_signed += s->ds_match && crypto_ok(s->dnskey.sig);
 		ok += s->answered && server_ok(s);
 	}
+	for (size_t i = 0; i < out->ndenials; i++)
+		proven += out->denials[i].state == DD_SEC_DENIAL_PROVEN ||
+			  out->denials[i].state == DD_SEC_DENIAL_OPT_OUT;
 	if (out->ds_answered == 0)
 		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
 			  "no parent server answered the DS query");
+	else if (out->nds == 0 && out->ndenials > 0 && proven == 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_DS_DENIAL,
+			  "the parent zone is signed, but none of its %zu server address%s that "
+			  "answered proves that there is no DS (%s)", out->ndenials,
+			  out->ndenials == 1 ? "" : "es", dd_sec_denial_name(out->denials[0].state));
 	else if (out->nds == 0)
 		set_state(out, DD_SEC_INSECURE, DD_SEC_R_NO_DS, "no DS at the parent");
 	else if (out->above == DD_SEC_INSECURE)
@@ -821,6 +1044,7 @@ void dd_sec_result_free(struct dd_sec_result *r)
 	free(r->servers);
 	free(r->zones);
 	free(r->parent);
+	free(r->denials);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -838,6 +1062,15 @@ const char *dd_sec_state_name(enum dd_sec_state s)
 {
 	static const char *const names[] = { "unknown", "secure", "insecure", "bogus" };
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+const char *dd_sec_denial_name(enum dd_sec_denial d)
+{
+	static const char *const names[] = { "proven", "proven (opt-out)",
+					     "no NSEC or NSEC3 records",
+					     "their signatures do not validate",
+					     "they do not prove it" };
+	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
 }
 
 const char *dd_sec_alg_name(unsigned alg, char *buf, size_t len)

@@ -111,6 +111,27 @@ struct dd_sec_parent {
 	struct dd_sec_sigcheck ds; /* signatures over the DS set (by the parent's keys) */
 };
 
+/* The proof, at one parent server address, that the domain has no DS
+ * (RFC 4035 5.2 and 5.4, RFC 5155 8.6): judged when the parent zone is
+ * secure and the server answered the DS query with no DS. Without it a
+ * validating resolver cannot tell an unsigned delegation from a DS an
+ * attacker removed, and answers SERVFAIL. */
+enum dd_sec_denial {
+	DD_SEC_DENIAL_PROVEN = 0, /* NSEC or NSEC3 records, validly signed, prove it */
+	DD_SEC_DENIAL_OPT_OUT,    /* an opt-out NSEC3 covers the name (RFC 5155 6) */
+	DD_SEC_DENIAL_MISSING,    /* no NSEC or NSEC3 record came with the answer */
+	DD_SEC_DENIAL_SIGS,       /* their signatures do not validate (sig says how) */
+	DD_SEC_DENIAL_WRONG,      /* validly signed, but they do not prove that there is no DS */
+};
+
+struct dd_sec_denial_at {
+	const char *name;
+	const char *address;
+	enum dd_sec_denial state;
+	const char *kind;           /* "NSEC", "NSEC3", or "" when there were none */
+	struct dd_sec_sigcheck sig; /* the worst of their RRsets; exchange: the answer */
+};
+
 /* A zone of the chain above the domain. */
 struct dd_sec_zone {
 	const char *zone;
@@ -124,7 +145,9 @@ struct dd_sec_zone {
 enum dd_sec_reason {
 	DD_SEC_R_NONE = 0,
 	DD_SEC_R_NO_DS_ANSWER,   /* unknown: no parent server answered the DS query */
-	DD_SEC_R_NO_DS,          /* insecure: no DS at the parent */
+	DD_SEC_R_NO_DS,          /* insecure: no DS at the parent (proven, when the parent is
+				  * signed) */
+	DD_SEC_R_DS_DENIAL,      /* bogus: "no DS", but no parent server proves it */
 	DD_SEC_R_ABOVE_INSECURE, /* insecure: a zone above is unsigned */
 	DD_SEC_R_ABOVE_BOGUS,    /* bogus: the chain is broken above the parent zone */
 	DD_SEC_R_DS_UNSUPPORTED, /* insecure: no DS with an algorithm/digest that validates */
@@ -151,6 +174,9 @@ struct dd_sec_result {
 	size_t nds;
 	struct dd_sec_parent *parent;  /* one per parent server address that served DS */
 	size_t nparent;
+	struct dd_sec_denial_at *denials; /* one per parent server address that answered
+					   * "no DS" while the parent zone is secure */
+	size_t ndenials;
 	/* the domain's own servers */
 	struct dd_sec_server *servers;
 	size_t nservers;
@@ -172,6 +198,8 @@ void dd_sec_result_free(struct dd_sec_result *r);
 /* Names for messages: "expired", "RSASHA1", "SHA-256", "secure". */
 const char *dd_sec_sig_name(enum dd_sec_sig s);
 const char *dd_sec_state_name(enum dd_sec_state s);
+/* "proven", "proven (opt-out)", "no NSEC or NSEC3 records", ... */
+const char *dd_sec_denial_name(enum dd_sec_denial d);
 /* The algorithm's mnemonic into buf ("ECDSAP256SHA256", "ALG42"). */
 const char *dd_sec_alg_name(unsigned alg, char *buf, size_t len);
 const char *dd_sec_digest_name(unsigned digest, char *buf, size_t len);
