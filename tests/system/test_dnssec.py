@@ -30,7 +30,8 @@ DAY = 86400
 BOGUS = ["DNSSEC_DS_UNSIGNED", "DNSSEC_DS_NO_MATCH", "DNSSEC_BOGUS", "DNSSEC_CHAIN_BROKEN"]
 PER_SERVER = ["DNSSEC_SIG_EXPIRED", "DNSSEC_SIG_NOT_YET_VALID", "DNSSEC_SIG_INVALID"]
 OTHER = ["DNSSEC_SIG_EXPIRING", "DNSSEC_DNSKEY_DISAGREE", "DNSSEC_ALGORITHM_DEPRECATED",
-         "DNSSEC_DS_SHA1_ONLY", "DNSSEC_CDS_INCONSISTENT", "DNSSEC_CDS_DELETE"]
+         "DNSSEC_DS_SHA1_ONLY", "DNSSEC_CDS_INCONSISTENT", "DNSSEC_CDS_DELETE",
+         "DNSSEC_DS_DENIAL_FAILS"]
 ALL = BOGUS + PER_SERVER + OTHER + ["DNSSEC_UNSIGNED"]
 
 
@@ -89,7 +90,21 @@ SPEC = [
          forbidden=others("DNSSEC_SIG_INVALID", "DNSSEC_DNSKEY_DISAGREE"),
          names=["ns-b.host.test."], why="ns-b serves the zone unsigned"),
     case("plain.test.", "ok", "none", mandatory=["DNSSEC_UNSIGNED"],
-         forbidden=others("DNSSEC_UNSIGNED"), why="an ordinary unsigned delegation"),
+         forbidden=others("DNSSEC_UNSIGNED"),
+         names=["proves it with NSEC"], why="an ordinary unsigned delegation, proven by NSEC"),
+    case("plain.optout.test.", "ok", "none", mandatory=["DNSSEC_UNSIGNED"],
+         forbidden=others("DNSSEC_UNSIGNED"), names=["4 prove it with NSEC3"],
+         why="an unsigned delegation in a zone signed with NSEC3 opt-out"),
+    case("plain.deleg.test.", "critical", "dnssec",
+         mandatory=["DNSSEC_DS_DENIAL_FAILS", "DNSSEC_UNSIGNED"],
+         forbidden=others("DNSSEC_DS_DENIAL_FAILS", "DNSSEC_UNSIGNED"),
+         names=["ns-b.host.test. (127.0.21.1)", "NSEC3: their signatures do not verify"],
+         not_names=["ns-a.host.test."],
+         why="ns-a proves the missing DS with NSEC3, ns-b's NSEC3 signatures do not verify"),
+    case("plain.broken.test.", "critical", "dnssec", mandatory=["DNSSEC_CHAIN_BROKEN"],
+         forbidden=others("DNSSEC_CHAIN_BROKEN"),
+         names=["no server of it proves that", "answers SERVFAIL"],
+         why="no server of the signed parent proves that there is no DS"),
 ]
 
 

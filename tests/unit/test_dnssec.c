@@ -183,6 +183,105 @@ static void fixture_states(void **state)
 	}
 }
 
+/* "No DS" and its proof at each parent server address (test.: one server,
+ * IPv4; the others: 2 servers, IPv4 and IPv6 each): NSEC, NSEC3 with opt-out,
+ * a server whose NSEC3 signatures were broken beside one that is fine, and
+ * a parent whose every proof is broken. */
+static void ds_denial(void **state)
+{
+	static const struct {
+		const char *name;
+		enum dd_sec_state state;
+		enum dd_sec_reason reason;
+		const char *kind;
+		size_t n;
+	} cases[] = {
+		{ "plain", DD_SEC_INSECURE, DD_SEC_R_NO_DS, "NSEC", 1 },
+		{ "plain-optout", DD_SEC_INSECURE, DD_SEC_R_NO_DS, "NSEC3", 4 },
+		{ "plain-deleg", DD_SEC_INSECURE, DD_SEC_R_NO_DS, "NSEC3", 4 },
+		{ "plain-broken", DD_SEC_BOGUS, DD_SEC_R_DS_DENIAL, "NSEC", 4 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct dd_evidence *ev = fixture(cases[i].name);
+		struct dd_sec_result r;
+		assert_int_equal(dd_sec_judge(ev, ev->time, &r), 0);
+		if (r.state != cases[i].state || r.reason != cases[i].reason)
+			fail_msg("%s: %s (%s)", cases[i].name, dd_sec_state_name(r.state), r.why);
+		assert_int_equal(r.nds, 0);
+		assert_int_equal(r.ndenials, cases[i].n);
+		for (size_t k = 0; k < r.ndenials; k++) {
+			const struct dd_sec_denial_at *d = &r.denials[k];
+			enum dd_sec_denial want = DD_SEC_DENIAL_PROVEN;
+			/* plain-optout: ldns-signzone -p gives the delegation an NSEC3
+			 * of its own (opt-out flag set), so the proof is an exact match */
+			if (strcmp(cases[i].name, "plain-broken") == 0 ||
+				 (strcmp(cases[i].name, "plain-deleg") == 0 &&
+				  strcmp(d->name, "ns-b.host.test.") == 0))
+				want = DD_SEC_DENIAL_SIGS;
+			if (d->state != want)
+				fail_msg("%s at %s (%s): %s", cases[i].name, d->name, d->address,
+					 dd_sec_denial_name(d->state));
+			assert_string_equal(d->kind, cases[i].kind);
+			assert_int_equal(d->sig.sig, want == DD_SEC_DENIAL_SIGS ? DD_SEC_SIG_BAD
+										  : DD_SEC_SIG_VALID);
+			assert_true(d->sig.exchange >= 0);
+		}
+		dd_sec_result_free(&r);
+		dd_ev_free(ev);
+	}
+}
+
+/* An answer the evidence does not hold (an abridged document: no size, no
+ * sections) is not judged: unproven is not the same as not kept. And a
+ * proof whose NSEC names the DS in its bitmap does not prove anything. */
+static void ds_denial_unknown_and_wrong(void **state)
+{
+	struct dd_evidence *ev = fixture("plain-broken");
+	struct dd_sec_result r;
+
+	(void)state;
+	for (size_t i = 0; i < ev->parent.nservers; i++) {
+		struct dd_ev_exchange *x = &ev->exchanges[ev->parent.servers[i].ds.r.exchange];
+		x->size = -1;
+		strlist_free(&x->authority);
+	}
+	assert_int_equal(dd_sec_judge(ev, ev->time, &r), 0);
+	assert_int_equal(r.state, DD_SEC_INSECURE);
+	assert_int_equal(r.reason, DD_SEC_R_NO_DS);
+	assert_int_equal(r.ndenials, 0);
+	dd_sec_result_free(&r);
+	dd_ev_free(ev);
+
+	/* the NSEC at the name with DS added to its bitmap: still signed
+	 * (signatures are not judged against a changed record here: the
+	 * bitmap check comes after them), so break only the bitmap */
+	ev = fixture("plain");
+	for (size_t i = 0; i < ev->parent.nservers; i++) {
+		struct dd_ev_exchange *x = &ev->exchanges[ev->parent.servers[i].ds.r.exchange];
+		for (size_t k = 0; k < x->authority.n; k++) {
+			char *t = x->authority.v[k];
+			char *nsec = strstr(t, "\tNSEC\t");
+			if (strncmp(t, "plain.test.", 11) == 0 && nsec) {
+				char *more = malloc(strlen(t) + 4);
+				assert_non_null(more);
+				sprintf(more, "%s DS", t);
+				free(t);
+				x->authority.v[k] = more;
+			}
+		}
+	}
+	assert_int_equal(dd_sec_judge(ev, ev->time, &r), 0);
+	/* the changed NSEC no longer matches its signature: not proven */
+	assert_int_equal(r.state, DD_SEC_BOGUS);
+	assert_int_equal(r.reason, DD_SEC_R_DS_DENIAL);
+	for (size_t k = 0; k < r.ndenials; k++)
+		assert_int_equal(r.denials[k].state, DD_SEC_DENIAL_SIGS);
+	dd_sec_result_free(&r);
+	dd_ev_free(ev);
+}
+
 /* Per server: the stale copy is ns-b's, on both its addresses. */
 static void stale_names_the_server(void **state)
 {
@@ -437,6 +536,8 @@ int main(void)
 		cmocka_unit_test(anchor_file_forms),
 		cmocka_unit_test(fixture_states),
 		cmocka_unit_test(stale_names_the_server),
+		cmocka_unit_test(ds_denial),
+		cmocka_unit_test(ds_denial_unknown_and_wrong),
 		cmocka_unit_test(time_moves_the_judgement),
 		cmocka_unit_test(tampered_records),
 		cmocka_unit_test(anchor_replacement),

@@ -46,8 +46,11 @@ the closest enclosing zone of the world; a signed root gives World.trust_anchor)
                                            # unpublished (a KSK not in the zone: a botched rollover)
                ds_digest = [2],            # digest types of the DS (1 SHA-1, 2 SHA-256, 4 SHA-384)
                serve = "signed",           # signed | unsigned (keys and DS made, zone served unsigned)
-               cds = "none" }              # none | ksk | other (CDS/CDNSKEY for a standby KSK
+               cds = "none",               # none | ksk | other (CDS/CDNSKEY for a standby KSK
                                            # published beside the active one) | delete
+               denial = "nsec",            # nsec | nsec3 | nsec3-optout (ldns-signzone -n, -n -p)
+               break_denial = false }      # true: every RRSIG over NSEC/NSEC3 has one byte of
+                                           # its signature changed (a broken signer)
 
 A stale server is a second copy of the zone (own id, own servers) signed differently,
 e.g. dnssec = { expiration = "-1d", inception = "-30d" }.
@@ -71,11 +74,13 @@ SERVER_KEYS = {"name", "address", "ipv6", "behaviour", "fault", "reply", "answer
 ZONE_KEYS = {"origin", "id", "servers", "records", "dnssec", "comment"}
 EDIT_KEYS = {"zone", "remove", "remove_subtree", "replace", "add", "servers", "dnssec"}
 DNSSEC_KEYS = {"algorithm", "inception", "expiration", "ds", "ds_digest", "serve", "cds",
-               "comment"}
+               "denial", "break_denial", "comment"}
 DNSSEC_DEFAULTS = {"algorithm": 13, "inception": "-1h", "expiration": "+30d", "ds": "ksk",
-                   "ds_digest": [2], "serve": "signed", "cds": "none"}
+                   "ds_digest": [2], "serve": "signed", "cds": "none", "denial": "nsec",
+                   "break_denial": False}
 DNSSEC_CHOICES = {"algorithm": (5, 8, 13), "ds": ("ksk", "none", "unpublished"),
-                  "serve": ("signed", "unsigned"), "cds": ("none", "ksk", "other", "delete")}
+                  "serve": ("signed", "unsigned"), "cds": ("none", "ksk", "other", "delete"),
+                  "denial": ("nsec", "nsec3", "nsec3-optout"), "break_denial": (False, True)}
 
 
 class ScenarioError(MinternetError):

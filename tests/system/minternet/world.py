@@ -520,11 +520,30 @@ class Signer:
         signed = os.path.join(self.dir, f"{i:03d}-{name}.signed")
         with open(unsigned, "w", encoding="utf-8") as f:
             f.write(text)
-        self._run(self.signzone, "-i", self._time(spec["inception"]),
+        denial = {"nsec": [], "nsec3": ["-n"], "nsec3-optout": ["-n", "-p"]}[spec["denial"]]
+        self._run(self.signzone, *denial, "-i", self._time(spec["inception"]),
                   "-e", self._time(spec["expiration"]), "-o", z.origin, "-f", signed,
                   unsigned, k["ksk"], k["zsk"])
         with open(signed, encoding="utf-8") as f:
-            return f.read()
+            text = f.read()
+        return self._break_denial(text) if spec["break_denial"] else text
+
+    @staticmethod
+    def _break_denial(text):
+        """The signed zone with one base64 character changed in the signature of every
+        RRSIG that covers NSEC or NSEC3: the records stay, their proofs no longer verify."""
+        out, broken = [], 0
+        for line in text.splitlines():
+            toks = line.split()
+            if len(toks) >= 13 and toks[3] == "RRSIG" and toks[4] in ("NSEC", "NSEC3"):
+                sig = toks[-1]
+                toks[-1] = ("B" if sig[0] != "B" else "C") + sig[1:]
+                line = "\t".join(toks)
+                broken += 1
+            out.append(line)
+        if not broken:
+            raise MinternetError("break_denial: no RRSIG over NSEC/NSEC3 in the signed zone")
+        return "\n".join(out) + "\n"
 
 
 def group_stats(pgids):
