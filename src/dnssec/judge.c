@@ -182,178 +182,6 @@ static size_t judge_keyset(struct jctx *j, const struct sec_rrs *set, const ldns
 	return n;
 }
 
-/* ---- the chain above the domain ----------------------------------------- */
-
-static const char *who(const struct dd_ev_sec_rrset *x, char *buf, size_t len)
-{
-	if (x->server && x->address)
-		snprintf(buf, len, "%s (%s)", x->server, x->address);
-	else
-		snprintf(buf, len, "%s", x->server ? x->server : x->address ? x->address : "?");
-	return buf;
-}
-
-/* Judge zone z given the trusted keys of the zone above (NULL when that
- * zone is not secure) and its state. On SECURE, *keys holds the zone's
- * trusted keys (owned by the caller). */
-static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct dd_sec_zone *z,
-		       enum dd_sec_state above, const ldns_rr_list *above_keys,
-		       ldns_rr_list **keys)
-{
-	ldns_rr_list *ads = owned_by(j, j->anchor_ds, ez->zone);
-	ldns_rr_list *akeys = owned_by(j, j->anchor_keys, ez->zone);
-	ldns_rr_list *ds = NULL;
-	struct sec_rrs dsset = { 0 }, keyset = { 0 };
-	struct dd_sec_sigcheck c;
-	char w[300], t1[120], t2[120], ph[160];
-	int anchored = count(ads) + count(akeys) > 0;
-
-	z->zone = ez->zone;
-	z->exchange = -1;
-	*keys = NULL;
-	if (!anchored) {
-		if (above != DD_SEC_SECURE) {
-			z->state = above;
-			snprintf(z->why, sizeof(z->why), "%s", above == DD_SEC_INSECURE ?
-				 "insecure: a zone above is not signed" : above == DD_SEC_BOGUS ?
-				 "bogus: the chain is broken above" : "no trust anchor or secure "
-				 "parent to validate it from");
-			goto out;
-		}
-		z->exchange = ez->ds.r.exchange;
-		if (!answered(&ez->ds.r)) {
-			z->state = DD_SEC_UNKNOWN;
-			snprintf(z->why, sizeof(z->why), "no answer to the DS query (%s: %s)",
-				 who(&ez->ds, w, sizeof(w)), dd_ev_state_name(ez->ds.r.state));
-			goto out;
-		}
-		parse(j, &ez->ds.records, ez->zone, LDNS_RR_TYPE_DS, &dsset);
-		if (!count(dsset.rrs)) {
-			z->state = DD_SEC_INSECURE;
-			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s in the zone above "
-				 "(%s)", ez->zone, who(&ez->ds, w, sizeof(w)));
-			goto out;
-		}
-		c = sec_judge_sigs(&dsset, above_keys, j->now);
-		if (c.sig != DD_SEC_SIG_VALID) {
-			z->state = DD_SEC_BOGUS;
-			sig_phrase(&c, ph, sizeof(ph));
-			snprintf(z->why, sizeof(z->why), "the DS set of %s from %s %s", ez->zone,
-				 who(&ez->ds, w, sizeof(w)), ph);
-			goto out;
-		}
-		ds = list_new(j);
-		for (size_t i = 0; i < count(dsset.rrs); i++) {
-			const ldns_rr *d = ldns_rr_list_rr(dsset.rrs, i);
-			if (sec_alg_supported(sec_u16(d, 1)) && sec_digest_supported(sec_u16(d, 2)))
-				push_copy(j, ds, d, DD_SEC_MAX_DS);
-		}
-		if (!count(ds)) {
-			z->state = DD_SEC_INSECURE;
-			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s with an algorithm "
-				 "and digest type that can be validated", ez->zone);
-			goto out;
-		}
-	}
-	z->exchange = ez->dnskey.r.exchange;
-	if (!answered(&ez->dnskey.r)) {
-		z->state = DD_SEC_UNKNOWN;
-		snprintf(z->why, sizeof(z->why), "no answer to the DNSKEY query (%s: %s)",
-			 who(&ez->dnskey, w, sizeof(w)), dd_ev_state_name(ez->dnskey.r.state));
-		goto out;
-	}
-	parse(j, &ez->dnskey.records, ez->zone, LDNS_RR_TYPE_DNSKEY, &keyset);
-	tags(anchored ? (count(ads) ? ads : akeys) : ds, anchored ? count(ads) > 0 : 1, t1,
-	     sizeof(t1));
-	tags(keyset.rrs, 0, t2, sizeof(t2));
-	if (!count(keyset.rrs)) {
-		z->state = DD_SEC_BOGUS;
-		snprintf(z->why, sizeof(z->why), "%s (%s) serves no DNSKEY, but the %s names key%s "
-			 "%s", ez->zone, who(&ez->dnskey, w, sizeof(w)),
-			 anchored ? "trust anchor" : "DS", strchr(t1, ',') ? "s" : "", t1);
-		goto out;
-	}
-	*keys = list_new(j);
-	if (judge_keyset(j, &keyset, anchored ? ads : ds, akeys, &c, *keys) == 0) {
-		z->state = DD_SEC_BOGUS;
-		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s (%s: keys %s) has no key "
-			 "that the %s (%s) designates", ez->zone, who(&ez->dnskey, w, sizeof(w)), t2,
-			 anchored ? "trust anchor" : "DS", t1);
-	} else if (c.sig != DD_SEC_SIG_VALID) {
-		z->state = DD_SEC_BOGUS;
-		sig_phrase(&c, ph, sizeof(ph));
-		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s from %s %s", ez->zone,
-			 who(&ez->dnskey, w, sizeof(w)), ph);
-	} else {
-		z->state = DD_SEC_SECURE;
-		snprintf(z->why, sizeof(z->why), "secure: DNSKEY set (keys %s) signed by key %d, "
-			 "which the %s designates", t2, c.tag, anchored ? "trust anchor" : "DS");
-		z->exchange = -1;
-	}
-out:
-	if (z->state != DD_SEC_SECURE && *keys) {
-		ldns_rr_list_deep_free(*keys);
-		*keys = NULL;
-	}
-	ldns_rr_list_deep_free(ads);
-	ldns_rr_list_deep_free(akeys);
-	ldns_rr_list_deep_free(ds);
-	sec_rrs_free(&dsset);
-	sec_rrs_free(&keyset);
-}
-
-/* The chain, root first. Returns the parent zone's trusted keys (owned by
- * the caller) when it is secure. */
-static ldns_rr_list *judge_chain(struct jctx *j)
-{
-	const struct dd_ev_dnssec *sec = j->sec;
-	struct dd_sec_result *out = j->out;
-	size_t n = sec->nzones < MAX_ZONES ? sec->nzones : MAX_ZONES;
-	enum dd_sec_state above = DD_SEC_UNKNOWN;
-	ldns_rr_list *keys = NULL;
-
-	out->zones = calloc(n ? n : 1, sizeof(*out->zones));
-	if (!out->zones) {
-		j->failed = DD_ENOMEM;
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		ldns_rr_list *next = NULL;
-		judge_zone(j, &sec->zones[i], &out->zones[i], above, keys, &next);
-		ldns_rr_list_deep_free(keys);
-		keys = next;
-		above = out->zones[i].state;
-		out->nzones++;
-		if (above != DD_SEC_SECURE && !out->above_zone) {
-			out->above_zone = sec->zones[i].zone;
-			snprintf(out->above_why, sizeof(out->above_why), "%s", out->zones[i].why);
-		}
-		if (above == DD_SEC_SECURE)
-			out->above_zone = NULL; /* an anchor below restarts the chain */
-	}
-	out->above = above;
-	if (above != DD_SEC_SECURE) {
-		ldns_rr_list_deep_free(keys);
-		keys = NULL;
-	}
-	return keys;
-}
-
-/* ---- the DS set at the parent ------------------------------------------ */
-
-static const struct dd_ev_sec_parent *sigs_of(const struct dd_ev_dnssec *sec, const char *name,
-					      const char *address)
-{
-	for (size_t i = 0; i < sec->nparent; i++) {
-		const struct dd_ev_sec_parent *p = &sec->parent[i];
-		if (p->name && name && strcasecmp(p->name, name) == 0 &&
-		    ((!p->address && !address) ||
-		     (p->address && address && strcasecmp(p->address, address) == 0)))
-			return p;
-	}
-	return NULL;
-}
-
 /* ---- the proof that there is no DS -------------------------------------- */
 
 /* The worse of two signature outcomes (VALID is the best; NONE counts as
@@ -500,11 +328,12 @@ static enum dd_sec_denial denial_proves(ldns_rr *q, struct sec_rrs *nsec, struct
 	return nsec3_proves(ldns_rr_owner(q), nsec3->rrs);
 }
 
-/* The proof in one parent server's "no DS" answer (its authority section),
- * by the parent zone's keys. Returns 0 when the evidence does not hold the
+/* The proof that name has no DS in the answer of evidence exchange
+ * (its authority section), by the keys of the zone above. d's name and
+ * address are the caller's. Returns 0 when the evidence does not hold the
  * reply (an abridged document: no size, no sections): then nothing is
  * judged, rather than a proof called missing that was only not kept. */
-static int judge_denial(struct jctx *j, const struct dd_ev_parent_server *ps,
+static int judge_denial(struct jctx *j, const char *name, int exchange,
 			const ldns_rr_list *parent_keys, struct dd_sec_denial_at *d)
 {
 	const struct dd_evidence *ev = j->ev;
@@ -515,14 +344,11 @@ static int judge_denial(struct jctx *j, const struct dd_ev_parent_server *ps,
 	ldns_rr *q = NULL;
 	ldns_rdf *owner = NULL;
 
-	memset(d, 0, sizeof(*d));
-	d->name = ps->name;
-	d->address = ps->address;
 	d->kind = "";
 	d->state = DD_SEC_DENIAL_MISSING;
-	d->sig = (struct dd_sec_sigcheck){ DD_SEC_SIG_NONE, -1, -1, ps->ds.r.exchange };
-	if (ps->ds.r.exchange >= 0 && (size_t)ps->ds.r.exchange < ev->nexchanges)
-		x = &ev->exchanges[ps->ds.r.exchange];
+	d->sig = (struct dd_sec_sigcheck){ DD_SEC_SIG_NONE, -1, -1, exchange };
+	if (exchange >= 0 && (size_t)exchange < ev->nexchanges)
+		x = &ev->exchanges[exchange];
 	if (!x || (!x->wire && x->size < 0))
 		return 0;
 	if (x->wire) { /* a live run's reply, not rendered yet */
@@ -537,10 +363,10 @@ static int judge_denial(struct jctx *j, const struct dd_ev_parent_server *ps,
 		const struct sec_rrs *use = count(nsec.rrs) ? &nsec : &nsec3;
 		d->kind = count(nsec.rrs) ? "NSEC" : "NSEC3";
 		d->sig = judge_each_owner(j, use, parent_keys);
-		d->sig.exchange = ps->ds.r.exchange;
+		d->sig.exchange = exchange;
 		if (d->sig.sig != DD_SEC_SIG_VALID) {
 			d->state = DD_SEC_DENIAL_SIGS;
-		} else if (ldns_str2rdf_dname(&owner, ev->domain) != LDNS_STATUS_OK ||
+		} else if (ldns_str2rdf_dname(&owner, name) != LDNS_STATUS_OK ||
 			   !(q = ldns_rr_new())) {
 			d->state = DD_SEC_DENIAL_WRONG;
 		} else {
@@ -562,6 +388,190 @@ static int judge_denial(struct jctx *j, const struct dd_ev_parent_server *ps,
 		free(rendered[i].v);
 	}
 	return 1;
+}
+
+/* ---- the chain above the domain ----------------------------------------- */
+
+static const char *who(const struct dd_ev_sec_rrset *x, char *buf, size_t len)
+{
+	if (x->server && x->address)
+		snprintf(buf, len, "%s (%s)", x->server, x->address);
+	else
+		snprintf(buf, len, "%s", x->server ? x->server : x->address ? x->address : "?");
+	return buf;
+}
+
+/* Judge zone z given the trusted keys of the zone above (NULL when that
+ * zone is not secure) and its state. On SECURE, *keys holds the zone's
+ * trusted keys (owned by the caller). */
+static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct dd_sec_zone *z,
+		       enum dd_sec_state above, const ldns_rr_list *above_keys,
+		       ldns_rr_list **keys)
+{
+	ldns_rr_list *ads = owned_by(j, j->anchor_ds, ez->zone);
+	ldns_rr_list *akeys = owned_by(j, j->anchor_keys, ez->zone);
+	ldns_rr_list *ds = NULL;
+	struct sec_rrs dsset = { 0 }, keyset = { 0 };
+	struct dd_sec_sigcheck c;
+	char w[300], t1[120], t2[120], ph[160];
+	int anchored = count(ads) + count(akeys) > 0;
+
+	z->zone = ez->zone;
+	z->exchange = -1;
+	*keys = NULL;
+	if (!anchored) {
+		if (above != DD_SEC_SECURE) {
+			z->state = above;
+			snprintf(z->why, sizeof(z->why), "%s", above == DD_SEC_INSECURE ?
+				 "insecure: a zone above is not signed" : above == DD_SEC_BOGUS ?
+				 "bogus: the chain is broken above" : "no trust anchor or secure "
+				 "parent to validate it from");
+			goto out;
+		}
+		z->exchange = ez->ds.r.exchange;
+		if (!answered(&ez->ds.r)) {
+			z->state = DD_SEC_UNKNOWN;
+			snprintf(z->why, sizeof(z->why), "no answer to the DS query (%s: %s)",
+				 who(&ez->ds, w, sizeof(w)), dd_ev_state_name(ez->ds.r.state));
+			goto out;
+		}
+		parse(j, &ez->ds.records, ez->zone, LDNS_RR_TYPE_DS, &dsset);
+		if (!count(dsset.rrs)) {
+			struct dd_sec_denial_at d = { 0 };
+			if (ez->ds.r.state == DD_EV_NODATA &&
+			    judge_denial(j, ez->zone, ez->ds.r.exchange, above_keys, &d) &&
+			    d.state != DD_SEC_DENIAL_PROVEN && d.state != DD_SEC_DENIAL_OPT_OUT) {
+				z->state = DD_SEC_BOGUS;
+				snprintf(z->why, sizeof(z->why), "the zone above says %s has no DS, but "
+					 "%s does not prove it (%s%s%s)", ez->zone,
+					 who(&ez->ds, w, sizeof(w)), d.kind, d.kind[0] ? ": " : "",
+					 d.state == DD_SEC_DENIAL_SIGS ? dd_sec_sig_name(d.sig.sig)
+								       : dd_sec_denial_name(d.state));
+				goto out;
+			}
+			z->state = DD_SEC_INSECURE;
+			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s in the zone above "
+				 "(%s)", ez->zone, who(&ez->ds, w, sizeof(w)));
+			goto out;
+		}
+		c = sec_judge_sigs(&dsset, above_keys, j->now);
+		if (c.sig != DD_SEC_SIG_VALID) {
+			z->state = DD_SEC_BOGUS;
+			sig_phrase(&c, ph, sizeof(ph));
+			snprintf(z->why, sizeof(z->why), "the DS set of %s from %s %s", ez->zone,
+				 who(&ez->ds, w, sizeof(w)), ph);
+			goto out;
+		}
+		ds = list_new(j);
+		for (size_t i = 0; i < count(dsset.rrs); i++) {
+			const ldns_rr *d = ldns_rr_list_rr(dsset.rrs, i);
+			if (sec_alg_supported(sec_u16(d, 1)) && sec_digest_supported(sec_u16(d, 2)))
+				push_copy(j, ds, d, DD_SEC_MAX_DS);
+		}
+		if (!count(ds)) {
+			z->state = DD_SEC_INSECURE;
+			snprintf(z->why, sizeof(z->why), "insecure: no DS for %s with an algorithm "
+				 "and digest type that can be validated", ez->zone);
+			goto out;
+		}
+	}
+	z->exchange = ez->dnskey.r.exchange;
+	if (!answered(&ez->dnskey.r)) {
+		z->state = DD_SEC_UNKNOWN;
+		snprintf(z->why, sizeof(z->why), "no answer to the DNSKEY query (%s: %s)",
+			 who(&ez->dnskey, w, sizeof(w)), dd_ev_state_name(ez->dnskey.r.state));
+		goto out;
+	}
+	parse(j, &ez->dnskey.records, ez->zone, LDNS_RR_TYPE_DNSKEY, &keyset);
+	tags(anchored ? (count(ads) ? ads : akeys) : ds, anchored ? count(ads) > 0 : 1, t1,
+	     sizeof(t1));
+	tags(keyset.rrs, 0, t2, sizeof(t2));
+	if (!count(keyset.rrs)) {
+		z->state = DD_SEC_BOGUS;
+		snprintf(z->why, sizeof(z->why), "%s (%s) serves no DNSKEY, but the %s names key%s "
+			 "%s", ez->zone, who(&ez->dnskey, w, sizeof(w)),
+			 anchored ? "trust anchor" : "DS", strchr(t1, ',') ? "s" : "", t1);
+		goto out;
+	}
+	*keys = list_new(j);
+	if (judge_keyset(j, &keyset, anchored ? ads : ds, akeys, &c, *keys) == 0) {
+		z->state = DD_SEC_BOGUS;
+		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s (%s: keys %s) has no key "
+			 "that the %s (%s) designates", ez->zone, who(&ez->dnskey, w, sizeof(w)), t2,
+			 anchored ? "trust anchor" : "DS", t1);
+	} else if (c.sig != DD_SEC_SIG_VALID) {
+		z->state = DD_SEC_BOGUS;
+		sig_phrase(&c, ph, sizeof(ph));
+		snprintf(z->why, sizeof(z->why), "the DNSKEY set of %s from %s %s", ez->zone,
+			 who(&ez->dnskey, w, sizeof(w)), ph);
+	} else {
+		z->state = DD_SEC_SECURE;
+		snprintf(z->why, sizeof(z->why), "secure: DNSKEY set (keys %s) signed by key %d, "
+			 "which the %s designates", t2, c.tag, anchored ? "trust anchor" : "DS");
+		z->exchange = -1;
+	}
+out:
+	if (z->state != DD_SEC_SECURE && *keys) {
+		ldns_rr_list_deep_free(*keys);
+		*keys = NULL;
+	}
+	ldns_rr_list_deep_free(ads);
+	ldns_rr_list_deep_free(akeys);
+	ldns_rr_list_deep_free(ds);
+	sec_rrs_free(&dsset);
+	sec_rrs_free(&keyset);
+}
+
+/* The chain, root first. Returns the parent zone's trusted keys (owned by
+ * the caller) when it is secure. */
+static ldns_rr_list *judge_chain(struct jctx *j)
+{
+	const struct dd_ev_dnssec *sec = j->sec;
+	struct dd_sec_result *out = j->out;
+	size_t n = sec->nzones < MAX_ZONES ? sec->nzones : MAX_ZONES;
+	enum dd_sec_state above = DD_SEC_UNKNOWN;
+	ldns_rr_list *keys = NULL;
+
+	out->zones = calloc(n ? n : 1, sizeof(*out->zones));
+	if (!out->zones) {
+		j->failed = DD_ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ldns_rr_list *next = NULL;
+		judge_zone(j, &sec->zones[i], &out->zones[i], above, keys, &next);
+		ldns_rr_list_deep_free(keys);
+		keys = next;
+		above = out->zones[i].state;
+		out->nzones++;
+		if (above != DD_SEC_SECURE && !out->above_zone) {
+			out->above_zone = sec->zones[i].zone;
+			snprintf(out->above_why, sizeof(out->above_why), "%s", out->zones[i].why);
+		}
+		if (above == DD_SEC_SECURE)
+			out->above_zone = NULL; /* an anchor below restarts the chain */
+	}
+	out->above = above;
+	if (above != DD_SEC_SECURE) {
+		ldns_rr_list_deep_free(keys);
+		keys = NULL;
+	}
+	return keys;
+}
+
+/* ---- the DS set at the parent ------------------------------------------ */
+
+static const struct dd_ev_sec_parent *sigs_of(const struct dd_ev_dnssec *sec, const char *name,
+					      const char *address)
+{
+	for (size_t i = 0; i < sec->nparent; i++) {
+		const struct dd_ev_sec_parent *p = &sec->parent[i];
+		if (p->name && name && strcasecmp(p->name, name) == 0 &&
+		    ((!p->address && !address) ||
+		     (p->address && address && strcasecmp(p->address, address) == 0)))
+			return p;
+	}
+	return NULL;
 }
 
 static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
@@ -606,9 +616,12 @@ static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
 			if (parent_keys)
 				p->ds = sec_judge_sigs(&set, parent_keys, j->now);
 			p->ds.exchange = ps->ds.r.exchange;
-		} else if (parent_keys && ps->ds.r.state == DD_EV_NODATA &&
-			   judge_denial(j, ps, parent_keys, &out->denials[out->ndenials])) {
-			out->ndenials++;
+		} else if (parent_keys && ps->ds.r.state == DD_EV_NODATA) {
+			struct dd_sec_denial_at *d = &out->denials[out->ndenials];
+			d->name = ps->name;
+			d->address = ps->address;
+			if (judge_denial(j, ev->domain, ps->ds.r.exchange, parent_keys, d))
+				out->ndenials++;
 		}
 		sec_rrs_free(&set);
 		sec_rrs_free(&sigs);
@@ -948,7 +961,15 @@ static void decide(struct jctx *j)
 	for (size_t i = 0; i < out->ndenials; i++)
 		proven += out->denials[i].state == DD_SEC_DENIAL_PROVEN ||
 			  out->denials[i].state == DD_SEC_DENIAL_OPT_OUT;
-	if (out->ds_answered == 0)
+	/* A chain broken below the root fails everything under it, whatever
+	 * the parent says about the domain's DS. A root that does not validate
+	 * from the anchor is a private root (a test bed, --root-hints) rather
+	 * than a break a resolver on the Internet would meet: there a domain
+	 * without DS stays "insecure", as before. */
+	if (out->above == DD_SEC_BOGUS && out->above_zone && strcmp(out->above_zone, ".") != 0)
+		set_state(out, DD_SEC_BOGUS, DD_SEC_R_ABOVE_BOGUS,
+			  "the chain of trust is broken at %s: %s", az, out->above_why);
+	else if (out->ds_answered == 0)
 		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
 			  "no parent server answered the DS query");
 	else if (out->nds == 0 && out->ndenials > 0 && proven == 0)

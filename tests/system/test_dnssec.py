@@ -105,6 +105,13 @@ SPEC = [
          forbidden=others("DNSSEC_CHAIN_BROKEN"),
          names=["no server of it proves that", "answers SERVFAIL"],
          why="no server of the signed parent proves that there is no DS"),
+    case("x.sub.optout.test.", "ok", "none", mandatory=["DNSSEC_UNSIGNED"],
+         forbidden=others("DNSSEC_UNSIGNED"), names=["sub.optout.test"],
+         why="the chain ends, proven, at the unsigned sub.optout.test."),
+    case("x.sub.broken.test.", "critical", "dnssec", mandatory=["DNSSEC_CHAIN_BROKEN"],
+         forbidden=others("DNSSEC_CHAIN_BROKEN"),
+         names=["says sub.broken.test. has no DS", "does not prove it"],
+         why="broken.test. says sub.broken.test. has no DS without a valid proof"),
 ]
 
 
