@@ -12,6 +12,7 @@
 #include "core/env.h"
 #include "core/esc.h"
 #include "core/json.h"
+#include "graph/graph.h"
 #include "reg/reg.h"
 
 #define MAX_NS_NAMES 128 /* NS names of one domain taken into account */
@@ -419,23 +420,25 @@ static void csv_field(struct dd_buf *b, const char *s, int last)
 }
 
 /* The single points of failure the dependency checks found, "; "-separated:
- * each DEPS_SPOF_* finding but the inherent one (the registry and registrar
- * every domain has), named by the start of its message ("operator x.net"). */
+ * those of the domain's analysis (the one the DEPS_SPOF_* findings come
+ * from) but the inherent ones (the registry and registrar every domain
+ * has), each by its label ("operator x.net"). */
 static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 {
-	static const char tail[] = " is a single point of failure";
+	const struct dd_graph *g = f->graph;
+	const struct dd_graph_analysis *a = f->analysis;
 
-	for (size_t i = 0; i < f->n; i++) {
-		const char *code = f->v[i].def->code, *msg = f->v[i].message;
-		if (strncmp(code, "DEPS_SPOF_", 10) != 0 || strcmp(code, "DEPS_SPOF_INHERENT") == 0)
+	if (!g || !a || a->nroots == 0)
+		return;
+	for (size_t i = 0; i < a->roots[0].nspofs; i++) {
+		const struct dd_graph_spof *s = &a->roots[0].spofs[i];
+		char label[DD_NAME_MAX + 16];
+		if (s->inherent || s->entity < 0 || (size_t)s->entity >= g->nentities)
 			continue;
-		const char *end = msg ? strstr(msg, tail) : NULL;
+		dd_graph_entity_label(&g->entities[s->entity], label, sizeof(label));
 		if (out->len)
 			dd_buf_puts(out, "; ");
-		if (end)
-			dd_buf_add(out, msg, (size_t)(end - msg));
-		else
-			dd_buf_puts(out, code);
+		dd_buf_puts(out, label);
 	}
 }
 
