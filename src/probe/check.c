@@ -52,20 +52,6 @@ static void release(struct chk *c)
 	free(c);
 }
 
-static void fill_response(struct dd_ev_response *r, const struct dd_dns_reply *rep)
-{
-	enum dd_ev_state st;
-
-	if (dd_ev_state_parse(dd_dns_state_name(rep->state), &st) != 0)
-		st = DD_EV_MALFORMED;
-	r->state = st;
-	r->rcode = rep->digest ? rep->digest->rcode : -1;
-	r->aa = rep->digest ? (rep->digest->flags & DD_DNS_F_AA) != 0 : -1;
-	r->rtt_ms = rep->rtt_ms;
-	r->exchange = rep->exchange;
-	dd_ev_set_str(&r->detail, rep->detail && rep->detail[0] ? rep->detail : NULL);
-}
-
 static void ask(struct chk *c, enum which which, size_t a, size_t b, const char *server,
 		const char *address, const char *zone, uint16_t qtype, int tcp,
 		const struct dd_dns_qopts *qopts, dd_dns_reply_cb cb);
@@ -92,12 +78,12 @@ static void on_child(void *arg, const struct dd_dns_reply *rep)
 	case Q_SOA_UDP:
 	case Q_SOA_TCP: {
 		struct dd_ev_soa *soa = q->which == Q_SOA_UDP ? &s->soa_udp : &s->soa_tcp;
-		fill_response(&soa->r, rep);
+		dd_probe_response(&soa->r, rep);
 		soa->serial = d && d->has_soa && rep->state == DD_ST_ANSWER ? (int64_t)d->soa_serial : -1;
 		break;
 	}
 	case Q_NS_UDP:
-		fill_response(&s->ns_udp.r, rep);
+		dd_probe_response(&s->ns_udp.r, rep);
 		if (d && rep->state == DD_ST_ANSWER) {
 			s->ns_udp.ttl = d->ns_ttl;
 			for (size_t i = 0; i < d->nns; i++) {
@@ -107,7 +93,7 @@ static void on_child(void *arg, const struct dd_dns_reply *rep)
 		}
 		break;
 	case Q_EDNS:
-		fill_response(&s->edns.r, rep);
+		dd_probe_response(&s->edns.r, rep);
 		s->edns.edns_version = d && d->edns ? d->edns_version : -1;
 		break;
 	default:
@@ -218,7 +204,7 @@ static void on_ds(void *arg, const struct dd_dns_reply *rep)
 	struct dd_evidence *ev = c->ev;
 	struct dd_ev_ds *ds = &ev->parent.servers[q->a].ds;
 
-	fill_response(&ds->r, rep);
+	dd_probe_response(&ds->r, rep);
 	if (rep->state == DD_ST_ANSWER && rep->digest && rep->exchange >= 0 &&
 	    (size_t)rep->exchange < ev->nexchanges) {
 		dd_ev_exchange_sections(&ev->exchanges[rep->exchange]);
@@ -279,7 +265,7 @@ static void take_parent(struct chk *c, const struct dd_dns_trace_step *s)
 		struct dd_dns_reply rep = { .state = sv->state, .digest = sv->digest,
 					    .tcp = sv->tcp, .rtt_ms = sv->rtt_ms,
 					    .exchange = sv->exchange, .detail = sv->detail };
-		fill_response(&dl->r, &rep);
+		dd_probe_response(&dl->r, &rep);
 		const struct dd_dns_digest *d = sv->digest;
 		if (d && (sv->state == DD_ST_REFERRAL || sv->state == DD_ST_ANSWER)) {
 			dl->ns_ttl = d->ns_ttl;
@@ -326,7 +312,7 @@ static void take_chain(struct chk *c, const struct dd_dns_trace *t, size_t upto)
 						    .rtt_ms = sv->rtt_ms, .exchange = sv->exchange,
 						    .detail = sv->detail };
 			es->protocol = sv->tcp ? DD_EV_TCP : DD_EV_UDP;
-			fill_response(&es->r, &rep);
+			dd_probe_response(&es->r, &rep);
 			dd_ev_set_str(&es->referral, sv->referral[0] ? sv->referral : NULL);
 		}
 	}

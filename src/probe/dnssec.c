@@ -108,17 +108,7 @@ static int record_is(const char *text, const char *owner, const char *type, int 
 static void fill(struct dd_evidence *ev, struct dd_ev_sec_rrset *x, const struct dd_dns_reply *rep,
 		 const char *owner, const char *type)
 {
-	enum dd_ev_state st;
-
-	if (dd_ev_state_parse(dd_dns_state_name(rep->state), &st) != 0)
-		st = DD_EV_MALFORMED;
-	dd_ev_response_init(&x->r);
-	x->r.state = st;
-	x->r.rcode = rep->digest ? rep->digest->rcode : -1;
-	x->r.aa = rep->digest ? (rep->digest->flags & DD_DNS_F_AA) != 0 : -1;
-	x->r.rtt_ms = rep->rtt_ms;
-	x->r.exchange = rep->exchange;
-	dd_ev_set_str(&x->r.detail, rep->detail && rep->detail[0] ? rep->detail : NULL);
+	dd_probe_response(&x->r, rep);
 	for (size_t i = 0; i < x->records.n; i++)
 		free(x->records.v[i]);
 	x->records.n = 0;

@@ -201,6 +201,39 @@ const struct dd_ev_strlist *dd_probe_anchor(struct dd_probe *p, char *why, size_
 	return &p->anchor;
 }
 
+static enum dd_ev_state ev_state(enum dd_dns_state st)
+{
+	switch (st) {
+	case DD_ST_ANSWER: return DD_EV_ANSWER;
+	case DD_ST_REFERRAL: return DD_EV_REFERRAL;
+	case DD_ST_CNAME: return DD_EV_CNAME;
+	case DD_ST_NXDOMAIN: return DD_EV_NXDOMAIN;
+	case DD_ST_NODATA: return DD_EV_NODATA;
+	case DD_ST_REFUSED: return DD_EV_REFUSED;
+	case DD_ST_SERVFAIL: return DD_EV_SERVFAIL;
+	case DD_ST_NOTAUTH: return DD_EV_NOTAUTH;
+	case DD_ST_RCODE: return DD_EV_RCODE;
+	case DD_ST_LAME: return DD_EV_LAME;
+	case DD_ST_TIMEOUT: return DD_EV_TIMEOUT;
+	case DD_ST_UNREACHABLE: return DD_EV_UNREACHABLE;
+	case DD_ST_MALFORMED: return DD_EV_MALFORMED;
+	case DD_ST_MISMATCH: return DD_EV_MISMATCH;
+	case DD_ST_TRUNCATED: return DD_EV_TRUNCATED;
+	case DD_ST_SKIPPED: return DD_EV_SKIPPED;
+	}
+	return DD_EV_MALFORMED; /* not a state: cannot happen */
+}
+
+void dd_probe_response(struct dd_ev_response *r, const struct dd_dns_reply *rep)
+{
+	r->state = ev_state(rep->state);
+	r->rcode = rep->digest ? rep->digest->rcode : -1;
+	r->aa = rep->digest ? (rep->digest->flags & DD_DNS_F_AA) != 0 : -1;
+	r->rtt_ms = rep->rtt_ms;
+	r->exchange = rep->exchange;
+	dd_ev_set_str(&r->detail, rep->detail && rep->detail[0] ? rep->detail : NULL);
+}
+
 unsigned dd_probe_held(const struct dd_probe *p)
 {
 	return p->held;

@@ -44,6 +44,11 @@ struct dd_dns_ctx *dd_probe_dns(struct dd_probe *p);
 struct dd_net *dd_probe_net(struct dd_probe *p);
 /* Ask one question of one server through the recording exchange service. */
 int dd_probe_ask(struct dd_probe *p, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg);
+/* What a reply came to, as the evidence records it: the resolver's state
+ * (src/dns) in the evidence's vocabulary, rcode, AA, round trip, exchange
+ * and detail. The two vocabularies are kept apart on purpose (the evidence
+ * is read without the resolver: report, replay); this is their one map. */
+void dd_probe_response(struct dd_ev_response *r, const struct dd_dns_reply *rep);
 /* Exchanges made, exchanges that reused an earlier reply to the same
  * question (no query sent), and how many of those made timed out. */
 unsigned dd_probe_exchanges(const struct dd_probe *p);
