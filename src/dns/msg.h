@@ -3,10 +3,11 @@
  * with respect to the zone the server was asked about (answer, referral,
  * CNAME, NXDOMAIN, NODATA, lame, error rcode), the NS names and glue of a
  * referral, addresses, the SOA serial, EDNS details; and the records as
- * text for the evidence. msg.c reads the wire as ldns_wire2pkt does and
- * writes text as ldns_rr2str does (ldns formats the rarer types), without
- * ldns's per-record objects: tests/unit/test_dns.c compares both, byte for
- * byte, over every corpus. Everything taken from a reply is bounded. */
+ * text for the evidence. wmsg.c reads the wire as ldns_wire2pkt does,
+ * rrtext.c writes text as ldns_rr2str does (ldns formats the rarer types),
+ * without ldns's per-record objects: tests/unit/test_dns.c compares both,
+ * byte for byte, over every corpus. Everything taken from a reply is
+ * bounded. */
 #ifndef DD_DNS_MSG_H
 #define DD_DNS_MSG_H
 
