@@ -244,6 +244,25 @@ static struct dd_jt_node *sec_server(struct dd_jt *j, const struct dd_sec_server
 	return o;
 }
 
+/* Each parent server address's proof that the domain has no DS (judged
+ * when the parent zone is secure and the answer had none). */
+static struct dd_jt_node *ds_denial(struct dd_jt *j, const struct dd_sec_result *r)
+{
+	struct dd_jt_node *a = dd_jt_array(j);
+
+	for (size_t i = 0; i < r->ndenials; i++) {
+		const struct dd_sec_denial_at *d = &r->denials[i];
+		struct dd_jt_node *o = dd_jt_object(j);
+		dd_jt_put(j, o, "name", dd_jt_str(j, d->name));
+		dd_jt_put(j, o, "address", dd_jt_str(j, d->address));
+		dd_jt_put(j, o, "proof", dd_jt_str(j, dd_sec_denial_name(d->state)));
+		dd_jt_put(j, o, "records", d->kind[0] ? dd_jt_str(j, d->kind) : dd_jt_null(j));
+		dd_jt_put(j, o, "signatures", sec_sig(j, &d->sig));
+		dd_jt_append(j, a, o);
+	}
+	return a;
+}
+
 static struct dd_jt_node *dnssec_obj(struct dd_jt *j, const struct dd_evidence *ev, int64_t now,
 				     const struct dd_chk_findings *f)
 {
@@ -277,6 +296,7 @@ static struct dd_jt_node *dnssec_obj(struct dd_jt *j, const struct dd_evidence *
 		dd_jt_append(j, ds, d);
 	}
 	dd_jt_put(j, o, "ds", ds);
+	dd_jt_put(j, o, "ds_denial", ds_denial(j, &r));
 	for (size_t i = 0; i < r.nservers; i++)
 		dd_jt_append(j, servers, sec_server(j, &r.servers[i]));
 	dd_jt_put(j, o, "servers", servers);

@@ -376,3 +376,18 @@ def test_dnskey_anchor_works_like_ds(world, tmp_path):
     assert doc["verdict"]["status"] == "ok", show(doc)
     assert not {c for c in codes(doc) if c.startswith("DNSSEC_")}, show(doc)
 
+def test_ds_denial_in_the_json(world):
+    """check --json lists each parent server address's proof of "no DS"."""
+    _, doc, where = run_check(world, "plain.deleg.test.")
+    got = {(d["name"], d["address"]): d for d in doc["dnssec"]["ds_denial"]}
+    assert len(got) == 4, f"{where}: {doc['dnssec']['ds_denial']}"
+    for (name, _addr), d in got.items():
+        assert d["records"] == "NSEC3", (where, d)
+        if name == "ns-a.host.test.":
+            assert d["proof"] == "proven" and d["signatures"]["signatures"] == "valid", (where, d)
+        else:
+            assert d["proof"] == "their signatures do not validate", (where, d)
+            assert d["signatures"]["signatures"] == "does not verify", (where, d)
+            assert isinstance(d["signatures"]["exchange"], int), (where, d)
+    _, plain, _ = run_check(world, "good.test.")
+    assert plain["dnssec"]["ds_denial"] == [], "a domain with a DS has no denial to judge"
