@@ -161,9 +161,10 @@ struct dd_audit_opts {
 	dd_audit_write_fn write;
 	dd_audit_progress_fn progress; /* may be NULL */
 	void *ctx;                     /* for next, write and progress */
-	/* The probe's cache (zone cuts, nameserver addresses) grows with every
-	 * domain; after this many domains the window drains and a fresh probe
-	 * takes over, so memory stays bounded. 0: one probe for the run. */
+	/* After this many domains the window drains and a fresh probe takes
+	 * over (its cache relearned from the root). 0: one probe for the run;
+	 * memory is bounded either way (the resolver's cache is trimmed after
+	 * each domain). */
 	unsigned recycle;
 	dd_net_signal_cb on_signal;    /* registered for signum on every probe; may be NULL */
 	int signum;

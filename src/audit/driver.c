@@ -6,10 +6,12 @@
  * domain holds its slot until it is written, so the window bounds memory
  * whether the probe or the judging is the slower. The loop is run here
  * rather than by dd_probe_run so that a stop (Ctrl-C) can end it between
- * two callbacks. Every `recycle` domains the window drains and a fresh probe
- * takes over: the probe's cache grows with each domain checked (a zone cut
- * per domain, the addresses of its NS names), so this is what keeps memory
- * bounded on a long list. */
+ * two callbacks. The resolver's cache would grow with each domain checked
+ * (a zone cut per domain, the addresses of its NS names): after each domain
+ * it is trimmed to the most recently used entries (dd_dns_ctx_trim), so
+ * memory is bounded by the window, not by the length of the list. With
+ * `recycle` set, every `recycle` domains the window also drains and a fresh
+ * probe takes over (everything relearned). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "audit/audit.h"
 #include "core/env.h"
 #include "core/err.h"
+#include "dns/resolve.h"
 #include "net/net.h"
 #include "probe/check.h"
 #include "probe/reg.h"
@@ -133,6 +136,16 @@ static void job_end(struct job *j)
 }
 
 /* Back on the loop: write the judged line and count it. */
+/* Zone cuts and nameserver lookups the resolver keeps: those of the
+ * domains in flight several times over, 2048 at least (a zone cut is about
+ * 5 KB, a lookup about 1.5 KB). */
+static size_t cache_keep(const struct dd_audit *a)
+{
+	size_t k = (size_t)a->o.concurrency * 4;
+
+	return k < 2048 ? 2048 : k;
+}
+
 static void judged(uv_work_t *w, int status)
 {
 	struct job *j = w->data;
@@ -140,6 +153,9 @@ static void judged(uv_work_t *w, int status)
 	int rc = j->rc;
 
 	j->judging = 0;
+	/* A safe point to bound the resolver's cache: no resolver code is
+	 * running below a thread-pool completion. */
+	dd_dns_ctx_trim(dd_probe_dns(a->p), cache_keep(a), cache_keep(a));
 	if (status == 0 && !a->stop_now && !a->err) {
 		if (rc == 0)
 			rc = a->o.write(a->o.ctx, dd_buf_str(&j->line), j->line.len);

@@ -61,7 +61,7 @@ struct live_opts {
 #define LIVE_QPS 500        /* polite defaults: queries started per second, */
 #define LIVE_PER_SERVER 8   /* queries in flight per server address, */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
-#define LIVE_RECYCLE 2000    /* domains per probe: bounds the cache (docs/audit.md) */
+#define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
 
 static int set_help(void *t, const char *arg, const char **why)
 {
@@ -240,8 +240,8 @@ static const struct dd_opt live_table[] = {
 	{ "summary-json", 0, "FILE", set_summary_json, "also write the summary as JSON "
 						       "(dnsdeps.auditsummary/1) to FILE" },
 	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
-	{ "recycle", 0, "N", set_recycle, "a fresh cache every N domains, to bound memory "
-					  "(default 2000; 0: never)" },
+	{ "recycle", 0, "N", set_recycle, "a fresh resolver cache every N domains (default 0: "
+					  "never; the cache is bounded anyway)" },
 	{ "no-progress", 0, NULL, set_no_progress, "no progress bar even on a terminal" },
 	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },

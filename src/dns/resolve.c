@@ -258,7 +258,11 @@ int dd_dns_family_ok(const struct dd_dns_ctx *ctx, const char *addr)
 
 const struct dd_dns_zoneinfo *dd_dns_zone_get(struct dd_dns_ctx *ctx, const char *zone)
 {
-	return dd_map_get(&ctx->zones, zone);
+	struct dd_dns_zoneinfo *z = dd_map_get(&ctx->zones, zone);
+
+	if (z)
+		dd_list_touch(&ctx->zones_lru, &z->lru, z);
+	return z;
 }
 
 /* Remember a zone cut learned from a referral sent by a server of parent.
@@ -283,6 +287,8 @@ void dd_dns_zone_learn(struct dd_dns_ctx *ctx, const char *parent, const struct 
 	}
 	if (dd_map_set(&ctx->zones, z->zone, z) != 0)
 		free_zone(NULL, NULL, z);
+	else
+		dd_list_push_head(&ctx->zones_lru, &z->lru, z);
 }
 
 /* ---- nameserver addresses --------------------------------------------- */
@@ -359,6 +365,8 @@ int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nestin
 	int rc;
 
 	*now = NULL;
+	if (e)
+		dd_list_touch(&ctx->hosts_lru, &e->lru, e);
 	if (e && e->state == HOST_DONE) {
 		*now = &e->h;
 		return 0;
@@ -384,6 +392,7 @@ int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nestin
 		free(w);
 		return DD_ENOMEM;
 	}
+	dd_list_push_head(&ctx->hosts_lru, &e->lru, e);
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->state = HOST_PENDING;
 	e->waiters = w;
@@ -466,6 +475,45 @@ static void collect_pending(void *arg, const char *key, void *value)
 	if (e->state != HOST_PENDING || c->n >= c->cap)
 		return;
 	c->list[c->n++] = e;
+}
+
+/* An answer of e waits in the deferred list (it holds e's address). */
+static int host_deferred(const struct dd_dns_ctx *ctx, const struct hostent *e)
+{
+	for (const struct waiter *w = ctx->deferred; w; w = w->next)
+		if (w->host == &e->h)
+			return 1;
+	return 0;
+}
+
+size_t dd_dns_ctx_trim(struct dd_dns_ctx *ctx, size_t max_zones, size_t max_hosts)
+{
+	size_t gone = 0;
+
+	while (ctx->zones_lru.n > max_zones) {
+		struct dd_dns_zoneinfo *z = dd_list_tail(&ctx->zones_lru);
+		dd_list_unlink(&ctx->zones_lru, &z->lru);
+		dd_map_del(&ctx->zones, z->zone);
+		free_zone(NULL, NULL, z);
+		gone++;
+	}
+	/* From the least recently used on; entries that must stay are passed
+	 * over, and the walk is bounded by the number to drop (twice). */
+	size_t excess = ctx->hosts_lru.n > max_hosts ? ctx->hosts_lru.n - max_hosts : 0;
+	struct dd_list_node *node = ctx->hosts_lru.tail;
+	for (size_t seen = 0; excess > 0 && node && seen < 2 * excess + 64; seen++) {
+		struct hostent *e = node->item;
+		node = node->prev;
+		/* parts: a lookup the stall breaker failed may still answer */
+		if (e->state != HOST_DONE || e->parts > 0 || e->waiters || host_deferred(ctx, e))
+			continue;
+		dd_list_unlink(&ctx->hosts_lru, &e->lru);
+		dd_map_del(&ctx->hosts, e->name);
+		free_host(NULL, NULL, e);
+		excess--;
+		gone++;
+	}
+	return gone;
 }
 
 size_t dd_dns_ctx_break_stalls(struct dd_dns_ctx *ctx)

@@ -91,6 +91,14 @@ void dd_dns_ctx_free(struct dd_dns_ctx *ctx);
  * them. Returns how many callbacks ran; run the network again while this is
  * non-zero. */
 size_t dd_dns_ctx_break_stalls(struct dd_dns_ctx *ctx);
+/* Bound the context's caches: drop the least recently used zone cuts past
+ * max_zones, and finished nameserver address lookups past max_hosts (those
+ * still running, waited on, or with an answer not yet delivered stay). A
+ * dropped entry is learned again when needed, at the price of a query.
+ * Call only from a callback of the loop with no resolver code below it on
+ * the stack (a finished domain's, say): code in the middle of a walk holds
+ * the entries it reads. Returns how many entries went. */
+size_t dd_dns_ctx_trim(struct dd_dns_ctx *ctx, size_t max_zones, size_t max_hosts);
 
 /* ---- resolution ----------------------------------------------------- */
 

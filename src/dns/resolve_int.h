@@ -8,6 +8,7 @@
 #include "dns/resolve.h"
 
 struct dd_dns_zoneinfo {
+	struct dd_list_node lru;  /* in ctx->zones_lru, most recently used first */
 	char zone[DD_NAME_MAX];
 	char ns[DD_DNS_MAX_NS][DD_NAME_MAX];
 	size_t nns;
@@ -25,6 +26,7 @@ struct waiter {
 };
 
 struct hostent {
+	struct dd_list_node lru;  /* in ctx->hosts_lru, most recently used first */
 	char name[DD_NAME_MAX];
 	int state;
 	int parts;          /* A/AAAA resolutions still running */
@@ -40,6 +42,7 @@ struct dd_dns_ctx {
 	size_t nhints;
 	struct dd_map zones; /* zone name -> struct dd_dns_zoneinfo */
 	struct dd_map hosts; /* host name -> struct hostent */
+	struct dd_list zones_lru, hosts_lru; /* the same entries, for dd_dns_ctx_trim */
 	struct waiter *deferred;
 	struct dd_map walks; /* "name|type" -> struct walk (trace.c) */
 	struct dd_list kept_walks; /* finished walks, least recently used last */

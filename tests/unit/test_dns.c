@@ -1357,6 +1357,47 @@ static void resolves_glueless_and_cname(void **state)
 	assert_int_equal(o.nchain, 1);
 }
 
+/* The cache bounded (dd_dns_ctx_trim): entries beyond the limits go, least
+ * recently used first, and are learned again, with queries, when needed. */
+static void trimmed_cache_is_relearned(void **state)
+{
+	struct fake f = { glueless_world, 5, NULL, 0 };
+	struct dd_dns_services svc = { fake_ask, NULL, &f };
+	struct dd_dns_limits lim;
+	struct dd_dns_ctx *ctx;
+	struct outcome o;
+	unsigned before, cached, relearned;
+
+	(void)state;
+	dd_dns_limits_default(&lim);
+	lim.ipv6 = 0;
+	assert_int_equal(dd_dns_ctx_new(&ctx, &svc, &lim, test_hints, 1), 0);
+	for (int round = 0; round < 3; round++) {
+		if (round == 2) {
+			/* within the limits nothing goes; at zero every zone cut
+			 * (test., example.test.) and the finished lookup of
+			 * ns.host.test. go, and then there is nothing left */
+			assert_int_equal(dd_dns_ctx_trim(ctx, 100, 100), 0);
+			assert_int_equal(dd_dns_ctx_trim(ctx, 0, 0), 3);
+			assert_int_equal(dd_dns_ctx_trim(ctx, 0, 0), 0);
+		}
+		before = f.asked;
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(dd_dns_resolve(ctx, "www.example.test.", LDNS_RR_TYPE_A, NULL,
+						on_result, &o), 0);
+		pump(&f, ctx);
+		assert_int_equal(o.done, 1);
+		assert_string_equal(o.addr, "10.9.9.9");
+		if (round == 1)
+			cached = f.asked - before;
+		if (round == 2)
+			relearned = f.asked - before;
+	}
+	assert_int_equal(cached, 1); /* straight to example.test.'s server */
+	assert_true(relearned > cached);
+	dd_dns_ctx_free(ctx);
+}
+
 /* a.test.'s server is named under b.test. and b.test.'s under a.test.,
  * neither with glue: the lookups wait on each other and must be failed as a
  * loop when nothing else can happen, not hang. */
@@ -1415,6 +1456,7 @@ int main(void)
 		cmocka_unit_test(truncated_reply),
 		cmocka_unit_test(malformed_replies),
 		cmocka_unit_test(hundred_ns_bounded),
+		cmocka_unit_test(trimmed_cache_is_relearned),
 		cmocka_unit_test(truncations_and_flips),
 		cmocka_unit_test(query_has_edns_do),
 		cmocka_unit_test(same_as_ldns_on_replies),
