@@ -12,15 +12,8 @@
  * memory is bounded by the window, not by the length of the list. With
  * `recycle` set, every `recycle` domains the window also drains and a fresh
  * probe takes over (everything relearned). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include <uv.h>
 
 #include "audit/audit.h"
 #include "core/env.h"
@@ -32,12 +25,11 @@
 #include "report/report.h"
 
 /* One domain in flight: probed on the loop, then judged on a pool thread.
- * While `judging`, only the pool thread touches ev, f, v, line and rc. */
+ * While `work` is set, only the pool thread touches ev, f, v, line and rc. */
 struct job {
 	struct dd_audit *a;
 	struct dd_evidence *ev;     /* NULL: the slot is free */
-	int judging;                /* queued on the thread pool */
-	uv_work_t work;
+	struct dd_net_work *work;   /* queued on the thread pool, or NULL */
 	struct dd_chk_findings f;
 	struct dd_chk_verdict v;
 	struct dd_buf line;         /* the line, kept for the slot's next domain */
@@ -75,36 +67,16 @@ static void fail(struct dd_audit *a, int err)
 	dd_audit_stop(a, 0);
 }
 
-/* The calling pool thread yields to the loop's thread: it runs 10 nice
- * levels below it (Linux: nice is per thread; the loop's thread is the
- * process's first, whose id is the pid). The loop paces the run: while it
- * waits for the CPU, the servers wait for questions; judging can lag, the
- * window bounds how far. Measured with bench/live.sh, c=200: 930-978
- * domains/s with the pool at the loop's priority, 1,109-1,134 at +10. A
- * few cheap system calls per domain, and no state to keep. */
-static void yield_to_loop(void)
-{
-	pid_t self = (pid_t)syscall(SYS_gettid);
-	int loop, mine;
-
-	errno = 0;
-	loop = getpriority(PRIO_PROCESS, (id_t)getpid());
-	mine = getpriority(PRIO_PROCESS, (id_t)self);
-	if (errno == 0 && mine < loop + 10 && mine < 19)
-		(void)setpriority(PRIO_PROCESS, (id_t)self, loop + 10 < 19 ? loop + 10 : 19);
-}
-
 /* On a pool thread: judge the finished domain and render its line. Reads
  * only the job and the run's options. */
-static void judge(uv_work_t *w)
+static void judge(void *arg)
 {
-	struct job *j = w->data;
+	struct job *j = arg;
 	const struct dd_audit_opts *o = &j->a->o;
 	struct dd_chk_opts co = { .now = o->judge_now, .reg = NULL };
 	struct dd_rep_opts ro = { .json = 1, .json_compact = 1, .now = o->judge_now };
 	int rc;
 
-	yield_to_loop();
 	memset(&j->f, 0, sizeof(j->f));
 	memset(&j->v, 0, sizeof(j->v));
 	j->line.len = 0;
@@ -146,17 +118,17 @@ static size_t cache_keep(const struct dd_audit *a)
 	return k < 2048 ? 2048 : k;
 }
 
-static void judged(uv_work_t *w, int status)
+static void judged(void *arg, int cancelled)
 {
-	struct job *j = w->data;
+	struct job *j = arg;
 	struct dd_audit *a = j->a;
 	int rc = j->rc;
 
-	j->judging = 0;
+	j->work = NULL;
 	/* A safe point to bound the resolver's cache: no resolver code is
 	 * running below a thread-pool completion. */
 	dd_dns_ctx_trim(dd_probe_dns(a->p), cache_keep(a), cache_keep(a));
-	if (status == 0 && !a->stop_now && !a->err) {
+	if (!cancelled && !a->stop_now && !a->err) {
 		if (rc == 0)
 			rc = a->o.write(a->o.ctx, dd_buf_str(&j->line), j->line.len);
 		if (rc == 0) {
@@ -183,11 +155,9 @@ static void on_done(void *arg, struct dd_evidence *ev)
 	if (a->o.finish)
 		a->o.finish(a->o.ctx, ev);
 	j->rc = 0;
-	j->work.data = j;
-	j->judging = 1;
-	if (uv_queue_work(dd_net_uv_loop(dd_probe_net(a->p)), &j->work, judge, judged) != 0) {
-		judge(&j->work); /* cannot happen with a live loop; judge here then */
-		judged(&j->work, 0);
+	if (dd_net_work(dd_probe_net(a->p), judge, judged, j, &j->work) != 0) {
+		judge(j); /* no memory for the queue: judge here then */
+		judged(j, 0);
 	}
 }
 
@@ -409,8 +379,8 @@ void dd_audit_free(struct dd_audit *a)
 	a->stop_now = 1;
 	a->stopping = 1;
 	for (size_t i = 0; a->slots && i < a->o.concurrency; i++)
-		if (a->slots[i].judging)
-			uv_cancel((uv_req_t *)&a->slots[i].work);
+		if (a->slots[i].work)
+			dd_net_work_cancel(a->slots[i].work);
 	dd_probe_reg_free(a->reg);
 	dd_probe_free(a->p);
 	/* Domains abandoned in flight: the probe never calls back for them

@@ -33,6 +33,20 @@ struct uv_loop_s *dd_net_uv_loop(struct dd_net *net);
  * keep the loop alive and goes with dd_net_free. 0, DD_EINVAL or DD_EIO. */
 typedef void (*dd_net_signal_cb)(void *arg, int signum);
 int dd_net_on_signal(struct dd_net *net, int signum, dd_net_signal_cb cb, void *arg);
+/* CPU work on libuv's thread pool: fn(arg) runs on a pool thread, 10 nice
+ * levels below the loop's thread, then done(arg, cancelled) on the loop
+ * (cancelled: fn never ran). The loop stays alive until done has run;
+ * dd_net_free runs it to the end. fn must touch only what arg gives it.
+ * *out (may be NULL) is valid until done is called. 0, DD_ENOMEM or
+ * DD_EINVAL. */
+struct dd_net_work;
+typedef void (*dd_net_work_fn)(void *arg);
+typedef void (*dd_net_work_done)(void *arg, int cancelled);
+int dd_net_work(struct dd_net *net, dd_net_work_fn fn, dd_net_work_done done, void *arg,
+		struct dd_net_work **out);
+/* Cancel work that has not started (done is then called, cancelled); work
+ * already running finishes. */
+void dd_net_work_cancel(struct dd_net_work *w);
 /* Make dd_net_run return as soon as possible, leaving exchanges in flight
  * unfinished (their callbacks run only if the loop is run again). */
 void dd_net_stop(struct dd_net *net);

@@ -8,6 +8,7 @@
  * or instead of answering a later question) never shows as a failure when
  * a new connection answers, while a failure on a new connection is
  * reported; the server counts connections, queries and closes. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -966,6 +968,56 @@ static void tcp_idle_swept(void **state)
 	tserver_stop(&s);
 }
 
+/* ---- CPU work on the thread pool ----------------------------------------- */
+
+struct item {
+	unsigned in, out;
+	int nice_below;  /* the pool thread ran below the loop's thread */
+	int done, cancelled;
+};
+
+static void square(void *arg)
+{
+	struct item *it = arg;
+
+	it->out = it->in * it->in;
+	errno = 0;
+	it->nice_below = getpriority(PRIO_PROCESS, 0) > getpriority(PRIO_PROCESS, (id_t)getpid());
+}
+
+static void squared(void *arg, int cancelled)
+{
+	struct item *it = arg;
+
+	it->done++;
+	it->cancelled = cancelled;
+}
+
+/* Every item is worked on a pool thread below the loop's priority and
+ * comes back once on the loop; the loop runs until all have. */
+static void work_on_the_pool(void **state)
+{
+	struct dd_net *net = net_new();
+	struct item items[100];
+
+	(void)state;
+	memset(items, 0, sizeof(items));
+	for (unsigned i = 0; i < 100; i++) {
+		items[i].in = i;
+		assert_int_equal(dd_net_work(net, square, squared, &items[i], NULL), 0);
+	}
+	dd_net_run(net);
+	/* at nice 19 already, a pool thread cannot go lower */
+	int can_yield = getpriority(PRIO_PROCESS, (id_t)getpid()) < 19;
+	for (unsigned i = 0; i < 100; i++) {
+		assert_int_equal(items[i].done, 1);
+		assert_int_equal(items[i].cancelled, 0);
+		assert_int_equal(items[i].out, i * i);
+		assert_int_equal(items[i].nice_below, can_yield);
+	}
+	dd_net_free(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -987,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(tcp_timeout),
 		cmocka_unit_test(tcp_hangup_reported),
 		cmocka_unit_test(tcp_idle_swept),
+		cmocka_unit_test(work_on_the_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
