@@ -156,6 +156,7 @@ struct dd_audit_opts {
 	enum dd_audit_format format;
 	int64_t now;                   /* evidence time and judgement time; 0: the clock */
 	int64_t judge_now;             /* judgement time (--now); 0: the evidence's */
+	int sig_warn_days;             /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
 	const char *tool;              /* the evidence's "tool" */
 	dd_audit_next_fn next;
 	dd_audit_write_fn write;

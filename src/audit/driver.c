@@ -73,7 +73,8 @@ static void judge(void *arg)
 {
 	struct job *j = arg;
 	const struct dd_audit_opts *o = &j->a->o;
-	struct dd_chk_opts co = { .now = o->judge_now, .reg = NULL };
+	struct dd_chk_opts co = { .now = o->judge_now, .reg = NULL,
+				  .sig_warn_days = o->sig_warn_days };
 	struct dd_rep_opts ro = { .json = 1, .json_compact = 1, .now = o->judge_now };
 	int rc;
 

@@ -350,7 +350,7 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"Re-sign the zone with its current keys and load the same signed copy on every "
 		"server named." },
 	[C_DNSSEC_SIG_EXPIRING] = { "DNSSEC_SIG_EXPIRING", WARN, DD_LAYER_DNSSEC,
-		"signatures served for the domain expire within 7 days",
+		"signatures served for the domain expire within 7 days (--sig-warn)",
 		"RFC 4034 3.1.5, RFC 6781 4.4.2",
 		"Re-sign before the date given, and check why automatic re-signing has not already "
 		"renewed them." },

@@ -14,7 +14,8 @@
 #include "core/err.h"
 #include "dnssec/sec.h"
 
-#define WARN_DAYS 7    /* DNSSEC_SIG_EXPIRING: signatures that expire within this */
+#define WARN_DAYS 7    /* DNSSEC_SIG_EXPIRING: signatures that expire within this
+			* (dd_chk_opts.sig_warn_days when set) */
 #define DAY 86400
 #define MAX_GROUPS 32  /* (server name, what) groups named in one finding */
 
@@ -457,6 +458,7 @@ static void expiring(struct chk_ctx *c, const struct dd_sec_result *r)
 	struct groups *g = calloc(1, sizeof(*g));
 	int64_t first = -1;
 	char d[40], buf[200];
+	int warn = c->o->sig_warn_days > 0 ? c->o->sig_warn_days : WARN_DAYS;
 
 	if (!g) {
 		chk_fail(c, DD_ENOMEM);
@@ -471,7 +473,7 @@ static void expiring(struct chk_ctx *c, const struct dd_sec_result *r)
 		dd_buf_init(&sets);
 		for (int k = 0; k < 3; k++) {
 			if (x[k]->sig != DD_SEC_SIG_VALID || x[k]->when < 0 ||
-			    x[k]->when >= r->now + WARN_DAYS * DAY)
+			    x[k]->when >= r->now + (int64_t)warn * DAY)
 				continue;
 			dd_buf_printf(&sets, "%s%s", sets.len ? ", " : "", what[k]);
 			if (min < 0 || x[k]->when < min)
@@ -494,7 +496,7 @@ static void expiring(struct chk_ctx *c, const struct dd_sec_result *r)
 		dd_buf_init(&b);
 		group_join(c, g, &b);
 		chk_add(c, C_DNSSEC_SIG_EXPIRING, &g->ids, "signatures of %s expire within %d days, "
-			"first on %s: %s", c->ev->domain, WARN_DAYS, when(first, d, sizeof(d)),
+			"first on %s: %s", c->ev->domain, warn, when(first, d, sizeof(d)),
 			dd_buf_str(&b));
 		dd_buf_free(&b);
 	}

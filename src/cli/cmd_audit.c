@@ -53,6 +53,7 @@ struct live_opts {
 	const char *now;
 	unsigned recycle;
 	unsigned expiry_warn, expiry_crit;
+	unsigned sig_warn;
 	int no_deps;
 	int no_progress;
 	int given; /* some live option was given */
@@ -192,6 +193,12 @@ static int set_expiry_warn(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 1, 3650, &((struct live_opts *)t)->expiry_warn, why);
 }
 
+static int set_sig_warn(void *t, const char *arg, const char **why)
+{
+	((struct live_opts *)t)->given = 1;
+	return dd_opt_uint(arg, 1, 365, &((struct live_opts *)t)->sig_warn, why);
+}
+
 static int set_expiry_crit(void *t, const char *arg, const char **why)
 {
 	((struct live_opts *)t)->given = 1;
@@ -245,6 +252,7 @@ static const struct dd_opt live_table[] = {
 	{ "no-progress", 0, NULL, set_no_progress, "no progress bar even on a terminal" },
 	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
+	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
 	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -851,6 +859,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.format = o->format == FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
 	ao.now = now;
 	ao.judge_now = now;
+	ao.sig_warn_days = (int)lo->sig_warn;
 	ao.tool = "dnsdeps " DD_VERSION;
 	ao.next = next_domain;
 	ao.write = write_line;

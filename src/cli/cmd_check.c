@@ -28,6 +28,7 @@ struct check_opts {
 	int no_color;
 	int deps; /* gather the dependencies (docs/dependencies.md) */
 	unsigned expiry_warn, expiry_crit; /* days; 0: the defaults (30, 7) */
+	unsigned sig_warn;                 /* days; 0: the default (7) */
 	struct dd_probe_expect expect[DD_CHECK_MAX_EXPECT];
 	size_t nexpect;
 	const char *why;
@@ -108,6 +109,11 @@ static int set_expiry_warn(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_warn, why);
 }
 
+static int set_sig_warn(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 365, &((struct check_opts *)t)->sig_warn, why);
+}
+
 static int set_expiry_crit(void *t, const char *arg, const char **why)
 {
 	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_crit, why);
@@ -138,6 +144,7 @@ static const struct dd_opt check_table[] = {
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs" },
 	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
+	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
 	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -300,6 +307,7 @@ int dd_cmd_check(int argc, char **argv)
 	ro.json = c.json;
 	ro.json_compact = c.json && n > 1; /* JSON Lines: one object per domain */
 	ro.now = clk.fixed_now;
+	ro.sig_warn_days = (int)o.sig_warn;
 	ro.color = !o.no_color && !c.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	for (size_t i = 0; i < n; i++) {
 		if (o.save && save_one(o.save, evs[i], npos > 1) != 0)

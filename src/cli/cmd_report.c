@@ -20,6 +20,7 @@ struct report_opts {
 	int64_t now;
 	const char *anchor;
 	unsigned expiry_warn, expiry_crit; /* days; 0: as the evidence records */
+	unsigned sig_warn;                 /* days; 0: the default (7) */
 };
 
 static int set_help(void *t, const char *arg, const char **why)
@@ -59,6 +60,11 @@ static int set_expiry_warn(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 1, 3650, &((struct report_opts *)t)->expiry_warn, why);
 }
 
+static int set_sig_warn(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 365, &((struct report_opts *)t)->sig_warn, why);
+}
+
 static int set_expiry_crit(void *t, const char *arg, const char **why)
 {
 	return dd_opt_uint(arg, 1, 3650, &((struct report_opts *)t)->expiry_crit, why);
@@ -69,6 +75,7 @@ static const struct dd_opt report_table[] = {
 	{ "now", 0, "TIME", set_now, "judge as of TIME (RFC 3339) instead of the evidence's time" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from FILE instead of the anchor the evidence records" },
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "registration expiry warning threshold instead of the recorded one" },
+	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
 	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "registration expiry critical threshold instead of the recorded one" },
 	{ "help", 'h', NULL, set_help, "show this help" },
 	{ NULL, 0, NULL, NULL, NULL },
@@ -137,6 +144,7 @@ int dd_cmd_report(int argc, char **argv)
 		ev->registration.expiry_crit_days = (int)o.expiry_crit;
 	ro.json = o.json;
 	ro.now = o.now;
+	ro.sig_warn_days = (int)o.sig_warn;
 	ro.color = !o.json && want_color(stdout);
 	rc = dd_rep_judge_and_print(ev, &ro, stdout);
 	dd_ev_free(ev);

@@ -391,3 +391,20 @@ def test_ds_denial_in_the_json(world):
             assert isinstance(d["signatures"]["exchange"], int), (where, d)
     _, plain, _ = run_check(world, "good.test.")
     assert plain["dnssec"]["ds_denial"] == [], "a domain with a DS has no denial to judge"
+
+
+def test_sig_warn_moves_the_expiring_window(world, tmp_path):
+    """--sig-warn DAYS (check, report) replaces the 7 days of DNSSEC_SIG_EXPIRING."""
+    _, doc, where = run_check(world, "expiring.test.", "--sig-warn", "2")
+    assert "DNSSEC_SIG_EXPIRING" not in codes(doc), f"{where}: expires in ~71 h, window 2 days"
+    save = str(tmp_path / "good.json")
+    _, doc, where = run_check(world, "good.test.", "--sig-warn", "31", save=save)
+    expiring = [f for f in doc["findings"] if f["code"] == "DNSSEC_SIG_EXPIRING"]
+    assert expiring and "expire within 31 days" in expiring[0]["message"], f"{where}\n{show(doc)}"
+    _, again = report(world, save)
+    assert "DNSSEC_SIG_EXPIRING" not in codes(again), "report: the default 7 days again"
+    _, again = report(world, save, "--sig-warn", "31")
+    assert "DNSSEC_SIG_EXPIRING" in codes(again)
+    r = world.run_dnsdeps("check", "--sig-warn", "0", "good.test.", timeout=60)
+    assert r.returncode == 3 and "sig-warn" in r.stderr, (r.returncode, r.stderr)
+
