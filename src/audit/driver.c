@@ -128,7 +128,8 @@ static void judged(void *arg, int cancelled)
 	j->work = NULL;
 	/* A safe point to bound the resolver's cache: no resolver code is
 	 * running below a thread-pool completion. */
-	dd_dns_ctx_trim(dd_probe_dns(a->p), cache_keep(a), cache_keep(a));
+	size_t keep = cache_keep(a);
+	dd_dns_ctx_trim(dd_probe_dns(a->p), keep, keep);
 	if (!cancelled && !a->stop_now && !a->err) {
 		if (rc == 0)
 			rc = a->o.write(a->o.ctx, dd_buf_str(&j->line), j->line.len);

@@ -38,18 +38,10 @@ struct nsinfo {
 	size_t nops;
 };
 
-static void strlist_clear(struct dd_ev_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 static void nsinfo_free(struct nsinfo *ni)
 {
-	strlist_clear(&ni->parent);
-	strlist_clear(&ni->child);
+	dd_ev_strlist_free(&ni->parent);
+	dd_ev_strlist_free(&ni->child);
 }
 
 /* The union of the parent's and the child's NS sets, and their operators. */

@@ -85,8 +85,8 @@ static void judge_step(struct chk_ctx *c, const struct dd_ev_step *st)
 		dd_buf_free(&b);
 	}
 	chk_ids_free(&ids);
-	chk_strlist_free(&failed);
-	chk_strlist_free(&said);
+	dd_ev_strlist_free(&failed);
+	dd_ev_strlist_free(&said);
 }
 
 void chk_chain(struct chk_ctx *c)

@@ -189,7 +189,6 @@ void chk_label(struct chk_ctx *c, struct dd_ev_strlist *l, const char *name, con
 	       const char *what);
 /* How a response went, for messages: "timed out", "answered REFUSED". */
 const char *chk_state_phrase(const struct dd_ev_response *r, char *buf, size_t buflen);
-void chk_strlist_free(struct dd_ev_strlist *l);
 /* Append "a, b and c" (at most max items, then "and N more") to b, raw. */
 void chk_join(struct dd_buf *b, const struct dd_ev_strlist *items, size_t max);
 /* Address as 16 bytes (IPv4 mapped into the first 4): 4, 6, or 0 when not

@@ -337,14 +337,6 @@ int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 	return 0;
 }
 
-void chk_strlist_free(struct dd_ev_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 void chk_label(struct chk_ctx *c, struct dd_ev_strlist *l, const char *name, const char *address,
 	       const char *what)
 {
@@ -404,9 +396,9 @@ const char *chk_state_phrase(const struct dd_ev_response *r, char *buf, size_t b
 
 void chk_facts_free(struct chk_facts *f)
 {
-	chk_strlist_free(&f->parent_ns);
-	chk_strlist_free(&f->child_ns);
-	chk_strlist_free(&f->ns_names);
+	dd_ev_strlist_free(&f->parent_ns);
+	dd_ev_strlist_free(&f->child_ns);
+	dd_ev_strlist_free(&f->ns_names);
 }
 
 /* Most severe first; equal severities keep the order the checks found them. */

@@ -42,8 +42,8 @@ static void parent_child(struct chk_ctx *c, const char *zl)
 	chk_add(c, C_NS_PARENT_CHILD_DIFFER, NULL, "the NS sets for %s differ: %s", c->ev->domain,
 		dd_buf_str(&b));
 	dd_buf_free(&b);
-	chk_strlist_free(&only_p);
-	chk_strlist_free(&only_c);
+	dd_ev_strlist_free(&only_p);
+	dd_ev_strlist_free(&only_c);
 }
 
 static void child_disagree(struct chk_ctx *c)
@@ -92,7 +92,7 @@ static void child_disagree(struct chk_ctx *c)
 	}
 	free(first);
 	chk_ids_free(&ids);
-	chk_strlist_free(&lines);
+	dd_ev_strlist_free(&lines);
 }
 
 /* Union of the glue for name, at every parent server and in the record. */
@@ -152,8 +152,8 @@ static void glue(struct chk_ctx *c, const char *zl)
 		if (g.n == 0 && inside)
 			for (size_t k = 0; k < ids.n; k++)
 				chk_ids_add(c, &ids_miss, ids.v[k]);
-		chk_strlist_free(&g);
-		chk_strlist_free(&auth);
+		dd_ev_strlist_free(&g);
+		dd_ev_strlist_free(&auth);
 		chk_ids_free(&ids);
 	}
 	if (mismatch.n) {
@@ -175,8 +175,8 @@ static void glue(struct chk_ctx *c, const char *zl)
 			missing.n > 1 ? "have" : "has", zl, missing.n > 1 ? "their addresses" : "its address");
 		dd_buf_free(&b);
 	}
-	chk_strlist_free(&mismatch);
-	chk_strlist_free(&missing);
+	dd_ev_strlist_free(&mismatch);
+	dd_ev_strlist_free(&missing);
 	chk_ids_free(&ids_mm);
 	chk_ids_free(&ids_miss);
 }
@@ -225,9 +225,9 @@ static void names(struct chk_ctx *c)
 		chk_add(c, C_NS_NAME_CNAME, NULL, "%s", dd_buf_str(&b));
 	}
 	dd_buf_free(&b);
-	chk_strlist_free(&nx);
-	chk_strlist_free(&noaddr);
-	chk_strlist_free(&alias);
+	dd_ev_strlist_free(&nx);
+	dd_ev_strlist_free(&noaddr);
+	dd_ev_strlist_free(&alias);
 }
 
 /* "2 days", "1 hour", "30 minutes", "45 seconds" (rounded down). */

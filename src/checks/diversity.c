@@ -84,7 +84,7 @@ static void addrs(struct chk_ctx *c)
 		chk_add(c, C_NO_IPV6, NULL, "no nameserver of %s has an IPv6 address (%s)",
 			c->ev->domain, dd_buf_str(&b));
 	dd_buf_free(&b);
-	chk_strlist_free(&all);
+	dd_ev_strlist_free(&all);
 }
 
 /* The last n labels of name (without the trailing dot) into out. */

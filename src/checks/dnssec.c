@@ -122,13 +122,13 @@ static void group_join(struct chk_ctx *c, struct groups *g, struct dd_buf *b)
 	chk_join(b, &labels, 8);
 	if (g->dropped)
 		dd_buf_printf(b, " (and %zu more)", g->dropped);
-	chk_strlist_free(&labels);
+	dd_ev_strlist_free(&labels);
 }
 
 static void groups_free(struct groups *g)
 {
 	for (size_t k = 0; k < g->n; k++)
-		chk_strlist_free(&g->v[k].addrs);
+		dd_ev_strlist_free(&g->v[k].addrs);
 	chk_ids_free(&g->ids);
 	g->n = 0;
 }
@@ -149,8 +149,7 @@ static void unsigned_domain(struct chk_ctx *c, const struct dd_sec_result *r)
 	if (r->reason == DD_SEC_R_NO_DS) {
 		size_t proven = 0;
 		for (size_t i = 0; i < r->ndenials; i++)
-			proven += r->denials[i].state == DD_SEC_DENIAL_PROVEN ||
-				  r->denials[i].state == DD_SEC_DENIAL_OPT_OUT;
+			proven += dd_sec_denial_ok(r->denials[i].state);
 		dd_buf_printf(&b, "%s has no DS at its parent (%zu of %zu parent server "
 				  "address%s answered the DS query",
 			      c->ev->domain, r->ds_answered, r->ds_asked, r->ds_asked == 1 ? "" : "es");
@@ -231,17 +230,6 @@ static void first_failure(const struct dd_sec_result *r, struct dd_buf *b)
 	}
 }
 
-static const char *denial_sigs(enum dd_sec_sig s)
-{
-	switch (s) {
-	case DD_SEC_SIG_EXPIRED: return "their signatures expired";
-	case DD_SEC_SIG_NOT_YET: return "their signatures are not valid yet";
-	case DD_SEC_SIG_UNTRUSTED: return "they are signed by a key the zone does not publish";
-	case DD_SEC_SIG_UNSIGNED: return "they are not signed";
-	default: return "their signatures do not verify";
-	}
-}
-
 /* The parent servers whose "no DS" is not proven, "; "-separated:
  * "ns2.nic.test. (127.0.1.2) NSEC3: their signatures do not verify". */
 static size_t denial_list(struct chk_ctx *c, const struct dd_sec_result *r, struct chk_ids *ids,
@@ -251,15 +239,14 @@ static size_t denial_list(struct chk_ctx *c, const struct dd_sec_result *r, stru
 
 	for (size_t i = 0; i < r->ndenials; i++) {
 		const struct dd_sec_denial_at *d = &r->denials[i];
-		if (d->state == DD_SEC_DENIAL_PROVEN || d->state == DD_SEC_DENIAL_OPT_OUT)
+		if (dd_sec_denial_ok(d->state))
 			continue;
 		chk_ids_add(c, ids, d->sig.exchange);
 		dd_buf_printf(b, "%s%s (%s) ", n++ ? "; " : "", d->name ? d->name : "?",
 			      d->address ? d->address : "?");
 		if (d->kind[0])
 			dd_buf_printf(b, "%s: ", d->kind);
-		dd_buf_puts(b, d->state == DD_SEC_DENIAL_SIGS ? denial_sigs(d->sig.sig)
-							      : dd_sec_denial_name(d->state));
+		dd_buf_puts(b, dd_sec_denial_why(d));
 	}
 	return n;
 }

@@ -72,7 +72,7 @@ static void not_delegated(struct chk_ctx *c, const char *zl)
 			c->ev->domain, dd_buf_str(&b));
 	}
 	dd_buf_free(&b);
-	chk_strlist_free(&who);
+	dd_ev_strlist_free(&who);
 	chk_ids_free(&ids);
 }
 
@@ -99,7 +99,7 @@ static void partly_delegated(struct chk_ctx *c, const char *zl)
 			counts[k], f->p_asked - f->p_failed, zl, c->ev->domain, dd_buf_str(&b),
 			f->p_delegating);
 		dd_buf_free(&b);
-		chk_strlist_free(&who);
+		dd_ev_strlist_free(&who);
 		chk_ids_free(&ids);
 	}
 }
@@ -125,7 +125,7 @@ static void failures(struct chk_ctx *c, const char *zl)
 			"%zu of %zu %s servers gave no usable answer for %s: %s", f->p_failed,
 			f->p_asked, zl, c->ev->domain, dd_buf_str(&b));
 	dd_buf_free(&b);
-	chk_strlist_free(&who);
+	dd_ev_strlist_free(&who);
 	chk_ids_free(&ids);
 }
 
@@ -139,7 +139,7 @@ static void groups_free(struct group *g, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(g[i].key);
-		chk_strlist_free(&g[i].who);
+		dd_ev_strlist_free(&g[i].who);
 	}
 }
 
@@ -257,7 +257,7 @@ static void glue_disagree(struct chk_ctx *c, const char *zl)
 		}
 		groups_free(g, ng);
 		for (size_t i = 0; i < nglue; i++)
-			chk_strlist_free(&glue[i]);
+			dd_ev_strlist_free(&glue[i]);
 	}
 	if (lines.n) {
 		struct dd_buf b;
@@ -268,7 +268,7 @@ static void glue_disagree(struct chk_ctx *c, const char *zl)
 			dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
-	chk_strlist_free(&lines);
+	dd_ev_strlist_free(&lines);
 	chk_ids_free(&ids);
 }
 

@@ -197,8 +197,8 @@ static void nameservers(struct chk_ctx *c, const struct dd_reg_record *r)
 		chk_add(c, C_REG_NS_DIFFER, NULL, "%s", dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
-	chk_strlist_free(&reg);
-	chk_strlist_free(&par);
+	dd_ev_strlist_free(&reg);
+	dd_ev_strlist_free(&par);
 }
 
 void chk_registration(struct chk_ctx *c)

@@ -105,7 +105,7 @@ static void lameness(struct chk_ctx *c)
 				c->ev->domain, c->ev->nnameservers);
 	}
 	for (size_t k = 0; k < N_LAME; k++) {
-		chk_strlist_free(&who[k]);
+		dd_ev_strlist_free(&who[k]);
 		chk_ids_free(&ids[k]);
 	}
 	chk_ids_free(&all_ids);
@@ -140,7 +140,7 @@ static void tcp(struct chk_ctx *c)
 			who.n == 1 ? "" : "es", who.n == 1 ? "s" : "", dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
-	chk_strlist_free(&who);
+	dd_ev_strlist_free(&who);
 	chk_ids_free(&ids);
 }
 
@@ -187,7 +187,7 @@ static void edns(struct chk_ctx *c)
 			who.n, who.n == 1 ? "" : "es", who.n == 1 ? "s" : "", dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
-	chk_strlist_free(&who);
+	dd_ev_strlist_free(&who);
 	chk_ids_free(&ids);
 }
 
@@ -233,7 +233,7 @@ static void serials(struct chk_ctx *c)
 		dd_buf_free(&b);
 	}
 	for (size_t k = 0; k < MAX_SERIALS; k++)
-		chk_strlist_free(&who[k]);
+		dd_ev_strlist_free(&who[k]);
 	chk_ids_free(&ids);
 }
 

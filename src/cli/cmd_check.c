@@ -328,8 +328,6 @@ out:
 	dd_probe_reg_free(reg);
 	dd_probe_free(probe);
 	free(hints);
-	for (size_t i = 0; i < anchor.n; i++)
-		free(anchor.v[i]);
-	free(anchor.v);
+	dd_ev_strlist_free(&anchor);
 	return status;
 }

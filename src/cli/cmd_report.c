@@ -102,9 +102,7 @@ static int replace_anchor(struct dd_evidence *ev, const char *path)
 		snprintf(source, sizeof(source), "file %s", path);
 		rc = dd_ev_sec_set_anchor(&ev->dnssec, &l, source);
 	}
-	for (size_t i = 0; i < l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	dd_ev_strlist_free(&l);
 	return rc;
 }
 

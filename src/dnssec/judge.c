@@ -382,11 +382,8 @@ static int judge_denial(struct jctx *j, const char *name, int exchange,
 	ldns_rdf_deep_free(owner);
 	sec_rrs_free(&nsec);
 	sec_rrs_free(&nsec3);
-	for (int i = 0; i < 3; i++) {
-		for (size_t k = 0; k < rendered[i].n; k++)
-			free(rendered[i].v[k]);
-		free(rendered[i].v);
-	}
+	for (int i = 0; i < 3; i++)
+		dd_ev_strlist_free(&rendered[i]);
 	return 1;
 }
 
@@ -440,13 +437,12 @@ static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct d
 			struct dd_sec_denial_at d = { 0 };
 			if (ez->ds.r.state == DD_EV_NODATA &&
 			    judge_denial(j, ez->zone, ez->ds.r.exchange, above_keys, &d) &&
-			    d.state != DD_SEC_DENIAL_PROVEN && d.state != DD_SEC_DENIAL_OPT_OUT) {
+			    !dd_sec_denial_ok(d.state)) {
 				z->state = DD_SEC_BOGUS;
 				snprintf(z->why, sizeof(z->why), "the zone above says %s has no DS, but "
 					 "%s does not prove it (%s%s%s)", ez->zone,
 					 who(&ez->ds, w, sizeof(w)), d.kind, d.kind[0] ? ": " : "",
-					 d.state == DD_SEC_DENIAL_SIGS ? dd_sec_sig_name(d.sig.sig)
-								       : dd_sec_denial_name(d.state));
+					 dd_sec_denial_why(&d));
 				goto out;
 			}
 			z->state = DD_SEC_INSECURE;
@@ -959,8 +955,7 @@ static void decide(struct jctx *j)
 		ok += s->answered && server_ok(s);
 	}
 	for (size_t i = 0; i < out->ndenials; i++)
-		proven += out->denials[i].state == DD_SEC_DENIAL_PROVEN ||
-			  out->denials[i].state == DD_SEC_DENIAL_OPT_OUT;
+		proven += dd_sec_denial_ok(out->denials[i].state);
 	/* A chain broken below the root fails everything under it, whatever
 	 * the parent says about the domain's DS. A root that does not validate
 	 * from the anchor is a private root (a test bed, --root-hints) rather
@@ -976,7 +971,7 @@ static void decide(struct jctx *j)
 		set_state(out, DD_SEC_BOGUS, DD_SEC_R_DS_DENIAL,
 			  "the parent zone is signed, but none of its %zu server address%s that "
 			  "answered proves that there is no DS (%s)", out->ndenials,
-			  out->ndenials == 1 ? "" : "es", dd_sec_denial_name(out->denials[0].state));
+			  out->ndenials == 1 ? "" : "es", dd_sec_denial_why(&out->denials[0]));
 	else if (out->nds == 0)
 		set_state(out, DD_SEC_INSECURE, DD_SEC_R_NO_DS, "no DS at the parent");
 	else if (out->above == DD_SEC_INSECURE)
@@ -1030,9 +1025,7 @@ static void load_anchor(struct jctx *j)
 	j->anchor_keys = k.rrs;
 	ldns_rr_list_deep_free(a.sigs);
 	ldns_rr_list_deep_free(k.sigs);
-	for (size_t i = 0; i < builtin.n; i++)
-		free(builtin.v[i]);
-	free(builtin.v);
+	dd_ev_strlist_free(&builtin);
 }
 
 int dd_sec_judge(const struct dd_evidence *ev, int64_t now, struct dd_sec_result *out)
@@ -1092,6 +1085,24 @@ const char *dd_sec_denial_name(enum dd_sec_denial d)
 					     "their signatures do not validate",
 					     "they do not prove it" };
 	return (unsigned)d < sizeof(names) / sizeof(names[0]) ? names[d] : "?";
+}
+
+int dd_sec_denial_ok(enum dd_sec_denial d)
+{
+	return d == DD_SEC_DENIAL_PROVEN || d == DD_SEC_DENIAL_OPT_OUT;
+}
+
+const char *dd_sec_denial_why(const struct dd_sec_denial_at *d)
+{
+	if (d->state != DD_SEC_DENIAL_SIGS)
+		return dd_sec_denial_name(d->state);
+	switch (d->sig.sig) {
+	case DD_SEC_SIG_EXPIRED: return "their signatures expired";
+	case DD_SEC_SIG_NOT_YET: return "their signatures are not valid yet";
+	case DD_SEC_SIG_UNTRUSTED: return "they are signed by a key the zone does not publish";
+	case DD_SEC_SIG_UNSIGNED: return "they are not signed";
+	default: return "their signatures do not verify";
+	}
 }
 
 const char *dd_sec_alg_name(unsigned alg, char *buf, size_t len)

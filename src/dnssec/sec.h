@@ -200,6 +200,11 @@ const char *dd_sec_sig_name(enum dd_sec_sig s);
 const char *dd_sec_state_name(enum dd_sec_state s);
 /* "proven", "proven (opt-out)", "no NSEC or NSEC3 records", ... */
 const char *dd_sec_denial_name(enum dd_sec_denial d);
+/* The proof holds: proven, or an opt-out NSEC3 covers the name. */
+int dd_sec_denial_ok(enum dd_sec_denial d);
+/* Why a proof fails, for messages: the state's name, or for failing
+ * signatures how they fail ("their signatures expired"). */
+const char *dd_sec_denial_why(const struct dd_sec_denial_at *d);
 /* The algorithm's mnemonic into buf ("ECDSAP256SHA256", "ALG42"). */
 const char *dd_sec_alg_name(unsigned alg, char *buf, size_t len);
 const char *dd_sec_digest_name(unsigned digest, char *buf, size_t len);

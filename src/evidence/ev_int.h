@@ -12,7 +12,5 @@
 /* Make room for one more element of size elem in *arr (n used, *cap
  * allocated), never beyond max elements. 0, DD_ENOMEM or DD_ELIMIT. */
 int dd_ev_grow(void **arr, size_t n, size_t *cap, size_t elem, size_t max);
-/* Free the strings of l and the list itself; l is left empty. */
-void dd_ev_strlist_free(struct dd_ev_strlist *l);
 
 #endif

@@ -377,6 +377,8 @@ void dd_ev_free(struct dd_evidence *ev);
 /* Replace *field with a copy of s (s may be NULL). 0 or DD_ENOMEM / DD_ELIMIT. */
 int dd_ev_set_str(char **field, const char *s);
 int dd_ev_strlist_add(struct dd_ev_strlist *l, const char *s);
+/* Free the strings of l and the list itself; l is left empty. */
+void dd_ev_strlist_free(struct dd_ev_strlist *l);
 /* Add s unless an equal string (case-insensitive) is already there; returns
  * the index of the existing or the new entry. */
 int dd_ev_strlist_add_unique(struct dd_ev_strlist *l, const char *s);

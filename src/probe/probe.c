@@ -142,14 +142,6 @@ static void free_share_item(void *arg, const char *key, void *value)
 	share_free(value);
 }
 
-static void anchor_free(struct dd_probe *p)
-{
-	for (size_t i = 0; i < p->anchor.n; i++)
-		free(p->anchor.v[i]);
-	free(p->anchor.v);
-	memset(&p->anchor, 0, sizeof(p->anchor));
-}
-
 void dd_probe_free(struct dd_probe *p)
 {
 	if (!p)
@@ -158,7 +150,7 @@ void dd_probe_free(struct dd_probe *p)
 	dd_dns_ctx_free(p->dns);
 	dd_map_each(&p->shares, free_share_item, NULL);
 	dd_map_free(&p->shares);
-	anchor_free(p);
+	dd_ev_strlist_free(&p->anchor);
 	free(p);
 }
 
@@ -193,7 +185,7 @@ const struct dd_ev_strlist *dd_probe_anchor(struct dd_probe *p, char *why, size_
 {
 	if (!p->anchor_parsed) {
 		if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &p->anchor, why, whylen) != 0) {
-			anchor_free(p);
+			dd_ev_strlist_free(&p->anchor);
 			return NULL; /* asked again next time: a failure costs nothing kept */
 		}
 		p->anchor_parsed = 1;

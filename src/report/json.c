@@ -180,12 +180,8 @@ static struct dd_jt_node *delegation(struct dd_jt *j, const struct dd_evidence *
 	dd_jt_put(j, o, "chain", chain(j, ev));
 	dd_jt_put(j, o, "parent_servers", parent_servers(j, ev));
 	dd_jt_put(j, o, "nameservers", nameservers(j, ev));
-	for (size_t i = 0; i < pset.n; i++)
-		free(pset.v[i]);
-	free(pset.v);
-	for (size_t i = 0; i < cset.n; i++)
-		free(cset.v[i]);
-	free(cset.v);
+	dd_ev_strlist_free(&pset);
+	dd_ev_strlist_free(&cset);
 	return o;
 }
 

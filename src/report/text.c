@@ -251,12 +251,8 @@ static void nameservers(struct tx *t, const struct dd_evidence *ev)
 		list(t, &cset);
 		dd_buf_puts(t->b, "\n");
 	}
-	for (size_t i = 0; i < pset.n; i++)
-		free(pset.v[i]);
-	free(pset.v);
-	for (size_t i = 0; i < cset.n; i++)
-		free(cset.v[i]);
-	free(cset.v);
+	dd_ev_strlist_free(&pset);
+	dd_ev_strlist_free(&cset);
 	for (size_t i = 0; i < ev->nnameservers; i++) {
 		const struct dd_ev_nameserver *ns = &ev->nameservers[i];
 		const struct dd_ev_resolution *r = &ns->resolution;

@@ -388,12 +388,8 @@ static void test_csv_row(void **state)
 	assert_memory_equal(dd_buf_str(&b), expect, strlen(expect));
 	assert_non_null(strstr(dd_buf_str(&b), "puri.sm."));
 	assert_string_equal(dd_buf_str(&b) + b.len - 2, "\r\n");
-	for (size_t i = 0; i < p.n; i++)
-		free(p.v[i]);
-	for (size_t i = 0; i < c.n; i++)
-		free(c.v[i]);
-	free(p.v);
-	free(c.v);
+	dd_ev_strlist_free(&p);
+	dd_ev_strlist_free(&c);
 
 	/* SPOFs: from the analysis the DEPS_SPOF_* findings come from, the
 	 * inherent ones left out; the same subjects, in the same order, as the

@@ -35,14 +35,6 @@ static struct dd_evidence *fixture(const char *name)
 	return ev;
 }
 
-static void strlist_free(struct dd_ev_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 static int has_code(const struct dd_chk_findings *f, const char *code)
 {
 	return dd_chk_find(f, code) != NULL;
@@ -92,8 +84,8 @@ static void builtin_ds_match_root_keys(void **state)
 	ldns_rr_free(bad);
 	sec_rrs_free(&d);
 	sec_rrs_free(&k);
-	strlist_free(&ds);
-	strlist_free(&keys);
+	dd_ev_strlist_free(&ds);
+	dd_ev_strlist_free(&keys);
 	free(text);
 }
 
@@ -117,14 +109,14 @@ static void anchor_file_forms(void **state)
 	assert_non_null(strstr(l.v[0], "20326 8 2 e06d44b80b8f1d39a95c0b0d7c65d08458e880409bbc6834"));
 	assert_null(strchr(l.v[0], ';'));
 	assert_non_null(strstr(l.v[1], "example."));
-	strlist_free(&l);
+	dd_ev_strlist_free(&l);
 
 	assert_int_equal(dd_sec_anchor_parse("; nothing\n\n", &l, why, sizeof(why)), DD_ENOTFOUND);
 	assert_int_equal(dd_sec_anchor_parse(". IN DS 20326 8 2 E06D\nthis is not a record\n", &l, why,
 					     sizeof(why)),
 			 DD_EPARSE);
 	assert_non_null(strstr(why, "line 2"));
-	strlist_free(&l);
+	dd_ev_strlist_free(&l);
 	assert_int_equal(dd_sec_anchor_parse("\n\n. IN A 192.0.2.1\n", &l, why, sizeof(why)),
 			 DD_EPARSE);
 	assert_string_equal(why, "line 3: not a DS or DNSKEY record of class IN");
@@ -133,7 +125,7 @@ static void anchor_file_forms(void **state)
 		dd_buf_printf(&b, "x%d. DS %d 13 2 00\n", i, i);
 	assert_int_equal(dd_sec_anchor_parse(dd_buf_str(&b), &l, why, sizeof(why)), DD_ELIMIT);
 	dd_buf_free(&b);
-	strlist_free(&l);
+	dd_ev_strlist_free(&l);
 }
 
 /* ---- the recorded fixtures ------------------------------------------------ */
@@ -245,7 +237,7 @@ static void ds_denial_unknown_and_wrong(void **state)
 	for (size_t i = 0; i < ev->parent.nservers; i++) {
 		struct dd_ev_exchange *x = &ev->exchanges[ev->parent.servers[i].ds.r.exchange];
 		x->size = -1;
-		strlist_free(&x->authority);
+		dd_ev_strlist_free(&x->authority);
 	}
 	assert_int_equal(dd_sec_judge(ev, ev->time, &r), 0);
 	assert_int_equal(r.state, DD_SEC_INSECURE);
