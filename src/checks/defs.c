@@ -460,6 +460,14 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"RFC 9224, RFC 3912",
 		"Nothing is wrong because of this; to see the registration, give --rdap-bootstrap or "
 		"--whois-servers for the TLD, or try again later (timeouts, rate limits)." },
+	[C_REG_REFERRAL_REFUSED] = { "REG_REFERRAL_REFUSED", NOTE, DD_LAYER_REGISTRATION,
+		"a destination a registration server supplied (RDAP link or redirect, WHOIS "
+		"referral) was not followed: not https, or a private, loopback, link-local or "
+		"multicast address",
+		"RFC 9224 (https), RFC 3912 (port 43), RFC 1918, RFC 4193, RFC 3927",
+		"A registry or registrar pointing there is misconfigured or hostile; if the "
+		"destination is your own (a private mirror), name it in --rdap-bootstrap or "
+		"--whois-servers, whose destinations are trusted." },
 };
 
 const struct dd_chk_def *dd_chk_defs(size_t *n)

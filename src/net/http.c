@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <uv.h>
 
 #include "core/env.h"
 #include "core/err.h"
 #include "dd_config.h"
+#include "net/guard.h"
 #include "net/http.h"
 #include "net/net.h"
 
@@ -30,6 +32,8 @@ struct xfer {
 	int too_big;
 	int retried;
 	int timer_inited;
+	int check_first;        /* a server supplied the URL: guard the first hop too */
+	char denied[DD_NET_GUARD_WHY]; /* the guard's refusal, if it refused */
 	uv_timer_t retry;
 	dd_net_http_cb cb;
 	void *arg;
@@ -287,9 +291,9 @@ static void finish(struct xfer *x, CURLcode res)
 		uv_timer_start(&x->retry, on_retry, (uint64_t)retry_after * 1000, 0);
 		return;
 	}
-	r.err = map_error(res, x);
+	r.err = x->denied[0] ? DD_EDENIED : map_error(res, x);
 	if (r.err)
-		r.why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+		r.why = x->denied[0] ? x->denied : x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
 	if (r.err == DD_ELIMIT)
 		r.why = "body larger than the limit";
 	if (r.status == 429 && retry_after > 0)
@@ -317,7 +321,28 @@ static void check_done(struct dd_net_http *h)
 	}
 }
 
-int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg)
+/* Every connection curl opens: the guard sees the address of each hop a
+ * server chose (redirects; the first hop too for a URL it supplied) unless
+ * it trusts the hop's host and port. */
+static curl_socket_t on_open(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer *x = clientp;
+	const struct dd_net_guard *g = x->h->o.guard;
+	long hops = 0;
+	char *url = NULL;
+
+	if (g && purpose == CURLSOCKTYPE_IPCXN) {
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &hops);
+		curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
+		if ((hops > 0 || x->check_first) && !(url && dd_net_guard_trusted_url(g, url)) &&
+		    dd_net_guard_addr(&a->addr, x->denied) != 0)
+			return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http_cb cb,
+	       void *arg)
 {
 	struct xfer *x;
 	const char *protos;
@@ -334,6 +359,7 @@ int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, v
 	x->h = h;
 	x->cb = cb;
 	x->arg = arg;
+	x->check_first = supplied;
 	x->easy = curl_easy_init();
 	x->headers = curl_slist_append(NULL, "Accept: application/rdap+json, application/json");
 	if (!x->easy || !x->headers) {
@@ -348,8 +374,10 @@ int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, v
 	/* No idle connections left watched: the loop ends with the work. */
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
-	/* Redirects may stay on https or move up to it, never down. */
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	/* A redirect is the server's choice: https only, and guarded. */
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)h->o.max_redirects);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)h->o.timeout_ms);
@@ -374,4 +402,17 @@ int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, v
 		h->xfers->prev = x;
 	h->xfers = x;
 	return 0;
+}
+
+int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg)
+{
+	return get(h, url, 0, cb, arg);
+}
+
+int dd_net_http_get_supplied(struct dd_net_http *h, const char *url, dd_net_http_cb cb,
+			     void *arg)
+{
+	if (strncasecmp(url, "https://", 8) != 0)
+		return DD_EDENIED;
+	return get(h, url, 1, cb, arg);
 }

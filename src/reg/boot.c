@@ -290,6 +290,11 @@ const char *dd_reg_boot_lookup(const struct dd_reg_boot *b, const char *name,
 	return e ? e->target : NULL;
 }
 
+const char *dd_reg_boot_target(const struct dd_reg_boot *b, size_t i)
+{
+	return i < b->t.n ? b->t.e[i].target : NULL;
+}
+
 char *dd_reg_rdap_url(const char *base, const char *name)
 {
 	size_t bl = strlen(base), nl = strlen(name), n;
@@ -393,6 +398,14 @@ void dd_reg_wsrv_free(struct dd_reg_wsrv *w)
 size_t dd_reg_wsrv_count(const struct dd_reg_wsrv *w)
 {
 	return w->t.n;
+}
+
+const char *dd_reg_wsrv_target(const struct dd_reg_wsrv *w, size_t i, unsigned *port)
+{
+	if (i >= w->t.n)
+		return NULL;
+	*port = w->t.e[i].port;
+	return w->t.e[i].target;
 }
 
 int dd_reg_wsrv_lookup(const struct dd_reg_wsrv *w, const char *name, const char **host,

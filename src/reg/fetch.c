@@ -14,6 +14,7 @@
 #include "core/list.h"
 #include "core/map.h"
 #include "core/name.h"
+#include "net/guard.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "net/whois.h"
@@ -58,6 +59,7 @@ struct failed {
 struct dd_reg_fetcher {
 	struct dd_net *net;
 	struct dd_net_http *http;
+	struct dd_net_guard *guard;    /* the operator's destinations, trusted */
 	struct dd_reg_boot *boot, *over;
 	struct dd_reg_wsrv *wsrv;
 	struct dd_reg_fetch_opts o;
@@ -258,9 +260,10 @@ static const char *url_host(const char *url, char out[HOST_MAX])
 	return out;
 }
 
-/* GET url for j; when its host failed lately, cb gets that failure at once
- * instead (the same error, in other words). 0 or dd_net_http_get's error. */
-static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
+/* GET url for j (supplied: a server gave it); when its host failed lately,
+ * cb gets that failure at once instead (the same error, in other words). 0
+ * or dd_net_http_get's error. */
+static int http_get(struct job *j, const char *url, int supplied, dd_net_http_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], host[HOST_MAX];
@@ -273,13 +276,18 @@ static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_http_get(j->f->http, url, cb, j);
+	return supplied ? dd_net_http_get_supplied(j->f->http, url, cb, j)
+			: dd_net_http_get(j->f->http, url, cb, j);
 }
 
-/* The WHOIS query for j, with the same memory as http_get. */
+/* The WHOIS query for j, with the same memory as http_get; a server that
+ * another one referred to (supplied) is guarded unless the operator named
+ * it. */
 static int whois_ask(struct job *j, const char *host, unsigned port, const char *query,
-		     dd_net_whois_cb cb)
+		     int supplied, dd_net_whois_cb cb)
 {
+	int err;
+
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], key[HOST_MAX];
 
@@ -294,8 +302,19 @@ static int whois_ask(struct job *j, const char *host, unsigned port, const char 
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
-				  DD_REG_DOC_MAX, cb, j, &j->wq);
+	err = dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
+				 DD_REG_DOC_MAX, cb, j, &j->wq);
+	if (err == 0 && supplied && !dd_net_guard_trusted(j->f->guard, host, port))
+		dd_net_whois_guard(j->wq);
+	return err;
+}
+
+/* A destination a server supplied was not followed: say which, and why. */
+static void refused(struct job *j, const char *what, const char *dest, const char *why)
+{
+	if (!j->out.refused[0])
+		snprintf(j->out.refused, sizeof(j->out.refused), "%s %.80s not followed: %s", what,
+			 dest, why);
 }
 
 /* --- records ------------------------------------------------------------- */
@@ -349,9 +368,9 @@ static void attach_registrar_view(struct job *j, struct dd_reg_record *view)
 static void start_whois(struct job *j);
 
 static void whois_query(struct job *j, const char *host, unsigned port, const char *query,
-			dd_net_whois_cb cb)
+			int supplied, dd_net_whois_cb cb)
 {
-	int err = whois_ask(j, host, port, query, cb);
+	int err = whois_ask(j, host, port, query, supplied, cb);
 
 	if (err)
 		fail(j, DD_REG_NETWORK, "WHOIS %s:%u: %s", host, port, dd_strerror(err));
@@ -365,6 +384,9 @@ static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "the registrar WHOIS referral", j->out.record->registrar.whois_server,
+			rep->why);
 	if (rep->err == 0 && (view = new_record())) {
 		if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why) == 0 &&
 		    view->result == DD_REG_FOUND) {
@@ -387,6 +409,8 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "IANA's WHOIS referral to", j->where, rep->why);
 	if (rep->err) {
 		fail(j, reason_of(rep->err), "WHOIS %s: %s", j->where, rep->why ? rep->why : "");
 		return;
@@ -411,7 +435,7 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	rw = r->registrar.whois_server;
 	if (!j->f->o.no_registrar && rw && r->result == DD_REG_FOUND &&
 	    strncmp(j->where, rw, strlen(rw)) != 0 &&
-	    whois_ask(j, rw, 43, j->out.domain, on_registrar_whois) == 0)
+	    whois_ask(j, rw, 43, j->out.domain, 1, on_registrar_whois) == 0)
 		return;
 	complete(j);
 }
@@ -442,7 +466,7 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 		return;
 	}
 	if (set_where(j, "%s:43", r.refer) == 0)
-		whois_query(j, r.refer, 43, j->out.domain, on_whois);
+		whois_query(j, r.refer, 43, j->out.domain, 1, on_whois);
 	else
 		fail(j, DD_REG_NETWORK, "out of memory");
 	dd_reg_record_free(&r);
@@ -457,14 +481,14 @@ static void start_whois(struct job *j)
 	tld = tld ? tld + 1 : j->out.domain;
 	if (f->wsrv && dd_reg_wsrv_lookup(f->wsrv, j->out.domain, &host, &port) == 0) {
 		if (set_where(j, "%s:%u", host, port) == 0)
-			whois_query(j, host, port, j->out.domain, on_whois);
+			whois_query(j, host, port, j->out.domain, 0, on_whois);
 		else
 			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
 	}
 	if (f->o.iana_whois && f->o.iana_whois[0]) {
 		if (set_where(j, "%s:%u", f->o.iana_whois, f->o.iana_port) == 0)
-			whois_query(j, f->o.iana_whois, f->o.iana_port, tld, on_iana);
+			whois_query(j, f->o.iana_whois, f->o.iana_port, tld, 0, on_iana);
 		else
 			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
@@ -505,6 +529,8 @@ static void on_registrar_rdap(void *arg, const struct dd_net_http_reply *rep)
 	char why[DD_REG_WHY_MAX];
 
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "the registrar RDAP link", j->out.record->registrar.rdap_url, rep->why);
 	if (rep->err == 0 && rep->status == 200 && (view = new_record())) {
 		if (dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why) == 0 &&
 		    view->result == DD_REG_FOUND) {
@@ -527,6 +553,8 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 
 	if (rep->err) {
 		note(j, rep->err, rep->why);
+		if (rep->err == DD_EDENIED)
+			refused(j, "a redirect from", j->where, rep->why);
 		rdap_fallback(j, reason_of(rep->err), "RDAP %s: %s", j->where,
 			      rep->why ? rep->why : dd_strerror(rep->err));
 		return;
@@ -567,8 +595,13 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	j->out.reason = DD_REG_AVAILABLE;
 	rel = r->registrar.rdap_url;
 	if (!j->f->o.no_registrar && rel && r->result == DD_REG_FOUND &&
-	    strcmp(rel, j->where) != 0 && http_get(j, rel, on_registrar_rdap) == 0)
-		return;
+	    strcmp(rel, j->where) != 0) {
+		int err = http_get(j, rel, 1, on_registrar_rdap);
+		if (err == 0)
+			return;
+		if (err == DD_EDENIED)
+			refused(j, "the registrar RDAP link", rel, "not https");
+	}
 	complete(j);
 }
 
@@ -593,7 +626,7 @@ static void start(struct job *j)
 	}
 	free(j->where);
 	j->where = url;
-	int err = http_get(j, j->where, on_rdap);
+	int err = http_get(j, j->where, 0, on_rdap);
 	if (err)
 		rdap_fallback(j, DD_REG_NETWORK, "RDAP %s: %s", j->where, dd_strerror(err));
 }
@@ -622,6 +655,26 @@ static int load(const char *path, const char *what, int is_boot, void **out, cha
 	return err;
 }
 
+/* The operator's own destinations: every base URL of the bootstrap files,
+ * every server of the WHOIS table, IANA's WHOIS server. */
+static int trust_operator(struct dd_reg_fetcher *f)
+{
+	const struct dd_reg_boot *boots[2] = { f->boot, f->over };
+	const char *t;
+	unsigned port;
+	int err = dd_net_guard_new(&f->guard);
+
+	for (int b = 0; b < 2 && !err; b++)
+		for (size_t i = 0; boots[b] && !err && (t = dd_reg_boot_target(boots[b], i)); i++)
+			if (dd_net_guard_trust_url(f->guard, t) == DD_ENOMEM)
+				err = DD_ENOMEM;
+	for (size_t i = 0; f->wsrv && !err && (t = dd_reg_wsrv_target(f->wsrv, i, &port)); i++)
+		err = dd_net_guard_trust(f->guard, t, port);
+	if (!err && f->o.iana_whois)
+		err = dd_net_guard_trust(f->guard, f->o.iana_whois, f->o.iana_port);
+	return err;
+}
+
 int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		       struct dd_reg_fetcher **out, char why[DD_REG_WHY_MAX])
 {
@@ -646,8 +699,11 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		err = load(o->override, "RDAP override file", 1, (void **)&f->over, why);
 	if (!err && o->whois_servers)
 		err = load(o->whois_servers, "WHOIS server table", 0, (void **)&f->wsrv, why);
+	if (!err && (err = trust_operator(f)) != 0)
+		snprintf(why, DD_REG_WHY_MAX, "out of memory");
 	if (!err) {
 		memset(&ho, 0, sizeof(ho));
+		ho.guard = f->guard;
 		ho.ca_file = o->ca_file;
 		ho.timeout_ms = f->o.timeout_ms;
 		ho.max_body = DD_REG_DOC_MAX;
@@ -685,6 +741,7 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_reg_boot_free(f->boot);
 	dd_reg_boot_free(f->over);
 	dd_reg_wsrv_free(f->wsrv);
+	dd_net_guard_free(f->guard);
 	free(f);
 }
 

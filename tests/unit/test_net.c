@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "net/guard.h"
 #include "net/net.h"
 
 #define MAX_SEEN 128
@@ -1018,9 +1019,84 @@ static void work_on_the_pool(void **state)
 	dd_net_free(net);
 }
 
+/* ---- the guard on server-supplied destinations ---- */
+
+static int guard_of(const char *text, char why[DD_NET_GUARD_WHY])
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(text, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, text, &s6->sin6_addr), 1);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, text, &s4->sin_addr), 1);
+	}
+	why[0] = '\0';
+	return dd_net_guard_addr((struct sockaddr *)&ss, why);
+}
+
+static void guard_refuses_private_addresses(void **state)
+{
+	static const char *const refused[] = {
+		"127.0.0.1", "127.77.0.1", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+		"192.168.1.1", "100.64.0.1", "169.254.169.254", "224.0.0.251", "239.1.2.3",
+		"240.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "febf::1", "fec0::1",
+		"fc00::1", "fd12:3456::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+		"::127.0.0.1",
+	};
+	static const char *const allowed[] = {
+		"192.0.2.1", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",
+		"169.255.0.1", "2001:db8::1", "2a00:1450::1", "::ffff:8.8.8.8", "fe00::1",
+	};
+	char why[DD_NET_GUARD_WHY];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (guard_of(refused[i], why) != DD_EDENIED)
+			fail_msg("%s allowed", refused[i]);
+		assert_non_null(strstr(why, " address "));
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (guard_of(allowed[i], why) != 0)
+			fail_msg("%s refused: %s", allowed[i], why);
+	assert_int_equal(guard_of("127.0.0.1", why), DD_EDENIED);
+	assert_string_equal(why, "loopback address 127.0.0.1");
+	assert_int_equal(guard_of("169.254.169.254", why), DD_EDENIED);
+	assert_string_equal(why, "link-local address 169.254.169.254");
+}
+
+static void guard_trusts_the_operators_hosts(void **state)
+{
+	struct dd_net_guard *g;
+
+	(void)state;
+	assert_int_equal(dd_net_guard_new(&g), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "https://127.77.0.1/rdap/"), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "https://[::1]:8443/x"), 0);
+	assert_int_equal(dd_net_guard_trust(g, "whois.nic.sm.", 43), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "ftp://x/"), DD_EINVAL);
+	assert_true(dd_net_guard_trusted_url(g, "https://127.77.0.1:443/registrar/x"));
+	assert_true(dd_net_guard_trusted_url(g, "https://user@127.77.0.1/x?y"));
+	assert_true(dd_net_guard_trusted_url(g, "https://[::1]:8443"));
+	assert_true(dd_net_guard_trusted(g, "WHOIS.nic.sm", 43));
+	assert_false(dd_net_guard_trusted_url(g, "https://127.77.0.1:8443/x"));
+	assert_false(dd_net_guard_trusted_url(g, "http://127.77.0.1/x")); /* port 80 */
+	assert_false(dd_net_guard_trusted_url(g, "https://127.0.0.1/x"));
+	assert_false(dd_net_guard_trusted_url(g, "https://127.77.0.1:99999/x"));
+	assert_false(dd_net_guard_trusted(g, "whois.nic.sm", 4343));
+	assert_false(dd_net_guard_trusted(NULL, "whois.nic.sm", 43));
+	dd_net_guard_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(guard_refuses_private_addresses),
+		cmocka_unit_test(guard_trusts_the_operators_hosts),
 		cmocka_unit_test(udp_socket_reused),
 		cmocka_unit_test(udp_port_rotates),
 		cmocka_unit_test(udp_wrong_id_not_reused),

@@ -242,3 +242,41 @@ class WhoisServer:
         self.stopping.set()
         self._sock.close()
         self._thread.join(timeout=5)
+
+
+class Listener:
+    """A TCP port that only counts the connections made to it (then closes
+    them): where nothing may be sent, the count must stay 0."""
+
+    def __init__(self, ip, port):
+        self.ip, self.port = ip, port
+        self.accepted = 0
+        self.stopping = threading.Event()
+        self._sock = None
+        self._thread = None
+
+    def __enter__(self):
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((self.ip, self.port))
+        self._sock.listen(16)
+        self._sock.settimeout(0.2)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self):
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self._sock.close()
+        self._thread.join(timeout=5)
