@@ -71,8 +71,8 @@ static int set_help(void *t, const char *arg, const char **why)
 
 const struct dd_opt dd_cli_common_opts[] = {
 	{ "root-hints", 0, "FILE", set_root_hints, "root hints in named.root format (default: built-in IANA)" },
-	{ "timeout", 0, "MS", set_timeout, "per-attempt timeout in milliseconds (default 1500)" },
-	{ "retries", 0, "N", set_retries, "further UDP attempts after a timeout (default 2)" },
+	{ "timeout", 0, "MS", set_timeout, "time one question may take, retries included, in milliseconds (default 1500)" },
+	{ "retries", 0, "N", set_retries, "further UDP sends within the timeout, evenly spaced (default 2)" },
 	{ "qps", 0, "N", set_qps, "start at most N queries per second (default: no limit)" },
 	{ "per-server", 0, "N", set_inflight, "at most N queries in flight to one address (default 16)" },
 	{ "ipv4", '4', NULL, set_only4, "use IPv4 only" },

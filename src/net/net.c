@@ -32,9 +32,10 @@
  * tcp-timeout, others after each answer), and the close
  * can cross our next query. So an exchange on a reused connection that
  * ends before any byte of its reply (end of stream, reset, broken pipe) is
- * asked again, once, on a new connection, with a full timeout of its own:
- * the timeout is per attempt, as for UDP, and a dead connection fails
- * within a round trip, so the whole exchange stays within two timeouts.
+ * asked again, once, on a new connection, with a full timeout of its own
+ * (a dead connection fails within a round trip, so the whole exchange
+ * stays within two timeouts). Over UDP the timeout is the whole exchange's
+ * window: its retries are sent within it (plan_sends).
  * The reply reports one attempt, its first send time and the RTT of the
  * new connection (connect included). A failure on a new connection, and a
  * timeout on any, is reported as it is. */
@@ -59,8 +60,9 @@
 #define DD_NET_TCP_IDLE_MAX 2     /* idle TCP connections kept per server address */
 #define DD_NET_TCP_USES 100       /* exchanges per TCP connection */
 #define DD_NET_IDLE_MS 2000       /* an idle socket unused this long is closed */
-#define DD_NET_SILENT_AFTER 2     /* exchanges in a row that timed out ... */
+#define DD_NET_SILENT_AFTER 1     /* exchanges in a row that timed out ... */
 #define DD_NET_SILENT_HOLD_MS 30000.0 /* ... hold the address as silent this long */
+#define DD_NET_RESEND_FLOOR_MS 200 /* UDP sends of one exchange at least this far apart */
 
 _Static_assert(DD_NET_TCP_IDLE_MAX <= DD_NET_UDP_IDLE_MAX, "struct slot's idle arrays");
 
@@ -129,6 +131,8 @@ struct xfer {
 	int start_err;
 	int done;
 	double last_send_ms;
+	unsigned sends;         /* UDP sends planned within the window */
+	unsigned interval_ms;   /* between them */
 	struct dd_net_reply rep;
 };
 
@@ -575,7 +579,7 @@ static void on_timer(uv_timer_t *t)
 {
 	struct xfer *x = t->data;
 
-	if (x->q.proto == DD_NET_UDP && x->rep.attempts <= x->q.retries) {
+	if (x->q.proto == DD_NET_UDP && x->rep.attempts < x->sends) {
 		udp_send_attempt(x);
 		return;
 	}
@@ -591,7 +595,12 @@ static void udp_send_attempt(struct xfer *x)
 	x->last_send_ms = dd_clock_mono_ms();
 	if (x->rep.attempts == 1)
 		x->rep.sent_ms = x->last_send_ms;
-	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+	/* The last send waits out what is left of the window. */
+	uv_timer_start(&x->timer, on_timer,
+		       x->rep.attempts < x->sends
+			       ? x->interval_ms
+			       : x->q.timeout_ms - (x->sends - 1) * x->interval_ms,
+		       0);
 	rc = uv_udp_try_send(&x->c->u.udp, &b, 1, NULL);
 	if (rc < 0 && rc != UV_EAGAIN && rc != UV_ENOBUFS) {
 		/* Reported from the loop, never from within dd_net_query. */
@@ -1063,6 +1072,21 @@ static struct slot *slot_for(struct dd_net *net, const struct sockaddr_storage *
 	return s;
 }
 
+/* One window per exchange: the UDP retries are sent within the timeout,
+ * evenly spaced (at least DD_NET_RESEND_FLOOR_MS apart, so fewer of them
+ * in a short window), and a late reply to an earlier send still counts (it
+ * is the same socket and ID). A silent server costs one window, not one
+ * per send. */
+static void plan_sends(struct xfer *x)
+{
+	unsigned most = x->q.timeout_ms / DD_NET_RESEND_FLOOR_MS;
+
+	x->sends = x->q.retries + 1;
+	if (x->sends > most)
+		x->sends = most > 0 ? most : 1;
+	x->interval_ms = x->q.timeout_ms / x->sends;
+}
+
 int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb, void *arg)
 {
 	struct xfer *x;
@@ -1083,6 +1107,7 @@ int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb,
 	memcpy(x->wire, q->wire, q->len);
 	x->net = net;
 	x->q = *q;
+	plan_sends(x);
 	x->q.wire = x->wire;
 	x->cb = cb;
 	x->arg = arg;

@@ -58,8 +58,9 @@ struct dd_net_query {
 	enum dd_net_proto proto;
 	const uint8_t *wire;          /* the query message; copied */
 	size_t len;
-	unsigned timeout_ms;          /* per attempt */
-	unsigned retries;             /* further UDP attempts after a timeout */
+	unsigned timeout_ms;          /* the exchange's window (TCP: per connection) */
+	unsigned retries;             /* further UDP sends within the window, evenly
+				       * spaced (at least 200 ms apart) */
 };
 
 struct dd_net_reply {

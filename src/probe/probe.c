@@ -354,15 +354,16 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	} else if (r->err == DD_EHELD) {
 		p->held += !a->shared;
 		out.state = DD_ST_TIMEOUT;
-		snprintf(detail, sizeof(detail), "not asked: %s did not answer its last questions "
-			 "over %s (every attempt timed out); held as silent for a while", a->address,
+		snprintf(detail, sizeof(detail), "not asked: %s did not answer its last question "
+			 "over %s (every send timed out); held as silent for a while", a->address,
 			 a->tcp ? "TCP" : "UDP");
 	} else if (r->err == DD_ETIMEDOUT) {
 		p->timeouts += !a->shared;
 		out.state = r->runts ? DD_ST_MALFORMED : r->mismatched ? DD_ST_MISMATCH : DD_ST_TIMEOUT;
 		if (!detail[0])
-			snprintf(detail, sizeof(detail), "no reply in %u ms after %u attempt%s",
-				 p->o.timeout_ms, r->attempts, r->attempts == 1 ? "" : "s");
+			snprintf(detail, sizeof(detail), "no reply in %.0f ms after %u send%s",
+				 dd_clock_mono_ms() - r->sent_ms, r->attempts,
+				 r->attempts == 1 ? "" : "s");
 	} else {
 		out.state = DD_ST_UNREACHABLE;
 		snprintf(detail, sizeof(detail), "%s%s", a->tcp ? "TCP: " : "", dd_strerror(r->err));

@@ -40,6 +40,7 @@ enum mode {
 	DROP_ONCE,    /* nothing, once; then ANSWER */
 	ANSWER_TWICE, /* the reply, and 50 ms later the same reply again */
 	SLOW,         /* the reply after 150 ms */
+	SILENT,       /* nothing, ever */
 };
 
 struct server {
@@ -96,6 +97,7 @@ static void *serve(void *arg)
 			reply(s->fd, q, (size_t)n, &from);
 			break;
 		case DROP_ONCE:
+		case SILENT:
 			break;
 		case ANSWER_TWICE:
 			reply(s->fd, q, (size_t)n, &from);
@@ -333,7 +335,7 @@ static void udp_retry_not_reused(void **state)
 	(void)state;
 	server_start(&s);
 	server_mode(&s, DROP_ONCE);
-	start_query(net, &s, 400, 100, 1, &r);
+	start_query(net, &s, 400, 400, 1, &r); /* two sends, 200 ms apart */
 	dd_net_run(net);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.rep.err, 0);
@@ -897,6 +899,46 @@ static void tcp_unclean_not_reused(void **state)
 
 /* A server that never answers: the exchange times out after its timeout,
  * and its connection is not reused. */
+/* A silent server costs one window: the retries go out within the
+ * timeout, evenly spaced; then the address is held and the next question
+ * ends at once. Sends closer than 200 ms are not made. */
+static void udp_retries_within_the_window(void **state)
+{
+	struct server s;
+	struct dd_net *net = net_new();
+	struct result r;
+	long long t0, took;
+
+	(void)state;
+	server_start(&s);
+	server_mode(&s, SILENT);
+	t0 = now_ms();
+	start_query(net, &s, 410, 600, 2, &r);
+	dd_net_run(net);
+	took = now_ms() - t0;
+	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
+	assert_int_equal(r.rep.attempts, 3);
+	assert_true(took >= 590 && took < 900);
+	assert_int_equal(server_seen(&s), 3);
+	t0 = now_ms();
+	start_query(net, &s, 411, 600, 2, &r);
+	dd_net_run(net);
+	assert_int_equal(r.rep.err, DD_EHELD);
+	assert_true(now_ms() - t0 < 100);
+	assert_int_equal(server_seen(&s), 3);
+	dd_net_free(net);
+	server_stop(&s);
+	/* 300 ms and two retries asked: one retry only (150 ms is too close) */
+	net = net_new();
+	server_start(&s);
+	server_mode(&s, SILENT);
+	start_query(net, &s, 412, 300, 2, &r);
+	dd_net_run(net);
+	assert_int_equal(r.rep.attempts, 1);
+	dd_net_free(net);
+	server_stop(&s);
+}
+
 static void tcp_timeout(void **state)
 {
 	struct tserver s;
@@ -912,10 +954,15 @@ static void tcp_timeout(void **state)
 	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
 	assert_int_equal(r.rep.attempts, 1);
 	assert_true(took >= 190 && took < 1000);
+	/* One exchange timed out: the address is held, the next question to
+	 * it ends at once, unsent, even though the server would answer now. */
 	tserver_mode(&s, T_ANSWER);
+	t0 = now_ms();
 	tcp_exchange(net, &s, 1701, 2000, &r);
-	assert_clean(&r);
-	assert_counts(&s, 2, 2);
+	assert_int_equal(r.rep.err, DD_EHELD);
+	assert_int_equal(r.rep.attempts, 0);
+	assert_true(now_ms() - t0 < 100);
+	assert_counts(&s, 1, 1);
 	dd_net_free(net);
 	tserver_stop(&s);
 }
@@ -1101,6 +1148,7 @@ int main(void)
 		cmocka_unit_test(udp_port_rotates),
 		cmocka_unit_test(udp_wrong_id_not_reused),
 		cmocka_unit_test(udp_retry_not_reused),
+		cmocka_unit_test(udp_retries_within_the_window),
 		cmocka_unit_test(udp_duplicate_while_stopped),
 		cmocka_unit_test(udp_duplicate_while_running),
 		cmocka_unit_test(udp_concurrent_leases),
