@@ -162,7 +162,7 @@ static void print_text(const struct dd_evidence *ev, const struct dd_dns_trace *
 	for (size_t i = 0; i < t->nsteps; i++) {
 		const struct dd_dns_trace_step *s = &t->steps[i];
 		dd_buf_puts(&b, "\n");
-		dd_buf_esc(&b, s->zone);
+		dd_buf_esc_name(&b, s->zone);
 		dd_buf_printf(&b, "  (%zu server address%s)%s", s->nservers,
 			      s->nservers == 1 ? "" : "es",
 			      s->disagreement ? "  ** servers disagree **" : "");
@@ -273,7 +273,7 @@ int dd_cmd_trace(int argc, char **argv)
 		return DD_EXIT_UNKNOWN;
 	}
 	if (dd_name_from_user(pos[0], qname, &why) != 0) {
-		char *e = dd_esc_dup(pos[0], strlen(pos[0]));
+		char *e = dd_esc_name_dup(pos[0], strlen(pos[0]));
 		fprintf(stderr, "dnsdeps trace: invalid name '%s': %s\n", e ? e : "?", why);
 		free(e);
 		return DD_EXIT_UNKNOWN;

@@ -98,3 +98,15 @@ const char *dd_buf_str(const struct dd_buf *b)
 {
 	return b->data ? b->data : "";
 }
+
+void dd_buf_esc_name(struct dd_buf *b, const char *s)
+{
+	char *e = dd_esc_name_dup(s, strlen(s));
+
+	if (!e) {
+		b->failed = 1;
+		return;
+	}
+	dd_buf_puts(b, e);
+	free(e);
+}

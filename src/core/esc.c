@@ -103,3 +103,76 @@ char *dd_esc_dup(const char *in, size_t len)
 		dd_esc(in, len, out, outlen);
 	return out;
 }
+
+/* One byte of a name's label in dd_esc's scheme, into piece; its length. */
+static size_t name_byte(unsigned char c, char piece[8])
+{
+	if (c == '.' || c == '\\') {
+		piece[0] = '\\';
+		piece[1] = (char)c;
+		return 2;
+	}
+	if (c > 0x20 && c < 0x7f) {
+		piece[0] = (char)c;
+		return 1;
+	}
+	snprintf(piece, 8, "\\x%02x", c);
+	return 4;
+}
+
+char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (size_t i = 0; i < len;) {
+		char piece[8];
+		size_t plen;
+
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '2' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
+		    (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0') < 256) {
+			plen = name_byte((unsigned char)((s[i + 1] - '0') * 100 +
+							 (s[i + 2] - '0') * 10 + (s[i + 3] - '0')),
+					 piece);
+			i += 4;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			plen = name_byte(s[i + 1], piece);
+			i += 2;
+		} else if (s[i] == '.') {
+			piece[0] = '.'; /* a label separator */
+			plen = 1;
+			i++;
+		} else {
+			plen = name_byte(s[i], piece);
+			i++;
+		}
+		if (o + plen + 1 > outlen) {
+			size_t keep = outlen > 4 ? outlen - 4 : 0;
+			if (o > keep)
+				o = keep;
+			if (outlen > 4) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			out[o] = '\0';
+			return out;
+		}
+		memcpy(out + o, piece, plen);
+		o += plen;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *dd_esc_name_dup(const char *in, size_t len)
+{
+	size_t outlen = len * 4 + 1;
+	char *out = malloc(outlen);
+
+	if (out)
+		dd_esc_name(in, len, out, outlen);
+	return out;
+}

@@ -294,8 +294,11 @@ static void finish(struct xfer *x, CURLcode res)
 	r.err = x->denied[0] ? DD_EDENIED : map_error(res, x);
 	if (r.err)
 		r.why = x->denied[0] ? x->denied : x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
-	if (r.err == DD_ELIMIT)
-		r.why = "body larger than the limit";
+	if (r.err == DD_ELIMIT) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "body larger than %zu bytes (the limit)",
+			 h->o.max_body);
+		r.why = x->errbuf;
+	}
 	if (r.status == 429 && retry_after > 0)
 		r.retry_after_s = retry_after > 86400 ? 86400 : (unsigned)retry_after;
 	r.body = x->body ? x->body : "";

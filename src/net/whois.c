@@ -35,7 +35,7 @@ struct dd_net_whois {
 	int tcp_open;   /* tcp initialized and not yet closed */
 	int pending;    /* handles and requests still to come back */
 	int guarded;    /* connect only where dd_net_guard_addr allows */
-	char denied[DD_NET_GUARD_WHY]; /* the first address refused */
+	char denied[DD_NET_GUARD_WHY]; /* the first address refused, or the size limit */
 	double start_ms;
 	char rbuf[16384];
 };
@@ -112,7 +112,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	if (nread > 0) {
 		if (w->len + (size_t)nread > w->max) {
-			finish(w, DD_ELIMIT, "answer larger than the limit");
+			snprintf(w->denied, sizeof(w->denied), "answer larger than %zu bytes (the limit)",
+				 w->max);
+			finish(w, DD_ELIMIT, w->denied);
 			return;
 		}
 		memcpy(w->buf + w->len, buf->base, (size_t)nread);
