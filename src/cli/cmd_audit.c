@@ -59,8 +59,8 @@ struct live_opts {
 	int given; /* some live option was given */
 };
 
-#define LIVE_QPS 500        /* polite defaults: queries started per second, */
-#define LIVE_PER_SERVER 8   /* queries in flight per server address, */
+#define LIVE_PER_SERVER 8   /* polite defaults: queries in flight per server address
+			     * (and --server-qps, as everywhere: docs/network.md), */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
 
@@ -266,9 +266,7 @@ static void probe_table(struct dd_opt *out, size_t cap)
 		if (strcmp(o->name, "json") == 0 || strcmp(o->name, "help") == 0)
 			continue;
 		out[n] = *o;
-		if (strcmp(o->name, "qps") == 0)
-			out[n].help = "start at most N queries per second (audit default 500; 0: no limit)";
-		else if (strcmp(o->name, "per-server") == 0)
+		if (strcmp(o->name, "per-server") == 0)
 			out[n].help = "at most N queries in flight to one address (audit default 8)";
 		n++;
 	}
@@ -943,7 +941,6 @@ int dd_cmd_audit(int argc, char **argv)
 	dd_cli_deps_init(&d);
 	d0 = d;
 	dd_cli_common_init(&c);
-	c.qps = LIVE_QPS;
 	c.max_inflight_server = LIVE_PER_SERVER;
 	c0 = c;
 	if (dd_opts_parse(groups, ngroups, argc, argv, pos, &npos, stderr) != 0)

@@ -32,6 +32,11 @@ static int set_qps(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 0, 1000000, &((struct dd_cli_common *)t)->qps, why);
 }
 
+static int set_server_qps(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 0, 1000000, &((struct dd_cli_common *)t)->server_qps, why);
+}
+
 static int set_inflight(void *t, const char *arg, const char **why)
 {
 	return dd_opt_uint(arg, 1, 100000, &((struct dd_cli_common *)t)->max_inflight_server, why);
@@ -75,6 +80,7 @@ const struct dd_opt dd_cli_common_opts[] = {
 	{ "retries", 0, "N", set_retries, "further UDP sends within the timeout, evenly spaced (default 2)" },
 	{ "qps", 0, "N", set_qps, "start at most N queries per second (default: no limit)" },
 	{ "per-server", 0, "N", set_inflight, "at most N queries in flight to one address (default 16)" },
+	{ "server-qps", 0, "N", set_server_qps, "start at most N queries per second to one address (default 500; 0: no limit)" },
 	{ "ipv4", '4', NULL, set_only4, "use IPv4 only" },
 	{ "ipv6", '6', NULL, set_only6, "use IPv6 only" },
 	{ "json", 'j', NULL, set_json, "print JSON for programs" },
@@ -104,6 +110,7 @@ void dd_cli_common_init(struct dd_cli_common *c)
 	c->timeout_ms = 1500;
 	c->retries = 2;
 	c->max_inflight_server = 16;
+	c->server_qps = DD_PROBE_SERVER_QPS;
 }
 
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
@@ -122,6 +129,7 @@ int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 	o->ipv6 = !c->only4;
 	o->max_qps = c->qps;
 	o->max_inflight_server = c->max_inflight_server;
+	o->max_qps_server = c->server_qps;
 	if (dd_probe_load_hints(c->root_hints, hints, nhints, why, sizeof(why)) != 0) {
 		fprintf(stderr, "dnsdeps: root hints: %s\n", why);
 		return -1;

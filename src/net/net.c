@@ -79,6 +79,7 @@ struct slot {
 	unsigned nidle[2];
 	unsigned silent_row[2];     /* per protocol: exchanges in a row that timed out */
 	double silent_until[2];     /* held as silent until then (monotonic ms), or 0 */
+	double tokens, refilled_ms; /* this address's rate (max_qps_server) */
 };
 
 /* A connected UDP socket or a TCP connection to one slot's address: leased
@@ -933,11 +934,30 @@ static void start(struct xfer *x)
 	}
 }
 
+/* The address's own bucket: max_qps_server per second, a tenth of a
+ * second of burst (one at least). */
+static void slot_refill(const struct dd_net *net, struct slot *sl, double now)
+{
+	double rate = net->opts.max_qps_server, burst = rate / 10 > 1 ? rate / 10 : 1;
+
+	if (rate == 0)
+		return;
+	sl->tokens += (now - sl->refilled_ms) * rate / 1000.0;
+	if (sl->tokens > burst)
+		sl->tokens = burst;
+	sl->refilled_ms = now;
+}
+
+static int slot_has_token(const struct dd_net *net, const struct slot *sl)
+{
+	return net->opts.max_qps_server == 0 || sl->tokens >= 1.0;
+}
+
 static int startable(const struct dd_net *net, const struct xfer *x)
 {
 	return net->inflight < net->opts.max_inflight &&
 	       x->slot->inflight < net->opts.max_inflight_server &&
-	       (net->opts.max_qps == 0 || net->tokens >= 1.0);
+	       (net->opts.max_qps == 0 || net->tokens >= 1.0) && slot_has_token(net, x->slot);
 }
 
 static void refill(struct dd_net *net)
@@ -961,22 +981,30 @@ static void on_wake(uv_timer_t *t)
 	pump(net);
 }
 
-/* Queued work waits for tokens: keep the loop alive until they are back. */
+/* Queued work waits for tokens (the run's, or an address's): keep the
+ * loop alive until they are back. */
 static void arm_wake(struct dd_net *net)
 {
-	uint64_t ms;
+	uint64_t ms = 0;
 
-	if (net->opts.max_qps == 0 || net->waiting == 0 || net->tokens >= 1.0)
+	if (net->waiting == 0)
 		return;
-	ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
+	if (net->opts.max_qps && net->tokens < 1.0)
+		ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
+	if (net->opts.max_qps_server && ms == 0) /* an address may be waiting for one */
+		ms = 1000 / net->opts.max_qps_server + 1;
+	if (ms == 0)
+		return;
 	uv_ref((uv_handle_t *)&net->wake);
 	uv_timer_start(&net->wake, on_wake, ms, 0);
 }
 
-static void take_token(struct dd_net *net)
+static void take_token(struct dd_net *net, struct slot *sl)
 {
 	if (net->opts.max_qps)
 		net->tokens -= 1.0;
+	if (net->opts.max_qps_server)
+		sl->tokens -= 1.0;
 }
 
 static void ready_push(struct dd_net *net, struct slot *sl)
@@ -1012,20 +1040,23 @@ static void pump(struct dd_net *net)
 {
 	struct slot *prev = NULL, *sl;
 
+	double now = dd_clock_mono_ms();
+
 	refill(net);
 	sl = net->ready_head;
 	while (sl && net->inflight < net->opts.max_inflight) {
 		struct slot *next = sl->ready_next;
+		slot_refill(net, sl, now);
 		while (sl->qhead && sl->inflight < net->opts.max_inflight_server &&
 		       net->inflight < net->opts.max_inflight &&
-		       (net->opts.max_qps == 0 || net->tokens >= 1.0)) {
+		       (net->opts.max_qps == 0 || net->tokens >= 1.0) && slot_has_token(net, sl)) {
 			struct xfer *x = sl->qhead;
 			sl->qhead = x->next;
 			if (!sl->qhead)
 				sl->qtail = NULL;
 			x->next = NULL;
 			net->waiting--;
-			take_token(net);
+			take_token(net, sl);
 			start(x);
 		}
 		if (!sl->qhead) {
@@ -1069,6 +1100,8 @@ static struct slot *slot_for(struct dd_net *net, const struct sockaddr_storage *
 		free(s);
 		return NULL;
 	}
+	s->tokens = net->opts.max_qps_server; /* full: slot_refill caps it to the burst */
+	s->refilled_ms = dd_clock_mono_ms();
 	return s;
 }
 
@@ -1112,10 +1145,11 @@ int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb,
 	x->cb = cb;
 	x->arg = arg;
 	refill(net);
+	slot_refill(net, x->slot, dd_clock_mono_ms());
 	/* A server's exchanges keep their order: start at once only when none
 	 * of this server's is waiting. */
 	if (!x->slot->qhead && startable(net, x)) {
-		take_token(net);
+		take_token(net, x->slot);
 		start(x);
 		return 0;
 	}

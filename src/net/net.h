@@ -18,6 +18,8 @@ struct dd_net_opts {
 	unsigned max_inflight;        /* exchanges in flight at once, all servers */
 	unsigned max_inflight_server; /* exchanges in flight at once, per address */
 	unsigned max_qps;             /* exchanges started per second, 0: no limit */
+	unsigned max_qps_server;      /* exchanges started per second to one address,
+				       * 0: no limit (docs/network.md) */
 };
 
 int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts);

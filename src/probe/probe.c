@@ -84,6 +84,7 @@ void dd_probe_opts_default(struct dd_probe_opts *o)
 	o->ipv6 = 1;
 	o->max_inflight = 256;
 	o->max_inflight_server = 16;
+	o->max_qps_server = DD_PROBE_SERVER_QPS;
 }
 
 static int ask_service(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg)
@@ -102,7 +103,8 @@ int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev)
 {
 	struct dd_probe *p = calloc(1, sizeof(*p));
-	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps };
+	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps,
+				  o->max_qps_server };
 	struct dd_dns_services svc = { ask_service, defer_service, p };
 	struct dd_dns_limits lim;
 	int rc;

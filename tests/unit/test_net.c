@@ -939,6 +939,43 @@ static void udp_retries_within_the_window(void **state)
 	server_stop(&s);
 }
 
+/* Politeness per address: 20 questions per second to one address (a burst
+ * of two) makes ten questions to it take about 0.4 s, while ten to another
+ * address, unlimited by the first's rate, go at once. */
+static void per_server_rate(void **state)
+{
+	struct dd_net_opts o = { 0, 0, 0, 20 };
+	struct server a, b;
+	struct dd_net *net;
+	struct result ra[10], rb[10];
+	long long t0, took;
+
+	(void)state;
+	assert_int_equal(dd_net_new(&net, &o), 0);
+	server_start(&a);
+	server_start(&b);
+	t0 = now_ms();
+	for (unsigned i = 0; i < 10; i++) {
+		start_query(net, &a, (uint16_t)(700 + i), 2000, 0, &ra[i]);
+		start_query(net, &b, (uint16_t)(800 + i), 2000, 0, &rb[i]);
+	}
+	dd_net_run(net);
+	took = now_ms() - t0;
+	for (unsigned i = 0; i < 10; i++) {
+		assert_int_equal(ra[i].calls, 1);
+		assert_int_equal(ra[i].rep.err, 0);
+		assert_int_equal(rb[i].rep.err, 0);
+	}
+	/* 8 after the burst of 2, at 20 per second: 0.4 s; the two addresses in
+	 * parallel (one rate for both would need 0.9 s) */
+	assert_true(took >= 380 && took < 850);
+	assert_int_equal(server_seen(&a), 10);
+	assert_int_equal(server_seen(&b), 10);
+	dd_net_free(net);
+	server_stop(&a);
+	server_stop(&b);
+}
+
 static void tcp_timeout(void **state)
 {
 	struct tserver s;
@@ -1149,6 +1186,7 @@ int main(void)
 		cmocka_unit_test(udp_wrong_id_not_reused),
 		cmocka_unit_test(udp_retry_not_reused),
 		cmocka_unit_test(udp_retries_within_the_window),
+		cmocka_unit_test(per_server_rate),
 		cmocka_unit_test(udp_duplicate_while_stopped),
 		cmocka_unit_test(udp_duplicate_while_running),
 		cmocka_unit_test(udp_concurrent_leases),
