@@ -43,6 +43,29 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Append piece at *o, or, when it does not fit with the terminator, end
+ * out with "..." and return 0. The cut never splits a UTF-8 sequence in
+ * half (only written bytes tell: out[o] may not be one). */
+static int put(char *out, size_t outlen, size_t *o, const char *piece, size_t plen)
+{
+	if (*o + plen + 1 > outlen) {
+		size_t keep = outlen > 4 ? outlen - 4 : 0, written = *o;
+		if (*o > keep)
+			*o = keep;
+		while (*o > 0 && *o < written && ((unsigned char)out[*o] & 0xc0) == 0x80)
+			(*o)--;
+		if (outlen > 4) {
+			memcpy(out + *o, "...", 3);
+			*o += 3;
+		}
+		out[*o] = '\0';
+		return 0;
+	}
+	memcpy(out + *o, piece, plen);
+	*o += plen;
+	return 1;
+}
+
 char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -72,23 +95,8 @@ char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 			plen = 4;
 			i++;
 		}
-		if (o + plen + 1 > outlen) {
-			size_t keep = outlen > 4 ? outlen - 4 : 0, written = o;
-			if (o > keep)
-				o = keep;
-			/* Never cut a UTF-8 sequence in half (only written bytes
-			 * tell: out[o] may not be one). */
-			while (o > 0 && o < written && ((unsigned char)out[o] & 0xc0) == 0x80)
-				o--;
-			if (outlen > 4) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			out[o] = '\0';
+		if (!put(out, outlen, &o, piece, plen))
 			return out;
-		}
-		memcpy(out + o, piece, plen);
-		o += plen;
 	}
 	out[o] = '\0';
 	return out;
@@ -149,19 +157,8 @@ char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
 			plen = name_byte(s[i], piece);
 			i++;
 		}
-		if (o + plen + 1 > outlen) {
-			size_t keep = outlen > 4 ? outlen - 4 : 0;
-			if (o > keep)
-				o = keep;
-			if (outlen > 4) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			out[o] = '\0';
+		if (!put(out, outlen, &o, piece, plen))
 			return out;
-		}
-		memcpy(out + o, piece, plen);
-		o += plen;
 	}
 	out[o] = '\0';
 	return out;

@@ -177,73 +177,6 @@ class RdapServer:
         self._tmp.cleanup()
 
 
-class WhoisServer:
-    """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
-    "garbage"}; unknown queries get "No match"."""
-
-    def __init__(self, ip="127.77.0.2", port=43, answers=None):
-        self.ip, self.port = ip, port
-        self.answers = dict(answers or {})
-        self.queries = []
-        self.stopping = threading.Event()
-        self._sock = None
-        self._thread = None
-
-    def __enter__(self):
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((self.ip, self.port))
-        self._sock.listen(16)
-        self._sock.settimeout(0.2)
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-        return self
-
-    def _serve(self):
-        while not self.stopping.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
-
-    def _one(self, conn):
-        try:
-            conn.settimeout(5)
-            data = b""
-            while b"\n" not in data and len(data) < 1024:
-                chunk = conn.recv(1024)
-                if not chunk:
-                    break
-                data += chunk
-            query = data.decode("ascii", "replace").strip()
-            self.queries.append(query)
-            a = self.answers.get(query, f'No match for "{query}".\r\n'.encode())
-            if a == "never-close":
-                conn.sendall(b"Domain Name: " + query.encode() + b"\r\n")
-                while not self.stopping.wait(0.2):
-                    pass
-            elif a == "huge":
-                chunk = b"Remark: " + b"x" * 1000 + b"\r\n"
-                for _ in range(BIG // len(chunk)):
-                    conn.sendall(chunk)
-            elif a == "garbage":
-                conn.sendall(bytes((i * 131 + 7) % 256 for i in range(8192)))
-            else:
-                conn.sendall(a)
-        except OSError:
-            pass
-        finally:
-            conn.close()
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self._sock.close()
-        self._thread.join(timeout=5)
-
-
 class Listener:
     """A TCP port that only counts the connections made to it (then closes
     them): where nothing may be sent, the count must stay 0."""
@@ -274,9 +207,55 @@ class Listener:
             except OSError:
                 return
             self.accepted += 1
-            conn.close()
+            self._accepted(conn)
+
+    def _accepted(self, conn):
+        conn.close()
 
     def __exit__(self, *exc):
         self.stopping.set()
         self._sock.close()
         self._thread.join(timeout=5)
+
+
+class WhoisServer(Listener):
+    """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
+    "garbage"}; unknown queries get "No match"."""
+
+    def __init__(self, ip="127.77.0.2", port=43, answers=None):
+        super().__init__(ip, port)
+        self.answers = dict(answers or {})
+        self.queries = []
+
+    def _accepted(self, conn):
+        threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn):
+        try:
+            conn.settimeout(5)
+            data = b""
+            while b"\n" not in data and len(data) < 1024:
+                chunk = conn.recv(1024)
+                if not chunk:
+                    break
+                data += chunk
+            query = data.decode("ascii", "replace").strip()
+            self.queries.append(query)
+            a = self.answers.get(query, f'No match for "{query}".\r\n'.encode())
+            if a == "never-close":
+                conn.sendall(b"Domain Name: " + query.encode() + b"\r\n")
+                while not self.stopping.wait(0.2):
+                    pass
+            elif a == "huge":
+                chunk = b"Remark: " + b"x" * 1000 + b"\r\n"
+                for _ in range(BIG // len(chunk)):
+                    conn.sendall(chunk)
+            elif a == "garbage":
+                conn.sendall(bytes((i * 131 + 7) % 256 for i in range(8192)))
+            else:
+                conn.sendall(a)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
