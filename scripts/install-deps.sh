@@ -30,6 +30,7 @@ libgraphviz-dev
 libmaxminddb-dev
 util-linux
 openssl
+dpkg-dev
 "
 
 missing=""
