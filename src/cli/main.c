@@ -36,7 +36,13 @@ int dd_cmd_version(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("dnsdeps %s\n", DD_VERSION);
+	struct dd_cli_data_dir dirs[3];
+	size_t n = dd_cli_data_dirs(dirs);
+
+	printf("dnsdeps %s\ndata:", DD_VERSION);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s (%s)", i ? ", then" : "", dirs[i].dir, dirs[i].what);
+	printf("\n");
 	return DD_EXIT_OK;
 }
 
