@@ -303,6 +303,25 @@ static void child_facts(const struct dd_evidence *ev, struct chk_facts *f, int *
 	}
 }
 
+/* The first zone on the way whose servers were all skipped because only one
+ * address family was allowed: nothing below it was observed. */
+static void unasked(const struct dd_evidence *ev, struct chk_facts *f)
+{
+	f->one_family = !(ev->options.ipv4 && ev->options.ipv6);
+	if (!f->one_family)
+		return;
+	for (size_t i = 0; i < ev->nchain && !f->unasked_zone; i++) {
+		const struct dd_ev_step *st = &ev->chain[i];
+		size_t asked = 0;
+		for (size_t k = 0; k < st->nservers; k++)
+			asked += st->servers[k].r.state != DD_EV_SKIPPED;
+		if (st->nservers > 0 && asked == 0)
+			f->unasked_zone = st->zone;
+	}
+	if (!f->unasked_zone && ev->parent.zone && f->p_total > 0 && f->p_asked == 0)
+		f->unasked_zone = ev->parent.zone;
+}
+
 int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 {
 	int rc = 0;
@@ -317,6 +336,7 @@ int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 	else
 		for (size_t i = 0; !rc && i < ev->nnameservers && i < CHK_MAX_SET; i++)
 			rc = dd_ev_strlist_add_unique(&f->ns_names, ev->nameservers[i].name);
+	unasked(ev, f);
 	if (ev->nchain > 0 && ev->chain[0].zone && strcmp(ev->chain[0].zone, ".") == 0) {
 		const struct dd_ev_step *root = &ev->chain[0];
 		for (size_t i = 0; i < root->nservers; i++) {

@@ -43,6 +43,12 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"RFC 1034 4.3.2",
 		"Some resolvers are sent the wrong way. Report the disagreeing servers to the "
 		"registry; right after a change this can be publication lag." },
+	[C_SERVERS_NOT_ASKED] = { "SERVERS_NOT_ASKED", WARN, DD_LAYER_NONE,
+		"dnsdeps could not ask the servers of a zone on the way: none has an address of the "
+		"allowed family (-4 or -6)",
+		"RFC 3901",
+		"Nothing is known about the domain from this run: run again with both IPv4 and IPv6 "
+		"allowed. Nobody is at fault for what dnsdeps did not ask." },
 	[C_PARENT_UNKNOWN] = { "PARENT_UNKNOWN", CRIT, DD_LAYER_REGISTRY,
 		"the walk from the root did not reach the zone above the domain",
 		"RFC 1034 4.3.2",
@@ -178,6 +184,12 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"fewer than two nameserver addresses",
 		"RFC 2182 3",
 		"Add a nameserver on another address, on another network." },
+	[C_NS_SAME_ADDRESS] = { "NS_SAME_ADDRESS", ERR, DD_LAYER_NAMESERVERS,
+		"two nameserver names have the same address (at the parent's glue or in their own "
+		"records): one server posing as two",
+		"RFC 2182 3.1, RFC 1034 4.1",
+		"Give each nameserver name its own server, in another network; one server under two "
+		"names fails as one." },
 	[C_ADDR_ONE_PREFIX_V4] = { "ADDR_ONE_PREFIX_V4", WARN, DD_LAYER_NAMESERVERS,
 		"every IPv4 nameserver address is in one /24",
 		"RFC 2182 3.1",

@@ -196,7 +196,8 @@ static void names(struct chk_ctx *c)
 			continue;
 		if (r->state == DD_EV_R_NXDOMAIN)
 			chk_label(c, &nx, ns->name, NULL, NULL);
-		else if (r->state == DD_EV_R_NODATA || r->state == DD_EV_R_FAILED)
+		else if ((r->state == DD_EV_R_NODATA || r->state == DD_EV_R_FAILED) &&
+			 !c->facts->one_family) /* one family looked up: not observed */
 			chk_label(c, &noaddr, ns->name, NULL,
 				  r->state == DD_EV_R_NODATA ? "(no A or AAAA)" : "(lookup failed)");
 		if (r->cname) {

@@ -190,6 +190,14 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	const struct dd_chk_finding *top = v->f->n ? &v->f->v[0] : NULL;
 	size_t serious = count_at_least(v->f, DD_SEV_WARNING);
 
+	if (has(v, "SERVERS_NOT_ASKED")) {
+		/* What dnsdeps did not observe is nobody's fault. */
+		*layer = DD_LAYER_NONE;
+		dd_buf_printf(b, "dnsdeps could not look: %s. Nothing is known about %s from this "
+				 "run; run it again with both IPv4 and IPv6 allowed.",
+			      msg(v, "SERVERS_NOT_ASKED"), v->domain);
+		return DD_STATUS_UNKNOWN;
+	}
 	if (has(v, "ROOT_ALL_FAILED")) {
 		*layer = DD_LAYER_ROOT;
 		if (f->root_asked > 0 && f->root_silent == f->root_asked) {

@@ -96,6 +96,11 @@ SPEC = {
                           "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6"],
                why="delegated alike by all three test. servers; two names, two operators, "
                    "IPv4 and IPv6 in two networks each"),
+        expect("healthy.test.", "unknown", "none", args=["-6"],
+               mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["PARENT_UNKNOWN", "PARENT_ALL_FAILED", "SERVERS_ALL_LAME"],
+               why="-6: the root has IPv6, test.'s servers do not; dnsdeps could not ask them "
+                   "(it said critical, layer registry)"),
         expect("lag.test.", "critical", "registry", mandatory=["PARENT_NXDOMAIN_SOME"],
                forbidden=["PARENT_NXDOMAIN_ALL", "PARENT_NOT_DELEGATED", "PARENT_NS_DISAGREE",
                           "PARENT_SERVER_FAILED", "SERVERS_ALL_LAME"],
@@ -193,7 +198,7 @@ SPEC = {
                why="test. lists ns-a and ns-b, the zone ns-a and ns-c"),
         expect("gluebad.test.", "warning", "nameservers", mandatory=["GLUE_MISMATCH"],
                forbidden=["PARENT_GLUE_DISAGREE", "GLUE_MISSING"] + LAME,
-               why="glue 127.0.21.1, the zone says 127.0.20.1"),
+               why="glue 127.0.20.2, the zone says 127.0.20.1"),
         expect("noglue.test.", "critical", "nameservers", mandatory=["GLUE_MISSING"],
                forbidden=["GLUE_MISMATCH", "NS_NAME_NXDOMAIN", "NS_NAME_NO_ADDRESS"],
                why="ns1.noglue.test. has no glue (an error: it cannot be reached through it)"),
@@ -208,8 +213,18 @@ SPEC = {
                why="an NS name that is a CNAME to a working server"),
         expect("onens.test.", "warning", "nameservers", mandatory=["NS_TOO_FEW"],
                forbidden=["ADDR_TOO_FEW"], why="one name with an IPv4 and an IPv6 address"),
-        expect("oneaddr.test.", "warning", "nameservers", mandatory=["ADDR_TOO_FEW"],
-               forbidden=["NS_TOO_FEW"], why="two names, one address"),
+        expect("oneaddr.test.", "critical", "nameservers", mandatory=["NS_SAME_ADDRESS"],
+               forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               why="two names, one address (in the glue): one server posing as two, an error "
+                   "(Zonemaster DEL_NS_SAME_IP); ADDR_TOO_FEW would say the same fact again"),
+        expect("sameaddr.test.", "critical", "nameservers", mandatory=["NS_SAME_ADDRESS"],
+               forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               why="ns-b and ns-b4 both have the address 127.0.21.1 in their own records "
+                   "(Zonemaster CHILD_NS_SAME_IP)"),
+        expect("prefix4.test.", "unknown", "none", args=["-6"], mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["PARENT_UNKNOWN", "SERVERS_ALL_LAME", "NS_NAME_NO_ADDRESS"],
+               why="-6 where no server of the root or test. has IPv6: dnsdeps could not look, "
+                   "nobody is to blame (it was critical, layer registry)"),
         expect("prefix4.test.", "warning", "nameservers", mandatory=["ADDR_ONE_PREFIX_V4"],
                forbidden=["ADDR_ONE_PREFIX_V6", "NO_IPV6"], why="127.0.20.1 and 127.0.20.2"),
         expect("prefix6.test.", "warning", "nameservers", mandatory=["ADDR_ONE_PREFIX_V6"],
@@ -224,6 +239,12 @@ SPEC = {
                forbidden=["NS_ONE_OPERATOR"], why="two operators, both under example."),
         expect("inbail.test.", "ok", "none", mandatory=["NS_ALL_IN_BAILIWICK"],
                forbidden=["NS_ONE_OPERATOR", "GLUE_MISSING"], why="ns1 and ns2 inside it"),
+    ],
+    "healthy.toml": [
+        expect("glueless.test.", "unknown", "none", args=["-6"], mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["SERVERS_ALL_LAME", "NS_NAME_NO_ADDRESS"],
+               why="-6: the root and test. have IPv6, but hosting.example.'s servers (and so "
+                   "the NS names' addresses) have none; it said critical, layer nameservers"),
     ],
     "purism.toml": [
         expect("puri.sm.", "ok", "none", forbidden=["PARENT_NXDOMAIN_ALL", "SERVERS_ALL_LAME"],
