@@ -117,19 +117,22 @@ static enum dd_chk_status registration(struct vctx *v, struct dd_buf *b, enum dd
 		snprintf(count, sizeof(count), "no delegation from %zu of %zu servers",
 			 f->p_nxdomain + f->p_nodata, f->p_asked);
 	reg_cause(v, &why, &action, date, sizeof(date));
+	dd_buf_printf(b, "%s %s %s (%s)", v->owner, f->c_good > 0 ? "no longer delegates" :
+			 "does not delegate", v->domain, count);
+	/* Say of the domain's own servers only what was observed. */
 	if (f->c_good > 0)
-		dd_buf_printf(b, "%s no longer delegates %s (%s) while your nameservers still "
-				 "answer: %s. %s",
-			      v->owner, v->domain, count, why, action);
-	else if (v->o->reg && v->o->reg->known && v->o->reg->status)
-		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
-				 "%s. %s",
-			      v->owner, v->domain, count, why, action);
+		dd_buf_puts(b, " while your nameservers still answer");
+	else if (f->c_asked > 0)
+		dd_buf_printf(b, " and none of the %zu nameserver address%s asked answers for it",
+			      f->c_asked, f->c_asked == 1 ? "" : "es");
+	if (f->c_good > 0 || (v->o->reg && v->o->reg->known && v->o->reg->status))
+		dd_buf_printf(b, ": %s. %s", why, action);
 	else
-		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
-				 "the domain is not registered, has expired or was deleted. Ask "
-				 "your registrar.",
-			      v->owner, v->domain, count);
+		dd_buf_puts(b, ": the domain is not registered, has expired or was deleted. Ask "
+			       "your registrar.");
+	if (f->c_asked == 0)
+		dd_buf_puts(b, " No nameserver of it is published, so none was asked: pass "
+			       "--ns NAME to examine yours.");
 	return DD_STATUS_CRITICAL;
 }
 

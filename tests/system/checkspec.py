@@ -255,6 +255,11 @@ SPEC = {
                           "PARENT_ALL_FAILED"] + LAME,
                summary=["registrar"],
                why="the registry stopped delegating puri.sm. while its servers still answer"),
+        expect("puri.sm.", "critical", "registration", variant="outage",
+               mandatory=["PARENT_NXDOMAIN_ALL"], forbidden=["SERVERS_ALL_LAME"] + LAME,
+               summary=["none was asked", "--ns NAME"],
+               why="without --ns and without registration data no nameserver of puri.sm. is "
+                   "known, so none was asked: the summary may not say that none answers"),
         expect("example.sm.", "ok", "none", variant="outage",
                why="the healthy neighbour is untouched by the outage"),
     ],

@@ -95,6 +95,7 @@ def test_check(worlds, case, tmp_path):
     assert (rep.returncode, rep.stdout) == (t.returncode, t.stdout), \
         f"dnsdeps report {saved} differs from {twhere}:\n{rep.stderr}\n{rep.stdout}"
     asked_once(saved, twhere)
+    summary_claims_hold(v["summary"], saved, twhere)
     bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
     assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
     first = t.stdout.split("\n", 1)[0].split()
@@ -106,6 +107,41 @@ def test_check(worlds, case, tmp_path):
     shown = terminal_escape(v["summary"])
     assert " ".join(shown.split()) in " ".join(t.stdout.split()), \
         f"{twhere}: the text report lacks the verdict's summary\n{t.stdout}"
+
+
+def _soa(server):
+    """The SOA response that decides a server's fate (src/checks/common.c)."""
+    return server["soa_udp"] if server["soa_udp"]["state"] != "skipped" else server["soa_tcp"]
+
+
+def summary_claims_hold(summary, saved, where):
+    """A verdict's sentence claims only what the evidence shows: each phrase
+    about servers answering, not answering, timing out or not being asked
+    must match the exchanges and responses saved with it."""
+    with open(saved, encoding="utf-8") as f:
+        doc = json.load(f)
+    servers = [s for ns in doc["nameservers"] for s in ns["servers"]]
+    asked = [s for s in servers if _soa(s)["state"] != "skipped"]
+    good = [s for s in asked if _soa(s)["state"] == "answer" and _soa(s)["aa"]]
+    results = {x["result"] for x in doc["exchanges"]}
+    msg = f"{where}: the summary claims what the evidence does not show\n{summary}"
+    if "still answer" in summary:
+        assert good, msg
+    m = re.search(r"none of the (\d+) nameserver address(?:es)? asked answers", summary)
+    if m:
+        assert int(m.group(1)) == len(asked) and asked and not good, msg
+    if "no nameserver answers" in summary:  # asked, and silent or lame
+        assert asked and not good, msg
+    if "none was asked" in summary:
+        assert not asked, msg
+    if "timed out" in summary:
+        assert "timeout" in results, msg
+    m = re.search(r"NXDOMAIN from (\d+) of (\d+) servers", summary)
+    if m:
+        parent = [p for p in doc["parent"]["servers"]
+                  if p["delegation"]["state"] != "skipped"]
+        nx = [p for p in parent if p["delegation"]["state"] == "nxdomain"]
+        assert (len(nx), len(parent)) == (int(m.group(1)), int(m.group(2))), msg
 
 
 def asked_once(saved, where):
