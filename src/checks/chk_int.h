@@ -48,6 +48,10 @@ enum chk_code {
 	C_SERVER_NO_TCP,
 	C_SERVER_EDNS_BROKEN,
 	C_ZONE_SERIAL_DIFFER,
+	/* host.c */
+	C_HOST_NXDOMAIN,
+	C_HOST_LOOKUP_FAILED,
+	C_HOST_NO_ADDRESS,
 	/* diversity.c */
 	C_NS_TOO_FEW,
 	C_ADDR_TOO_FEW,
@@ -173,6 +177,7 @@ void chk_chain(struct chk_ctx *c);
 void chk_parent(struct chk_ctx *c);
 void chk_delegation(struct chk_ctx *c);
 void chk_servers(struct chk_ctx *c);
+void chk_host(struct chk_ctx *c);
 void chk_diversity(struct chk_ctx *c);
 void chk_deps(struct chk_ctx *c);
 void chk_dnssec(struct chk_ctx *c);

@@ -451,6 +451,7 @@ int dd_chk_run(const struct dd_evidence *ev, const struct dd_chk_opts *o,
 	chk_parent(&c);
 	chk_delegation(&c);
 	chk_servers(&c);
+	chk_host(&c);
 	chk_diversity(&c);
 	chk_deps(&c);
 	chk_dnssec(&c);

@@ -302,6 +302,109 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
 }
 
+/* The host family's finding (host.c), or NULL. */
+static const struct dd_chk_finding *host_finding(const struct dd_chk_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strncmp(f->v[i].def->code, "HOST_", 5) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+static enum dd_chk_status status_of(enum dd_chk_severity s)
+{
+	return s >= DD_SEV_ERROR ? DD_STATUS_CRITICAL :
+	       s == DD_SEV_WARNING ? DD_STATUS_WARNING : DD_STATUS_OK;
+}
+
+/* What the host name itself is: "www.x is a name in the zone x and resolves
+ * (192.0.2.1)", "www.x does not exist in the zone x (NXDOMAIN)". */
+static void host_phrase(const struct vctx *v, struct dd_buf *b)
+{
+	const struct dd_ev_host *h = &v->ev->host;
+	const struct dd_ev_resolution *r = &h->resolution;
+	struct dd_ev_strlist addrs = { 0 };
+	char name[300];
+
+	chk_zone_label(h->name, name, sizeof(name));
+	switch (r->state) {
+	case DD_EV_R_NXDOMAIN:
+		dd_buf_printf(b, "%s does not exist in the zone %s (NXDOMAIN)", name, v->domain);
+		return;
+	case DD_EV_R_OK:
+		for (size_t i = 0; i < r->a.n && addrs.n < 4; i++)
+			dd_ev_strlist_add(&addrs, r->a.v[i]);
+		for (size_t i = 0; i < r->aaaa.n && addrs.n < 4; i++)
+			dd_ev_strlist_add(&addrs, r->aaaa.v[i]);
+		dd_buf_printf(b, "%s is a name in the zone %s and resolves", name, v->domain);
+		if (r->cname)
+			dd_buf_printf(b, " through the alias %s", r->cname);
+		dd_buf_puts(b, " (");
+		chk_join(b, &addrs, 4);
+		dd_buf_puts(b, ")");
+		dd_ev_strlist_free(&addrs);
+		return;
+	case DD_EV_R_NODATA:
+		dd_buf_printf(b, "%s is a name in the zone %s but has no %saddress", name, v->domain,
+			      v->facts.one_family ? (v->ev->options.ipv6 ? "IPv6 " : "IPv4 ") : "");
+		return;
+	default:
+		dd_buf_printf(b, "%s is a name under the zone %s; its own look-up failed", name,
+			      v->domain);
+	}
+}
+
+static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer);
+
+/* A host name: what the name itself is, then the verdict on the zone that
+ * holds it ("x is healthy: ..."), the worse of the two deciding the status. */
+static enum dd_chk_status host_decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
+{
+	const struct dd_chk_findings *all = v->f;
+	const struct dd_chk_finding *hf = host_finding(all);
+	struct dd_chk_findings zf = *all;
+	struct dd_buf zb;
+	enum dd_chk_layer zl;
+	enum dd_chk_status zs, hs = hf ? status_of(hf->def->severity) : DD_STATUS_OK;
+	size_t n = strlen(v->domain);
+
+	/* The zone's verdict without the host finding (it is the last of its severity). */
+	zf.v = calloc(all->n ? all->n : 1, sizeof(*zf.v));
+	if (!zf.v)
+		return DD_STATUS_UNKNOWN;
+	zf.n = 0;
+	for (size_t i = 0; i < all->n; i++)
+		if (&all->v[i] != hf)
+			zf.v[zf.n++] = all->v[i];
+	dd_buf_init(&zb);
+	v->f = &zf;
+	zs = decide(v, &zb, &zl);
+	v->f = all;
+	free(zf.v);
+	host_phrase(v, b);
+	if (hf && hs != DD_STATUS_OK && (zs == DD_STATUS_OK || zs == DD_STATUS_WARNING)) {
+		dd_buf_puts(b, ": ");
+		add_advice(b, hf->def->advice);
+		dd_buf_puts(b, " As for the zone,");
+	} else {
+		dd_buf_puts(b, ";");
+	}
+	if (zs == DD_STATUS_OK && strncmp(dd_buf_str(&zb), v->domain, n) == 0 &&
+	    strncmp(dd_buf_str(&zb) + n, " is ", 4) == 0)
+		dd_buf_printf(b, " %s is healthy: %s", v->domain, dd_buf_str(&zb) + n + 4);
+	else if (strncmp(dd_buf_str(&zb), "The ", 4) == 0)
+		dd_buf_printf(b, " t%s", dd_buf_str(&zb) + 1);
+	else
+		dd_buf_printf(b, " %s", dd_buf_str(&zb));
+	dd_buf_free(&zb);
+	if (zs == DD_STATUS_UNKNOWN || zs == DD_STATUS_CRITICAL || zs >= hs) {
+		*layer = zl;
+		return zs;
+	}
+	*layer = DD_LAYER_NAMESERVERS;
+	return hs;
+}
+
 /* "the sm registry", "the root zone", "the parent zone example.com". */
 static void owner_phrase(struct vctx *v)
 {
@@ -339,7 +442,8 @@ int dd_chk_verdict(const struct dd_evidence *ev, const struct dd_chk_findings *f
 	chk_zone_label(ev->domain, v.domain, sizeof(v.domain));
 	owner_phrase(&v);
 	dd_buf_init(&b);
-	out->status = decide(&v, &b, &out->layer);
+	out->status = ev->host.present && ev->host.name ? host_decide(&v, &b, &out->layer) :
+							  decide(&v, &b, &out->layer);
 	/* "the sm registry ..." opens a sentence; a domain name stays as it is. */
 	if (b.data && strncmp(b.data, "the ", 4) == 0)
 		b.data[0] = 'T';

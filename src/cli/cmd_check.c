@@ -165,7 +165,8 @@ static int save_one(const char *pattern, const struct dd_evidence *ev, int sever
 	FILE *f;
 	int rc;
 
-	snprintf(dom, sizeof(dom), "%s", ev->domain);
+	snprintf(dom, sizeof(dom), "%s", ev->host.present && ev->host.name ? ev->host.name :
+					   ev->domain);
 	if (strlen(dom) > 1 && dom[strlen(dom) - 1] == '.')
 		dom[strlen(dom) - 1] = '\0';
 	if (several) {

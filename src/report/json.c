@@ -590,7 +590,11 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 
 	dd_clock_format(ev->time, when, sizeof(when));
 	dd_jt_put(&j, doc, "schema", dd_jt_str(&j, DD_REP_SCHEMA));
-	dd_jt_put(&j, doc, "domain", dd_jt_str(&j, ev->domain));
+	/* A host name is what was asked about; zone is the zone judged for it. */
+	dd_jt_put(&j, doc, "domain",
+		  dd_jt_str(&j, ev->host.present && ev->host.name ? ev->host.name : ev->domain));
+	if (ev->host.present)
+		dd_jt_put(&j, doc, "zone", dd_jt_str(&j, ev->domain));
 	dd_jt_put(&j, doc, "time", dd_jt_str(&j, when));
 	dd_clock_format(now, when, sizeof(when));
 	dd_jt_put(&j, doc, "judged_at", dd_jt_str(&j, when));

@@ -119,7 +119,7 @@ static void rtt(struct tx *t, double ms)
 static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
 {
 	on(t, BOLD);
-	dd_buf_esc(t->b, ev->domain);
+	dd_buf_esc(t->b, ev->host.present && ev->host.name ? ev->host.name : ev->domain);
 	off(t);
 	dd_buf_puts(t->b, "  ");
 	on(t, status_color(v->status));

@@ -101,6 +101,21 @@ SPEC = {
                forbidden=["PARENT_UNKNOWN", "PARENT_ALL_FAILED", "SERVERS_ALL_LAME"],
                why="-6: the root has IPv6, test.'s servers do not; dnsdeps could not ask them "
                    "(it said critical, layer registry)"),
+        expect("www.healthy.test.", "ok", "none",
+               forbidden=["PARENT_NOT_DELEGATED", "PARENT_NXDOMAIN_ALL", "HOST_NXDOMAIN",
+                          "HOST_NO_ADDRESS", "HOST_LOOKUP_FAILED"],
+               summary=["www.healthy.test is a name in the zone healthy.test and resolves "
+                        "(127.0.0.80)", "healthy.test is healthy"],
+               why="a host name in a healthy zone: the zone is judged, the name resolves "
+                   "(it said CRITICAL, layer registration, \"not registered\")"),
+        expect("nope.healthy.test.", "critical", "nameservers", mandatory=["HOST_NXDOMAIN"],
+               forbidden=["PARENT_NOT_DELEGATED", "PARENT_NXDOMAIN_ALL"],
+               summary=["nope.healthy.test does not exist in the zone healthy.test",
+                        "healthy.test is healthy"],
+               why="a name the zone does not have: the name is at fault, not the registration"),
+        expect("txt.healthy.test.", "warning", "nameservers", mandatory=["HOST_NO_ADDRESS"],
+               forbidden=["PARENT_NOT_DELEGATED", "HOST_NXDOMAIN"],
+               why="the name holds only a TXT record"),
         expect("lag.test.", "critical", "registry", mandatory=["PARENT_NXDOMAIN_SOME"],
                forbidden=["PARENT_NXDOMAIN_ALL", "PARENT_NOT_DELEGATED", "PARENT_NS_DISAGREE",
                           "PARENT_SERVER_FAILED", "SERVERS_ALL_LAME"],
