@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <libpsl.h>
 
 #include "checks/chk_int.h"
@@ -154,11 +155,15 @@ static void addrs(struct chk_ctx *c)
 		chk_add(c, C_ADDR_ONE_PREFIX_V4, NULL,
 			"all %zu IPv4 nameserver addresses of %s are in %u.%u.%u.0/24", n4,
 			c->ev->domain, p4[0], p4[1], p4[2]);
-	if (n6 > 1 && same6)
+	if (n6 > 1 && same6) {
+		/* the /48 as the dependency graph writes networks ("fd00::/48") */
+		char net[INET6_ADDRSTRLEN];
+		memset(p6 + 6, 0, 10);
+		inet_ntop(AF_INET6, p6, net, sizeof(net));
 		chk_add(c, C_ADDR_ONE_PREFIX_V6, NULL,
-			"all %zu IPv6 nameserver addresses of %s are in %x:%x:%x::/48", n6,
-			c->ev->domain, (p6[0] << 8) | p6[1], (p6[2] << 8) | p6[3],
-			(p6[4] << 8) | p6[5]);
+			"all %zu IPv6 nameserver addresses of %s are in %s/48", n6, c->ev->domain,
+			net);
+	}
 	if (n4 > 0 && n6 == 0 && c->ev->options.ipv6)
 		chk_add(c, C_NO_IPV6, NULL, "no nameserver of %s has an IPv6 address (%s)",
 			c->ev->domain, dd_buf_str(&b));

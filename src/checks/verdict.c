@@ -45,6 +45,25 @@ static size_t count_at_least(const struct dd_chk_findings *f, enum dd_chk_severi
 	return n;
 }
 
+/* What the findings list holds besides the one the sentence names, counted
+ * as it is: "(1 more problem and 5 notices below)". Facts (info) are not
+ * counted: they need nothing. */
+static void more_below(const struct vctx *v, struct dd_buf *b, size_t serious)
+{
+	size_t notes = count_at_least(v->f, DD_SEV_NOTICE) - serious;
+
+	if (serious <= 1 && notes == 0)
+		return;
+	dd_buf_puts(b, " (");
+	if (serious > 1)
+		dd_buf_printf(b, "%zu more problem%s", serious - 1, serious > 2 ? "s" : "");
+	if (serious > 1 && notes)
+		dd_buf_puts(b, " and ");
+	if (notes)
+		dd_buf_printf(b, "%zu notice%s", notes, notes > 1 ? "s" : "");
+	dd_buf_puts(b, " below)");
+}
+
 /* Advice as the tail of a sentence: first letter lower-cased. */
 static void add_advice(struct dd_buf *b, const char *advice)
 {
@@ -282,9 +301,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 			      top->def->severity >= DD_SEV_ERROR ? "is in danger" : "needs attention",
 			      top->message);
 		add_advice(b, top->def->advice);
-		if (serious > 1)
-			dd_buf_printf(b, " (%zu more finding%s below)", serious - 1,
-				      serious > 2 ? "s" : "");
+		more_below(v, b, serious);
 		return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
 	}
 	*layer = top->def->layer;
@@ -297,8 +314,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	dd_buf_puts(b, top->message);
 	dd_buf_puts(b, "; ");
 	add_advice(b, top->def->advice);
-	if (serious > 1)
-		dd_buf_printf(b, " (%zu more finding%s below)", serious - 1, serious > 2 ? "s" : "");
+	more_below(v, b, serious);
 	return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
 }
 

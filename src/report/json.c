@@ -392,6 +392,9 @@ static struct dd_jt_node *deps_spofs(struct dd_jt *j, const struct dd_graph *g,
 		dd_jt_put(j, o, "name", dd_jt_str(j, e->name));
 		dd_jt_put(j, o, "inherent", dd_jt_bool(j, s[i].inherent));
 		dd_jt_put(j, o, "advice", dd_jt_str(j, s[i].advice));
+		/* entries with one via fail as one (docs/dependencies.md) */
+		dd_jt_put(j, o, "via", s[i].via >= 0 && (size_t)s[i].via < g->nzones ?
+					       dd_jt_str(j, g->zones[s[i].via].name) : dd_jt_null(j));
 		dd_jt_append(j, arr, o);
 	}
 	return arr;

@@ -63,7 +63,8 @@ class Case:
 
     @property
     def id(self):
-        return f"{self.file}{'@' + self.variant if self.variant else ''}:{self.domain}"
+        opt = f" {self.args[0]}" if self.args else ""  # "-6", "--ns": one world, two cases
+        return f"{self.file}{'@' + self.variant if self.variant else ''}:{self.domain}{opt}"
 
     @property
     def world_key(self):
@@ -116,6 +117,9 @@ SPEC = {
         expect("txt.healthy.test.", "warning", "nameservers", mandatory=["HOST_NO_ADDRESS"],
                forbidden=["PARENT_NOT_DELEGATED", "HOST_NXDOMAIN"],
                why="the name holds only a TXT record"),
+        expect("loop.healthy.test.", "critical", "nameservers", mandatory=["HOST_LOOKUP_FAILED"],
+               forbidden=["PARENT_NOT_DELEGATED", "HOST_NXDOMAIN", "HOST_NO_ADDRESS"],
+               why="the name is a CNAME loop in a healthy zone: its look-up fails"),
         expect("lag.test.", "critical", "registry", mandatory=["PARENT_NXDOMAIN_SOME"],
                forbidden=["PARENT_NXDOMAIN_ALL", "PARENT_NOT_DELEGATED", "PARENT_NS_DISAGREE",
                           "PARENT_SERVER_FAILED", "SERVERS_ALL_LAME"],
@@ -232,6 +236,13 @@ SPEC = {
                forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
                why="two names, one address (in the glue): one server posing as two, an error "
                    "(Zonemaster DEL_NS_SAME_IP); ADDR_TOO_FEW would say the same fact again"),
+        expect("onenet.test.", "warning", "nameservers",
+               mandatory=["ADDR_ONE_PREFIX_V4", "NS_ONE_OPERATOR", "DEPS_SPOF_INHERENT"],
+               forbidden=["DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR"],
+               why="one /24 and one operator: ADDR_ONE_PREFIX_V4 and NS_ONE_OPERATOR say it, "
+                   "not again as DEPS_SPOF_NETWORK and DEPS_SPOF_OPERATOR"),
+        expect("oneaddr1.test.", "warning", "nameservers", mandatory=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               forbidden=["NS_SAME_ADDRESS"], why="one name, one IPv4 address"),
         expect("sameaddr.test.", "critical", "nameservers", mandatory=["NS_SAME_ADDRESS"],
                forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
                why="ns-b and ns-b4 both have the address 127.0.21.1 in their own records "

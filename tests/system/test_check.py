@@ -50,10 +50,64 @@ def check_doc(doc, case, where):
         assert set(f) >= {"code", "severity", "layer", "message", "advice"}, f
         assert f["severity"] in cs.SEVERITIES and f["layer"] in cs.LAYERS, f
         assert f["message"] and "\n" not in f["message"], f
+    for f in doc["findings"]:  # the advice is said once, after the message
+        assert f["advice"][:40].lower() not in f["message"].lower(), f"{where}: {f}"
+    said_once(doc, where)
     if v["status"] == "ok":
         serious = [f["code"] for f in doc["findings"]
                    if cs.SEVERITIES.index(f["severity"]) >= cs.SEVERITIES.index("warning")]
         assert not serious, f"{where}: status ok with findings {serious}"
+
+
+def said_once(doc, where):
+    """One fact, said once, and counted as it is: the summary's "(N more
+    problems and M notices below)" matches the list; a network or operator
+    a diversity finding names is not a DEPS_SPOF_* finding too."""
+    sev = [f["severity"] for f in doc["findings"]]
+    problems = sum(cs.SEVERITIES.index(s) >= cs.SEVERITIES.index("warning") for s in sev)
+    notices = sev.count("notice")
+    summary = doc["verdict"]["summary"]
+    assert "more finding" not in summary, f"{where}: {summary}"
+    m = re.search(r"\((\d+) more problems?(?: and (\d+) notices?)? below\)", summary)
+    if m:
+        assert int(m.group(1)) == problems - 1, f"{where}: {problems} problems: {summary}"
+        assert int(m.group(2) or 0) == notices, f"{where}: {notices} notices: {summary}"
+    m = re.search(r"\((\d+) notices? below\)", summary)
+    if m and "problem" not in summary[m.start():]:
+        assert int(m.group(1)) == notices, f"{where}: {notices} notices: {summary}"
+    msgs = {f["code"]: f["message"] for f in doc["findings"]}
+    for f in doc["findings"]:
+        if f["code"] == "DEPS_SPOF_NETWORK":
+            net = f["message"].split(" is a single point")[0].split()[-1]
+            for code in ("ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6"):
+                assert not msgs.get(code, "").endswith(" " + net), f"{where}: {net} said twice"
+        if f["code"] == "DEPS_SPOF_OPERATOR" and "NS_ONE_OPERATOR" in msgs:
+            op = f["message"].split(" is a single point")[0].split()[-1]
+            assert f" under {op}:" not in msgs["NS_ONE_OPERATOR"], f"{where}: {op} said twice"
+
+
+def spofs_grouped(text, where):
+    """What fails as one is one entry of the text's single points of failure:
+    no two entries carry the same advice."""
+    if "  single points of failure\n" not in text:
+        return
+    part = text.split("  single points of failure\n", 1)[1].split("  hijack risks", 1)[0]
+    advice = [line.strip() for line in part.splitlines() if line.strip().startswith("->")]
+    assert len(advice) == len(set(advice)), f"{where}: one failure listed twice:\n{part}"
+
+
+def usable_named(doc, saved, where):
+    """"every usable nameserver of X (NS a, b and c)" names no NS name that
+    does not resolve (a dead name protects nothing)."""
+    with open(saved, encoding="utf-8") as f:
+        ev = json.load(f)
+    dead = {n["name"] for n in ev["nameservers"]
+            if n.get("resolution", {}).get("state") in ("nxdomain", "nodata") and not n["glue"]}
+    for f in doc["findings"]:
+        m = re.search(r"every usable nameserver of \S+ \(NS ([^)]*)\)", f["message"])
+        if m:
+            named = set(re.split(r", | and ", m.group(1)))
+            assert not named & dead, f"{where}: {f['message']} names dead {named & dead}"
 
 
 def codes_of(doc):
@@ -96,6 +150,8 @@ def test_check(worlds, case, tmp_path):
         f"dnsdeps report {saved} differs from {twhere}:\n{rep.stderr}\n{rep.stdout}"
     asked_once(saved, twhere)
     summary_claims_hold(v["summary"], saved, twhere)
+    usable_named(doc, saved, twhere)
+    spofs_grouped(t.stdout, twhere)
     bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
     assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
     first = t.stdout.split("\n", 1)[0].split()
