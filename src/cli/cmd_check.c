@@ -275,6 +275,14 @@ int dd_cmd_check(int argc, char **argv)
 			status = DD_EXIT_UNKNOWN;
 			goto out;
 		}
+		if (strcmp(name, ".") == 0) {
+			/* check judges a delegation; the root has no parent to delegate
+			 * it, and its servers are the hints this run was given */
+			fprintf(stderr, "dnsdeps check: the root zone has no delegation to judge; "
+					"check a TLD (org.) or a domain\n");
+			status = DD_EXIT_UNKNOWN;
+			goto out;
+		}
 		evs[n] = dd_ev_new(name, dd_clock_now(&clk));
 		if (!evs[n]) {
 			status = DD_EXIT_UNKNOWN;

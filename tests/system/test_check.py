@@ -200,6 +200,15 @@ def summary_claims_hold(summary, saved, where):
         assert (len(nx), len(parent)) == (int(m.group(1)), int(m.group(2))), msg
 
 
+def test_check_of_the_root_is_a_usage_error(worlds):
+    """`check .` said CRITICAL with an empty "NO_PARENT: " line; the root has no
+    delegation to judge, so it is refused: exit 3, one line, nothing asked."""
+    world = worlds.get(CASES[0])
+    r = world.run_dnsdeps("check", "--json", *cs.TEST_ARGS, ".", timeout=60)
+    assert r.returncode == 3 and r.stdout == "", (r.returncode, r.stdout)
+    assert len(r.stderr.splitlines()) == 1 and "root zone" in r.stderr, r.stderr
+
+
 def asked_once(saved, where):
     """One run asks a question of an address once (src/probe/probe.c): an
     exchange marked shared repeats an earlier one's question, address and
