@@ -421,13 +421,45 @@ void chk_facts_free(struct chk_facts *f)
 	dd_ev_strlist_free(&f->ns_names);
 }
 
-/* Most severe first; equal severities keep the order the checks found them. */
+/* Within a severity, by consequence (docs/findings.md, "the headline"):
+ * 0 a deadline, the domain stops resolving at a known time unless someone
+ * acts; 2 redundancy lost, it resolves and keeps resolving; 1 the rest
+ * (servers failing or answering wrongly now, inconsistent data). */
+static int consequence(const struct dd_chk_def *d)
+{
+	static const char *const deadline[] = {
+		"DNSSEC_SIG_EXPIRING", "REG_EXPIRES_IMMINENT", "REG_EXPIRES_SOON",
+		"REG_PENDING_DELETE", "REG_REDEMPTION", "DEPS_NS_DOMAIN_EXPIRES_FIRST",
+	};
+	static const char *const redundancy[] = {
+		"NS_TOO_FEW", "ADDR_TOO_FEW", "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6",
+		"NO_IPV6", "NS_ONE_OPERATOR", "NS_ONE_TLD", "NS_ALL_IN_BAILIWICK",
+	};
+
+	for (size_t i = 0; i < sizeof(deadline) / sizeof(deadline[0]); i++)
+		if (strcmp(d->code, deadline[i]) == 0)
+			return 0;
+	for (size_t i = 0; i < sizeof(redundancy) / sizeof(redundancy[0]); i++)
+		if (strcmp(d->code, redundancy[i]) == 0)
+			return 2;
+	return strncmp(d->code, "DEPS_SPOF_", 10) == 0 ? 2 : 1;
+}
+
+static int before(const struct dd_chk_finding *a, const struct dd_chk_finding *b)
+{
+	if (a->def->severity != b->def->severity)
+		return a->def->severity > b->def->severity;
+	return consequence(a->def) < consequence(b->def);
+}
+
+/* Most severe first, then by consequence; otherwise the order the checks
+ * found them (stable). */
 static void sort_findings(struct dd_chk_findings *f)
 {
 	for (size_t i = 1; i < f->n; i++) {
 		struct dd_chk_finding x = f->v[i];
 		size_t j = i;
-		while (j > 0 && f->v[j - 1].def->severity < x.def->severity) {
+		while (j > 0 && before(&x, &f->v[j - 1])) {
 			f->v[j] = f->v[j - 1];
 			j--;
 		}
