@@ -533,6 +533,7 @@ struct risk {
 	int depth, root;
 	const struct dd_ev_dep_reg *reg;
 	const char *nx_zone; /* the registry zone that said NXDOMAIN, or NULL */
+	int registry;        /* the domain serves a registry's zone (nic.sm for sm.) */
 };
 
 static void hosts_text(const struct dd_graph *g, const struct risk *k, struct dd_buf *b)
@@ -653,6 +654,11 @@ static int judge_risk(struct an *x, const struct risk *k)
 		rc = add_risk(x, k, DD_HJ_PENDING_DELETE, -1, -1);
 	if (rc == 0 && k->nx_zone && !expired && !hold && !deleting)
 		rc = add_risk(x, k, DD_HJ_NOT_DELEGATED, -1, -1);
+	/* Advice on a registration (renew it before yours, lock it) is for
+	 * whoever holds it: for the registry's own infrastructure that is the
+	 * registry, an inherent dependency the owner cannot act on. */
+	if (k->registry)
+		return rc;
 	if (rc == 0 && !expired && r->expires >= 0 && own && own->expires >= 0 &&
 	    r->expires < own->expires)
 		rc = add_risk(x, k, DD_HJ_EXPIRES_FIRST, r->expires, own->expires);
@@ -671,6 +677,18 @@ static int own_domain(const struct dd_graph *g, const char *registrable)
 
 /* One risk per NS domain (the registrable domain of NS names), the roots'
  * own domains excepted. */
+/* Host h serves a registry's zone (a public suffix): its domain is the
+ * registry's own infrastructure, an inherent dependency whose registration
+ * no domain owner can act on (nic.sm for sm.). */
+static int registry_host(const struct dd_graph *g, size_t h)
+{
+	for (size_t z = 0; z < g->nzones; z++)
+		for (size_t k = 0; g->zones[z].suffix && k < g->zones[z].nns; k++)
+			if (g->zones[z].ns[k].host == (int)h)
+				return 1;
+	return 0;
+}
+
 static int hijacks(struct an *x)
 {
 	const struct dd_graph *g = x->g;
@@ -685,7 +703,7 @@ static int hijacks(struct an *x)
 	}
 	for (size_t h = 0; rc == 0 && h < g->nhosts; h++) {
 		const struct dd_graph_host *host = &g->hosts[h];
-		struct risk k = { host->registrable, hosts, 0, 1 << 30, -1, NULL, NULL };
+		struct risk k = { host->registrable, hosts, 0, 1 << 30, -1, NULL, NULL, 0 };
 		if (done[h] || !host->registrable[0] || own_domain(g, host->registrable))
 			continue;
 		for (size_t o = h; o < g->nhosts; o++) {
@@ -705,6 +723,8 @@ static int hijacks(struct an *x)
 				k.root = (int)r;
 		if (k.root < 0)
 			continue; /* nothing the analysed names depend on */
+		for (size_t i = 0; i < k.nhosts && !k.registry; i++)
+			k.registry = registry_host(g, (size_t)k.hosts[i]);
 		k.reg = reg_at(g, host->reg);
 		rc = judge_risk(x, &k);
 	}
