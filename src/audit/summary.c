@@ -414,7 +414,8 @@ static void csv_field(struct dd_buf *b, const char *s, int last)
 /* The single points of failure the dependency checks found, "; "-separated:
  * those of the domain's analysis (the one the DEPS_SPOF_* findings come
  * from) but the inherent ones (the registry and registrar every domain
- * has), each by its label ("operator x.net"). */
+ * has), each by its subject ("operator x.net", or a group that fails as
+ * one: "registry net. or operator nic.net"). */
 static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 {
 	const struct dd_graph *g = f->graph;
@@ -423,14 +424,12 @@ static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 	if (!g || !a || a->nroots == 0)
 		return;
 	for (size_t i = 0; i < a->roots[0].nspofs; i++) {
-		const struct dd_graph_spof *s = &a->roots[0].spofs[i];
-		char label[DD_NAME_MAX + 16];
-		if (s->inherent || s->entity < 0 || (size_t)s->entity >= g->nentities)
+		char subject[1024];
+		if (!dd_graph_spof_subject(g, &a->roots[0], i, subject, sizeof(subject)))
 			continue;
-		dd_graph_entity_label(&g->entities[s->entity], label, sizeof(label));
 		if (out->len)
 			dd_buf_puts(out, "; ");
-		dd_buf_puts(out, label);
+		dd_buf_puts(out, subject);
 	}
 }
 

@@ -165,7 +165,8 @@ static int save_one(const char *pattern, const struct dd_evidence *ev, int sever
 	FILE *f;
 	int rc;
 
-	snprintf(dom, sizeof(dom), "%s", ev->domain);
+	snprintf(dom, sizeof(dom), "%s", ev->host.present && ev->host.name ? ev->host.name :
+					   ev->domain);
 	if (strlen(dom) > 1 && dom[strlen(dom) - 1] == '.')
 		dom[strlen(dom) - 1] = '\0';
 	if (several) {
@@ -271,6 +272,14 @@ int dd_cmd_check(int argc, char **argv)
 			char *e = dd_esc_dup(pos[i], strlen(pos[i]));
 			fprintf(stderr, "dnsdeps check: invalid domain '%s': %s\n", e ? e : "?", why);
 			free(e);
+			status = DD_EXIT_UNKNOWN;
+			goto out;
+		}
+		if (strcmp(name, ".") == 0) {
+			/* check judges a delegation; the root has no parent to delegate
+			 * it, and its servers are the hints this run was given */
+			fprintf(stderr, "dnsdeps check: the root zone has no delegation to judge; "
+					"check a TLD (org.) or a domain\n");
 			status = DD_EXIT_UNKNOWN;
 			goto out;
 		}

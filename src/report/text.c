@@ -119,7 +119,7 @@ static void rtt(struct tx *t, double ms)
 static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
 {
 	on(t, BOLD);
-	dd_buf_esc(t->b, ev->domain);
+	dd_buf_esc(t->b, ev->host.present && ev->host.name ? ev->host.name : ev->domain);
 	off(t);
 	dd_buf_puts(t->b, "  ");
 	on(t, status_color(v->status));
@@ -542,10 +542,24 @@ static void deps_spofs(struct tx *t, const struct dd_graph *g, const struct dd_g
 {
 	for (size_t i = 0; i < n; i++) {
 		char label[DD_NAME_MAX + 16];
-		dd_graph_entity_label(&g->entities[s[i].entity], label, sizeof(label));
+		size_t k = 0, parts = 0;
+		/* what fails as one (one registry zone's infrastructure) is one entry */
+		while (k < i && !(s[i].via >= 0 && s[k].via == s[i].via &&
+				  s[k].inherent == s[i].inherent))
+			k++;
+		if (k < i)
+			continue;
 		dd_buf_puts(t->b, "    ");
 		on(t, BOLD);
-		dd_buf_esc(t->b, label);
+		for (k = i; k < n; k++) {
+			if (k != i && !(s[i].via >= 0 && s[k].via == s[i].via &&
+					s[k].inherent == s[i].inherent))
+				continue;
+			dd_graph_entity_label(&g->entities[s[k].entity], label, sizeof(label));
+			if (parts++)
+				dd_buf_puts(t->b, ", ");
+			dd_buf_esc(t->b, label);
+		}
 		off(t);
 		on(t, s[i].inherent ? CYAN : YELLOW);
 		dd_buf_puts(t->b, s[i].inherent ? "  inherent" : "  avoidable");

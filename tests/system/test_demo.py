@@ -37,6 +37,13 @@ def check_output(r, dnsdeps):
     outage = out[two:out.index("=== Summary")]
     assert "puri.sm.  CRITICAL  (layer: registration)" in outage, outage
     assert "while your nameservers still answer" in outage and "suspended" in outage, outage
+    # The demo's root is private (no anchor of its own): the DNSSEC section says its
+    # zones are not validated, not that the chain is broken next to OK verdicts.
+    assert "bogus: the chain is broken above" not in out, out
+    assert "not validated: private root" in out, out
+    # nic.sm serves sm. itself: the registry's own infrastructure is inherent, not a
+    # hijack risk the owner of puri.sm could act on.
+    assert "DEPS_NS_DOMAIN_NO_TRANSFER_LOCK" not in out and "nic.sm has no transfer" not in out, out
 
 
 def test_demo_runs_from_the_source_tree():

@@ -338,6 +338,25 @@ def test_report_now_moves_the_judgement(world, saved):
     assert {"DNSSEC_CHAIN_BROKEN"} <= codes(doc), show(doc)
 
 
+def test_headline_ranks_a_deadline_over_lost_redundancy(world, tmp_path):
+    """onenet.test.'s IPv4 addresses share a /24 (a warning from the start); a few days
+    before its signatures expire, the headline is the signatures (the domain stops
+    resolving then), not the /24 (it keeps resolving): both warnings, ranked by
+    consequence (docs/findings.md)."""
+    path = str(tmp_path / "onenet.json")
+    r, doc, where = run_check(world, "onenet.test.", save=path)
+    assert doc["verdict"]["status"] == "warning" and \
+        "ADDR_ONE_PREFIX_V4" in codes(doc), where + "\n" + show(doc)
+    with open(path, encoding="utf-8") as f:
+        t = calendar.timegm(time.strptime(json.load(f)["time"], "%Y-%m-%dT%H:%M:%SZ"))
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t + 27 * DAY))
+    r, doc = report(world, path, "--now", later)
+    assert {"ADDR_ONE_PREFIX_V4", "DNSSEC_SIG_EXPIRING"} <= codes(doc), show(doc)
+    assert doc["findings"][0]["code"] == "DNSSEC_SIG_EXPIRING", show(doc)
+    assert (doc["verdict"]["status"], doc["verdict"]["layer"]) == ("warning", "dnssec"), show(doc)
+    assert "signature" in doc["verdict"]["summary"], show(doc)
+
+
 def test_builtin_anchor_rejects_the_private_root(world, tmp_path):
     path = str(tmp_path / "good-builtin.json")
     r, doc, where = run_check(world, "good.test.", anchor=False, save=path)

@@ -173,4 +173,8 @@ def test_check_asks_again_with_the_whole_name_below_an_empty_non_terminal(world,
     first = asked.index(("www.example.test.", "NS"))
     assert first < asked.index(("x.www.example.test.", "NS"))
     assert not [q for q in questions(ev, ROOTS) if q[0].endswith("example.test.")]
-    assert ev["chain"][-1]["zone"] == "example.test."
+    # a name in the zone example.test.: that zone is judged (its parent's step ends the
+    # chain), and the name itself does not exist
+    assert ev["host"]["zone"] == ev["domain"] == "example.test." and \
+        ev["chain"][-1]["zone"] == "test.", ev["host"]
+    assert ev["host"]["resolution"]["state"] == "nxdomain", ev["host"]
