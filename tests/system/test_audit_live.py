@@ -112,7 +112,7 @@ def test_same_objects_as_check(world, run):
     _, docs, _ = run
     by = {d["domain"]: d for d in docs}
     sample = [next(n for n in world.domains if world.kinds[n] == k) for k in EXPECT]
-    r = world.run_dnsdeps("check", "--json", "--timeout", "500", "--retries", "0", "--now", NOW,
+    r = world.run_dnsdeps("check", "--json", "--jsonl", "--timeout", "500", "--retries", "0", "--now", NOW,
                           *sample)
     for c in jsonl(r.stdout):
         a = by[c["domain"]]
