@@ -28,6 +28,7 @@
 /* ---- the list of domains ------------------------------------------------ */
 
 #define DD_AUDIT_LINE_MAX 1024 /* longer lines are bad lines */
+#define DD_AUDIT_RUN_MAX 65536 /* more bytes without a newline: not a list */
 
 struct dd_audit_list;
 
@@ -41,6 +42,16 @@ int dd_audit_list_new(struct dd_audit_list **out, FILE *in);
 int dd_audit_list_next(struct dd_audit_list *l, char name[DD_NAME_MAX], unsigned long *line,
 		       const char **why, char *text, size_t textlen);
 void dd_audit_list_free(struct dd_audit_list *l);
+
+/* A look at a whole list before any query: its domain names, the lines
+ * that are not, and whether it is binary (a NUL byte, or DD_AUDIT_RUN_MAX
+ * bytes without a newline: reading stops there). in must be seekable; it
+ * is left at the end. 0, or DD_EIO. */
+struct dd_audit_screen {
+	unsigned long lines, names, bad;
+	int binary;
+};
+int dd_audit_list_screen(FILE *in, struct dd_audit_screen *out);
 
 /* ---- resuming ------------------------------------------------------------ */
 
@@ -85,6 +96,7 @@ struct dd_audit_summary {
 struct dd_audit_run_info {
 	unsigned long bad_lines;   /* input lines skipped as invalid */
 	unsigned long skipped;     /* domains already in the resumed file */
+	unsigned long duplicates;  /* domains listed again, dropped */
 	unsigned long in_flight;   /* domains started and not written (interrupted) */
 	int interrupted;
 	double seconds;            /* wall time of the run */

@@ -12,6 +12,7 @@
 struct dd_audit_list {
 	FILE *in;
 	unsigned long line;
+	int binary; /* a NUL byte, or DD_AUDIT_RUN_MAX bytes without a newline */
 	char buf[DD_AUDIT_LINE_MAX + 1];
 };
 
@@ -54,10 +55,12 @@ static void copy_text(char *text, size_t textlen, const char *s)
 }
 
 /* Read one line into l->buf without its newline. 1 a line, 0 the end,
- * DD_EIO. *flags: 1 longer than the bound (the rest is dropped), 2 a NUL. */
+ * DD_EIO, DD_EPARSE (DD_AUDIT_RUN_MAX bytes without a newline: not a list;
+ * reading stops there, so an endless input cannot hold the loop). *flags:
+ * 1 longer than the bound (the rest is dropped), 2 a NUL. */
 static int get_line(struct dd_audit_list *l, int *flags)
 {
-	size_t n = 0;
+	size_t n = 0, run = 0;
 	int c, any = 0;
 
 	*flags = 0;
@@ -65,8 +68,14 @@ static int get_line(struct dd_audit_list *l, int *flags)
 		any = 1;
 		if (c == '\n')
 			break;
-		if (c == '\0')
+		if (++run > DD_AUDIT_RUN_MAX) {
+			l->binary = 1;
+			return DD_EPARSE;
+		}
+		if (c == '\0') {
 			*flags |= 2;
+			l->binary = 1;
+		}
 		if (n < DD_AUDIT_LINE_MAX)
 			l->buf[n++] = (char)c;
 		else
@@ -121,6 +130,30 @@ int dd_audit_list_next(struct dd_audit_list *l, char name[DD_NAME_MAX], unsigned
 			return DD_ENAME;
 		return 1;
 	}
+}
+
+int dd_audit_list_screen(FILE *in, struct dd_audit_screen *out)
+{
+	struct dd_audit_list l = { .in = in };
+	char name[DD_NAME_MAX];
+	unsigned long line;
+	const char *why;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while (!l.binary && (rc = dd_audit_list_next(&l, name, &line, &why, NULL, 0)) != 0) {
+		if (rc == 1)
+			out->names++;
+		else if (rc == DD_ENAME)
+			out->bad++;
+		else if (rc == DD_EPARSE)
+			break;
+		else if (rc < 0)
+			return rc;
+	}
+	out->lines = l.line;
+	out->binary = l.binary;
+	return 0;
 }
 
 /* ---- resuming ------------------------------------------------------------ */

@@ -250,9 +250,10 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 		      (unsigned long long)s->domains, s->domains == 1 ? "" : "s", ri->seconds,
 		      ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0, ri->queries,
 		      ri->shared, ri->timeouts);
-	if (ri->skipped || ri->bad_lines)
-		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu bad input "
-			      "line%s\n", ri->skipped, ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
+	if (ri->skipped || ri->bad_lines || ri->duplicates)
+		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu listed twice "
+			      "(dropped), %lu bad input line%s\n", ri->skipped, ri->duplicates,
+			      ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
 	if (ri->interrupted)
 		dd_buf_printf(out, "  interrupted: %lu domain%s in flight not written (--resume "
 			      "continues)\n", ri->in_flight, ri->in_flight == 1 ? "" : "s");
@@ -323,6 +324,7 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	o = json_object();
 	dd_json_put(&j, o, "checked", dd_json_uint(s->domains));
 	dd_json_put(&j, o, "skipped", dd_json_uint(ri->skipped));
+	dd_json_put(&j, o, "duplicates", dd_json_uint(ri->duplicates));
 	dd_json_put(&j, o, "bad_lines", dd_json_uint(ri->bad_lines));
 	dd_json_put(&j, o, "in_flight_not_written", dd_json_uint(ri->in_flight));
 	dd_json_put(&j, o, "interrupted", json_boolean(ri->interrupted));

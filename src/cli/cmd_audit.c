@@ -56,6 +56,7 @@ struct live_opts {
 #define LIVE_PER_SERVER 8   /* queries in flight per server address, */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
+#define SPOOL_MAX (1ull << 30) /* a list read from a pipe is copied; at most 1 GiB */
 
 static int set_origin(void *t, const char *arg, char *why, size_t whylen)
 {
@@ -193,6 +194,9 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 	if (r == DD_ENOTFOUND)
 		fprintf(stderr, "dnsdeps audit: the zone has no SOA record: give its name with "
 				"--origin\n");
+	else if (r == DD_EINVAL)
+		fprintf(stderr, "dnsdeps audit: --origin %s is not the owner of the zone's SOA "
+				"record\n", z->origin);
 	else if (r)
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(r));
 	return r;
@@ -245,7 +249,7 @@ struct live {
 	const char *names;         /* zone: NUL-separated delegation names */
 	size_t names_len, names_pos;
 	struct dd_map done;        /* --resume: domains already written */
-	unsigned long bad, skipped;
+	unsigned long bad, skipped, duplicates;
 	/* where the lines go */
 	FILE *out;
 	double last_flush;
@@ -315,11 +319,18 @@ static int next_name(struct live *l, struct dd_audit_list *list, size_t *pos, in
 			if (rc <= 0)
 				return rc;
 		}
-		if (l->done.count && dd_map_get(&l->done, name)) {
-			if (report)
+		void *seen = l->done.count ? dd_map_get(&l->done, name) : NULL;
+		if (seen && report) {
+			/* resumed names map to the map, names given out to l */
+			if (seen == l)
+				l->duplicates++;
+			else
 				l->skipped++;
-			continue;
 		}
+		if (seen)
+			continue;
+		if (report && dd_map_set(&l->done, name, l) != 0)
+			return DD_ENOMEM;
 		return 1;
 	}
 }
@@ -420,30 +431,86 @@ static int deps_finish(void *ctx, struct dd_evidence *ev)
 	return dd_cli_deps_finish(ev, "audit") != 0 ? DD_EINVAL : 0;
 }
 
-/* Count the domains to check (for the progress bar), then rewind. */
-static uint64_t count_input(struct live *l, FILE *in)
+/* Count the zone's delegations (for the progress bar). */
+static uint64_t count_names(struct live *l)
 {
-	struct dd_audit_list *tmp = NULL;
 	char name[DD_NAME_MAX];
 	size_t pos = 0;
 	uint64_t n = 0;
-	struct stat stt;
 
-	if (l->names) {
-		while (next_name(l, NULL, &pos, 0, name) == 1)
-			n++;
-		return n;
-	}
-	if (fstat(fileno(in), &stt) != 0 || !S_ISREG(stt.st_mode) ||
-	    dd_audit_list_new(&tmp, in) != 0)
-		return 0;
-	while (next_name(l, tmp, NULL, 0, name) == 1)
+	while (next_name(l, NULL, &pos, 0, name) == 1)
 		n++;
-	dd_audit_list_free(tmp);
-	if (fseek(in, 0, SEEK_SET) != 0)
-		return 0;
-	clearerr(in);
 	return n;
+}
+
+/* Copy a list that cannot be read twice (a pipe, a device) to a temporary
+ * file, refusing binary input at its first NUL byte and bounding the size.
+ * The copy, or NULL after a message. */
+static FILE *spool(FILE *in, const char *label)
+{
+	FILE *t = tmpfile();
+	char chunk[65536];
+	uint64_t total = 0;
+	size_t n;
+
+	if (!t) {
+		fprintf(stderr, "dnsdeps audit: %s: cannot make a temporary copy: %s\n", label,
+			strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		total += n;
+		if (memchr(chunk, '\0', n) || total > SPOOL_MAX) {
+			fprintf(stderr, "dnsdeps audit: %s: %s; refused before any query\n", label,
+				total > SPOOL_MAX ? "larger than 1 GiB" : "binary input (a NUL byte), "
+									   "not a list of domains");
+			fclose(t);
+			return NULL;
+		}
+		if (fwrite(chunk, 1, n, t) != n) {
+			fprintf(stderr, "dnsdeps audit: %s: cannot copy: %s\n", label, strerror(errno));
+			fclose(t);
+			return NULL;
+		}
+	}
+	if (ferror(in) || fflush(t) != 0 || fseek(t, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "dnsdeps audit: %s: read error: %s\n", label, strerror(errno));
+		fclose(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Look at the whole list before any query: refuse a binary, empty or mostly
+ * unreadable one. The number of names, or -1 after one line saying why. */
+static long long screen_list(FILE *in, const char *label)
+{
+	struct dd_audit_screen sc;
+	int rc = dd_audit_list_screen(in, &sc);
+
+	if (rc || fseek(in, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "dnsdeps audit: %s: read error: %s\n", label,
+			rc ? dd_strerror(rc) : strerror(errno));
+		return -1;
+	}
+	clearerr(in);
+	if (sc.binary) {
+		fprintf(stderr, "dnsdeps audit: %s: binary input (a NUL byte or %u bytes without a "
+				"newline at line %lu), not a list of domains; refused before any query\n",
+			label, DD_AUDIT_RUN_MAX, sc.lines + 1);
+		return -1;
+	}
+	if (sc.names + sc.bad == 0) {
+		fprintf(stderr, "dnsdeps audit: %s: no domain names in the list (%lu line%s, blank "
+				"or comments)\n", label, sc.lines, sc.lines == 1 ? "" : "s");
+		return -1;
+	}
+	if (sc.bad > sc.names) {
+		fprintf(stderr, "dnsdeps audit: %s: %lu of %lu lines are not domain names; refused "
+				"before any query\n", label, sc.bad, sc.names + sc.bad);
+		return -1;
+	}
+	return (long long)sc.names;
 }
 
 static int same_file(const char *a, const char *b)
@@ -649,18 +716,31 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 			in = fopen(input, "r");
 			if (!in) {
 				fprintf(stderr, "dnsdeps audit: cannot open %s: %s\n", l.label,
-					dd_strerror(dd_err_from_errno(errno)));
+					strerror(errno));
 				goto out;
 			}
 		}
+		struct stat st;
+		if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode)) {
+			FILE *copy = spool(in, l.label);
+			if (in != stdin)
+				fclose(in);
+			in = copy;
+			if (!in)
+				goto out;
+		}
+		long long listed = screen_list(in, l.label);
+		if (listed < 0)
+			goto out;
+		l.total = (uint64_t)listed;
 		if (dd_audit_list_new(&l.list, in) != 0)
 			goto out;
 	}
 	if (open_output(&l, o->out.format == DD_FMT_CSV) != 0)
 		goto out;
 	l.progress = !o->no_progress && isatty(STDERR_FILENO);
-	if (l.progress)
-		l.total = count_input(&l, in);
+	if (l.progress && l.names)
+		l.total = count_names(&l);
 	raise_fd_limit();
 	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
 		goto out;
@@ -708,6 +788,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	memset(&ri, 0, sizeof(ri));
 	ri.bad_lines = l.bad;
 	ri.skipped = l.skipped;
+	ri.duplicates = l.duplicates;
 	ri.in_flight = dd_audit_stats(l.a)->inflight;
 	ri.interrupted = rc == DD_ECANCELED;
 	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
