@@ -764,8 +764,8 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
 
 /* ---- the short text: what needs action, then one line per layer ---------- */
 
-/* Findings a person must act on: warnings and worse. The advice of a kind
- * of finding is printed once, after its last finding. */
+/* Findings a person must act on: warnings and worse. An advice is printed
+ * once, after the last finding that carries it. */
 static void actions(struct tx *t, const struct dd_chk_findings *f)
 {
 	size_t n = 0, notes = 0;
@@ -787,10 +787,12 @@ static void actions(struct tx *t, const struct dd_chk_findings *f)
 		dd_buf_printf(t->b, "  %s: ", x->def->code);
 		dd_buf_esc(t->b, x->message);
 		dd_buf_puts(t->b, "\n");
-		for (k = i + 1; k < f->n && f->v[k].def != x->def; k++)
-			;
+		for (k = i + 1; k < f->n; k++)
+			if (f->v[k].def->severity >= DD_SEV_WARNING &&
+			    strcmp(f->v[k].def->advice, x->def->advice) == 0)
+				break;
 		if (k < f->n)
-			continue; /* the same kind again below: its advice comes then */
+			continue; /* the same advice again below: it comes then */
 		dd_buf_puts(t->b, "    ");
 		on(t, DIM);
 		dd_buf_puts(t->b, "-> ");

@@ -188,7 +188,7 @@ def test_purism_outage_suspended(bed):
 
 def test_purism_text_has_a_registration_section(bed):
     bed["whois"].answers["puri.sm"] = PURISM_WHOIS.encode()
-    r, _, _, _ = check(bed, "puri.sm.", via="whois", fmt="text")
+    r, _, _, _ = check(bed, "puri.sm.", "-v", via="whois", fmt="text")
     assert r.returncode == 2, r.stdout
     assert "Registration (the registry's record)" in r.stdout, r.stdout
     assert f"Registration of puri.sm (whois {WHOIS_IP}:43)" in r.stdout

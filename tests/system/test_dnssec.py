@@ -274,7 +274,7 @@ def test_bogus_sentence_says_what_to_do(world):
 
 
 def test_check_text_has_a_dnssec_section(world):
-    r = world.run_dnsdeps("check", *TEST_ARGS, "stale.test.", timeout=60)
+    r = world.run_dnsdeps("check", "-v", *TEST_ARGS, "stale.test.", timeout=60)
     assert r.returncode == 2, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("stale.test.  CRITICAL  (layer: dnssec)"), r.stdout
