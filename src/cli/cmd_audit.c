@@ -539,7 +539,7 @@ static int open_output(struct live *l, int csv)
 		}
 		memset(&res, 0, sizeof(res));
 		if (rf) {
-			int rc = dd_audit_resume_read(rf, &l->done, &res);
+			int rc = dd_audit_resume_read(rf, &l->done, &res, NULL);
 			fclose(rf);
 			if (rc) {
 				fprintf(stderr, "dnsdeps audit: --resume: %s\n", dd_strerror(rc));
@@ -578,6 +578,22 @@ static int open_output(struct live *l, int csv)
 	if (header && fputs(dd_audit_csv_header(), l->out) == EOF)
 		return -1;
 	return 0;
+}
+
+/* --resume: the results already in the file count in the summary and the
+ * exit status, which then cover the whole file. 0, or -1 after a message. */
+static int previous(struct live *l)
+{
+	FILE *f = fopen(l->lo->resume, "r");
+	int rc;
+
+	if (!f)
+		return errno == ENOENT ? 0 : (perror("dnsdeps audit: --resume"), -1);
+	rc = dd_audit_add_previous(l->a, f);
+	fclose(f);
+	if (rc)
+		fprintf(stderr, "dnsdeps audit: --resume: %s\n", dd_strerror(rc));
+	return rc ? -1 : 0;
 }
 
 static int write_summary(const struct live *l, const struct dd_audit_run_info *ri)
@@ -772,6 +788,8 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
 		goto out;
 	}
+	if (lo->resume && previous(&l) != 0)
+		goto out;
 	rc = dd_audit_run(l.a);
 	clear_bar(&l);
 

@@ -801,8 +801,8 @@ static void actions(struct tx *t, const struct dd_chk_findings *f)
 		dd_buf_puts(t->b, "\n");
 	}
 	if (notes)
-		dd_buf_printf(t->b, "  (%zu note%s: dnsdeps check -v shows %s)\n", notes,
-			      notes == 1 ? "" : "s", notes == 1 ? "it" : "them");
+		dd_buf_printf(t->b, "%s(%zu more: notices and notes; -v shows them)\n",
+			      n ? "  " : "\n", notes);
 }
 
 static int is_deps(const struct dd_chk_finding *x)

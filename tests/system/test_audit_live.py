@@ -216,6 +216,27 @@ def test_resume_after_a_cut_line(world, run):
     s = json.loads(summary.read_text())
     assert s["domains"]["skipped"] == 50
     assert s["domains"]["checked"] == len(docs) - 50
+    # the summary covers the whole file: the 50 resumed results count too
+    assert s["domains"]["resumed"] == 50 and s["domains"]["total"] == len(docs)
+    whole = json.loads((world.tmp / "summary.json").read_text())
+    assert s["status"] == whole["status"], (s["status"], whole["status"])
+
+
+def test_resume_judges_the_whole_file(world, run, tmp_path):
+    """A critical domain checked before the resume still sets the exit status."""
+    _, docs, _ = run
+    crit = next(d for d in docs if d["verdict"]["status"] == "critical")
+    fine = [d["domain"] for d in docs if d["verdict"]["status"] == "ok"][:2]
+    lst = tmp_path / "l.txt"
+    lst.write_text("\n".join([crit["domain"], *fine]) + "\n")
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps(crit) + "\n")
+    summary = tmp_path / "s.json"
+    r = audit(world, "--resume", str(out), "--summary-json", str(summary), str(lst))
+    assert r.returncode == 2, r.stderr
+    s = json.loads(summary.read_text())
+    assert s["domains"]["checked"] == 2 and s["domains"]["total"] == 3
+    assert "the summary and the exit status cover 3" in r.stderr
 
 
 def test_resume_refuses_to_mix_formats(world, tmp_path):
