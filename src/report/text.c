@@ -116,7 +116,9 @@ static void rtt(struct tx *t, double ms)
 		dd_buf_printf(t->b, "  %.1f ms", ms);
 }
 
-static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
+/* The status line, then sep (a newline; -q: two blanks), then the sentence. */
+static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v,
+		    const char *sep)
 {
 	on(t, BOLD);
 	dd_buf_esc(t->b, ev->domain);
@@ -127,7 +129,7 @@ static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_
 	off(t);
 	if (v->layer != DD_LAYER_NONE)
 		dd_buf_printf(t->b, "  (layer: %s)", dd_chk_layer_name(v->layer));
-	dd_buf_puts(t->b, "\n");
+	dd_buf_puts(t->b, sep);
 	dd_buf_esc(t->b, v->summary ? v->summary : "");
 	dd_buf_puts(t->b, "\n");
 }
@@ -292,6 +294,16 @@ static void nameservers(struct tx *t, const struct dd_evidence *ev)
 	}
 }
 
+static void advice(struct tx *t, const struct dd_chk_def *d)
+{
+	dd_buf_puts(t->b, "    ");
+	on(t, DIM);
+	dd_buf_puts(t->b, "-> ");
+	dd_buf_puts(t->b, d->advice);
+	off(t);
+	dd_buf_puts(t->b, "\n");
+}
+
 static void findings(struct tx *t, const struct dd_chk_findings *f)
 {
 	if (!f->n) {
@@ -314,12 +326,8 @@ static void findings(struct tx *t, const struct dd_chk_findings *f)
 		}
 		dd_buf_puts(t->b, "\n    ");
 		dd_buf_esc(t->b, x->message);
-		dd_buf_puts(t->b, "\n    ");
-		on(t, DIM);
-		dd_buf_puts(t->b, "-> ");
-		dd_buf_puts(t->b, x->def->advice);
-		off(t);
 		dd_buf_puts(t->b, "\n");
+		advice(t, x->def);
 	}
 }
 
@@ -791,14 +799,8 @@ static void actions(struct tx *t, const struct dd_chk_findings *f)
 			if (f->v[k].def->severity >= DD_SEV_WARNING &&
 			    strcmp(f->v[k].def->advice, x->def->advice) == 0)
 				break;
-		if (k < f->n)
-			continue; /* the same advice again below: it comes then */
-		dd_buf_puts(t->b, "    ");
-		on(t, DIM);
-		dd_buf_puts(t->b, "-> ");
-		dd_buf_puts(t->b, x->def->advice);
-		off(t);
-		dd_buf_puts(t->b, "\n");
+		if (k == f->n) /* else the same advice comes again below, then */
+			advice(t, x->def);
 	}
 	if (notes)
 		dd_buf_printf(t->b, "%s(%zu more: notices and notes; -v shows them)\n",
@@ -869,21 +871,6 @@ static void layers(struct tx *t, const struct dd_evidence *ev, const struct dd_c
 		   ev->deps.present ? NULL : "not gathered");
 }
 
-/* -q: one line. */
-static void verdict_line(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
-{
-	dd_buf_esc(t->b, ev->domain);
-	dd_buf_puts(t->b, "  ");
-	on(t, status_color(v->status));
-	upper(t->b, dd_chk_status_name(v->status));
-	off(t);
-	if (v->layer != DD_LAYER_NONE)
-		dd_buf_printf(t->b, "  (layer: %s)", dd_chk_layer_name(v->layer));
-	dd_buf_puts(t->b, "  ");
-	dd_buf_esc(t->b, v->summary ? v->summary : "");
-	dd_buf_puts(t->b, "\n");
-}
-
 int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
@@ -891,16 +878,16 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	int level = o ? o->level : 0;
 
 	if (level < 0) {
-		verdict_line(&t, ev, v);
+		verdict(&t, ev, v, "  ");
 		return dd_buf_failed(out) ? DD_ENOMEM : 0;
 	}
 	if (level == 0) {
-		verdict(&t, ev, v);
+		verdict(&t, ev, v, "\n");
 		actions(&t, f);
 		layers(&t, ev, f);
 		return dd_buf_failed(out) ? DD_ENOMEM : 0;
 	}
-	verdict(&t, ev, v);
+	verdict(&t, ev, v, "\n");
 	heading(&t, "Delegation, from the root down");
 	chain(&t, ev);
 	parent(&t, ev);
