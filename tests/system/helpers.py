@@ -136,11 +136,14 @@ def dump(doc):
 TEXT_LAYERS = ["root", "registry", "registration", "nameservers", "DNSSEC", "dependencies"]
 
 
-def check_text_layout(world, domain, *extra):
-    """Run check in its three text lengths and assert their structure; returns
-    the line counts (default, -v, -q) and the default text."""
+def check_text_layout(world, domain, *extra, saved=None):
+    """Run check in its three text lengths and assert their structure, and that
+    `report` renders the saved evidence the same three ways; returns the line
+    counts (default, -v, -q) and the default text."""
     base = ("check", "--timeout", "500", "--retries", "0", *extra)
-    runs = {lvl: world.run_dnsdeps(*base, *([lvl] if lvl else []), domain, timeout=120)
+    runs = {lvl: world.run_dnsdeps(*base, *([lvl] if lvl else []),
+                                   *(["--save-evidence", saved] if saved and not lvl else []),
+                                   domain, timeout=120)
             for lvl in ("", "-v", "-q")}
     rc = {r.returncode for r in runs.values()}
     assert len(rc) == 1 and rc <= {0, 1, 2}, {k: (r.returncode, r.stderr) for k, r in runs.items()}
@@ -168,4 +171,13 @@ def check_text_layout(world, domain, *extra):
     # -q: the verdict line alone
     quiet = runs["-q"].stdout.splitlines()
     assert quiet == [lines[0] + "  " + lines[1]], runs["-q"].stdout
+    if saved:  # report: the same text from the saved evidence (-v has RTTs: other runs)
+        for lvl, r in runs.items():
+            again = world.run_dnsdeps("report", *([lvl] if lvl else []), saved, hints=False)
+            assert again.returncode == r.returncode, (lvl, again.stderr)
+            if lvl == "-v":
+                assert again.stdout.splitlines()[:2] == lines[:2]
+                assert "Delegation, from the root down" in again.stdout
+            else:
+                assert again.stdout == r.stdout, lvl
     return (len(lines), len(full.splitlines()), len(quiet)), text

@@ -176,8 +176,9 @@ def test_check_asks_again_with_the_whole_name_below_an_empty_non_terminal(world,
     assert ev["chain"][-1]["zone"] == "example.test."
 
 
-def test_check_text_is_short(world):
-    counts, text = check_text_layout(world, "example.test.", "--no-registration")
+def test_check_text_is_short(world, tmp_path):
+    counts, text = check_text_layout(world, "example.test.", "--no-registration",
+                                     saved=str(tmp_path / "ev.json"))
     # every test-bed address shares a /24: the one warning of a healthy domain
     assert text.splitlines()[0] in ("example.test.  OK",
                                     "example.test.  WARNING  (layer: nameservers)"), text

@@ -84,8 +84,9 @@ def test_trace_healthy_neighbour(world):
     assert doc["result"]["status"] == "answer" and doc["result"]["zone"] == "example.sm."
 
 
-def test_check_text_is_short(world):
-    counts, text = check_text_layout(world, "puri.sm.", "--no-registration")
+def test_check_text_is_short(world, tmp_path):
+    counts, text = check_text_layout(world, "puri.sm.", "--no-registration",
+                                     saved=str(tmp_path / "ev.json"))
     first = text.splitlines()[0]
     if outage(world):
         assert first == "puri.sm.  CRITICAL  (layer: registration)", text
