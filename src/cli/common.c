@@ -30,7 +30,7 @@ const struct dd_opt dd_cli_common_opts[] = {
 };
 
 const struct dd_opt dd_cli_out_opts[] = {
-	{ .name = "format", .kind = DD_OPT_FORMAT, .argname = "FORMAT", .help = "the output format (the first is the default)" },
+	{ .name = "format", .kind = DD_OPT_FORMAT, .argname = "FORMAT", .help = "the output format (default text; a live audit writes json)" },
 	{ .name = "json", .short_name = 'j', .kind = DD_OPT_FORMAT, .val = DD_FMT_JSON, .help = "JSON for programs: --format json" },
 	{ .name = "csv", .kind = DD_OPT_FORMAT, .val = DD_FMT_CSV, .help = "CSV for spreadsheets: --format csv" },
 	{ .name = "jsonl", .kind = DD_OPT_FLAG, .off = O(jsonl), .val = 1, .need = DD_CLI_JSONL, .help = "with --json and several domains: one JSON object per line (JSON Lines) instead of one array" },

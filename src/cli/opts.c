@@ -102,8 +102,8 @@ static int apply_format(const struct dd_opt *o, unsigned mask, struct dd_cli_out
 		}
 	}
 	if (t->format_given && t->format != f) {
-		snprintf(why, whylen, "--%s and --%s exclude each other", dd_cli_formats[t->format],
-			 dd_cli_formats[f]);
+		snprintf(why, whylen, "--format %s and --format %s exclude each other",
+			 dd_cli_formats[t->format], dd_cli_formats[f]);
 		return -1;
 	}
 	t->format = f;
