@@ -162,9 +162,20 @@ struct dd_ev_strlist;
 int dd_cli_judge_setup(const struct dd_cli_judge *j, const char *cmd, struct dd_ev_strlist *anchor,
 		       char *source, size_t sourcelen);
 
-/* A data file: first $DNSDEPS_DATADIR/installed_rel, then the source tree
- * the binary was built from (source_rel), then the installed data
- * directory. 0 with the path in out, or -1 when none is readable. */
+/* Where data files are looked for, first first: $DNSDEPS_DATADIR when set,
+ * the source tree for the uninstalled executable only (the one meson built
+ * in DD_BUILDDIR: a package never depends on, nor is fooled by, the tree it
+ * came from), then the installed data directory DD_DATADIR. Returns how
+ * many (at most 3). */
+struct dd_cli_data_dir {
+	const char *dir;
+	const char *what;    /* for people: why this directory is searched */
+	int source_tree;     /* laid out as the source tree, not as installed */
+};
+size_t dd_cli_data_dirs(struct dd_cli_data_dir out[3]);
+/* A data file: the first readable of dir/installed_rel (dir/source_rel in
+ * the source tree) over dd_cli_data_dirs. 0 with the path in out, or -1
+ * when none is readable (out then holds the last one tried). */
 int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen);
 void dd_cli_common_init(struct dd_cli_common *c);
 

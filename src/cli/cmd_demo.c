@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "dd_config.h"
 
 static int demo_main(int argc, char **argv)
 {
@@ -26,9 +25,13 @@ static int demo_main(int argc, char **argv)
 	if (dd_cli_find_data("minternet/demo.py", "tests/system/minternet/demo.py", harness,
 		      sizeof(harness)) != 0 ||
 	    dd_cli_find_data("demo", "data/demo", worlds, sizeof(worlds)) != 0) {
-		fprintf(stderr, "dnsdeps demo: the mini-internet files are not installed "
-				"(looked in $DNSDEPS_DATADIR, %s and %s)\n",
-			DD_SRCDATADIR, DD_DATADIR);
+		struct dd_cli_data_dir dirs[3];
+		size_t ndirs = dd_cli_data_dirs(dirs);
+
+		fprintf(stderr, "dnsdeps demo: the mini-internet files are not installed (looked in");
+		for (size_t i = 0; i < ndirs; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", dirs[i].dir);
+		fprintf(stderr, ")\n");
 		return DD_EXIT_UNKNOWN;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);

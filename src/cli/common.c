@@ -1,5 +1,6 @@
 /* common.c: options shared by the commands that probe the DNS (trace,
  * check, ...), and turning them into probe settings. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,20 +76,46 @@ int dd_cli_judge_setup(const struct dd_cli_judge *j, const char *cmd, struct dd_
 	return 0;
 }
 
-int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
+/* Whether this executable lies in the build directory meson made it in. */
+static int uninstalled(void)
+{
+	char self[PATH_MAX], build[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t len;
+
+	if (n <= 0 || !realpath(DD_BUILDDIR, build))
+		return 0;
+	self[n] = '\0';
+	len = strlen(build);
+	return strncmp(self, build, len) == 0 && self[len] == '/';
+}
+
+size_t dd_cli_data_dirs(struct dd_cli_data_dir out[3])
 {
 	const char *env = getenv("DNSDEPS_DATADIR");
+	size_t n = 0;
 
-	if (env && *env) {
-		snprintf(out, outlen, "%s/%s", env, installed_rel);
+	if (env && *env)
+		out[n++] = (struct dd_cli_data_dir){ env, "$DNSDEPS_DATADIR", 0 };
+	if (uninstalled())
+		out[n++] = (struct dd_cli_data_dir){ DD_SRCDATADIR,
+						     "the source tree of this uninstalled build", 1 };
+	out[n++] = (struct dd_cli_data_dir){ DD_DATADIR, "installed", 0 };
+	return n;
+}
+
+int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
+{
+	struct dd_cli_data_dir dirs[3];
+	size_t n = dd_cli_data_dirs(dirs);
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(out, outlen, "%s/%s", dirs[i].dir,
+			 dirs[i].source_tree ? source_rel : installed_rel);
 		if (access(out, R_OK) == 0)
 			return 0;
 	}
-	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
-	return access(out, R_OK) == 0 ? 0 : -1;
+	return -1;
 }
 
 void dd_cli_common_init(struct dd_cli_common *c)

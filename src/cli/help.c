@@ -189,9 +189,16 @@ static int version_main(int argc, char **argv)
 	char *pos[argc + 1];
 	int npos, rc;
 
+	struct dd_cli_data_dir dirs[3];
+	size_t n;
+
 	if ((rc = dd_cli_parse(&dd_cmd_version, targets, NULL, argc, argv, pos, &npos)) >= 0)
 		return rc;
-	printf("dnsdeps %s\n", DD_VERSION);
+	n = dd_cli_data_dirs(dirs);
+	printf("dnsdeps %s\ndata:", DD_VERSION);
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s (%s)", i ? ", then" : "", dirs[i].dir, dirs[i].what);
+	printf("\n");
 	return DD_EXIT_OK;
 }
 
@@ -200,7 +207,7 @@ const struct dd_cmd dd_cmd_version = {
 	.run = version_main,
 	.summary = "print the version",
 	.synopsis = "",
-	.about = "Prints the version of dnsdeps.",
+	.about = "Prints the version and where the data files are looked for, in order.",
 	.exits = "0.",
 	.min_pos = 0,
 	.max_pos = 0,

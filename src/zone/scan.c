@@ -99,6 +99,9 @@ static int is_delim(char c)
 /* The next token of the current record. */
 static int next_tok(struct dd_zone_scanner *s, struct cur *c, struct tok *t)
 {
+	/* Defined on every path, the failures included (fail()'s code is not
+	 * visible to the callers' compiler, which cannot tell it from TOK_WORD). */
+	*t = (struct tok){ 0 };
 	for (;;) {
 		if (c->p >= c->lim) {
 			if (!c->at_eof)

@@ -14,8 +14,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("DD_SHARED_DATA", os.path.join(os.path.dirname(REPO), "shared", "data"))
-GOV = os.path.join(SHARED, "zones", "gov-2026-08-22.zone")
+GOV = os.path.join(REPO, "tests", "data", "zones", "gov-2026-08-22.zone")
 DNSDEPS = os.path.abspath(os.environ.get("DNSDEPS", os.path.join(REPO, "build", "dnsdeps")))
 
 

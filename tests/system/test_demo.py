@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from helpers import DEMO_WORLDS, HERE
+from helpers import DEMO_WORLDS, HERE, REPO
 from minternet import default_dnsdeps
 
 DEMO = os.path.join(HERE, "minternet", "demo.py")
@@ -62,10 +62,40 @@ def test_demo_runs_installed_outside_the_repo(installed):
     check_output(r, dnsdeps)
 
 
-def test_dnsdeps_demo_command(installed):
-    dnsdeps = default_dnsdeps()
-    r = run([dnsdeps, "demo"], env=dict(os.environ, DNSDEPS_DATADIR=str(installed)), cwd="/")
-    check_output(r, dnsdeps)
+@pytest.fixture
+def copied(tmp_path):
+    """The binary copied out of its build directory, as `meson install` or a
+    package puts it: an installed program."""
+    (tmp_path / "bin").mkdir()
+    path = tmp_path / "bin" / "dnsdeps"
+    shutil.copy2(default_dnsdeps(), path)
+    return str(path)
+
+
+def test_dnsdeps_demo_command(installed, copied):
+    r = run([copied, "demo"], env=dict(os.environ, DNSDEPS_DATADIR=str(installed)), cwd="/")
+    check_output(r, copied)
+
+
+def data_line(dnsdeps, **env):
+    r = run([dnsdeps, "version"], env=dict(os.environ, **env), cwd="/")
+    assert r.returncode == 0, r
+    assert r.stdout.startswith("dnsdeps "), r.stdout
+    return r.stdout.splitlines()[1]
+
+
+def test_only_the_uninstalled_binary_reads_its_source_tree(copied):
+    """The build's own binary takes data files from the source tree first; a
+    copy elsewhere (an installed one) never does, even where the tree still
+    exists: a package must not depend on the tree it was built from."""
+    env = {"DNSDEPS_DATADIR": ""}
+    built = data_line(default_dnsdeps(), **env)
+    assert built.startswith(f"data: {REPO} (the source tree"), built
+    assert built.endswith("/share/dnsdeps (installed)"), built
+    installed = data_line(copied, **env)
+    assert REPO not in installed, installed
+    assert installed == "data: " + built.split(", then ")[-1], installed
+    assert data_line(copied, DNSDEPS_DATADIR="/x").startswith("data: /x ($DNSDEPS_DATADIR), then")
 
 
 def test_demo_without_dnsdeps_fails_clearly(tmp_path):
