@@ -358,7 +358,7 @@ def test_check_gains_dependencies(bed):
     # The group failing together is a warning; the rest are notices.
     assert doc["verdict"]["status"] == "warning"
     # Text: the section is there, names escaped.
-    r = bed["world"].run_dnsdeps("check", "--deps", "--now", NOW, *TIMING,
+    r = bed["world"].run_dnsdeps("check", "-v", "--deps", "--now", NOW, *TIMING,
                                  "--no-registration", "dangling.test", timeout=120)
     assert "Dependencies of dangling.test." in r.stdout
     assert "not-delegated" in r.stdout and "DEPS_NS_DOMAIN_NOT_DELEGATED" in r.stdout

@@ -274,7 +274,7 @@ def test_bogus_sentence_says_what_to_do(world):
 
 
 def test_check_text_has_a_dnssec_section(world):
-    r = world.run_dnsdeps("check", *TEST_ARGS, "stale.test.", timeout=60)
+    r = world.run_dnsdeps("check", "-v", *TEST_ARGS, "stale.test.", timeout=60)
     assert r.returncode == 2, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("stale.test.  CRITICAL  (layer: dnssec)"), r.stdout
@@ -427,3 +427,18 @@ def test_sig_warn_moves_the_expiring_window(world, tmp_path):
     r = world.run_dnsdeps("check", "--sig-warn", "0", "good.test.", timeout=60)
     assert r.returncode == 3 and "sig-warn" in r.stderr, (r.returncode, r.stderr)
 
+
+
+def test_audit_takes_the_trust_anchor(world, tmp_path):
+    """audit reads --trust-anchor as check does: under the world's private root a
+    signed healthy domain is not CRITICAL (it was, for every signed domain)."""
+    lst = tmp_path / "list"
+    lst.write_text("good.test\n")
+    _, doc, where = run_check(world, "good.test.")
+    r = world.run_dnsdeps("audit", "--trust-anchor", world.trust_anchor, *TEST_ARGS,
+                          "--no-progress", str(lst), timeout=60)
+    got = json.loads(r.stdout.splitlines()[0])
+    assert got["verdict"] == doc["verdict"], (got["verdict"], where)
+    assert not set(codes(got)) & set(BOGUS), codes(got)
+    r = world.run_dnsdeps("audit", *TEST_ARGS, "--no-progress", str(lst), timeout=60)
+    assert set(codes(json.loads(r.stdout.splitlines()[0]))) & set(BOGUS)  # the IANA anchor

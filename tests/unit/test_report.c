@@ -49,7 +49,7 @@ static char *render(const struct dd_evidence *ev, const struct dd_rep_opts *o, i
 static void text_layout(void **state)
 {
 	struct dd_evidence *ev = load("purism-outage.json");
-	struct dd_rep_opts o = { 0 };
+	struct dd_rep_opts o = { .level = 1 }; /* -v: the full tables */
 	int status;
 	char *t = render(ev, &o, &status);
 	const char *chain, *findings, *crit, *notice;
@@ -79,6 +79,58 @@ static void text_layout(void **state)
 	assert_non_null(strstr(crit, "-> The registry no longer publishes the delegation"));
 	/* no colour unless asked */
 	assert_null(strchr(t, '\033'));
+	free(t);
+	dd_ev_free(ev);
+}
+
+static size_t lines(const char *t)
+{
+	size_t n = 0;
+
+	for (; *t; t++)
+		n += *t == '\n';
+	return n;
+}
+
+/* The default text: the verdict, what needs action (advice once per kind),
+ * one line per layer; -q: the verdict line alone. */
+static void text_short(void **state)
+{
+	struct dd_evidence *ev = load("purism-outage.json");
+	struct dd_rep_opts o = { 0 };
+	const char *act, *lay, *advice;
+	int status;
+	char *t = render(ev, &o, &status), *q;
+
+	(void)state;
+	assert_int_equal(status, 2);
+	assert_int_equal(strncmp(t, "puri.sm.  CRITICAL  (layer: registration)\nThe sm registry", 57),
+			 0);
+	act = strstr(t, "\nNeeds action (");
+	lay = strstr(t, "\nLayers:\n");
+	assert_non_null(act);
+	assert_non_null(lay);
+	assert_true(act < lay);
+	assert_non_null(strstr(act, "  CRITICAL  PARENT_NXDOMAIN_ALL: "));
+	advice = strstr(act, "-> The registry no longer publishes the delegation");
+	assert_non_null(advice);
+	assert_null(strstr(advice + 1, "-> The registry no longer publishes the delegation"));
+	assert_null(strstr(t, "NOTICE  NO_IPV6")); /* notes only with -v */
+	assert_null(strstr(t, "\nDelegation, from the root down\n"));
+	assert_non_null(strstr(lay, "\n  root          "));
+	assert_non_null(strstr(lay, "\n  registry      "));
+	assert_non_null(strstr(lay, "\n  registration  CRITICAL  PARENT_NXDOMAIN_ALL"));
+	assert_non_null(strstr(lay, "\n  nameservers   "));
+	assert_non_null(strstr(lay, "\n  DNSSEC        "));
+	assert_non_null(strstr(lay, "\n  dependencies  "));
+	assert_true(lines(t) >= 8 && lines(t) <= 25);
+	o.level = -1;
+	q = render(ev, &o, &status);
+	assert_int_equal(status, 2);
+	assert_int_equal(lines(q), 1);
+	assert_int_equal(strncmp(q, "puri.sm.  CRITICAL  (layer: registration)  The sm registry", 58),
+			 0);
+	free(q);
 	free(t);
 	dd_ev_free(ev);
 }
@@ -128,6 +180,12 @@ static void text_escapes(void **state)
 
 	(void)state;
 	assert_int_equal(dd_ev_load_json(evil_doc, strlen(evil_doc), &ev, err, sizeof(err)), 0);
+	for (o.level = -1; o.level < 1; o.level++) { /* -q and the default */
+		t = render(ev, &o, &status);
+		assert_clean(t, 0);
+		free(t);
+	}
+	o.level = 1;
 	t = render(ev, &o, &status);
 	assert_true(status >= 0);
 	assert_clean(t, 0);
@@ -347,7 +405,7 @@ static void damaged_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(text_layout),
+		cmocka_unit_test(text_layout), cmocka_unit_test(text_short),
 		cmocka_unit_test(text_escapes),
 		cmocka_unit_test(json_document),
 		cmocka_unit_test(json_keeps_raw_strings),
