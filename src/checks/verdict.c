@@ -46,8 +46,9 @@ static size_t count_at_least(const struct dd_chk_findings *f, enum dd_chk_severi
 }
 
 /* What the findings list holds besides the one the sentence names, counted
- * as it is: "(1 more problem and 5 notices below)". Facts (info) are not
- * counted: they need nothing. */
+ * as it is: "(1 more problem and 5 notices)". Facts (info) are not
+ * counted: they need nothing. The sentence says nothing of where they are
+ * shown: that is the renderer's. */
 static void more_below(const struct vctx *v, struct dd_buf *b, size_t serious)
 {
 	size_t notes = count_at_least(v->f, DD_SEV_NOTICE) - serious;
@@ -61,7 +62,7 @@ static void more_below(const struct vctx *v, struct dd_buf *b, size_t serious)
 		dd_buf_puts(b, " and ");
 	if (notes)
 		dd_buf_printf(b, "%zu notice%s", notes, notes > 1 ? "s" : "");
-	dd_buf_puts(b, " below)");
+	dd_buf_puts(b, ")");
 }
 
 /* Advice as the tail of a sentence: first letter lower-cased. */
@@ -289,7 +290,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 			      f->p_delegating == 1 ? "" : "s", all_of(f->c_good, n2, sizeof(n2)),
 			      f->c_good == 1 ? "" : "es", f->c_good == 1 ? "s" : "");
 		if (notes)
-			dd_buf_printf(b, " (%zu notice%s below)", notes, notes > 1 ? "s" : "");
+			dd_buf_printf(b, " (%zu notice%s)", notes, notes > 1 ? "s" : "");
 		dd_buf_puts(b, ".");
 		return DD_STATUS_OK;
 	}

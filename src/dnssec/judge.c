@@ -424,6 +424,7 @@ static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct d
 			int private_root = above == DD_SEC_BOGUS && j->out->above_zone &&
 					   strcmp(j->out->above_zone, ".") == 0;
 			z->state = above;
+			j->out->private_root |= private_root;
 			snprintf(z->why, sizeof(z->why), "%s", above == DD_SEC_INSECURE ?
 				 "insecure: a zone above is not signed" : private_root ?
 				 "not validated: private root (its keys are not the trust "

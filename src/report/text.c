@@ -790,11 +790,13 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
  * once, after the last finding that carries it. */
 static void actions(struct tx *t, const struct dd_chk_findings *f)
 {
-	size_t n = 0, notes = 0;
+	size_t n = 0, notices = 0, facts = 0;
 
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		n += f->v[i].def->severity >= DD_SEV_WARNING;
-	notes = f->n - n;
+		notices += f->v[i].def->severity == DD_SEV_NOTICE;
+		facts += f->v[i].def->severity < DD_SEV_NOTICE;
+	}
 	if (n)
 		dd_buf_printf(t->b, "\nNeeds action (%zu):\n", n);
 	for (size_t i = 0; i < f->n; i++) {
@@ -816,9 +818,16 @@ static void actions(struct tx *t, const struct dd_chk_findings *f)
 		if (k == f->n) /* else the same advice comes again below, then */
 			advice(t, x->def);
 	}
-	if (notes)
-		dd_buf_printf(t->b, "%s(%zu more: notices and notes; -v shows them)\n",
-			      n ? "  " : "\n", notes);
+	if (notices || facts) {
+		dd_buf_puts(t->b, n ? "  (" : "\n(");
+		if (notices)
+			dd_buf_printf(t->b, "%zu notice%s", notices, notices > 1 ? "s" : "");
+		if (notices && facts)
+			dd_buf_puts(t->b, " and ");
+		if (facts)
+			dd_buf_printf(t->b, "%zu fact%s", facts, facts > 1 ? "s" : "");
+		dd_buf_puts(t->b, " more; -v shows them)\n");
+	}
 }
 
 static int is_deps(const struct dd_chk_finding *x)
@@ -872,15 +881,40 @@ static void layer_line(struct tx *t, const char *name, const struct dd_chk_findi
 	dd_buf_puts(t->b, "\n");
 }
 
-static void layers(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_findings *f)
+/* The DNSSEC state in words when it is not plainly secure ("not validated:
+ * private root", "insecure: ..."), so the layer line never reads "no
+ * problem found" where nothing was validated. Written into buf. */
+static const char *sec_note(const struct dd_evidence *ev, const struct dd_rep_opts *o,
+			    const struct dd_chk_findings *f, char *buf, size_t len)
 {
+	struct dd_rep_sec sec;
+	const char *note = NULL;
+
+	if (!ev->dnssec.present)
+		return "not examined";
+	if (dd_rep_sec_open(ev, o && o->now ? o->now : ev->time, f, &sec) == 0 &&
+	    sec.r->state != DD_SEC_SECURE) {
+		snprintf(buf, len, "%s%s", sec.r->why,
+			 sec.r->private_root ? "; not validated: private root (give its "
+					       "anchor with --trust-anchor)" : "");
+		note = buf;
+	}
+	dd_rep_sec_close(&sec);
+	return note;
+}
+
+static void layers(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
+		   const struct dd_chk_findings *f)
+{
+	char why[512];
+
 	dd_buf_puts(t->b, "\nLayers:\n");
 	layer_line(t, "root", f, DD_LAYER_ROOT, NULL);
 	layer_line(t, "registry", f, DD_LAYER_REGISTRY, NULL);
 	layer_line(t, "registration", f, DD_LAYER_REGISTRATION,
 		   ev->registration.present ? NULL : "the registry's record not looked up");
 	layer_line(t, "nameservers", f, DD_LAYER_NAMESERVERS, NULL);
-	layer_line(t, "DNSSEC", f, DD_LAYER_DNSSEC, ev->dnssec.present ? NULL : "not examined");
+	layer_line(t, "DNSSEC", f, DD_LAYER_DNSSEC, sec_note(ev, o, f, why, sizeof(why)));
 	layer_line(t, "dependencies", f, -1,
 		   ev->deps.present ? NULL : "not gathered");
 }
@@ -898,7 +932,7 @@ int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	if (level == 0) {
 		verdict(&t, ev, v, "\n");
 		actions(&t, f);
-		layers(&t, ev, f);
+		layers(&t, ev, o, f);
 		return dd_buf_failed(out) ? DD_ENOMEM : 0;
 	}
 	verdict(&t, ev, v, "\n");

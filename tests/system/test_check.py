@@ -61,18 +61,18 @@ def check_doc(doc, case, where):
 
 def said_once(doc, where):
     """One fact, said once, and counted as it is: the summary's "(N more
-    problems and M notices below)" matches the list; a network or operator
+    problems and M notices)" matches the list; a network or operator
     a diversity finding names is not a DEPS_SPOF_* finding too."""
     sev = [f["severity"] for f in doc["findings"]]
     problems = sum(cs.SEVERITIES.index(s) >= cs.SEVERITIES.index("warning") for s in sev)
     notices = sev.count("notice")
     summary = doc["verdict"]["summary"]
     assert "more finding" not in summary, f"{where}: {summary}"
-    m = re.search(r"\((\d+) more problems?(?: and (\d+) notices?)? below\)", summary)
+    m = re.search(r"\((\d+) more problems?(?: and (\d+) notices?)?\)", summary)
     if m:
         assert int(m.group(1)) == problems - 1, f"{where}: {problems} problems: {summary}"
         assert int(m.group(2) or 0) == notices, f"{where}: {notices} notices: {summary}"
-    m = re.search(r"\((\d+) notices? below\)", summary)
+    m = re.search(r"\((\d+) notices?\)", summary)
     if m and "problem" not in summary[m.start():]:
         assert int(m.group(1)) == notices, f"{where}: {notices} notices: {summary}"
     msgs = {f["code"]: f["message"] for f in doc["findings"]}

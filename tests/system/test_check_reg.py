@@ -257,7 +257,7 @@ def test_no_transfer_lock(bed):
     _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
     assert verdict(doc) == ("ok", "none"), explain(doc)
     assert reg_codes(doc) == {"REG_NO_TRANSFER_LOCK", "REG_NO_REGISTRY_LOCK"}, explain(doc)
-    assert "below" in doc["verdict"]["summary"], doc["verdict"]["summary"]
+    assert "(3 notices)" in doc["verdict"]["summary"], doc["verdict"]["summary"]
 
 
 def test_expired_with_now(bed):
