@@ -212,7 +212,8 @@ static int get_source(struct ld *l, const json_t *o, struct dd_reg_record *r)
 static int get_result(struct ld *l, const json_t *o, struct dd_reg_record *r)
 {
 	static const enum dd_reg_result all[] = { DD_REG_FOUND, DD_REG_NOT_FOUND,
-						  DD_REG_RDAP_ERROR, DD_REG_OTHER_OBJECT };
+						  DD_REG_RDAP_ERROR, DD_REG_OTHER_OBJECT,
+						  DD_REG_ERROR };
 	const json_t *v = json_object_get(o, "result"), *ec;
 
 	if (!json_is_string(v))

@@ -317,6 +317,7 @@ const char *dd_reg_result_name(enum dd_reg_result res)
 	case DD_REG_NOT_FOUND: return "not-found";
 	case DD_REG_RDAP_ERROR: return "rdap-error";
 	case DD_REG_OTHER_OBJECT: return "other-object";
+	case DD_REG_ERROR: return "error";
 	}
 	return "unknown";
 }

@@ -174,7 +174,9 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 	dd_buf_printf(b, "  %-18s %s", "result",
 		      r->result == DD_REG_NOT_FOUND ? "not found at the registry"
 		      : r->result == DD_REG_FOUND ? "found"
-		      : r->result == DD_REG_RDAP_ERROR ? "RDAP error" : "not a domain object");
+		      : r->result == DD_REG_RDAP_ERROR ? "RDAP error"
+		      : r->result == DD_REG_ERROR ? "the server answered with an error"
+						  : "not a domain object");
 	if (r->error_code)
 		dd_buf_printf(b, " (RDAP error %d)", r->error_code);
 	if (r->detail) {

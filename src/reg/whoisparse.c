@@ -30,7 +30,7 @@ static const struct {
 	enum field f;
 } keys[] = {
 	{ "domain name", F_DOMAIN }, { "domain", F_DOMAIN }, { "domainname", F_DOMAIN },
-	{ "nombre de dominio", F_DOMAIN },
+	{ "nombre de dominio", F_DOMAIN }, { "puny name", F_DOMAIN },
 	{ "creation date", F_CREATED }, { "created", F_CREATED }, { "created on", F_CREATED },
 	{ "created date", F_CREATED }, { "registered", F_CREATED }, { "registered on", F_CREATED },
 	{ "registration date", F_CREATED }, { "registration time", F_CREATED },
@@ -70,7 +70,7 @@ static const struct {
 	{ "domain status", F_STATUS }, { "status", F_STATUS }, { "registration status", F_STATUS },
 	{ "eppstatus", F_STATUS }, { "epp status", F_STATUS }, { "state", F_STATUS },
 	{ "estatus del dominio", F_STATUS }, { "lock status", F_STATUS },
-	{ "domaintype", F_STATUS },
+	{ "domaintype", F_STATUS }, { "query_status", F_STATUS }, { "query status", F_STATUS },
 	{ "name server", F_NS }, { "nameserver", F_NS }, { "nameservers", F_NS },
 	{ "nserver", F_NS }, { "name servers", F_NS }, { "domain nameservers", F_NS },
 	{ "primary server", F_NS }, { "secondary server", F_NS }, { "dns", F_NS },
@@ -87,7 +87,23 @@ static const char *const not_found_phrases[] = {
 	"no match for", "not found", "no entries found", "no data found", "no matching record",
 	"no object found", "object does not exist", "domain not found", "no such domain",
 	"is available for registration", "not registered", "nothing found", "no match!!",
-	"the queried object does not exist", "is free",
+	"the queried object does not exist", "is free", "not been registered",
+	"no information available about domain", "/ no match", "no matching objects",
+	"not available for second level registration",
+};
+
+/* Status values that say the same ("Domain Status: No Object Found"). */
+static const char *const not_found_statuses[] = {
+	"free", "available", "no object found", "not found", "not registered",
+};
+
+/* Answers that are no answer: rate limits, refusals, bad queries. */
+static const char *const error_phrases[] = {
+	"quota exceeded", "limit exceeded", "rate limit exceeded", "try again later",
+	"please try again", "invalid input", "invalid query", "invalid request",
+	"too many requests", "too many queries", "query refused", "access denied",
+	"connection refused", "exceeded the maximum", "temporarily unavailable",
+	"service unavailable", "malformed query",
 };
 
 enum section {
@@ -123,6 +139,8 @@ struct parser {
 	enum field last;  /* for continuation lines */
 	int last_indent;
 	int fields;       /* values taken */
+	int asked_tld;    /* the name asked for is a single label */
+	int prev_domain;  /* the line before was a domain line */
 };
 
 /* Values that say there is no value. */
@@ -197,6 +215,25 @@ static void copy_val(struct line *l, const char *v, size_t vlen)
 	l->val[vlen] = '\0';
 }
 
+/* SWITCH: "Domain name<TAB>google.ch": a known key before a tab. */
+static int tab_key(struct line *l, const char *s, size_t len)
+{
+	const char *tab = memchr(s, '\t', len < 72 ? len : 72);
+	char key[80];
+
+	if (!tab)
+		return 0;
+	normalize_key(s, (size_t)(tab - s), key, sizeof(key));
+	if (!key[0] || field_of(key) == F_NONE)
+		return 0;
+	memcpy(l->key, key, sizeof(l->key));
+	l->has_key = 1;
+	copy_val(l, tab + 1, len - (size_t)(tab + 1 - s));
+	if (!l->val[0])
+		l->header = 1;
+	return 1;
+}
+
 /* Split one line into key and value, or mark it blank, comment or bare. */
 static void split_line(struct line *l)
 {
@@ -258,6 +295,8 @@ static void split_line(struct line *l)
 		}
 	}
 	colon = memchr(s, ':', len < 72 ? len : 72);
+	if (!colon && tab_key(l, s, len))
+		return;
 	/* Kyrgyzstan: "Domain GOOGLE.KG (ACTIVE)" */
 	if (!colon && len > 7 && strncmp(s, "Domain ", 7) == 0) {
 		const char *sp = memchr(s + 7, ' ', len - 7);
@@ -301,7 +340,10 @@ static int bare_header(const struct line *l, const struct line *next)
 		if (!(isalpha(c) || c == ' ' || c == '/' || c == '(' || c == ')' || c == '-'))
 			return 0;
 	}
-	return next->indent > l->indent || next->has_key;
+	if (next->indent > l->indent || next->has_key)
+		return 1;
+	/* SWITCH: "Name servers" then the names at the same depth. */
+	return len == 12 && strncasecmp(s, "name servers", 12) == 0 && !next->comment;
 }
 
 static enum section section_of(const struct line *l)
@@ -370,9 +412,13 @@ static void on_domain(struct parser *p, const char *v)
 	lower_copy(w, n, name, sizeof(name));
 	if (!name[0])
 		return;
-	if (!p->target[0] && strchr(name, '.'))
+	/* A TLD's own record (IANA's "domain: CN") only when asked for. */
+	if (!p->target[0] && (strchr(name, '.') || p->asked_tld))
 		snprintf(p->target, sizeof(p->target), "%s", name);
-	if (strcmp(name, p->target) == 0) {
+	/* The same name spelled again at once ("Domain Name: 你好.中国",
+	 * "Puny Name: xn--..."): still the record's. */
+	if (strcmp(name, p->target) == 0 || (p->mode == M_RECORD && p->seg > 0 &&
+					      p->last == F_DOMAIN && p->prev_domain)) {
 		p->seg++;
 		p->mode = M_RECORD;
 		set_str(&p->rec->domain, name);
@@ -397,11 +443,17 @@ static void add_status_value(struct parser *p, const char *v)
 {
 	char buf[VALUE_MAX + 1], *cut, *tok, *save = NULL;
 
+	/* .nz "query_status: 220 Available": the code is not the word. */
+	if (isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[1]) &&
+	    isdigit((unsigned char)v[2]) && v[3] == ' ')
+		v += 4;
 	snprintf(buf, sizeof(buf), "%s", v);
 	if ((cut = strstr(buf, "http://")) || (cut = strstr(buf, "https://")))
 		*cut = '\0';
 	if ((cut = strstr(buf, " - ")))
 		*cut = '\0';
+	for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == '-' || buf[n - 1] == ' ');)
+		buf[--n] = '\0';
 	if ((cut = strstr(buf, " (")))
 		*cut = '\0';
 	if (strncasecmp(buf, "no ", 3) == 0 && strstr(buf, "listed"))
@@ -566,17 +618,49 @@ static void on_section_line(struct parser *p, const struct line *l)
 	}
 }
 
+/* A key that only the domain's own record has: it ends a section opened
+ * by a bare line, so a stray line of text cannot hide what follows. */
+static int record_key(const struct line *l)
+{
+	if (strcmp(l->key, "state") == 0) /* also a contact's address */
+		return 0;
+	switch (field_of(l->key)) {
+	case F_DOMAIN: case F_EXPIRES: case F_REG_EXPIRES: case F_STATUS: case F_NS:
+	case F_IANA_ID: case F_REG_WHOIS: case F_DNSSEC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Body lines: deeper than the header, or bare lines at its depth; key
- * lines at its depth only under a header without colon ("Holder"). */
+ * lines at its depth only under a header without colon ("Holder"), and
+ * not the record's own keys. A shallower line always ends the section. */
 static int in_section(const struct parser *p, const struct line *l)
 {
-	if (p->sec == S_NONE || l->blank)
+	if (p->sec == S_NONE || l->blank || l->indent < p->sec_indent)
 		return 0;
 	if (l->indent > p->sec_indent)
 		return 1;
 	if (l->header)
 		return 0;
-	return !l->has_key || p->sec_bare;
+	if (!l->has_key)
+		return 1;
+	return p->sec_bare && !(p->sec != S_REGISTRAR && record_key(l));
+}
+
+/* A continuation line that is a status: one word, then nothing, a dash,
+ * a remark in parentheses or a link; a sentence is not a status. */
+static int status_line(const char *v)
+{
+	size_t n = strcspn(v, " \t");
+	const char *rest = v + n;
+
+	if (n == 0 || !isalpha((unsigned char)v[0]))
+		return 0;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	return !*rest || *rest == '-' || *rest == '(' || strncmp(rest, "http", 4) == 0;
 }
 
 static void on_line(struct parser *p, struct line *l, const struct line *prev,
@@ -622,17 +706,22 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 		    (p->last == F_NS || p->last == F_STATUS)) {
 			struct line tmp = *l;
 			copy_val(&tmp, l->s + l->indent, l->len - (size_t)l->indent);
-			on_field(p, p->last, tmp.val);
+			if (p->last == F_NS || status_line(tmp.val))
+				on_field(p, p->last, tmp.val);
 		}
 		return;
 	}
 	f = field_of(l->key);
-	p->last = f;
-	p->last_indent = l->indent;
 	if (f == F_DOMAIN) {
 		on_domain(p, l->val);
+		p->last = f;
+		p->prev_domain = 1;
+		p->last_indent = l->indent;
 		return;
 	}
+	p->prev_domain = 0;
+	p->last = f;
+	p->last_indent = l->indent;
 	if (f == F_LOOKALIKE) {
 		p->mode = M_FOREIGN;
 		return;
@@ -689,9 +778,11 @@ static int looks_binary(const char *doc, size_t len)
 	return ctl > 8 && ctl * 50 > len;
 }
 
-static void resolve_date(struct dd_reg_date *d, int order)
+static void resolve_date(struct dd_reg_date *d, int order,
+			 const struct dd_reg_suffix_rule *rule)
 {
-	if (d->text && dd_reg_date_parse(d->text, order, &d->t) == 0)
+	if (d->text && dd_reg_date_parse_local(d->text, order ? order : rule->order,
+					       rule->has_local ? rule->local_min : 0, &d->t) == 0)
 		d->known = 1;
 }
 
@@ -711,26 +802,68 @@ static int doc_order(const struct dd_reg_record *r)
 	return order;
 }
 
-static void find_not_found(const char *doc, size_t len, struct dd_reg_record *r)
+/* The first line holding one of the phrases: 1 with r's result and detail
+ * set, else 0. */
+static int find_phrase(const char *doc, size_t len, const char *const *phrases, size_t n,
+		       enum dd_reg_result res, struct dd_reg_record *r)
 {
 	const char *p = doc, *end = doc + len;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char low[LINE_MAX_LEN];
-		lower_copy(p, n < sizeof(low) ? n : sizeof(low) - 1, low, sizeof(low));
-		for (size_t i = 0; i < sizeof(not_found_phrases) / sizeof(not_found_phrases[0]); i++)
-			if (strstr(low, not_found_phrases[i])) {
+		lower_copy(p, ln < sizeof(low) ? ln : sizeof(low) - 1, low, sizeof(low));
+		for (size_t i = 0; i < n; i++)
+			if (strstr(low, phrases[i])) {
 				const char *s = p;
-				size_t sl = n;
+				size_t sl = ln;
 				trim(&s, &sl);
-				r->result = DD_REG_NOT_FOUND;
+				r->result = res;
+				free(r->detail);
 				r->detail = strndup(s, sl < 160 ? sl : 160);
-				return;
+				return 1;
 			}
 		p = nl ? nl + 1 : end;
 	}
+	return 0;
+}
+
+/* Something only a registration has: a date, a registrar, a nameserver, a
+ * status word with a known meaning. */
+static int registered(const struct dd_reg_record *r)
+{
+	if (r->created.text || r->expires.text || r->updated.text || r->registrar.name ||
+	    r->nns > 0)
+		return 1;
+	for (size_t i = 0; i < r->nstatuses; i++)
+		if (r->statuses[i].epp || r->statuses[i].cls != DD_REG_SC_OTHER)
+			return 1;
+	return 0;
+}
+
+/* found, not-found or error: a status that says "free" wins; then what the
+ * record holds; an answer with nothing of a registration is an error when
+ * it says so (a rate limit must never read as "not registered"), else
+ * not-found when it says so. */
+static void classify(const char *doc, size_t len, struct dd_reg_record *r)
+{
+	for (size_t i = 0; i < r->nstatuses; i++)
+		for (size_t j = 0; j < sizeof(not_found_statuses) / sizeof(not_found_statuses[0]);
+		     j++)
+			if (strcasecmp(r->statuses[i].code, not_found_statuses[j]) == 0) {
+				r->result = DD_REG_NOT_FOUND;
+				free(r->detail);
+				r->detail = strdup(r->statuses[i].code);
+				return;
+			}
+	if (registered(r))
+		return;
+	if (find_phrase(doc, len, error_phrases, sizeof(error_phrases) / sizeof(error_phrases[0]),
+			DD_REG_ERROR, r))
+		return;
+	find_phrase(doc, len, not_found_phrases,
+		    sizeof(not_found_phrases) / sizeof(not_found_phrases[0]), DD_REG_NOT_FOUND, r);
 }
 
 int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
@@ -739,6 +872,7 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	struct parser p;
 	struct line *lines;
 	size_t nlines = 0, cap = 1;
+	struct dd_reg_suffix_rule rule;
 	int order;
 
 	dd_reg_record_init(out);
@@ -772,6 +906,7 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	memset(&p, 0, sizeof(p));
 	p.rec = out;
 	p.last_indent = -1;
+	p.asked_tld = domain && !strchr(domain, '.');
 	if (domain) {
 		size_t dl = strlen(domain);
 		lower_copy(domain, dl, p.target, sizeof(p.target));
@@ -796,18 +931,12 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 			i + 1 < nlines ? &lines[i + 1] : NULL);
 	free(lines);
 	order = doc_order(out);
-	resolve_date(&out->created, order);
-	resolve_date(&out->expires, order);
-	resolve_date(&out->updated, order);
-	resolve_date(&out->registrar_expires, order);
-	for (size_t i = 0; i < out->nstatuses; i++)
-		if (strcasecmp(out->statuses[i].code, "free") == 0 ||
-		    strcasecmp(out->statuses[i].code, "available") == 0) {
-			out->result = DD_REG_NOT_FOUND;
-			out->detail = strdup(out->statuses[i].code);
-		}
-	if (p.fields == 0 && out->result == DD_REG_FOUND)
-		find_not_found(doc, len, out);
+	dd_reg_suffix_rule(out->domain ? out->domain : p.target[0] ? p.target : domain, &rule);
+	resolve_date(&out->created, order, &rule);
+	resolve_date(&out->expires, order, &rule);
+	resolve_date(&out->updated, order, &rule);
+	resolve_date(&out->registrar_expires, order, &rule);
+	classify(doc, len, out);
 	if (!out->domain && domain)
 		out->domain = strdup(p.target[0] ? p.target : domain);
 	out->raw = malloc(len + 1);
