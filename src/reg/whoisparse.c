@@ -47,7 +47,8 @@ static const struct {
 	{ "validity", F_EXPIRES }, { "record expires on", F_EXPIRES },
 	{ "fecha de vencimiento", F_EXPIRES }, { "expires at", F_EXPIRES },
 	{ "domain expiration date", F_EXPIRES }, { "registry expiration date", F_EXPIRES },
-	{ "expiry", F_EXPIRES }, { "expiration", F_EXPIRES },
+	{ "expiry", F_EXPIRES }, { "expiration", F_EXPIRES }, { "domain expires", F_EXPIRES },
+	{ "expire-date", F_EXPIRES }, { "record will expire on", F_EXPIRES },
 	{ "registrar registration expiration date", F_REG_EXPIRES },
 	{ "registrar expiration date", F_REG_EXPIRES },
 	{ "updated date", F_UPDATED }, { "updated", F_UPDATED }, { "last updated", F_UPDATED },
@@ -325,6 +326,26 @@ static void split_line(struct line *l)
 		l->header = 1;
 }
 
+/* The words by which section headers name what follows. */
+static int section_word(const char *s, size_t len)
+{
+	static const char *const words[] = {
+		"holder", "registrant", "contact", "admin", "tech", "billing", "organi",
+		"registrar", "server", "dns", "abuse", "owner", "agent", "domain", "date",
+		"status", "dnssec", "info", "reseller", "person", "zone", "hosts", "keys",
+	};
+	char low[64];
+	size_t n = len < sizeof(low) - 1 ? len : sizeof(low) - 1;
+
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[n] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
 /* A line alone that names a section: "Nameservers", "Holder", "Registrar". */
 static int bare_header(const struct line *l, const struct line *next)
 {
@@ -340,6 +361,10 @@ static int bare_header(const struct line *l, const struct line *next)
 		if (!(isalpha(c) || c == ' ' || c == '/' || c == '(' || c == ')' || c == '-'))
 			return 0;
 	}
+	/* Only a word that names a section opens one: any other line of text
+	 * ("Note") must not swallow the key lines after it. */
+	if (!section_word(s, len))
+		return 0;
 	if (next->indent > l->indent || next->has_key)
 		return 1;
 	/* SWITCH: "Name servers" then the names at the same depth. */
@@ -417,9 +442,9 @@ static void on_domain(struct parser *p, const char *v)
 		snprintf(p->target, sizeof(p->target), "%s", name);
 	/* The same name spelled again at once ("Domain Name: 你好.中国",
 	 * "Puny Name: xn--..."): still the record's. */
-	if (strcmp(name, p->target) == 0 || (p->mode == M_RECORD && p->seg > 0 &&
-					      p->last == F_DOMAIN && p->prev_domain)) {
-		p->seg++;
+	int alias = p->mode == M_RECORD && p->seg > 0 && p->last == F_DOMAIN && p->prev_domain;
+	if (strcmp(name, p->target) == 0 || alias) {
+		p->seg += !alias;
 		p->mode = M_RECORD;
 		set_str(&p->rec->domain, name);
 	} else {
