@@ -132,6 +132,14 @@ static void read_registrar(json_t *ent, struct dd_reg_registrar *rr)
 		if (has_role(v, "abuse"))
 			set_str(&rr->abuse_email, vcard(v, "email"));
 	}
+	/* No name in the vCard (CZ.NIC: "REG-INTERNET-CZ" with an empty
+	 * jCard): the registry's handle for it, else its IANA number. */
+	set_str(&rr->name, str(ent, "handle"));
+	if (!rr->name && rr->iana_id) {
+		char id[64];
+		snprintf(id, sizeof(id), "IANA registrar %.40s", rr->iana_id);
+		set_str(&rr->name, id);
+	}
 }
 
 /* The registrar's RDAP record: rel "related", type application/rdap+json. */

@@ -533,6 +533,8 @@ static void test_rdap_corpus(void **state)
 	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/example.cz.json", NULL, &r), 0);
 	assert_string_equal(r.statuses[0].code, "ok"); /* RDAP "active" */
 	assert_true(r.created.known && r.expires.known);
+	/* The registrar entity has an empty jCard: its handle names it. */
+	assert_string_equal(r.registrar.name, "REG-INTERNET-CZ");
 	dd_reg_record_free(&r);
 	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/error_ripe_net.json", NULL, &r), 0);
 	assert_int_equal(r.result, DD_REG_RDAP_ERROR);
