@@ -95,6 +95,16 @@ static int set_reg_timeout(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 100, 120000, &((struct dd_cli_deps *)t)->reg_timeout_ms, why);
 }
 
+static int set_reg_rate(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 6000, &((struct dd_cli_deps *)t)->reg_rate, why);
+}
+
+static int set_reg_burst(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 1000, &((struct dd_cli_deps *)t)->reg_burst, why);
+}
+
 static int set_no_registration(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -112,6 +122,8 @@ const struct dd_opt dd_cli_deps_opts[] = {
 	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE for RDAP (PEM)" },
 	{ "reg-timeout", 0, "MS", set_reg_timeout, "per registration request, milliseconds (default 10000)" },
+	{ "reg-rate", 0, "N", set_reg_rate, "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS)" },
+	{ "reg-burst", 0, "N", set_reg_burst, "requests one registration server may get at once (default 10)" },
 	{ "no-registration", 0, NULL, set_no_registration, "do not look up registrations (registrars and hijack risks stay unknown)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/name.h"
@@ -25,9 +27,30 @@ struct reg_opts {
 	const char *whois_servers;
 	const char *ca_file;
 	unsigned timeout_ms;
+	unsigned rate, burst;
+	int64_t now;     /* --now, or 0: the real clock */
 	int json;
 	int help;
 };
+
+static int set_rate(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 6000, &((struct reg_opts *)t)->rate, why);
+}
+
+static int set_burst(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 1000, &((struct reg_opts *)t)->burst, why);
+}
+
+static int set_now(void *t, const char *arg, const char **why)
+{
+	if (dd_clock_parse(arg, &((struct reg_opts *)t)->now) != 0) {
+		*why = "not an RFC 3339 time or YYYY-MM-DD date";
+		return -1;
+	}
+	return 0;
+}
 
 static int set_parse(void *t, const char *arg, const char **why)
 {
@@ -92,6 +115,9 @@ static const struct dd_opt reg_table[] = {
 	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE (PEM)" },
 	{ "timeout", 0, "MS", set_timeout, "per request, milliseconds (default 10000)" },
+	{ "reg-rate", 0, "N", set_rate, "at most N requests a minute to one server (default 60 RDAP, 30 WHOIS)" },
+	{ "reg-burst", 0, "N", set_burst, "requests one server may get at once (default 10)" },
+	{ "now", 0, "TIME", set_now, "say whether the expiry has passed as of TIME (RFC 3339)" },
 	{ "json", 'j', NULL, set_json, "print JSON" },
 	{ "help", 'h', NULL, set_help, "show this help" },
 	{ NULL, 0, NULL, NULL, NULL },
@@ -106,10 +132,20 @@ static void usage(FILE *out, const struct dd_opt_group *groups)
 	dd_opts_help(groups, 1, out);
 }
 
-static int print_record(const struct dd_reg_record *r, int json)
+/* 1 when the registry's expiry is known and past at now. */
+static int expired(const struct dd_reg_record *r, int64_t now)
+{
+	return r->result == DD_REG_FOUND && r->expires.known && r->expires.t < now;
+}
+
+static int print_record(const struct dd_reg_record *r, int json, int64_t now)
 {
 	if (json) {
 		json_t *j = dd_reg_to_json(r, 1);
+		if (j && r->result == DD_REG_FOUND)
+			json_object_set_new(j, "expired", r->expires.known
+							     ? json_boolean(expired(r, now))
+							     : json_null());
 		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
 		json_decref(j);
 		if (!s) {
@@ -122,10 +158,28 @@ static int print_record(const struct dd_reg_record *r, int json)
 		struct dd_buf b;
 		dd_buf_init(&b);
 		dd_reg_to_text(r, &b);
+		if (expired(r, now)) {
+			char t[32];
+			dd_clock_format(now, t, sizeof(t));
+			dd_buf_printf(&b, "  %-18s yes: the expiry date is before %s\n", "expired", t);
+		}
 		fputs(dd_buf_str(&b), stdout);
 		dd_buf_free(&b);
 	}
-	return DD_EXIT_OK;
+	/* A refusal or an error object says nothing of the domain. */
+	return r->result == DD_REG_ERROR || r->result == DD_REG_RDAP_ERROR ? DD_EXIT_UNKNOWN
+									   : DD_EXIT_OK;
+}
+
+/* The same domain name, written in any case, as A- or U-labels. */
+static int same_name(const char *a, const char *b)
+{
+	char na[DD_NAME_MAX], nb[DD_NAME_MAX];
+	const char *why;
+
+	if (dd_name_from_user(a, na, &why) != 0 || dd_name_from_user(b, nb, &why) != 0)
+		return strcasecmp(a, b) == 0;
+	return dd_name_cmp(na, nb) == 0;
 }
 
 static int run_parse(const struct reg_opts *o)
@@ -152,11 +206,21 @@ static int run_parse(const struct reg_opts *o)
 		dd_reg_record_free(&rec);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (o->domain && rec.domain && !same_name(o->domain, rec.domain)) {
+		char *a = dd_esc_dup(o->domain, strlen(o->domain));
+		char *b = dd_esc_dup(rec.domain, strlen(rec.domain));
+		fprintf(stderr, "dnsdeps reg: the document is about %s, not %s\n", b ? b : "?",
+			a ? a : "?");
+		free(a);
+		free(b);
+		dd_reg_record_free(&rec);
+		return DD_EXIT_UNKNOWN;
+	}
 	where = malloc(strlen(o->parse) + 6);
 	if (where)
 		sprintf(where, "file:%s", o->parse);
 	rec.where = where;
-	rc = print_record(&rec, o->json);
+	rc = print_record(&rec, o->json, dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_record_free(&rec);
 	return rc;
 }
@@ -185,6 +249,14 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 		fo->timeout_ms = timeout_ms;
 }
 
+void dd_cli_reg_pace(unsigned rate, unsigned burst, struct dd_reg_fetch_opts *fo)
+{
+	if (rate)
+		fo->rdap_per_min = fo->whois_per_min = rate;
+	if (burst)
+		fo->burst = burst;
+}
+
 static int run_fetch(const struct reg_opts *o, const char *user_name)
 {
 	char name[DD_NAME_MAX];
@@ -200,6 +272,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	dd_cli_reg_fetch_opts(o->bootstrap, o->whois_servers, o->ca_file, o->timeout_ms, &fo,
 			      &paths);
+	dd_cli_reg_pace(o->rate, o->burst, &fo);
 	rc = dd_reg_fetch_one(&fo, name, &res);
 	if (rc) {
 		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));
@@ -226,7 +299,8 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 		dd_reg_outcome_free(&res);
 		return DD_EXIT_UNKNOWN;
 	}
-	rc = print_record(res.record, o->json);
+	rc = print_record(res.record, o->json,
+			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_outcome_free(&res);
 	return rc;
 }
@@ -264,6 +338,7 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 		return 0;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &paths);
+	dd_cli_reg_pace(d->reg_rate, d->reg_burst, &fo);
 	if (dd_probe_reg_new(p, &fo, out, why) == 0)
 		return 0;
 	char *e = dd_esc_dup(why, strlen(why));

@@ -16,6 +16,7 @@
 #include "core/name.h"
 #include "net/http.h"
 #include "net/net.h"
+#include "net/pace.h"
 #include "net/whois.h"
 #include "reg/fetch.h"
 
@@ -40,6 +41,13 @@ struct job {
 	char *where;                   /* URL or host:port of the registry */
 	char *asked;                   /* the host of the request in flight */
 	struct job *next_done;         /* finished jobs, oldest first */
+	struct dd_net_pace_wait *pw;   /* waiting for the server's token */
+	char *pend_url;                /* the RDAP request waiting for it */
+	dd_net_http_cb pend_http;
+	char *pend_host, *pend_query;  /* the WHOIS query (kept for a retry) */
+	unsigned pend_port;
+	dd_net_whois_cb pend_whois;
+	unsigned tries;                /* retries after rate limits */
 };
 /* With its strings apart, a job stays under glibc's 1 KiB "large" requests,
  * whose allocation sorts the free lists: a quarter of dd_reg_fetch's cost
@@ -67,6 +75,8 @@ struct dd_reg_fetcher {
 	unsigned calling;              /* callbacks running: drop no job */
 	struct dd_map failed;          /* host -> struct failed */
 	struct dd_list failed_age;     /* the same, newest first */
+	struct dd_net_pace *pace;      /* a token bucket per server */
+	struct dd_rng rng;             /* backoff jitter */
 };
 
 void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
@@ -77,6 +87,11 @@ void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
 	o->timeout_ms = 10000;
 	o->max_retry_after_s = 10;
 	o->failed_host_hold_ms = 60000;
+	o->rdap_per_min = 60;
+	o->whois_per_min = 30;
+	o->burst = 10;
+	o->max_retries = 3;
+	o->backoff_ms = 1000;
 }
 
 const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
@@ -98,6 +113,11 @@ static void job_free(struct job *j)
 {
 	if (j->wq)
 		dd_net_whois_cancel(j->wq);
+	if (j->pw)
+		dd_net_pace_cancel(j->pw);
+	free(j->pend_url);
+	free(j->pend_host);
+	free(j->pend_query);
 	while (j->waiters) {
 		struct waiter *w = j->waiters;
 		j->waiters = w->next;
@@ -258,12 +278,45 @@ static const char *url_host(const char *url, char out[HOST_MAX])
 	return out;
 }
 
-/* GET url for j; when its host failed lately, cb gets that failure at once
- * instead (the same error, in other words). 0 or dd_net_http_get's error. */
+static struct dd_net_pace_opts pace_opts(const struct dd_reg_fetcher *f, int whois)
+{
+	struct dd_net_pace_opts po = { .per_min = whois ? f->o.whois_per_min : f->o.rdap_per_min,
+				       .burst = f->o.burst ? f->o.burst : 1 };
+	return po;
+}
+
+/* The server's token came: send the RDAP request (or report its failure
+ * through the callback, as a reply would). */
+static void http_go(void *arg)
+{
+	struct job *j = arg;
+	char *url = j->pend_url, why[DD_REG_WHY_MAX];
+	const struct failed *h = recall(j->f, j->asked);
+	struct dd_net_http_reply rep = { .body = "", .url = url, .why = why };
+	int err;
+
+	j->pw = NULL;
+	j->pend_url = NULL;
+	if (h) {
+		not_asked(h, why);
+		rep.err = h->err;
+		j->pend_http(j, &rep);
+	} else if ((err = dd_net_http_get(j->f->http, url, j->pend_http, j)) != 0) {
+		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		rep.err = err;
+		j->pend_http(j, &rep);
+	}
+	free(url);
+}
+
+/* GET url for j when its server allows; when its host failed lately, cb
+ * gets that failure at once instead (the same error, in other words). 0,
+ * or DD_ENOMEM / DD_ELIMIT (cb not called). */
 static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], host[HOST_MAX];
+	struct dd_net_pace_opts po = pace_opts(j->f, 0);
 
 	set_asked(j, url_host(url, host));
 	h = recall(j->f, j->asked);
@@ -273,7 +326,35 @@ static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_http_get(j->f->http, url, cb, j);
+	free(j->pend_url);
+	j->pend_url = strdup(url);
+	j->pend_http = cb;
+	if (!j->pend_url)
+		return DD_ENOMEM;
+	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : url, &po, http_go, j, &j->pw);
+}
+
+/* The same for the WHOIS query waiting in j. */
+static void whois_go(void *arg)
+{
+	struct job *j = arg;
+	char why[DD_REG_WHY_MAX];
+	const struct failed *h = recall(j->f, j->asked);
+	struct dd_net_whois_reply rep = { .text = "", .why = why };
+	int err;
+
+	j->pw = NULL;
+	if (h) {
+		not_asked(h, why);
+		rep.err = h->err;
+		j->pend_whois(j, &rep);
+	} else if ((err = dd_net_whois_query(j->f->net, j->pend_host, j->pend_port, j->pend_query,
+					     j->f->o.timeout_ms, DD_REG_DOC_MAX, j->pend_whois, j,
+					     &j->wq)) != 0) {
+		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		rep.err = err;
+		j->pend_whois(j, &rep);
+	}
 }
 
 /* The WHOIS query for j, with the same memory as http_get. */
@@ -294,8 +375,46 @@ static int whois_ask(struct job *j, const char *host, unsigned port, const char 
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
-				  DD_REG_DOC_MAX, cb, j, &j->wq);
+	if (host != j->pend_host) {
+		free(j->pend_host);
+		j->pend_host = strdup(host);
+	}
+	if (query != j->pend_query) {
+		free(j->pend_query);
+		j->pend_query = strdup(query);
+	}
+	j->pend_port = port;
+	j->pend_whois = cb;
+	if (!j->pend_host || !j->pend_query)
+		return DD_ENOMEM;
+	struct dd_net_pace_opts po = pace_opts(j->f, 1);
+	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : host, &po, whois_go, j, &j->pw);
+}
+
+/* A server said "later" (HTTP 429/503, 403 with Retry-After, a WHOIS
+ * quota notice): hold it for Retry-After, else for the next backoff (1, 2,
+ * 4... times backoff_ms, times 0.5 to 1.5 at random), and say 1 when the
+ * request may be made again; 0 when the retries are spent or the wait is
+ * longer than max_retry_after_s. */
+static int retry_later(struct job *j, unsigned retry_after_s)
+{
+	struct dd_reg_fetcher *f = j->f;
+	double ms;
+
+	if (j->tries >= f->o.max_retries)
+		return 0;
+	if (retry_after_s) {
+		ms = retry_after_s * 1000.0;
+	} else {
+		ms = (double)f->o.backoff_ms * (double)(1u << (j->tries < 16 ? j->tries : 16));
+		ms *= 0.5 + (double)(dd_rng_next(&f->rng) % 1000) / 1000.0;
+	}
+	if (ms > f->o.max_retry_after_s * 1000.0)
+		return 0;
+	j->tries++;
+	if (j->asked)
+		dd_net_pace_hold(f->pace, j->asked, ms);
+	return 1;
 }
 
 /* --- records ------------------------------------------------------------- */
@@ -400,6 +519,12 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 		dd_reg_record_free(r);
 		free(r);
 		fail(j, DD_REG_UNPARSEABLE, "WHOIS %s: %s", j->where, why);
+		return;
+	}
+	if (r->result == DD_REG_ERROR && retry_later(j, 0) &&
+	    whois_ask(j, j->pend_host, j->pend_port, j->pend_query, on_whois) == 0) {
+		dd_reg_record_free(r);
+		free(r);
 		return;
 	}
 	r->where = strdup(j->where);
@@ -531,9 +656,13 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 			      rep->why ? rep->why : dd_strerror(rep->err));
 		return;
 	}
-	if (rep->status == 429) {
-		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (HTTP 429, Retry-After "
-			      "%u s)", j->where, rep->retry_after_s);
+	if (rep->status == 429 || rep->status == 503 ||
+	    (rep->status == 403 && rep->retry_after_s)) {
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0)
+			return;
+		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (HTTP %ld, Retry-After "
+			      "%u s, %u %s)", j->where, rep->status, rep->retry_after_s, j->tries,
+			      j->tries == 1 ? "retry" : "retries");
 		return;
 	}
 	if (rep->status != 200 && rep->status != 404) {
@@ -640,7 +769,9 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		f->o.failed_host_hold_ms = 60000;
 	dd_map_init(&f->jobs);
 	dd_map_init(&f->failed);
-	if (o->bootstrap)
+	dd_rng_init(&f->rng, 0);
+	err = dd_net_pace_new(net, &f->pace);
+	if (!err && o->bootstrap)
 		err = load(o->bootstrap, "RDAP bootstrap file", 1, (void **)&f->boot, why);
 	if (!err && o->override)
 		err = load(o->override, "RDAP override file", 1, (void **)&f->over, why);
@@ -652,7 +783,6 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		ho.timeout_ms = f->o.timeout_ms;
 		ho.max_body = DD_REG_DOC_MAX;
 		ho.max_redirects = 5;
-		ho.max_retry_after_s = o->max_retry_after_s;
 		err = dd_net_http_new(net, &ho, &f->http);
 		if (err)
 			snprintf(why, DD_REG_WHY_MAX, "cannot start the HTTP client");
@@ -679,6 +809,7 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_net_http_free(f->http);
 	dd_map_each(&f->jobs, free_job, NULL);
 	dd_map_free(&f->jobs);
+	dd_net_pace_free(f->pace);
 	while (f->failed_age.n)
 		forget(f, dd_list_tail(&f->failed_age));
 	dd_map_free(&f->failed);
@@ -739,6 +870,11 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 	}
 	start(j);
 	return 0;
+}
+
+unsigned long dd_reg_fetch_sent(const struct dd_reg_fetcher *f, const char *server)
+{
+	return dd_net_pace_count(f->pace, server);
 }
 
 void dd_reg_outcome_free(struct dd_reg_outcome *o)

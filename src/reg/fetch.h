@@ -2,7 +2,12 @@
  * asks the registry's RDAP service (bootstrap, override first), then the
  * registrar's RDAP record the answer links to; where there is no RDAP, or it
  * fails, the registry's WHOIS server (table, else IANA's "refer:"), then a
- * thin registry's registrar WHOIS. Runs on the shared dd_net loop next to
+ * thin registry's registrar WHOIS. Every request waits for its server's
+ * token (net/pace.h: a bucket per RDAP server and per WHOIS host); a 429 or
+ * 503 (or a 403 with Retry-After), or a WHOIS answer saying "quota
+ * exceeded", holds that server for Retry-After, else for an exponential
+ * backoff with jitter, and is retried a bounded number of times. Runs on
+ * the shared dd_net loop next to
  * the DNS probe; one look-up per registrable domain per run (cached). When
  * nothing can be had, the outcome says why instead of guessing. A host that
  * failed at the network level is not asked again for a while: requests to
@@ -27,6 +32,13 @@ struct dd_reg_fetch_opts {
 	unsigned failed_host_hold_ms; /* a host that failed (no address, refused,
 				       * reset, TLS, timeout) is not asked again
 				       * for this long (default 60000) */
+	double rdap_per_min;       /* requests a minute to one RDAP server (60) */
+	double whois_per_min;      /* queries a minute to one WHOIS host (30) */
+	unsigned burst;            /* requests a server may get at once (10) */
+	unsigned max_retries;      /* after 429/503 (and 403 with Retry-After) or
+				    * a WHOIS rate-limit answer (3) */
+	unsigned backoff_ms;       /* first backoff without Retry-After (1000),
+				    * doubled each retry, with jitter */
 };
 
 /* Why registration data is unavailable. */
@@ -59,6 +71,10 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 void dd_reg_fetcher_free(struct dd_reg_fetcher *f);
 
 typedef void (*dd_reg_fetch_cb)(void *arg, const struct dd_reg_outcome *outcome);
+/* Requests let through to a server (scheme and authority of an RDAP URL,
+ * or "host:port" of a WHOIS server) so far. */
+unsigned long dd_reg_fetch_sent(const struct dd_reg_fetcher *f, const char *server);
+
 /* Look up name's registrable domain. The outcome belongs to the fetcher and
  * is valid during the callback only: copy what you keep (the fetcher keeps
  * a bounded number of finished look-ups). When already known, or when it

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from helpers import REPO
-from minternet.regservers import (RdapServer, WhoisServer, huge_reply, json_reply,
+from minternet.regservers import (RdapServer, Reply, WhoisServer, huge_reply, json_reply,
                                   rate_limited_reply, redirect_reply, trickle_reply)
 
 DNSDEPS = os.path.abspath(os.environ.get("DNSDEPS", os.path.join(REPO, "build", "dnsdeps")))
@@ -47,8 +47,13 @@ def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reg")
     with open(os.path.join(UNIT_DATA, "puri.sm.whois"), "rb") as f:
         purism = f.read()
+    quota = b"% Quota exceeded for your address, please try again later.\r\n"
     answers = {"puri.sm": purism, "never.sm": "never-close", "huge.sm": "huge",
-               "garbage.sm": "garbage"}
+               "garbage.sm": "garbage", "quota.sm": [quota, b"Domain: quota.sm\nStatus: Active\n"],
+               "refused.sm": [quota]}
+    # 503 without Retry-After, then the record: dnsdeps backs off and retries.
+    busy = Reply(503, b"busy\n", kind="429")
+    busy.then = json_reply(rdap_domain("busy.test"))
     with RdapServer(RDAP_IP) as rdap, WhoisServer(WHOIS_IP, answers=answers) as whois:
         routes = {
             "/rdap/domain/good.test": json_reply(rdap_domain(
@@ -64,6 +69,7 @@ def servers(tmp_path_factory):
             "/rdap/domain/retry.test": rate_limited_reply(1, then=json_reply(
                 rdap_domain("retry.test"))),
             "/rdap/domain/limited.test": rate_limited_reply(3600),
+            "/rdap/domain/busy.test": busy,
             "/rdap/domain/garbage.test": json_reply(bytes(range(256)) * 64),
         }
         rdap.routes.update(routes)
@@ -151,6 +157,34 @@ def test_429_retry_after_honoured(servers):
     assert doc["domain"] == "retry.test"
     assert elapsed >= 1.0  # waited for Retry-After: 1
     assert servers["rdap"].hits["/rdap/domain/retry.test"] == 2
+
+
+def test_503_backoff_then_success(servers):
+    """No Retry-After: the first backoff is 1 s times 0.5 to 1.5 (jitter)."""
+    r, doc, elapsed = reg(servers, "busy.test")
+    assert r.returncode == 0, r.stderr
+    assert doc["domain"] == "busy.test"
+    assert servers["rdap"].hits["/rdap/domain/busy.test"] == 2
+    assert 0.5 <= elapsed < 5
+
+
+def test_whois_quota_answer_is_retried(servers):
+    """A WHOIS "quota exceeded" answer is a rate limit: backoff, ask again."""
+    r, doc, elapsed = reg(servers, "quota.sm")
+    assert r.returncode == 0, r.stderr
+    assert doc["result"] == "found" and doc["domain"] == "quota.sm", doc
+    assert servers["whois"].queries.count("quota.sm") == 2
+    assert elapsed >= 0.5
+
+
+def test_whois_quota_answer_to_the_end_is_an_error(servers):
+    """Never anything but the quota notice: after the bounded retries, the result
+    is "error" (never "not-found", never "found"), exit 3."""
+    r, doc, elapsed = reg(servers, "refused.sm")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert doc["result"] == "error" and "Quota exceeded" in doc["detail"], doc
+    assert 2 <= servers["whois"].queries.count("refused.sm") <= 4
+    assert elapsed < 20
 
 
 def test_429_long_retry_after_is_rate_limited(servers):

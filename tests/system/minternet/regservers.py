@@ -179,7 +179,8 @@ class RdapServer:
 
 class WhoisServer:
     """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
-    "garbage"}; unknown queries get "No match"."""
+    "garbage" | [one of those per query, the last one repeated]}; unknown
+    queries get "No match"."""
 
     def __init__(self, ip="127.77.0.2", port=43, answers=None):
         self.ip, self.port = ip, port
@@ -221,6 +222,8 @@ class WhoisServer:
             query = data.decode("ascii", "replace").strip()
             self.queries.append(query)
             a = self.answers.get(query, f'No match for "{query}".\r\n'.encode())
+            if isinstance(a, list):
+                a = a.pop(0) if len(a) > 1 else a[0]
             if a == "never-close":
                 conn.sendall(b"Domain Name: " + query.encode() + b"\r\n")
                 while not self.stopping.wait(0.2):
