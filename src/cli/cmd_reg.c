@@ -251,8 +251,10 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 
 void dd_cli_reg_pace(unsigned rate, unsigned burst, struct dd_reg_fetch_opts *fo)
 {
-	if (rate)
+	if (rate) {
 		fo->rdap_per_min = fo->whois_per_min = rate;
+		fo->rate_forced = 1;
+	}
 	if (burst)
 		fo->burst = burst;
 }

@@ -278,10 +278,22 @@ static const char *url_host(const char *url, char out[HOST_MAX])
 	return out;
 }
 
-static struct dd_net_pace_opts pace_opts(const struct dd_reg_fetcher *f, int whois)
+/* The limits for server ("https://host:port" or "host:port"): the
+ * server's own from data/reg-rates.conf, else the defaults (or --reg-rate
+ * for all). */
+static struct dd_net_pace_opts pace_opts(const struct dd_reg_fetcher *f, int whois,
+					 const char *server)
 {
 	struct dd_net_pace_opts po = { .per_min = whois ? f->o.whois_per_min : f->o.rdap_per_min,
 				       .burst = f->o.burst ? f->o.burst : 1 };
+	const char *s = server ? strstr(server, "://") : NULL;
+	char host[HOST_MAX];
+
+	s = s ? s + 3 : server;
+	if (!s || f->o.rate_forced)
+		return po;
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(s, ":/"), s);
+	dd_reg_rate_of(host, &po.per_min, &po.burst);
 	return po;
 }
 
@@ -316,9 +328,10 @@ static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], host[HOST_MAX];
-	struct dd_net_pace_opts po = pace_opts(j->f, 0);
+	struct dd_net_pace_opts po;
 
 	set_asked(j, url_host(url, host));
+	po = pace_opts(j->f, 0, j->asked);
 	h = recall(j->f, j->asked);
 	if (h) {
 		struct dd_net_http_reply rep = { .err = h->err, .why = why, .body = "", .url = url };
@@ -387,7 +400,7 @@ static int whois_ask(struct job *j, const char *host, unsigned port, const char 
 	j->pend_whois = cb;
 	if (!j->pend_host || !j->pend_query)
 		return DD_ENOMEM;
-	struct dd_net_pace_opts po = pace_opts(j->f, 1);
+	struct dd_net_pace_opts po = pace_opts(j->f, 1, host);
 	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : host, &po, whois_go, j, &j->pw);
 }
 

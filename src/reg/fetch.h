@@ -39,6 +39,8 @@ struct dd_reg_fetch_opts {
 				    * a WHOIS rate-limit answer (3) */
 	unsigned backoff_ms;       /* first backoff without Retry-After (1000),
 				    * doubled each retry, with jitter */
+	int rate_forced;           /* the rates above apply to every server, also
+				    * those of data/reg-rates.conf (--reg-rate) */
 };
 
 /* Why registration data is unavailable. */
@@ -71,6 +73,13 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 void dd_reg_fetcher_free(struct dd_reg_fetcher *f);
 
 typedef void (*dd_reg_fetch_cb)(void *arg, const struct dd_reg_outcome *outcome);
+/* The published limit of a server (data/reg-rates.conf, compiled in): 0
+ * with per_min and burst for host's longest listed suffix, or DD_ENOTFOUND.
+ * dd_reg_rate_in reads the same from conf (DD_EPARSE with why). */
+int dd_reg_rate_of(const char *host, double *per_min, unsigned *burst);
+int dd_reg_rate_in(const char *conf, const char *host, double *per_min, unsigned *burst,
+		   char why[DD_REG_WHY_MAX]);
+
 /* Requests let through to a server (scheme and authority of an RDAP URL,
  * or "host:port" of a WHOIS server) so far. */
 unsigned long dd_reg_fetch_sent(const struct dd_reg_fetcher *f, const char *server);

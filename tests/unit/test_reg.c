@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "core/env.h"
 #include "core/err.h"
+#include "reg/fetch.h"
 #include "reg/reg.h"
 
 #define WHOIS_IN DD_TEST_DATA "/../../data/whois/input"
@@ -417,6 +418,53 @@ static void test_whois_formatting(void **state)
 		      variants, nlines);
 	dd_buf_free(&base);
 	free(doc);
+}
+
+/* The data compiled in: data/whois-suffixes.conf and data/reg-rates.conf
+ * read whole (a bad line there would silently empty the rules), their
+ * longest-suffix matches, and bad lines refused with their number. */
+static void test_data_tables(void **state)
+{
+	struct dd_reg_suffix_rule r;
+	char why[DD_REG_WHY_MAX] = "";
+	double rate = 0;
+	unsigned burst = 0;
+
+	(void)state;
+	dd_reg_suffix_rule("www.sbc.org.hk", &r);
+	assert_string_equal(r.suffix, "hk");
+	assert_int_equal(r.order, DD_REG_DMY);
+	dd_reg_suffix_rule("google.cn", &r);
+	assert_true(r.has_local);
+	assert_int_equal(r.local_min, 480);
+	dd_reg_suffix_rule("xn--6qq79v.xn--fiqs8s", &r);
+	assert_int_equal(r.local_min, 480);
+	dd_reg_suffix_rule("example.com", &r);
+	assert_string_equal(r.suffix, "");
+	assert_int_equal(r.order, 0);
+	assert_false(r.has_local);
+	dd_reg_suffix_rule("notcn", &r); /* label-aligned: "cn" is not a suffix of it */
+	assert_false(r.has_local);
+	assert_int_equal(dd_reg_suffix_rule_in("uk date-order=dmy\nco.uk local-time=+01:00\n",
+					       "a.co.uk", &r, why), 0);
+	assert_string_equal(r.suffix, "co.uk");
+	assert_int_equal(r.local_min, 60);
+	assert_int_equal(r.order, 0); /* the longest line alone */
+	assert_int_equal(dd_reg_suffix_rule_in("# c\n\nhk date-order=ymd\n", "x.hk", &r, why),
+			 DD_EPARSE);
+	assert_string_equal(why, "line 3: not SUFFIX KEY=VALUE...");
+	assert_int_equal(dd_reg_suffix_rule_in("cn local-time=+25:00\n", "x.cn", &r, why),
+			 DD_EPARSE);
+
+	assert_int_equal(dd_reg_rate_of("rdap.lacnic.net", &rate, &burst), 0);
+	assert_true(rate == 10 && burst == 5);
+	assert_int_equal(dd_reg_rate_of("rdap.example", &rate, &burst), DD_ENOTFOUND);
+	assert_int_equal(dd_reg_rate_in("a.example 30 3\nb.a.example 6 1\n", "x.b.a.example",
+					&rate, &burst, why), 0);
+	assert_true(rate == 6 && burst == 1);
+	assert_int_equal(dd_reg_rate_in("a.example 30\n", "a.example", &rate, &burst, why),
+			 DD_EPARSE);
+	assert_string_equal(why, "line 1: not HOST PER_MIN BURST");
 }
 
 /* Specific facts of some answers, read by eye from the raw text. */
@@ -844,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_whois_samples),
 		cmocka_unit_test(test_whois_expectations),
 		cmocka_unit_test(test_whois_formatting),
+		cmocka_unit_test(test_data_tables),
 		cmocka_unit_test(test_purism),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_rdap_corpus),
