@@ -138,10 +138,38 @@ static int expired(const struct dd_reg_record *r, int64_t now)
 	return r->result == DD_REG_FOUND && r->expires.known && r->expires.t < now;
 }
 
-static int print_record(const struct dd_reg_record *r, int json, int64_t now)
+/* [{"protocol": "rdap", "where": URL, "outcome": "..."}...], NULL on ENOMEM. */
+static json_t *tried_json(const struct dd_reg_outcome *o)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && o && i < o->ntried; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "protocol",
+						   o->tried[i].protocol, "where", o->tried[i].where,
+						   "outcome", o->tried[i].what));
+	return a;
+}
+
+/* "  tried  rdap URL: outcome" lines, escaped. */
+static void tried_text(const struct dd_reg_outcome *o, struct dd_buf *b)
+{
+	for (size_t i = 0; o && i < o->ntried; i++) {
+		dd_buf_printf(b, "  %-18s %s ", i == 0 ? "sources tried" : "", o->tried[i].protocol);
+		dd_buf_esc(b, o->tried[i].where);
+		dd_buf_puts(b, ": ");
+		dd_buf_esc(b, o->tried[i].what);
+		dd_buf_puts(b, "\n");
+	}
+}
+
+/* r as text or JSON, with the sources o tried (o NULL: a file). */
+static int print_record(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int json,
+			int64_t now)
 {
 	if (json) {
 		json_t *j = dd_reg_to_json(r, 1);
+		if (j && o)
+			json_object_set_new(j, "tried", tried_json(o));
 		if (j && r->result == DD_REG_FOUND)
 			json_object_set_new(j, "expired", r->expires.known
 							     ? json_boolean(expired(r, now))
@@ -163,6 +191,7 @@ static int print_record(const struct dd_reg_record *r, int json, int64_t now)
 			dd_clock_format(now, t, sizeof(t));
 			dd_buf_printf(&b, "  %-18s yes: the expiry date is before %s\n", "expired", t);
 		}
+		tried_text(o, &b);
 		fputs(dd_buf_str(&b), stdout);
 		dd_buf_free(&b);
 	}
@@ -220,7 +249,8 @@ static int run_parse(const struct reg_opts *o)
 	if (where)
 		sprintf(where, "file:%s", o->parse);
 	rec.where = where;
-	rc = print_record(&rec, o->json, dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
+	rc = print_record(&rec, NULL, o->json,
+			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_record_free(&rec);
 	return rc;
 }
@@ -283,10 +313,11 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	if (!res.record) {
 		if (o->json) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
+			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "schema",
 					      "dnsdeps.registration/1", "domain", res.domain,
 					      "result", "unavailable", "reason",
-					      dd_reg_unavail_name(res.reason), "why", res.why);
+					      dd_reg_unavail_name(res.reason), "why", res.why,
+					      "tried", tried_json(&res));
 			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
 			if (s)
 				printf("%s\n", s);
@@ -294,14 +325,19 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 			json_decref(j);
 		} else {
 			char *esc = dd_esc_dup(res.why, strlen(res.why));
+			struct dd_buf b;
 			printf("Registration data of %s unavailable (%s): %s\n", res.domain,
 			       dd_reg_unavail_name(res.reason), esc ? esc : "");
 			free(esc);
+			dd_buf_init(&b);
+			tried_text(&res, &b);
+			fputs(dd_buf_str(&b), stdout);
+			dd_buf_free(&b);
 		}
 		dd_reg_outcome_free(&res);
 		return DD_EXIT_UNKNOWN;
 	}
-	rc = print_record(res.record, o->json,
+	rc = print_record(res.record, &res, o->json,
 			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_outcome_free(&res);
 	return rc;

@@ -183,6 +183,43 @@ static void fail(struct job *j, enum dd_reg_unavail reason, const char *fmt, ...
 	complete(j);
 }
 
+static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Note a request of j and how it ended (at most DD_REG_TRIED_MAX). */
+static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
+{
+	struct dd_reg_outcome *o = &j->out;
+	struct dd_reg_tried *t;
+	va_list ap;
+	char *what = NULL;
+
+	if (o->ntried >= DD_REG_TRIED_MAX)
+		return;
+	if (!o->tried && !(o->tried = calloc(DD_REG_TRIED_MAX, sizeof(*o->tried))))
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	t = &o->tried[o->ntried];
+	t->protocol = protocol;
+	t->where = strdup(where ? where : "");
+	t->what = what;
+	if (!t->where || !t->what) {
+		free(t->where);
+		free(t->what);
+		return;
+	}
+	o->ntried++;
+}
+
+/* How a parsed record ended, for tried(). */
+static const char *result_words(const struct dd_reg_record *r)
+{
+	return dd_reg_result_name(r->result);
+}
+
 static enum dd_reg_unavail reason_of(int err)
 {
 	switch (err) {
@@ -497,9 +534,14 @@ static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err)
+		tried(j, "whois", j->asked, "the registrar's record: failed (%s)",
+		      rep->why ? rep->why : dd_strerror(rep->err));
 	if (rep->err == 0 && (view = new_record())) {
-		if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why) == 0 &&
-		    view->result == DD_REG_FOUND) {
+		int err = dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why);
+		tried(j, "whois", j->asked, "the registrar's record: %s",
+		      err ? why : result_words(view));
+		if (err == 0 && view->result == DD_REG_FOUND) {
 			view->where = strdup(j->out.record->registrar.whois_server);
 			attach_registrar_view(j, view);
 		} else {
@@ -520,6 +562,8 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
 	if (rep->err) {
+		tried(j, "whois", j->where, "%s: %s", dd_reg_unavail_name(reason_of(rep->err)),
+		      rep->why ? rep->why : "");
 		fail(j, reason_of(rep->err), "WHOIS %s: %s", j->where, rep->why ? rep->why : "");
 		return;
 	}
@@ -531,15 +575,19 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, r, why) != 0) {
 		dd_reg_record_free(r);
 		free(r);
+		tried(j, "whois", j->where, "unparseable: %s", why);
 		fail(j, DD_REG_UNPARSEABLE, "WHOIS %s: %s", j->where, why);
 		return;
 	}
 	if (r->result == DD_REG_ERROR && retry_later(j, 0) &&
 	    whois_ask(j, j->pend_host, j->pend_port, j->pend_query, on_whois) == 0) {
+		tried(j, "whois", j->where, "error (%s), retried after %u", r->detail ? r->detail : "",
+		      j->tries);
 		dd_reg_record_free(r);
 		free(r);
 		return;
 	}
+	tried(j, "whois", j->where, "%s", result_words(r));
 	r->where = strdup(j->where);
 	j->out.record = r;
 	j->out.reason = DD_REG_AVAILABLE;
@@ -565,11 +613,15 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 	note(j, rep->err, rep->why);
 	tld = tld ? tld + 1 : j->out.domain;
 	if (rep->err) {
+		tried(j, "whois", j->where, "%s: %s", dd_reg_unavail_name(reason_of(rep->err)),
+		      rep->why ? rep->why : "");
 		fail(j, reason_of(rep->err), "no WHOIS server known for .%s and IANA's WHOIS "
 			"did not answer: %s", tld, rep->why ? rep->why : "");
 		return;
 	}
 	dd_reg_parse_whois(rep->text, rep->len, NULL, &r, why);
+	tried(j, "whois", j->where, r.refer ? "IANA refers to %s" : "IANA names no WHOIS server%s",
+	      r.refer ? r.refer : "");
 	if (!r.refer) {
 		dd_reg_record_free(&r);
 		if (j->rdap_fail)
@@ -629,6 +681,7 @@ static void rdap_fallback(struct job *j, enum dd_reg_unavail reason, const char 
 	va_start(ap, fmt);
 	vsnprintf(j->rdap_why, sizeof(j->rdap_why), fmt, ap);
 	va_end(ap);
+	tried(j, "rdap", j->where, "%s (%s)", dd_reg_unavail_name(reason), j->rdap_why);
 	if (j->f->wsrv && dd_reg_wsrv_lookup(j->f->wsrv, j->out.domain, &host, &port) == 0) {
 		start_whois(j);
 		return;
@@ -643,9 +696,14 @@ static void on_registrar_rdap(void *arg, const struct dd_net_http_reply *rep)
 	char why[DD_REG_WHY_MAX];
 
 	note(j, rep->err, rep->why);
+	if (rep->err || rep->status != 200)
+		tried(j, "rdap", rep->url, "the registrar's record: failed (%s)",
+		      rep->err ? (rep->why ? rep->why : dd_strerror(rep->err)) : "HTTP status");
 	if (rep->err == 0 && rep->status == 200 && (view = new_record())) {
-		if (dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why) == 0 &&
-		    view->result == DD_REG_FOUND) {
+		int err = dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why);
+		tried(j, "rdap", rep->url, "the registrar's record: %s",
+		      err ? why : result_words(view));
+		if (err == 0 && view->result == DD_REG_FOUND) {
 			view->where = strdup(rep->url ? rep->url : "");
 			attach_registrar_view(j, view);
 		} else {
@@ -671,8 +729,11 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	}
 	if (rep->status == 429 || rep->status == 503 ||
 	    (rep->status == 403 && rep->retry_after_s)) {
-		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0)
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+			tried(j, "rdap", j->where, "HTTP %ld (Retry-After %u s), retried after %u",
+			      rep->status, rep->retry_after_s, j->tries);
 			return;
+		}
 		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (HTTP %ld, Retry-After "
 			      "%u s, %u %s)", j->where, rep->status, rep->retry_after_s, j->tries,
 			      j->tries == 1 ? "retry" : "retries");
@@ -707,6 +768,7 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	r->where = strdup(j->where);
 	j->out.record = r;
 	j->out.reason = DD_REG_AVAILABLE;
+	tried(j, "rdap", j->where, "%s", result_words(r));
 	rel = r->registrar.rdap_url;
 	if (!j->f->o.no_registrar && rel && r->result == DD_REG_FOUND &&
 	    strcmp(rel, j->where) != 0 && http_get(j, rel, on_registrar_rdap) == 0)
@@ -897,6 +959,21 @@ void dd_reg_outcome_free(struct dd_reg_outcome *o)
 		free(o->record);
 		o->record = NULL;
 	}
+	for (size_t i = 0; i < o->ntried; i++) {
+		free(o->tried[i].where);
+		free(o->tried[i].what);
+	}
+	free(o->tried);
+	o->tried = NULL;
+	o->ntried = 0;
+}
+
+void dd_reg_outcome_take(struct dd_reg_outcome *dst, struct dd_reg_outcome *o)
+{
+	*dst = *o;
+	o->record = NULL;
+	o->tried = NULL;
+	o->ntried = 0;
 }
 
 struct one {
@@ -910,8 +987,7 @@ static void on_one(void *arg, const struct dd_reg_outcome *res)
 {
 	struct one *one = arg;
 
-	one->out = *res;
-	((struct dd_reg_outcome *)res)->record = NULL;
+	dd_reg_outcome_take(&one->out, (struct dd_reg_outcome *)res);
 	one->done = 1;
 }
 

@@ -55,11 +55,22 @@ enum dd_reg_unavail {
 	DD_REG_HTTP_ERROR,   /* an HTTP status other than 200 and 404 */
 };
 
+#define DD_REG_TRIED_MAX 16 /* sources noted in one outcome */
+
+/* One request of the look-up and how it ended, in the order made. */
+struct dd_reg_tried {
+	const char *protocol; /* "rdap", "whois" (static strings) */
+	char *where;          /* URL or host:port */
+	char *what;           /* "found", "HTTP 429 (Retry-After 1 s), retried"... */
+};
+
 struct dd_reg_outcome {
 	struct dd_reg_record *record; /* NULL when unavailable */
 	enum dd_reg_unavail reason;
 	char why[DD_REG_WHY_MAX];     /* the reason in words, or notes */
 	char domain[256];             /* the registrable domain asked for */
+	struct dd_reg_tried *tried;   /* every request, RDAP then WHOIS */
+	size_t ntried;
 };
 
 void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o);
@@ -96,5 +107,7 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
 		     struct dd_reg_outcome *out);
 void dd_reg_outcome_free(struct dd_reg_outcome *o);
+/* The record and the list of sources move from o to the caller's copy. */
+void dd_reg_outcome_take(struct dd_reg_outcome *dst, struct dd_reg_outcome *o);
 
 #endif

@@ -50,7 +50,7 @@ def servers(tmp_path_factory):
     quota = b"% Quota exceeded for your address, please try again later.\r\n"
     answers = {"puri.sm": purism, "never.sm": "never-close", "huge.sm": "huge",
                "garbage.sm": "garbage", "quota.sm": [quota, b"Domain: quota.sm\nStatus: Active\n"],
-               "refused.sm": [quota]}
+               "refused.sm": [quota], "x.both": b"Domain: x.both\nStatus: Active\n"}
     # 503 without Retry-After, then the record: dnsdeps backs off and retries.
     busy = Reply(503, b"busy\n", kind="429")
     busy.then = json_reply(rdap_domain("busy.test"))
@@ -70,14 +70,15 @@ def servers(tmp_path_factory):
                 rdap_domain("retry.test"))),
             "/rdap/domain/limited.test": rate_limited_reply(3600),
             "/rdap/domain/busy.test": busy,
+            "/rdap/domain/x.both": Reply(500, b"oops\n"),
             "/rdap/domain/garbage.test": json_reply(bytes(range(256)) * 64),
         }
         rdap.routes.update(routes)
         boot = tmp / "dns.json"
         boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
-                                    "services": [[["test"], [rdap.url("/rdap/")]]]}))
+                                    "services": [[["test", "both"], [rdap.url("/rdap/")]]]}))
         table = tmp / "whois-servers"
-        table.write_text(f"sm {WHOIS_IP}:43\n")
+        table.write_text(f"sm {WHOIS_IP}:43\nboth {WHOIS_IP}:43\n")
         yield {"rdap": rdap, "whois": whois, "boot": str(boot), "table": str(table),
                "ca": rdap.ca_file}
 
@@ -157,6 +158,30 @@ def test_429_retry_after_honoured(servers):
     assert doc["domain"] == "retry.test"
     assert elapsed >= 1.0  # waited for Retry-After: 1
     assert servers["rdap"].hits["/rdap/domain/retry.test"] == 2
+    url = servers["rdap"].url("/rdap/domain/retry.test")
+    assert doc["tried"] == [
+        {"protocol": "rdap", "where": url,
+         "outcome": "HTTP 429 (Retry-After 1 s), retried after 1"},
+        {"protocol": "rdap", "where": url, "outcome": "found"}], doc["tried"]
+
+
+def test_every_source_tried_is_reported(servers):
+    """RDAP answers 500, WHOIS has the record: both are listed, in order, with
+    what each gave; an expiry in the past is marked."""
+    r, doc, _ = reg(servers, "x.both", "--now", "2026-01-01")
+    assert r.returncode == 0, r.stderr
+    assert doc["source"]["protocol"] == "whois" and doc["result"] == "found", doc
+    url = servers["rdap"].url("/rdap/domain/x.both")
+    assert doc["tried"] == [
+        {"protocol": "rdap", "where": url,
+         "outcome": f"http-error (RDAP {url}: HTTP status 500)"},
+        {"protocol": "whois", "where": f"{WHOIS_IP}:43", "outcome": "found"}], doc["tried"]
+    assert doc["expired"] is None  # this answer publishes no expiry
+    r, doc, _ = reg(servers, "good.test", "--now", "2030-06-01")
+    assert doc["expired"] is True and doc["expires"] == "2030-01-01T00:00:00Z"
+    assert [t["outcome"] for t in doc["tried"]] == ["found", "the registrar's record: found"]
+    r, doc, _ = reg(servers, "good.test", "--now", "2029-06-01")
+    assert doc["expired"] is False
 
 
 def test_503_backoff_then_success(servers):
