@@ -764,6 +764,20 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 		r->domain = strdup(j->out.domain);
 	} else if (rep->status == 404 && r->result == DD_REG_FOUND) {
 		r->result = DD_REG_NOT_FOUND;
+	} else if (r->result == DD_REG_ERROR) {
+		/* A quota notice with status 200: a rate limit all the same. */
+		char notice[DD_REG_WHY_MAX / 2];
+		snprintf(notice, sizeof(notice), "%s", r->detail ? r->detail : "");
+		dd_reg_record_free(r);
+		free(r);
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+			tried(j, "rdap", j->where, "quota notice (%s), retried after %u", notice,
+			      j->tries);
+			return;
+		}
+		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (a quota notice in an "
+			      "answer of HTTP %ld: %s)", j->where, rep->status, notice);
+		return;
 	}
 	r->where = strdup(j->where);
 	j->out.record = r;

@@ -84,6 +84,9 @@ struct dd_reg_record {
 	size_t nns;
 	enum dd_reg_tri dnssec; /* delegationSigned */
 	char *refer;           /* IANA "refer:" WHOIS server */
+	char **redacted;       /* fields the registry says it withheld (RFC 9537
+				* "redacted" names; WHOIS "REDACTED" values) */
+	size_t nredacted;
 	struct dd_reg_record *registrar_view; /* the registrar's record, if fetched */
 	char *raw;             /* the document as received */
 	size_t raw_len;
@@ -97,6 +100,10 @@ void dd_reg_record_free(struct dd_reg_record *r);
  * DD_ELIMIT (list full) or DD_ENOMEM. */
 int dd_reg_add_ns(struct dd_reg_record *r, const char *name, size_t len);
 int dd_reg_add_status(struct dd_reg_record *r, const char *word, size_t len);
+/* A field the registry withheld, by name ("Registrant Name"); duplicates
+ * ignored, at most DD_REG_MAX_REDACTED. 0, DD_ELIMIT or DD_ENOMEM. */
+#define DD_REG_MAX_REDACTED 64
+int dd_reg_add_redacted(struct dd_reg_record *r, const char *name);
 
 /* Parse a document. domain (may be NULL) is the name asked for; the record
  * of that name is picked when the document holds several. Returns 0 with out

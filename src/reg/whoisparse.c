@@ -516,12 +516,32 @@ static enum dd_reg_tri tri_of(const char *v)
 	return DD_REG_UNKNOWN;
 }
 
+/* The record's fields a registry may withhold, as RFC 9537 names them. */
+static const char *withheld_name(enum field f)
+{
+	switch (f) {
+	case F_REGISTRAR: return "Registrar Name";
+	case F_CREATED: return "Creation Date";
+	case F_EXPIRES: return "Registry Expiry Date";
+	case F_UPDATED: return "Updated Date";
+	case F_REG_URL: return "Registrar URL";
+	case F_ABUSE: return "Registrar Abuse Contact Email";
+	default: return NULL;
+	}
+}
+
 /* A key: value line of the record (or of the preamble before any record). */
 static void on_field(struct parser *p, enum field f, const char *v)
 {
 	struct dd_reg_record *r = p->rec;
 	int later = p->seg >= 2;
 
+	/* "REDACTED FOR PRIVACY", "Redacted | Registry Policy": withheld, not
+	 * unknown. */
+	if (strncasecmp(v, "redacted", 8) == 0 && withheld_name(f)) {
+		dd_reg_add_redacted(r, withheld_name(f));
+		return;
+	}
 	switch (f) {
 	case F_CREATED: set_date(p, &r->created, v); break;
 	case F_EXPIRES: set_date(p, later ? &r->registrar_expires : &r->expires, v); break;

@@ -52,8 +52,11 @@ def servers(tmp_path_factory):
                "garbage.sm": "garbage", "quota.sm": [quota, b"Domain: quota.sm\nStatus: Active\n"],
                "refused.sm": [quota], "x.both": b"Domain: x.both\nStatus: Active\n"}
     # 503 without Retry-After, then the record: dnsdeps backs off and retries.
-    busy = Reply(503, b"busy\n", kind="429")
-    busy.then = json_reply(rdap_domain("busy.test"))
+    busy = Reply(503, b"busy\n", then=json_reply(rdap_domain("busy.test")))
+    # A quota notice with status 200, then the record: a rate limit all the same.
+    notice = json_reply(json.dumps({"notices": [{"title": "Query quota exceeded",
+                                                 "description": ["Try again later."]}]}).encode())
+    notice.then = json_reply(rdap_domain("quota.test"))
     with RdapServer(RDAP_IP) as rdap, WhoisServer(WHOIS_IP, answers=answers) as whois:
         routes = {
             "/rdap/domain/good.test": json_reply(rdap_domain(
@@ -70,6 +73,7 @@ def servers(tmp_path_factory):
                 rdap_domain("retry.test"))),
             "/rdap/domain/limited.test": rate_limited_reply(3600),
             "/rdap/domain/busy.test": busy,
+            "/rdap/domain/quota.test": notice,
             "/rdap/domain/x.both": Reply(500, b"oops\n"),
             "/rdap/domain/garbage.test": json_reply(bytes(range(256)) * 64),
         }
@@ -191,6 +195,16 @@ def test_503_backoff_then_success(servers):
     assert doc["domain"] == "busy.test"
     assert servers["rdap"].hits["/rdap/domain/busy.test"] == 2
     assert 0.5 <= elapsed < 5
+
+
+def test_rdap_quota_notice_in_200_is_a_rate_limit(servers):
+    r, doc, elapsed = reg(servers, "quota.test")
+    assert r.returncode == 0, r.stderr
+    assert doc["result"] == "found" and doc["domain"] == "quota.test", doc
+    assert servers["rdap"].hits["/rdap/domain/quota.test"] == 2
+    assert doc["tried"][0]["outcome"] == ("quota notice (Query quota exceeded), "
+                                          "retried after 1"), doc["tried"]
+    assert elapsed >= 0.5
 
 
 def test_whois_quota_answer_is_retried(servers):

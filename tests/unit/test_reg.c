@@ -467,6 +467,62 @@ static void test_data_tables(void **state)
 	assert_string_equal(why, "line 1: not HOST PER_MIN BURST");
 }
 
+/* RFC 9537: withheld fields are listed and shown as "redacted", kept
+ * through the JSON form; an answer of 200 that is only a quota notice is an
+ * error, not a registration; a WHOIS "REDACTED" value is withheld too. */
+static void test_redaction_and_quota(void **state)
+{
+	static const char doc[] =
+		"{\"objectClassName\": \"domain\", \"ldhName\": \"x.example\","
+		" \"events\": [{\"eventAction\": \"registration\", \"eventDate\": \"2020-01-01T00:00:00Z\"}],"
+		" \"redacted\": [{\"name\": {\"type\": \"Registrant Name\"}, \"method\": \"removal\"},"
+		" {\"name\": {\"description\": \"Registry Expiry Date\"}, \"method\": \"removal\"},"
+		" {\"name\": {\"type\": \"Registrant Name\"}}]}";
+	static const char quota[] =
+		"{\"notices\": [{\"title\": \"Query quota exceeded\", \"description\": "
+		"[\"Come back in an hour.\"]}]}";
+	static const char whois[] = "Domain Name: y.example\nRegistrar: REDACTED FOR PRIVACY\n"
+				    "Creation Date: 2020-01-01T00:00:00Z\n";
+	struct dd_reg_record r, back;
+	char why[DD_REG_WHY_MAX];
+	struct dd_buf b;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(dd_reg_parse(doc, sizeof(doc) - 1, NULL, &r, why), 0);
+	assert_int_equal(r.nredacted, 2);
+	assert_string_equal(r.redacted[0], "Registrant Name");
+	assert_string_equal(r.redacted[1], "Registry Expiry Date");
+	dd_buf_init(&b);
+	dd_reg_to_text(&r, &b);
+	assert_non_null(strstr(dd_buf_str(&b), "expires            redacted\n"));
+	assert_non_null(strstr(dd_buf_str(&b), "redacted           Registrant Name, Registry Expiry"));
+	dd_buf_free(&b);
+	j = dd_reg_to_json(&r, 0);
+	assert_int_equal(dd_reg_from_json(j, &back, why), 0);
+	assert_int_equal(back.nredacted, 2);
+	assert_string_equal(back.redacted[1], "Registry Expiry Date");
+	json_decref(j);
+	dd_reg_record_free(&back);
+	dd_reg_record_free(&r);
+
+	assert_int_equal(dd_reg_parse(quota, sizeof(quota) - 1, NULL, &r, why), 0);
+	assert_int_equal(r.result, DD_REG_ERROR);
+	assert_string_equal(r.detail, "Query quota exceeded");
+	dd_reg_record_free(&r);
+
+	assert_int_equal(dd_reg_parse(whois, sizeof(whois) - 1, NULL, &r, why), 0);
+	assert_int_equal(r.result, DD_REG_FOUND);
+	assert_null(r.registrar.name);
+	assert_int_equal(r.nredacted, 1);
+	assert_string_equal(r.redacted[0], "Registrar Name");
+	dd_buf_init(&b);
+	dd_reg_to_text(&r, &b);
+	assert_non_null(strstr(dd_buf_str(&b), "registrar          redacted\n"));
+	dd_buf_free(&b);
+	dd_reg_record_free(&r);
+}
+
 /* Specific facts of some answers, read by eye from the raw text. */
 static void test_whois_samples(void **state)
 {
@@ -893,6 +949,7 @@ int main(void)
 		cmocka_unit_test(test_whois_expectations),
 		cmocka_unit_test(test_whois_formatting),
 		cmocka_unit_test(test_data_tables),
+		cmocka_unit_test(test_redaction_and_quota),
 		cmocka_unit_test(test_purism),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_rdap_corpus),
