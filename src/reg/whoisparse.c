@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "reg/reg.h"
 
@@ -823,12 +824,26 @@ static int looks_binary(const char *doc, size_t len)
 	return ctl > 8 && ctl * 50 > len;
 }
 
-static void resolve_date(struct dd_reg_date *d, int order,
-			 const struct dd_reg_suffix_rule *rule)
+/* Read d's text; a date written but not read is explained in why (the
+ * first such date: "expiry \"03/02/2020\" not read: ..."). */
+static void resolve_date(struct dd_reg_date *d, const char *name, int order,
+			 const struct dd_reg_suffix_rule *rule, struct dd_buf *why)
 {
-	if (d->text && dd_reg_date_parse_local(d->text, order ? order : rule->order,
-					       rule->has_local ? rule->local_min : 0, &d->t) == 0)
+	int err;
+
+	if (!d->text)
+		return;
+	err = dd_reg_date_parse_local(d->text, order ? order : rule->order,
+				      rule->has_local ? rule->local_min : 0, &d->t);
+	if (err == 0) {
 		d->known = 1;
+		return;
+	}
+	if (why->len > 0)
+		return;
+	dd_buf_printf(why, "%s \"%.60s\" not read: %s", name, d->text,
+		      err == DD_ENOTFOUND ? "the day and the month cannot be told apart"
+					  : "not a date with a known form and zone");
 }
 
 static int doc_order(const struct dd_reg_record *r)
@@ -918,6 +933,7 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	struct line *lines;
 	size_t nlines = 0, cap = 1;
 	struct dd_reg_suffix_rule rule;
+	struct dd_buf unread;
 	int order;
 
 	dd_reg_record_init(out);
@@ -977,11 +993,16 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	free(lines);
 	order = doc_order(out);
 	dd_reg_suffix_rule(out->domain ? out->domain : p.target[0] ? p.target : domain, &rule);
-	resolve_date(&out->created, order, &rule);
-	resolve_date(&out->expires, order, &rule);
-	resolve_date(&out->updated, order, &rule);
-	resolve_date(&out->registrar_expires, order, &rule);
+	dd_buf_init(&unread);
+	resolve_date(&out->expires, "expiry", order, &rule, &unread);
+	resolve_date(&out->created, "creation date", order, &rule, &unread);
+	resolve_date(&out->updated, "update date", order, &rule, &unread);
+	resolve_date(&out->registrar_expires, "registrar's expiry", order, &rule, &unread);
 	classify(doc, len, out);
+	/* A found record says why a date it holds is null. */
+	if (out->result == DD_REG_FOUND && !out->detail && unread.len > 0)
+		out->detail = strdup(dd_buf_str(&unread));
+	dd_buf_free(&unread);
 	if (!out->domain && domain)
 		out->domain = strdup(p.target[0] ? p.target : domain);
 	out->raw = malloc(len + 1);

@@ -281,7 +281,7 @@ static void test_whois_expectations(void **state)
 	size_t len;
 	char *doc = slurp(DD_TEST_DATA "/reg/whois-expect.tsv", &len), *save = NULL;
 	unsigned files = 0, found = 0, notfound = 0, errors = 0, exp_pub = 0, exp_right = 0;
-	unsigned exp_null = 0, rexp_pub = 0, rexp_right = 0, wrong = 0;
+	unsigned exp_null = 0, rexp_pub = 0, rexp_right = 0, wrong = 0, unread = 0;
 
 	(void)state;
 	for (char *line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -313,6 +313,13 @@ static void test_whois_expectations(void **state)
 		exp_null += strcmp(exp, "-") == 0 && strcmp(got, "-") == 0;
 		rexp_pub += strcmp(rexp, "-") != 0;
 		rexp_right += strcmp(rexp, "-") != 0 && strcmp(rexp, rgot) == 0;
+		/* an expiry written but not read is explained */
+		if (r.result == DD_REG_FOUND && r.expires.text && !r.expires.known) {
+			unread++;
+			if (!r.detail || !strstr(r.detail, "not read"))
+				fail_msg("%s: expiry \"%s\" null without a reason", file,
+					 r.expires.text);
+		}
 		if (strcmp(res, dd_reg_result_name(r.result)) != 0 || strcmp(exp, got) != 0 ||
 		    strcmp(rexp, rgot) != 0) {
 			wrong++;
@@ -323,9 +330,10 @@ static void test_whois_expectations(void **state)
 	}
 	free(doc);
 	print_message("WHOIS expectations: %u answers (%u found, %u not-found, %u error); registry "
-		      "expiry published %u, right %u; not published and null %u; registrar expiry "
-		      "published %u, right %u; answers read wrong %u\n", files, found, notfound,
-		      errors, exp_pub, exp_right, exp_null, rexp_pub, rexp_right, wrong);
+		      "expiry published %u, right %u; null where none is published or it is unreadable %u; registrar expiry "
+		      "published %u, right %u; expiry written but unreadable %u (each with its "
+		      "reason); answers read wrong %u\n", files, found, notfound, errors, exp_pub,
+		      exp_right, exp_null, rexp_pub, rexp_right, unread, wrong);
 	assert_int_equal(files, 209 + 44 + 66 + 3);
 	assert_int_equal(wrong, 0);
 }
