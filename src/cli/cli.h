@@ -81,6 +81,8 @@ struct dd_cli_deps {
 	unsigned reg_timeout_ms; /* 0: the fetcher's default */
 	unsigned reg_rate;       /* requests a minute to one registry server, 0: default */
 	unsigned reg_burst;      /* requests one server may get at once, 0: default */
+	const char *reg_cache;   /* --reg-cache FILE, or NULL */
+	unsigned reg_cache_ttl;  /* seconds, 0: default */
 	int no_registration;
 };
 
@@ -102,8 +104,10 @@ struct dd_cli_reg_paths {
 void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
 			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
 			   struct dd_cli_reg_paths *paths);
-/* --reg-rate and --reg-burst (0: keep the defaults) into fo. */
-void dd_cli_reg_pace(unsigned rate, unsigned burst, struct dd_reg_fetch_opts *fo);
+/* --reg-rate, --reg-burst, --reg-cache and --reg-cache-ttl (0, NULL: keep
+ * the defaults) into fo. */
+void dd_cli_reg_pace(unsigned rate, unsigned burst, const char *cache, unsigned ttl,
+		     struct dd_reg_fetch_opts *fo);
 struct dd_probe;
 struct dd_probe_reg;
 /* The run's registration look-ups on p's loop, from the --rdap-bootstrap,

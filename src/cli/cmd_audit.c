@@ -868,7 +868,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.recycle = lo->recycle;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &rpaths);
-	dd_cli_reg_pace(d->reg_rate, d->reg_burst, &fo);
+	dd_cli_reg_pace(d->reg_rate, d->reg_burst, d->reg_cache, d->reg_cache_ttl, &fo);
 	ao.reg = d->no_registration ? NULL : &fo;
 	ao.expiry_warn = (int)lo->expiry_warn;
 	ao.expiry_crit = (int)lo->expiry_crit;

@@ -105,6 +105,18 @@ static int set_reg_burst(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 1, 1000, &((struct dd_cli_deps *)t)->reg_burst, why);
 }
 
+static int set_reg_cache(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct dd_cli_deps *)t)->reg_cache = arg;
+	return 0;
+}
+
+static int set_reg_cache_ttl(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 31 * 86400, &((struct dd_cli_deps *)t)->reg_cache_ttl, why);
+}
+
 static int set_no_registration(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -124,6 +136,8 @@ const struct dd_opt dd_cli_deps_opts[] = {
 	{ "reg-timeout", 0, "MS", set_reg_timeout, "per registration request, milliseconds (default 10000)" },
 	{ "reg-rate", 0, "N", set_reg_rate, "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS)" },
 	{ "reg-burst", 0, "N", set_reg_burst, "requests one registration server may get at once (default 10)" },
+	{ "reg-cache", 0, "FILE", set_reg_cache, "keep registration answers in FILE (SQLite) and reuse them between runs" },
+	{ "reg-cache-ttl", 0, "SECONDS", set_reg_cache_ttl, "reuse a kept answer for this long (default 86400)" },
 	{ "no-registration", 0, NULL, set_no_registration, "do not look up registrations (registrars and hijack risks stay unknown)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };

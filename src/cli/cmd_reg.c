@@ -27,7 +27,8 @@ struct reg_opts {
 	const char *whois_servers;
 	const char *ca_file;
 	unsigned timeout_ms;
-	unsigned rate, burst;
+	unsigned rate, burst, cache_ttl;
+	const char *cache;
 	int64_t now;     /* --now, or 0: the real clock */
 	int json;
 	int help;
@@ -41,6 +42,18 @@ static int set_rate(void *t, const char *arg, const char **why)
 static int set_burst(void *t, const char *arg, const char **why)
 {
 	return dd_opt_uint(arg, 1, 1000, &((struct reg_opts *)t)->burst, why);
+}
+
+static int set_cache(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct reg_opts *)t)->cache = arg;
+	return 0;
+}
+
+static int set_cache_ttl(void *t, const char *arg, const char **why)
+{
+	return dd_opt_uint(arg, 1, 31 * 86400, &((struct reg_opts *)t)->cache_ttl, why);
 }
 
 static int set_now(void *t, const char *arg, const char **why)
@@ -117,6 +130,8 @@ static const struct dd_opt reg_table[] = {
 	{ "timeout", 0, "MS", set_timeout, "per request, milliseconds (default 10000)" },
 	{ "reg-rate", 0, "N", set_rate, "at most N requests a minute to one server (default 60 RDAP, 30 WHOIS)" },
 	{ "reg-burst", 0, "N", set_burst, "requests one server may get at once (default 10)" },
+	{ "reg-cache", 0, "FILE", set_cache, "keep answers in FILE (SQLite) and reuse them between runs" },
+	{ "reg-cache-ttl", 0, "SECONDS", set_cache_ttl, "reuse a kept answer for this long (default 86400)" },
 	{ "now", 0, "TIME", set_now, "say whether the expiry has passed as of TIME (RFC 3339)" },
 	{ "json", 'j', NULL, set_json, "print JSON" },
 	{ "help", 'h', NULL, set_help, "show this help" },
@@ -279,8 +294,12 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 		fo->timeout_ms = timeout_ms;
 }
 
-void dd_cli_reg_pace(unsigned rate, unsigned burst, struct dd_reg_fetch_opts *fo)
+void dd_cli_reg_pace(unsigned rate, unsigned burst, const char *cache, unsigned ttl,
+		     struct dd_reg_fetch_opts *fo)
 {
+	fo->cache = cache;
+	if (ttl)
+		fo->cache_ttl_s = ttl;
 	if (rate) {
 		fo->rdap_per_min = fo->whois_per_min = rate;
 		fo->rate_forced = 1;
@@ -304,7 +323,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	dd_cli_reg_fetch_opts(o->bootstrap, o->whois_servers, o->ca_file, o->timeout_ms, &fo,
 			      &paths);
-	dd_cli_reg_pace(o->rate, o->burst, &fo);
+	dd_cli_reg_pace(o->rate, o->burst, o->cache, o->cache_ttl, &fo);
 	rc = dd_reg_fetch_one(&fo, name, &res);
 	if (rc) {
 		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));
@@ -376,7 +395,7 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 		return 0;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &paths);
-	dd_cli_reg_pace(d->reg_rate, d->reg_burst, &fo);
+	dd_cli_reg_pace(d->reg_rate, d->reg_burst, d->reg_cache, d->reg_cache_ttl, &fo);
 	if (dd_probe_reg_new(p, &fo, out, why) == 0)
 		return 0;
 	char *e = dd_esc_dup(why, strlen(why));

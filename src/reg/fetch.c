@@ -4,6 +4,7 @@
  * step ends in a record or in a reason; jobs are found by domain in a map,
  * and the finished ones kept up to a bound. A host that failed at the
  * network level is not asked again for a while: its requests fail at once. */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ struct job {
 	unsigned pend_port;
 	dd_net_whois_cb pend_whois;
 	unsigned tries;                /* retries after rate limits */
+	int from_cache;                /* the record came from the cache */
 };
 /* With its strings apart, a job stays under glibc's 1 KiB "large" requests,
  * whose allocation sorts the free lists: a quarter of dd_reg_fetch's cost
@@ -76,6 +78,7 @@ struct dd_reg_fetcher {
 	struct dd_map failed;          /* host -> struct failed */
 	struct dd_list failed_age;     /* the same, newest first */
 	struct dd_net_pace *pace;      /* a token bucket per server */
+	struct dd_reg_cache *cache;    /* answers kept between runs, or NULL */
 	struct dd_rng rng;             /* backoff jitter */
 };
 
@@ -92,6 +95,7 @@ void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
 	o->burst = 10;
 	o->max_retries = 3;
 	o->backoff_ms = 1000;
+	o->cache_ttl_s = 86400;
 }
 
 const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
@@ -144,11 +148,78 @@ static void drop_done(struct dd_reg_fetcher *f)
 	}
 }
 
+static void complete(struct job *j);
+static struct dd_reg_record *new_record(void);
+static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int64_t wall_now(const struct dd_reg_fetcher *f)
+{
+	struct dd_clock clk = { .fixed_now = f->o.now };
+
+	return dd_clock_now(&clk);
+}
+
+/* Keep a record just fetched (found or not found; never a failure, an
+ * error answer or what came from the cache). */
+static void keep(struct job *j)
+{
+	const struct dd_reg_record *r = j->out.record;
+	json_t *doc;
+	char *s;
+
+	if (!j->f->cache || j->from_cache || !r ||
+	    (r->result != DD_REG_FOUND && r->result != DD_REG_NOT_FOUND))
+		return;
+	doc = dd_reg_to_json(r, 1);
+	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	if (s)
+		dd_reg_cache_put(j->f->cache, j->out.domain, wall_now(j->f), s);
+	free(s);
+	json_decref(doc);
+}
+
+/* j's record from the cache when it is there and fresh: 1 (j complete). */
+static int from_cache(struct job *j)
+{
+	struct dd_reg_fetcher *f = j->f;
+	struct dd_reg_record *r;
+	char *s, why[DD_REG_WHY_MAX], when[32];
+	int64_t fetched;
+	json_t *doc;
+
+	if (!f->cache || dd_reg_cache_get(f->cache, j->out.domain, wall_now(f), f->o.cache_ttl_s,
+					  &s, &fetched) != 0)
+		return 0;
+	doc = json_loads(s, 0, NULL);
+	free(s);
+	r = doc ? new_record() : NULL;
+	if (!r || dd_reg_from_json(doc, r, why) != 0) {
+		if (r) {
+			dd_reg_record_free(r);
+			free(r);
+		}
+		json_decref(doc);
+		return 0; /* unreadable: asked again, and replaced */
+	}
+	json_decref(doc);
+	dd_clock_format(fetched, when, sizeof(when));
+	tried(j, "cache", f->o.cache, "the answer of %s", when);
+	snprintf(j->out.why, sizeof(j->out.why), "from the registration cache: the answer of %s",
+		 when);
+	j->out.record = r;
+	j->out.reason = DD_REG_AVAILABLE;
+	j->from_cache = 1;
+	complete(j);
+	return 1;
+}
+
 static void complete(struct job *j)
 {
 	struct dd_reg_fetcher *f = j->f;
 	struct waiter *w = j->waiters;
 
+	keep(j);
 	j->done = 1;
 	j->wq = NULL;
 	j->waiters = NULL;
@@ -182,9 +253,6 @@ static void fail(struct job *j, enum dd_reg_unavail reason, const char *fmt, ...
 	va_end(ap);
 	complete(j);
 }
-
-static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /* Note a request of j and how it ended (at most DD_REG_TRIED_MAX). */
 static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
@@ -860,6 +928,10 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 	dd_map_init(&f->failed);
 	dd_rng_init(&f->rng, 0);
 	err = dd_net_pace_new(net, &f->pace);
+	if (!f->o.cache_ttl_s)
+		f->o.cache_ttl_s = 86400;
+	if (!err && o->cache)
+		err = dd_reg_cache_open(o->cache, &f->cache, why);
 	if (!err && o->bootstrap)
 		err = load(o->bootstrap, "RDAP bootstrap file", 1, (void **)&f->boot, why);
 	if (!err && o->override)
@@ -899,6 +971,7 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_map_each(&f->jobs, free_job, NULL);
 	dd_map_free(&f->jobs);
 	dd_net_pace_free(f->pace);
+	dd_reg_cache_close(f->cache);
 	while (f->failed_age.n)
 		forget(f, dd_list_tail(&f->failed_age));
 	dd_map_free(&f->failed);
@@ -957,7 +1030,8 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 		free(j);
 		return DD_ENOMEM;
 	}
-	start(j);
+	if (!from_cache(j))
+		start(j);
 	return 0;
 }
 

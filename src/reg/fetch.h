@@ -15,6 +15,8 @@
 #ifndef DD_REG_FETCH_H
 #define DD_REG_FETCH_H
 
+#include <stdint.h>
+
 #include "reg/reg.h"
 
 struct dd_net;
@@ -41,6 +43,11 @@ struct dd_reg_fetch_opts {
 				    * doubled each retry, with jitter */
 	int rate_forced;           /* the rates above apply to every server, also
 				    * those of data/reg-rates.conf (--reg-rate) */
+	const char *cache;         /* SQLite file of answers kept between runs,
+				    * or NULL (--reg-cache) */
+	unsigned cache_ttl_s;      /* an answer older than this is asked again
+				    * (default 86400) */
+	int64_t now;               /* the wall clock for the cache (0: real) */
 };
 
 /* Why registration data is unavailable. */
@@ -90,6 +97,19 @@ typedef void (*dd_reg_fetch_cb)(void *arg, const struct dd_reg_outcome *outcome)
 int dd_reg_rate_of(const char *host, double *per_min, unsigned *burst);
 int dd_reg_rate_in(const char *conf, const char *host, double *per_min, unsigned *burst,
 		   char why[DD_REG_WHY_MAX]);
+
+/* Answers kept between runs, per registrable domain (SQLite): what check,
+ * audit (and later watch) share so that a portfolio asks each registry once
+ * per TTL. Only records (found, not-found) are kept, never a failure. */
+struct dd_reg_cache;
+int dd_reg_cache_open(const char *path, struct dd_reg_cache **out, char why[DD_REG_WHY_MAX]);
+void dd_reg_cache_close(struct dd_reg_cache *c);
+/* The record of domain kept at most ttl_s before now: 0 with *json
+ * (malloc'd, dnsdeps.registration/1) and *fetched, or DD_ENOTFOUND. */
+int dd_reg_cache_get(struct dd_reg_cache *c, const char *domain, int64_t now, int64_t ttl_s,
+		     char **json, int64_t *fetched);
+/* Keep json as domain's record fetched at now: 0 or DD_EIO. */
+int dd_reg_cache_put(struct dd_reg_cache *c, const char *domain, int64_t now, const char *json);
 
 /* Requests let through to a server (scheme and authority of an RDAP URL,
  * or "host:port" of a WHOIS server) so far. */

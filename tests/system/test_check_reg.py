@@ -549,3 +549,30 @@ def test_audit_stays_within_the_registry_rate(bed):
     assert took >= (len(times) - 4) / 2.0 - 0.5, took
     print(f"{len(times)} RDAP requests in {times[-1] - times[0]:.1f} s "
           f"(audit {took:.1f} s) at --reg-rate 120 --reg-burst 4")
+
+
+def test_cache_shared_by_audit_and_check(bed):
+    """An audit with --reg-cache fills it; a check of one of its domains with the
+    same file then asks the RDAP server nothing for that domain."""
+    names = [f"cached{i}.sm" for i in range(3)]
+    for n in names:
+        route(bed, n, rdap_domain(n, ns=EXAMPLE_NS))
+    cache = str(bed["tmp"] / "shared.sqlite")
+    lst = bed["tmp"] / "cached.txt"
+    lst.write_text("".join(n + ".\n" for n in names))
+    common = ("--rdap-bootstrap", bed["files"]["boot-rdap"], "--whois-servers",
+              bed["files"]["no-whois"], "--ca-file", bed["ca"], "--reg-cache", cache)
+    routes = bed["rdap"].routes
+    start = len(routes.times)
+    r = bed["world"].run_dnsdeps("audit", "--no-deps", "--no-progress", *TEST_ARGS, *common,
+                                 str(lst), timeout=60)
+    assert r.returncode in (0, 1, 2, 3), r.stderr
+    asked = [p for _, p in routes.times[start:]]
+    for n in names:
+        assert asked.count(f"/rdap/domain/{n}") == 1, asked
+    start = len(routes.times)
+    r, doc, _, _ = check(bed, "cached1.sm", "--reg-cache", cache, "--no-deps")
+    assert doc["registration"]["result"] == "found", explain(doc)
+    asked = [p for _, p in routes.times[start:]]
+    assert "/rdap/domain/cached1.sm" not in asked, asked
+    assert doc["registration"]["why"].startswith("from the registration cache: the answer of ")

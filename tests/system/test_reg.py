@@ -274,3 +274,25 @@ def test_malformed_bootstrap_refused(servers):
     r = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert r.returncode == 3
     assert "not an http(s) URL" in r.stderr
+
+
+def test_cache_between_runs(servers, tmp_path):
+    """--reg-cache: the second run takes the record from the file and asks
+    nobody; --reg-cache-ttl 1 after 1.5 s asks again."""
+    cache = str(tmp_path / "reg.sqlite")
+    path = "/rdap/domain/good.test"
+    before = servers["rdap"].hits.get(path, 0)
+    r, first, _ = reg(servers, "good.test", "--reg-cache", cache)
+    assert r.returncode == 0, r.stderr
+    assert servers["rdap"].hits[path] == before + 1
+    r, second, _ = reg(servers, "good.test", "--reg-cache", cache)
+    assert r.returncode == 0, r.stderr
+    assert servers["rdap"].hits[path] == before + 1  # not asked
+    assert [t["protocol"] for t in second["tried"]] == ["cache"], second["tried"]
+    assert second["tried"][0]["where"] == cache
+    for k in ("expires", "registrar", "registrar_expires", "statuses", "source"):
+        assert second[k] == first[k], k
+    time.sleep(1.5)
+    r, third, _ = reg(servers, "good.test", "--reg-cache", cache, "--reg-cache-ttl", "1")
+    assert servers["rdap"].hits[path] == before + 2
+    assert third["tried"][0]["protocol"] == "rdap"

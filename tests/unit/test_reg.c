@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -531,6 +532,46 @@ static void test_redaction_and_quota(void **state)
 	dd_reg_record_free(&r);
 }
 
+/* The answers kept between runs: a fresh one is found, an old one, one
+ * from the future or another domain's is not; a second put replaces. */
+static void test_cache(void **state)
+{
+	char path[] = "/tmp/dnsdeps-cache-XXXXXX", why[DD_REG_WHY_MAX] = "", *json;
+	struct dd_reg_cache *c;
+	int64_t fetched;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(dd_reg_cache_open(path, &c, why), 0);
+	assert_int_equal(dd_reg_cache_get(c, "a.example", 1000, 60, &json, &fetched), DD_ENOTFOUND);
+	assert_int_equal(dd_reg_cache_put(c, "a.example", 1000, "{\"v\": 1}"), 0);
+	assert_int_equal(dd_reg_cache_get(c, "a.example", 1060, 60, &json, &fetched), 0);
+	assert_string_equal(json, "{\"v\": 1}");
+	assert_int_equal(fetched, 1000);
+	free(json);
+	assert_int_equal(dd_reg_cache_get(c, "a.example", 1061, 60, &json, &fetched), DD_ENOTFOUND);
+	assert_int_equal(dd_reg_cache_get(c, "a.example", 999, 60, &json, &fetched), DD_ENOTFOUND);
+	assert_int_equal(dd_reg_cache_get(c, "b.example", 1000, 60, &json, &fetched), DD_ENOTFOUND);
+	assert_int_equal(dd_reg_cache_put(c, "a.example", 2000, "{\"v\": 2}"), 0);
+	dd_reg_cache_close(c);
+	/* kept in the file: another run sees it */
+	assert_int_equal(dd_reg_cache_open(path, &c, why), 0);
+	assert_int_equal(dd_reg_cache_get(c, "a.example", 2000, 60, &json, &fetched), 0);
+	assert_string_equal(json, "{\"v\": 2}");
+	free(json);
+	dd_reg_cache_close(c);
+	assert_int_equal(dd_reg_cache_open("/nonexistent-dir/x.sqlite", &c, why), DD_EIO);
+	assert_non_null(strstr(why, "registration cache /nonexistent-dir/x.sqlite"));
+	unlink(path);
+	for (const char *sfx = "-wal"; sfx; sfx = strcmp(sfx, "-wal") == 0 ? "-shm" : NULL) {
+		char p2[64];
+		snprintf(p2, sizeof(p2), "%s%s", path, sfx);
+		unlink(p2);
+	}
+}
+
 /* Specific facts of some answers, read by eye from the raw text. */
 static void test_whois_samples(void **state)
 {
@@ -958,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_whois_formatting),
 		cmocka_unit_test(test_data_tables),
 		cmocka_unit_test(test_redaction_and_quota),
+		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_purism),
 		cmocka_unit_test(test_not_found),
 		cmocka_unit_test(test_rdap_corpus),
