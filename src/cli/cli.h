@@ -67,6 +67,16 @@ struct dd_dns_hint;
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 		       struct dd_dns_hint **hints, size_t *nhints);
 
+/* How registration look-ups treat the registries (cmd_reg.c): --reg-rate,
+ * --reg-burst, --reg-cache, --reg-cache-ttl; in reg, check, graph, audit. */
+struct dd_cli_reg_extra {
+	unsigned rate;         /* requests a minute to one server, 0: default */
+	unsigned burst;        /* requests one server may get at once, 0: default */
+	const char *cache;     /* answers kept between runs, or NULL */
+	unsigned cache_ttl;    /* seconds, 0: default */
+};
+extern const struct dd_opt dd_cli_reg_extra_opts[];
+
 /* Options of the dependency graph, shared by graph and check --deps
  * (cmd_graph.c; docs/dependencies.md). */
 struct dd_cli_deps {
@@ -79,10 +89,7 @@ struct dd_cli_deps {
 	unsigned max_depth;
 	const char *rdap_bootstrap, *whois_servers, *ca_file;
 	unsigned reg_timeout_ms; /* 0: the fetcher's default */
-	unsigned reg_rate;       /* requests a minute to one registry server, 0: default */
-	unsigned reg_burst;      /* requests one server may get at once, 0: default */
-	const char *reg_cache;   /* --reg-cache FILE, or NULL */
-	unsigned reg_cache_ttl;  /* seconds, 0: default */
+	struct dd_cli_reg_extra reg; /* --reg-rate, --reg-cache... */
 	int no_registration;
 };
 
@@ -104,10 +111,8 @@ struct dd_cli_reg_paths {
 void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
 			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
 			   struct dd_cli_reg_paths *paths);
-/* --reg-rate, --reg-burst, --reg-cache and --reg-cache-ttl (0, NULL: keep
- * the defaults) into fo. */
-void dd_cli_reg_pace(unsigned rate, unsigned burst, const char *cache, unsigned ttl,
-		     struct dd_reg_fetch_opts *fo);
+/* The options of x (0, NULL: keep the defaults) into fo. */
+void dd_cli_reg_pace(const struct dd_cli_reg_extra *x, struct dd_reg_fetch_opts *fo);
 struct dd_probe;
 struct dd_probe_reg;
 /* The run's registration look-ups on p's loop, from the --rdap-bootstrap,

@@ -868,7 +868,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.recycle = lo->recycle;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &rpaths);
-	dd_cli_reg_pace(d->reg_rate, d->reg_burst, d->reg_cache, d->reg_cache_ttl, &fo);
+	dd_cli_reg_pace(&d->reg, &fo);
 	ao.reg = d->no_registration ? NULL : &fo;
 	ao.expiry_warn = (int)lo->expiry_warn;
 	ao.expiry_crit = (int)lo->expiry_crit;
@@ -935,7 +935,7 @@ int dd_cmd_audit(int argc, char **argv)
 	struct dd_opt probe_opts[32];
 	struct dd_opt_group groups[] = { { audit_table, &o }, { live_table, &lo },
 					 { probe_opts, &c }, { dd_cli_deps_opts, &d },
-					 { zone_table, &z } };
+					 { dd_cli_reg_extra_opts, &d.reg }, { zone_table, &z } };
 	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	char *pos[argc + 1];
 	int npos;

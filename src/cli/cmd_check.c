@@ -200,7 +200,7 @@ int dd_cmd_check(int argc, char **argv)
 	struct check_opts o = { 0 };
 	struct dd_cli_deps d;
 	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { check_table, &o },
-					 { dd_cli_deps_opts, &d } };
+					 { dd_cli_deps_opts, &d }, { dd_cli_reg_extra_opts, &d.reg } };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -217,14 +217,14 @@ int dd_cmd_check(int argc, char **argv)
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
 	o.deps = 1; /* the Dependencies section belongs to every check */
-	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
+	if (dd_opts_parse(groups, 4, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (c.help) {
-		usage(stdout, groups, 3);
+		usage(stdout, groups, 4);
 		return DD_EXIT_OK;
 	}
 	if (npos < 1 || npos > DD_CHECK_MAX_DOMAINS) {
-		usage(stderr, groups, 3);
+		usage(stderr, groups, 4);
 		return DD_EXIT_UNKNOWN;
 	}
 	if (!o.deps && d.wanted) {

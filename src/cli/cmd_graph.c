@@ -95,28 +95,6 @@ static int set_reg_timeout(void *t, const char *arg, const char **why)
 	return dd_opt_uint(arg, 100, 120000, &((struct dd_cli_deps *)t)->reg_timeout_ms, why);
 }
 
-static int set_reg_rate(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 6000, &((struct dd_cli_deps *)t)->reg_rate, why);
-}
-
-static int set_reg_burst(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 1000, &((struct dd_cli_deps *)t)->reg_burst, why);
-}
-
-static int set_reg_cache(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct dd_cli_deps *)t)->reg_cache = arg;
-	return 0;
-}
-
-static int set_reg_cache_ttl(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 31 * 86400, &((struct dd_cli_deps *)t)->reg_cache_ttl, why);
-}
-
 static int set_no_registration(void *t, const char *arg, const char **why)
 {
 	(void)arg;
@@ -134,10 +112,6 @@ const struct dd_opt dd_cli_deps_opts[] = {
 	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE for RDAP (PEM)" },
 	{ "reg-timeout", 0, "MS", set_reg_timeout, "per registration request, milliseconds (default 10000)" },
-	{ "reg-rate", 0, "N", set_reg_rate, "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS)" },
-	{ "reg-burst", 0, "N", set_reg_burst, "requests one registration server may get at once (default 10)" },
-	{ "reg-cache", 0, "FILE", set_reg_cache, "keep registration answers in FILE (SQLite) and reuse them between runs" },
-	{ "reg-cache-ttl", 0, "SECONDS", set_reg_cache_ttl, "reuse a kept answer for this long (default 86400)" },
 	{ "no-registration", 0, NULL, set_no_registration, "do not look up registrations (registrars and hijack risks stay unknown)" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -391,7 +365,7 @@ int dd_cmd_graph(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct graph_opts o = { 0 };
 	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { graph_table, &o },
-					 { dd_cli_deps_opts, &d } };
+					 { dd_cli_deps_opts, &d }, { dd_cli_reg_extra_opts, &d.reg } };
 	char *pos[argc + 1], name[DD_NAME_MAX], err[300];
 	const char *why = NULL;
 	struct dd_evidence *ev = NULL;
@@ -401,16 +375,16 @@ int dd_cmd_graph(int argc, char **argv)
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
-	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
+	if (dd_opts_parse(groups, 4, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (c.help) {
-		usage(stdout, groups, 3);
+		usage(stdout, groups, 4);
 		return DD_EXIT_OK;
 	}
 	if (c.json)
 		o.format = F_JSON;
 	if (o.evidence ? npos != 0 : npos != 1) {
-		usage(stderr, groups, 3);
+		usage(stderr, groups, 4);
 		return DD_EXIT_UNKNOWN;
 	}
 	if (o.evidence) {

@@ -27,8 +27,7 @@ struct reg_opts {
 	const char *whois_servers;
 	const char *ca_file;
 	unsigned timeout_ms;
-	unsigned rate, burst, cache_ttl;
-	const char *cache;
+	struct dd_cli_reg_extra reg;
 	int64_t now;     /* --now, or 0: the real clock */
 	int json;
 	int help;
@@ -36,25 +35,33 @@ struct reg_opts {
 
 static int set_rate(void *t, const char *arg, const char **why)
 {
-	return dd_opt_uint(arg, 1, 6000, &((struct reg_opts *)t)->rate, why);
+	return dd_opt_uint(arg, 1, 6000, &((struct dd_cli_reg_extra *)t)->rate, why);
 }
 
 static int set_burst(void *t, const char *arg, const char **why)
 {
-	return dd_opt_uint(arg, 1, 1000, &((struct reg_opts *)t)->burst, why);
+	return dd_opt_uint(arg, 1, 1000, &((struct dd_cli_reg_extra *)t)->burst, why);
 }
 
 static int set_cache(void *t, const char *arg, const char **why)
 {
 	(void)why;
-	((struct reg_opts *)t)->cache = arg;
+	((struct dd_cli_reg_extra *)t)->cache = arg;
 	return 0;
 }
 
 static int set_cache_ttl(void *t, const char *arg, const char **why)
 {
-	return dd_opt_uint(arg, 1, 31 * 86400, &((struct reg_opts *)t)->cache_ttl, why);
+	return dd_opt_uint(arg, 1, 31 * 86400, &((struct dd_cli_reg_extra *)t)->cache_ttl, why);
 }
+
+const struct dd_opt dd_cli_reg_extra_opts[] = {
+	{ "reg-rate", 0, "N", set_rate, "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS; data/reg-rates.conf lists slower servers)" },
+	{ "reg-burst", 0, "N", set_burst, "registration requests one server may get at once (default 10)" },
+	{ "reg-cache", 0, "FILE", set_cache, "keep registration answers in FILE (SQLite) and reuse them between runs" },
+	{ "reg-cache-ttl", 0, "SECONDS", set_cache_ttl, "reuse a kept registration answer for this long (default 86400)" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
 
 static int set_now(void *t, const char *arg, const char **why)
 {
@@ -128,10 +135,6 @@ static const struct dd_opt reg_table[] = {
 	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE (PEM)" },
 	{ "timeout", 0, "MS", set_timeout, "per request, milliseconds (default 10000)" },
-	{ "reg-rate", 0, "N", set_rate, "at most N requests a minute to one server (default 60 RDAP, 30 WHOIS)" },
-	{ "reg-burst", 0, "N", set_burst, "requests one server may get at once (default 10)" },
-	{ "reg-cache", 0, "FILE", set_cache, "keep answers in FILE (SQLite) and reuse them between runs" },
-	{ "reg-cache-ttl", 0, "SECONDS", set_cache_ttl, "reuse a kept answer for this long (default 86400)" },
 	{ "now", 0, "TIME", set_now, "say whether the expiry has passed as of TIME (RFC 3339)" },
 	{ "json", 'j', NULL, set_json, "print JSON" },
 	{ "help", 'h', NULL, set_help, "show this help" },
@@ -144,7 +147,7 @@ static void usage(FILE *out, const struct dd_opt_group *groups)
 		     "       dnsdeps reg --parse FILE [--domain NAME] [--json]\n\n"
 		     "Prints the registry's record of a domain (RDAP, else WHOIS): registrar,\n"
 		     "dates, statuses as EPP codes, nameservers, DNSSEC.\n\n");
-	dd_opts_help(groups, 1, out);
+	dd_opts_help(groups, 2, out);
 }
 
 /* 1 when the registry's expiry is known and past at now. */
@@ -294,18 +297,17 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 		fo->timeout_ms = timeout_ms;
 }
 
-void dd_cli_reg_pace(unsigned rate, unsigned burst, const char *cache, unsigned ttl,
-		     struct dd_reg_fetch_opts *fo)
+void dd_cli_reg_pace(const struct dd_cli_reg_extra *x, struct dd_reg_fetch_opts *fo)
 {
-	fo->cache = cache;
-	if (ttl)
-		fo->cache_ttl_s = ttl;
-	if (rate) {
-		fo->rdap_per_min = fo->whois_per_min = rate;
+	fo->cache = x->cache;
+	if (x->cache_ttl)
+		fo->cache_ttl_s = x->cache_ttl;
+	if (x->rate) {
+		fo->rdap_per_min = fo->whois_per_min = x->rate;
 		fo->rate_forced = 1;
 	}
-	if (burst)
-		fo->burst = burst;
+	if (x->burst)
+		fo->burst = x->burst;
 }
 
 static int run_fetch(const struct reg_opts *o, const char *user_name)
@@ -323,7 +325,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	dd_cli_reg_fetch_opts(o->bootstrap, o->whois_servers, o->ca_file, o->timeout_ms, &fo,
 			      &paths);
-	dd_cli_reg_pace(o->rate, o->burst, o->cache, o->cache_ttl, &fo);
+	dd_cli_reg_pace(&o->reg, &fo);
 	rc = dd_reg_fetch_one(&fo, name, &res);
 	if (rc) {
 		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));
@@ -365,11 +367,11 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 int dd_cmd_reg(int argc, char **argv)
 {
 	struct reg_opts o = { 0 };
-	struct dd_opt_group groups[] = { { reg_table, &o } };
+	struct dd_opt_group groups[] = { { reg_table, &o }, { dd_cli_reg_extra_opts, &o.reg } };
 	char *pos[argc + 1];
 	int npos;
 
-	if (dd_opts_parse(groups, 1, argc, argv, pos, &npos, stderr) != 0)
+	if (dd_opts_parse(groups, 2, argc, argv, pos, &npos, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
 	if (o.help) {
 		usage(stdout, groups);
@@ -395,7 +397,7 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 		return 0;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &paths);
-	dd_cli_reg_pace(d->reg_rate, d->reg_burst, d->reg_cache, d->reg_cache_ttl, &fo);
+	dd_cli_reg_pace(&d->reg, &fo);
 	if (dd_probe_reg_new(p, &fo, out, why) == 0)
 		return 0;
 	char *e = dd_esc_dup(why, strlen(why));

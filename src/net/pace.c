@@ -28,6 +28,7 @@ struct bucket {
 	struct dd_net_pace_opts o;
 	struct dd_net_pace_wait *first, *last;
 	unsigned long given;
+	int release;  /* call the waiting requests now, without tokens */
 };
 
 struct dd_net_pace {
@@ -99,16 +100,19 @@ static void serve(struct bucket *b)
 	double now = dd_clock_mono_ms(), wait;
 
 	refill(b, now);
-	while (b->first && now >= b->hold_until_ms && b->tokens >= 1) {
+	while (b->first && (b->release || (now >= b->hold_until_ms && b->tokens >= 1))) {
 		struct dd_net_pace_wait *w = b->first;
 		b->first = w->next;
 		if (!b->first)
 			b->last = NULL;
-		b->tokens -= 1;
-		b->given++;
+		if (!b->release) {
+			b->tokens -= 1;
+			b->given++;
+		}
 		w->cb(w->arg); /* may ask again or cancel: the list is consistent */
 		free(w);
 	}
+	b->release = 0;
 	if (!b->first) {
 		uv_timer_stop(&b->timer);
 		return;
@@ -192,6 +196,16 @@ void dd_net_pace_cancel(struct dd_net_pace_wait *w)
 	if (b->last == w)
 		b->last = prev;
 	free(w);
+}
+
+void dd_net_pace_release(struct dd_net_pace *p, const char *key)
+{
+	struct bucket *b = dd_map_get(&p->keys, key);
+
+	if (!b || !b->first)
+		return;
+	b->release = 1;
+	uv_timer_start(&b->timer, on_timer, 0, 0);
 }
 
 void dd_net_pace_hold(struct dd_net_pace *p, const char *key, double ms)

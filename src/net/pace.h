@@ -28,6 +28,9 @@ void dd_net_pace_free(struct dd_net_pace *p);
 int dd_net_pace_take(struct dd_net_pace *p, const char *key, const struct dd_net_pace_opts *o,
 		     dd_net_pace_cb cb, void *arg, struct dd_net_pace_wait **out);
 void dd_net_pace_cancel(struct dd_net_pace_wait *w);
+/* Call every request waiting for key now, without tokens (from the loop):
+ * the server failed, so they will not be sent and must not wait. */
+void dd_net_pace_release(struct dd_net_pace *p, const char *key);
 /* Nothing is let through to key for ms from now (a longer hold stands). */
 void dd_net_pace_hold(struct dd_net_pace *p, const char *key, double ms);
 /* Tokens given out for key so far (0 for a key never asked). */

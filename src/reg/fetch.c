@@ -352,6 +352,8 @@ static void note(struct job *j, int err, const char *why)
 		return;
 	}
 	dd_list_push_head(&f->failed_age, &h->age, h);
+	/* The requests waiting for this host's token will not be sent. */
+	dd_net_pace_release(f->pace, h->host);
 }
 
 static void not_asked(const struct failed *h, char why[DD_REG_WHY_MAX])

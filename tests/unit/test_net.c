@@ -1089,6 +1089,19 @@ static void pace_token_bucket(void **state)
 	dd_net_run(net);
 	assert_int_equal(ps.n, 1);
 	assert_true(ps.at[0] >= 295);
+	/* A release calls every waiting request at once, without tokens (the
+	 * server failed: they will not be sent), and counts none. */
+	ps.n = 0;
+	ps.t0 = dd_clock_mono_ms();
+	for (unsigned i = 0; i < 7; i++)
+		assert_int_equal(dd_net_pace_take(ps.p, "rdap.example", &o, on_token, &items[i],
+						  NULL), 0);
+	dd_net_pace_hold(ps.p, "rdap.example", 5000);
+	dd_net_pace_release(ps.p, "rdap.example");
+	dd_net_run(net);
+	assert_int_equal(ps.n, 7);
+	assert_true(ps.at[6] < 200);
+	assert_int_equal(dd_net_pace_count(ps.p, "rdap.example"), 7);
 	dd_net_pace_free(ps.p);
 	dd_net_run(net);
 	dd_net_free(net);
