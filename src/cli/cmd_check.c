@@ -119,7 +119,7 @@ static int check_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct dd_cli_out out = { 0 };
 	struct dd_cli_judge j = { 0 };
-	void *targets[] = { &o, &j, &out, &c, &d };
+	void *targets[] = { &o, &j, &out, &c, &d, &d.reg };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -273,5 +273,6 @@ const struct dd_cmd dd_cmd_check = {
 					   DD_CLI_JSONL },
 		{ dd_cli_common_opts, 0 },
 		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
 	},
 };

@@ -275,7 +275,7 @@ static int graph_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct graph_opts o = { 0 };
 	struct dd_cli_out fo = { 0 };
-	void *targets[] = { &o, &fo, &c, &d };
+	void *targets[] = { &o, &fo, &c, &d, &d.reg };
 	char *pos[argc + 1], name[DD_NAME_MAX], err[300];
 	const char *why = NULL;
 	struct dd_evidence *ev = NULL;
@@ -352,5 +352,6 @@ const struct dd_cmd dd_cmd_graph = {
 					   DD_CLI_FMT(DD_FMT_DOT) | DD_CLI_FMT(DD_FMT_SVG) },
 		{ dd_cli_common_opts, 0 },
 		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
 	},
 };
