@@ -3,9 +3,10 @@
  * a uv_timer do the waiting), so registry look-ups run concurrently with the
  * DNS exchanges. Bounded: a whole-transfer timeout, a body cap, a redirect
  * limit; https only unless the URL itself says http://, redirects to https
- * only; one retry after HTTP 429 when Retry-After is short. With a guard
- * (net/guard.h), a redirect, and any URL a server supplied, may not connect
- * to a private, loopback, link-local or multicast address. */
+ * only. Retries and waiting are the caller's (net/pace.h): a reply gives the
+ * Retry-After it carried. With a guard (net/guard.h), a redirect, and any
+ * URL a server supplied, may not connect to a private, loopback, link-local
+ * or multicast address. */
 #ifndef DD_NET_HTTP_H
 #define DD_NET_HTTP_H
 
@@ -21,7 +22,6 @@ struct dd_net_http_opts {
 	unsigned connect_timeout_ms;
 	size_t max_body;            /* larger bodies are refused */
 	unsigned max_redirects;
-	unsigned max_retry_after_s; /* longest Retry-After waited for, once */
 	const struct dd_net_guard *guard; /* checks server-supplied destinations, or NULL */
 };
 
@@ -37,14 +37,14 @@ struct dd_net_http_reply {
 	const char *body;    /* NUL-terminated; valid during the callback */
 	size_t len;
 	const char *url;     /* the URL finally fetched (after redirects) */
-	unsigned retry_after_s; /* Retry-After of a 429 that was not retried */
+	unsigned retry_after_s; /* Retry-After in seconds (capped at a day), or 0 */
 	double ms;           /* time taken */
 };
 
 typedef void (*dd_net_http_cb)(void *arg, const struct dd_net_http_reply *reply);
 
 /* One per dd_net. Zero fields of opts get defaults (10 s, 1 MiB, 5
- * redirects, 10 s Retry-After). */
+ * redirects). */
 int dd_net_http_new(struct dd_net *net, const struct dd_net_http_opts *opts,
 		    struct dd_net_http **out);
 /* Abandons transfers in flight (their callbacks are not called). Memory is
