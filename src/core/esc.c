@@ -102,14 +102,21 @@ char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 	return out;
 }
 
-char *dd_esc_dup(const char *in, size_t len)
+/* A heap copy escaped by esc (four bytes out per byte in, at most). */
+static char *dup_with(char *(*esc)(const char *, size_t, char *, size_t), const char *in,
+		      size_t len)
 {
 	size_t outlen = len * 4 + 1;
 	char *out = malloc(outlen);
 
 	if (out)
-		dd_esc(in, len, out, outlen);
+		esc(in, len, out, outlen);
 	return out;
+}
+
+char *dd_esc_dup(const char *in, size_t len)
+{
+	return dup_with(dd_esc, in, len);
 }
 
 /* One byte of a name's label in dd_esc's scheme, into piece; its length. */
@@ -166,10 +173,5 @@ char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
 
 char *dd_esc_name_dup(const char *in, size_t len)
 {
-	size_t outlen = len * 4 + 1;
-	char *out = malloc(outlen);
-
-	if (out)
-		dd_esc_name(in, len, out, outlen);
-	return out;
+	return dup_with(dd_esc_name, in, len);
 }
