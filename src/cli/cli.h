@@ -117,5 +117,8 @@ int dd_cmd_reg(int argc, char **argv);
 int dd_cmd_report(int argc, char **argv);
 int dd_cmd_graph(int argc, char **argv);
 int dd_cmd_version(int argc, char **argv);
+int dd_cmd_watch(int argc, char **argv);
+int dd_cmd_history(int argc, char **argv);
+int dd_cmd_status(int argc, char **argv);
 
 #endif

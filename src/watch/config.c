@@ -674,8 +674,6 @@ int dd_watch_config_parse(struct dd_watch_config *c, const char *text, size_t le
 		line[n] = '\0';
 		rc = parse_line(&p, line);
 	}
-	if (rc)
-		dd_watch_config_free(c);
 	return rc;
 }
 

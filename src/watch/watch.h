@@ -87,7 +87,7 @@ void dd_watch_config_init(struct dd_watch_config *c);
 void dd_watch_config_free(struct dd_watch_config *c);
 /* Parse a config file's text; file names it in errors ("FILE:LINE: ...").
  * 0, or DD_EPARSE / DD_EIO / DD_ENOMEM with why set. c must be initialised;
- * on failure it is freed. */
+ * on failure it holds what came before the error (free it or use it). */
 int dd_watch_config_parse(struct dd_watch_config *c, const char *text, size_t len,
 			  const char *file, char why[DD_WATCH_WHY_MAX]);
 int dd_watch_config_load(struct dd_watch_config *c, const char *path,
@@ -188,6 +188,8 @@ struct dd_watch_settings {
 	/* Called with each evidence before it is probed (trust anchor,
 	 * dependencies); may be NULL. */
 	int (*prepare)(void *ctx, struct dd_evidence *ev);
+	/* Called with each evidence once probed, before it is judged. */
+	int (*finish)(void *ctx, struct dd_evidence *ev);
 	void *ctx;
 };
 

@@ -107,6 +107,7 @@ static void config_error(const char *text, const char *expect)
 
 	dd_watch_config_init(&c);
 	assert_int_equal(dd_watch_config_parse(&c, text, strlen(text), "x.conf", why), DD_EPARSE);
+	dd_watch_config_free(&c);
 	if (!strstr(why, expect))
 		fail_msg("'%s' does not contain '%s'", why, expect);
 }

@@ -1,0 +1,366 @@
+/* cmd_watch.c: `dnsdeps watch`, the guard (docs/watch.md). The settings
+ * come from the config file (dnsdeps.conf(5)) when there is one, then from
+ * the command line, which wins: the same argv is applied again over the
+ * file on every SIGHUP, so a reload never loses an option. Every option of
+ * `check` that probes or judges is taken, through the shared tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/env.h"
+#include "core/err.h"
+#include "core/esc.h"
+#include "dd_config.h"
+#include "probe/dnssec.h"
+#include "probe/probe.h"
+#include "reg/fetch.h"
+#include "store/store.h"
+#include "watch/watch.h"
+
+/* The command's own options. The ones that are settings write into the
+ * config being built (cfg), so they override the file's. */
+struct watch_cli {
+	const char *config;
+	int once;
+	int no_deps;
+	struct dd_watch_config *cfg; /* NULL while only the config path is wanted */
+	char *why;
+};
+
+static int set_config(void *t, const char *arg, const char **why)
+{
+	(void)why;
+	((struct watch_cli *)t)->config = arg;
+	return 0;
+}
+
+static int set_once(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct watch_cli *)t)->once = 1;
+	return 0;
+}
+
+static int set_no_deps(void *t, const char *arg, const char **why)
+{
+	(void)arg;
+	(void)why;
+	((struct watch_cli *)t)->no_deps = 1;
+	return 0;
+}
+
+/* Hand "key: value" to the config file's own key table, so an option and
+ * its configuration key are one contract. */
+static int as_key(void *t, const char *key, const char *arg, const char **why)
+{
+	struct watch_cli *w = t;
+	char text[DD_WATCH_PATH_MAX + 64];
+
+	if (!w->cfg)
+		return 0;
+	if (strchr(arg, '\n') || strchr(arg, '"')) {
+		*why = "newlines and double quotes are not allowed";
+		return -1;
+	}
+	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", key, arg);
+	if (dd_watch_config_parse(w->cfg, text, strlen(text), "option", w->why) != 0) {
+		/* "option:2: key: why" -> "why" */
+		const char *p = strstr(w->why, ": ");
+		p = p ? strstr(p + 2, ": ") : NULL;
+		*why = p ? p + 2 : w->why;
+		return -1;
+	}
+	return 0;
+}
+
+#define KEY_SETTER(fn, key) \
+	static int fn(void *t, const char *arg, const char **why) \
+	{ \
+		return as_key(t, key, arg, why); \
+	}
+
+KEY_SETTER(set_store, "store")
+KEY_SETTER(set_interval, "interval")
+KEY_SETTER(set_jitter, "jitter")
+KEY_SETTER(set_webhook, "webhook")
+KEY_SETTER(set_exec, "exec")
+KEY_SETTER(set_email, "email")
+KEY_SETTER(set_smtp, "smtp-server")
+KEY_SETTER(set_from, "mail-from")
+KEY_SETTER(set_list, "list")
+KEY_SETTER(set_alert_after, "alert-after")
+KEY_SETTER(set_recover_after, "recover-after")
+KEY_SETTER(set_reminder, "reminder")
+KEY_SETTER(set_retention, "retention")
+KEY_SETTER(set_concurrency, "concurrency")
+KEY_SETTER(set_anchor, "trust-anchor")
+KEY_SETTER(set_expiry_warn, "expiry-warn")
+KEY_SETTER(set_expiry_crit, "expiry-crit")
+KEY_SETTER(set_sig_warn, "sig-warn")
+
+static const struct dd_opt watch_table[] = {
+	{ "config", 'c', "FILE", set_config, "read the settings from FILE (dnsdeps.conf(5)); options override it" },
+	{ "once", 0, NULL, set_once, "check every domain once, deliver the alerts, exit with the worst status" },
+	{ "store", 0, "FILE", set_store, "the SQLite store (created when missing)" },
+	{ "interval", 0, "DURATION", set_interval, "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
+	{ "jitter", 0, "DURATION", set_jitter, "spread the checks by up to this much (default interval/10)" },
+	{ "webhook", 0, "URL", set_webhook, "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
+	{ "exec", 0, "PROGRAM", set_exec, "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
+	{ "email", 0, "ADDRESS", set_email, "mail alerts to ADDRESS over --smtp-server (repeatable)" },
+	{ "smtp-server", 0, "URL", set_smtp, "smtp://host:port or smtps://host:port for --email" },
+	{ "mail-from", 0, "ADDRESS", set_from, "the sender of alert mails" },
+	{ "list", 0, "FILE", set_list, "watch the domains listed in FILE, one per line" },
+	{ "alert-after", 0, "N", set_alert_after, "bad rounds in a row before an incident is alerted (default 2)" },
+	{ "recover-after", 0, "N", set_recover_after, "good rounds in a row that close it (default 2)" },
+	{ "reminder", 0, "DURATION", set_reminder, "remind of an open incident this often (default 6h, 0: never)" },
+	{ "retention", 0, "DURATION", set_retention, "keep rounds this long (default 90d)" },
+	{ "concurrency", 0, "N", set_concurrency, "domains checked at once (default 50)" },
+	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
+	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE" },
+	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
+	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
+	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+/* The settings of a run and what they point into. */
+struct box {
+	struct dd_watch_settings s;
+	struct dd_probe_opts po;
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths paths;
+	struct dd_cli_common c;
+	struct dd_cli_deps d;
+	struct dd_ev_strlist anchor;
+	char anchor_source[DD_WATCH_PATH_MAX + 8];
+	int no_deps;
+	int once;
+};
+
+struct run {
+	int argc;
+	char **argv;
+};
+
+static void box_free(void *ctx, struct dd_watch_settings *s)
+{
+	struct box *b = (struct box *)s;
+
+	(void)ctx;
+	if (!b)
+		return;
+	dd_watch_config_free(&b->s.cfg);
+	free(b->s.hints);
+	dd_ev_strlist_free(&b->anchor);
+	free(b);
+}
+
+static int prepare(void *ctx, struct dd_evidence *ev)
+{
+	struct box *b = ctx;
+
+	if (b->anchor.n && dd_ev_sec_set_anchor(&ev->dnssec, &b->anchor, b->anchor_source) != 0)
+		return DD_ENOMEM;
+	if (!b->no_deps && dd_cli_deps_request(&b->d, ev, "watch") != 0)
+		return DD_EINVAL;
+	return 0;
+}
+
+static int finish(void *ctx, struct dd_evidence *ev)
+{
+	(void)ctx;
+	if (!ev->deps.present)
+		return 0;
+	return dd_cli_deps_finish(ev, "watch") != 0 ? DD_EINVAL : 0;
+}
+
+/* Judgement settings of the config as defaults for the shared options,
+ * which argv then overrides. */
+static void judge_defaults(struct box *b)
+{
+	const struct dd_watch_judge *j = &b->s.cfg.judge;
+
+	b->c.root_hints = j->root_hints[0] ? j->root_hints : NULL;
+	b->c.timeout_ms = j->timeout_ms;
+	b->c.retries = j->retries;
+	b->d.rdap_bootstrap = j->rdap_bootstrap[0] ? j->rdap_bootstrap : NULL;
+	b->d.whois_servers = j->whois_servers[0] ? j->whois_servers : NULL;
+	b->d.ca_file = j->ca_file[0] ? j->ca_file : NULL;
+	b->d.no_registration = j->no_registration;
+}
+
+/* Build the settings: the file, then argv over it. 0, or -1 with why. */
+static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MAX])
+{
+	struct box *b = calloc(1, sizeof(*b));
+	struct watch_cli w = { 0 };
+	struct dd_opt_group groups[] = { { dd_cli_common_opts, &b->c }, { watch_table, &w },
+					 { dd_cli_deps_opts, &b->d } };
+	char *pos[r->argc + 1];
+	int npos;
+	char *err = NULL;
+	size_t errlen = 0;
+	FILE *errf = open_memstream(&err, &errlen);
+
+	*out = NULL;
+	if (!b || !errf) {
+		snprintf(why, DD_WATCH_WHY_MAX, "out of memory");
+		goto fail;
+	}
+	dd_watch_config_init(&b->s.cfg);
+	dd_cli_common_init(&b->c);
+	dd_cli_deps_init(&b->d);
+	w.why = why;
+	/* First pass: where the file is. */
+	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+		goto fail_opts;
+	if (w.config && dd_watch_config_load(&b->s.cfg, w.config, why) != 0)
+		goto fail;
+	judge_defaults(b);
+	w.cfg = &b->s.cfg;
+	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+		goto fail_opts;
+	for (int i = 0; i < npos; i++) {
+		const char *e = NULL;
+		if (dd_watch_config_add(&b->s.cfg, "", pos[i], &e) != 0) {
+			char *s = dd_esc_dup(pos[i], strlen(pos[i]));
+			snprintf(why, DD_WATCH_WHY_MAX, "'%s': %s", s ? s : "?", e ? e : "invalid");
+			free(s);
+			goto fail;
+		}
+	}
+	b->no_deps = w.no_deps;
+	b->once = w.once;
+	if (dd_watch_config_check(&b->s.cfg, why) != 0)
+		goto fail;
+	fclose(errf);
+	free(err);
+	errf = NULL;
+	err = NULL;
+	if (dd_cli_probe_setup(&b->c, &b->po, &b->s.hints, &b->s.nhints) != 0) {
+		snprintf(why, DD_WATCH_WHY_MAX, "root hints or address family options unusable");
+		goto fail;
+	}
+	/* The window's domains share one probe: room for their queries. */
+	b->po.max_inflight = b->s.cfg.concurrency * 8 < 256 ? 256 : b->s.cfg.concurrency * 8;
+	const char *anchor = b->s.cfg.judge.trust_anchor;
+	if (anchor[0]) {
+		char aw[400];
+		if (dd_probe_dnssec_anchor_file(anchor, &b->anchor, aw, sizeof(aw)) != 0) {
+			snprintf(why, DD_WATCH_WHY_MAX, "trust-anchor %s", aw);
+			goto fail;
+		}
+		snprintf(b->anchor_source, sizeof(b->anchor_source), "file %s", anchor);
+	}
+	dd_cli_reg_fetch_opts(b->d.rdap_bootstrap, b->d.whois_servers, b->d.ca_file,
+			      b->d.reg_timeout_ms, &b->fo, &b->paths);
+	b->s.po = &b->po;
+	b->s.reg = b->d.no_registration ? NULL : &b->fo;
+	b->s.prepare = prepare;
+	b->s.finish = finish;
+	b->s.ctx = b;
+	*out = b;
+	return 0;
+fail_opts:
+	fflush(errf);
+	snprintf(why, DD_WATCH_WHY_MAX, "%s", err && *err ? err : "invalid options");
+	why[strcspn(why, "\n")] = '\0';
+fail:
+	if (errf)
+		fclose(errf);
+	free(err);
+	box_free(NULL, b ? &b->s : NULL);
+	return -1;
+}
+
+static void log_line(void *ctx, const char *line)
+{
+	char t[32], *e = dd_esc_dup(line, strlen(line));
+	struct dd_clock clk = { 0 };
+
+	(void)ctx;
+	dd_clock_format(dd_clock_now(&clk), t, sizeof(t));
+	fprintf(stderr, "%s dnsdeps watch: %s\n", t, e ? e : "?");
+	fflush(stderr);
+	free(e);
+}
+
+static int reload(void *ctx, struct dd_watch_settings **out, char why[DD_WATCH_WHY_MAX])
+{
+	struct box *b;
+
+	if (build(ctx, &b, why) != 0)
+		return -1;
+	*out = &b->s;
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	struct dd_cli_common c;
+	struct watch_cli w;
+	struct dd_cli_deps d;
+	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &c },
+					 { dd_cli_deps_opts, &d } };
+
+	fprintf(out, "usage: dnsdeps watch --config FILE [--once] [OPTIONS]\n"
+		     "       dnsdeps watch --store FILE --interval 60s [--webhook URL] [--exec PROGRAM]\n"
+		     "                     [--list FILE | DOMAIN...] [OPTIONS]\n\n"
+		     "Checks every domain on a schedule, keeps the history in the store, and\n"
+		     "alerts once per incident with the verdict, the layer and what changed.\n"
+		     "SIGHUP re-reads the configuration; SIGTERM finishes the checks in flight\n"
+		     "and stops. With --once: exit status 0 ok, 1 warning, 2 critical, 3 unknown.\n\n");
+	dd_opts_help(groups, 3, out);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int dd_cmd_watch(int argc, char **argv)
+{
+	struct run r = { argc, argv };
+	struct dd_watch_opts o = { .tool = "dnsdeps " DD_VERSION, .log = log_line,
+				   .reload = reload, .settings_free = box_free, .ctx = &r };
+	struct dd_watch_settings *fin = NULL;
+	struct dd_watch_result res;
+	struct dd_store *st = NULL;
+	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
+	struct box *b;
+	int rc;
+
+	if (wants_help(argc, argv)) {
+		usage(stdout);
+		return DD_EXIT_OK;
+	}
+	if (build(&r, &b, why) != 0) {
+		fprintf(stderr, "dnsdeps watch: %s\n", why);
+		return DD_EXIT_UNKNOWN;
+	}
+	o.once = b->once;
+	if (dd_store_open(&st, b->s.cfg.store, swhy) != 0) {
+		fprintf(stderr, "dnsdeps watch: store: %s\n", swhy);
+		box_free(NULL, &b->s);
+		return DD_EXIT_UNKNOWN;
+	}
+	rc = dd_watch_run(st, &b->s, &o, &fin, &res, why);
+	dd_store_close(st);
+	box_free(NULL, fin);
+	if (rc) {
+		fprintf(stderr, "dnsdeps watch: %s\n", why[0] ? why : dd_strerror(rc));
+		return DD_EXIT_UNKNOWN;
+	}
+	if (!o.once)
+		log_line(NULL, "stopped");
+	return o.once ? res.worst : DD_EXIT_OK;
+}
