@@ -35,6 +35,9 @@
 #define RETRY_MAX_S 3600
 #define EXEC_TIMEOUT_MS 30000
 #define RETAIN_EVERY_S 3600
+/* A round waits this long at most for the deliveries in flight: the loop
+ * that carries them does not run during a round. */
+#define DELIVERY_WAIT_MS 5000
 
 /* One watched domain. */
 struct sched {
@@ -63,6 +66,7 @@ struct svc {
 	char routes[DD_WATCH_MAX_ROUTES][DD_WATCH_PATH_MAX + 16]; /* a commit's outbox routes */
 	struct dd_clock clk;
 	int64_t last_retain;
+	double waiting_since;      /* monotonic ms a round began waiting for deliveries, 0 */
 	int stopping;
 	int err;
 	char *why;
@@ -559,10 +563,30 @@ static void deliver_one(void *arg, const struct dd_store_alert *a)
 		delivered(dl, 0, dd_strerror(rc));
 }
 
-static void deliver_due(struct svc *w)
+/* Start the deliveries that are due (all pending ones with every). */
+static void deliver_due(struct svc *w, int every)
 {
-	if (dd_store_outbox_due(w->st, dd_clock_now(&w->clk), OUTBOX_BATCH, deliver_one, w) != 0)
+	int64_t now = every ? INT64_MAX : dd_clock_now(&w->clk);
+
+	if (dd_store_outbox_due(w->st, now, OUTBOX_BATCH, deliver_one, w) != 0)
 		logf_(w, "cannot read the outbox");
+}
+
+/* Deliveries are in flight and have not waited too long: 1, wait. */
+static int wait_deliveries(struct svc *w)
+{
+	double now = dd_clock_mono_ms();
+
+	if (!w->sending.count) {
+		w->waiting_since = 0;
+		return 0;
+	}
+	if (!w->waiting_since)
+		w->waiting_since = now;
+	if (now - w->waiting_since < DELIVERY_WAIT_MS)
+		return 1;
+	w->waiting_since = 0;
+	return 0;
 }
 
 /* ---- the loop ------------------------------------------------------------------- */
@@ -639,6 +663,10 @@ static void on_tick(void *arg)
 	int64_t now = dd_clock_now(&w->clk);
 	int rc;
 
+	if (!w->stopping && wait_deliveries(w)) {
+		dd_net_timer_start(w->tick, 50);
+		return;
+	}
 	if (collect_due(w, now) > 0) {
 		if ((rc = run_round(w)) != 0) {
 			w->err = rc;
@@ -650,7 +678,7 @@ static void on_tick(void *arg)
 		logf_(w, "round: %zu domain(s) checked", w->nbatch);
 	}
 	retain(w, dd_clock_now(&w->clk));
-	deliver_due(w);
+	deliver_due(w, 0);
 	if (w->stopping || w->o->once) {
 		stop_all(w);
 		return;
@@ -713,8 +741,9 @@ int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct 
 		if (!why[0])
 			snprintf(why, DD_WATCH_WHY_MAX, "cannot start: %s", dd_strerror(rc));
 	} else {
-		/* Alerts a previous run queued and could not deliver go first. */
-		deliver_due(&w);
+		/* Alerts a previous run queued and could not deliver go first,
+		 * whatever their retry time: the restart is a reason to try. */
+		deliver_due(&w, 1);
 		dd_net_timer_start(w.tick, 0);
 		dd_net_run(w.net);
 		/* With --once the alerts of the round are sent before exiting. */

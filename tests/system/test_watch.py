@@ -299,3 +299,274 @@ def test_registry_stops_delegating(world, hook, tmp_path):
     assert r.returncode == 0, r.stderr
     row, = json.loads(r.stdout)["domains"]
     assert row["domain"] == PURI and row["status"] == "ok" and row.get("incident") is None
+
+
+def test_nameserver_goes_silent(world, hook, tmp_path):
+    store = tmp_path / "watch.db"
+    w = Watch(world, store, *FAST, "--no-registration", "--alert-after", "1",
+              "--recover-after", "1", "--webhook", hook.url, "puri.sm")
+    try:
+        assert wait_rounds(store, 1, 20)[0][1] == 0, w.text()
+        world.pause("ns1.puri.sm.")
+        (_, _, alert), = hook.wait(1, 4 * INTERVAL)
+        assert alert["kind"] == "open" and alert["layer"] == "nameservers", alert
+        assert alert["status"] in ("warning", "critical")
+        assert any(c["kind"] == "finding_appeared" for c in alert["changes"]), alert
+        world.resume("ns1.puri.sm.")
+        assert [a[2]["kind"] for a in hook.wait(2, 4 * INTERVAL)] == ["open", "close"]
+    finally:
+        world.resume("ns1.puri.sm.")
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def test_ds_removed_at_parent(world, hook, tmp_path):
+    store = tmp_path / "watch.db"
+    ds = "puri 86400 DS 12345 13 2 " + "ab" * 32
+    world.edit({"zone": "sm.", "add": [ds]})
+    w = Watch(world, store, *FAST, "--no-registration", "--webhook", hook.url, "puri.sm")
+    try:
+        wait_rounds(store, 1, 20)
+        world.edit({"zone": "sm.", "remove": [ds]})
+        n = len(rounds(store))
+        wait_rounds(store, n + 2, 6 * INTERVAL)
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    assert "ds_changed" in events(store)
+    r = world.run_dnsdeps("history", "--store", str(store), "--json", "puri.sm", hints=False)
+    ev, = [e for e in json.loads(r.stdout)["events"] if e["kind"] == "ds_changed"]
+    assert "12345 13 2" in ev["detail"] and ev["detail"].endswith("-> (none)"), ev
+
+
+def rdap_domain(name, status):
+    return json.dumps({
+        "objectClassName": "domain", "ldhName": name, "status": list(status),
+        "events": [{"eventAction": "expiration", "eventDate": "2030-01-01T00:00:00Z"}],
+        "entities": [{"objectClassName": "entity", "roles": ["registrar"],
+                      "vcardArray": ["vcard", [["version", {}, "text", "4.0"],
+                                               ["fn", {}, "text", "Test Registrar"]]]}],
+    }).encode()
+
+
+def test_registry_puts_server_hold(world, hook, tmp_path):
+    store = tmp_path / "watch.db"
+    with RdapServer(RDAP_IP) as rdap:
+        route = "/rdap/domain/puri.sm"
+        rdap.routes[route] = json_reply(rdap_domain("puri.sm", ["active",
+                                                                "client transfer prohibited"]))
+        boot = tmp_path / "boot.json"
+        boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
+                                    "services": [[["sm"], [rdap.url("/rdap/")]]]}))
+        table = tmp_path / "whois-servers"
+        table.write_text("# none\n")
+        w = Watch(world, store, *FAST, "--rdap-bootstrap", str(boot), "--whois-servers",
+                  str(table), "--ca-file", rdap.ca_file, "--alert-after", "1",
+                  "--webhook", hook.url, "puri.sm")
+        try:
+            assert wait_rounds(store, 1, 20)[0][1] == 0, w.text()
+            rdap.routes[route] = json_reply(rdap_domain("puri.sm", ["server hold"]))
+            (_, _, alert), = hook.wait(1, 4 * INTERVAL)
+        finally:
+            assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    assert alert["layer"] == "registration" and alert["status"] == "critical", alert
+    changes = {(c["kind"], c["detail"]) for c in alert["changes"]}
+    assert ("status_added", "serverHold") in changes, changes
+    assert ("transfer_lock_removed", "clientTransferProhibited") in changes, changes
+    assert "REG_SERVER_HOLD" in [f["code"] for f in alert["findings"]]
+
+
+def test_flapping_server_no_storm(world, hook, tmp_path):
+    """The domain's servers answer every other round: incidents open and close
+    in the store, and no alert goes out (alert-after 2)."""
+    store = tmp_path / "watch.db"
+    servers = ["ns1.puri.sm.", "ns2.puri.sm.", "ns3.dnshost.test."]
+    w = Watch(world, store, *FAST, "--no-registration", "--webhook", hook.url, "puri.sm")
+    seen, silent = 0, False
+    try:
+        deadline = time.monotonic() + 14 * INTERVAL
+        while len(seen_rounds := rounds_or_none(store)) < 10 and time.monotonic() < deadline:
+            if len(seen_rounds) > seen:
+                seen = len(seen_rounds)
+                silent = not silent
+                for s in servers:
+                    (world.pause if silent else world.resume)(s)
+            time.sleep(0.05)
+    finally:
+        for s in servers:
+            world.resume(s)
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    statuses = [r[1] for r in rounds(store)]
+    assert len(statuses) >= 8, statuses
+    assert statuses.count(0) >= 3 and statuses.count(2) >= 3, statuses
+    assert all(a != b for a, b in zip(statuses[1:], statuses[2:8])), statuses
+    assert hook.kinds() == [], hook.kinds()
+
+
+def rounds_or_none(store):
+    try:
+        return rounds(store)
+    except sqlite3.OperationalError:
+        return []
+
+
+def pending_alerts(store):
+    db = sqlite3.connect(str(store), timeout=10)
+    try:
+        return db.execute("SELECT domain, kind FROM outbox WHERE delivered IS NULL"
+                          " ORDER BY id").fetchall()
+    finally:
+        db.close()
+
+
+def test_kill9_during_round_then_restart(world, tmp_path):
+    """Rounds last longer than the interval (example.sm's servers are silent, and
+    a round lasts as long as its slowest domain), so the service is always inside
+    one when it is killed."""
+    store = tmp_path / "watch.db"
+    args = ("--timeout", "400", "--retries", "1", "--jitter", "0s", "--no-deps",
+            "--no-registration", "--alert-after", "1")
+    with Hook(status=500) as down:
+        for s in ("ns1.example.sm.", "ns2.example.sm."):
+            world.pause(s)
+        w = Watch(world, store, *args, "--webhook", down.url, "puri.sm", "example.sm")
+        wait_rounds(store, 2, 30)
+        undelegate(world)
+        deadline = time.monotonic() + 8 * INTERVAL
+        while (PURI, "open") not in pending_alerts(store) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.7)
+        w.p.send_signal(signal.SIGKILL)
+        assert w.p.wait(10) == -signal.SIGKILL
+        w.log.close()
+        pending = pending_alerts(store)
+        assert (PURI, "open") in pending, w.text()
+        before = rounds(store)
+    t_restart = time.time()
+    with Hook() as up:
+        w2 = Watch(world, store, *args, "--webhook", up.url, "puri.sm", "example.sm")
+        try:
+            alerts = up.wait(len(pending), 3 * INTERVAL)
+            wait_rounds(store, len(before) + 2, 10 * INTERVAL)
+            time.sleep(INTERVAL)
+        finally:
+            for s in ("ns1.example.sm.", "ns2.example.sm."):
+                world.resume(s)
+            assert w2.stop() == 0, w2.text()
+        no_sanitizer(w2.text())
+        # Each pending alert sent once, none queued again by the restarted service.
+        assert sorted((a[2]["domain"], a[2]["kind"]) for a in alerts) == sorted(pending)
+        assert len(up.alerts) == len(pending), up.kinds()
+    assert pending_alerts(store) == []
+    after = rounds(store)
+    times = [r[0] for r in after]
+    assert after[:len(before)] == before  # nothing committed was lost
+    assert times == sorted(times) and len(set(times)) == len(times), times  # no duplicate
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    usual = max(gaps[:len(before) - 1])  # a round lasts as long as its slowest domain
+    assert max(gaps) <= usual + (t_restart - before[-1][0]) + 2, (gaps, times)
+    first_after = after[len(before)][0]
+    assert first_after - t_restart <= usual + 1, (first_after, t_restart, usual)  # no gap
+
+
+def test_once_exec_and_email(world, tmp_path):
+    undelegate(world)
+    out = tmp_path / "exec.out"
+    prog = tmp_path / "alert.py"
+    prog.write_text("#!/usr/bin/python3\nimport json, os, sys\n"
+                    f"open({str(out)!r}, 'a').write(json.dumps({{'argv': sys.argv, "
+                    "'env': {k: v for k, v in os.environ.items()}}) + '\\n')\n")
+    prog.chmod(0o755)
+    store = tmp_path / "watch.db"
+    with Smtp() as smtp:
+        r = world.run_dnsdeps("watch", "--once", "--store", str(store), *FAST,
+                              "--no-registration", "--alert-after", "1", "--exec", str(prog),
+                              "--email", "ops@example.test", "--smtp-server",
+                              f"smtp://{SMTP_IP}:2525", "--mail-from", "dnsdeps@example.test",
+                              "puri.sm", "example.sm", timeout=60)
+        deadline = time.monotonic() + 5
+        while not smtp.mails and time.monotonic() < deadline:
+            time.sleep(0.05)
+    no_sanitizer(r.stderr)
+    assert r.returncode == 2, r.stderr
+    line, = out.read_text().splitlines()
+    got = json.loads(line)
+    assert got["argv"] == [str(prog)]
+    env = got["env"]
+    assert env["DNSDEPS_DOMAIN"] == PURI and env["DNSDEPS_KIND"] == "open"
+    assert env["DNSDEPS_LAYER"] == "registration" and env["DNSDEPS_STATUS"] == "critical"
+    assert "delegation" not in env.get("HOME", "")
+    assert json.loads(env["DNSDEPS_ALERT"])["schema"] == "dnsdeps.alert/1"
+    assert "registr" in env["DNSDEPS_TEXT"]
+    mail, = smtp.mails
+    assert mail["from"] == "<dnsdeps@example.test>" and mail["to"] == ["<ops@example.test>"]
+    assert "Subject: [dnsdeps] critical puri.sm. (layer registration)" in mail["data"]
+    assert "What to do:" in mail["data"]
+    # The second --once run: the incident is alerted already, nothing new goes out.
+    r = world.run_dnsdeps("watch", "--once", "--store", str(store), *FAST, "--no-registration",
+                          "--alert-after", "1", "--exec", str(prog), "puri.sm", "example.sm")
+    assert r.returncode == 2, r.stderr
+    assert len(out.read_text().splitlines()) == 1
+    r = world.run_dnsdeps("status", "--store", str(store), hints=False)
+    assert r.returncode == 2 and "puri.sm." in r.stdout and "INCIDENT" in r.stdout, r.stdout
+
+
+def test_sighup_reload(world, hook, tmp_path):
+    store = tmp_path / "watch.db"
+    conf = tmp_path / "dnsdeps.conf"
+    good = (f"watch:\n  store: {store}\n  interval: {INTERVAL}s\n  jitter: 0s\n"
+            f"  timeout: 400\n  retries: 0\n  no-registration: yes\n  webhook: {hook.url}\n"
+            "group:\n  name: shop\n  domain: puri.sm\n")
+    conf.write_text(good)
+    binary = world.dnsdeps or default_dnsdeps()
+    log = open(tmp_path / "log", "wb")
+    p = subprocess.Popen([binary, "watch", "--config", str(conf), "--root-hints",
+                          world.root_hints, "--no-deps"], stdout=log, stderr=log)
+    try:
+        wait_rounds(store, 1, 20)
+        conf.write_text(good + "  interval: soon\n")
+        p.send_signal(signal.SIGHUP)
+        time.sleep(INTERVAL)
+        conf.write_text(good + "  backup: example.sm\n")
+        p.send_signal(signal.SIGHUP)
+        wait_rounds(store, 1, 20)
+        deadline = time.monotonic() + 4 * INTERVAL
+        while not rounds_or_none_for(store, "example.sm.") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert p.poll() is None
+    finally:
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(15)
+        log.close()
+    text = (tmp_path / "log").read_text()
+    assert rc == 0, text
+    assert f"{conf}:12: interval: not a duration" in text, text
+    assert "the old one stays" in text and "configuration reloaded, 2 domains" in text, text
+    assert rounds_or_none_for(store, "example.sm."), text
+
+
+def rounds_or_none_for(store, domain):
+    try:
+        return rounds(store, domain)
+    except sqlite3.OperationalError:
+        return []
+
+
+def test_usage_errors(world, tmp_path):
+    conf = tmp_path / "bad.conf"
+    conf.write_text("watch:\n  store: x.db\n  webhook: ftp://nowhere/\n")
+    r = world.run_dnsdeps("watch", "--config", str(conf), "puri.sm", hints=False)
+    assert r.returncode == 3 and f"{conf}:3: webhook: a webhook is an http" in r.stderr
+    r = world.run_dnsdeps("watch", "--once", "puri.sm", hints=False)
+    assert r.returncode == 3 and "no store" in r.stderr
+    r = world.run_dnsdeps("watch", "--store", str(tmp_path / "s.db"), "--interval", "5 min",
+                          "puri.sm", hints=False)
+    assert r.returncode == 3 and "interval" in r.stderr
+    db = tmp_path / "new.db"
+    sqlite3.connect(str(db)).executescript(
+        "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+        "INSERT INTO schema_version VALUES(7);")
+    r = world.run_dnsdeps("status", "--store", str(db), hints=False)
+    assert r.returncode == 3 and "newer than this dnsdeps" in r.stderr, r.stderr

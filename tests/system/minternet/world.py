@@ -448,11 +448,12 @@ class World:
         return None
 
     def pause(self, name):
-        """Make an NSD server silent (SIGSTOP): its queries time out until resume()."""
-        self.server(name).process.send_signal(signal.SIGSTOP)
+        """Make an NSD server silent: SIGSTOP to its process group (NSD answers from a
+        forked child), so its queries time out until resume()."""
+        os.killpg(self.server(name).process.pid, signal.SIGSTOP)
 
     def resume(self, name):
-        self.server(name).process.send_signal(signal.SIGCONT)
+        os.killpg(self.server(name).process.pid, signal.SIGCONT)
 
     # ---- running dnsdeps ----------------------------------------------
 
