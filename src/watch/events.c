@@ -178,3 +178,21 @@ size_t dd_watch_events(const json_t *prev, const json_t *cur, int warn_days,
 	verdict(&o, prev, cur);
 	return o.n;
 }
+
+int dd_watch_event_notable(const struct dd_watch_event *e)
+{
+	static const char *const kinds[] = { "delegation_lost", "parent_ns_changed", "ds_changed",
+					     "registrar_changed", "status_added",
+					     "transfer_lock_removed", "expiry_window_entered" };
+	static const char *const codes[] = { "DEPS_NS_DOMAIN_", "REG_" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(e->kind, kinds[i]) == 0)
+			return 1;
+	if (strcmp(e->kind, "finding_appeared") != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strncmp(e->detail, codes[i], strlen(codes[i])) == 0)
+			return 1;
+	return 0;
+}

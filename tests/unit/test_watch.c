@@ -61,7 +61,8 @@ static const char CONF[] =
 	"\tbackup: shop-backup.test\n"
 	"\tinterval: 60s\n"
 	"\tjitter: 5s\n"
-	"\texec: /usr/local/bin/page\n";
+	"\texec: /usr/local/bin/page\n"
+	"\twebhook: \"https://hooks.test/dns#ops\" critical  # quoted, then a word\n";
 
 static void test_config(void **state)
 {
@@ -93,8 +94,10 @@ static void test_config(void **state)
 	assert_int_equal(r[0].min_status, 2);
 	assert_string_equal(r[0].target, "http://127.0.0.1:8080/hook");
 	r = dd_watch_group_routes(&c, &c.groups[1], &n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_int_equal(r[0].kind, DD_WATCH_EXEC);
+	assert_string_equal(r[1].target, "https://hooks.test/dns#ops");
+	assert_int_equal(r[1].min_status, 2);
 	assert_int_equal(dd_watch_config_check(&c, why), 0);
 	dd_watch_config_free(&c);
 }
@@ -121,6 +124,7 @@ static void test_config_errors(void **state)
 	config_error("server:\n", "x.conf:1: unknown clause 'server:'");
 	config_error("watch:\n  name: x\n", "x.conf:2: 'name' does not belong");
 	config_error("watch:\n  store: \"x\n", "x.conf:2: unterminated quoted value");
+	config_error("watch:\n  store: \"x\" \"y\"\n", "x.conf:2: more than one quoted value");
 	config_error("watch:\n  webhook: ftp://x/\n", "x.conf:2: webhook: a webhook is an http");
 	config_error("watch:\n  exec: page\n", "x.conf:2: exec: exec needs an absolute");
 	config_error("watch:\n  domain: a..b\n", "x.conf:2: domain:");
@@ -291,6 +295,30 @@ static void test_incident(void **state)
 	assert_string_equal(out, ".O..C..");
 }
 
+static void test_notable(void **state)
+{
+	static const struct { const char *kind, *detail; int notable; } cases[] = {
+		{ "transfer_lock_removed", "clientTransferProhibited", 1 },
+		{ "status_added", "serverHold", 1 },
+		{ "status_removed", "serverHold", 0 },
+		{ "expiry_window_entered", "x", 1 },
+		{ "expiry_moved", "x", 0 },
+		{ "finding_appeared", "DEPS_NS_DOMAIN_EXPIRES_FIRST", 1 },
+		{ "finding_appeared", "REG_NO_TRANSFER_LOCK", 1 },
+		{ "finding_appeared", "SERVER_TIMEOUT", 0 },
+		{ "finding_resolved", "REG_NO_TRANSFER_LOCK", 0 },
+		{ "verdict_changed", "x", 0 },
+	};
+	struct dd_watch_event e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(e.kind, sizeof(e.kind), "%s", cases[i].kind);
+		snprintf(e.detail, sizeof(e.detail), "%s", cases[i].detail);
+		assert_int_equal(dd_watch_event_notable(&e), cases[i].notable);
+	}
+}
+
 static void test_incident_keys(void **state)
 {
 	struct dd_watch_policy p = { .alert_after = 1, .recover_after = 1 };
@@ -361,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_events_delegation),
 		cmocka_unit_test(test_events_registration),
 		cmocka_unit_test(test_incident),
+		cmocka_unit_test(test_notable),
 		cmocka_unit_test(test_incident_keys),
 		cmocka_unit_test(test_alert),
 	};
