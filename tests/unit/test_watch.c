@@ -134,6 +134,50 @@ static void test_config_errors(void **state)
 	config_error("watch:\n  store\n", "x.conf:2: expected 'key: value'");
 }
 
+/* dnsdeps.conf(5) and the parser are one contract: every key the page
+ * documents is known to the parser, and its example parses (its list file
+ * aside, which does not exist here). */
+static void test_config_man_page(void **state)
+{
+	char path[512], *page, *p;
+	int keys = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/../../../doc/dnsdeps.conf.5", DD_TEST_DATA);
+	page = fx_slurp(path);
+	for (p = page; (p = strstr(p, "\n.BI \"")) != NULL; p++) {
+		char key[64], text[200], why[DD_WATCH_WHY_MAX];
+		const char *clause = p > strstr(page, "THE GROUP CLAUSE") ? "group" : "watch";
+		struct dd_watch_config c;
+		if (sscanf(p, "\n.BI \"%63[a-z-]: \"", key) != 1)
+			continue;
+		snprintf(text, sizeof(text), "%s:\n  %s: 1\n", clause, key);
+		dd_watch_config_init(&c);
+		dd_watch_config_parse(&c, text, strlen(text), "man", why);
+		dd_watch_config_free(&c);
+		if (strstr(why, "unknown key") || strstr(why, "does not belong"))
+			fail_msg("dnsdeps.conf(5) documents '%s' in %s: %s", key, clause, why);
+		keys++;
+	}
+	assert_true(keys >= 28);
+	char *ex = strstr(page, ".EX\n"), *end = ex ? strstr(ex, ".EE\n") : NULL;
+	assert_non_null(end);
+	*end = '\0';
+	char *list = strstr(ex, "list:");
+	assert_non_null(list);
+	*list = '#';
+	struct dd_watch_config c;
+	char why[DD_WATCH_WHY_MAX];
+	dd_watch_config_init(&c);
+	if (dd_watch_config_parse(&c, ex + 4, strlen(ex + 4), "example", why) != 0)
+		fail_msg("the man page's example: %s", why);
+	assert_int_equal(c.ngroups, 1);
+	assert_int_equal(c.groups[0].nroutes, 2);
+	assert_string_equal(c.groups[0].routes[0].target, "https://hooks.example.org/dns#ops");
+	dd_watch_config_free(&c);
+	free(page);
+}
+
 /* The check document of a fixture, as the audit driver renders it. */
 static json_t *check_doc(const char *dir, const char *name)
 {
@@ -385,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_man_page),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_events_delegation),
 		cmocka_unit_test(test_events_registration),
