@@ -401,7 +401,7 @@ def test_ns_domain_expires_first(world, hook, tmp_path):
             assert first[0][1] == 0, (first, w.text())
             rdap.routes["/rdap/domain/dnshost.test"] = json_reply(rdap_domain(
                 "dnshost.test", locked, "2029-06-01T00:00:00Z"))
-            (_, _, alert), = hook.wait(1, 5 * INTERVAL)
+            (_, _, alert), = hook.wait(1, 10 * INTERVAL)
             n = len(rounds(store))
             wait_rounds(store, n + 2, 8 * INTERVAL)
         finally:
