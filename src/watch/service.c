@@ -346,7 +346,9 @@ static int on_line(void *ctx, const char *line, size_t len)
 
 	if (d && (in.facts = dd_watch_facts(doc, &in.findings)) != NULL) {
 		in.facts_s = json_dumps(in.facts, JSON_COMPACT | JSON_SORT_KEYS);
-		in.findings_s = json_dumps(in.findings, JSON_COMPACT);
+		json_t *brief = dd_watch_findings_brief(in.findings);
+		in.findings_s = brief ? json_dumps(brief, JSON_COMPACT) : NULL;
+		json_decref(brief);
 		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
 						 : DD_ENOMEM;
 	}
