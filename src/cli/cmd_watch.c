@@ -26,6 +26,7 @@ struct watch_cli {
 	const char *config;
 	int once;
 	int no_deps;
+	struct dd_cli_out out;       /* --no-color: the log has no colour anyway */
 	struct dd_watch_config *cfg; /* NULL while only the config path is wanted */
 	char *why;
 };
@@ -188,7 +189,8 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	}
 	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &b->c },
 					 { dd_cli_deps_opts, &b->d },
-					 { dd_cli_reg_extra_opts, &b->d.reg } };
+					 { dd_cli_reg_extra_opts, &b->d.reg },
+					 { dd_cli_out_opts, &w.out } };
 	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	dd_watch_config_init(&b->s.cfg);
 	dd_cli_common_init(&b->c);
@@ -351,5 +353,6 @@ const struct dd_cmd dd_cmd_watch = {
 		{ dd_cli_common_opts, 0 },
 		{ dd_cli_deps_opts, 0 },
 		{ dd_cli_reg_extra_opts, 0 },
+		{ dd_cli_out_opts, 0 },
 	},
 };
