@@ -47,9 +47,11 @@ struct dd_opt {
 	unsigned min, max;    /* DD_OPT_UINT, DD_OPT_MS */
 	int val;              /* DD_OPT_FLAG, DD_OPT_FORMAT alias */
 	unsigned need;        /* the option exists where the group's mask has these bits */
-	/* DD_OPT_CALL: apply the option (arg is NULL for a flag); 0, or
-	 * nonzero with the reason in why. */
-	int (*set)(void *target, const char *arg, char *why, size_t whylen);
+	/* DD_OPT_CALL: apply the option o (arg is NULL for a flag); 0, or
+	 * nonzero with the reason in why. o names the option, so one setter
+	 * can serve options that differ only by name. */
+	int (*set)(void *target, const struct dd_opt *o, const char *arg, char *why,
+		   size_t whylen);
 	const char *help;
 };
 
@@ -243,6 +245,6 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 
 /* The subcommands (cmd_*.c); each run returns an exit status (enum dd_exit). */
 extern const struct dd_cmd dd_cmd_check, dd_cmd_trace, dd_cmd_demo, dd_cmd_audit, dd_cmd_reg,
-	dd_cmd_report, dd_cmd_graph, dd_cmd_version;
+	dd_cmd_report, dd_cmd_graph, dd_cmd_watch, dd_cmd_history, dd_cmd_status, dd_cmd_version;
 
 #endif

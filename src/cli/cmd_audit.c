@@ -58,9 +58,11 @@ struct live_opts {
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
 #define SPOOL_MAX (1ull << 30) /* a list read from a pipe is copied; at most 1 GiB */
 
-static int set_origin(void *t, const char *arg, char *why, size_t whylen)
+static int set_origin(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		      size_t whylen)
 {
 	uint8_t wire[DD_ZONE_WIRE_MAX];
+	(void)opt;
 
 	if (dd_zone_name_from_text(arg, wire) < 0) {
 		snprintf(why, whylen, "not a valid domain name");

@@ -30,12 +30,14 @@ struct check_opts {
 };
 
 /* --ns NAME or --ns NAME/ADDRESS */
-static int set_ns(void *t, const char *arg, char *why, size_t whylen)
+static int set_ns(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		  size_t whylen)
 {
 	struct check_opts *o = t;
 	struct dd_probe_expect *e;
 	char name[DD_NAME_MAX + 64], *slash;
 	const char *reason;
+	(void)opt;
 
 	if (o->nexpect >= DD_CHECK_MAX_EXPECT) {
 		snprintf(why, whylen, "too many --ns");

@@ -27,6 +27,9 @@ struct xfer {
 	struct dd_net_http *h;
 	CURL *easy;
 	struct curl_slist *headers;
+	struct curl_slist *rcpt;  /* SMTP recipients */
+	char *up;                 /* what is sent (a POST body, a mail), or NULL */
+	size_t uplen, upoff;
 	char *body;
 	size_t len, cap;
 	int too_big;
@@ -193,6 +196,8 @@ static void free_xfer_mem(struct xfer *x)
 {
 	curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
+	curl_slist_free_all(x->rcpt);
+	free(x->up);
 	free(x->body);
 	free(x);
 }
@@ -311,30 +316,22 @@ static curl_socket_t on_open(void *clientp, curlsocktype purpose, struct curl_so
 	return socket(a->family, a->socktype, a->protocol);
 }
 
-static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http_cb cb,
-	       void *arg)
+/* A transfer of url with the options every request shares; not started. */
+static struct xfer *xfer_new(struct dd_net_http *h, const char *url, const char *protos,
+			     const char *header, dd_net_http_cb cb, void *arg)
 {
-	struct xfer *x;
-	const char *protos;
+	struct xfer *x = calloc(1, sizeof(*x));
 
-	if (strncasecmp(url, "https://", 8) == 0)
-		protos = "https";
-	else if (strncasecmp(url, "http://", 7) == 0)
-		protos = "http,https";
-	else
-		return DD_EINVAL;
-	x = calloc(1, sizeof(*x));
 	if (!x)
-		return DD_ENOMEM;
+		return NULL;
 	x->h = h;
 	x->cb = cb;
 	x->arg = arg;
-	x->check_first = supplied;
 	x->easy = curl_easy_init();
-	x->headers = curl_slist_append(NULL, "Accept: application/rdap+json, application/json");
-	if (!x->easy || !x->headers) {
+	x->headers = header ? curl_slist_append(NULL, header) : NULL;
+	if (!x->easy || (header && !x->headers)) {
 		free_xfer_mem(x);
-		return DD_ENOMEM;
+		return NULL;
 	}
 	CURL *e = x->easy;
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -344,26 +341,28 @@ static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http
 	/* No idle connections left watched: the loop ends with the work. */
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
-	/* A redirect is the server's choice: https only, and guarded. */
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)h->o.max_redirects);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)h->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)h->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->o.max_body);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+	if (x->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "dnsdeps/" DD_VERSION);
 	if (h->o.ca_file) {
 		/* Added to the system's CAs (CAPATH), not instead of them. */
 		curl_easy_setopt(e, CURLOPT_CAINFO, h->o.ca_file);
 		curl_easy_setopt(e, CURLOPT_CAPATH, "/etc/ssl/certs");
 	}
+	return x;
+}
+
+static int xfer_start(struct dd_net_http *h, struct xfer *x)
+{
 	x->start_ms = dd_clock_mono_ms();
-	if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
 		free_xfer_mem(x);
 		return DD_EIO;
 	}
@@ -372,6 +371,35 @@ static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http
 		h->xfers->prev = x;
 	h->xfers = x;
 	return 0;
+}
+
+/* "https" for an https URL, "http,https" for an http one, else NULL. */
+static const char *web_protos(const char *url)
+{
+	if (strncasecmp(url, "https://", 8) == 0)
+		return "https";
+	if (strncasecmp(url, "http://", 7) == 0)
+		return "http,https";
+	return NULL;
+}
+
+static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http_cb cb,
+	       void *arg)
+{
+	const char *protos = web_protos(url);
+	struct xfer *x;
+
+	if (!protos)
+		return DD_EINVAL;
+	x = xfer_new(h, url, protos, "Accept: application/rdap+json, application/json", cb, arg);
+	if (!x)
+		return DD_ENOMEM;
+	x->check_first = supplied;
+	/* A redirect is the server's choice: https only, and guarded (on_open). */
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, (long)h->o.max_redirects);
+	return xfer_start(h, x);
 }
 
 int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg)
@@ -385,4 +413,78 @@ int dd_net_http_get_supplied(struct dd_net_http *h, const char *url, dd_net_http
 	if (strncasecmp(url, "https://", 8) != 0)
 		return DD_EDENIED;
 	return get(h, url, 1, cb, arg);
+}
+
+static size_t on_upload(char *buf, size_t size, size_t nmemb, void *userp)
+{
+	struct xfer *x = userp;
+	size_t n = x->uplen - x->upoff;
+
+	if (n > size * nmemb)
+		n = size * nmemb;
+	memcpy(buf, x->up + x->upoff, n);
+	x->upoff += n;
+	return n;
+}
+
+static int copy_up(struct xfer *x, const char *data, size_t len)
+{
+	x->up = malloc(len ? len : 1);
+	if (!x->up)
+		return DD_ENOMEM;
+	memcpy(x->up, data, len);
+	x->uplen = len;
+	return 0;
+}
+
+int dd_net_http_post(struct dd_net_http *h, const char *url, const char *content_type,
+		     const char *body, size_t len, dd_net_http_cb cb, void *arg)
+{
+	const char *protos = web_protos(url);
+	char header[160];
+	struct xfer *x;
+
+	if (!protos || strlen(content_type) > 100 || strpbrk(content_type, "\r\n"))
+		return DD_EINVAL;
+	snprintf(header, sizeof(header), "Content-Type: %s", content_type);
+	x = xfer_new(h, url, protos, header, cb, arg);
+	if (!x || copy_up(x, body, len) != 0) {
+		if (x)
+			free_xfer_mem(x);
+		return DD_ENOMEM;
+	}
+	/* A POST is not replayed at another address: no redirects. */
+	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->up);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	return xfer_start(h, x);
+}
+
+int dd_net_http_mail(struct dd_net_http *h, const char *url, const char *from, const char *to,
+		     const char *message, size_t len, dd_net_http_cb cb, void *arg)
+{
+	char addr[300];
+	const char *protos = strncasecmp(url, "smtps://", 8) == 0 ? "smtps"
+			     : strncasecmp(url, "smtp://", 7) == 0 ? "smtp,smtps" : NULL;
+	struct xfer *x;
+
+	if (!protos || strlen(from) > 250 || strlen(to) > 250)
+		return DD_EINVAL;
+	x = xfer_new(h, url, protos, NULL, cb, arg);
+	snprintf(addr, sizeof(addr), "<%s>", to);
+	if (!x || copy_up(x, message, len) != 0 || !(x->rcpt = curl_slist_append(NULL, addr))) {
+		if (x)
+			free_xfer_mem(x);
+		return DD_ENOMEM;
+	}
+	snprintf(addr, sizeof(addr), "<%s>", from);
+	curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, addr);
+	curl_easy_setopt(x->easy, CURLOPT_MAIL_RCPT, x->rcpt);
+	curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, on_upload);
+	curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	/* STARTTLS when the server offers it; smtps:// is TLS from the start. */
+	curl_easy_setopt(x->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	return xfer_start(h, x);
 }

@@ -1,4 +1,4 @@
-/* http.h: HTTP GET on the shared libuv loop, through libcurl's multi
+/* http.h: HTTP GET and POST (and SMTP) on the shared libuv loop, through libcurl's multi
  * interface (curl tells which sockets to watch and when to wake; uv_poll and
  * a uv_timer do the waiting), so registry look-ups run concurrently with the
  * DNS exchanges. Bounded: a whole-transfer timeout, a body cap, a redirect
@@ -58,5 +58,14 @@ int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, v
  * too, unless the guard trusts its host and port. */
 int dd_net_http_get_supplied(struct dd_net_http *h, const char *url, dd_net_http_cb cb,
 			     void *arg);
+/* Start a POST of body (copied) with this Content-Type; no redirects are
+ * followed. Same callback rule as a GET. */
+int dd_net_http_post(struct dd_net_http *h, const char *url, const char *content_type,
+		     const char *body, size_t len, dd_net_http_cb cb, void *arg);
+/* Send one mail (message: headers, blank line, body, CRLF line ends;
+ * copied) from one address to one through url (smtp://host:port, STARTTLS
+ * when offered; smtps://). The reply's status is the last SMTP code. */
+int dd_net_http_mail(struct dd_net_http *h, const char *url, const char *from, const char *to,
+		     const char *message, size_t len, dd_net_http_cb cb, void *arg);
 
 #endif

@@ -390,10 +390,9 @@ static void test_whois_formatting(void **state)
 	for (size_t i = 0; i < len; i++)
 		nlines += doc[i] == '\n';
 	for (size_t at = 0, pos = 0; at < nlines; at++) {
-		size_t end = pos; /* past line at's newline (an index: gcc -O3 took a
-				   * pointer into doc for a dangling one) */
-		while (end < len && doc[end] != '\n')
-			end++;
+		size_t end = pos;
+		while (end < len && doc[end] != '\n') /* an index: gcc -O3 took the */
+			end++;                        /* pointer for a dangling one */
 		end++;
 		for (size_t k = 0; k < sizeof(inserts) / sizeof(inserts[0]) + 1; k++) {
 			dd_buf_init(&mod);

@@ -25,6 +25,7 @@ import tempfile
 import time
 
 from . import dnswire as w
+from .client import udp_exchange
 from . import netns
 from . import scenario as sc
 from .common import MinternetError, find_tool
@@ -87,6 +88,7 @@ class World:
         self._fake = None
         self._added_v6 = []
         self._started = False
+        self._serials = {}      # origin -> SOA serial of a generated SOA, after edits
 
     @classmethod
     def from_file(cls, path, variant=None, dnsdeps=None):
@@ -141,14 +143,15 @@ class World:
         return os.path.join(self.dir, "zones", f"{i:03d}-{name}.zone")
 
     def _write_zones(self):
-        os.makedirs(os.path.join(self.dir, "zones"))
+        os.makedirs(os.path.join(self.dir, "zones"), exist_ok=True)
         texts = []
         for z in self.scenario.zones:
             text = z.text()
             if not any(r.type_and_rdata()[0] == "SOA" for r in z.records if r.owner):
                 primary = z.servers[0] if z.servers else "localhost."
                 rname = "hostmaster." + ("" if z.origin == "." else z.origin)
-                text = (f"{z.origin} 3600 IN SOA {primary} {rname} 1 3600 900 604800 300\n"
+                serial = self._serials.get(z.origin, 1)
+                text = (f"{z.origin} 3600 IN SOA {primary} {rname} {serial} 3600 900 604800 300\n"
                         + text)
             texts.append(f"$ORIGIN {z.origin}\n$TTL 3600\n{text}")
         if any(z.dnssec for z in self.scenario.zones):
@@ -392,6 +395,65 @@ class World:
         self._added_v6 = []
         if self.dir and not os.environ.get("MINTERNET_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ---- changing the world while it runs --------------------------------
+
+    def edit(self, edit, timeout=10):
+        """Apply one edit, as a variant's [[variant.X.edit]] table gives it ({"zone": "sm.",
+        "remove_subtree": [...], "add": [...], ...}), to the running world: the zone's SOA
+        serial is raised, its file written again, and every NSD serving it reloads (SIGHUP);
+        returns once each of them answers with the new serial. Unsigned zones only."""
+        z = self.scenario.zone(edit["zone"])
+        if z.dnssec:
+            raise MinternetError(f"{z.origin}: editing a signed zone in a running world")
+        self.scenario._edit(edit, "World.edit")
+        serial = self._raise_serial(z)
+        path = self._zone_path(z)
+        self._write_zones()
+        st = os.stat(path)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+        servers = [s for s in self.servers if s.behaviour == "nsd" and z in s.spec.zones]
+        for s in servers:
+            s.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + timeout
+        for s in servers:
+            for a in s.addresses:
+                while self._serial_of(a, z.origin) != serial:
+                    if time.monotonic() > deadline:
+                        raise MinternetError(f"{s.name} ({a}) did not reload {z.origin}")
+                    time.sleep(0.05)
+
+    def _raise_serial(self, z):
+        """The zone's next SOA serial: its own SOA record rewritten, or the generated one's."""
+        for i, r in enumerate(z.records):
+            rtype, rdata = r.type_and_rdata()
+            if r.owner and rtype == "SOA":
+                serial = int(rdata[2]) + 1
+                head = r.tokens[:len(r.tokens) - len(rdata)]
+                text = " ".join([r.owner] + head + rdata[:2] + [str(serial)] + rdata[3:])
+                z.records[i] = sc.split_records(text, z.origin)[0]
+                return serial
+        self._serials[z.origin] = self._serials.get(z.origin, 1) + 1
+        return self._serials[z.origin]
+
+    @staticmethod
+    def _serial_of(address, origin):
+        try:
+            raw = udp_exchange(address, w.build_query(origin, "SOA"), timeout=0.5)
+            m = w.parse_message(raw) if raw else None
+        except (OSError, w.WireError):
+            return None
+        for rr in m.rrs("answer", "SOA") if m else []:
+            return int(rr.data.split()[2])
+        return None
+
+    def pause(self, name):
+        """Make an NSD server silent: SIGSTOP to its process group (NSD answers from a
+        forked child), so its queries time out until resume()."""
+        os.killpg(self.server(name).process.pid, signal.SIGSTOP)
+
+    def resume(self, name):
+        os.killpg(self.server(name).process.pid, signal.SIGCONT)
 
     # ---- running dnsdeps ----------------------------------------------
 

@@ -1,0 +1,94 @@
+/* store.c: opening a store by the scheme of its name, and the calls that
+ * go through the backend's table (store.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+static const struct dd_store_ops *const backends[] = { &dd_store_sqlite_ops, NULL };
+
+int dd_store_open(struct dd_store **out, const char *where, char why[DD_STORE_WHY_MAX])
+{
+	const char *colon = strchr(where, ':');
+
+	*out = NULL;
+	why[0] = '\0';
+	for (size_t i = 0; backends[i]; i++) {
+		size_t n = strlen(backends[i]->scheme);
+		if (colon && (size_t)(colon - where) == n &&
+		    strncmp(where, backends[i]->scheme, n) == 0)
+			return backends[i]->open(out, colon + 1, why);
+	}
+	/* A name with "://" names a backend this build does not have. */
+	if (colon && strncmp(colon, "://", 3) == 0) {
+		snprintf(why, DD_STORE_WHY_MAX, "no store backend for '%.*s' (this build has: sqlite)",
+			 (int)(colon - where) > 40 ? 40 : (int)(colon - where), where);
+		return DD_EUNSUPP;
+	}
+	return dd_store_sqlite_ops.open(out, where, why);
+}
+
+void dd_store_close(struct dd_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+int dd_store_domain_add(struct dd_store *s, const char *domain, const char *group,
+			int64_t next_due)
+{
+	return s->ops->domain_add(s, domain, group, next_due);
+}
+
+int dd_store_dstate_get(struct dd_store *s, const char *domain, struct dd_store_dstate *out)
+{
+	return s->ops->dstate_get(s, domain, out);
+}
+
+int dd_store_reschedule(struct dd_store *s, const char *domain, int64_t next_due)
+{
+	return s->ops->reschedule(s, domain, next_due);
+}
+
+int dd_store_round_get(struct dd_store *s, int64_t id,
+		       void (*cb)(void *arg, const struct dd_store_round *r), void *arg)
+{
+	return s->ops->round_get(s, id, cb, arg);
+}
+
+int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
+{
+	return s->ops->commit(s, c);
+}
+
+int dd_store_history(struct dd_store *s, const char *domain, int64_t since,
+		     void (*round_cb)(void *arg, const struct dd_store_round *r),
+		     void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg)
+{
+	return s->ops->history(s, domain, since, round_cb, event_cb, arg);
+}
+
+int dd_store_status(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg)
+{
+	return s->ops->status(s, cb, arg);
+}
+
+int dd_store_outbox_due(struct dd_store *s, int64_t now, size_t max,
+			void (*cb)(void *arg, const struct dd_store_alert *a), void *arg)
+{
+	return s->ops->outbox_due(s, now, max, cb, arg);
+}
+
+int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t now,
+			 int64_t next_try, const char *error)
+{
+	return s->ops->outbox_done(s, id, delivered, now, next_try, error);
+}
+
+int dd_store_retain(struct dd_store *s, int64_t before)
+{
+	return s->ops->retain(s, before);
+}

@@ -1,0 +1,180 @@
+/* store.h: the watch service's memory, behind one interface. A store keeps
+ * the watched domains and their schedule, one row per domain-round (verdict,
+ * findings, the facts that matter over time, a digest of the check
+ * document), the change events computed from consecutive rounds, the
+ * incidents, and an outbox of alerts not yet delivered. Everything a round
+ * produces is committed in ONE transaction (dd_store_commit), so a crash at
+ * any point loses no committed round and no pending alert, and never leaves
+ * half of one.
+ *
+ * Backends: SQLite (store_sqlite.c, "sqlite:PATH" or a plain path). A
+ * second backend (PostgreSQL, "postgresql://...") is one more file that
+ * fills struct dd_store_ops and one line in store.c's table. Readers of the
+ * history (dnsdeps history/status, and later the HTTP dashboard and metrics)
+ * read through the same interface. The store holds text (JSON) for findings
+ * and facts and never interprets it: src/watch owns their meaning. */
+#ifndef DD_STORE_H
+#define DD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DD_STORE_WHY_MAX 512
+#define DD_STORE_SCHEMA_VERSION 1
+
+/* One domain-round, as stored. Strings are owned by the caller on commit
+ * and by the store's callback on reads (valid during the callback). */
+struct dd_store_round {
+	int64_t id;           /* assigned by the store */
+	const char *domain;   /* canonical, absolute */
+	int64_t time;         /* seconds since the epoch */
+	int status;           /* enum dd_chk_status */
+	int layer;            /* enum dd_chk_layer */
+	const char *summary;  /* the verdict sentence */
+	const char *findings; /* JSON array (src/watch) */
+	const char *facts;    /* JSON object (src/watch) */
+	const char *digest;   /* SHA-256 of the check document, hex */
+	/* On commit: a key naming summary, findings and facts together (a hash
+	 * of them): rounds that say the same keep it once. */
+	const char *content_key;
+};
+
+struct dd_store_event {
+	int64_t time;
+	const char *domain;
+	const char *kind;   /* "delegation_lost", "ds_changed", ... (docs/watch.md) */
+	const char *detail; /* one line for people */
+};
+
+/* A domain's running state, updated with every round. */
+struct dd_store_dstate {
+	int64_t next_due;        /* when its next round is due; 0: never scheduled */
+	int64_t last_round;      /* id of its last round, 0 none */
+	int64_t last_good;       /* id of its last round with status ok, 0 none */
+	unsigned bad_streak;     /* consecutive bad rounds */
+	unsigned good_streak;    /* consecutive good rounds */
+	/* The open incident, if any (incident[0] == '\0': none). */
+	char incident[320];      /* key: "DOMAIN@TIME" of its first bad round */
+	int incident_alerted;    /* the opening alert was queued */
+	int incident_status;     /* worst status seen in it */
+	int64_t last_alert;      /* when its last alert was queued */
+};
+
+enum dd_store_inc_op { DD_STORE_INC_NONE = 0, DD_STORE_INC_OPEN, DD_STORE_INC_UPDATE,
+		       DD_STORE_INC_CLOSE };
+
+struct dd_store_incident {
+	enum dd_store_inc_op op;
+	const char *key;
+	int64_t time;        /* opened (OPEN), closed (CLOSE) */
+	int status, layer;
+	const char *summary;
+};
+
+/* An alert to deliver: one row of the outbox. */
+struct dd_store_alert {
+	int64_t id;          /* assigned by the store */
+	const char *domain;
+	const char *incident;
+	const char *kind;    /* "open", "close", "reminder" */
+	const char *route;   /* "webhook URL", "exec PROGRAM", "email ADDRESS" */
+	const char *payload; /* JSON document (docs/watch.md) */
+	int64_t created;
+	unsigned attempts;   /* deliveries tried */
+	int64_t next_try;
+	const char *last_error;
+};
+
+/* Everything one round produced: committed all together or not at all. */
+struct dd_store_commit {
+	struct dd_store_round *round;         /* id is set on success */
+	const struct dd_store_event *events;
+	size_t nevents;
+	const struct dd_store_dstate *state;  /* the domain's new state */
+	const struct dd_store_incident *incident;
+	const struct dd_store_alert *alerts;
+	size_t nalerts;
+};
+
+/* One row of `dnsdeps status`. */
+struct dd_store_status_row {
+	const char *domain;
+	const char *group;
+	int64_t next_due;
+	int64_t time;        /* last round, 0: none yet */
+	int status, layer;
+	const char *summary;
+	const char *incident; /* open incident, or NULL */
+	unsigned bad_streak;
+};
+
+struct dd_store;
+
+/* The backend's functions (one struct per backend). */
+struct dd_store_ops {
+	const char *scheme;
+	int (*open)(struct dd_store **out, const char *where, char why[DD_STORE_WHY_MAX]);
+	void (*close)(struct dd_store *s);
+	int (*domain_add)(struct dd_store *s, const char *domain, const char *group,
+			  int64_t next_due);
+	int (*dstate_get)(struct dd_store *s, const char *domain, struct dd_store_dstate *out);
+	int (*round_get)(struct dd_store *s, int64_t id,
+			 void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
+	int (*commit)(struct dd_store *s, const struct dd_store_commit *c);
+	int (*history)(struct dd_store *s, const char *domain, int64_t since,
+		       void (*round_cb)(void *arg, const struct dd_store_round *r),
+		       void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg);
+	int (*status)(struct dd_store *s,
+		      void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg);
+	int (*outbox_due)(struct dd_store *s, int64_t now, size_t max,
+			  void (*cb)(void *arg, const struct dd_store_alert *a), void *arg);
+	int (*outbox_done)(struct dd_store *s, int64_t id, int delivered, int64_t now,
+			   int64_t next_try, const char *error);
+	int (*retain)(struct dd_store *s, int64_t before);
+	int (*reschedule)(struct dd_store *s, const char *domain, int64_t next_due);
+};
+
+struct dd_store {
+	const struct dd_store_ops *ops;
+};
+
+/* Open (creating and migrating) the store named by where: "sqlite:PATH",
+ * or a path. 0, or a negative dd_err with why set: DD_EUNSUPP (unknown
+ * scheme, or a schema newer than this program), DD_EIO, DD_ENOMEM. */
+int dd_store_open(struct dd_store **out, const char *where, char why[DD_STORE_WHY_MAX]);
+void dd_store_close(struct dd_store *s);
+
+/* Add a domain to watch (nothing when known: its schedule is kept). */
+int dd_store_domain_add(struct dd_store *s, const char *domain, const char *group,
+			int64_t next_due);
+/* A domain's state; DD_ENOTFOUND when the store does not know it. */
+int dd_store_dstate_get(struct dd_store *s, const char *domain, struct dd_store_dstate *out);
+/* Set a domain's next due time (the schedule after a restart). */
+int dd_store_reschedule(struct dd_store *s, const char *domain, int64_t next_due);
+/* The round with this id, handed to cb. DD_ENOTFOUND when none. */
+int dd_store_round_get(struct dd_store *s, int64_t id,
+		       void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
+/* Commit one round with its events, state, incident change and alerts in
+ * one transaction. On failure nothing is stored. */
+int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c);
+/* A domain's rounds and events since a time, oldest first, rounds before
+ * the events of the same time. */
+int dd_store_history(struct dd_store *s, const char *domain, int64_t since,
+		     void (*round_cb)(void *arg, const struct dd_store_round *r),
+		     void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg);
+/* Every domain with its last round, by name. */
+int dd_store_status(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg);
+/* Undelivered alerts whose next try is due, oldest first, at most max. */
+int dd_store_outbox_due(struct dd_store *s, int64_t now, size_t max,
+			void (*cb)(void *arg, const struct dd_store_alert *a), void *arg);
+/* After a delivery attempt: delivered, or retry at next_try (error kept). */
+int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t now,
+			 int64_t next_try, const char *error);
+/* Forget rounds and events older than before, closed incidents closed
+ * before it and delivered alerts created before it; a domain's last round
+ * and last good round are always kept (the next round is compared with
+ * them). */
+int dd_store_retain(struct dd_store *s, int64_t before);
+
+#endif

@@ -1,0 +1,809 @@
+/* service.c: the watch service. A timer on the service's own loop wakes
+ * every second at most; the domains that are due then form a round, which
+ * the audit driver checks as it checks a portfolio (a window of domains on
+ * one probe, judged on the thread pool). Each domain's check document comes
+ * back on the driver's loop, where its facts are compared with the
+ * domain's previous round, the incident machine steps, and the round, its
+ * events, the new state and any alerts are committed to the store in one
+ * transaction. Between rounds the outbox is delivered on the service loop
+ * (webhook POST and SMTP through libcurl multi, exec as a child process),
+ * failed deliveries are retried with a growing delay, and SIGHUP reloads
+ * the settings. The schedule lives in the store: after a restart each
+ * domain keeps its due time, and domains overdue by more than an interval
+ * keep their phase instead of all starting at once. */
+#include <ldns/sha2.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "checks/checks.h"
+#include "core/env.h"
+#include "core/err.h"
+#include "core/map.h"
+#include "net/http.h"
+#include "net/net.h"
+#include "net/proc.h"
+#include "probe/probe.h"
+#include "watch/watch.h"
+
+#define TICK_MS 1000
+#define OUTBOX_BATCH 64
+#define RETRY_MIN_S 5
+#define RETRY_MAX_S 3600
+#define EXEC_TIMEOUT_MS 30000
+#define RETAIN_EVERY_S 3600
+/* A round waits this long at most for the deliveries in flight: the loop
+ * that carries them does not run during a round. */
+#define DELIVERY_WAIT_MS 5000
+
+/* One watched domain. */
+struct sched {
+	const char *name;  /* the config's string */
+	size_t group;      /* index into cfg.groups */
+	int64_t due;
+	int in_round;      /* handed to the current round */
+};
+
+struct svc {
+	struct dd_store *st;
+	struct dd_watch_settings *s;
+	const struct dd_watch_opts *o;
+	struct dd_watch_result *res;
+	struct dd_net *net;
+	struct dd_net_http *http;
+	struct dd_net_timer *tick;
+	struct dd_net_sig *sig[3];
+	struct sched *doms;
+	size_t ndoms;
+	struct dd_map index;       /* name -> struct sched */
+	struct dd_map sending;     /* outbox ids in delivery */
+	size_t *batch;             /* the round's domains */
+	size_t nbatch, next;
+	struct dd_audit *audit;    /* the round in progress */
+	char routes[DD_WATCH_MAX_ROUTES][DD_WATCH_PATH_MAX + 16]; /* a commit's outbox routes */
+	struct dd_clock clk;
+	int64_t last_retain;
+	double waiting_since;      /* monotonic ms a round began waiting for deliveries, 0 */
+	double round_lag;          /* the most a domain of this round started after it was due */
+	int stopping;
+	int err;
+	char *why;
+};
+
+static void logf_(struct svc *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct svc *w, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!w->o->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	w->o->log(w->o->ctx, line);
+}
+
+static int status_from(const char *name)
+{
+	for (int i = 0; name && i < DD_STATUS_COUNT; i++)
+		if (strcmp(dd_chk_status_name(i), name) == 0)
+			return i;
+	return DD_STATUS_UNKNOWN;
+}
+
+static int layer_from(const char *name)
+{
+	for (int i = 0; name && i < DD_LAYER_COUNT; i++)
+		if (strcmp(dd_chk_layer_name(i), name) == 0)
+			return i;
+	return DD_LAYER_NONE;
+}
+
+/* 2 critical > 1 warning > 3 unknown > 0 ok, as monitoring reads it. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { 0, 2, 3, 1 };
+	return rank[b] > rank[a] ? b : a;
+}
+
+/* ---- the schedule ------------------------------------------------------------ */
+
+static const struct dd_watch_group *group_of(const struct svc *w, const struct sched *d)
+{
+	return &w->s->cfg.groups[d->group];
+}
+
+/* The same offset for every domain of a group in a given round, so a
+ * primary and its backups stay together, and spread between groups. */
+static int64_t jitter(const struct svc *w, const struct sched *d, int64_t base)
+{
+	const struct dd_watch_group *g = group_of(w, d);
+	unsigned j = dd_watch_group_jitter(&w->s->cfg, g);
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)base;
+
+	if (!j)
+		return 0;
+	for (const char *c = g->name; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	return (int64_t)(h % (2 * (uint64_t)j + 1)) - (int64_t)j;
+}
+
+static int64_t next_due(const struct svc *w, const struct sched *d, int64_t now)
+{
+	int64_t iv = dd_watch_group_interval(&w->s->cfg, group_of(w, d));
+	int64_t next = d->due + iv;
+
+	if (next <= now) /* the round ran late: from now on, not a catch-up burst */
+		next = now + iv;
+	next += jitter(w, d, next);
+	return next > now ? next : now + 1;
+}
+
+/* A due time from the store, after a restart: overdue by more than an
+ * interval, the domain keeps its phase within the interval. */
+static int64_t resume_due(int64_t due, int64_t now, int64_t iv)
+{
+	if (due >= now - iv)
+		return due;
+	return now + ((due - now) % iv + iv) % iv;
+}
+
+static int schedule_load(struct svc *w)
+{
+	const struct dd_watch_config *c = &w->s->cfg;
+	int64_t now = dd_clock_now(&w->clk);
+	size_t n = 0, k = 0;
+	int rc;
+
+	for (size_t g = 0; g < c->ngroups; g++)
+		n += c->groups[g].ndomains;
+	free(w->doms);
+	dd_map_free(&w->index);
+	dd_map_init(&w->index);
+	w->doms = calloc(n ? n : 1, sizeof(*w->doms));
+	free(w->batch);
+	w->batch = calloc(n ? n : 1, sizeof(*w->batch));
+	if (!w->doms || !w->batch)
+		return DD_ENOMEM;
+	w->ndoms = n;
+	for (size_t g = 0; g < c->ngroups; g++) {
+		const struct dd_watch_group *grp = &c->groups[g];
+		int64_t iv = dd_watch_group_interval(c, grp);
+		size_t k0 = k; /* a named group's domains are checked together */
+		for (size_t i = 0; i < grp->ndomains; i++, k++) {
+			struct sched *d = &w->doms[k];
+			struct dd_store_dstate ds;
+			d->name = grp->domains[i];
+			d->group = g;
+			/* New domains are spread over their first interval. */
+			int64_t first = now + (int64_t)((uint64_t)iv * (grp->name[0] ? k0 : k) / n);
+			if ((rc = dd_store_domain_add(w->st, d->name, grp->name, first)) != 0 ||
+			    (rc = dd_store_dstate_get(w->st, d->name, &ds)) != 0)
+				return rc;
+			d->due = resume_due(ds.next_due, now, iv);
+			if (d->due != ds.next_due && (rc = dd_store_reschedule(w->st, d->name, d->due)))
+				return rc;
+			if (dd_map_set(&w->index, d->name, d) != 0)
+				return DD_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- one domain's round ------------------------------------------------------- */
+
+struct round_in {
+	json_t *facts, *findings, *prev, *good;
+	char *facts_s, *findings_s, *payload;
+};
+
+static void round_in_free(struct round_in *r)
+{
+	json_decref(r->facts);
+	json_decref(r->findings);
+	json_decref(r->prev);
+	json_decref(r->good);
+	free(r->facts_s);
+	free(r->findings_s);
+	free(r->payload);
+}
+
+/* A stored round's facts, with the round's time (kept in the round, not in
+ * the facts, so that rounds that found the same share their content). */
+static void take_facts(void *arg, const struct dd_store_round *r)
+{
+	json_t **out = arg;
+
+	*out = r->facts ? json_loads(r->facts, 0, NULL) : NULL;
+	if (*out)
+		json_object_set_new(*out, "time", json_integer(r->time));
+}
+
+static void digest_hex(const char *line, size_t len, char out[65])
+{
+	unsigned char d[32];
+
+	ldns_sha256((const unsigned char *)line, (unsigned)len, d);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static int notable(const struct dd_watch_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dd_watch_event_notable(&ev[i]))
+			return 1;
+	return 0;
+}
+
+/* The key of what the round says (summary, findings, facts). */
+static int content_key(const char *summary, const struct round_in *in, char key[65])
+{
+	struct dd_buf b;
+
+	dd_buf_init(&b);
+	dd_buf_printf(&b, "%s\n%s\n%s", summary ? summary : "", in->findings_s, in->facts_s);
+	if (dd_buf_failed(&b)) {
+		dd_buf_free(&b);
+		return DD_ENOMEM;
+	}
+	digest_hex(dd_buf_str(&b), b.len, key);
+	dd_buf_free(&b);
+	return 0;
+}
+
+/* The outbox rows of an alert: one per route of the group that takes
+ * alerts of the incident's severity. */
+static size_t alert_rows(const struct svc *w, const struct sched *d, const struct dd_watch_step *s,
+			 const char *payload, int64_t now, struct dd_store_alert *rows,
+			 char routes[][DD_WATCH_PATH_MAX + 16])
+{
+	size_t nr, n = 0;
+	const struct dd_watch_route *r = dd_watch_group_routes(&w->s->cfg, group_of(w, d), &nr);
+
+	for (size_t i = 0; i < nr; i++) {
+		if (s->alert_status < r[i].min_status)
+			continue;
+		snprintf(routes[n], DD_WATCH_PATH_MAX + 16, "%s %s", dd_watch_route_kind_name(r[i].kind),
+			 r[i].target);
+		rows[n] = (struct dd_store_alert){ .domain = d->name, .incident = s->inc.key,
+						   .kind = dd_watch_alert_kind_name(s->alert),
+						   .route = routes[n], .payload = payload,
+						   .created = now };
+		n++;
+	}
+	return n;
+}
+
+static int commit_round(struct svc *w, struct sched *d, const char *line, size_t len,
+			const json_t *doc, struct round_in *in)
+{
+	const json_t *verdict = json_object_get(doc, "verdict");
+	int status = status_from(json_string_value(json_object_get(verdict, "status")));
+	int layer = layer_from(json_string_value(json_object_get(verdict, "layer")));
+	const char *summary = json_string_value(json_object_get(verdict, "summary"));
+	int64_t now = dd_clock_now(&w->clk);
+	int64_t t = json_integer_value(json_object_get(in->facts, "time"));
+	struct dd_watch_policy pol = { w->s->cfg.alert_after, w->s->cfg.recover_after,
+				       w->s->cfg.reminder_s };
+	int warn = w->s->cfg.judge.expiry_warn ? (int)w->s->cfg.judge.expiry_warn : 30;
+	struct dd_watch_event ev[DD_WATCH_MAX_EVENTS], ch[DD_WATCH_MAX_EVENTS];
+	struct dd_store_event sev[DD_WATCH_MAX_EVENTS];
+	struct dd_store_alert rows[DD_WATCH_MAX_ROUTES];
+	struct dd_store_dstate prev;
+	struct dd_watch_step step;
+	char digest[65], key[65];
+	size_t nev, nch, nrows = 0;
+	int rc;
+
+	if (!t)
+		t = now;
+	if ((rc = dd_store_dstate_get(w->st, d->name, &prev)) != 0)
+		return rc;
+	if (prev.last_round)
+		dd_store_round_get(w->st, prev.last_round, take_facts, &in->prev);
+	if (prev.last_good)
+		dd_store_round_get(w->st, prev.last_good, take_facts, &in->good);
+	nev = dd_watch_events(in->prev, in->facts, warn, ev, DD_WATCH_MAX_EVENTS);
+	for (size_t i = 0; i < nev; i++)
+		sev[i] = (struct dd_store_event){ t, d->name, ev[i].kind, ev[i].detail };
+	dd_watch_incident_step(&prev, d->name, status, layer, summary, t, &pol, &step);
+	step.state.next_due = next_due(w, d, now);
+	if (step.alert == DD_WATCH_ALERT_NONE && in->prev && notable(ev, nev)) {
+		/* Outside an alert, a change that announces trouble is told once. */
+		step.alert = DD_WATCH_ALERT_CHANGE;
+		step.alert_status = status == DD_STATUS_CRITICAL ? status : DD_STATUS_WARNING;
+		if (!step.inc.key[0])
+			step.inc.key = d->name;
+	}
+	if (step.alert != DD_WATCH_ALERT_NONE) {
+		/* What changed since the last good round (for a recovery: in
+		 * this round). */
+		int this_round = step.alert == DD_WATCH_ALERT_CLOSE ||
+				 step.alert == DD_WATCH_ALERT_CHANGE;
+		nch = dd_watch_events(this_round ? in->prev : in->good, in->facts, warn, ch,
+				      DD_WATCH_MAX_EVENTS);
+		in->payload = dd_watch_alert_json(step.alert, d->name, group_of(w, d)->name,
+						  step.inc.key, t, status, layer, summary,
+						  in->findings, ch, nch);
+		if (!in->payload)
+			return DD_ENOMEM;
+		nrows = alert_rows(w, d, &step, in->payload, now, rows, w->routes);
+	}
+	digest_hex(line, len, digest);
+	if ((rc = content_key(summary, in, key)) != 0)
+		return rc;
+	struct dd_store_round r = { .domain = d->name, .time = t, .status = status,
+				    .layer = layer, .summary = summary ? summary : "",
+				    .findings = in->findings_s, .facts = in->facts_s,
+				    .digest = digest, .content_key = key };
+	struct dd_store_commit c = { .round = &r, .events = sev, .nevents = nev,
+				     .state = &step.state, .incident = &step.inc,
+				     .alerts = rows, .nalerts = nrows };
+	if ((rc = dd_store_commit(w->st, &c)) != 0)
+		return rc;
+	d->due = step.state.next_due;
+	w->res->rounds++;
+	w->res->worst = worse(w->res->worst, status);
+	if (step.alert != DD_WATCH_ALERT_NONE)
+		logf_(w, "%s: %s alert queued (%s, layer %s) for %zu route(s)", d->name,
+		      dd_watch_alert_kind_name(step.alert), dd_chk_status_name(status),
+		      dd_chk_layer_name(layer), nrows);
+	return 0;
+}
+
+/* The audit driver's write: one domain's check document. */
+static int on_line(void *ctx, const char *line, size_t len)
+{
+	struct svc *w = ctx;
+	struct round_in in = { 0 };
+	json_t *doc = json_loadb(line, len, 0, NULL);
+	const char *name = json_string_value(json_object_get(doc, "domain"));
+	struct sched *d = name ? dd_map_get(&w->index, name) : NULL;
+	int rc = DD_EMALFORMED;
+
+	if (d && (in.facts = dd_watch_facts(doc, &in.findings)) != NULL) {
+		json_t *kept = json_copy(in.facts); /* without the time: see take_facts */
+		json_object_del(kept, "time");
+		in.facts_s = json_dumps(kept, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(kept);
+		json_t *brief = dd_watch_findings_brief(in.findings);
+		in.findings_s = brief ? json_dumps(brief, JSON_COMPACT) : NULL;
+		json_decref(brief);
+		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
+						 : DD_ENOMEM;
+	}
+	if (d)
+		d->in_round = 0;
+	if (rc) {
+		snprintf(w->why, DD_WATCH_WHY_MAX, "%s: cannot store the round: %s",
+			 name ? name : "?", dd_strerror(rc));
+		logf_(w, "%s", w->why);
+	}
+	round_in_free(&in);
+	json_decref(doc);
+	return rc;
+}
+
+static int on_next(void *ctx, char name[DD_NAME_MAX])
+{
+	struct svc *w = ctx;
+	struct sched *d;
+	double lag;
+
+	if (w->next >= w->nbatch)
+		return 0;
+	d = &w->doms[w->batch[w->next++]];
+	lag = (double)(dd_clock_now(&w->clk) - d->due);
+	if (!w->o->once && lag > w->round_lag)
+		w->round_lag = lag;
+	if (!w->o->once && lag > w->res->max_lag_s)
+		w->res->max_lag_s = lag;
+	snprintf(name, DD_NAME_MAX, "%s", d->name);
+	return 1;
+}
+
+static void on_round_signal(void *arg, int signum)
+{
+	struct svc *w = arg;
+
+	(void)signum;
+	w->stopping = 1;
+	if (w->audit)
+		dd_audit_stop(w->audit, 0); /* finish the domains in flight */
+}
+
+static int prepare(void *ctx, struct dd_evidence *ev)
+{
+	struct svc *w = ctx;
+
+	return w->s->prepare(w->s->ctx, ev);
+}
+
+static int finish(void *ctx, struct dd_evidence *ev)
+{
+	struct svc *w = ctx;
+
+	return w->s->finish(w->s->ctx, ev);
+}
+
+static int run_round(struct svc *w)
+{
+	const struct dd_watch_judge *j = &w->s->cfg.judge;
+	struct dd_audit_opts ao = {
+		.concurrency = w->s->cfg.concurrency, .format = DD_AUDIT_JSONL,
+		.tool = w->o->tool, .next = on_next, .write = on_line, .ctx = w,
+		.on_signal = on_round_signal, .signum = SIGTERM, .signal_arg = w,
+		.reg = w->s->reg, .expiry_warn = (int)j->expiry_warn,
+		.expiry_crit = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn,
+		.prepare = w->s->prepare ? prepare : NULL,
+		.finish = w->s->finish ? finish : NULL,
+	};
+	int rc;
+
+	rc = dd_audit_new(&w->audit, w->s->po, w->s->hints, w->s->nhints, &ao);
+	if (rc)
+		return rc;
+	rc = dd_audit_run(w->audit);
+	if (rc == DD_EIO && dd_audit_why(w->audit)[0])
+		snprintf(w->why, DD_WATCH_WHY_MAX, "%s", dd_audit_why(w->audit));
+	dd_audit_free(w->audit);
+	w->audit = NULL;
+	return rc == DD_ECANCELED ? 0 : rc;
+}
+
+/* ---- deliveries ------------------------------------------------------------------ */
+
+struct delivery {
+	struct svc *w;
+	int64_t id;
+	unsigned attempts;
+	char key[32];
+};
+
+static void delivered(struct delivery *dl, int ok, const char *error)
+{
+	struct svc *w = dl->w;
+	int64_t now = dd_clock_now(&w->clk);
+	unsigned shift = dl->attempts < 10 ? dl->attempts : 10;
+	int64_t delay = (int64_t)RETRY_MIN_S << shift;
+
+	if (delay > RETRY_MAX_S)
+		delay = RETRY_MAX_S;
+	if (dd_store_outbox_done(w->st, dl->id, ok, now, now + delay, error) != 0)
+		logf_(w, "alert %lld: cannot record the delivery", (long long)dl->id);
+	if (ok)
+		w->res->alerts_sent++;
+	else
+		logf_(w, "alert %lld: not delivered (%s), next try in %llds", (long long)dl->id,
+		      error, (long long)delay);
+	dd_map_del(&w->sending, dl->key);
+	free(dl);
+}
+
+static void on_http(void *arg, const struct dd_net_http_reply *r)
+{
+	char err[300];
+
+	if (r->err)
+		snprintf(err, sizeof(err), "%s", r->why ? r->why : dd_strerror(r->err));
+	else
+		snprintf(err, sizeof(err), "status %ld", r->status);
+	delivered(arg, r->err == 0 && r->status >= 200 && r->status < 300, err);
+}
+
+static void on_mail(void *arg, const struct dd_net_http_reply *r)
+{
+	delivered(arg, r->err == 0, r->why ? r->why : dd_strerror(r->err));
+}
+
+static void on_exec(void *arg, int status)
+{
+	char err[64];
+
+	snprintf(err, sizeof(err), "exit status %d", status);
+	delivered(arg, status == 0, err);
+}
+
+static int send_mail(struct svc *w, struct delivery *dl, const char *to, const char *payload)
+{
+	struct dd_buf text, msg;
+	char subject[400], date[64];
+	int rc;
+
+	dd_buf_init(&text);
+	dd_buf_init(&msg);
+	if ((rc = dd_watch_alert_text(payload, &text, subject, sizeof(subject))) == 0) {
+		dd_clock_format(dd_clock_now(&w->clk), date, sizeof(date));
+		dd_buf_printf(&msg, "From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\n"
+			      "X-Dnsdeps-Date: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
+			      w->s->cfg.mail_from, to, subject, date);
+		for (const char *c = dd_buf_str(&text); *c; c++)
+			dd_buf_add(&msg, *c == '\n' ? "\r\n" : c, *c == '\n' ? 2 : 1);
+		rc = dd_buf_failed(&msg) ? DD_ENOMEM
+					 : dd_net_http_mail(w->http, w->s->cfg.smtp_server,
+							    w->s->cfg.mail_from, to, dd_buf_str(&msg),
+							    msg.len, on_mail, dl);
+	}
+	dd_buf_free(&text);
+	dd_buf_free(&msg);
+	return rc;
+}
+
+/* DNSDEPS_* variables from the alert document, escaped, for an exec. */
+static int send_exec(struct svc *w, struct delivery *dl, const char *prog, const char *payload)
+{
+	static const char *const keys[] = { "kind", "domain", "status", "layer", "summary",
+					    "incident", "group" };
+	json_t *o = json_loads(payload, 0, NULL);
+	char *env[16] = { 0 }, *argv[2] = { (char *)prog, NULL };
+	struct dd_buf text;
+	char subject[400];
+	size_t n = 0;
+	int rc = o ? 0 : DD_EPARSE;
+
+	dd_buf_init(&text);
+	for (size_t i = 0; rc == 0 && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct dd_buf v;
+		dd_buf_init(&v);
+		dd_buf_printf(&v, "DNSDEPS_");
+		for (const char *c = keys[i]; *c; c++)
+			dd_buf_printf(&v, "%c", *c - 32);
+		dd_buf_puts(&v, "=");
+		const char *s = json_string_value(json_object_get(o, keys[i]));
+		dd_buf_esc(&v, s ? s : "");
+		env[n++] = dd_buf_failed(&v) ? NULL : strdup(dd_buf_str(&v));
+		dd_buf_free(&v);
+	}
+	if (rc == 0 && (rc = dd_watch_alert_text(payload, &text, subject, sizeof(subject))) == 0 &&
+	    asprintf(&env[n++], "DNSDEPS_TEXT=%s", dd_buf_str(&text)) < 0)
+		env[n - 1] = NULL;
+	if (rc == 0 && asprintf(&env[n++], "DNSDEPS_ALERT=%s", payload) < 0)
+		env[n - 1] = NULL;
+	env[n++] = strdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (!env[i])
+			rc = DD_ENOMEM;
+	if (rc == 0)
+		rc = dd_net_spawn(w->net, argv, env, EXEC_TIMEOUT_MS, on_exec, dl);
+	for (size_t i = 0; i < n; i++)
+		free(env[i]);
+	dd_buf_free(&text);
+	json_decref(o);
+	return rc;
+}
+
+static void deliver_one(void *arg, const struct dd_store_alert *a)
+{
+	struct svc *w = arg;
+	struct delivery *dl;
+	const char *sp = a->route ? strchr(a->route, ' ') : NULL;
+	int rc;
+
+	char key[32];
+	snprintf(key, sizeof(key), "%lld", (long long)a->id);
+	if (!sp || dd_map_get(&w->sending, key) || !(dl = calloc(1, sizeof(*dl))))
+		return;
+	dl->w = w;
+	dl->id = a->id;
+	dl->attempts = a->attempts;
+	snprintf(dl->key, sizeof(dl->key), "%s", key);
+	if (dd_map_set(&w->sending, key, dl) != 0) {
+		free(dl);
+		return;
+	}
+	if (strncmp(a->route, "webhook ", 8) == 0)
+		rc = dd_net_http_post(w->http, sp + 1, "application/json", a->payload,
+				      strlen(a->payload), on_http, dl);
+	else if (strncmp(a->route, "email ", 6) == 0)
+		rc = w->s->cfg.smtp_server[0] ? send_mail(w, dl, sp + 1, a->payload) : DD_EINVAL;
+	else if (strncmp(a->route, "exec ", 5) == 0)
+		rc = send_exec(w, dl, sp + 1, a->payload);
+	else
+		rc = DD_EUNSUPP;
+	if (rc)
+		delivered(dl, 0, dd_strerror(rc));
+}
+
+/* Start the deliveries that are due (all pending ones with every). */
+static void deliver_due(struct svc *w, int every)
+{
+	int64_t now = every ? INT64_MAX : dd_clock_now(&w->clk);
+
+	if (dd_store_outbox_due(w->st, now, OUTBOX_BATCH, deliver_one, w) != 0)
+		logf_(w, "cannot read the outbox");
+}
+
+/* Deliveries are in flight and have not waited too long: 1, wait. */
+static int wait_deliveries(struct svc *w)
+{
+	double now = dd_clock_mono_ms();
+
+	if (!w->sending.count) {
+		w->waiting_since = 0;
+		return 0;
+	}
+	if (!w->waiting_since)
+		w->waiting_since = now;
+	if (now - w->waiting_since < DELIVERY_WAIT_MS)
+		return 1;
+	w->waiting_since = 0;
+	return 0;
+}
+
+/* ---- the loop ------------------------------------------------------------------- */
+
+static void stop_all(struct svc *w)
+{
+	w->stopping = 1;
+	dd_net_timer_stop(w->tick);
+	dd_net_stop(w->net);
+}
+
+static void reload(struct svc *w)
+{
+	struct dd_watch_settings *n = NULL, *old = w->s;
+	char why[DD_WATCH_WHY_MAX] = "";
+	int rc;
+
+	if (!w->o->reload)
+		return;
+	if (w->o->reload(w->o->ctx, &n, why) != 0) {
+		logf_(w, "SIGHUP: the configuration is not usable, the old one stays: %s", why);
+		return;
+	}
+	w->s = n;
+	if ((rc = schedule_load(w)) != 0) {
+		logf_(w, "SIGHUP: cannot schedule the new configuration (%s), the old one stays",
+		      dd_strerror(rc));
+		w->s = old;
+		w->o->settings_free(w->o->ctx, n);
+		schedule_load(w);
+		return;
+	}
+	w->o->settings_free(w->o->ctx, old);
+	logf_(w, "SIGHUP: configuration reloaded, %zu domains", w->ndoms);
+}
+
+static void on_signal(void *arg, int signum)
+{
+	struct svc *w = arg;
+
+	if (signum == SIGHUP) {
+		reload(w);
+		return;
+	}
+	logf_(w, "signal %d: stopping", signum);
+	stop_all(w);
+}
+
+static void retain(struct svc *w, int64_t now)
+{
+	if (now - w->last_retain < RETAIN_EVERY_S)
+		return;
+	w->last_retain = now;
+	if (dd_store_retain(w->st, now - (int64_t)w->s->cfg.retention_s) != 0)
+		logf_(w, "retention: cannot delete old rounds");
+}
+
+/* Put every due domain (every domain with once) into the batch. */
+static size_t collect_due(struct svc *w, int64_t now)
+{
+	w->nbatch = 0;
+	w->next = 0;
+	for (size_t i = 0; i < w->ndoms; i++)
+		if (w->o->once || w->doms[i].due <= now) {
+			w->doms[i].in_round = 1;
+			w->batch[w->nbatch++] = i;
+		}
+	return w->nbatch;
+}
+
+static void on_tick(void *arg)
+{
+	struct svc *w = arg;
+	int64_t now = dd_clock_now(&w->clk);
+	int rc;
+
+	if (!w->stopping && wait_deliveries(w)) {
+		dd_net_timer_start(w->tick, 50);
+		return;
+	}
+	if (collect_due(w, now) > 0) {
+		double t0 = dd_clock_mono_ms();
+		w->round_lag = 0;
+		if ((rc = run_round(w)) != 0) {
+			w->err = rc;
+			if (!w->why[0])
+				snprintf(w->why, DD_WATCH_WHY_MAX, "round: %s", dd_strerror(rc));
+			stop_all(w);
+			return;
+		}
+		logf_(w, "round: %zu domain(s) checked in %.1f s, started at most %.0f s late",
+		      w->nbatch, (dd_clock_mono_ms() - t0) / 1000, w->round_lag);
+	}
+	retain(w, dd_clock_now(&w->clk));
+	deliver_due(w, 0);
+	if (w->stopping || w->o->once) {
+		stop_all(w);
+		return;
+	}
+	dd_net_timer_start(w->tick, TICK_MS);
+}
+
+static int svc_open(struct svc *w)
+{
+	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct dd_net_opts no = { .max_inflight = 64, .max_inflight_server = 16 };
+	struct dd_net_http_opts ho = { .timeout_ms = 10000,
+				       .ca_file = w->s->cfg.judge.ca_file[0]
+							  ? w->s->cfg.judge.ca_file : NULL };
+	int rc;
+
+	dd_map_init(&w->index);
+	dd_map_init(&w->sending);
+	if ((rc = dd_net_new(&w->net, &no)) != 0 ||
+	    (rc = dd_net_http_new(w->net, &ho, &w->http)) != 0 ||
+	    (rc = dd_net_timer_new(w->net, on_tick, w, &w->tick)) != 0)
+		return rc;
+	for (int i = 0; i < 3; i++)
+		if ((rc = dd_net_sig_new(w->net, sigs[i], on_signal, w, &w->sig[i])) != 0)
+			return rc;
+	return schedule_load(w);
+}
+
+static void free_sending(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	free(value);
+}
+
+static void svc_close(struct svc *w)
+{
+	for (int i = 0; i < 3; i++)
+		dd_net_sig_free(w->sig[i]);
+	dd_net_timer_free(w->tick);
+	dd_net_http_free(w->http);
+	dd_net_free(w->net); /* abandons deliveries in flight: the outbox keeps them */
+	dd_map_each(&w->sending, free_sending, NULL);
+	dd_map_free(&w->sending);
+	dd_map_free(&w->index);
+	free(w->doms);
+	free(w->batch);
+}
+
+int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct dd_watch_opts *o,
+		 struct dd_watch_settings **final, struct dd_watch_result *res,
+		 char why[DD_WATCH_WHY_MAX])
+{
+	struct svc w = { .st = st, .s = s, .o = o, .res = res, .why = why };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	why[0] = '\0';
+	if ((rc = svc_open(&w)) != 0) {
+		if (!why[0])
+			snprintf(why, DD_WATCH_WHY_MAX, "cannot start: %s", dd_strerror(rc));
+	} else {
+		/* Alerts a previous run queued and could not deliver go first,
+		 * whatever their retry time: the restart is a reason to try. */
+		deliver_due(&w, 1);
+		dd_net_timer_start(w.tick, 0);
+		dd_net_run(w.net);
+		/* With --once the alerts of the round are sent before exiting. */
+		if (o->once && !w.err) {
+			w.stopping = 0;
+			dd_net_run(w.net);
+		}
+		rc = w.err;
+	}
+	*final = w.s;
+	svc_close(&w);
+	return rc;
+}
