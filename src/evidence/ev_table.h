@@ -1,0 +1,76 @@
+/* ev_table.h: internal to src/evidence, not part of the module's interface
+ * (that is evidence.h). The evidence format written once: a record of the
+ * evidence (a section, or an entry of one of its lists) is described by a
+ * table of fields, each giving its JSON key, its type, its offset in the C
+ * struct, its bounds and whether it is required; one engine (ev_table.c)
+ * saves, loads with validation, and frees any record from its table, so a
+ * new field is one line of a table. */
+#ifndef DD_EVIDENCE_EV_TABLE_H
+#define DD_EVIDENCE_EV_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/json.h"
+#include "evidence/ev_json_int.h"
+
+enum dd_evt_kind {
+	DD_EVT_STR,     /* char *: a string of at most DD_EV_MAX_STR bytes, or null */
+	DD_EVT_INT,     /* int: an integer in [min, max]; absent or null: dflt */
+	DD_EVT_I64,     /* int64_t: the same */
+	DD_EVT_BOOL,    /* int: true or false; absent or null: dflt */
+	DD_EVT_TRI,     /* int: true, false, or null (-1: unknown) */
+	DD_EVT_ENUM,    /* enum: one of the names given by name_of(0 .. max); absent: dflt */
+	DD_EVT_WORD,    /* char *: one of the words of words (NULL-terminated) */
+	DD_EVT_TIME,    /* int64_t seconds: an RFC 3339 time, null when negative */
+	DD_EVT_STRLIST, /* struct dd_ev_strlist: an array of at most max strings */
+	DD_EVT_LIST,    /* an array of at most max records of table sub, kept as a
+			 * pointer at off, a count at n_off and a capacity at cap_off */
+};
+
+enum dd_evt_flag {
+	DD_EVT_REQ = 1 << 0,      /* must be present and not null */
+	DD_EVT_NULLNEG = 1 << 1,  /* INT, I64: saved as null when negative */
+	DD_EVT_TRUEONLY = 1 << 2, /* BOOL: saved only when true */
+};
+
+struct dd_evt_table;
+
+struct dd_evt_field {
+	const char *key;
+	enum dd_evt_kind kind;
+	size_t off;
+	unsigned flags;          /* enum dd_evt_flag bits */
+	int64_t min, max;        /* INT, I64: range; ENUM: max is the count; lists: entries */
+	int64_t dflt;            /* INT, I64, BOOL, TRI, ENUM: value when absent */
+	const struct dd_evt_table *sub; /* LIST: the entries' table */
+	size_t n_off, cap_off;   /* LIST: count and capacity */
+	const char *(*name_of)(int v);  /* ENUM */
+	const char *const *words;       /* WORD */
+};
+
+/* A record's fields, in the order they are saved and loaded. Entries of a
+ * list with a key (key2 too, when >= 0) are merged with an earlier entry of
+ * the same key (case-insensitive) as the appenders do; key fields are
+ * required strings and are set once, when the entry is made. */
+struct dd_evt_table {
+	size_t size;      /* sizeof the record */
+	const struct dd_evt_field *fields;
+	size_t nfields;
+	int key, key2;    /* indexes of the key fields, -1 none */
+};
+
+/* The record rec as a JSON object (NULL and s failed when anything failed). */
+json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec);
+/* Load the object o (at path, for messages) into rec: 0, or a negative
+ * enum dd_err with l's err naming the place. Key fields are not read here. */
+int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t *o,
+		const char *path, void *rec);
+/* Free what rec owns (not rec) and zero it. */
+void dd_evt_free(const struct dd_evt_table *t, void *rec);
+/* Zero rec and give its numbers their defaults (a new entry). */
+void dd_evt_init(const struct dd_evt_table *t, void *rec);
+
+#endif
