@@ -175,61 +175,91 @@ static const char *rstate_of(int v)
 }
 
 static const struct dd_evt_field root_fields[] = {
-	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, name), .flags = DD_EVT_REQ },
-	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, zone) },
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, name), .flags = DD_EVT_REQ,
+	  .doc = "a name the dependencies were gathered for: the domain, then its backups" },
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, zone),
+	  .doc = "the zone its walk ended in (its own, or the one that said NXDOMAIN)" },
 	{ .key = "state", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_dep_root, state),
-	  .max = DD_EV_RSTATE_COUNT, .name_of = rstate_of },
-	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, message) },
+	  .max = DD_EV_RSTATE_COUNT, .name_of = rstate_of,
+	  .doc = "the walk reached an answer or NODATA (`ok`), `nxdomain`, or `failed`" },
+	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_root, message),
+	  .doc = "why the walk failed" },
 };
-static const struct dd_evt_table root_table = { sizeof(struct dd_ev_dep_root), root_fields,
+static const struct dd_evt_table root_table = {
+	"DEP_ROOT", sizeof(struct dd_ev_dep_root), root_fields,
 						NFIELDS(root_fields), 0, -1 };
 
 static const struct dd_evt_field glue_fields[] = {
-	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_glue, name), .flags = DD_EVT_REQ },
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_glue, name), .flags = DD_EVT_REQ,
+	  .doc = "NS name the glue belongs to" },
 	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_glue, address),
-	  .flags = DD_EVT_REQ },
+	  .flags = DD_EVT_REQ,
+	  .doc = "its address, as the parent gave it with the referral" },
 };
-static const struct dd_evt_table glue_table = { sizeof(struct dd_ev_glue), glue_fields,
+static const struct dd_evt_table glue_table = { "DEP_GLUE", sizeof(struct dd_ev_glue), glue_fields,
 						NFIELDS(glue_fields), 0, 1 };
 
 static const struct dd_evt_field zone_fields[] = {
-	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_zone, name), .flags = DD_EVT_REQ },
-	{ .key = "parent", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_zone, parent) },
-	{ .key = "depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_dep_zone, depth), .max = 1000 },
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_zone, name), .flags = DD_EVT_REQ,
+	  .doc = "a zone on some name's way from the root" },
+	{ .key = "parent", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_zone, parent),
+	  .doc = "the zone that delegates it; null for the root" },
+	{ .key = "depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_dep_zone, depth), .max = 1000,
+	  .doc = "0: on a root's own way; n: reached through n NS names" },
 	{ .key = "ns", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_dep_zone, ns),
-	  .max = DD_EV_MAX_ITEMS },
+	  .max = DD_EV_MAX_ITEMS,
+	  .doc = "NS names: the parent's referral, plus the zone's own answer" },
 	{ .key = "glue", .kind = DD_EVT_LIST, .off = OFF(dd_ev_dep_zone, glue),
 	  .max = DD_EV_MAX_ITEMS, .sub = &glue_table, .n_off = OFF(dd_ev_dep_zone, nglue),
-	  .cap_off = OFF(dd_ev_dep_zone, glue_cap) },
+	  .cap_off = OFF(dd_ev_dep_zone, glue_cap),
+	  .doc = "glue the parent gave with the referral" },
 };
-static const struct dd_evt_table zone_table = { sizeof(struct dd_ev_dep_zone), zone_fields,
+static const struct dd_evt_table zone_table = {
+	"DEP_ZONE", sizeof(struct dd_ev_dep_zone), zone_fields,
 						NFIELDS(zone_fields), 0, -1 };
 
 static const struct dd_evt_field host_fields[] = {
-	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, name), .flags = DD_EVT_REQ },
-	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, zone) },
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, name), .flags = DD_EVT_REQ,
+	  .doc = "an NS name of some zone of the graph" },
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, zone),
+	  .doc = "the zone that answered for it (also the one that said NXDOMAIN); null when not "
+		  "walked" },
 	{ .key = "state", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_dep_host, state),
-	  .max = DD_EV_RSTATE_COUNT, .name_of = rstate_of },
+	  .max = DD_EV_RSTATE_COUNT, .name_of = rstate_of,
+	  .doc = "its address lookup" },
 	{ .key = "addresses", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_dep_host, addrs),
-	  .max = DD_EV_MAX_ITEMS },
-	{ .key = "depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_dep_host, depth), .max = 1000 },
-	{ .key = "followed", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_dep_host, followed) },
+	  .max = DD_EV_MAX_ITEMS,
+	  .doc = "its IPv4 and IPv6 addresses" },
+	{ .key = "depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_dep_host, depth), .max = 1000,
+	  .doc = "NS names between a root and this one (1: a root's own NS)" },
+	{ .key = "followed", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_dep_host, followed),
+	  .doc = "its way from the root was walked (within the depth bound)" },
 	{ .key = "walk_shared", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_dep_host, walk_shared),
-	  .flags = DD_EVT_TRUEONLY },
-	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, message) },
+	  .flags = DD_EVT_TRUEONLY,
+	  .doc = "saved only when true: that walk was made for another domain of the same run "
+		  "(`check a b`, an audit) and reused while its lowest TTL lasts, at most 300 s; its "
+		  "exchanges are in that domain's evidence" },
+	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_host, message),
+	  .doc = "why the lookup or the walk failed" },
 };
-static const struct dd_evt_table host_table = { sizeof(struct dd_ev_dep_host), host_fields,
+static const struct dd_evt_table host_table = {
+	"DEP_HOST", sizeof(struct dd_ev_dep_host), host_fields,
 						NFIELDS(host_fields), 0, -1 };
 
 static const struct dd_evt_field addr_fields[] = {
 	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_addr, address),
-	  .flags = DD_EVT_REQ },
+	  .flags = DD_EVT_REQ,
+	  .doc = "an address of some NS name" },
 	{ .key = "asn", .kind = DD_EVT_I64, .off = OFF(dd_ev_dep_addr, asn),
-	  .flags = DD_EVT_NULLNEG, .max = 4294967295LL, .dflt = -1 },
-	{ .key = "prefix", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_addr, prefix) },
-	{ .key = "detail", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_addr, detail) },
+	  .flags = DD_EVT_NULLNEG, .max = 4294967295LL, .dflt = -1,
+	  .doc = "its origin AS; null: unknown" },
+	{ .key = "prefix", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_addr, prefix),
+	  .doc = "the announced prefix the source gave" },
+	{ .key = "detail", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_addr, detail),
+	  .doc = "what the source said, or why nothing is known" },
 };
-static const struct dd_evt_table addr_table = { sizeof(struct dd_ev_dep_addr), addr_fields,
+static const struct dd_evt_table addr_table = {
+	"DEP_ADDRESS", sizeof(struct dd_ev_dep_addr), addr_fields,
 						NFIELDS(addr_fields), 0, -1 };
 
 static const char *const reg_results[] = { "found", "not-found", "rdap-error", "other-object",
@@ -237,49 +267,70 @@ static const char *const reg_results[] = { "found", "not-found", "rdap-error", "
 
 static const struct dd_evt_field reg_fields[] = {
 	{ .key = "domain", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, domain),
-	  .flags = DD_EVT_REQ },
+	  .flags = DD_EVT_REQ,
+	  .doc = "a registrable domain (`dnsprov.test`)" },
 	{ .key = "result", .kind = DD_EVT_WORD, .off = OFF(dd_ev_dep_reg, result),
-	  .flags = DD_EVT_REQ, .words = reg_results },
-	{ .key = "reason", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, reason) },
-	{ .key = "source", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, source) },
-	{ .key = "registrar", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, registrar) },
-	{ .key = "registrar_id", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, registrar_id) },
-	{ .key = "expires", .kind = DD_EVT_TIME, .off = OFF(dd_ev_dep_reg, expires), .dflt = -1 },
+	  .flags = DD_EVT_REQ, .words = reg_results,
+	  .doc = "what the look-up came to" },
+	{ .key = "reason", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, reason),
+	  .doc = "`unavailable`: why (`timeout: ...`)" },
+	{ .key = "source", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, source),
+	  .doc = "where the record came from" },
+	{ .key = "registrar", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, registrar),
+	  .doc = "the registrar's name, null when not stated" },
+	{ .key = "registrar_id", .kind = DD_EVT_STR, .off = OFF(dd_ev_dep_reg, registrar_id),
+	  .doc = "its IANA id" },
+	{ .key = "expires", .kind = DD_EVT_TIME, .off = OFF(dd_ev_dep_reg, expires), .dflt = -1,
+	  .doc = "registry expiry; null: unknown" },
 	{ .key = "statuses", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_dep_reg, statuses),
-	  .max = DD_EV_MAX_ITEMS },
+	  .max = DD_EV_MAX_ITEMS,
+	  .doc = "EPP codes, or the registry's words verbatim" },
 	{ .key = "transfer_lock", .kind = DD_EVT_TRI, .off = OFF(dd_ev_dep_reg, transfer_lock),
-	  .dflt = -1 },
+	  .dflt = -1,
+	  .doc = "null: unknown" },
 };
-static const struct dd_evt_table reg_table = { sizeof(struct dd_ev_dep_reg), reg_fields,
+static const struct dd_evt_table reg_table = {
+	"DEP_REGISTRATION", sizeof(struct dd_ev_dep_reg), reg_fields,
 					       NFIELDS(reg_fields), 0, -1 };
 
 static const struct dd_evt_field deps_fields[] = {
-	{ .key = "max_depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_deps, max_depth), .max = 1000 },
-	{ .key = "truncated", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_deps, truncated) },
-	{ .key = "registration", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_deps, registration) },
-	{ .key = "asn_source", .kind = DD_EVT_STR, .off = OFF(dd_ev_deps, asn_source) },
+	{ .key = "max_depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_deps, max_depth), .max = 1000,
+	  .doc = "NS names followed from a root, at most" },
+	{ .key = "truncated", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_deps, truncated),
+	  .doc = "a bound cut the graph short" },
+	{ .key = "registration", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_deps, registration),
+	  .doc = "registration data was looked up" },
+	{ .key = "asn_source", .kind = DD_EVT_STR, .off = OFF(dd_ev_deps, asn_source),
+	  .doc = "`\"zone ZONE\"`, `\"mmdb PATH\"`, or null: origin AS not looked up" },
 	{ .key = "roots", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, roots), .max = DD_EV_MAX_ITEMS,
-	  .sub = &root_table, .n_off = OFF(dd_ev_deps, nroots), .cap_off = OFF(dd_ev_deps, roots_cap) },
+	  .sub = &root_table, .n_off = OFF(dd_ev_deps, nroots), .cap_off = OFF(dd_ev_deps, roots_cap),
+	  .doc = "the names the dependencies were gathered for" },
 	{ .key = "zones", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, zones), .max = DD_EV_MAX_ITEMS,
-	  .sub = &zone_table, .n_off = OFF(dd_ev_deps, nzones), .cap_off = OFF(dd_ev_deps, zones_cap) },
+	  .sub = &zone_table, .n_off = OFF(dd_ev_deps, nzones), .cap_off = OFF(dd_ev_deps, zones_cap),
+	  .doc = "the zones on their ways from the root" },
 	{ .key = "hosts", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, hosts), .max = DD_EV_MAX_ITEMS,
-	  .sub = &host_table, .n_off = OFF(dd_ev_deps, nhosts), .cap_off = OFF(dd_ev_deps, hosts_cap) },
+	  .sub = &host_table, .n_off = OFF(dd_ev_deps, nhosts), .cap_off = OFF(dd_ev_deps, hosts_cap),
+	  .doc = "the NS names of those zones" },
 	{ .key = "addresses", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, addrs), .max = DD_EV_MAX_ITEMS,
-	  .sub = &addr_table, .n_off = OFF(dd_ev_deps, naddrs), .cap_off = OFF(dd_ev_deps, addrs_cap) },
-	{ .key = "registrations", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, regs), .max = DD_EV_MAX_ITEMS,
-	  .sub = &reg_table, .n_off = OFF(dd_ev_deps, nregs), .cap_off = OFF(dd_ev_deps, regs_cap) },
+	  .sub = &addr_table, .n_off = OFF(dd_ev_deps, naddrs), .cap_off = OFF(dd_ev_deps, addrs_cap),
+	  .doc = "the addresses of those NS names, with their origin AS" },
+	{ .key = "registrations", .kind = DD_EVT_LIST, .off = OFF(dd_ev_deps, regs),
+	  .max = DD_EV_MAX_ITEMS,
+	  .sub = &reg_table, .n_off = OFF(dd_ev_deps, nregs), .cap_off = OFF(dd_ev_deps, regs_cap),
+	  .doc = "registrations of the registrable domains" },
 };
-static const struct dd_evt_table deps_table = { sizeof(struct dd_ev_deps), deps_fields,
+const struct dd_evt_table dd_ev_deps_table = {
+	"dependencies", sizeof(struct dd_ev_deps), deps_fields,
 						NFIELDS(deps_fields), -1, -1 };
 
 void dd_ev_deps_free(struct dd_ev_deps *d)
 {
-	dd_evt_free(&deps_table, d);
+	dd_evt_free(&dd_ev_deps_table, d);
 }
 
 json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s)
 {
-	json_t *o = dd_evt_save(s, &deps_table, d);
+	json_t *o = dd_evt_save(s, &dd_ev_deps_table, d);
 
 	if (s->failed) {
 		json_decref(o);
@@ -299,5 +350,5 @@ int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err,
 	if ((rc = dd_evj_want_object(&l, d, "dependencies")) != 0)
 		return rc;
 	ev->deps.present = 1;
-	return dd_evt_load(&l, &deps_table, d, "dependencies", &ev->deps);
+	return dd_evt_load(&l, &dd_ev_deps_table, d, "dependencies", &ev->deps);
 }

@@ -298,6 +298,67 @@ int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t 
 	return 0;
 }
 
+/* ------------------------------------------------------------------ docs */
+
+static void md_type(struct dd_buf *b, const struct dd_evt_field *f)
+{
+	const char *null = f->flags & DD_EVT_REQ ? "" : "/null";
+
+	switch (f->kind) {
+	case DD_EVT_STR: dd_buf_printf(b, "string%s", null); break;
+	case DD_EVT_INT:
+	case DD_EVT_I64:
+		dd_buf_printf(b, "int %lld..%lld%s", (long long)f->min, (long long)f->max,
+			      f->flags & DD_EVT_NULLNEG ? "/null" : "");
+		break;
+	case DD_EVT_BOOL: dd_buf_puts(b, "bool"); break;
+	case DD_EVT_TRI: dd_buf_puts(b, "bool/null"); break;
+	case DD_EVT_ENUM:
+		for (int i = 0; i < f->max; i++)
+			dd_buf_printf(b, "%s`%s`", i ? ", " : "", f->name_of(i));
+		break;
+	case DD_EVT_WORD:
+		for (int i = 0; f->words[i]; i++)
+			dd_buf_printf(b, "%s`%s`", i ? ", " : "", f->words[i]);
+		break;
+	case DD_EVT_TIME: dd_buf_printf(b, "RFC 3339 time%s", null); break;
+	case DD_EVT_STRLIST: dd_buf_printf(b, "array of string (at most %lld)", (long long)f->max); break;
+	case DD_EVT_LIST:
+		dd_buf_printf(b, "array of %s (at most %lld)", f->sub->name, (long long)f->max);
+		break;
+	}
+}
+
+static void md_default(struct dd_buf *b, const struct dd_evt_field *f)
+{
+	if (f->flags & DD_EVT_REQ)
+		return;
+	if (f->kind == DD_EVT_INT || f->kind == DD_EVT_I64)
+		dd_buf_printf(b, f->dflt < 0 ? " (absent: null)" : " (absent: %lld)",
+			      (long long)f->dflt);
+	else if (f->kind == DD_EVT_BOOL)
+		dd_buf_puts(b, f->dflt ? " (absent: true)" : " (absent: false)");
+	else if (f->kind == DD_EVT_ENUM)
+		dd_buf_printf(b, " (absent: `%s`)", f->name_of((int)f->dflt));
+}
+
+void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t)
+{
+	dd_buf_printf(b, "### %s\n\n| member | type | meaning |\n|---|---|---|\n", t->name);
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct dd_evt_field *f = &t->fields[i];
+		dd_buf_printf(b, "| `%s`%s%s | ", f->key, f->flags & DD_EVT_REQ ? " **R**" : "",
+			      (int)i == t->key || (int)i == t->key2 ? " (key)" : "");
+		md_type(b, f);
+		md_default(b, f);
+		dd_buf_printf(b, " | %s |\n", f->doc ? f->doc : "");
+	}
+	dd_buf_puts(b, "\n");
+	for (size_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].kind == DD_EVT_LIST)
+			dd_evt_markdown(b, t->fields[i].sub);
+}
+
 /* -------------------------------------------------------- life cycle */
 
 void dd_evt_init(const struct dd_evt_table *t, void *rec)

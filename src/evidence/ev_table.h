@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "core/json.h"
 #include "evidence/ev_json_int.h"
 
@@ -49,6 +50,7 @@ struct dd_evt_field {
 	size_t n_off, cap_off;   /* LIST: count and capacity */
 	const char *(*name_of)(int v);  /* ENUM */
 	const char *const *words;       /* WORD */
+	const char *doc;         /* its meaning, for docs/evidence.md */
 };
 
 /* A record's fields, in the order they are saved and loaded. Entries of a
@@ -56,6 +58,7 @@ struct dd_evt_field {
  * the same key (case-insensitive) as the appenders do; key fields are
  * required strings and are set once, when the entry is made. */
 struct dd_evt_table {
+	const char *name; /* in docs/evidence.md: the section's key, or a record's NAME */
 	size_t size;      /* sizeof the record */
 	const struct dd_evt_field *fields;
 	size_t nfields;
@@ -70,6 +73,13 @@ int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t 
 		const char *path, void *rec);
 /* Free what rec owns (not rec) and zero it. */
 void dd_evt_free(const struct dd_evt_table *t, void *rec);
+/* docs/evidence.md's field list of t and of the tables below it, each
+ * once (a "### name" heading and a Markdown table), appended to b. */
+void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t);
+
+/* The sections' tables. */
+extern const struct dd_evt_table dd_ev_deps_table;
+
 /* Zero rec and give its numbers their defaults (a new entry). */
 void dd_evt_init(const struct dd_evt_table *t, void *rec);
 

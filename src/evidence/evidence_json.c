@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
@@ -1010,4 +1011,18 @@ int dd_ev_load_file(const char *path, struct dd_evidence **out, char *err, size_
 	rc = dd_ev_load_json(text, len, out, err, errlen);
 	free(text);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ docs */
+
+char *dd_ev_schema_markdown(void)
+{
+	struct dd_buf b;
+	char *out;
+
+	dd_buf_init(&b);
+	dd_evt_markdown(&b, &dd_ev_deps_table);
+	out = dd_buf_failed(&b) ? NULL : strdup(dd_buf_str(&b));
+	dd_buf_free(&b);
+	return out;
 }
