@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
@@ -51,6 +52,35 @@ json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_respo
 	dd_json_put(s, obj, "detail", dd_json_str(s, r->detail));
 	return obj;
 }
+
+/* RESPONSE: the members of every object that says what one question to one
+ * server came to. */
+
+static const char *state_of(int v)
+{
+	return dd_ev_state_name((enum dd_ev_state)v);
+}
+
+static const struct dd_evt_field response_fields[] = {
+	{ .key = "state", .kind = DD_EVT_ENUM, .off = offsetof(struct dd_ev_response, state),
+	  .flags = DD_EVT_REQ, .max = DD_EV_STATE_COUNT, .name_of = state_of,
+	  .doc = "what it came to" },
+	{ .key = "rcode", .kind = DD_EVT_RCODE, .off = offsetof(struct dd_ev_response, rcode),
+	  .doc = "rcode mnemonic of the reply (`\"NOERROR\"`, `\"NXDOMAIN\"`, `\"BADVERS\"`, or "
+		 "`\"RCODE<n>\"`); null when no reply" },
+	{ .key = "aa", .kind = DD_EVT_TRI, .off = offsetof(struct dd_ev_response, aa), .dflt = -1,
+	  .doc = "AA flag of the reply; null when no reply" },
+	{ .key = "rtt_ms", .kind = DD_EVT_MS, .off = offsetof(struct dd_ev_response, rtt_ms),
+	  .doc = "round trip of the deciding exchange" },
+	{ .key = "exchange", .kind = DD_EVT_XREF, .off = offsetof(struct dd_ev_response, exchange),
+	  .doc = "index into `exchanges` of the deciding exchange" },
+	{ .key = "detail", .kind = DD_EVT_STR, .off = offsetof(struct dd_ev_response, detail),
+	  .doc = "free text for humans" },
+};
+const struct dd_evt_table dd_ev_response_table = {
+	"RESPONSE", sizeof(struct dd_ev_response), response_fields,
+	sizeof(response_fields) / sizeof(response_fields[0]), -1, -1, NULL
+};
 
 /* --------------------------------------------------------------- loading */
 

@@ -55,8 +55,27 @@ static json_t *save_field(struct dd_json *s, const struct dd_evt_field *f, const
 		return json_string(when);
 	case DD_EVT_STRLIST: return dd_evj_list(s, CAT(rec, f->off, struct dd_ev_strlist));
 	case DD_EVT_LIST: return save_list(s, f, rec);
+	case DD_EVT_OBJECT: return dd_evt_save(s, f->sub, CAT(rec, f->off, char));
+	case DD_EVT_EMBED: return NULL; /* its members are put by dd_evt_save */
+	case DD_EVT_RCODE: return dd_evj_rcode(s, *CAT(rec, f->off, int));
+	case DD_EVT_MS: return dd_json_ms(*CAT(rec, f->off, double));
+	case DD_EVT_XREF: return dd_json_int_or_null(*CAT(rec, f->off, int));
 	}
 	return NULL;
+}
+
+/* The members of rec into the object o. */
+static void save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t, const void *rec)
+{
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct dd_evt_field *f = &t->fields[i];
+		if ((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int))
+			continue;
+		if (f->kind == DD_EVT_EMBED)
+			save_into(s, o, f->sub, CAT(rec, f->off, char));
+		else
+			dd_json_put(s, o, f->key, save_field(s, f, rec));
+	}
 }
 
 json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec)
@@ -67,12 +86,7 @@ json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void 
 		s->failed = 1;
 		return NULL;
 	}
-	for (size_t i = 0; i < t->nfields; i++) {
-		const struct dd_evt_field *f = &t->fields[i];
-		if ((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int))
-			continue;
-		dd_json_put(s, o, f->key, save_field(s, f, rec));
-	}
+	save_into(s, o, t, rec);
 	return o;
 }
 
@@ -205,39 +219,58 @@ static const char *key_of(const struct dd_evt_table *t, int k, const void *e)
 	return k < 0 ? NULL : *CAT(e, t->fields[k].off, char *const);
 }
 
+/* Two keys are the same (case-insensitive); null matches only null. */
+static int same(const char *a, const char *b)
+{
+	return a && b ? strcasecmp(a, b) == 0 : a == b;
+}
+
+/* The key strings of the entry o (k[1] NULL when absent and optional). */
+static int keys_of(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t *o,
+		   const char *path, const char *k[2])
+{
+	int idx[2] = { t->key, t->key2 }, rc;
+
+	for (int m = 0; m < 2 && idx[m] >= 0; m++) {
+		const struct dd_evt_field *kf = &t->fields[idx[m]];
+		json_t *j;
+		if ((rc = dd_evj_member(l, o, path, kf->key, kf->flags & DD_EVT_REQ, &j)) ||
+		    (rc = string_of(l, kf, j, path, &k[m])))
+			return rc;
+	}
+	return 0;
+}
+
 /* The entry of the list whose keys are those of o, found or made: its
  * index in *at, or a negative enum dd_err. */
 static int entry_for(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *o,
 		     const char *path, void *rec, size_t *at)
 {
 	const struct dd_evt_table *t = f->sub;
-	char **arr = AT(rec, f->off, char *);
+	char **arr = AT(rec, f->off, char *), *e;
 	size_t *n = AT(rec, f->n_off, size_t);
 	const char *k[2] = { NULL, NULL };
 	int idx[2] = { t->key, t->key2 }, rc;
 
-	for (int m = 0; m < 2 && idx[m] >= 0; m++) {
-		const struct dd_evt_field *kf = &t->fields[idx[m]];
-		json_t *j;
-		if ((rc = dd_evj_member(l, o, path, kf->key, DD_EVJ_REQ, &j)) ||
-		    (rc = string_of(l, kf, j, path, &k[m])))
-			return rc;
-	}
+	if ((rc = keys_of(l, t, o, path, k)) != 0)
+		return rc;
 	for (size_t i = 0; k[0] && i < *n; i++) {
-		const void *e = *arr + i * t->size;
-		if (strcasecmp(key_of(t, t->key, e), k[0]) == 0 &&
-		    (!k[1] || strcasecmp(key_of(t, t->key2, e), k[1]) == 0)) {
-			*at = i;
-			return 0;
-		}
+		e = *arr + i * t->size;
+		if (!same(key_of(t, t->key, e), k[0]) || !same(key_of(t, t->key2, e), k[1]))
+			continue;
+		if (t->dup)
+			return dd_evj_fail(l, DD_EPARSE, path, NULL, "%s", t->dup);
+		*at = i;
+		return 0;
 	}
 	if ((rc = dd_ev_grow((void **)arr, *n, AT(rec, f->cap_off, size_t), t->size,
 			     (size_t)f->max)) != 0)
 		return dd_evj_fail(l, rc, path, NULL, "%s", dd_strerror(rc));
 	*at = (*n)++;
-	dd_evt_init(t, *arr + *at * t->size);
-	for (int m = 0; m < 2 && k[m]; m++)
-		if (dd_ev_set_str(AT(*arr + *at * t->size, t->fields[idx[m]].off, char *), k[m]))
+	e = *arr + *at * t->size;
+	dd_evt_init(t, e);
+	for (int m = 0; m < 2 && idx[m] >= 0; m++)
+		if (k[m] && dd_ev_set_str(AT(e, t->fields[idx[m]].off, char *), k[m]) != 0)
 			return dd_evj_fail(l, DD_ENOMEM, path, NULL, "out of memory");
 	return 0;
 }
@@ -261,10 +294,82 @@ static int load_list(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 	return rc;
 }
 
+static int load_ms(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		   const char *path, double *out)
+{
+	*out = -1;
+	if (!j)
+		return 0;
+	if (!json_is_number(j))
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "expected a number, found %s",
+				   dd_evj_type_name(j));
+	if (!(json_number_value(j) >= 0 && json_number_value(j) <= 86400000.0))
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "%g ms is out of range",
+				   json_number_value(j));
+	*out = json_number_value(j);
+	return 0;
+}
+
+static int load_xref(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		     const char *path, int *out)
+{
+	json_int_t v;
+
+	*out = -1;
+	if (!j)
+		return 0;
+	if (!json_is_integer(j))
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "expected an integer, found %s",
+				   dd_evj_type_name(j));
+	v = json_integer_value(j);
+	if (v < 0)
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "%lld is not the id of an exchange",
+				   (long long)v);
+	if ((size_t)v >= l->nexchanges)
+		return dd_evj_fail(l, DD_EPARSE, path, f->key,
+				   "refers to exchange %lld, but there are only %zu", (long long)v,
+				   l->nexchanges);
+	*out = (int)v;
+	return 0;
+}
+
+static int load_rcode(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		      const char *path, int *out)
+{
+	const char *s;
+	int rc = string_of(l, f, j, path, &s);
+
+	*out = -1;
+	if (rc || !s)
+		return rc;
+	if (dd_ev_rcode_parse(s, out) != 0)
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "unknown rcode \"%.40s\"", s);
+	return 0;
+}
+
+static int load_object(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		       const char *path, void *rec)
+{
+	char p[DD_EVJ_PATH_LEN];
+	int rc;
+
+	if (!j)
+		return 0;
+	dd_evj_sub(p, path, f->key, -1);
+	if ((rc = dd_evj_want_object(l, j, p)) != 0)
+		return rc;
+	return dd_evt_load(l, f->sub, j, p, AT(rec, f->off, char));
+}
+
 static int load_field(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
 		      const char *path, void *rec)
 {
 	switch (f->kind) {
+	case DD_EVT_OBJECT: return load_object(l, f, j, path, rec);
+	case DD_EVT_EMBED: return 0; /* see dd_evt_load */
+	case DD_EVT_RCODE: return load_rcode(l, f, j, path, AT(rec, f->off, int));
+	case DD_EVT_MS: return load_ms(l, f, j, path, AT(rec, f->off, double));
+	case DD_EVT_XREF: return load_xref(l, f, j, path, AT(rec, f->off, int));
 	case DD_EVT_INT:
 	case DD_EVT_I64: return load_int(l, f, j, path, rec);
 	case DD_EVT_BOOL:
@@ -291,6 +396,11 @@ int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t 
 		int rc;
 		if ((int)i == t->key || (int)i == t->key2)
 			continue;
+		if (f->kind == DD_EVT_EMBED) {
+			if ((rc = dd_evt_load(l, f->sub, o, path, AT(rec, f->off, char))) != 0)
+				return rc;
+			continue;
+		}
 		if ((rc = dd_evj_member(l, o, path, f->key, f->flags & DD_EVT_REQ, &j)) ||
 		    (rc = load_field(l, f, j, path, rec)))
 			return rc;
@@ -326,6 +436,11 @@ static void md_type(struct dd_buf *b, const struct dd_evt_field *f)
 	case DD_EVT_LIST:
 		dd_buf_printf(b, "array of %s (at most %lld)", f->sub->name, (long long)f->max);
 		break;
+	case DD_EVT_OBJECT: dd_buf_printf(b, "%s/null", f->sub->name); break;
+	case DD_EVT_EMBED: dd_buf_printf(b, "the members of %s |", f->sub->name); break;
+	case DD_EVT_RCODE: dd_buf_puts(b, "rcode mnemonic/null"); break;
+	case DD_EVT_MS: dd_buf_puts(b, "number 0..86400000/null"); break;
+	case DD_EVT_XREF: dd_buf_puts(b, "exchange id/null"); break;
 	}
 }
 
@@ -342,39 +457,80 @@ static void md_default(struct dd_buf *b, const struct dd_evt_field *f)
 		dd_buf_printf(b, " (absent: `%s`)", f->name_of((int)f->dflt));
 }
 
-void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t)
+#define MD_MAX_TABLES 64
+
+/* The table t, then those below it not yet in done (n of them). */
+static void md_table(struct dd_buf *b, const struct dd_evt_table *t,
+		     const struct dd_evt_table **done, size_t *n)
 {
-	dd_buf_printf(b, "### %s\n\n| member | type | meaning |\n|---|---|---|\n", t->name);
+	for (size_t i = 0; i < *n; i++)
+		if (done[i] == t)
+			return;
+	if (*n < MD_MAX_TABLES)
+		done[(*n)++] = t;
+	dd_buf_printf(b, "### %s\n\n", t->name);
+	if (t->key >= 0)
+		dd_buf_printf(b, "An entry with the key of an earlier one is %s.\n\n",
+			      t->dup ? "refused" : "merged into it");
+	dd_buf_puts(b, "| member | type | meaning |\n|---|---|---|\n");
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
-		dd_buf_printf(b, "| `%s`%s%s | ", f->key, f->flags & DD_EVT_REQ ? " **R**" : "",
-			      (int)i == t->key || (int)i == t->key2 ? " (key)" : "");
+		if (f->kind == DD_EVT_EMBED)
+			dd_buf_puts(b, "| ");
+		else
+			dd_buf_printf(b, "| `%s`%s%s | ", f->key,
+				      f->flags & DD_EVT_REQ ? " **R**" : "",
+				      (int)i == t->key || (int)i == t->key2 ? " (key)" : "");
 		md_type(b, f);
 		md_default(b, f);
 		dd_buf_printf(b, " | %s |\n", f->doc ? f->doc : "");
 	}
 	dd_buf_puts(b, "\n");
 	for (size_t i = 0; i < t->nfields; i++)
-		if (t->fields[i].kind == DD_EVT_LIST)
-			dd_evt_markdown(b, t->fields[i].sub);
+		if (t->fields[i].sub)
+			md_table(b, t->fields[i].sub, done, n);
+}
+
+void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t)
+{
+	const struct dd_evt_table *done[MD_MAX_TABLES];
+	size_t n = 0;
+
+	md_table(b, t, done, &n);
 }
 
 /* -------------------------------------------------------- life cycle */
 
-void dd_evt_init(const struct dd_evt_table *t, void *rec)
+/* The defaults of rec's fields (rec already zero). */
+static void init_fields(const struct dd_evt_table *t, void *rec)
 {
-	memset(rec, 0, t->size);
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
-		if (f->kind == DD_EVT_I64 || f->kind == DD_EVT_TIME)
-			*AT(rec, f->off, int64_t) = f->kind == DD_EVT_TIME ? -1 : f->dflt;
-		else if (f->kind == DD_EVT_INT || f->kind == DD_EVT_BOOL ||
-			 f->kind == DD_EVT_TRI || f->kind == DD_EVT_ENUM)
-			*AT(rec, f->off, int) = (int)f->dflt;
+		switch (f->kind) {
+		case DD_EVT_I64:
+		case DD_EVT_TIME: *AT(rec, f->off, int64_t) = f->dflt; break;
+		case DD_EVT_INT:
+		case DD_EVT_BOOL:
+		case DD_EVT_TRI:
+		case DD_EVT_ENUM: *AT(rec, f->off, int) = (int)f->dflt; break;
+		case DD_EVT_RCODE:
+		case DD_EVT_XREF: *AT(rec, f->off, int) = -1; break;
+		case DD_EVT_MS: *AT(rec, f->off, double) = -1; break;
+		case DD_EVT_OBJECT:
+		case DD_EVT_EMBED: init_fields(f->sub, AT(rec, f->off, char)); break;
+		default: break;
+		}
 	}
 }
 
-void dd_evt_free(const struct dd_evt_table *t, void *rec)
+void dd_evt_init(const struct dd_evt_table *t, void *rec)
+{
+	memset(rec, 0, t->size);
+	init_fields(t, rec);
+}
+
+/* Free what rec's fields own. */
+static void free_fields(const struct dd_evt_table *t, void *rec)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
@@ -386,11 +542,18 @@ void dd_evt_free(const struct dd_evt_table *t, void *rec)
 		case DD_EVT_LIST:
 			arr = *AT(rec, f->off, char *);
 			for (size_t k = 0; k < *AT(rec, f->n_off, size_t); k++)
-				dd_evt_free(f->sub, arr + k * f->sub->size);
+				free_fields(f->sub, arr + k * f->sub->size);
 			free(arr);
 			break;
+		case DD_EVT_OBJECT:
+		case DD_EVT_EMBED: free_fields(f->sub, AT(rec, f->off, char)); break;
 		default: break;
 		}
 	}
+}
+
+void dd_evt_free(const struct dd_evt_table *t, void *rec)
+{
+	free_fields(t, rec);
 	memset(rec, 0, t->size);
 }

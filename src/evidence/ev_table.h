@@ -29,6 +29,12 @@ enum dd_evt_kind {
 	DD_EVT_STRLIST, /* struct dd_ev_strlist: an array of at most max strings */
 	DD_EVT_LIST,    /* an array of at most max records of table sub, kept as a
 			 * pointer at off, a count at n_off and a capacity at cap_off */
+	DD_EVT_OBJECT,  /* an object: a record of table sub at off; absent or null
+			 * leaves it as made */
+	DD_EVT_EMBED,   /* the members of table sub's record at off, in this object */
+	DD_EVT_RCODE,   /* int: an rcode mnemonic ("NXDOMAIN", "RCODE42"), or null: -1 */
+	DD_EVT_MS,      /* double: milliseconds, 0 to a day, or null: -1 */
+	DD_EVT_XREF,    /* int: the id of an exchange of the document, or null: -1 */
 };
 
 enum dd_evt_flag {
@@ -56,13 +62,16 @@ struct dd_evt_field {
 /* A record's fields, in the order they are saved and loaded. Entries of a
  * list with a key (key2 too, when >= 0) are merged with an earlier entry of
  * the same key (case-insensitive) as the appenders do; key fields are
- * required strings and are set once, when the entry is made. */
+ * strings (key2 may be optional: null then matches null), set once, when
+ * the entry is made. */
 struct dd_evt_table {
 	const char *name; /* in docs/evidence.md: the section's key, or a record's NAME */
 	size_t size;      /* sizeof the record */
 	const struct dd_evt_field *fields;
 	size_t nfields;
 	int key, key2;    /* indexes of the key fields, -1 none */
+	const char *dup;  /* NULL: an entry with an earlier entry's keys is merged
+			   * into it; else it is refused with this message */
 };
 
 /* The record rec as a JSON object (NULL and s failed when anything failed). */
@@ -77,8 +86,10 @@ void dd_evt_free(const struct dd_evt_table *t, void *rec);
  * once (a "### name" heading and a Markdown table), appended to b. */
 void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t);
 
-/* The sections' tables. */
+/* The sections' tables, and RESPONSE's (ev_json_util.c), which they share. */
+extern const struct dd_evt_table dd_ev_response_table;
 extern const struct dd_evt_table dd_ev_deps_table;
+extern const struct dd_evt_table dd_ev_sec_table;
 
 /* Zero rec and give its numbers their defaults (a new entry). */
 void dd_evt_init(const struct dd_evt_table *t, void *rec);
