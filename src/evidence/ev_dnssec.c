@@ -179,7 +179,7 @@ static const struct dd_evt_field parent_fields[] = {
 };
 static const struct dd_evt_table parent_table = {
 	"DNSSEC_PARENT", sizeof(struct dd_ev_sec_parent), parent_fields, NFIELDS(parent_fields),
-	0, 1, "server listed twice"
+	0, 1, "is listed twice (with this address)"
 };
 
 static const struct dd_evt_field server_fields[] = {
@@ -202,7 +202,7 @@ static const struct dd_evt_field server_fields[] = {
 };
 static const struct dd_evt_table server_table = {
 	"DNSSEC_SERVER", sizeof(struct dd_ev_sec_server), server_fields, NFIELDS(server_fields),
-	0, 1, "server listed twice"
+	0, 1, "is listed twice (with this address)"
 };
 
 /* The trust anchor: members of the section's own struct, in an object. */

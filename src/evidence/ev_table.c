@@ -32,6 +32,45 @@ static json_t *save_list(struct dd_json *s, const struct dd_evt_field *f, const 
 	return a;
 }
 
+static json_t *save_flags(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+{
+	unsigned v = *CAT(rec, f->off, unsigned);
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && f->words[i]; i++)
+		if (v & (1u << i))
+			dd_json_append(s, a, json_string(f->words[i]));
+	return a;
+}
+
+/* A reply's three sections under the keys of f->words: the text kept, or
+ * rendered from the reply's bytes while they are not read yet. */
+static void save_sections(struct dd_json *s, json_t *o, const struct dd_evt_field *f,
+			  const void *rec)
+{
+	const uint8_t *wire = *CAT(rec, f->n_off, uint8_t *const);
+	const struct dd_ev_strlist *l = CAT(rec, f->off, struct dd_ev_strlist);
+	struct dd_ev_strlist r[3];
+
+	if (wire)
+		dd_ev_sections_render(wire, *CAT(rec, f->cap_off, size_t), r);
+	for (int i = 0; i < 3; i++)
+		dd_json_put(s, o, f->words[i], dd_evj_list(s, wire ? &r[i] : &l[i]));
+	for (int i = 0; wire && i < 3; i++)
+		dd_ev_strlist_free(&r[i]);
+}
+
+/* Whether the record of an OBJECT field is set (see DD_EVT_NULLABLE). */
+static int is_set(const struct dd_evt_field *f, const void *rec)
+{
+	const struct dd_evt_field *first = &f->sub->fields[0];
+	const char *sub = CAT(rec, f->off, char);
+
+	if (first->kind == DD_EVT_PRESENT)
+		return *CAT(sub, first->off, int) != 0;
+	return *CAT(sub, first->off, char *const) != NULL;
+}
+
 static json_t *save_field(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
 {
 	char when[32];
@@ -60,19 +99,29 @@ static json_t *save_field(struct dd_json *s, const struct dd_evt_field *f, const
 	case DD_EVT_RCODE: return dd_evj_rcode(s, *CAT(rec, f->off, int));
 	case DD_EVT_MS: return dd_json_ms(*CAT(rec, f->off, double));
 	case DD_EVT_XREF: return dd_json_int_or_null(*CAT(rec, f->off, int));
+	case DD_EVT_ID: return json_integer(*CAT(rec, f->off, int));
+	case DD_EVT_FLAGS: return save_flags(s, f, rec);
+	case DD_EVT_PRESENT:
+	case DD_EVT_SECTIONS: return NULL; /* see save_into */
 	}
 	return NULL;
 }
 
-/* The members of rec into the object o. */
-static void save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t, const void *rec)
+void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+		      const void *rec)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
 		if ((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int))
 			continue;
 		if (f->kind == DD_EVT_EMBED)
-			save_into(s, o, f->sub, CAT(rec, f->off, char));
+			dd_evt_save_into(s, o, f->sub, CAT(rec, f->off, char));
+		else if (f->kind == DD_EVT_SECTIONS)
+			save_sections(s, o, f, rec);
+		else if (f->kind == DD_EVT_PRESENT)
+			continue;
+		else if ((f->flags & DD_EVT_NULLABLE) && !is_set(f, rec))
+			dd_json_put(s, o, f->key, json_null());
 		else
 			dd_json_put(s, o, f->key, save_field(s, f, rec));
 	}
@@ -86,7 +135,7 @@ json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void 
 		s->failed = 1;
 		return NULL;
 	}
-	save_into(s, o, t, rec);
+	dd_evt_save_into(s, o, t, rec);
 	return o;
 }
 
@@ -97,6 +146,8 @@ static int load_int(struct dd_evj_ld *l, const struct dd_evt_field *f, const jso
 {
 	json_int_t v = f->dflt;
 
+	if (!j && (f->flags & DD_EVT_KEEP))
+		return 0;
 	if (j && !json_is_integer(j))
 		return dd_evj_fail(l, DD_EPARSE, path, f->key, "expected an integer, found %s",
 				   dd_evj_type_name(j));
@@ -107,7 +158,7 @@ static int load_int(struct dd_evj_ld *l, const struct dd_evt_field *f, const jso
 					   "%lld is out of range [%lld, %lld]", (long long)v,
 					   (long long)f->min, (long long)f->max);
 	}
-	if (f->kind == DD_EVT_INT)
+	if (f->kind != DD_EVT_I64)
 		*AT(rec, f->off, int) = (int)v;
 	else
 		*AT(rec, f->off, int64_t) = v;
@@ -259,7 +310,8 @@ static int entry_for(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 		if (!same(key_of(t, t->key, e), k[0]) || !same(key_of(t, t->key2, e), k[1]))
 			continue;
 		if (t->dup)
-			return dd_evj_fail(l, DD_EPARSE, path, NULL, "%s", t->dup);
+			return dd_evj_fail(l, DD_EPARSE, path, t->fields[t->key].key,
+					   "\"%.60s\" %s", k[0], t->dup);
 		*at = i;
 		return 0;
 	}
@@ -272,6 +324,20 @@ static int entry_for(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 	for (int m = 0; m < 2 && idx[m] >= 0; m++)
 		if (k[m] && dd_ev_set_str(AT(e, t->fields[idx[m]].off, char *), k[m]) != 0)
 			return dd_evj_fail(l, DD_ENOMEM, path, NULL, "out of memory");
+	return 0;
+}
+
+/* An ID field of the entry must equal its position. */
+static int check_id(struct dd_evj_ld *l, const struct dd_evt_table *t, const char *path,
+		    const void *e, size_t index)
+{
+	for (size_t i = 0; i < t->nfields; i++) {
+		const struct dd_evt_field *f = &t->fields[i];
+		if (f->kind == DD_EVT_ID && (size_t)*CAT(e, f->off, int) != index)
+			return dd_evj_fail(l, DD_EPARSE, path, f->key,
+					   "is %d, but must equal its position %zu",
+					   *CAT(e, f->off, int), index);
+	}
 	return 0;
 }
 
@@ -290,6 +356,8 @@ static int load_list(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 		if ((rc = dd_evj_want_object(l, o, p)) || (rc = entry_for(l, f, o, p, rec, &at)))
 			return rc;
 		rc = dd_evt_load(l, f->sub, o, p, *AT(rec, f->off, char *) + at * f->sub->size);
+		if (!rc)
+			rc = check_id(l, f->sub, p, *AT(rec, f->off, char *) + at * f->sub->size, i);
 	}
 	return rc;
 }
@@ -322,9 +390,9 @@ static int load_xref(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 		return dd_evj_fail(l, DD_EPARSE, path, f->key, "expected an integer, found %s",
 				   dd_evj_type_name(j));
 	v = json_integer_value(j);
-	if (v < 0)
-		return dd_evj_fail(l, DD_EPARSE, path, f->key, "%lld is not the id of an exchange",
-				   (long long)v);
+	if (v < 0 || v > DD_EV_MAX_EXCHANGES)
+		return dd_evj_fail(l, DD_EPARSE, path, f->key, "%lld is out of range [0, %d]",
+				   (long long)v, DD_EV_MAX_EXCHANGES);
 	if ((size_t)v >= l->nexchanges)
 		return dd_evj_fail(l, DD_EPARSE, path, f->key,
 				   "refers to exchange %lld, but there are only %zu", (long long)v,
@@ -344,6 +412,54 @@ static int load_rcode(struct dd_evj_ld *l, const struct dd_evt_field *f, const j
 		return rc;
 	if (dd_ev_rcode_parse(s, out) != 0)
 		return dd_evj_fail(l, DD_EPARSE, path, f->key, "unknown rcode \"%.40s\"", s);
+	return 0;
+}
+
+static int load_flags(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		      const char *path, unsigned *out)
+{
+	json_t *v;
+	size_t i, w;
+	int rc;
+
+	*out = 0;
+	if (!j)
+		return 0;
+	if ((rc = load_array(l, f, j, path)) != 0)
+		return rc;
+	json_array_foreach(j, i, v) {
+		for (w = 0; f->words[w]; w++)
+			if (json_is_string(v) && strcmp(json_string_value(v), f->words[w]) == 0)
+				break;
+		if (!f->words[w]) {
+			char p[DD_EVJ_PATH_LEN], words[96] = "";
+			size_t n = 0;
+			for (w = 0; f->words[w] && n < sizeof(words); w++)
+				n += (size_t)snprintf(words + n, sizeof(words) - n, " %s",
+						      f->words[w]);
+			dd_evj_sub(p, path, f->key, (long)i);
+			return dd_evj_fail(l, DD_EPARSE, p, NULL, "not one of (%s)", words + 1);
+		}
+		*out |= 1u << w;
+	}
+	return 0;
+}
+
+/* The three sections, each under its key of f->words. */
+static int load_sections(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *o,
+			 const char *path, void *rec)
+{
+	struct dd_evt_field one = *f;
+	int rc;
+
+	one.kind = DD_EVT_STRLIST;
+	for (int i = 0; i < 3; i++) {
+		json_t *j = dd_evj_opt(o, f->words[i]);
+		one.key = f->words[i];
+		one.off = f->off + (size_t)i * sizeof(struct dd_ev_strlist);
+		if (j && (rc = load_strlist(l, &one, j, path, rec)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
@@ -370,6 +486,10 @@ static int load_field(struct dd_evj_ld *l, const struct dd_evt_field *f, const j
 	case DD_EVT_RCODE: return load_rcode(l, f, j, path, AT(rec, f->off, int));
 	case DD_EVT_MS: return load_ms(l, f, j, path, AT(rec, f->off, double));
 	case DD_EVT_XREF: return load_xref(l, f, j, path, AT(rec, f->off, int));
+	case DD_EVT_FLAGS: return load_flags(l, f, j, path, AT(rec, f->off, unsigned));
+	case DD_EVT_PRESENT: *AT(rec, f->off, int) = 1; return 0;
+	case DD_EVT_ID: return load_int(l, f, j, path, rec);
+	case DD_EVT_SECTIONS: return 0; /* see dd_evt_load */
 	case DD_EVT_INT:
 	case DD_EVT_I64: return load_int(l, f, j, path, rec);
 	case DD_EVT_BOOL:
@@ -387,24 +507,37 @@ static int load_field(struct dd_evj_ld *l, const struct dd_evt_field *f, const j
 	return 0;
 }
 
+/* The field f of rec from the object o. */
+static int load_member(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *o,
+		       const char *path, void *rec)
+{
+	json_t *j;
+	int rc;
+
+	if (f->kind == DD_EVT_EMBED)
+		return dd_evt_load(l, f->sub, o, path, AT(rec, f->off, char));
+	if (f->kind == DD_EVT_SECTIONS)
+		return load_sections(l, f, o, path, rec);
+	if ((rc = dd_evj_member(l, o, path, f->key, f->flags & DD_EVT_REQ, &j)) != 0)
+		return rc;
+	return load_field(l, f, j, path, rec);
+}
+
 int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t *o,
 		const char *path, void *rec)
 {
-	for (size_t i = 0; i < t->nfields; i++) {
-		const struct dd_evt_field *f = &t->fields[i];
-		json_t *j;
-		int rc;
-		if ((int)i == t->key || (int)i == t->key2)
-			continue;
-		if (f->kind == DD_EVT_EMBED) {
-			if ((rc = dd_evt_load(l, f->sub, o, path, AT(rec, f->off, char))) != 0)
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct dd_evt_field *f = &t->fields[i];
+			int rc;
+			if ((int)i == t->key || (int)i == t->key2 ||
+			    ((f->flags & DD_EVT_EXCHANGES) ? 0 : 1) != pass)
+				continue;
+			if ((rc = load_member(l, f, o, path, rec)) != 0)
 				return rc;
-			continue;
+			if (f->flags & DD_EVT_EXCHANGES)
+				l->nexchanges = *AT(rec, f->n_off, size_t);
 		}
-		if ((rc = dd_evj_member(l, o, path, f->key, f->flags & DD_EVT_REQ, &j)) ||
-		    (rc = load_field(l, f, j, path, rec)))
-			return rc;
-	}
 	return 0;
 }
 
@@ -436,11 +569,23 @@ static void md_type(struct dd_buf *b, const struct dd_evt_field *f)
 	case DD_EVT_LIST:
 		dd_buf_printf(b, "array of %s (at most %lld)", f->sub->name, (long long)f->max);
 		break;
-	case DD_EVT_OBJECT: dd_buf_printf(b, "%s/null", f->sub->name); break;
+	case DD_EVT_OBJECT:
+		dd_buf_printf(b, "%s%s", f->sub->name, f->flags & DD_EVT_REQ ? "" : "/null");
+		break;
 	case DD_EVT_EMBED: dd_buf_printf(b, "the members of %s |", f->sub->name); break;
 	case DD_EVT_RCODE: dd_buf_puts(b, "rcode mnemonic/null"); break;
 	case DD_EVT_MS: dd_buf_puts(b, "number 0..86400000/null"); break;
 	case DD_EVT_XREF: dd_buf_puts(b, "exchange id/null"); break;
+	case DD_EVT_ID: dd_buf_puts(b, "int: its position in the list"); break;
+	case DD_EVT_FLAGS:
+		dd_buf_puts(b, "array of");
+		for (int i = 0; f->words[i]; i++)
+			dd_buf_printf(b, " `%s`", f->words[i]);
+		break;
+	case DD_EVT_PRESENT: break;
+	case DD_EVT_SECTIONS:
+		dd_buf_printf(b, "array of string (at most %lld) each", (long long)f->max);
+		break;
 	}
 }
 
@@ -475,8 +620,13 @@ static void md_table(struct dd_buf *b, const struct dd_evt_table *t,
 	dd_buf_puts(b, "| member | type | meaning |\n|---|---|---|\n");
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
+		if (f->kind == DD_EVT_PRESENT)
+			continue;
 		if (f->kind == DD_EVT_EMBED)
 			dd_buf_puts(b, "| ");
+		else if (f->kind == DD_EVT_SECTIONS)
+			dd_buf_printf(b, "| `%s`, `%s`, `%s` | ", f->words[0], f->words[1],
+				      f->words[2]);
 		else
 			dd_buf_printf(b, "| `%s`%s%s | ", f->key,
 				      f->flags & DD_EVT_REQ ? " **R**" : "",
@@ -515,6 +665,7 @@ static void init_fields(const struct dd_evt_table *t, void *rec)
 		case DD_EVT_ENUM: *AT(rec, f->off, int) = (int)f->dflt; break;
 		case DD_EVT_RCODE:
 		case DD_EVT_XREF: *AT(rec, f->off, int) = -1; break;
+		case DD_EVT_ID: *AT(rec, f->off, int) = (int)f->dflt; break;
 		case DD_EVT_MS: *AT(rec, f->off, double) = -1; break;
 		case DD_EVT_OBJECT:
 		case DD_EVT_EMBED: init_fields(f->sub, AT(rec, f->off, char)); break;
@@ -547,6 +698,13 @@ static void free_fields(const struct dd_evt_table *t, void *rec)
 			break;
 		case DD_EVT_OBJECT:
 		case DD_EVT_EMBED: free_fields(f->sub, AT(rec, f->off, char)); break;
+		case DD_EVT_SECTIONS:
+			for (int s3 = 0; s3 < 3; s3++)
+				dd_ev_strlist_free(AT(rec, f->off + (size_t)s3 *
+							       sizeof(struct dd_ev_strlist),
+						      struct dd_ev_strlist));
+			free(*AT(rec, f->n_off, uint8_t *));
+			break;
 		default: break;
 		}
 	}

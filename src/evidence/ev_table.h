@@ -35,12 +35,23 @@ enum dd_evt_kind {
 	DD_EVT_RCODE,   /* int: an rcode mnemonic ("NXDOMAIN", "RCODE42"), or null: -1 */
 	DD_EVT_MS,      /* double: milliseconds, 0 to a day, or null: -1 */
 	DD_EVT_XREF,    /* int: the id of an exchange of the document, or null: -1 */
+	DD_EVT_ID,      /* int: the entry's position in its list, required */
+	DD_EVT_FLAGS,   /* unsigned: an array of the words of words, bit i for words[i] */
+	DD_EVT_PRESENT, /* int: not saved; 1 when the object holding it was loaded */
+	DD_EVT_SECTIONS, /* three struct dd_ev_strlist at off, saved as the keys of
+			  * words; a reply's bytes at n_off (uint8_t *, length at
+			  * cap_off) are rendered into them for the document */
 };
 
 enum dd_evt_flag {
 	DD_EVT_REQ = 1 << 0,      /* must be present and not null */
 	DD_EVT_NULLNEG = 1 << 1,  /* INT, I64: saved as null when negative */
 	DD_EVT_TRUEONLY = 1 << 2, /* BOOL: saved only when true */
+	DD_EVT_KEEP = 1 << 3,     /* INT: absent or null leaves the value as made */
+	DD_EVT_NULLABLE = 1 << 4, /* OBJECT: saved as null when the record's first field
+				   * (a PRESENT, or a STR) is unset */
+	DD_EVT_EXCHANGES = 1 << 5, /* LIST: the exchanges, loaded before the other
+				    * fields; their count bounds every XREF */
 };
 
 struct dd_evt_table;
@@ -71,11 +82,14 @@ struct dd_evt_table {
 	size_t nfields;
 	int key, key2;    /* indexes of the key fields, -1 none */
 	const char *dup;  /* NULL: an entry with an earlier entry's keys is merged
-			   * into it; else it is refused with this message */
+			   * into it; else it is refused: "KEY: \"value\" dup" */
 };
 
 /* The record rec as a JSON object (NULL and s failed when anything failed). */
 json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec);
+/* The members of rec put into the object o. */
+void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+		      const void *rec);
 /* Load the object o (at path, for messages) into rec: 0, or a negative
  * enum dd_err with l's err naming the place. Key fields are not read here. */
 int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t *o,
@@ -88,6 +102,10 @@ void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t);
 
 /* The sections' tables, and RESPONSE's (ev_json_util.c), which they share. */
 extern const struct dd_evt_table dd_ev_response_table;
+/* The document's members after schema, tool, time and domain; a name's
+ * address look-up (evidence_json.c). */
+extern const struct dd_evt_table dd_ev_doc_table;
+extern const struct dd_evt_table dd_ev_resolution_table;
 extern const struct dd_evt_table dd_ev_deps_table;
 extern const struct dd_evt_table dd_ev_sec_table;
 

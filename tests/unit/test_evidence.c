@@ -216,7 +216,7 @@ static const struct bad_doc bad_docs[] = {
 	  DD_EPARSE, "nameservers[1].name: \"N.\" is listed twice" },
 	{ HEAD "\"parent\":{},\"nameservers\":[{\"name\":\"n.\",\"servers\":[{\"address\":\"1.2.3.4\"},"
 	  "{\"address\":\"1.2.3.4\"}]}]}",
-	  DD_EPARSE, "nameservers[0].servers[1].address: listed twice" },
+	  DD_EPARSE, "nameservers[0].servers[1].address: \"1.2.3.4\" is listed twice for this name" },
 	{ HEAD "\"parent\":{},\"nameservers\":[{\"name\":\"n.\",\"glue\":[\"1.2.3.4\",7]}]}",
 	  DD_EPARSE, "nameservers[0].glue[1]: expected a string, found an integer" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":1,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
@@ -224,7 +224,7 @@ static const struct bad_doc bad_docs[] = {
 	  DD_EPARSE, "exchanges[0].id: is 1, but must equal its position 0" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":0,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
 	  "\"qtype\":\"A\",\"result\":\"ok\",\"flags\":[\"qr\",\"zz\"]}]}",
-	  DD_EPARSE, "exchanges[0].flags[1]: not a header flag" },
+	  DD_EPARSE, "exchanges[0].flags[1]: not one of (qr aa tc rd ra ad cd)" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":0,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
 	  "\"qtype\":\"A\",\"result\":\"ok\",\"rcode\":\"NOPE\"}]}",
 	  DD_EPARSE, "exchanges[0].rcode: unknown rcode \"NOPE\"" },
