@@ -614,6 +614,7 @@ char *dd_ev_schema_markdown(void)
 	char *out;
 
 	dd_buf_init(&b);
+	dd_evt_markdown(&b, &dd_ev_doc_table);
 	dd_evt_markdown(&b, &dd_ev_sec_table);
 	dd_evt_markdown(&b, &dd_ev_deps_table);
 	out = dd_buf_failed(&b) ? NULL : strdup(dd_buf_str(&b));
