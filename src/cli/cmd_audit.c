@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libpsl.h>
 
 #include "audit/audit.h"
 #include "cli/cli.h"
@@ -204,16 +203,13 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 
 static int zone_mode(const struct audit_opts *o, const struct zone_opts *z)
 {
-	/* libpsl's built-in list, as everywhere (core/name.h): the same
-	 * operators as the checks' dependency graph, on every machine. */
-	const psl_ctx_t *psl = psl_builtin();
 	struct dd_zone_audit *a = NULL;
 	struct dd_zone_perf perf = { 0 };
 	struct rusage ru;
 	double t0 = now_seconds();
 	int r, status = DD_EXIT_UNKNOWN;
 
-	r = dd_zone_audit_new(&a, psl);
+	r = dd_zone_audit_new(&a);
 	if (r) {
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(r));
 		goto out;
@@ -637,10 +633,10 @@ static int add_deleg(void *ctx, const struct dd_zone_deleg *d)
 	return dd_buf_failed(b) ? DD_ENOMEM : 0;
 }
 
-static int zone_names(const struct zone_opts *z, const psl_ctx_t *psl, struct dd_buf *b)
+static int zone_names(const struct zone_opts *z, struct dd_buf *b)
 {
 	struct dd_zone_audit *za = NULL;
-	int r = dd_zone_audit_new(&za, psl);
+	int r = dd_zone_audit_new(&za);
 
 	if (r == 0 && (r = run_zone_audit(z, za)) == 0)
 		r = dd_zone_audit_each(za, add_deleg, b);
@@ -693,7 +689,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 {
 	struct dd_reg_fetch_opts fo;
 	struct dd_cli_reg_paths rpaths;
-	const psl_ctx_t *psl = psl_builtin(); /* as in zone_mode */
 	struct live l;
 	struct dd_buf names;
 	struct dd_probe_opts po;
@@ -719,7 +714,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		goto out;
 	if (z->zone) {
 		dd_esc(z->zone, strlen(z->zone), l.label, sizeof(l.label));
-		if (zone_names(z, psl, &names) != 0)
+		if (zone_names(z, &names) != 0)
 			goto out;
 		l.names = dd_buf_str(&names);
 		l.names_len = names.len;
