@@ -106,7 +106,7 @@ static void print_json(const struct dd_evidence *ev, const struct dd_dns_trace *
 	json_object_set_new(q, "type", json_string(qtype));
 	json_object_set_new(root, "query", q);
 	json_object_set_new(res, "status", json_string(dd_dns_status_name(t->result.status)));
-	json_object_set_new(res, "code", jstr_or_null(t->result.code));
+	json_object_set_new(res, "code", jstr_or_null(dd_dns_fail_name(t->result.code)));
 	json_object_set_new(res, "zone", jstr_or_null(t->result.zone));
 	json_object_set_new(res, "message", json_string(t->result.message));
 	json_object_set_new(root, "result", res);
@@ -224,7 +224,8 @@ static void print_text(const struct dd_evidence *ev, const struct dd_dns_trace *
 		json_decref(a);
 	} else {
 		dd_buf_printf(&b, ";; %s%s%s: ", dd_dns_status_name(t->result.status),
-			      t->result.code ? " " : "", t->result.code ? t->result.code : "");
+			      t->result.code ? " " : "",
+			      t->result.code ? dd_dns_fail_name(t->result.code) : "");
 		dd_buf_esc(&b, t->result.message);
 		dd_buf_puts(&b, "\n");
 	}
