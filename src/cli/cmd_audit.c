@@ -831,7 +831,7 @@ out:
 	return status;
 }
 
-enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
+enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_NOW, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
 
 static int audit_main(int argc, char **argv)
 {
@@ -841,7 +841,7 @@ static int audit_main(int argc, char **argv)
 	struct dd_cli_judge j = { 0 };
 	struct dd_cli_common c;
 	struct dd_cli_deps d;
-	void *targets[] = { &o, &o.out, &z, &lo, &j, &c, &d, &d.reg };
+	void *targets[] = { &o, &o.out, &z, &lo, &j.now, &j, &c, &d, &d.reg };
 	int given[T_N] = { 0 };
 	char *pos[argc + 1];
 	int npos, rc;
@@ -855,8 +855,8 @@ static int audit_main(int argc, char **argv)
 	if (z.zone && !z.live) {
 		if (npos > 0)
 			return dd_cli_usage_error(&dd_cmd_audit, "--zone takes no other arguments");
-		if (given[T_LIVE] || given[T_JUDGE] || given[T_PROBE] || given[T_DEPS] ||
-		    given[T_REG])
+		if (given[T_LIVE] || given[T_NOW] || given[T_JUDGE] || given[T_PROBE] ||
+		    given[T_DEPS] || given[T_REG])
 			return dd_cli_usage_error(&dd_cmd_audit, "probe and live options need "
 					"--live with --zone (or a list of domains)");
 		return zone_mode(&o, &z);
@@ -912,6 +912,7 @@ const struct dd_cmd dd_cmd_audit = {
 						 DD_CLI_FMT(DD_FMT_CSV) },
 		[T_ZONE] = { zone_table, 0 },
 		[T_LIVE] = { live_table, 0 },
+		[T_NOW] = { dd_cli_now_opts, 0 },
 		[T_JUDGE] = { dd_cli_judge_opts, 0 },
 		[T_PROBE] = { dd_cli_common_opts, 0 },
 		[T_DEPS] = { dd_cli_deps_opts, 0 },

@@ -52,7 +52,6 @@ static const struct dd_opt reg_table[] = {
 	{ .name = "whois-servers", .kind = DD_OPT_STR, .argname = "FILE", .off = R(whois_servers), .help = "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ .name = "ca-file", .kind = DD_OPT_STR, .argname = "FILE", .off = R(ca_file), .help = "also trust the CA certificates in FILE (PEM)" },
 	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = R(timeout_ms), .min = 100, .max = 120000, .help = "per request: 10s, 2500ms; a bare number is milliseconds (default 10s)" },
-	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = R(now), .help = "say whether the expiry has passed as of TIME (RFC 3339 or YYYY-MM-DD)" },
 	{ 0 },
 };
 
@@ -273,7 +272,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 static int reg_main(int argc, char **argv)
 {
 	struct reg_opts o = { 0 };
-	void *targets[] = { &o, &o.reg, &o.out };
+	void *targets[] = { &o, &o.now, &o.reg, &o.out };
 	char *pos[argc + 1];
 	int npos, rc;
 
@@ -304,6 +303,7 @@ const struct dd_cmd dd_cmd_reg = {
 	.missing = "give a DOMAIN",
 	.tables = {
 		{ reg_table, 0 },
+		{ dd_cli_now_opts, 0 },
 		{ dd_cli_reg_extra_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
 	},
