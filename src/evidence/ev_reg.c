@@ -85,7 +85,8 @@ json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s)
 	dd_json_put(s, o, "domain", str_or_null(r->domain));
 	dd_json_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
 	dd_json_put(s, o, "why", str_or_null(r->why));
-	dd_json_put(s, o, "refused", str_or_null(r->refused));
+	if (r->refused) /* only when one was refused: older documents re-save the same */
+		dd_json_put(s, o, "refused", json_string(r->refused));
 	dd_json_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
 	dd_json_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
 	dd_json_put(s, o, "record", rec);
