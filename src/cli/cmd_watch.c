@@ -96,6 +96,8 @@ KEY_SETTER(set_recover_after, "recover-after")
 KEY_SETTER(set_reminder, "reminder")
 KEY_SETTER(set_retention, "retention")
 KEY_SETTER(set_concurrency, "concurrency")
+KEY_SETTER(set_lease, "lease")
+KEY_SETTER(set_worker, "worker")
 KEY_SETTER(set_anchor, "trust-anchor")
 KEY_SETTER(set_expiry_warn, "expiry-warn")
 KEY_SETTER(set_expiry_crit, "expiry-crit")
@@ -104,7 +106,7 @@ KEY_SETTER(set_sig_warn, "sig-warn")
 static const struct dd_opt watch_table[] = {
 	{ "config", 'c', "FILE", set_config, "read the settings from FILE (dnsdeps.conf(5)); options override it" },
 	{ "once", 0, NULL, set_once, "check every domain once, deliver the alerts, exit with the worst status" },
-	{ "store", 0, "FILE", set_store, "the SQLite store (created when missing)" },
+	{ "store", 0, "FILE|URI", set_store, "the SQLite store (created when missing), or postgresql://... shared by workers" },
 	{ "interval", 0, "DURATION", set_interval, "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
 	{ "jitter", 0, "DURATION", set_jitter, "spread the checks by up to this much (default interval/10)" },
 	{ "webhook", 0, "URL", set_webhook, "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
@@ -118,6 +120,8 @@ static const struct dd_opt watch_table[] = {
 	{ "reminder", 0, "DURATION", set_reminder, "remind of an open incident this often (default 6h, 0: never)" },
 	{ "retention", 0, "DURATION", set_retention, "keep rounds this long (default 90d)" },
 	{ "concurrency", 0, "N", set_concurrency, "domains checked at once (default 50)" },
+	{ "lease", 0, "DURATION", set_lease, "a worker holds the domains it took this long at most (default 5m)" },
+	{ "worker", 0, "NAME", set_worker, "this worker's name in a shared store (default: the host name)" },
 	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
 	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE" },
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },

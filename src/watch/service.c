@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "checks/checks.h"
@@ -35,6 +36,9 @@
 #define RETRY_MAX_S 3600
 #define EXEC_TIMEOUT_MS 30000
 #define RETAIN_EVERY_S 3600
+/* An alert being delivered is this worker's this long (the deliveries
+ * time out sooner). */
+#define DELIVERY_LEASE_S 60
 /* A round waits this long at most for the deliveries in flight: the loop
  * that carries them does not run during a round. */
 #define DELIVERY_WAIT_MS 5000
@@ -44,7 +48,7 @@ struct sched {
 	const char *name;  /* the config's string */
 	size_t group;      /* index into cfg.groups */
 	int64_t due;
-	int in_round;      /* handed to the current round */
+	int in_round;      /* taken for the current round (with --once: done) */
 };
 
 struct svc {
@@ -66,6 +70,8 @@ struct svc {
 	char routes[DD_WATCH_MAX_ROUTES][DD_WATCH_PATH_MAX + 16]; /* a commit's outbox routes */
 	struct dd_clock clk;
 	int64_t last_retain;
+	char worker[160];          /* this worker's name in the store */
+	int full;                  /* the last claim took as many as it could */
 	double waiting_since;      /* monotonic ms a round began waiting for deliveries, 0 */
 	double round_lag;          /* the most a domain of this round started after it was due */
 	int stopping;
@@ -321,8 +327,15 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 				    .digest = digest };
 	struct dd_store_commit c = { .round = &r, .events = sev, .nevents = nev,
 				     .state = &step.state, .incident = &step.inc,
-				     .alerts = rows, .nalerts = nrows };
-	if ((rc = dd_store_commit(w->st, &c)) != 0)
+				     .alerts = rows, .nalerts = nrows,
+				     .expect_last = prev.last_round };
+	if ((rc = dd_store_commit(w->st, &c)) == DD_ECONFLICT) {
+		/* Another worker stored a round of this domain since its state
+		 * was read (this worker's lease had ended): that one counts. */
+		logf_(w, "%s: stored meanwhile by another worker, this round dropped", d->name);
+		return 0;
+	}
+	if (rc)
 		return rc;
 	d->due = step.state.next_due;
 	w->res->rounds++;
@@ -352,8 +365,6 @@ static int on_line(void *ctx, const char *line, size_t len)
 		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
 						 : DD_ENOMEM;
 	}
-	if (d)
-		d->in_round = 0;
 	if (rc) {
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s: cannot store the round: %s",
 			 name ? name : "?", dd_strerror(rc));
@@ -589,7 +600,10 @@ static void deliver_due(struct svc *w, int every)
 {
 	int64_t now = every ? INT64_MAX : dd_clock_now(&w->clk);
 
-	if (dd_store_outbox_due(w->st, now, OUTBOX_BATCH, deliver_one, w) != 0)
+	int64_t t = dd_clock_now(&w->clk);
+
+	if (dd_store_outbox_due(w->st, w->worker, now, t, t + DELIVERY_LEASE_S, OUTBOX_BATCH, deliver_one,
+				w) != 0)
 		logf_(w, "cannot read the outbox");
 }
 
@@ -665,16 +679,38 @@ static void retain(struct svc *w, int64_t now)
 		logf_(w, "retention: cannot delete old rounds");
 }
 
-/* Put every due domain (every domain with once) into the batch. */
+static void take(void *arg, const char *name, int64_t due)
+{
+	struct svc *w = arg;
+	struct sched *d = name ? dd_map_get(&w->index, name) : NULL;
+
+	/* A domain of the store this worker's configuration does not have
+	 * goes back when the lease ends. */
+	if (!d || d->in_round || w->nbatch >= w->ndoms)
+		return;
+	d->due = due;
+	d->in_round = 1;
+	w->batch[w->nbatch++] = (size_t)(d - w->doms);
+}
+
+/* Claim the due domains (every domain with once) from the store into the
+ * batch: the store's schedule decides, so that workers sharing it never
+ * take the same domain. At most a few windows' worth per round, so that
+ * other workers get their share. */
 static size_t collect_due(struct svc *w, int64_t now)
 {
+	size_t max = (size_t)w->s->cfg.concurrency * 4;
+	int rc;
+
 	w->nbatch = 0;
 	w->next = 0;
-	for (size_t i = 0; i < w->ndoms; i++)
-		if (w->o->once || w->doms[i].due <= now) {
-			w->doms[i].in_round = 1;
-			w->batch[w->nbatch++] = i;
-		}
+	if (max > w->ndoms)
+		max = w->ndoms;
+	rc = dd_store_claim(w->st, w->worker, w->o->once ? INT64_MAX : now, now,
+			    now + (int64_t)w->s->cfg.lease_s, max, take, w);
+	if (rc)
+		logf_(w, "cannot take due domains from the store: %s", dd_strerror(rc));
+	w->full = rc == 0 && max > 0 && w->nbatch == max;
 	return w->nbatch;
 }
 
@@ -698,16 +734,34 @@ static void on_tick(void *arg)
 			stop_all(w);
 			return;
 		}
+		/* With --once a domain is checked once: it stays taken. */
+		for (size_t i = 0; !w->o->once && i < w->nbatch; i++)
+			w->doms[w->batch[i]].in_round = 0;
 		logf_(w, "round: %zu domain(s) checked in %.1f s, started at most %.0f s late",
 		      w->nbatch, (dd_clock_mono_ms() - t0) / 1000, w->round_lag);
 	}
 	retain(w, dd_clock_now(&w->clk));
 	deliver_due(w, 0);
-	if (w->stopping || w->o->once) {
+	if (w->stopping || (w->o->once && !w->full)) {
 		stop_all(w);
 		return;
 	}
-	dd_net_timer_start(w->tick, TICK_MS);
+	/* More are due than one claim took: the next batch at once. */
+	dd_net_timer_start(w->tick, w->full ? 0 : TICK_MS);
+}
+
+/* The configured name, or the host name. */
+static void worker_name(struct svc *w)
+{
+	char host[128] = "";
+
+	if (w->s->cfg.worker[0]) {
+		snprintf(w->worker, sizeof(w->worker), "%s", w->s->cfg.worker);
+		return;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "localhost");
+	snprintf(w->worker, sizeof(w->worker), "%s", host);
 }
 
 static int svc_open(struct svc *w)
@@ -721,6 +775,10 @@ static int svc_open(struct svc *w)
 
 	dd_map_init(&w->index);
 	dd_map_init(&w->sending);
+	worker_name(w);
+	/* What a previous run under this name held is free again. */
+	if ((rc = dd_store_release(w->st, w->worker)) != 0)
+		return rc;
 	if ((rc = dd_net_new(&w->net, &no)) != 0 ||
 	    (rc = dd_net_http_new(w->net, &ho, &w->http)) != 0 ||
 	    (rc = dd_net_timer_new(w->net, on_tick, w, &w->tick)) != 0)
@@ -740,6 +798,9 @@ static void free_sending(void *arg, const char *key, void *value)
 
 static void svc_close(struct svc *w)
 {
+	/* The domains taken and the alerts in delivery go back at once. */
+	if (w->worker[0] && dd_store_release(w->st, w->worker) != 0)
+		logf_(w, "cannot give the leases back: they end by themselves");
 	for (int i = 0; i < 3; i++)
 		dd_net_sig_free(w->sig[i]);
 	dd_net_timer_free(w->tick);
