@@ -19,6 +19,8 @@
 #define CONNECT_TIMEOUT_S "10"
 #define STATEMENT_TIMEOUT "-c statement_timeout=30000 -c lock_timeout=10000"
 #define MAX_PARAMS 12
+/* The advisory lock of the schema's migrations: "dnsdeps" in ASCII. */
+#define MIGRATION_LOCK "110640889620595"
 
 struct pg_store {
 	struct dd_store base; /* first: the interface's view */
@@ -179,10 +181,10 @@ static int schema_version(struct pg_store *s, int *version)
 	int rc;
 
 	*version = 0;
-	if ((rc = simple(s, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)")))
-		return rc;
-	/* Two workers starting together migrate one after the other. */
-	if ((rc = simple(s, "LOCK TABLE schema_version IN EXCLUSIVE MODE")))
+	/* Workers starting together create and migrate one after the other
+	 * (the lock ends with the transaction). */
+	if ((rc = simple(s, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")")) ||
+	    (rc = simple(s, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)")))
 		return rc;
 	r = PQexec(s->conn, "SELECT max(version) FROM schema_version");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
