@@ -363,19 +363,43 @@ static int pg_round_get(struct dd_store *base, int64_t id,
 	return rc;
 }
 
-static int add_round(struct pg_store *s, struct dd_store_round *o)
+/* The id of the content row of o (made when no round said it before). */
+static int content_id(struct pg_store *s, const struct dd_store_round *o, int64_t *id)
 {
 	struct params p = { .n = 0 };
 	PGresult *r;
 	int rc;
 
+	p_text(&p, o->content_key);
+	p_text(&p, o->summary ? o->summary : "");
+	p_text(&p, o->findings ? o->findings : "[]");
+	p_text(&p, o->facts ? o->facts : "{}");
+	if ((rc = run(s, DD_SQL_CONTENT_ADD, &p, NULL)) != 0)
+		return rc;
+	p.n = 1;
+	if ((rc = query(s, DD_SQL_CONTENT_ID, &p, &r)) != 0)
+		return rc;
+	*id = PQntuples(r) == 1 ? col_int(r, 0, 0) : 0;
+	PQclear(r);
+	return *id ? 0 : DD_EIO;
+}
+
+static int add_round(struct pg_store *s, struct dd_store_round *o)
+{
+	struct params p = { .n = 0 };
+	int64_t content = 0;
+	PGresult *r;
+	int rc;
+
+	if (!o->content_key)
+		return DD_EINVAL;
+	if ((rc = content_id(s, o, &content)) != 0)
+		return rc;
 	p_text(&p, o->domain);
 	p_int(&p, o->time);
 	p_int(&p, o->status);
 	p_int(&p, o->layer);
-	p_text(&p, o->summary ? o->summary : "");
-	p_text(&p, o->findings ? o->findings : "[]");
-	p_text(&p, o->facts ? o->facts : "{}");
+	p_int(&p, content);
 	p_text(&p, o->digest ? o->digest : "");
 	if ((rc = query(s, DD_SQL_ROUND_ADD, &p, &r)) != 0)
 		return rc;
@@ -613,16 +637,19 @@ static int pg_release(struct dd_store *base, const char *worker)
 
 static int pg_retain(struct dd_store *base, int64_t before)
 {
-	static const enum dd_store_sql_id ids[] = { DD_SQL_RETAIN_ROUNDS, DD_SQL_RETAIN_EVENTS,
+	static const enum dd_store_sql_id ids[] = { DD_SQL_RETAIN_ROUNDS, DD_SQL_RETAIN_CONTENTS,
+						    DD_SQL_RETAIN_EVENTS,
 						    DD_SQL_RETAIN_INCIDENTS,
 						    DD_SQL_RETAIN_OUTBOX };
 	struct pg_store *s = pg(base);
 	struct params p = { .n = 0 };
 	int rc = begin(s);
 
+	struct params none = { .n = 0 };
+
 	p_int(&p, before);
 	for (size_t i = 0; rc == 0 && i < sizeof(ids) / sizeof(ids[0]); i++)
-		rc = run(s, ids[i], &p, NULL);
+		rc = run(s, ids[i], ids[i] == DD_SQL_RETAIN_CONTENTS ? &none : &p, NULL);
 	return end(s, rc);
 }
 

@@ -22,9 +22,13 @@ const char *const dd_store_migrations[DD_STORE_SCHEMA_VERSION] = {
 	" good_streak INTEGER NOT NULL DEFAULT 0, incident TEXT,"
 	" incident_alerted INTEGER NOT NULL DEFAULT 0, incident_status INTEGER NOT NULL DEFAULT 0,"
 	" last_alert BIGINT NOT NULL DEFAULT 0);"
+	/* What rounds say, once: consecutive rounds that found the same
+	 * share one row (a round is then about 150 bytes). */
+	"CREATE TABLE contents(id @ID@, key TEXT NOT NULL UNIQUE,"
+	" summary TEXT NOT NULL, findings TEXT NOT NULL, facts TEXT NOT NULL);"
 	"CREATE TABLE rounds(id @ID@, domain TEXT NOT NULL, time BIGINT NOT NULL,"
-	" status INTEGER NOT NULL, layer INTEGER NOT NULL, summary TEXT NOT NULL,"
-	" findings TEXT NOT NULL, facts TEXT NOT NULL, digest TEXT NOT NULL);"
+	" status INTEGER NOT NULL, layer INTEGER NOT NULL, content BIGINT NOT NULL,"
+	" digest TEXT NOT NULL);"
 	"CREATE INDEX rounds_domain_time ON rounds(domain, time);"
 	"CREATE TABLE events(id @ID@, round BIGINT NOT NULL, domain TEXT NOT NULL,"
 	" time BIGINT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);"
@@ -45,7 +49,9 @@ const char *const dd_store_migrations[DD_STORE_SCHEMA_VERSION] = {
 	"ALTER TABLE outbox ADD COLUMN leased_by TEXT;",
 };
 
-#define ROUND_COLS "id, domain, time, status, layer, summary, findings, facts, digest"
+#define ROUND_COLS                                                                           \
+	"r.id, r.domain, r.time, r.status, r.layer, c.summary, c.findings, c.facts, r.digest"
+#define ROUND_FROM " FROM rounds r JOIN contents c ON c.id = r.content"
 #define ALERT_COLS                                                                           \
 	"id, domain, incident, kind, route, payload, created, attempts, next_try, last_error"
 
@@ -56,9 +62,12 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 			  " incident, incident_alerted, incident_status, last_alert"
 			  " FROM domains WHERE name = ?1",
 	[DD_SQL_RESCHEDULE] = "UPDATE domains SET next_due = ?2 WHERE name = ?1",
-	[DD_SQL_ROUND_GET] = "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1",
-	[DD_SQL_ROUND_ADD] = "INSERT INTO rounds(domain, time, status, layer, summary, findings,"
-			     " facts, digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+	[DD_SQL_ROUND_GET] = "SELECT " ROUND_COLS ROUND_FROM " WHERE r.id = ?1",
+	[DD_SQL_CONTENT_ADD] = "INSERT INTO contents(key, summary, findings, facts)"
+			       " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(key) DO NOTHING",
+	[DD_SQL_CONTENT_ID] = "SELECT id FROM contents WHERE key = ?1",
+	[DD_SQL_ROUND_ADD] = "INSERT INTO rounds(domain, time, status, layer, content, digest)"
+			     " VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
 	[DD_SQL_EVENT_ADD] = "INSERT INTO events(round, domain, time, kind, detail)"
 			     " VALUES(?1, ?2, ?3, ?4, ?5)",
 	/* The round's state replaces the one it was computed from, or
@@ -75,13 +84,14 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 	[DD_SQL_INC_CLOSE] = "UPDATE incidents SET closed = ?3 WHERE key = ?1 AND domain = ?2",
 	[DD_SQL_ALERT_ADD] = "INSERT INTO outbox(domain, incident, kind, route, payload, created,"
 			     " next_try) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-	[DD_SQL_HIST_ROUNDS] = "SELECT " ROUND_COLS " FROM rounds WHERE domain = ?1 AND time >= ?2"
-			       " ORDER BY time, id LIMIT ?3",
+	[DD_SQL_HIST_ROUNDS] = "SELECT " ROUND_COLS ROUND_FROM " WHERE r.domain = ?1"
+			       " AND r.time >= ?2 ORDER BY r.time, r.id LIMIT ?3",
 	[DD_SQL_HIST_EVENTS] = "SELECT time, domain, kind, detail FROM events"
 			       " WHERE domain = ?1 AND time >= ?2 ORDER BY time, id LIMIT ?3",
-	[DD_SQL_STATUS] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, r.summary,"
+	[DD_SQL_STATUS] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
 			  " d.incident, d.bad_streak FROM domains d LEFT JOIN rounds r"
-			  " ON r.id = d.last_round ORDER BY d.name LIMIT ?1",
+			  " ON r.id = d.last_round LEFT JOIN contents c ON c.id = r.content"
+			  " ORDER BY d.name LIMIT ?1",
 	/* Due alerts not leased to a worker, leased to this one. */
 	[DD_SQL_OUTBOX_CLAIM] = "UPDATE outbox SET leased_until = ?3, leased_by = ?5"
 				" WHERE id IN (SELECT id"
@@ -102,6 +112,8 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 				  " WHERE leased_by = ?1 AND delivered IS NULL",
 	[DD_SQL_RETAIN_ROUNDS] = "DELETE FROM rounds WHERE time < ?1 AND id NOT IN"
 				 " (SELECT last_round FROM domains UNION SELECT last_good FROM domains)",
+	[DD_SQL_RETAIN_CONTENTS] = "DELETE FROM contents WHERE id NOT IN"
+				   " (SELECT content FROM rounds)",
 	[DD_SQL_RETAIN_EVENTS] = "DELETE FROM events WHERE time < ?1",
 	[DD_SQL_RETAIN_INCIDENTS] = "DELETE FROM incidents WHERE closed IS NOT NULL AND closed < ?1",
 	[DD_SQL_RETAIN_OUTBOX] = "DELETE FROM outbox WHERE delivered IS NOT NULL AND created < ?1",

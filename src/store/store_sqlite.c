@@ -264,21 +264,44 @@ static int sq_round_get(struct dd_store *base, int64_t id,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
-static int add_round(struct sq_store *s, struct dd_store_round *r)
+/* The id of the content row of r (made when no round said it before). */
+static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_t *id)
 {
-	sqlite3_stmt *st = stmt(s, DD_SQL_ROUND_ADD);
+	sqlite3_stmt *st = stmt(s, DD_SQL_CONTENT_ADD);
 	int rc;
 
 	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, r->content_key);
+	bind_text(st, 2, r->summary ? r->summary : "");
+	bind_text(st, 3, r->findings ? r->findings : "[]");
+	bind_text(st, 4, r->facts ? r->facts : "{}");
+	if ((rc = run(st)) != 0 || !(st = stmt(s, DD_SQL_CONTENT_ID)))
+		return rc ? rc : DD_EIO;
+	bind_text(st, 1, r->content_key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : DD_EIO;
+}
+
+static int add_round(struct sq_store *s, struct dd_store_round *r)
+{
+	sqlite3_stmt *st;
+	int64_t content = 0;
+	int rc;
+
+	if (!r->content_key || (rc = content_id(s, r, &content)) != 0)
+		return r->content_key ? rc : DD_EINVAL;
+	if (!(st = stmt(s, DD_SQL_ROUND_ADD)))
 		return DD_EIO;
 	bind_text(st, 1, r->domain);
 	sqlite3_bind_int64(st, 2, r->time);
 	sqlite3_bind_int(st, 3, r->status);
 	sqlite3_bind_int(st, 4, r->layer);
-	bind_text(st, 5, r->summary ? r->summary : "");
-	bind_text(st, 6, r->findings ? r->findings : "[]");
-	bind_text(st, 7, r->facts ? r->facts : "{}");
-	bind_text(st, 8, r->digest ? r->digest : "");
+	sqlite3_bind_int64(st, 5, content);
+	bind_text(st, 6, r->digest ? r->digest : "");
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		r->id = sqlite3_column_int64(st, 0);
@@ -556,7 +579,8 @@ static int sq_outbox_done(struct dd_store *base, int64_t id, int delivered, int6
 
 static int sq_retain(struct dd_store *base, int64_t before)
 {
-	static const enum dd_store_sql_id ids[] = { DD_SQL_RETAIN_ROUNDS, DD_SQL_RETAIN_EVENTS,
+	static const enum dd_store_sql_id ids[] = { DD_SQL_RETAIN_ROUNDS, DD_SQL_RETAIN_CONTENTS,
+						    DD_SQL_RETAIN_EVENTS,
 						    DD_SQL_RETAIN_INCIDENTS,
 						    DD_SQL_RETAIN_OUTBOX };
 	struct sq_store *s = sq(base);
@@ -568,7 +592,8 @@ static int sq_retain(struct dd_store *base, int64_t before)
 			rc = DD_EIO;
 			break;
 		}
-		sqlite3_bind_int64(st, 1, before);
+		if (ids[i] != DD_SQL_RETAIN_CONTENTS)
+			sqlite3_bind_int64(st, 1, before);
 		rc = run(st);
 	}
 	if (rc == 0)

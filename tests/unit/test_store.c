@@ -153,6 +153,7 @@ static int commit_round(struct dd_store *s, int64_t time, int status, const char
 	r->findings = "[]";
 	r->facts = "{\"delegated\":1}";
 	r->digest = "00";
+	r->content_key = status ? "bad" : "good";
 	return dd_store_commit(s, &c);
 }
 
@@ -306,7 +307,7 @@ static void test_conflict(void **state)
 	struct dd_store_dstate d;
 	struct dd_store_round r = { .domain = "a.test.", .time = 10, .status = 2, .layer = 3,
 				    .summary = "s", .findings = "[]", .facts = "{}",
-				    .digest = "00" };
+				    .digest = "00", .content_key = "k" };
 	struct dd_store_alert al = { .domain = "a.test.", .incident = "a.test.@10", .kind = "open",
 				     .route = "webhook http://x/", .payload = "{}", .created = 10 };
 	struct dd_store_commit c = { .round = &r, .state = &d, .alerts = &al, .nalerts = 1 };
@@ -331,6 +332,32 @@ static void test_conflict(void **state)
 	dd_store_close(b);
 }
 
+/* The rows of the contents table, read past the store's interface. */
+static int count_contents(const char *where)
+{
+	const char *sql = "SELECT count(*) FROM contents";
+	int n = -1;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		PGconn *c = PQconnectdb(where);
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			n = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		PQfinish(c);
+		return n;
+	}
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(where, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
 static void test_retention(void **state)
 {
 	struct tmp *t = *state;
@@ -348,6 +375,8 @@ static void test_retention(void **state)
 	assert_int_equal(n.events, 0);
 	assert_string_equal(n.facts, "{\"delegated\":1}");
 	dd_store_close(s);
+	/* The three rounds said the same: one content row, kept for the last. */
+	assert_int_equal(count_contents(t->path), 1);
 }
 
 int main(void)
