@@ -18,8 +18,9 @@ USER = "nobody"
 
 
 class Postgres:
-    def __init__(self, port=55432):
+    def __init__(self, port=55432, options=""):
         self.port = port
+        self.options = options  # more server settings: "-c name=value ..."
         self.dir = None
 
     @property
@@ -35,7 +36,7 @@ class Postgres:
 
     def pg_ctl(self, action, timeout=60):
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir}"
-                " -c fsync=off -c max_connections=50")
+                f" -c fsync=off -c max_connections=50 {self.options}")
         self._as_user(f"{BIN}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log",
                       "-o", opts, "-w", "-t", "30", action, timeout=timeout)
 
@@ -56,6 +57,10 @@ class Postgres:
         except MinternetError:
             pass
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def postmaster_pid(self):
+        with open(f"{self.dir}/data/postmaster.pid") as f:
+            return int(f.readline())
 
     def query(self, sql):
         """Rows of a query, each a tuple of strings (psql's unaligned output)."""
