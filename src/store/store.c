@@ -60,7 +60,24 @@ int dd_store_round_get(struct dd_store *s, int64_t id,
 
 int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 {
-	return s->ops->commit(s, c);
+	const struct dd_store_ops *o = s->ops;
+	struct dd_store_round *r = c->round;
+	int rc = o->begin(s);
+
+	if (rc)
+		return rc;
+	rc = o->add_round(s, r);
+	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
+		rc = o->add_event(s, r->id, &c->events[i]);
+	if (rc == 0)
+		rc = o->set_dstate(s, r->domain, c->state, r->id, r->status == 0, c->expect_last);
+	if (rc == 0 && c->incident && c->incident->op != DD_STORE_INC_NONE)
+		rc = o->incident_op(s, r->domain, c->incident);
+	for (size_t i = 0; rc == 0 && i < c->nalerts; i++)
+		rc = o->add_alert(s, &c->alerts[i]);
+	if ((rc = o->end(s, rc)) != 0)
+		r->id = 0;
+	return rc;
 }
 
 int dd_store_history(struct dd_store *s, const char *domain, int64_t since,

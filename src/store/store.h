@@ -127,7 +127,17 @@ struct dd_store_ops {
 	int (*dstate_get)(struct dd_store *s, const char *domain, struct dd_store_dstate *out);
 	int (*round_get)(struct dd_store *s, int64_t id,
 			 void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
-	int (*commit)(struct dd_store *s, const struct dd_store_commit *c);
+	/* A round's commit, in the order store.c calls them: begin, the
+	 * parts, end (commit when rc is 0, else roll back; its result). */
+	int (*begin)(struct dd_store *s);
+	int (*end)(struct dd_store *s, int rc);
+	int (*add_round)(struct dd_store *s, struct dd_store_round *r);
+	int (*add_event)(struct dd_store *s, int64_t round, const struct dd_store_event *e);
+	int (*set_dstate)(struct dd_store *s, const char *domain, const struct dd_store_dstate *d,
+			  int64_t round, int good, int64_t expect);
+	int (*incident_op)(struct dd_store *s, const char *domain,
+			   const struct dd_store_incident *i);
+	int (*add_alert)(struct dd_store *s, const struct dd_store_alert *a);
 	int (*history)(struct dd_store *s, const char *domain, int64_t since,
 		       void (*round_cb)(void *arg, const struct dd_store_round *r),
 		       void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg);

@@ -363,6 +363,16 @@ static int pg_round_get(struct dd_store *base, int64_t id,
 	return rc;
 }
 
+static int pg_begin(struct dd_store *base)
+{
+	return begin(pg(base));
+}
+
+static int pg_end(struct dd_store *base, int rc)
+{
+	return end(pg(base), rc);
+}
+
 /* The id of the content row of o (made when no round said it before). */
 static int content_id(struct pg_store *s, const struct dd_store_round *o, int64_t *id)
 {
@@ -384,8 +394,9 @@ static int content_id(struct pg_store *s, const struct dd_store_round *o, int64_
 	return *id ? 0 : DD_EIO;
 }
 
-static int add_round(struct pg_store *s, struct dd_store_round *o)
+static int pg_add_round(struct dd_store *base, struct dd_store_round *o)
 {
+	struct pg_store *s = pg(base);
 	struct params p = { .n = 0 };
 	int64_t content = 0;
 	PGresult *r;
@@ -408,8 +419,10 @@ static int add_round(struct pg_store *s, struct dd_store_round *o)
 	return o->id ? 0 : DD_EIO;
 }
 
-static int add_event(struct pg_store *s, int64_t round, const struct dd_store_event *e)
+static int pg_add_event(struct dd_store *base, int64_t round,
+			const struct dd_store_event *e)
 {
+	struct pg_store *s = pg(base);
 	struct params p = { .n = 0 };
 
 	p_int(&p, round);
@@ -420,9 +433,10 @@ static int add_event(struct pg_store *s, int64_t round, const struct dd_store_ev
 	return run(s, DD_SQL_EVENT_ADD, &p, NULL);
 }
 
-static int set_dstate(struct pg_store *s, const char *domain, const struct dd_store_dstate *d,
-		      int64_t round, int good, int64_t expect)
+static int pg_set_dstate(struct dd_store *base, const char *domain,
+			 const struct dd_store_dstate *d, int64_t round, int good, int64_t expect)
 {
+	struct pg_store *s = pg(base);
 	struct params p = { .n = 0 };
 	long rows = 0;
 	int rc;
@@ -443,7 +457,8 @@ static int set_dstate(struct pg_store *s, const char *domain, const struct dd_st
 	return rows == 1 ? 0 : DD_ECONFLICT;
 }
 
-static int incident_op(struct pg_store *s, const char *domain, const struct dd_store_incident *i)
+static int pg_incident_op(struct dd_store *base, const char *domain,
+			  const struct dd_store_incident *i)
 {
 	static const enum dd_store_sql_id ids[] = { [DD_STORE_INC_OPEN] = DD_SQL_INC_OPEN,
 						    [DD_STORE_INC_UPDATE] = DD_SQL_INC_UPDATE,
@@ -466,11 +481,12 @@ static int incident_op(struct pg_store *s, const char *domain, const struct dd_s
 	} else {
 		p_int(&p, i->time);
 	}
-	return run(s, ids[i->op], &p, NULL);
+	return run(pg(base), ids[i->op], &p, NULL);
 }
 
-static int add_alert(struct pg_store *s, const struct dd_store_alert *a)
+static int pg_add_alert(struct dd_store *base, const struct dd_store_alert *a)
 {
+	struct pg_store *s = pg(base);
 	struct params p = { .n = 0 };
 
 	p_text(&p, a->domain);
@@ -480,28 +496,6 @@ static int add_alert(struct pg_store *s, const struct dd_store_alert *a)
 	p_text(&p, a->payload);
 	p_int(&p, a->created);
 	return run(s, DD_SQL_ALERT_ADD, &p, NULL);
-}
-
-static int pg_commit(struct dd_store *base, const struct dd_store_commit *c)
-{
-	struct pg_store *s = pg(base);
-	struct dd_store_round *r = c->round;
-	int rc = begin(s);
-
-	if (rc)
-		return rc;
-	rc = add_round(s, r);
-	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
-		rc = add_event(s, r->id, &c->events[i]);
-	if (rc == 0)
-		rc = set_dstate(s, r->domain, c->state, r->id, r->status == 0, c->expect_last);
-	if (rc == 0)
-		rc = incident_op(s, r->domain, c->incident);
-	for (size_t i = 0; rc == 0 && i < c->nalerts; i++)
-		rc = add_alert(s, &c->alerts[i]);
-	if ((rc = end(s, rc)) != 0)
-		r->id = 0;
-	return rc;
 }
 
 static int pg_history(struct dd_store *base, const char *domain, int64_t since,
@@ -660,7 +654,13 @@ const struct dd_store_ops dd_store_pg_ops = {
 	.domain_add = pg_domain_add,
 	.dstate_get = pg_dstate_get,
 	.round_get = pg_round_get,
-	.commit = pg_commit,
+	.begin = pg_begin,
+	.end = pg_end,
+	.add_round = pg_add_round,
+	.add_event = pg_add_event,
+	.set_dstate = pg_set_dstate,
+	.incident_op = pg_incident_op,
+	.add_alert = pg_add_alert,
 	.history = pg_history,
 	.status = pg_status,
 	.outbox_due = pg_outbox_due,

@@ -264,6 +264,21 @@ static int sq_round_get(struct dd_store *base, int64_t id,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
+static int sq_begin(struct dd_store *base)
+{
+	return exec(sq(base), "BEGIN IMMEDIATE");
+}
+
+static int sq_end(struct dd_store *base, int rc)
+{
+	struct sq_store *s = sq(base);
+
+	if (rc == 0 && (rc = exec(s, "COMMIT")) == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+	return rc;
+}
+
 /* The id of the content row of r (made when no round said it before). */
 static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_t *id)
 {
@@ -286,8 +301,9 @@ static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_
 	return rc == SQLITE_ROW ? 0 : DD_EIO;
 }
 
-static int add_round(struct sq_store *s, struct dd_store_round *r)
+static int sq_add_round(struct dd_store *base, struct dd_store_round *r)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st;
 	int64_t content = 0;
 	int rc;
@@ -309,8 +325,10 @@ static int add_round(struct sq_store *s, struct dd_store_round *r)
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_EIO : map_rc(rc);
 }
 
-static int add_event(struct sq_store *s, int64_t round, const struct dd_store_event *e)
+static int sq_add_event(struct dd_store *base, int64_t round,
+			const struct dd_store_event *e)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = stmt(s, DD_SQL_EVENT_ADD);
 
 	if (!st)
@@ -323,9 +341,10 @@ static int add_event(struct sq_store *s, int64_t round, const struct dd_store_ev
 	return run(st);
 }
 
-static int set_dstate(struct sq_store *s, const char *domain, const struct dd_store_dstate *d,
-		      int64_t round, int good, int64_t expect)
+static int sq_set_dstate(struct dd_store *base, const char *domain,
+			 const struct dd_store_dstate *d, int64_t round, int good, int64_t expect)
 {
+	struct sq_store *s = sq(base);
 	int rc;
 
 	sqlite3_stmt *st = stmt(s, DD_SQL_DSTATE_SET);
@@ -348,7 +367,8 @@ static int set_dstate(struct sq_store *s, const char *domain, const struct dd_st
 	return sqlite3_changes(s->db) == 1 ? 0 : DD_ECONFLICT;
 }
 
-static int incident_op(struct sq_store *s, const char *domain, const struct dd_store_incident *i)
+static int sq_incident_op(struct dd_store *base, const char *domain,
+			  const struct dd_store_incident *i)
 {
 	static const enum dd_store_sql_id ids[] = { [DD_STORE_INC_OPEN] = DD_SQL_INC_OPEN,
 						    [DD_STORE_INC_UPDATE] = DD_SQL_INC_UPDATE,
@@ -357,7 +377,7 @@ static int incident_op(struct sq_store *s, const char *domain, const struct dd_s
 
 	if (!i || i->op == DD_STORE_INC_NONE)
 		return 0;
-	if (!(st = stmt(s, ids[i->op])))
+	if (!(st = stmt(sq(base), ids[i->op])))
 		return DD_EIO;
 	bind_text(st, 1, i->key);
 	bind_text(st, 2, domain);
@@ -376,8 +396,9 @@ static int incident_op(struct sq_store *s, const char *domain, const struct dd_s
 	return run(st);
 }
 
-static int add_alert(struct sq_store *s, const struct dd_store_alert *a)
+static int sq_add_alert(struct dd_store *base, const struct dd_store_alert *a)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st = stmt(s, DD_SQL_ALERT_ADD);
 
 	if (!st)
@@ -389,32 +410,6 @@ static int add_alert(struct sq_store *s, const struct dd_store_alert *a)
 	bind_text(st, 5, a->payload);
 	sqlite3_bind_int64(st, 6, a->created);
 	return run(st);
-}
-
-static int sq_commit(struct dd_store *base, const struct dd_store_commit *c)
-{
-	struct sq_store *s = sq(base);
-	struct dd_store_round *r = c->round;
-	int rc = exec(s, "BEGIN IMMEDIATE");
-
-	if (rc)
-		return rc;
-	rc = add_round(s, r);
-	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
-		rc = add_event(s, r->id, &c->events[i]);
-	if (rc == 0)
-		rc = set_dstate(s, r->domain, c->state, r->id, r->status == 0, c->expect_last);
-	if (rc == 0)
-		rc = incident_op(s, r->domain, c->incident);
-	for (size_t i = 0; rc == 0 && i < c->nalerts; i++)
-		rc = add_alert(s, &c->alerts[i]);
-	if (rc == 0)
-		rc = exec(s, "COMMIT");
-	if (rc) {
-		exec(s, "ROLLBACK");
-		r->id = 0;
-	}
-	return rc;
 }
 
 static int sq_history(struct dd_store *base, const char *domain, int64_t since,
@@ -482,7 +477,7 @@ static int sq_status(struct dd_store *base,
 
 /* End a transaction of one stepped statement: committed when it ran to
  * its end. */
-static int end(struct sq_store *s, int rc)
+static int end_step(struct sq_store *s, int rc)
 {
 	if (rc == SQLITE_DONE)
 		return exec(s, "COMMIT");
@@ -519,7 +514,7 @@ static int sq_outbox_due(struct dd_store *base, const char *worker, int64_t due,
 		cb(arg, &a);
 	}
 	sqlite3_reset(st);
-	return end(s, rc);
+	return end_step(s, rc);
 }
 
 static int sq_claim(struct dd_store *base, const char *worker, int64_t due, int64_t now,
@@ -542,7 +537,7 @@ static int sq_claim(struct dd_store *base, const char *worker, int64_t due, int6
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		cb(arg, col_text(st, 0), sqlite3_column_int64(st, 1));
 	sqlite3_reset(st);
-	return end(s, rc);
+	return end_step(s, rc);
 }
 
 static int sq_release(struct dd_store *base, const char *worker)
@@ -610,7 +605,13 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.domain_add = sq_domain_add,
 	.dstate_get = sq_dstate_get,
 	.round_get = sq_round_get,
-	.commit = sq_commit,
+	.begin = sq_begin,
+	.end = sq_end,
+	.add_round = sq_add_round,
+	.add_event = sq_add_event,
+	.set_dstate = sq_set_dstate,
+	.incident_op = sq_incident_op,
+	.add_alert = sq_add_alert,
 	.history = sq_history,
 	.status = sq_status,
 	.outbox_due = sq_outbox_due,
