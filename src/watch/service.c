@@ -447,8 +447,11 @@ static int store_kept(struct svc *w)
 			break;
 		free(w->unstored[done++]);
 	}
-	memmove(w->unstored, w->unstored + done, (w->nunstored - done) * sizeof(*w->unstored));
-	w->nunstored -= done;
+	if (done) {
+		memmove(w->unstored, w->unstored + done,
+			(w->nunstored - done) * sizeof(*w->unstored));
+		w->nunstored -= done;
+	}
 	if (rc == DD_ERESET)
 		return rc;
 	if (done)
