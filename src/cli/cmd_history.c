@@ -3,6 +3,7 @@
  * domain's last verdict and open incident), read from the watch's store,
  * as text for people or JSON (schemas dnsdeps.history/1 and
  * dnsdeps.status/1, docs/watch.md). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,98 +21,67 @@
 
 struct read_opts {
 	const char *store, *config, *since;
-	int json, help;
+	struct dd_cli_out out;
 };
 
-static int set_store(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct read_opts *)t)->store = arg;
-	return 0;
-}
-
-static int set_config(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct read_opts *)t)->config = arg;
-	return 0;
-}
-
-static int set_since(void *t, const char *arg, const char **why)
+static int set_since(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		     size_t whylen)
 {
 	int64_t v;
 	unsigned d;
 
+	(void)opt;
 	if (dd_clock_parse(arg, &v) != 0 && dd_watch_duration(arg, &d) != 0) {
-		*why = "an RFC 3339 time, a date, or a duration back from now (2h, 7d)";
+		snprintf(why, whylen, "an RFC 3339 time, a date, or a duration back from now "
+				      "(2h, 7d)");
 		return -1;
 	}
 	((struct read_opts *)t)->since = arg;
 	return 0;
 }
 
-static int set_json(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct read_opts *)t)->json = 1;
-	return 0;
-}
-
-static int set_help(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct read_opts *)t)->help = 1;
-	return 0;
-}
+#define H(field) offsetof(struct read_opts, field)
 
 static const struct dd_opt read_table[] = {
-	{ "store", 0, "FILE", set_store, "the watch's store" },
-	{ "config", 'c', "FILE", set_config, "the store named in the watch's configuration" },
-	{ "since", 0, "TIME", set_since, "from TIME (RFC 3339, a date, or a duration back: 24h)" },
-	{ "json", 'j', NULL, set_json, "print JSON for programs" },
-	{ "help", 'h', NULL, set_help, "show this help" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "store", .kind = DD_OPT_STR, .argname = "FILE", .off = H(store), .help = "the watch's store" },
+	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = H(config), .help = "the store named in the watch's configuration" },
+	{ 0 },
+};
+
+static const struct dd_opt since_table[] = {
+	{ .name = "since", .kind = DD_OPT_CALL, .argname = "TIME", .set = set_since, .help = "from TIME (RFC 3339, a date, or a duration back: 24h)" },
+	{ 0 },
 };
 
 /* Parse the options and open the store. 0, or an exit status. */
-static int open_store(const char *cmd, int argc, char **argv, struct read_opts *o, char **pos,
-		      int *npos, struct dd_store **st)
+static int open_store(const struct dd_cmd *c, int argc, char **argv, struct read_opts *o,
+		      char **pos, int *npos, struct dd_store **st)
 {
-	struct dd_opt_group g = { read_table, o };
+	void *targets[] = { o, &o->out, o };
 	struct dd_watch_config cfg;
 	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
 	const char *where;
 	int rc;
 
-	if (dd_opts_parse(&g, 1, argc, argv, pos, npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (o->help) {
-		printf("usage: dnsdeps %s %s(--store FILE | --config FILE) [--json]%s\n\n", cmd,
-		       strcmp(cmd, "history") == 0 ? "DOMAIN " : "",
-		       strcmp(cmd, "history") == 0 ? " [--since TIME]" : "");
-		dd_opts_help(&g, 1, stdout);
-		return DD_EXIT_OK;
-	}
+	if ((rc = dd_cli_parse(c, targets, NULL, argc, argv, pos, npos)) >= 0)
+		return rc;
 	dd_watch_config_init(&cfg);
 	if (!o->store && o->config) {
 		if (dd_watch_config_load(&cfg, o->config, why) != 0) {
-			fprintf(stderr, "dnsdeps %s: %s\n", cmd, why);
+			fprintf(stderr, "dnsdeps %s: %s\n", c->name, why);
 			dd_watch_config_free(&cfg);
 			return DD_EXIT_UNKNOWN;
 		}
 	}
 	where = o->store ? o->store : cfg.store;
 	if (!where[0]) {
-		fprintf(stderr, "dnsdeps %s: which store? (--store FILE or --config FILE)\n", cmd);
 		dd_watch_config_free(&cfg);
-		return DD_EXIT_UNKNOWN;
+		return dd_cli_usage_error(c, "which store? (--store FILE or --config FILE)");
 	}
 	rc = dd_store_open(st, where, swhy);
 	dd_watch_config_free(&cfg);
 	if (rc) {
-		fprintf(stderr, "dnsdeps %s: store: %s\n", cmd, swhy);
+		fprintf(stderr, "dnsdeps %s: store: %s\n", c->name, swhy);
 		return DD_EXIT_UNKNOWN;
 	}
 	return -1;
@@ -190,7 +160,7 @@ static void hist_event(void *arg, const struct dd_store_event *e)
 	dd_buf_puts(&h->text, "\n");
 }
 
-int dd_cmd_history(int argc, char **argv)
+static int history_main(int argc, char **argv)
 {
 	struct read_opts o = { 0 };
 	struct hist h = { 0 };
@@ -199,14 +169,13 @@ int dd_cmd_history(int argc, char **argv)
 	const char *why;
 	int npos, rc;
 
-	if ((rc = open_store("history", argc, argv, &o, pos, &npos, &st)) >= 0)
+	if ((rc = open_store(&dd_cmd_history, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
-	if (npos != 1 || dd_name_from_user(pos[0], name, &why) != 0) {
-		fprintf(stderr, "dnsdeps history: give one domain name\n");
+	if (dd_name_from_user(pos[0], name, &why) != 0) {
 		dd_store_close(st);
-		return DD_EXIT_UNKNOWN;
+		return dd_cli_usage_error(&dd_cmd_history, "%s", why ? why : "not a domain name");
 	}
-	h.json = o.json;
+	h.json = o.out.format == DD_FMT_JSON;
 	h.rounds = json_array();
 	h.events = json_array();
 	dd_buf_init(&h.text);
@@ -277,7 +246,7 @@ static void status_row(void *arg, const struct dd_store_status_row *r)
 	dd_buf_puts(&s->text, "\n");
 }
 
-int dd_cmd_status(int argc, char **argv)
+static int status_main(int argc, char **argv)
 {
 	struct read_opts o = { 0 };
 	struct stat_ctx s = { 0 };
@@ -285,9 +254,9 @@ int dd_cmd_status(int argc, char **argv)
 	char *pos[argc + 1];
 	int npos, rc;
 
-	if ((rc = open_store("status", argc, argv, &o, pos, &npos, &st)) >= 0)
+	if ((rc = open_store(&dd_cmd_status, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
-	s.json = o.json;
+	s.json = o.out.format == DD_FMT_JSON;
 	s.rows = json_array();
 	dd_buf_init(&s.text);
 	dd_buf_printf(&s.text, "%-30s %-8s %-12s %-20s %s\n", "DOMAIN", "STATUS", "LAYER",
@@ -312,3 +281,38 @@ int dd_cmd_status(int argc, char **argv)
 	}
 	return s.worst;
 }
+
+const struct dd_cmd dd_cmd_history = {
+	.name = "history",
+	.run = history_main,
+	.summary = "a watched domain's verdicts and change events, from the store",
+	.synopsis = "DOMAIN (--store FILE | --config FILE) [--since TIME] [--json]",
+	.about = "Prints the rounds and change events the watch stored for DOMAIN, oldest\n"
+		 "first (JSON schema dnsdeps.history/1, docs/watch.md).",
+	.exits = "0 printed, 3 the store cannot be read or a usage error.",
+	.min_pos = 1,
+	.max_pos = 1,
+	.missing = "give a DOMAIN",
+	.tables = {
+		{ read_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+		{ since_table, 0 },
+	},
+};
+
+const struct dd_cmd dd_cmd_status = {
+	.name = "status",
+	.run = status_main,
+	.summary = "every watched domain's last verdict and open incident, from the store",
+	.synopsis = "(--store FILE | --config FILE) [--json]",
+	.about = "Prints one line per watched domain: its last verdict, layer, when it was\n"
+		 "checked and its open incident (JSON schema dnsdeps.status/1).",
+	.exits = "the worst last verdict (0 ok, 1 warning, 2 critical, 3 unknown); 3 also\n"
+		 "when the store cannot be read or on a usage error.",
+	.min_pos = 0,
+	.max_pos = 0,
+	.tables = {
+		{ read_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+	},
+};

@@ -3,6 +3,7 @@
  * the command line, which wins: the same argv is applied again over the
  * file on every SIGHUP, so a reload never loses an option. Every option of
  * `check` that probes or judges is taken, through the shared tables. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,36 +26,14 @@ struct watch_cli {
 	const char *config;
 	int once;
 	int no_deps;
+	struct dd_cli_out out;       /* --no-color: the log has no colour anyway */
 	struct dd_watch_config *cfg; /* NULL while only the config path is wanted */
 	char *why;
 };
 
-static int set_config(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct watch_cli *)t)->config = arg;
-	return 0;
-}
-
-static int set_once(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct watch_cli *)t)->once = 1;
-	return 0;
-}
-
-static int set_no_deps(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct watch_cli *)t)->no_deps = 1;
-	return 0;
-}
-
 /* Hand "key: value" to the config file's own key table, so an option and
- * its configuration key are one contract. */
-static int as_key(void *t, const char *key, const char *arg, const char **why)
+ * its configuration key are one contract: the option's name is the key. */
+static int as_key(void *t, const struct dd_opt *opt, const char *arg, char *why, size_t whylen)
 {
 	struct watch_cli *w = t;
 	char text[DD_WATCH_PATH_MAX + 64];
@@ -62,72 +41,47 @@ static int as_key(void *t, const char *key, const char *arg, const char **why)
 	if (!w->cfg)
 		return 0;
 	if (strchr(arg, '\n') || strchr(arg, '"')) {
-		*why = "newlines and double quotes are not allowed";
+		snprintf(why, whylen, "newlines and double quotes are not allowed");
 		return -1;
 	}
-	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", key, arg);
+	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", opt->name, arg);
 	if (dd_watch_config_parse(w->cfg, text, strlen(text), "option", w->why) != 0) {
 		/* "option:2: key: why" -> "why" */
 		const char *p = strstr(w->why, ": ");
 		p = p ? strstr(p + 2, ": ") : NULL;
-		*why = p ? p + 2 : w->why;
+		snprintf(why, whylen, "%s", p ? p + 2 : w->why);
 		return -1;
 	}
 	return 0;
 }
 
-#define KEY_SETTER(fn, key) \
-	static int fn(void *t, const char *arg, const char **why) \
-	{ \
-		return as_key(t, key, arg, why); \
-	}
-
-KEY_SETTER(set_store, "store")
-KEY_SETTER(set_interval, "interval")
-KEY_SETTER(set_jitter, "jitter")
-KEY_SETTER(set_webhook, "webhook")
-KEY_SETTER(set_exec, "exec")
-KEY_SETTER(set_email, "email")
-KEY_SETTER(set_smtp, "smtp-server")
-KEY_SETTER(set_from, "mail-from")
-KEY_SETTER(set_list, "list")
-KEY_SETTER(set_alert_after, "alert-after")
-KEY_SETTER(set_recover_after, "recover-after")
-KEY_SETTER(set_reminder, "reminder")
-KEY_SETTER(set_retention, "retention")
-KEY_SETTER(set_concurrency, "concurrency")
-KEY_SETTER(set_lease, "lease")
-KEY_SETTER(set_worker, "worker")
-KEY_SETTER(set_anchor, "trust-anchor")
-KEY_SETTER(set_expiry_warn, "expiry-warn")
-KEY_SETTER(set_expiry_crit, "expiry-crit")
-KEY_SETTER(set_sig_warn, "sig-warn")
+#define W(field) offsetof(struct watch_cli, field)
 
 static const struct dd_opt watch_table[] = {
-	{ "config", 'c', "FILE", set_config, "read the settings from FILE (dnsdeps.conf(5)); options override it" },
-	{ "once", 0, NULL, set_once, "check every domain once, deliver the alerts, exit with the worst status" },
-	{ "store", 0, "FILE|URI", set_store, "the SQLite store (created when missing), or postgresql://... shared by workers" },
-	{ "interval", 0, "DURATION", set_interval, "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
-	{ "jitter", 0, "DURATION", set_jitter, "spread the checks by up to this much (default interval/10)" },
-	{ "webhook", 0, "URL", set_webhook, "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
-	{ "exec", 0, "PROGRAM", set_exec, "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
-	{ "email", 0, "ADDRESS", set_email, "mail alerts to ADDRESS over --smtp-server (repeatable)" },
-	{ "smtp-server", 0, "URL", set_smtp, "smtp://host:port or smtps://host:port for --email" },
-	{ "mail-from", 0, "ADDRESS", set_from, "the sender of alert mails" },
-	{ "list", 0, "FILE", set_list, "watch the domains listed in FILE, one per line" },
-	{ "alert-after", 0, "N", set_alert_after, "bad rounds in a row before an incident is alerted (default 2)" },
-	{ "recover-after", 0, "N", set_recover_after, "good rounds in a row that close it (default 2)" },
-	{ "reminder", 0, "DURATION", set_reminder, "remind of an open incident this often (default 6h, 0: never)" },
-	{ "retention", 0, "DURATION", set_retention, "keep rounds this long (default 90d)" },
-	{ "concurrency", 0, "N", set_concurrency, "domains checked at once (default 50)" },
-	{ "lease", 0, "DURATION", set_lease, "a worker holds the domains it took this long at most (default 5m)" },
-	{ "worker", 0, "NAME", set_worker, "this worker's name in a shared store (default: the host name)" },
-	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
-	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE" },
-	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
-	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
-	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = W(config), .help = "read the settings from FILE (dnsdeps.conf(5)); options override it" },
+	{ .name = "once", .kind = DD_OPT_FLAG, .off = W(once), .val = 1, .help = "check every domain once, deliver the alerts, exit with the worst status" },
+	{ .name = "store", .kind = DD_OPT_CALL, .argname = "FILE|URI", .set = as_key, .help = "the SQLite store (created when missing), or postgresql://... shared by workers (docs/postgresql.md)" },
+	{ .name = "interval", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
+	{ .name = "jitter", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "spread the checks by up to this much (default interval/10)" },
+	{ .name = "webhook", .kind = DD_OPT_CALL, .argname = "URL", .set = as_key, .help = "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
+	{ .name = "exec", .kind = DD_OPT_CALL, .argname = "PROGRAM", .set = as_key, .help = "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
+	{ .name = "email", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = as_key, .help = "mail alerts to ADDRESS over --smtp-server (repeatable)" },
+	{ .name = "smtp-server", .kind = DD_OPT_CALL, .argname = "URL", .set = as_key, .help = "smtp://host:port or smtps://host:port for --email" },
+	{ .name = "mail-from", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = as_key, .help = "the sender of alert mails" },
+	{ .name = "list", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "watch the domains listed in FILE, one per line" },
+	{ .name = "alert-after", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "bad rounds in a row before an incident is alerted (default 2)" },
+	{ .name = "recover-after", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "good rounds in a row that close it (default 2)" },
+	{ .name = "reminder", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "remind of an open incident this often (default 6h, 0: never)" },
+	{ .name = "retention", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "keep rounds this long (default 90d)" },
+	{ .name = "concurrency", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "domains checked at once (default 50)" },
+	{ .name = "lease", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "a worker holds the domains it took this long at most (default 5m)" },
+	{ .name = "worker", .kind = DD_OPT_CALL, .argname = "NAME", .set = as_key, .help = "this worker's name in a shared store (default: the host name)" },
+	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = W(no_deps), .val = 1, .help = "skip the dependencies (gathered by default, as check does)" },
+	{ .name = "trust-anchor", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "validate DNSSEC from the DS or DNSKEY records in FILE" },
+	{ .name = "expiry-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when the registration expires within DAYS (default 30)" },
+	{ .name = "expiry-crit", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "critical when it expires within DAYS (default 7)" },
+	{ .name = "sig-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ 0 },
 };
 
 /* The settings of a run and what they point into. */
@@ -224,10 +178,8 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 {
 	struct box *b = calloc(1, sizeof(*b));
 	struct watch_cli w = { 0 };
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &b->c }, { watch_table, &w },
-					 { dd_cli_deps_opts, &b->d } };
 	char *pos[r->argc + 1];
-	int npos;
+	int npos, help = 0;
 	char *err = NULL;
 	size_t errlen = 0;
 	FILE *errf = open_memstream(&err, &errlen);
@@ -237,18 +189,23 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 		snprintf(why, DD_WATCH_WHY_MAX, "out of memory");
 		goto fail;
 	}
+	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &b->c },
+					 { dd_cli_deps_opts, &b->d },
+					 { dd_cli_reg_extra_opts, &b->d.reg },
+					 { dd_cli_out_opts, &w.out } };
+	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	dd_watch_config_init(&b->s.cfg);
 	dd_cli_common_init(&b->c);
 	dd_cli_deps_init(&b->d);
 	w.why = why;
 	/* First pass: where the file is. */
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+	if (dd_opts_parse(groups, ngroups, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	if (w.config && dd_watch_config_load(&b->s.cfg, w.config, why) != 0)
 		goto fail;
 	judge_defaults(b);
 	w.cfg = &b->s.cfg;
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+	if (dd_opts_parse(groups, ngroups, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	for (int i = 0; i < npos; i++) {
 		const char *e = NULL;
@@ -284,6 +241,7 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	}
 	dd_cli_reg_fetch_opts(b->d.rdap_bootstrap, b->d.whois_servers, b->d.ca_file,
 			      b->d.reg_timeout_ms, &b->fo, &b->paths);
+	dd_cli_reg_pace(&b->d.reg, &b->fo);
 	b->s.po = &b->po;
 	b->s.reg = b->d.no_registration ? NULL : &b->fo;
 	b->s.prepare = prepare;
@@ -325,24 +283,8 @@ static int reload(void *ctx, struct dd_watch_settings **out, char why[DD_WATCH_W
 	return 0;
 }
 
-static void usage(FILE *out)
-{
-	struct dd_cli_common c;
-	struct watch_cli w;
-	struct dd_cli_deps d;
-	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &c },
-					 { dd_cli_deps_opts, &d } };
-
-	fprintf(out, "usage: dnsdeps watch --config FILE [--once] [OPTIONS]\n"
-		     "       dnsdeps watch --store FILE --interval 60s [--webhook URL] [--exec PROGRAM]\n"
-		     "                     [--list FILE | DOMAIN...] [OPTIONS]\n\n"
-		     "Checks every domain on a schedule, keeps the history in the store, and\n"
-		     "alerts once per incident with the verdict, the layer and what changed.\n"
-		     "SIGHUP re-reads the configuration; SIGTERM finishes the checks in flight\n"
-		     "and stops. With --once: exit status 0 ok, 1 warning, 2 critical, 3 unknown.\n\n");
-	dd_opts_help(groups, 3, out);
-}
-
+/* --help anywhere before "--": the options are parsed in build(), where a
+ * help request is no error. */
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -354,7 +296,7 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
-int dd_cmd_watch(int argc, char **argv)
+static int watch_main(int argc, char **argv)
 {
 	struct run r = { argc, argv };
 	struct dd_watch_opts o = { .tool = "dnsdeps " DD_VERSION, .log = log_line,
@@ -367,7 +309,7 @@ int dd_cmd_watch(int argc, char **argv)
 	int rc;
 
 	if (wants_help(argc, argv)) {
-		usage(stdout);
+		dd_cli_help(&dd_cmd_watch, stdout);
 		return DD_EXIT_OK;
 	}
 	if (build(&r, &b, why) != 0) {
@@ -391,3 +333,28 @@ int dd_cmd_watch(int argc, char **argv)
 		log_line(NULL, "stopped");
 	return o.once ? res.worst : DD_EXIT_OK;
 }
+
+const struct dd_cmd dd_cmd_watch = {
+	.name = "watch",
+	.run = watch_main,
+	.summary = "check domains on a schedule, keep the history, alert once per incident",
+	.synopsis = "--config FILE [--once] [OPTIONS]\n"
+		    "--store FILE --interval 60s [--webhook URL] [--exec PROGRAM] "
+		    "[--list FILE | DOMAIN...] [OPTIONS]",
+	.about = "Checks every domain on a schedule, keeps the history in the store, and\n"
+		 "alerts once per incident with the verdict, the layer and what changed\n"
+		 "(docs/watch.md, dnsdeps.conf(5)). SIGHUP re-reads the configuration (a\n"
+		 "broken one keeps the old); SIGTERM finishes the checks in flight and stops.",
+	.exits = "with --once: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown);\n"
+		 "as a service: 0 when stopped by a signal; 3 on a usage, configuration or\n"
+		 "store error.",
+	.min_pos = 0,
+	.max_pos = 1 << 20,
+	.tables = {
+		{ watch_table, 0 },
+		{ dd_cli_common_opts, 0 },
+		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
+		{ dd_cli_out_opts, 0 },
+	},
+};
