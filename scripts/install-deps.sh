@@ -20,6 +20,8 @@ libjansson-dev
 libcurl4-openssl-dev
 libpsl-dev
 libsqlite3-dev
+libpq-dev
+postgresql-15
 libcmocka-dev
 nsd
 python3

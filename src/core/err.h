@@ -23,6 +23,7 @@ enum dd_err {
 	DD_EUNSUPP = -14,    /* not supported (e.g. address family disabled) */
 	DD_EHELD = -15,      /* not sent: the address timed out on its last questions */
 	DD_EDENIED = -16,    /* not sent: a server-supplied destination that is not allowed */
+	DD_ECONFLICT = -17,  /* another writer changed it first (the store's fleet) */
 };
 
 /* One line describing an error code, never NULL. */
