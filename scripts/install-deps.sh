@@ -18,6 +18,11 @@ libjansson-dev
 libcurl4-openssl-dev
 libpsl-dev
 libsqlite3-dev
+libmicrohttpd-dev
+prometheus
+chromium
+chromium-driver
+python3-selenium
 libcmocka-dev
 nsd
 python3

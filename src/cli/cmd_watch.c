@@ -18,6 +18,7 @@
 #include "reg/fetch.h"
 #include "store/store.h"
 #include "watch/watch.h"
+#include "web/web.h"
 
 /* The command's own options. The ones that are settings write into the
  * config being built (cfg), so they override the file's. */
@@ -100,6 +101,11 @@ KEY_SETTER(set_anchor, "trust-anchor")
 KEY_SETTER(set_expiry_warn, "expiry-warn")
 KEY_SETTER(set_expiry_crit, "expiry-crit")
 KEY_SETTER(set_sig_warn, "sig-warn")
+KEY_SETTER(set_http, "http")
+KEY_SETTER(set_http_cert, "http-cert")
+KEY_SETTER(set_http_key, "http-key")
+KEY_SETTER(set_http_token, "http-token-file")
+KEY_SETTER(set_http_auth, "http-auth-file")
 
 static const struct dd_opt watch_table[] = {
 	{ "config", 'c', "FILE", set_config, "read the settings from FILE (dnsdeps.conf(5)); options override it" },
@@ -123,6 +129,11 @@ static const struct dd_opt watch_table[] = {
 	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
 	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
 	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ "http", 0, "ADDR:PORT", set_http, "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
+	{ "http-cert", 0, "FILE", set_http_cert, "serve HTTPS with this certificate (PEM), with --http-key" },
+	{ "http-key", 0, "FILE", set_http_key, "the certificate's private key (PEM)" },
+	{ "http-token-file", 0, "FILE", set_http_token, "require this bearer token (one line) for all but /metrics" },
+	{ "http-auth-file", 0, "FILE", set_http_auth, "require basic auth user:password (one line) for all but /metrics" },
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -327,14 +338,52 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* The service's counters for /metrics, read on the web server's thread. */
+static void counters(void *ctx, struct dd_web_counters *out)
+{
+	struct dd_watch_result *r = ctx;
+
+	out->rounds = __atomic_load_n(&r->rounds, __ATOMIC_RELAXED);
+	out->checks = __atomic_load_n(&r->checks, __ATOMIC_RELAXED);
+	out->alerts_sent = __atomic_load_n(&r->alerts_sent, __ATOMIC_RELAXED);
+	out->alerts_failed = __atomic_load_n(&r->alerts_failed, __ATOMIC_RELAXED);
+	out->queries = __atomic_load_n(&r->queries, __ATOMIC_RELAXED);
+	out->timeouts = __atomic_load_n(&r->timeouts, __ATOMIC_RELAXED);
+}
+
+/* The web server, when the settings ask for one (not changed by SIGHUP). */
+static int web_start(const struct dd_watch_config *c, struct dd_watch_result *res,
+		     struct dd_web **out)
+{
+	const struct dd_watch_http *h = &c->http;
+	struct dd_web_opts wo = { .listen = h->listen, .store = c->store,
+				  .cert = h->cert[0] ? h->cert : NULL,
+				  .key = h->key[0] ? h->key : NULL,
+				  .token_file = h->token_file[0] ? h->token_file : NULL,
+				  .auth_file = h->auth_file[0] ? h->auth_file : NULL,
+				  .counters = counters, .ctx = res };
+	char why[DD_WEB_WHY_MAX];
+
+	*out = NULL;
+	if (!h->listen[0])
+		return 0;
+	if (dd_web_start(out, &wo, why) != 0) {
+		fprintf(stderr, "dnsdeps watch: %s\n", why);
+		return -1;
+	}
+	log_line(NULL, "http: listening");
+	return 0;
+}
+
 int dd_cmd_watch(int argc, char **argv)
 {
 	struct run r = { argc, argv };
 	struct dd_watch_opts o = { .tool = "dnsdeps " DD_VERSION, .log = log_line,
 				   .reload = reload, .settings_free = box_free, .ctx = &r };
 	struct dd_watch_settings *fin = NULL;
-	struct dd_watch_result res;
+	struct dd_watch_result res = { 0 };
 	struct dd_store *st = NULL;
+	struct dd_web *web = NULL;
 	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
 	struct box *b;
 	int rc;
@@ -353,7 +402,13 @@ int dd_cmd_watch(int argc, char **argv)
 		box_free(NULL, &b->s);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (web_start(&b->s.cfg, &res, &web) != 0) {
+		dd_store_close(st);
+		box_free(NULL, &b->s);
+		return DD_EXIT_UNKNOWN;
+	}
 	rc = dd_watch_run(st, &b->s, &o, &fin, &res, why);
+	dd_web_stop(web);
 	dd_store_close(st);
 	box_free(NULL, fin);
 	if (rc) {

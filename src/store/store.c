@@ -92,3 +92,17 @@ int dd_store_retain(struct dd_store *s, int64_t before)
 {
 	return s->ops->retain(s, before);
 }
+
+/* ---- the dashboard's reads ---- */
+
+int dd_store_latest(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
+{
+	return s->ops->latest(s, cb, arg);
+}
+
+int dd_store_incidents(struct dd_store *s, size_t max,
+		       void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
+{
+	return s->ops->incidents(s, max, cb, arg);
+}

@@ -105,6 +105,25 @@ struct dd_store_status_row {
 	unsigned bad_streak;
 };
 
+/* ---- the dashboard's reads (src/web: the HTTP API, the metrics) ---- */
+
+/* A domain with its last round in full: a status row plus the round's
+ * findings and facts (JSON text, src/watch's). */
+struct dd_store_latest_row {
+	struct dd_store_status_row s; /* s.status -1: no round yet */
+	const char *findings;         /* NULL when no round yet */
+	const char *facts;
+};
+
+/* An incident, open (closed 0) or closed. */
+struct dd_store_incident_row {
+	const char *key;
+	const char *domain;
+	int64_t opened, closed;
+	int status, layer;
+	const char *summary;
+};
+
 struct dd_store;
 
 /* The backend's functions (one struct per backend). */
@@ -129,6 +148,11 @@ struct dd_store_ops {
 			   int64_t next_try, const char *error);
 	int (*retain)(struct dd_store *s, int64_t before);
 	int (*reschedule)(struct dd_store *s, const char *domain, int64_t next_due);
+	/* The dashboard's reads (below). */
+	int (*latest)(struct dd_store *s,
+		      void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
+	int (*incidents)(struct dd_store *s, size_t max,
+			 void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
 };
 
 struct dd_store {
@@ -173,5 +197,14 @@ int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t 
  * and last good round are always kept (the next round is compared with
  * them). */
 int dd_store_retain(struct dd_store *s, int64_t before);
+
+/* ---- the dashboard's reads (src/web) ---- */
+
+/* Every domain with its last round, findings and facts included, by name. */
+int dd_store_latest(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
+/* The incidents, the open ones first, then the latest opened; at most max. */
+int dd_store_incidents(struct dd_store *s, size_t max,
+		       void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
 
 #endif

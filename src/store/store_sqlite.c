@@ -568,6 +568,68 @@ static int sq_retain(struct dd_store *base, int64_t before)
 	return rc;
 }
 
+/* ---- the dashboard's reads (src/web) ----------------------------------------
+ * Prepared at each call: they run on the web server's own connection a few
+ * times a second at most, never inside a round's commit. */
+
+static int sq_latest(struct dd_store *base,
+		     void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
+{
+	static const char sql[] =
+		"SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, r.summary,"
+		" d.incident, d.bad_streak, r.findings, r.facts FROM domains d LEFT JOIN rounds r"
+		" ON r.id = d.last_round ORDER BY d.name";
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return DD_EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dd_store_latest_row row = {
+			.s = { .domain = col_text(st, 0), .group = col_text(st, 1),
+			       .next_due = sqlite3_column_int64(st, 2),
+			       .time = sqlite3_column_int64(st, 3),
+			       .status = sqlite3_column_type(st, 4) == SQLITE_NULL
+						 ? -1 : sqlite3_column_int(st, 4),
+			       .layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
+			       .incident = col_text(st, 7),
+			       .bad_streak = (unsigned)sqlite3_column_int(st, 8) },
+			.findings = col_text(st, 9), .facts = col_text(st, 10),
+		};
+		cb(arg, &row);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
+static int sq_incidents(struct dd_store *base, size_t max,
+			void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
+{
+	static const char sql[] =
+		"SELECT key, domain, opened, closed, status, layer, summary FROM incidents"
+		" ORDER BY closed IS NOT NULL, opened DESC LIMIT ?1";
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return DD_EIO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dd_store_incident_row row = {
+			.key = col_text(st, 0), .domain = col_text(st, 1),
+			.opened = sqlite3_column_int64(st, 2),
+			.closed = sqlite3_column_int64(st, 3),
+			.status = sqlite3_column_int(st, 4), .layer = sqlite3_column_int(st, 5),
+			.summary = col_text(st, 6),
+		};
+		cb(arg, &row);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
 const struct dd_store_ops dd_store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -582,4 +644,6 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.outbox_done = sq_outbox_done,
 	.retain = sq_retain,
 	.reschedule = sq_reschedule,
+	.latest = sq_latest,
+	.incidents = sq_incidents,
 };

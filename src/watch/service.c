@@ -308,7 +308,7 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	if ((rc = dd_store_commit(w->st, &c)) != 0)
 		return rc;
 	d->due = step.state.next_due;
-	w->res->rounds++;
+	__atomic_fetch_add(&w->res->rounds, 1, __ATOMIC_RELAXED);
 	w->res->worst = worse(w->res->worst, status);
 	if (step.alert != DD_WATCH_ALERT_NONE)
 		logf_(w, "%s: %s alert queued (%s, layer %s) for %zu route(s)", d->name,
@@ -403,6 +403,10 @@ static int run_round(struct svc *w)
 	if (rc)
 		return rc;
 	rc = dd_audit_run(w->audit);
+	const struct dd_audit_stats *as = dd_audit_stats(w->audit);
+	__atomic_fetch_add(&w->res->queries, as->queries, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->res->timeouts, as->timeouts, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->res->checks, 1, __ATOMIC_RELAXED);
 	if (rc == DD_EIO && dd_audit_why(w->audit)[0])
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s", dd_audit_why(w->audit));
 	dd_audit_free(w->audit);
@@ -430,9 +434,9 @@ static void delivered(struct delivery *dl, int ok, const char *error)
 		delay = RETRY_MAX_S;
 	if (dd_store_outbox_done(w->st, dl->id, ok, now, now + delay, error) != 0)
 		logf_(w, "alert %lld: cannot record the delivery", (long long)dl->id);
-	if (ok)
-		w->res->alerts_sent++;
-	else
+	__atomic_fetch_add(ok ? &w->res->alerts_sent : &w->res->alerts_failed, 1,
+			   __ATOMIC_RELAXED);
+	if (!ok)
 		logf_(w, "alert %lld: not delivered (%s), next try in %llds", (long long)dl->id,
 		      error, (long long)delay);
 	dd_map_del(&w->sending, dl->key);
@@ -735,7 +739,6 @@ int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct 
 	struct svc w = { .st = st, .s = s, .o = o, .res = res, .why = why };
 	int rc;
 
-	memset(res, 0, sizeof(*res));
 	why[0] = '\0';
 	if ((rc = svc_open(&w)) != 0) {
 		if (!why[0])

