@@ -294,3 +294,151 @@ def test_prometheus_fires_the_example_rule(world, tmp_path):
         prom.wait(15)
         prom_log.close()
         assert w.stop() == 0, w.text()
+
+
+# ---- the dashboard in headless Chromium ------------------------------------------------
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=str(tmp_path))
+    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,900"):
+        opts.add_argument(a)
+    service = Service(shutil.which("chromedriver"), log_output=os.devnull) \
+        if "log_output" in Service.__init__.__code__.co_varnames \
+        else Service(shutil.which("chromedriver"), log_path=os.devnull)
+    driver = webdriver.Chrome(service=service, options=opts)
+    driver.set_page_load_timeout(30)
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    driver.shots = shots
+    print(f"\nscreenshots: {shots}")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def shot(driver, name):
+    path = driver.shots / f"{name}.png"
+    driver.save_screenshot(str(path))
+    print(f"screenshot: {path}")
+
+
+def until(driver, fn, timeout, what):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                             ignored_exceptions=[StaleElementReferenceException]).until(fn)
+    except Exception as e:
+        shot(driver, "failed")
+        raise AssertionError(f"{what} not within {timeout}s: {e}") from None
+
+
+def table_rows(driver):
+    """{domain: (status, layer)} of the table, read in one script (the page
+    rebuilds the table at each poll)."""
+    rows = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#domains tbody tr')).map(tr =>"
+        " [tr.dataset.domain, tr.querySelector('.cell-status').textContent,"
+        "  tr.querySelector('.cell-layer').textContent]);")
+    return {d: (st, layer) for d, st, layer in rows}
+
+
+WATCHED = ["puri.sm", "example.sm"]
+
+
+def test_dashboard_shows_the_incident_without_reload(world, tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    store = tmp_path / "watch.db"
+    w = Watch(world, store, 8475, *FAST, "--no-registration", "--http", "8475", *WATCHED)
+    try:
+        wait_for(lambda: all(r["status"] for r in domains(w.base)["domains"]) and
+                 len(domains(w.base)["domains"]) == len(WATCHED), 30, "every domain checked")
+        api_rows = {r["domain"]: (r["status"], r["layer"]) for r in domains(w.base)["domains"]}
+        browser.get(w.base + "/")
+        until(browser, lambda d: len(table_rows(d)) == len(WATCHED), 15, "the table")
+        assert table_rows(browser) == api_rows, (table_rows(browser), api_rows)
+        assert table_rows(browser)[PURI] == ("ok", "none")
+        shot(browser, "table-ok")
+        assert browser.find_element(By.ID, "open-count").text == "0"
+        saved = undelegate(world)
+        # No reload: the page polls.
+        loaded = browser.execute_script("return performance.timeOrigin")
+        until(browser, lambda d: table_rows(d).get(PURI) == ("critical", "registration"), 20,
+              "puri.sm critical in the table")
+        until(browser, lambda d: d.find_element(By.ID, "open-count").text == "1", 10,
+              "one open incident in the header")
+        assert browser.execute_script("return performance.timeOrigin") == loaded
+        shot(browser, "table-critical")
+        browser.find_element(By.ID, "nav-incidents").click()
+        until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#incidents tbody tr.open"), 10,
+              "the incidents page")
+        row = browser.find_element(By.CSS_SELECTOR, "#incidents tbody tr.open")
+        assert row.get_attribute("data-domain") == PURI and "registration" in row.text
+        shot(browser, "incidents")
+        browser.find_element(By.CSS_SELECTOR, "#incidents tbody tr.open a").click()
+        until(browser, lambda d: "delegation_lost" in d.find_element(By.ID, "timeline").text, 10,
+              "the domain's timeline")
+        findings = browser.find_element(By.ID, "findings").text
+        assert "Advice:" in findings, findings
+        shot(browser, "domain")
+        # Sorting and filtering of the table.
+        browser.get(w.base + "/#/")
+        until(browser, lambda d: len(table_rows(d)) == 2, 10, "the table again")
+        f = browser.find_element(By.ID, "filter")
+        f.send_keys("example")
+        until(browser, lambda d: list(table_rows(d)) == ["example.sm."], 5, "the filter")
+        world.edit({"zone": "sm.", "add": saved})
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def rdap_domain(name, registrar):
+    return json.dumps({
+        "objectClassName": "domain", "ldhName": name, "status": ["active"],
+        "events": [{"eventAction": "expiration", "eventDate": "2030-01-01T00:00:00Z"}],
+        "entities": [{"objectClassName": "entity", "roles": ["registrar"],
+                      "vcardArray": ["vcard", [["version", {}, "text", "4.0"],
+                                               ["fn", {}, "text", registrar]]]}],
+    }).encode()
+
+
+EVIL = "<script>window.pwned=1</script><img src=x onerror=window.pwned=2><b>Bold</b>\x07\x1b[31m"
+
+
+def test_dashboard_escapes_server_text(world, tmp_path, browser):
+    from selenium.webdriver.common.by import By
+    store = tmp_path / "watch.db"
+    with RdapServer(RDAP_IP) as rdap:
+        rdap.routes["/rdap/domain/puri.sm"] = json_reply(rdap_domain("puri.sm", EVIL))
+        boot = tmp_path / "boot.json"
+        boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
+                                    "services": [[["sm"], [rdap.url("/rdap/")]]]}))
+        table = tmp_path / "whois-servers"
+        table.write_text("# none\n")
+        w = Watch(world, store, 8476, *FAST, "--rdap-bootstrap", str(boot), "--whois-servers",
+                  str(table), "--ca-file", rdap.ca_file, "--http", "8476", "puri.sm")
+        try:
+            doc = checked(w.base)
+            assert "<script>" in (doc["domains"][0]["registrar"] or ""), doc
+            browser.get(w.base + "/#/domain/puri.sm.")
+            until(browser, lambda d: d.find_elements(By.ID, "registrar"), 15, "the domain page")
+            cell = browser.find_element(By.ID, "registrar")
+            text = cell.text
+            assert "<script>window.pwned=1</script>" in text, text
+            assert "<b>Bold</b>" in text and "\\x07" in text and "\\x1b" in text, text
+            assert cell.find_elements(By.XPATH, ".//*") == []  # text only, no element made
+            assert browser.execute_script("return window.pwned === undefined")
+            assert browser.find_elements(By.CSS_SELECTOR, "main img, main b, main script") == []
+            shot(browser, "escaped")
+        finally:
+            assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())

@@ -7,7 +7,7 @@
 
 const POLL_MS = 2000;
 const PAGE = 100;
-const state = { domains: [], sort: "status", asc: false, filter: "", status: "", page: 0,
+const state = { domains: [], sort: "status", asc: true, filter: "", status: "", page: 0,
                 view: null, timer: null, lastFocus: null };
 const RANK = { critical: 0, warning: 1, unknown: 2, ok: 3 };
 
@@ -85,7 +85,7 @@ function visible() {
 function header(key, label) {
   const cls = state.sort === key ? "sorted" + (state.asc ? " asc" : "") : "";
   return el("th", { class: cls, "data-key": key, on: { click: () => {
-    state.asc = state.sort === key ? !state.asc : key !== "status";
+    state.asc = state.sort === key ? !state.asc : true;
     state.sort = key; state.page = 0; renderTable();
   } } }, label);
 }
