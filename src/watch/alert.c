@@ -106,6 +106,8 @@ int dd_watch_alert_text(const char *payload, struct dd_buf *out, char *subject, 
 			*c = '?';
 	if (strcmp(kind, "close") == 0)
 		snprintf(subject, sublen, "[dnsdeps] RECOVERED %s", dom);
+	else if (strcmp(kind, "change") == 0)
+		snprintf(subject, sublen, "[dnsdeps] CHANGED %s (now %s)", dom, str(o, "status"));
 	else
 		snprintf(subject, sublen, "[dnsdeps] %s%s %s (layer %s)",
 			 strcmp(kind, "reminder") == 0 ? "STILL " : "", str(o, "status"), dom,

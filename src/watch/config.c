@@ -593,25 +593,34 @@ static char *trim(char *s)
 	return s;
 }
 
+/* The value after "key:": unquoted, its comment stripped. A quoted value
+ * may be followed by more words ("URL#x" critical): they are kept after a
+ * space. */
 static int unquote(struct parser *p, char *v, char **out)
 {
+	char *close, *rest, *hash;
+
 	v = trim(v);
-
-
 	if (v[0] != '"') {
-		char *hash = strchr(v, '#');
-		if (hash)
+		if ((hash = strchr(v, '#')) != NULL)
 			*hash = '\0';
 		*out = trim(v);
 		return 0;
 	}
-	char *close = strchr(v + 1, '"');
-	if (!close)
+	if (!(close = strchr(v + 1, '"')))
 		return fail(p, "unterminated quoted value%s%s", "", "");
-	char *rest = trim(close + 1);
-	if (*rest && *rest != '#')
-		return fail(p, "text after the quoted value: '%s'%s", rest, "");
-	*close = '\0';
+	rest = close + 1;
+	if ((hash = strchr(rest, '#')) != NULL)
+		*hash = '\0';
+	rest = trim(rest);
+	if (*rest && strchr(rest, '"'))
+		return fail(p, "more than one quoted value: '%s'%s", rest, "");
+	if (*rest) {
+		*close = ' ';
+		memmove(close + 1, rest, strlen(rest) + 1);
+	} else {
+		*close = '\0';
+	}
 	*out = v + 1;
 	return 0;
 }

@@ -78,7 +78,10 @@ static int is_transfer_lock(const char *code)
 	       strcmp(code, "serverTransferProhibited") == 0;
 }
 
-static void statuses(struct out *o, const json_t *a, const json_t *b)
+/* An event for each string of b not in a (added) and of a not in b
+ * (removed; a removed transfer lock is an event of its own kind). */
+static void set_diff(struct out *o, const json_t *a, const json_t *b, const char *added,
+		     const char *removed)
 {
 	size_t i;
 	json_t *e;
@@ -87,13 +90,12 @@ static void statuses(struct out *o, const json_t *a, const json_t *b)
 		return;
 	json_array_foreach(b, i, e)
 		if (!has(a, json_string_value(e)))
-			add(o, "status_added", "%s%s", json_string_value(e), NULL);
+			add(o, added, "%s%s", json_string_value(e), NULL);
 	json_array_foreach(a, i, e) {
-		const char *code = json_string_value(e);
-		if (has(b, code))
-			continue;
-		add(o, is_transfer_lock(code) ? "transfer_lock_removed" : "status_removed", "%s%s",
-		    code, NULL);
+		const char *s = json_string_value(e);
+		if (!has(b, s))
+			add(o, is_transfer_lock(s) ? "transfer_lock_removed" : removed, "%s%s", s,
+			    NULL);
 	}
 }
 
@@ -122,21 +124,6 @@ static void expiry(struct out *o, const json_t *p, const json_t *c, int warn_day
 	int64_t now = json_integer_value(b) - json_integer_value(t);
 	if (before > window && now <= window)
 		add(o, "expiry_window_entered", "the registration expires on %s%s", y, NULL);
-}
-
-static void findings(struct out *o, const json_t *a, const json_t *b)
-{
-	size_t i;
-	json_t *e;
-
-	if (!json_is_array(a) || !json_is_array(b))
-		return;
-	json_array_foreach(b, i, e)
-		if (!has(a, json_string_value(e)))
-			add(o, "finding_appeared", "%s%s", json_string_value(e), NULL);
-	json_array_foreach(a, i, e)
-		if (!has(b, json_string_value(e)))
-			add(o, "finding_resolved", "%s%s", json_string_value(e), NULL);
 }
 
 static void verdict(struct out *o, const json_t *p, const json_t *c)
@@ -172,9 +159,29 @@ size_t dd_watch_events(const json_t *prev, const json_t *cur, int warn_days,
 			    "ds_changed");
 	}
 	registrar(&o, json_object_get(prev, "registrar"), json_object_get(cur, "registrar"));
-	statuses(&o, json_object_get(prev, "statuses"), json_object_get(cur, "statuses"));
+	set_diff(&o, json_object_get(prev, "statuses"), json_object_get(cur, "statuses"),
+		 "status_added", "status_removed");
 	expiry(&o, prev, cur, warn_days);
-	findings(&o, json_object_get(prev, "findings"), json_object_get(cur, "findings"));
+	set_diff(&o, json_object_get(prev, "findings"), json_object_get(cur, "findings"),
+		 "finding_appeared", "finding_resolved");
 	verdict(&o, prev, cur);
 	return o.n;
+}
+
+int dd_watch_event_notable(const struct dd_watch_event *e)
+{
+	static const char *const kinds[] = { "delegation_lost", "parent_ns_changed", "ds_changed",
+					     "registrar_changed", "status_added",
+					     "transfer_lock_removed", "expiry_window_entered" };
+	static const char *const codes[] = { "DEPS_NS_DOMAIN_", "REG_" };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(e->kind, kinds[i]) == 0)
+			return 1;
+	if (strcmp(e->kind, "finding_appeared") != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (strncmp(e->detail, codes[i], strlen(codes[i])) == 0)
+			return 1;
+	return 0;
 }

@@ -90,6 +90,7 @@ const char *dd_watch_alert_kind_name(enum dd_watch_alert_kind k)
 	case DD_WATCH_ALERT_OPEN: return "open";
 	case DD_WATCH_ALERT_CLOSE: return "close";
 	case DD_WATCH_ALERT_REMINDER: return "reminder";
+	case DD_WATCH_ALERT_CHANGE: return "change";
 	}
 	return "?";
 }

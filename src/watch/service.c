@@ -67,6 +67,7 @@ struct svc {
 	struct dd_clock clk;
 	int64_t last_retain;
 	double waiting_since;      /* monotonic ms a round began waiting for deliveries, 0 */
+	double round_lag;          /* the most a domain of this round started after it was due */
 	int stopping;
 	int err;
 	char *why;
@@ -227,6 +228,14 @@ static void digest_hex(const char *line, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
+static int notable(const struct dd_watch_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (dd_watch_event_notable(&ev[i]))
+			return 1;
+	return 0;
+}
+
 /* The outbox rows of an alert: one per route of the group that takes
  * alerts of the incident's severity. */
 static size_t alert_rows(const struct svc *w, const struct sched *d, const struct dd_watch_step *s,
@@ -284,12 +293,20 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 		sev[i] = (struct dd_store_event){ t, d->name, ev[i].kind, ev[i].detail };
 	dd_watch_incident_step(&prev, d->name, status, layer, summary, t, &pol, &step);
 	step.state.next_due = next_due(w, d, now);
+	if (step.alert == DD_WATCH_ALERT_NONE && in->prev && notable(ev, nev)) {
+		/* Outside an alert, a change that announces trouble is told once. */
+		step.alert = DD_WATCH_ALERT_CHANGE;
+		step.alert_status = status == DD_STATUS_CRITICAL ? status : DD_STATUS_WARNING;
+		if (!step.inc.key[0])
+			step.inc.key = d->name;
+	}
 	if (step.alert != DD_WATCH_ALERT_NONE) {
 		/* What changed since the last good round (for a recovery: in
 		 * this round). */
-		nch = step.alert == DD_WATCH_ALERT_CLOSE
-			      ? dd_watch_events(in->prev, in->facts, warn, ch, DD_WATCH_MAX_EVENTS)
-			      : dd_watch_events(in->good, in->facts, warn, ch, DD_WATCH_MAX_EVENTS);
+		int this_round = step.alert == DD_WATCH_ALERT_CLOSE ||
+				 step.alert == DD_WATCH_ALERT_CHANGE;
+		nch = dd_watch_events(this_round ? in->prev : in->good, in->facts, warn, ch,
+				      DD_WATCH_MAX_EVENTS);
 		in->payload = dd_watch_alert_json(step.alert, d->name, group_of(w, d)->name,
 						  step.inc.key, t, status, layer, summary,
 						  in->findings, ch, nch);
@@ -355,6 +372,8 @@ static int on_next(void *ctx, char name[DD_NAME_MAX])
 		return 0;
 	d = &w->doms[w->batch[w->next++]];
 	lag = (double)(dd_clock_now(&w->clk) - d->due);
+	if (!w->o->once && lag > w->round_lag)
+		w->round_lag = lag;
 	if (!w->o->once && lag > w->res->max_lag_s)
 		w->res->max_lag_s = lag;
 	snprintf(name, DD_NAME_MAX, "%s", d->name);
@@ -672,6 +691,8 @@ static void on_tick(void *arg)
 		return;
 	}
 	if (collect_due(w, now) > 0) {
+		double t0 = dd_clock_mono_ms();
+		w->round_lag = 0;
 		if ((rc = run_round(w)) != 0) {
 			w->err = rc;
 			if (!w->why[0])
@@ -679,7 +700,8 @@ static void on_tick(void *arg)
 			stop_all(w);
 			return;
 		}
-		logf_(w, "round: %zu domain(s) checked", w->nbatch);
+		logf_(w, "round: %zu domain(s) checked in %.1f s, started at most %.0f s late",
+		      w->nbatch, (dd_clock_mono_ms() - t0) / 1000, w->round_lag);
 	}
 	retain(w, dd_clock_now(&w->clk));
 	deliver_due(w, 0);

@@ -144,6 +144,12 @@ struct dd_watch_event {
 size_t dd_watch_events(const json_t *prev, const json_t *cur, int warn_days,
 		       struct dd_watch_event *out, size_t max);
 
+/* An event an owner wants to hear of even while the verdict is fine, since
+ * it announces an outage the registry shows coming (a transfer lock or a
+ * status change, the expiry in the window, a nameserver's domain expiring
+ * or gone) or a change of the delegation: 1 or 0. */
+int dd_watch_event_notable(const struct dd_watch_event *e);
+
 /* ---- incidents --------------------------------------------------------------- */
 
 struct dd_watch_policy {
@@ -152,7 +158,8 @@ struct dd_watch_policy {
 };
 
 enum dd_watch_alert_kind { DD_WATCH_ALERT_NONE = 0, DD_WATCH_ALERT_OPEN,
-			   DD_WATCH_ALERT_CLOSE, DD_WATCH_ALERT_REMINDER };
+			   DD_WATCH_ALERT_CLOSE, DD_WATCH_ALERT_REMINDER,
+			   DD_WATCH_ALERT_CHANGE /* notable events outside an alert */ };
 
 struct dd_watch_step {
 	struct dd_store_dstate state;   /* the domain's new state (next_due unchanged) */

@@ -339,10 +339,10 @@ def test_ds_removed_at_parent(world, hook, tmp_path):
     assert "12345 13 2" in ev["detail"] and ev["detail"].endswith("-> (none)"), ev
 
 
-def rdap_domain(name, status):
+def rdap_domain(name, status, expires="2030-01-01T00:00:00Z"):
     return json.dumps({
         "objectClassName": "domain", "ldhName": name, "status": list(status),
-        "events": [{"eventAction": "expiration", "eventDate": "2030-01-01T00:00:00Z"}],
+        "events": [{"eventAction": "expiration", "eventDate": expires}],
         "entities": [{"objectClassName": "entity", "roles": ["registrar"],
                       "vcardArray": ["vcard", [["version", {}, "text", "4.0"],
                                                ["fn", {}, "text", "Test Registrar"]]]}],
@@ -375,6 +375,42 @@ def test_registry_puts_server_hold(world, hook, tmp_path):
     assert ("status_added", "serverHold") in changes, changes
     assert ("transfer_lock_removed", "clientTransferProhibited") in changes, changes
     assert "REG_SERVER_HOLD" in [f["code"] for f in alert["findings"]]
+
+
+def test_ns_domain_expires_first(world, hook, tmp_path):
+    """With the dependencies (the default): the registration of puri.sm's nameserver
+    domain dnshost.test moves before puri.sm's own expiry. The verdict stays ok, and
+    the change is told once (kind "change")."""
+    store = tmp_path / "watch.db"
+    locked = ["active", "client transfer prohibited"]
+    with RdapServer(RDAP_IP) as rdap:
+        for name in ("nic.sm", "nic.test", "root.test", "dnshost.test", "puri.sm"):
+            rdap.routes[f"/rdap/domain/{name}"] = json_reply(rdap_domain(
+                name, locked, "2040-01-01T00:00:00Z" if name != "puri.sm" else
+                "2030-01-01T00:00:00Z"))
+        boot = tmp_path / "boot.json"
+        boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
+                                    "services": [[["sm", "test"], [rdap.url("/rdap/")]]]}))
+        table = tmp_path / "whois-servers"
+        table.write_text("# none\n")
+        w = Watch(world, store, "--timeout", "400", "--retries", "0", "--jitter", "0s",
+                  "--rdap-bootstrap", str(boot), "--whois-servers", str(table),
+                  "--ca-file", rdap.ca_file, "--webhook", hook.url, "puri.sm")
+        try:
+            first = wait_rounds(store, 1, 30)
+            assert first[0][1] == 0, (first, w.text())
+            rdap.routes["/rdap/domain/dnshost.test"] = json_reply(rdap_domain(
+                "dnshost.test", locked, "2029-06-01T00:00:00Z"))
+            (_, _, alert), = hook.wait(1, 10 * INTERVAL)
+            n = len(rounds(store))
+            wait_rounds(store, n + 2, 8 * INTERVAL)
+        finally:
+            assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    assert alert["kind"] == "change" and alert["status"] == "ok", alert
+    assert {"kind": "finding_appeared", "detail": "DEPS_NS_DOMAIN_EXPIRES_FIRST"} in \
+        alert["changes"], alert
+    assert hook.kinds() == ["change"]  # told once, not every round
 
 
 def test_flapping_server_no_storm(world, hook, tmp_path):

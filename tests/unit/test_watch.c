@@ -61,7 +61,8 @@ static const char CONF[] =
 	"\tbackup: shop-backup.test\n"
 	"\tinterval: 60s\n"
 	"\tjitter: 5s\n"
-	"\texec: /usr/local/bin/page\n";
+	"\texec: /usr/local/bin/page\n"
+	"\twebhook: \"https://hooks.test/dns#ops\" critical  # quoted, then a word\n";
 
 static void test_config(void **state)
 {
@@ -93,8 +94,10 @@ static void test_config(void **state)
 	assert_int_equal(r[0].min_status, 2);
 	assert_string_equal(r[0].target, "http://127.0.0.1:8080/hook");
 	r = dd_watch_group_routes(&c, &c.groups[1], &n);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_int_equal(r[0].kind, DD_WATCH_EXEC);
+	assert_string_equal(r[1].target, "https://hooks.test/dns#ops");
+	assert_int_equal(r[1].min_status, 2);
 	assert_int_equal(dd_watch_config_check(&c, why), 0);
 	dd_watch_config_free(&c);
 }
@@ -121,6 +124,7 @@ static void test_config_errors(void **state)
 	config_error("server:\n", "x.conf:1: unknown clause 'server:'");
 	config_error("watch:\n  name: x\n", "x.conf:2: 'name' does not belong");
 	config_error("watch:\n  store: \"x\n", "x.conf:2: unterminated quoted value");
+	config_error("watch:\n  store: \"x\" \"y\"\n", "x.conf:2: more than one quoted value");
 	config_error("watch:\n  webhook: ftp://x/\n", "x.conf:2: webhook: a webhook is an http");
 	config_error("watch:\n  exec: page\n", "x.conf:2: exec: exec needs an absolute");
 	config_error("watch:\n  domain: a..b\n", "x.conf:2: domain:");
@@ -128,6 +132,50 @@ static void test_config_errors(void **state)
 	config_error("group:\n  domain: a.test\n  name: g\n", "x.conf:3: name: name: must come before");
 	config_error("watch:\n  list: /nonexistent/list\n", "x.conf:2: /nonexistent/list:");
 	config_error("watch:\n  store\n", "x.conf:2: expected 'key: value'");
+}
+
+/* dnsdeps.conf(5) and the parser are one contract: every key the page
+ * documents is known to the parser, and its example parses (its list file
+ * aside, which does not exist here). */
+static void test_config_man_page(void **state)
+{
+	char path[512], *page, *p;
+	int keys = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/../../../doc/dnsdeps.conf.5", DD_TEST_DATA);
+	page = fx_slurp(path);
+	for (p = page; (p = strstr(p, "\n.BI \"")) != NULL; p++) {
+		char key[64], text[200], why[DD_WATCH_WHY_MAX];
+		const char *clause = p > strstr(page, "THE GROUP CLAUSE") ? "group" : "watch";
+		struct dd_watch_config c;
+		if (sscanf(p, "\n.BI \"%63[a-z-]: \"", key) != 1)
+			continue;
+		snprintf(text, sizeof(text), "%s:\n  %s: 1\n", clause, key);
+		dd_watch_config_init(&c);
+		dd_watch_config_parse(&c, text, strlen(text), "man", why);
+		dd_watch_config_free(&c);
+		if (strstr(why, "unknown key") || strstr(why, "does not belong"))
+			fail_msg("dnsdeps.conf(5) documents '%s' in %s: %s", key, clause, why);
+		keys++;
+	}
+	assert_true(keys >= 28);
+	char *ex = strstr(page, ".EX\n"), *end = ex ? strstr(ex, ".EE\n") : NULL;
+	assert_non_null(end);
+	*end = '\0';
+	char *list = strstr(ex, "list:");
+	assert_non_null(list);
+	*list = '#';
+	struct dd_watch_config c;
+	char why[DD_WATCH_WHY_MAX];
+	dd_watch_config_init(&c);
+	if (dd_watch_config_parse(&c, ex + 4, strlen(ex + 4), "example", why) != 0)
+		fail_msg("the man page's example: %s", why);
+	assert_int_equal(c.ngroups, 1);
+	assert_int_equal(c.groups[0].nroutes, 2);
+	assert_string_equal(c.groups[0].routes[0].target, "https://hooks.example.org/dns#ops");
+	dd_watch_config_free(&c);
+	free(page);
 }
 
 /* The check document of a fixture, as the audit driver renders it. */
@@ -291,6 +339,30 @@ static void test_incident(void **state)
 	assert_string_equal(out, ".O..C..");
 }
 
+static void test_notable(void **state)
+{
+	static const struct { const char *kind, *detail; int notable; } cases[] = {
+		{ "transfer_lock_removed", "clientTransferProhibited", 1 },
+		{ "status_added", "serverHold", 1 },
+		{ "status_removed", "serverHold", 0 },
+		{ "expiry_window_entered", "x", 1 },
+		{ "expiry_moved", "x", 0 },
+		{ "finding_appeared", "DEPS_NS_DOMAIN_EXPIRES_FIRST", 1 },
+		{ "finding_appeared", "REG_NO_TRANSFER_LOCK", 1 },
+		{ "finding_appeared", "SERVER_TIMEOUT", 0 },
+		{ "finding_resolved", "REG_NO_TRANSFER_LOCK", 0 },
+		{ "verdict_changed", "x", 0 },
+	};
+	struct dd_watch_event e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(e.kind, sizeof(e.kind), "%s", cases[i].kind);
+		snprintf(e.detail, sizeof(e.detail), "%s", cases[i].detail);
+		assert_int_equal(dd_watch_event_notable(&e), cases[i].notable);
+	}
+}
+
 static void test_incident_keys(void **state)
 {
 	struct dd_watch_policy p = { .alert_after = 1, .recover_after = 1 };
@@ -357,10 +429,12 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_man_page),
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_events_delegation),
 		cmocka_unit_test(test_events_registration),
 		cmocka_unit_test(test_incident),
+		cmocka_unit_test(test_notable),
 		cmocka_unit_test(test_incident_keys),
 		cmocka_unit_test(test_alert),
 	};
