@@ -16,6 +16,7 @@
 #include "probe/dnssec.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
+#include "report/report.h"
 #include "store/store.h"
 #include "watch/watch.h"
 #include "web/web.h"
@@ -149,11 +150,13 @@ struct box {
 	char anchor_source[DD_WATCH_PATH_MAX + 8];
 	int no_deps;
 	int once;
+	struct dd_store *graphs; /* where each domain's graph goes for the web; NULL none */
 };
 
 struct run {
 	int argc;
 	char **argv;
+	struct dd_store *graphs; /* given to the boxes built on SIGHUP */
 };
 
 static void box_free(void *ctx, struct dd_watch_settings *s)
@@ -180,12 +183,34 @@ static int prepare(void *ctx, struct dd_evidence *ev)
 	return 0;
 }
 
+/* The domain's dependency graph, as `graph --json` and DOT, into the store
+ * for the dashboard (docs/web.md). On the driver's loop, where the store's
+ * other writes happen. A graph that cannot be kept costs the dashboard its
+ * picture, never the round. */
+static void keep_graph(struct dd_store *st, const struct dd_evidence *ev)
+{
+	struct dd_rep_opts ro = { .now = ev->time };
+	struct dd_buf json, dot;
+
+	dd_buf_init(&json);
+	dd_buf_init(&dot);
+	if (dd_rep_deps_json(ev, &ro, &json) == 0 && dd_rep_dot(ev, &ro, &dot) == 0)
+		dd_store_graph_put(st, ev->domain, ev->time, dd_buf_str(&json), dd_buf_str(&dot));
+	dd_buf_free(&json);
+	dd_buf_free(&dot);
+}
+
 static int finish(void *ctx, struct dd_evidence *ev)
 {
-	(void)ctx;
+	struct box *b = ctx;
+
 	if (!ev->deps.present)
 		return 0;
-	return dd_cli_deps_finish(ev, "watch") != 0 ? DD_EINVAL : 0;
+	if (dd_cli_deps_finish(ev, "watch") != 0)
+		return DD_EINVAL;
+	if (b->graphs)
+		keep_graph(b->graphs, ev);
+	return 0;
 }
 
 /* Judgement settings of the config as defaults for the shared options,
@@ -245,6 +270,7 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	}
 	b->no_deps = w.no_deps;
 	b->once = w.once;
+	b->graphs = r->graphs;
 	if (dd_watch_config_check(&b->s.cfg, why) != 0)
 		goto fail;
 	fclose(errf);
@@ -407,6 +433,8 @@ int dd_cmd_watch(int argc, char **argv)
 		box_free(NULL, &b->s);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (web)
+		r.graphs = b->graphs = st;
 	rc = dd_watch_run(st, &b->s, &o, &fin, &res, why);
 	dd_web_stop(web);
 	dd_store_close(st);

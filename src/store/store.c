@@ -106,3 +106,16 @@ int dd_store_incidents(struct dd_store *s, size_t max,
 {
 	return s->ops->incidents(s, max, cb, arg);
 }
+
+int dd_store_graph_put(struct dd_store *s, const char *domain, int64_t time, const char *json,
+		       const char *dot)
+{
+	return s->ops->graph_put(s, domain, time, json, dot);
+}
+
+int dd_store_graph_get(struct dd_store *s, const char *domain,
+		       void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+		       void *arg)
+{
+	return s->ops->graph_get(s, domain, cb, arg);
+}

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define DD_STORE_WHY_MAX 512
-#define DD_STORE_SCHEMA_VERSION 1
+#define DD_STORE_SCHEMA_VERSION 2 /* 2: the graphs table (the dashboard's) */
 
 /* One domain-round, as stored. Strings are owned by the caller on commit
  * and by the store's callback on reads (valid during the callback). */
@@ -153,6 +153,11 @@ struct dd_store_ops {
 		      void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
 	int (*incidents)(struct dd_store *s, size_t max,
 			 void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
+	int (*graph_put)(struct dd_store *s, const char *domain, int64_t time, const char *json,
+			 const char *dot);
+	int (*graph_get)(struct dd_store *s, const char *domain,
+			 void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+			 void *arg);
 };
 
 struct dd_store {
@@ -206,5 +211,14 @@ int dd_store_latest(struct dd_store *s,
 /* The incidents, the open ones first, then the latest opened; at most max. */
 int dd_store_incidents(struct dd_store *s, size_t max,
 		       void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
+/* A domain's latest dependency graph: the document of `graph --json`
+ * (dnsdeps.graph/1) and its DOT, replacing the one before. Not part of a
+ * round's transaction: it is the dashboard's picture, not history. */
+int dd_store_graph_put(struct dd_store *s, const char *domain, int64_t time, const char *json,
+		       const char *dot);
+/* The latest graph, handed to cb; DD_ENOTFOUND when none. */
+int dd_store_graph_get(struct dd_store *s, const char *domain,
+		       void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+		       void *arg);
 
 #endif

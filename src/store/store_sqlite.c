@@ -34,6 +34,9 @@ static const char *const MIGRATIONS[DD_STORE_SCHEMA_VERSION] = {
 	" attempts INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL, delivered INTEGER,"
 	" last_error TEXT);"
 	"CREATE INDEX outbox_pending ON outbox(delivered, next_try);",
+	/* 1 -> 2: each domain's latest dependency graph, for the dashboard. */
+	"CREATE TABLE graphs(domain TEXT PRIMARY KEY, time INTEGER NOT NULL, json TEXT NOT NULL,"
+	" dot TEXT NOT NULL);",
 };
 
 enum stmt_id {
@@ -630,6 +633,43 @@ static int sq_incidents(struct dd_store *base, size_t max,
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
+static int sq_graph_put(struct dd_store *base, const char *domain, int64_t time,
+			const char *json, const char *dot)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO graphs(domain, time, json, dot)"
+				  " VALUES(?1, ?2, ?3, ?4)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(sq(base)->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	sqlite3_bind_int64(st, 2, time);
+	bind_text(st, 3, json);
+	bind_text(st, 4, dot);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
+static int sq_graph_get(struct dd_store *base, const char *domain,
+			void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+			void *arg)
+{
+	static const char sql[] = "SELECT time, json, dot FROM graphs WHERE domain = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(sq(base)->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		cb(arg, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
+}
+
 const struct dd_store_ops dd_store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -646,4 +686,6 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.reschedule = sq_reschedule,
 	.latest = sq_latest,
 	.incidents = sq_incidents,
+	.graph_put = sq_graph_put,
+	.graph_get = sq_graph_get,
 };

@@ -9,6 +9,7 @@
 #include "checks/checks.h"
 #include "core/err.h"
 #include "core/name.h"
+#include "report/report.h"
 #include "web/web.h"
 
 #define HISTORY_DAYS_DEFAULT 30
@@ -207,6 +208,46 @@ static int incidents(struct dd_store *st, json_t *d)
 	return dd_store_incidents(st, INCIDENTS_MAX, incident_row, a);
 }
 
+/* ---- /domains/NAME/graph and graph.svg ------------------------------------------- */
+
+struct graph {
+	int found;
+	int svg;
+	struct dd_buf *out;
+	int rc;
+};
+
+static void graph_got(void *arg, int64_t time, const char *json, const char *dot)
+{
+	struct graph *g = arg;
+	char why[300];
+
+	(void)time;
+	g->found = 1;
+	if (!g->svg)
+		dd_buf_puts(g->out, json ? json : "null");
+	else if (dd_rep_svg(dot ? dot : "", g->out, why, sizeof(why)) != 0)
+		g->rc = DD_EIO;
+}
+
+/* The stored graph as it is (dnsdeps.graph/1, docs/dependencies.md) or as
+ * SVG; 404 when the service has none (no dependencies gathered yet). */
+static int graph(struct dd_store *st, const char *name, int svg, int *status, const char **ctype,
+		 struct dd_buf *out)
+{
+	struct graph g = { 0, svg, out, 0 };
+	int rc = dd_store_graph_get(st, name, graph_got, &g);
+
+	if (rc == DD_ENOTFOUND) {
+		*status = 404;
+		return 0;
+	}
+	if (rc == 0)
+		rc = g.rc;
+	*ctype = svg ? "image/svg+xml" : "application/json";
+	return rc;
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 /* "domains/NAME[/history]": the canonical name and the rest. 0 or -1. */
@@ -255,13 +296,36 @@ static int route(struct dd_store *st, const char *path, const char *query, int64
 	return 0;
 }
 
-int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t now,
-	       int *status, struct dd_buf *out)
+/* A graph's path: "domains/NAME/graph" (0) or ".../graph.svg" (1); -1 not one. */
+static int graph_path(const char *path, char name[DD_NAME_MAX])
 {
+	const char *rest;
+
+	if (strncmp(path, "domains/", 8) != 0 || domain_path(path, name, &rest) != 0)
+		return -1;
+	return strcmp(rest, "graph") == 0 ? 0 : strcmp(rest, "graph.svg") == 0 ? 1 : -1;
+}
+
+int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t now,
+	       int *status, const char **ctype, struct dd_buf *out)
+{
+	char name[DD_NAME_MAX];
 	json_t *d = NULL;
 	char *text;
-	int rc = route(st, path, query, now, status, &d);
+	int svg = graph_path(path, name), rc;
 
+	*ctype = "application/json";
+	*status = 200;
+	if (svg >= 0 && ((rc = graph(st, name, svg, status, ctype, out)) != 0 || *status == 200))
+		return rc == 0 && dd_buf_failed(out) ? DD_ENOMEM : rc;
+	if (svg >= 0) {
+		*ctype = "application/json";
+		d = doc("dnsdeps.api.error/1", now);
+		json_object_set_new(d, "error", json_string("no graph of this domain yet"));
+		rc = 0;
+	} else {
+		rc = route(st, path, query, now, status, &d);
+	}
 	if (rc == 0) {
 		text = d ? json_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		if (!text)

@@ -60,10 +60,11 @@ int dd_web_listen_parse(const char *text, struct sockaddr_storage *ss, socklen_t
 int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct dd_buf *out);
 
 /* An API answer: path is what follows "/api/v1/" (without the query),
- * query the raw query string or NULL. 0 with *status set (200, 404, ...)
- * and the JSON document in out, or DD_ENOMEM / DD_EIO. */
+ * query the raw query string or NULL. 0 with *status set (200, 404, ...),
+ * *ctype and the document in out (JSON; the graph's SVG rendered by
+ * Graphviz), or DD_ENOMEM / DD_EIO. */
 int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t now,
-	       int *status, struct dd_buf *out);
+	       int *status, const char **ctype, struct dd_buf *out);
 
 /* A file of the dashboard (embedded at build time from src/web/assets):
  * its bytes and content type, or NULL when there is none by that path. */

@@ -437,8 +437,42 @@ def test_dashboard_escapes_server_text(world, tmp_path, browser):
             assert "<b>Bold</b>" in text and "\\x07" in text and "\\x1b" in text, text
             assert cell.find_elements(By.XPATH, ".//*") == []  # text only, no element made
             assert browser.execute_script("return window.pwned === undefined")
-            assert browser.find_elements(By.CSS_SELECTOR, "main img, main b, main script") == []
+            assert browser.find_elements(By.CSS_SELECTOR, "main img[src='x'], main b, main script") == []
             shot(browser, "escaped")
         finally:
             assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def test_dependency_graph(world, tmp_path, browser):
+    """With the dependencies gathered, the API serves each domain's graph as
+    JSON and SVG, and the dashboard shows it with its single points of failure."""
+    from selenium.webdriver.common.by import By
+    store = tmp_path / "watch.db"
+    fast = [a for a in FAST if a != "--no-deps"]
+    w = Watch(world, store, 8477, *fast, "--no-registration", "--http", "8477", "puri.sm")
+    try:
+        checked(w.base)
+        status, headers, body = wait_for(
+            lambda: (lambda r: r if r[0] == 200 else None)(get(w.base + "/api/v1/domains/puri.sm/graph")),
+            20, "the graph")
+        g = json.loads(body)
+        assert g["schema"] == "dnsdeps.graph/1" and g["domain"] == PURI
+        spofs = g["dependencies"]["spofs"]
+        assert spofs, g["dependencies"]
+        status, headers, svg = get(w.base + "/api/v1/domains/puri.sm/graph.svg")
+        assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+        assert "sandbox" in headers["Content-Security-Policy"]
+        assert b"<svg" in svg and b"puri.sm" in svg and b"<script" not in svg
+        assert b"#d00000" in svg  # a single point of failure's red border
+        assert get(w.base + "/api/v1/domains/example.sm/graph")[0] == 404
+        browser.get(w.base + "/#/domain/puri.sm.")
+        until(browser, lambda d: d.execute_script(
+            "const i = document.getElementById('graph-img'); return i && i.complete && i.naturalWidth > 0"),
+            20, "the graph drawn")
+        items = browser.find_element(By.ID, "spofs").text
+        assert spofs[0]["name"] in items, items
+        shot(browser, "graph")
+    finally:
+        assert w.stop() == 0, w.text()
     no_sanitizer(w.text())

@@ -160,9 +160,31 @@ function timeline(h) {
     : el("li", { class: "event" }, when(i.t), " ", i.e.kind, ": ", i.e.detail)));
 }
 
+/* The dependency graph: the SVG as an image (an <img> runs no script in it)
+ * and the single points of failure from the graph's document. */
+function graphCard(name, g) {
+  const deps = (g && g.dependencies) || {};
+  const spofs = (deps.spofs || []).concat(deps.group_spofs || []);
+  const src = "/api/v1/domains/" + encodeURIComponent(name) + "/graph.svg";
+  return el("div", { class: "card", id: "graph" }, el("h3", {}, "Dependency graph"),
+    g ? el("div", {},
+      el("p", {}, spofs.length ? "Single points of failure (red border in the graph):" : "No single point of failure."),
+      el("ul", { id: "spofs" }, ...spofs.map(s => el("li", {}, el("span", { class: "kind" }, s.kind + " "), s.name,
+        s.advice ? el("div", { class: "advice" }, s.advice) : null))),
+      el("a", { href: src, target: "_blank", rel: "noopener" },
+        el("img", { id: "graph-img", src: src + "?t=" + (g.time || ""), alt: "dependency graph of " + clean(name) })))
+      : el("p", { class: "muted" }, "No graph yet (the service gathers dependencies unless --no-deps)."));
+}
+
+async function graphDoc(name) {
+  const r = await fetch("/api/v1/domains/" + encodeURIComponent(name) + "/graph", { cache: "no-store" });
+  return r.ok ? r.json() : null;
+}
+
 async function renderDomain(name) {
-  const [d, h] = await Promise.all([api("domains/" + encodeURIComponent(name)),
-                                    api("domains/" + encodeURIComponent(name) + "/history")]);
+  const [d, h, g] = await Promise.all([api("domains/" + encodeURIComponent(name)),
+                                       api("domains/" + encodeURIComponent(name) + "/history"),
+                                       graphDoc(name)]);
   stamp(d);
   const r = d.round, facts = r.facts || {};
   const findings = Array.isArray(r.findings) ? r.findings : [];
@@ -182,7 +204,8 @@ async function renderDomain(name) {
             el("tr", {}, el("th", {}, "Open incident"), el("td", {}, d.round.incident || "none"))))),
         el("div", { class: "card", id: "findings" }, el("h3", {}, `Findings (${findings.length})`),
           ...(findings.length ? findings.map(findingCard) : [el("p", { class: "muted" }, "none")]))),
-      el("div", { class: "card" }, el("h3", {}, "Timeline"), timeline(h))));
+      el("div", {}, el("div", { class: "card" }, el("h3", {}, "Timeline"), timeline(h)),
+        graphCard(r.domain, g))));
 }
 
 /* ---- incidents --------------------------------------------------------------------- */
