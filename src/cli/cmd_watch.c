@@ -375,6 +375,11 @@ static void counters(void *ctx, struct dd_web_counters *out)
 	out->alerts_failed = __atomic_load_n(&r->alerts_failed, __ATOMIC_RELAXED);
 	out->queries = __atomic_load_n(&r->queries, __ATOMIC_RELAXED);
 	out->timeouts = __atomic_load_n(&r->timeouts, __ATOMIC_RELAXED);
+	out->bounds = dd_watch_duration_bounds();
+	out->nbounds = DD_WATCH_DUR_BUCKETS - 1;
+	for (size_t i = 0; i < DD_WATCH_DUR_BUCKETS && i <= DD_WEB_DUR_MAX; i++)
+		out->dur_count[i] = __atomic_load_n(&r->dur_count[i], __ATOMIC_RELAXED);
+	out->dur_sum_s = (double)__atomic_load_n(&r->dur_sum_us, __ATOMIC_RELAXED) / 1e6;
 }
 
 /* The web server, when the settings ask for one (not changed by SIGHUP). */

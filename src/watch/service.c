@@ -45,7 +45,27 @@ struct sched {
 	size_t group;      /* index into cfg.groups */
 	int64_t due;
 	int in_round;      /* handed to the current round */
+	double started;    /* monotonic ms its check started */
 };
+
+static const double DUR_BOUNDS[DD_WATCH_DUR_BUCKETS - 1] = { 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+							     5, 10, 30, 60 };
+
+const double *dd_watch_duration_bounds(void)
+{
+	return DUR_BOUNDS;
+}
+
+/* Count one check's duration (read by the web server's thread). */
+static void count_duration(struct dd_watch_result *res, double ms)
+{
+	size_t b = 0;
+
+	while (b < DD_WATCH_DUR_BUCKETS - 1 && ms > DUR_BOUNDS[b] * 1000)
+		b++;
+	__atomic_fetch_add(&res->dur_count[b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&res->dur_sum_us, (uint64_t)(ms * 1000), __ATOMIC_RELAXED);
+}
 
 struct svc {
 	struct dd_store *st;
@@ -352,6 +372,8 @@ static int on_line(void *ctx, const char *line, size_t len)
 	}
 	if (d)
 		d->in_round = 0;
+	if (d && rc == 0)
+		count_duration(w->res, dd_clock_mono_ms() - d->started);
 	if (rc) {
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s: cannot store the round: %s",
 			 name ? name : "?", dd_strerror(rc));
@@ -371,6 +393,7 @@ static int on_next(void *ctx, char name[DD_NAME_MAX])
 	if (w->next >= w->nbatch)
 		return 0;
 	d = &w->doms[w->batch[w->next++]];
+	d->started = dd_clock_mono_ms();
 	lag = (double)(dd_clock_now(&w->clk) - d->due);
 	if (!w->o->once && lag > w->round_lag)
 		w->round_lag = lag;

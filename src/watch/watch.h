@@ -223,6 +223,12 @@ struct dd_watch_opts {
 	void *ctx;
 };
 
+#define DD_WATCH_DUR_BUCKETS 11
+
+/* The upper bounds (seconds) of the check duration buckets, ascending:
+ * DD_WATCH_DUR_BUCKETS - 1 of them. */
+const double *dd_watch_duration_bounds(void);
+
 struct dd_watch_result {
 	int worst;            /* worst status of the last round of each domain (--once) */
 	uint64_t rounds;      /* domain-rounds committed */
@@ -232,6 +238,11 @@ struct dd_watch_result {
 	uint64_t alerts_failed; /* deliveries that failed (each retry counts) */
 	uint64_t queries, timeouts; /* DNS exchanges of the rounds, and timeouts */
 	uint64_t checks;        /* rounds of the service (a round checks the due domains) */
+	/* How long each domain's check took, from its start to its committed
+	 * round: counts per bucket of dd_watch_duration_bounds (the last: above
+	 * them all), and the sum in microseconds. */
+	uint64_t dur_count[DD_WATCH_DUR_BUCKETS];
+	uint64_t dur_sum_us;
 	double max_lag_s;     /* the most a round started after it was due */
 };
 

@@ -11,7 +11,7 @@
 #include "web/web.h"
 
 /* The per-domain metrics, each rendered in one pass over the domains. */
-enum metric { M_STATUS, M_LAYER, M_LAST, M_EXPIRY, M_FINDINGS, M_COUNT };
+enum metric { M_STATUS, M_LAYER, M_LAST, M_EXPIRY, M_SIG, M_FINDINGS, M_COUNT };
 
 static const struct {
 	const char *name, *type, *help;
@@ -24,6 +24,8 @@ static const struct {
 		     "When the domain was last checked (Unix time)." },
 	[M_EXPIRY] = { "dnsdeps_registration_expiry_timestamp_seconds", "gauge",
 		       "Registry expiry of the domain (Unix time), when the registry told it." },
+	[M_SIG] = { "dnsdeps_dnssec_signature_expiry_timestamp_seconds", "gauge",
+		    "Earliest expiry of the domain's DNSSEC signatures (Unix time), when signed." },
 	[M_FINDINGS] = { "dnsdeps_findings", "gauge",
 			 "Findings of the last check, by severity." },
 };
@@ -68,13 +70,15 @@ static void findings(struct dd_buf *out, const struct dd_store_latest_row *r)
 	}
 }
 
-static void expiry(struct dd_buf *out, const struct dd_store_latest_row *r)
+/* A time from the facts (key), when it is there. */
+static void fact_time(struct dd_buf *out, const struct dd_store_latest_row *r, enum metric m,
+		      const char *key)
 {
 	json_t *facts = r->facts ? json_loads(r->facts, 0, NULL) : NULL;
-	json_t *e = json_object_get(facts, "expires");
+	json_t *e = json_object_get(facts, key);
 
 	if (json_is_integer(e)) {
-		series(out, METRICS[M_EXPIRY].name, r->s.domain);
+		series(out, METRICS[m].name, r->s.domain);
 		dd_buf_printf(out, "} %lld\n", (long long)json_integer_value(e));
 	}
 	json_decref(facts);
@@ -104,7 +108,8 @@ static void one(void *arg, const struct dd_store_latest_row *r)
 		series(p->out, METRICS[M_LAST].name, r->s.domain);
 		dd_buf_printf(p->out, "} %lld\n", (long long)r->s.time);
 		break;
-	case M_EXPIRY: expiry(p->out, r); break;
+	case M_EXPIRY: fact_time(p->out, r, M_EXPIRY, "expires"); break;
+	case M_SIG: fact_time(p->out, r, M_SIG, "sig_expires"); break;
 	case M_FINDINGS: findings(p->out, r); break;
 	case M_COUNT: break;
 	}
@@ -114,6 +119,25 @@ static void counter(struct dd_buf *out, const char *name, const char *help, uint
 {
 	dd_buf_printf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name,
 		      (unsigned long long)v);
+}
+
+/* The check duration histogram, cumulative as the format wants. */
+static void histogram(struct dd_buf *out, const struct dd_web_counters *c)
+{
+	static const char name[] = "dnsdeps_check_duration_seconds";
+	uint64_t cum = 0;
+	size_t n = c->nbounds < DD_WEB_DUR_MAX ? c->nbounds : DD_WEB_DUR_MAX;
+
+	dd_buf_printf(out, "# HELP %s Time from a domain's check starting to its round stored.\n"
+			   "# TYPE %s histogram\n", name, name);
+	for (size_t i = 0; i < n; i++) {
+		cum += c->dur_count[i];
+		dd_buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", name, c->bounds[i],
+			      (unsigned long long)cum);
+	}
+	cum += c->dur_count[n];
+	dd_buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n%s_count %llu\n", name,
+		      (unsigned long long)cum, name, c->dur_sum_s, name, (unsigned long long)cum);
 }
 
 int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct dd_buf *out)
@@ -127,6 +151,7 @@ int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct 
 		if ((rc = dd_store_latest(st, one, &p)) != 0)
 			return rc;
 	}
+	histogram(out, c);
 	counter(out, "dnsdeps_rounds_total", "Domain checks committed to the store.", c->rounds);
 	counter(out, "dnsdeps_service_rounds_total", "Rounds of the service (each checks the due domains).",
 		c->checks);

@@ -21,7 +21,16 @@
 #define DD_WEB_WHY_MAX 512
 
 /* Service-wide counters (monotonic since the start of the process). */
+#define DD_WEB_DUR_MAX 16
+
 struct dd_web_counters {
+	/* The check duration histogram: nbounds upper bounds (seconds,
+	 * ascending) and nbounds + 1 counts per bucket (not cumulative; the
+	 * last above every bound), the sum of the durations. */
+	const double *bounds;
+	size_t nbounds;
+	uint64_t dur_count[DD_WEB_DUR_MAX + 1];
+	double dur_sum_s;
 	uint64_t rounds;        /* domain-rounds committed */
 	uint64_t checks;        /* service rounds */
 	uint64_t alerts_sent, alerts_failed;

@@ -476,3 +476,43 @@ def test_dependency_graph(world, tmp_path, browser):
     finally:
         assert w.stop() == 0, w.text()
     no_sanitizer(w.text())
+
+
+def metric_values(text, name):
+    """{domain: value} of a per-domain metric in an exposition text."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(name + "{"):
+            labels, value = line[len(name) + 1:].rsplit("} ", 1)
+            out[labels.split('domain="', 1)[1].split('"', 1)[0]] = float(value)
+    return out
+
+
+def test_metrics_dnssec_and_durations(tmp_path):
+    """On the signed test bed: each signed domain's earliest signature expiry,
+    none for an unsigned one; the check duration histogram counts every check."""
+    with World.from_file(scenario("dnssec")) as world:
+        store = tmp_path / "watch.db"
+        w = Watch(world, store, 8478, *FAST, "--no-registration", "--trust-anchor",
+                  world.trust_anchor, "--http", "8478", "good.test", "expiring.test",
+                  "plain.test")
+        try:
+            wait_for(lambda: all(r["status"] for r in domains(w.base)["domains"]), 30,
+                     "every domain checked")
+            text = get(w.base + "/metrics")[2].decode()
+        finally:
+            assert w.stop() == 0, w.text()
+        no_sanitizer(w.text())
+    assert promtool_metrics(text)[0] == 0, text
+    sig = metric_values(text, "dnsdeps_dnssec_signature_expiry_timestamp_seconds")
+    assert set(sig) == {"good.test.", "expiring.test."}, text
+    now = time.time()
+    assert now < sig["expiring.test."] < sig["good.test."], sig
+    assert sig["expiring.test."] - now < 7 * 86400 < sig["good.test."] - now, sig
+    count = [l for l in text.splitlines() if l.startswith("dnsdeps_check_duration_seconds_count ")]
+    inf = [l for l in text.splitlines()
+           if l.startswith('dnsdeps_check_duration_seconds_bucket{le="+Inf"} ')]
+    assert int(count[0].split()[1]) >= 3 and inf[0].split()[1] == count[0].split()[1], text
+    total = float([l for l in text.splitlines()
+                   if l.startswith("dnsdeps_check_duration_seconds_sum ")][0].split()[1])
+    assert 0 < total < 60, text
