@@ -23,6 +23,7 @@ prometheus
 chromium
 chromium-driver
 python3-selenium
+systemd
 libcmocka-dev
 nsd
 python3
