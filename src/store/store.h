@@ -107,12 +107,12 @@ struct dd_store_status_row {
 
 /* ---- the dashboard's reads (src/web: the HTTP API, the metrics) ---- */
 
-/* A domain with its last round in full: a status row plus the round's
- * findings and facts (JSON text, src/watch's). */
+/* A domain with its last round: a status row plus the round's id and facts
+ * (JSON text, src/watch's; the findings are read with round_get). */
 struct dd_store_latest_row {
 	struct dd_store_status_row s; /* s.status -1: no round yet */
-	const char *findings;         /* NULL when no round yet */
-	const char *facts;
+	int64_t round;                /* its id, 0 when no round yet */
+	const char *facts;            /* NULL when no round yet */
 };
 
 /* An incident, open (closed 0) or closed. */
@@ -205,7 +205,7 @@ int dd_store_retain(struct dd_store *s, int64_t before);
 
 /* ---- the dashboard's reads (src/web) ---- */
 
-/* Every domain with its last round, findings and facts included, by name. */
+/* Every domain with its last round's id and facts, by name. */
 int dd_store_latest(struct dd_store *s,
 		    void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
 /* The incidents, the open ones first, then the latest opened; at most max. */

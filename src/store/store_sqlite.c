@@ -580,7 +580,7 @@ static int sq_latest(struct dd_store *base,
 {
 	static const char sql[] =
 		"SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, r.summary,"
-		" d.incident, d.bad_streak, r.findings, r.facts FROM domains d LEFT JOIN rounds r"
+		" d.incident, d.bad_streak, d.last_round, r.facts FROM domains d LEFT JOIN rounds r"
 		" ON r.id = d.last_round ORDER BY d.name";
 	struct sq_store *s = sq(base);
 	sqlite3_stmt *st;
@@ -598,7 +598,7 @@ static int sq_latest(struct dd_store *base,
 			       .layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
 			       .incident = col_text(st, 7),
 			       .bad_streak = (unsigned)sqlite3_column_int(st, 8) },
-			.findings = col_text(st, 9), .facts = col_text(st, 10),
+			.round = sqlite3_column_int64(st, 9), .facts = col_text(st, 10),
 		};
 		cb(arg, &row);
 	}

@@ -156,6 +156,23 @@ static json_t *sig_expires(const json_t *dnssec)
 	return first ? json_integer(first) : json_null();
 }
 
+/* How many findings of each severity ({"warning": 2, ...}; severities with
+ * none left out): the metrics and the dashboard's table read the facts
+ * only, not every round's findings. */
+static json_t *severities(const json_t *fs)
+{
+	json_t *o = json_object(), *f;
+	size_t i;
+
+	json_array_foreach(fs, i, f) {
+		const char *sev = json_string_value(json_object_get(f, "severity"));
+		if (sev && o)
+			json_object_set_new(o, sev, json_integer(
+				json_integer_value(json_object_get(o, sev)) + 1));
+	}
+	return o;
+}
+
 json_t *dd_watch_facts(const json_t *check, json_t **findings)
 {
 	const json_t *verdict = json_object_get(check, "verdict");
@@ -180,6 +197,7 @@ json_t *dd_watch_facts(const json_t *check, json_t **findings)
 	json_object_set_new(f, "ds", set_of(servers, "ds", 1));
 	json_object_set_new(f, "serials", serials(json_object_get(deleg, "nameservers")));
 	json_object_set_new(f, "sig_expires", sig_expires(json_object_get(check, "dnssec")));
+	json_object_set_new(f, "severities", severities(fs));
 	if (json_is_object(json_object_get(check, "registration")))
 		registration(f, json_object_get(check, "registration"));
 	if (findings)

@@ -11,6 +11,7 @@
 #include "core/name.h"
 #include "report/report.h"
 #include "web/web.h"
+#include "web/web_int.h"
 
 #define HISTORY_DAYS_DEFAULT 30
 #define HISTORY_MAX 2000   /* rounds, and events, in one answer: the latest ones */
@@ -43,50 +44,46 @@ static json_t *doc(const char *schema, int64_t now)
 
 /* ---- /domains ------------------------------------------------------------- */
 
-/* Counts of the findings per severity, and the registry expiry. */
-static void summarize(json_t *o, const struct dd_store_latest_row *r)
+static json_t *time_or_null(int64_t t)
 {
-	json_t *fs = parsed(r->findings), *facts = parsed(r->facts), *count = json_object(), *f;
-	size_t i;
-
-	json_array_foreach(fs, i, f) {
-		const char *sev = json_string_value(json_object_get(f, "severity"));
-		if (sev)
-			json_object_set_new(count, sev,
-					    json_integer(json_integer_value(json_object_get(count, sev)) + 1));
-	}
-	json_object_set_new(o, "findings", count);
-	json_object_set(o, "expires", json_is_integer(json_object_get(facts, "expires"))
-					      ? json_object_get(facts, "expires") : json_null());
-	json_object_set(o, "registrar", json_is_string(json_object_get(facts, "registrar"))
-						? json_object_get(facts, "registrar") : json_null());
-	json_decref(fs);
-	json_decref(facts);
+	return t ? json_integer(t) : json_null();
 }
 
-static void domain_row(void *arg, const struct dd_store_latest_row *r)
+static json_t *domain_row(const struct dd_web_row *r)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *count = json_object();
 
-	json_object_set_new(o, "domain", json_string(r->s.domain));
-	json_object_set_new(o, "group", json_string(r->s.group ? r->s.group : ""));
-	json_object_set_new(o, "status", status_of(r->s.status));
-	json_object_set_new(o, "layer", r->s.status < 0 ? json_null()
-						       : json_string(dd_chk_layer_name(r->s.layer)));
-	json_object_set_new(o, "summary", str_or_null(r->s.summary));
-	json_object_set_new(o, "checked", r->s.time ? json_integer(r->s.time) : json_null());
-	json_object_set_new(o, "next_due", json_integer(r->s.next_due));
-	json_object_set_new(o, "incident", str_or_null(r->s.incident));
-	summarize(o, r);
-	json_array_append_new(arg, o);
+	json_object_set_new(o, "domain", json_string(r->domain));
+	json_object_set_new(o, "group", json_string(r->group));
+	json_object_set_new(o, "status", status_of(r->status));
+	json_object_set_new(o, "layer", r->status < 0 ? json_null()
+						   : json_string(dd_chk_layer_name(r->layer)));
+	json_object_set_new(o, "summary", str_or_null(r->summary));
+	json_object_set_new(o, "checked", time_or_null(r->checked));
+	json_object_set_new(o, "next_due", json_integer(r->next_due));
+	json_object_set_new(o, "incident", str_or_null(r->incident));
+	for (int s = 0; s < DD_SEV_COUNT; s++)
+		if (r->findings[s])
+			json_object_set_new(count, dd_chk_severity_name(s), json_integer(r->findings[s]));
+	json_object_set_new(o, "findings", count);
+	json_object_set_new(o, "expires", time_or_null(r->expires));
+	json_object_set_new(o, "sig_expires", time_or_null(r->sig_expires));
+	json_object_set_new(o, "registrar", str_or_null(r->registrar));
+	return o;
 }
 
 static int domains(struct dd_store *st, json_t *d)
 {
 	json_t *a = json_array();
+	struct dd_web_rows rows;
+	int rc = dd_web_rows_read(st, &rows);
 
 	json_object_set_new(d, "domains", a);
-	return dd_store_latest(st, domain_row, a);
+	for (size_t i = 0; rc == 0 && i < rows.n; i++)
+		json_array_append_new(a, domain_row(&rows.v[i]));
+	if (rc == 0)
+		dd_web_rows_free(&rows);
+	return rc;
 }
 
 /* ---- /domains/NAME ----------------------------------------------------------- */

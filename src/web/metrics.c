@@ -3,12 +3,12 @@
  * per domain for each per-domain metric (plus one per finding severity),
  * so the cardinality is the number of watched domains times a constant
  * (docs/web.md); no label ever carries text from a server. */
-#include <jansson.h>
 #include <string.h>
 
 #include "checks/checks.h"
 #include "core/err.h"
 #include "web/web.h"
+#include "web/web_int.h"
 
 /* The per-domain metrics, each rendered in one pass over the domains. */
 enum metric { M_STATUS, M_LAYER, M_LAST, M_EXPIRY, M_SIG, M_FINDINGS, M_COUNT };
@@ -50,67 +50,38 @@ static void series(struct dd_buf *out, const char *name, const char *domain)
 	dd_buf_puts(out, "\"");
 }
 
-static void findings(struct dd_buf *out, const struct dd_store_latest_row *r)
+/* One domain's line of metric m (none when it has no value). */
+static void one(struct dd_buf *out, enum metric m, const struct dd_web_row *r)
 {
-	size_t count[DD_SEV_COUNT] = { 0 };
-	json_t *fs = r->findings ? json_loads(r->findings, 0, NULL) : NULL;
-	size_t i;
-	json_t *f;
-
-	json_array_foreach(fs, i, f) {
-		const char *sev = json_string_value(json_object_get(f, "severity"));
-		for (int s = 0; sev && s < DD_SEV_COUNT; s++)
-			if (strcmp(sev, dd_chk_severity_name(s)) == 0)
-				count[s]++;
-	}
-	json_decref(fs);
-	for (int s = 0; s < DD_SEV_COUNT; s++) {
-		series(out, METRICS[M_FINDINGS].name, r->s.domain);
-		dd_buf_printf(out, ",severity=\"%s\"} %zu\n", dd_chk_severity_name(s), count[s]);
-	}
-}
-
-/* A time from the facts (key), when it is there. */
-static void fact_time(struct dd_buf *out, const struct dd_store_latest_row *r, enum metric m,
-		      const char *key)
-{
-	json_t *facts = r->facts ? json_loads(r->facts, 0, NULL) : NULL;
-	json_t *e = json_object_get(facts, key);
-
-	if (json_is_integer(e)) {
-		series(out, METRICS[m].name, r->s.domain);
-		dd_buf_printf(out, "} %lld\n", (long long)json_integer_value(e));
-	}
-	json_decref(facts);
-}
-
-struct pass {
-	enum metric m;
-	struct dd_buf *out;
-};
-
-static void one(void *arg, const struct dd_store_latest_row *r)
-{
-	struct pass *p = arg;
-
-	if (r->s.status < 0) /* not checked yet: no value to give */
-		return;
-	switch (p->m) {
+	switch (m) {
 	case M_STATUS:
-		series(p->out, METRICS[M_STATUS].name, r->s.domain);
-		dd_buf_printf(p->out, "} %d\n", r->s.status);
+		series(out, METRICS[m].name, r->domain);
+		dd_buf_printf(out, "} %d\n", r->status);
 		break;
 	case M_LAYER:
-		series(p->out, METRICS[M_LAYER].name, r->s.domain);
-		dd_buf_printf(p->out, ",layer=\"%s\"} 1\n", dd_chk_layer_name(r->s.layer));
+		series(out, METRICS[m].name, r->domain);
+		dd_buf_printf(out, ",layer=\"%s\"} 1\n", dd_chk_layer_name(r->layer));
 		break;
 	case M_LAST:
-		series(p->out, METRICS[M_LAST].name, r->s.domain);
-		dd_buf_printf(p->out, "} %lld\n", (long long)r->s.time);
+		series(out, METRICS[m].name, r->domain);
+		dd_buf_printf(out, "} %lld\n", (long long)r->checked);
 		break;
-	case M_EXPIRY: fact_time(p->out, r, M_EXPIRY, "expires"); break;
-	case M_SIG: fact_time(p->out, r, M_SIG, "sig_expires"); break;
-	case M_FINDINGS: findings(p->out, r); break;
+	case M_EXPIRY:
+	case M_SIG: {
+		int64_t t = m == M_EXPIRY ? r->expires : r->sig_expires;
+		if (t) {
+			series(out, METRICS[m].name, r->domain);
+			dd_buf_printf(out, "} %lld\n", (long long)t);
+		}
+		break;
+	}
+	case M_FINDINGS:
+		for (int s = 0; s < DD_SEV_COUNT; s++) {
+			series(out, METRICS[m].name, r->domain);
+			dd_buf_printf(out, ",severity=\"%s\"} %u\n", dd_chk_severity_name(s),
+				      r->findings[s]);
+		}
+		break;
 	case M_COUNT: break;
 	}
 }
@@ -142,15 +113,19 @@ static void histogram(struct dd_buf *out, const struct dd_web_counters *c)
 
 int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct dd_buf *out)
 {
+	struct dd_web_rows rows;
 	int rc;
 
+	if ((rc = dd_web_rows_read(st, &rows)) != 0)
+		return rc;
 	for (int m = 0; m < M_COUNT; m++) {
-		struct pass p = { m, out };
 		dd_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", METRICS[m].name, METRICS[m].help,
 			      METRICS[m].name, METRICS[m].type);
-		if ((rc = dd_store_latest(st, one, &p)) != 0)
-			return rc;
+		for (size_t i = 0; i < rows.n; i++)
+			if (rows.v[i].status >= 0) /* not checked yet: no value to give */
+				one(out, m, &rows.v[i]);
 	}
+	dd_web_rows_free(&rows);
 	histogram(out, c);
 	counter(out, "dnsdeps_rounds_total", "Domain checks committed to the store.", c->rounds);
 	counter(out, "dnsdeps_service_rounds_total", "Rounds of the service (each checks the due domains).",
