@@ -1,7 +1,7 @@
 /* app.js: the dashboard of `dnsdeps watch` (docs/web.md). Plain JS, no
  * library. Reads the JSON API (docs/api.md) and polls it, so a change in
  * the world shows without a reload. Every string from the server goes into
- * the page through textContent (never innerHTML), with control characters
+ * the page through textContent (never parsed as HTML), with control characters
  * shown as \xNN escapes, as the text output of dnsdeps shows them. */
 "use strict";
 
