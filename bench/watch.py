@@ -41,8 +41,17 @@ def status_kb(pid, key):
     return 0
 
 
-def store_bytes(path):
-    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+def logical(path):
+    """(bytes, domain-rounds) of the store as a reader sees it now (WAL frames included)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        n = db.execute("SELECT count(*) FROM rounds").fetchone()[0]
+        db.close()
+        return pages * size, n
+    except sqlite3.Error:
+        return 0, 0
 
 
 def main():
@@ -80,10 +89,13 @@ def main():
         t0 = time.monotonic()
         with open(log, "wb") as lf:
             p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=lf, stderr=lf)
-            rss = []
+            rss, first = [], None
             while time.monotonic() - t0 < a.interval * a.intervals + 5 and p.poll() is None:
                 rss.append(status_kb(p.pid, "VmRSS"))
+                if first is None and time.monotonic() - t0 >= a.interval + 5:
+                    first = logical(store)  # every domain has its first round
                 time.sleep(1)
+            last = logical(store)
             hwm = status_kb(p.pid, "VmHWM")
             p.send_signal(signal.SIGTERM)
             rc = p.wait(600)
@@ -100,7 +112,7 @@ def main():
         statuses = db.execute("SELECT status, count(*) FROM rounds GROUP BY status").fetchall()
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
-        size = store_bytes(store)
+        size = os.path.getsize(store)
         per_domain_interval = n_rounds / max(len(domains), 1) / (wall / a.interval)
         print(f"\nran {wall:.0f} s ({a.intervals} intervals of {a.interval} s): "
               f"{len(lags)} rounds logged, {n_rounds} domain-rounds committed "
@@ -116,7 +128,12 @@ def main():
         print(f"RSS: peak {hwm / 1024:.1f} MiB (VmHWM), last {rss[-1] / 1024 if rss else 0:.1f}"
               f" MiB, median {sorted(rss)[len(rss) // 2] / 1024 if rss else 0:.1f} MiB")
         print(f"store: {size} bytes after a checkpoint, {size / max(n_rounds, 1):.0f} bytes per "
-              f"domain-round (rounds, events, state, indexes)")
+              f"domain-round on average (first rounds store what each domain says)")
+        if first and last[1] > first[1]:
+            print(f"store growth after the first interval: {last[0] - first[0]} bytes for "
+                  f"{last[1] - first[1]} domain-rounds, "
+                  f"{(last[0] - first[0]) / (last[1] - first[1]):.0f} bytes per domain-round "
+                  f"(nothing changed: a round row, its index entries, the domain's state)")
 
 
 if __name__ == "__main__":

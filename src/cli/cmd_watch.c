@@ -172,15 +172,38 @@ static void box_free(void *ctx, struct dd_watch_settings *s)
 	free(b);
 }
 
+/* The named group whose primary is domain, or NULL. */
+static const struct dd_watch_group *group_of_primary(const struct dd_watch_config *c,
+						     const char *domain)
+{
+	for (size_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i].name[0] && c->groups[i].ndomains > 1 &&
+		    strcmp(c->groups[i].domains[0], domain) == 0)
+			return &c->groups[i];
+	return NULL;
+}
+
+/* Before each domain is probed: the trust anchor, and the dependencies; a
+ * group's primary with its backups, so what they share is judged (the
+ * DEPS_BACKUP_* findings, as `check --backup` makes them). */
 static int prepare(void *ctx, struct dd_evidence *ev)
 {
 	struct box *b = ctx;
+	const struct dd_watch_group *g;
+	struct dd_cli_deps d;
 
 	if (b->anchor.n && dd_ev_sec_set_anchor(&ev->dnssec, &b->anchor, b->anchor_source) != 0)
 		return DD_ENOMEM;
-	if (!b->no_deps && dd_cli_deps_request(&b->d, ev, "watch") != 0)
-		return DD_EINVAL;
-	return 0;
+	if (b->no_deps)
+		return 0;
+	d = b->d;
+	if ((g = group_of_primary(&b->s.cfg, ev->domain)) != NULL) {
+		d.nbackups = 0;
+		for (size_t i = 1; i < g->ndomains && d.nbackups < sizeof(d.backups) /
+								 sizeof(d.backups[0]); i++)
+			snprintf(d.backups[d.nbackups++], sizeof(d.backups[0]), "%s", g->domains[i]);
+	}
+	return dd_cli_deps_request(&d, ev, "watch") != 0 ? DD_EINVAL : 0;
 }
 
 /* The domain's dependency graph, as `graph --json` and DOT, into the store

@@ -34,6 +34,9 @@ struct dd_store_round {
 	const char *findings; /* JSON array (src/watch) */
 	const char *facts;    /* JSON object (src/watch) */
 	const char *digest;   /* SHA-256 of the check document, hex */
+	/* On commit: a key naming summary, findings and facts together (a hash
+	 * of them): rounds that say the same keep it once. */
+	const char *content_key;
 };
 
 struct dd_store_event {

@@ -20,9 +20,13 @@ static const char *const MIGRATIONS[DD_STORE_SCHEMA_VERSION] = {
 	" good_streak INTEGER NOT NULL DEFAULT 0, incident TEXT,"
 	" incident_alerted INTEGER NOT NULL DEFAULT 0, incident_status INTEGER NOT NULL DEFAULT 0,"
 	" last_alert INTEGER NOT NULL DEFAULT 0);"
+	/* What rounds say, once: consecutive rounds that found the same
+	 * share one row (a round is then about 150 bytes). */
+	"CREATE TABLE contents(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	" summary TEXT NOT NULL, findings TEXT NOT NULL, facts TEXT NOT NULL);"
 	"CREATE TABLE rounds(id INTEGER PRIMARY KEY, domain TEXT NOT NULL, time INTEGER NOT NULL,"
-	" status INTEGER NOT NULL, layer INTEGER NOT NULL, summary TEXT NOT NULL,"
-	" findings TEXT NOT NULL, facts TEXT NOT NULL, digest TEXT NOT NULL);"
+	" status INTEGER NOT NULL, layer INTEGER NOT NULL, content INTEGER NOT NULL,"
+	" digest TEXT NOT NULL);"
 	"CREATE INDEX rounds_domain_time ON rounds(domain, time);"
 	"CREATE TABLE events(id INTEGER PRIMARY KEY, round INTEGER NOT NULL, domain TEXT NOT NULL,"
 	" time INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);"
@@ -40,7 +44,8 @@ static const char *const MIGRATIONS[DD_STORE_SCHEMA_VERSION] = {
 };
 
 enum stmt_id {
-	S_DOMAIN_ADD, S_DSTATE, S_RESCHEDULE, S_ROUND_GET, S_ROUND_ADD, S_EVENT_ADD, S_DSTATE_SET,
+	S_DOMAIN_ADD, S_DSTATE, S_RESCHEDULE, S_ROUND_GET, S_CONTENT_ADD, S_CONTENT_ID, S_ROUND_ADD,
+	S_EVENT_ADD, S_DSTATE_SET,
 	S_INC_OPEN, S_INC_UPDATE, S_INC_CLOSE, S_ALERT_ADD, S_HIST_ROUNDS, S_HIST_EVENTS,
 	S_STATUS, S_OUTBOX_DUE, S_OUTBOX_OK, S_OUTBOX_RETRY, S_COUNT
 };
@@ -51,10 +56,14 @@ static const char *const SQL[S_COUNT] = {
 	[S_DSTATE] = "SELECT next_due, last_round, last_good, bad_streak, good_streak, incident,"
 		     " incident_alerted, incident_status, last_alert FROM domains WHERE name = ?1",
 	[S_RESCHEDULE] = "UPDATE domains SET next_due = ?2 WHERE name = ?1",
-	[S_ROUND_GET] = "SELECT id, domain, time, status, layer, summary, findings, facts, digest"
-			" FROM rounds WHERE id = ?1",
-	[S_ROUND_ADD] = "INSERT INTO rounds(domain, time, status, layer, summary, findings, facts,"
-			" digest) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_ROUND_GET] = "SELECT r.id, r.domain, r.time, r.status, r.layer, c.summary, c.findings,"
+			" c.facts, r.digest FROM rounds r JOIN contents c ON c.id = r.content"
+			" WHERE r.id = ?1",
+	[S_CONTENT_ADD] = "INSERT OR IGNORE INTO contents(key, summary, findings, facts)"
+			  " VALUES(?1, ?2, ?3, ?4)",
+	[S_CONTENT_ID] = "SELECT id FROM contents WHERE key = ?1",
+	[S_ROUND_ADD] = "INSERT INTO rounds(domain, time, status, layer, content, digest)"
+			" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_EVENT_ADD] = "INSERT INTO events(round, domain, time, kind, detail)"
 			" VALUES(?1, ?2, ?3, ?4, ?5)",
 	[S_DSTATE_SET] = "UPDATE domains SET next_due = ?2, last_round = ?3, last_good = ?4,"
@@ -67,13 +76,15 @@ static const char *const SQL[S_COUNT] = {
 	[S_INC_CLOSE] = "UPDATE incidents SET closed = ?3 WHERE key = ?1 AND domain = ?2",
 	[S_ALERT_ADD] = "INSERT INTO outbox(domain, incident, kind, route, payload, created,"
 			" next_try) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-	[S_HIST_ROUNDS] = "SELECT id, domain, time, status, layer, summary, findings, facts, digest"
-			  " FROM rounds WHERE domain = ?1 AND time >= ?2 ORDER BY time, id",
+	[S_HIST_ROUNDS] = "SELECT r.id, r.domain, r.time, r.status, r.layer, c.summary, c.findings,"
+			  " c.facts, r.digest FROM rounds r JOIN contents c ON c.id = r.content"
+			  " WHERE r.domain = ?1 AND r.time >= ?2 ORDER BY r.time, r.id",
 	[S_HIST_EVENTS] = "SELECT time, domain, kind, detail FROM events"
 			  " WHERE domain = ?1 AND time >= ?2 ORDER BY time, id",
-	[S_STATUS] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, r.summary,"
+	[S_STATUS] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
 		     " d.incident, d.bad_streak FROM domains d LEFT JOIN rounds r"
-		     " ON r.id = d.last_round ORDER BY d.name",
+		     " ON r.id = d.last_round LEFT JOIN contents c ON c.id = r.content"
+		     " ORDER BY d.name",
 	[S_OUTBOX_DUE] = "SELECT id, domain, incident, kind, route, payload, created, attempts,"
 			 " next_try, last_error FROM outbox WHERE delivered IS NULL"
 			 " AND next_try <= ?1 ORDER BY id LIMIT ?2",
@@ -325,21 +336,44 @@ static int sq_round_get(struct dd_store *base, int64_t id,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
-static int add_round(struct sq_store *s, struct dd_store_round *r)
+/* The id of the content row of r (made when no round said it before). */
+static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_t *id)
 {
-	sqlite3_stmt *st = stmt(s, S_ROUND_ADD);
+	sqlite3_stmt *st = stmt(s, S_CONTENT_ADD);
 	int rc;
 
 	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, r->content_key);
+	bind_text(st, 2, r->summary ? r->summary : "");
+	bind_text(st, 3, r->findings ? r->findings : "[]");
+	bind_text(st, 4, r->facts ? r->facts : "{}");
+	if ((rc = run(st)) != 0 || !(st = stmt(s, S_CONTENT_ID)))
+		return rc ? rc : DD_EIO;
+	bind_text(st, 1, r->content_key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : DD_EIO;
+}
+
+static int add_round(struct sq_store *s, struct dd_store_round *r)
+{
+	sqlite3_stmt *st;
+	int64_t content = 0;
+	int rc;
+
+	if (!r->content_key || (rc = content_id(s, r, &content)) != 0)
+		return r->content_key ? rc : DD_EINVAL;
+	if (!(st = stmt(s, S_ROUND_ADD)))
 		return DD_EIO;
 	bind_text(st, 1, r->domain);
 	sqlite3_bind_int64(st, 2, r->time);
 	sqlite3_bind_int(st, 3, r->status);
 	sqlite3_bind_int(st, 4, r->layer);
-	bind_text(st, 5, r->summary ? r->summary : "");
-	bind_text(st, 6, r->findings ? r->findings : "[]");
-	bind_text(st, 7, r->facts ? r->facts : "{}");
-	bind_text(st, 8, r->digest ? r->digest : "");
+	sqlite3_bind_int64(st, 5, content);
+	bind_text(st, 6, r->digest ? r->digest : "");
 	if ((rc = run(st)) == 0)
 		r->id = sqlite3_last_insert_rowid(s->db);
 	return rc;
@@ -560,6 +594,7 @@ static int sq_retain(struct dd_store *base, int64_t before)
 		 "BEGIN IMMEDIATE;"
 		 "DELETE FROM rounds WHERE time < %lld AND id NOT IN"
 		 " (SELECT last_round FROM domains UNION SELECT last_good FROM domains);"
+		 "DELETE FROM contents WHERE id NOT IN (SELECT content FROM rounds);"
 		 "DELETE FROM events WHERE time < %lld;"
 		 "DELETE FROM incidents WHERE closed IS NOT NULL AND closed < %lld;"
 		 "DELETE FROM outbox WHERE delivered IS NOT NULL AND created < %lld;"

@@ -36,7 +36,7 @@ static json_t *advice_of(const json_t *findings)
 	return out;
 }
 
-static json_t *findings_of(const json_t *findings)
+json_t *dd_watch_findings_brief(const json_t *findings)
 {
 	json_t *out = json_array(), *f;
 	size_t i;
@@ -78,7 +78,7 @@ char *dd_watch_alert_json(enum dd_watch_alert_kind kind, const char *domain, con
 	json_object_set_new(o, "summary", json_string(summary ? summary : ""));
 	json_object_set_new(o, "changes", ch);
 	json_object_set_new(o, "advice", advice_of(findings));
-	json_object_set_new(o, "findings", findings_of(findings));
+	json_object_set_new(o, "findings", dd_watch_findings_brief(findings));
 	s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(o);
 	return s;

@@ -233,10 +233,15 @@ static void round_in_free(struct round_in *r)
 	free(r->payload);
 }
 
+/* A stored round's facts, with the round's time (kept in the round, not in
+ * the facts, so that rounds that found the same share their content). */
 static void take_facts(void *arg, const struct dd_store_round *r)
 {
 	json_t **out = arg;
+
 	*out = r->facts ? json_loads(r->facts, 0, NULL) : NULL;
+	if (*out)
+		json_object_set_new(*out, "time", json_integer(r->time));
 }
 
 static void digest_hex(const char *line, size_t len, char out[65])
@@ -253,6 +258,22 @@ static int notable(const struct dd_watch_event *ev, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (dd_watch_event_notable(&ev[i]))
 			return 1;
+	return 0;
+}
+
+/* The key of what the round says (summary, findings, facts). */
+static int content_key(const char *summary, const struct round_in *in, char key[65])
+{
+	struct dd_buf b;
+
+	dd_buf_init(&b);
+	dd_buf_printf(&b, "%s\n%s\n%s", summary ? summary : "", in->findings_s, in->facts_s);
+	if (dd_buf_failed(&b)) {
+		dd_buf_free(&b);
+		return DD_ENOMEM;
+	}
+	digest_hex(dd_buf_str(&b), b.len, key);
+	dd_buf_free(&b);
 	return 0;
 }
 
@@ -296,7 +317,7 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	struct dd_store_alert rows[DD_WATCH_MAX_ROUTES];
 	struct dd_store_dstate prev;
 	struct dd_watch_step step;
-	char digest[65];
+	char digest[65], key[65];
 	size_t nev, nch, nrows = 0;
 	int rc;
 
@@ -335,10 +356,12 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 		nrows = alert_rows(w, d, &step, in->payload, now, rows, w->routes);
 	}
 	digest_hex(line, len, digest);
+	if ((rc = content_key(summary, in, key)) != 0)
+		return rc;
 	struct dd_store_round r = { .domain = d->name, .time = t, .status = status,
 				    .layer = layer, .summary = summary ? summary : "",
 				    .findings = in->findings_s, .facts = in->facts_s,
-				    .digest = digest };
+				    .digest = digest, .content_key = key };
 	struct dd_store_commit c = { .round = &r, .events = sev, .nevents = nev,
 				     .state = &step.state, .incident = &step.inc,
 				     .alerts = rows, .nalerts = nrows };
@@ -365,8 +388,13 @@ static int on_line(void *ctx, const char *line, size_t len)
 	int rc = DD_EMALFORMED;
 
 	if (d && (in.facts = dd_watch_facts(doc, &in.findings)) != NULL) {
-		in.facts_s = json_dumps(in.facts, JSON_COMPACT | JSON_SORT_KEYS);
-		in.findings_s = json_dumps(in.findings, JSON_COMPACT);
+		json_t *kept = json_copy(in.facts); /* without the time: see take_facts */
+		json_object_del(kept, "time");
+		in.facts_s = json_dumps(kept, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(kept);
+		json_t *brief = dd_watch_findings_brief(in.findings);
+		in.findings_s = brief ? json_dumps(brief, JSON_COMPACT) : NULL;
+		json_decref(brief);
 		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
 						 : DD_ENOMEM;
 	}

@@ -184,6 +184,10 @@ char *dd_watch_alert_json(enum dd_watch_alert_kind kind, const char *domain, con
 			  const char *incident, int64_t time, int status, int layer,
 			  const char *summary, const json_t *findings,
 			  const struct dd_watch_event *changes, size_t nchanges);
+/* The findings of a check document as a round keeps them and an alert
+ * lists them: code, severity, layer, message (the advice follows from the
+ * code; the exchange ids need the evidence). A new array. */
+json_t *dd_watch_findings_brief(const json_t *findings);
 /* The alert as text for people (mail body, $DNSDEPS_TEXT), from the
  * document; control characters escaped. 0, DD_EPARSE or DD_ENOMEM. */
 int dd_watch_alert_text(const char *payload, struct dd_buf *out, char *subject, size_t sublen);

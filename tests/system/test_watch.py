@@ -606,3 +606,28 @@ def test_usage_errors(world, tmp_path):
         "INSERT INTO schema_version VALUES(7);")
     r = world.run_dnsdeps("status", "--store", str(db), hints=False)
     assert r.returncode == 3 and "newer than this dnsdeps" in r.stderr, r.stderr
+
+
+def test_group_primary_judged_with_backups(world, tmp_path):
+    """A group's primary is checked with its backups (as `check --backup` does): what
+    they share is among its findings; the backup's own rounds do not carry them."""
+    store = tmp_path / "watch.db"
+    conf = tmp_path / "dnsdeps.conf"
+    conf.write_text(f"watch:\n  store: {store}\n  timeout: 400\n  retries: 0\n"
+                    "  no-registration: yes\n"
+                    "group:\n  name: shop\n  domain: puri.sm\n  backup: example.sm\n")
+    r = world.run_dnsdeps("watch", "--once", "--config", str(conf), timeout=120)
+    no_sanitizer(r.stderr)
+    assert r.returncode in (0, 1), r.stderr
+
+    def codes(domain):
+        r = world.run_dnsdeps("history", "--config", str(conf), "--json", domain, hints=False)
+        assert r.returncode == 0, r.stderr
+        rounds_, = json.loads(r.stdout)["rounds"]
+        return rounds_["findings"]
+
+    assert any(c.startswith("DEPS_BACKUP_") for c in codes("puri.sm")), codes("puri.sm")
+    assert not any(c.startswith("DEPS_BACKUP_") for c in codes("example.sm"))
+    r = world.run_dnsdeps("status", "--config", str(conf), "--json", hints=False)
+    groups = {d["domain"]: d["group"] for d in json.loads(r.stdout)["domains"]}
+    assert groups == {PURI: "shop", "example.sm.": "shop"}

@@ -125,6 +125,7 @@ static int commit_round(struct dd_store *s, int64_t time, int status, const char
 	r->findings = "[]";
 	r->facts = "{\"delegated\":1}";
 	r->digest = "00";
+	r->content_key = status ? "bad" : "good";
 	return dd_store_commit(s, &c);
 }
 
@@ -222,6 +223,16 @@ static void test_retention(void **state)
 	assert_int_equal(n.events, 0);
 	assert_string_equal(n.facts, "{\"delegated\":1}");
 	dd_store_close(s);
+	/* The three rounds said the same: one content row, kept for the last. */
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM contents", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 }
 
 int main(void)
