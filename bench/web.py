@@ -41,19 +41,23 @@ def make_store(world, dnsdeps, path, n):
                         "--retries", "0", "puri.sm"], capture_output=True, text=True, timeout=120)
     assert r.returncode in (0, 1), r.stderr
     db = sqlite3.connect(path)
-    (rid, t, summary, findings, facts, digest), = db.execute(
-        "SELECT id, time, summary, findings, facts, digest FROM rounds")
+    (t, summary, findings, facts, digest), = db.execute(
+        "SELECT r.time, c.summary, c.findings, c.facts, r.digest FROM rounds r"
+        " JOIN contents c ON c.id = r.content")
     due = int(time.time()) + 86400
     names = [f"d{i:05d}.example." for i in range(n)]
     with db:
         db.execute("DELETE FROM domains")
         db.execute("DELETE FROM rounds")
+        db.execute("DELETE FROM contents")
         for i, name in enumerate(names):
             status = 2 if i % 20 == 0 else 1 if i % 10 == 0 else 0
-            cur = db.execute("INSERT INTO rounds(domain, time, status, layer, summary, findings,"
-                             " facts, digest) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-                             (name, t, status, 4 if status else 0, summary.replace("puri.sm", name),
-                              findings, facts, digest))
+            content = db.execute("INSERT INTO contents(key, summary, findings, facts)"
+                                 " VALUES(?, ?, ?, ?)", (name, summary.replace("puri.sm", name),
+                                                         findings, facts)).lastrowid
+            cur = db.execute("INSERT INTO rounds(domain, time, status, layer, content, digest)"
+                             " VALUES(?, ?, ?, ?, ?, ?)",
+                             (name, t, status, 4 if status else 0, content, digest))
             db.execute("INSERT INTO domains(name, grp, next_due, last_round) VALUES(?, '', ?, ?)",
                        (name, due, cur.lastrowid))
     db.close()

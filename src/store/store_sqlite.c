@@ -614,9 +614,9 @@ static int sq_latest(struct dd_store *base,
 		     void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
 {
 	static const char sql[] =
-		"SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, r.summary,"
-		" d.incident, d.bad_streak, d.last_round, r.facts FROM domains d LEFT JOIN rounds r"
-		" ON r.id = d.last_round ORDER BY d.name";
+		"SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
+		" d.incident, d.bad_streak, d.last_round, c.facts FROM domains d LEFT JOIN rounds r"
+		" ON r.id = d.last_round LEFT JOIN contents c ON c.id = r.content ORDER BY d.name";
 	struct sq_store *s = sq(base);
 	sqlite3_stmt *st;
 	int rc;

@@ -88,6 +88,24 @@ static int domains(struct dd_store *st, json_t *d)
 
 /* ---- /domains/NAME ----------------------------------------------------------- */
 
+/* The round keeps its findings brief: each gets its code's title and
+ * advice from the findings' table (checks.h), the one source of both. */
+static json_t *findings_with_advice(const char *text)
+{
+	json_t *fs = parsed(text), *f;
+	size_t i;
+
+	json_array_foreach(fs, i, f) {
+		const struct dd_chk_def *d =
+			dd_chk_def_find(json_string_value(json_object_get(f, "code")));
+		if (d && !json_object_get(f, "advice"))
+			json_object_set_new(f, "advice", json_string(d->advice));
+		if (d && !json_object_get(f, "title"))
+			json_object_set_new(f, "title", json_string(d->title));
+	}
+	return fs;
+}
+
 static void round_into(void *arg, const struct dd_store_round *r)
 {
 	json_t *o = arg;
@@ -96,7 +114,7 @@ static void round_into(void *arg, const struct dd_store_round *r)
 	json_object_set_new(o, "status", status_of(r->status));
 	json_object_set_new(o, "layer", json_string(dd_chk_layer_name(r->layer)));
 	json_object_set_new(o, "summary", json_string(r->summary ? r->summary : ""));
-	json_object_set_new(o, "findings", parsed(r->findings));
+	json_object_set_new(o, "findings", findings_with_advice(r->findings));
 	json_object_set_new(o, "facts", parsed(r->facts));
 	json_object_set_new(o, "digest", str_or_null(r->digest));
 }

@@ -32,7 +32,7 @@ static void add_round(struct dd_store *st, const char *domain, int64_t t, int st
 {
 	struct dd_store_round r = { .domain = domain, .time = t, .status = status, .layer = 3,
 				    .summary = "the <b>summary</b>", .findings = "[]",
-				    .facts = facts, .digest = "00" };
+				    .facts = facts, .digest = "00", .content_key = facts };
 	struct dd_store_dstate ds = { .next_due = t + 60 };
 	struct dd_store_incident inc = { 0 };
 	struct dd_store_commit c = { .round = &r, .state = &ds, .incident = &inc };
