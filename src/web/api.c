@@ -72,17 +72,17 @@ static json_t *domain_row(const struct dd_web_row *r)
 	return o;
 }
 
-static int domains(struct dd_store *st, json_t *d)
+static int domains(struct dd_store *st, struct dd_web_rows *cache, json_t *d)
 {
 	json_t *a = json_array();
 	struct dd_web_rows rows;
-	int rc = dd_web_rows_read(st, &rows);
+	int rc = dd_web_rows_read(st, cache, &rows);
 
 	json_object_set_new(d, "domains", a);
 	for (size_t i = 0; rc == 0 && i < rows.n; i++)
 		json_array_append_new(a, domain_row(&rows.v[i]));
 	if (rc == 0)
-		dd_web_rows_free(&rows);
+		dd_web_rows_keep(&rows, cache);
 	return rc;
 }
 
@@ -280,8 +280,8 @@ static int domain_path(const char *path, char name[DD_NAME_MAX], const char **re
 	return dd_name_from_user(raw, name, &why) == 0 ? 0 : -1;
 }
 
-static int route(struct dd_store *st, const char *path, const char *query, int64_t now,
-		 int *status, json_t **d)
+static int route(struct dd_store *st, struct dd_web_rows *cache, const char *path,
+		 const char *query, int64_t now, int *status, json_t **d)
 {
 	char name[DD_NAME_MAX];
 	const char *rest;
@@ -289,7 +289,7 @@ static int route(struct dd_store *st, const char *path, const char *query, int64
 	*status = 200;
 	if (strcmp(path, "domains") == 0) {
 		*d = doc("dnsdeps.api.domains/1", now);
-		return domains(st, *d);
+		return domains(st, cache, *d);
 	}
 	if (strcmp(path, "incidents") == 0) {
 		*d = doc("dnsdeps.api.incidents/1", now);
@@ -321,8 +321,9 @@ static int graph_path(const char *path, char name[DD_NAME_MAX])
 	return strcmp(rest, "graph") == 0 ? 0 : strcmp(rest, "graph.svg") == 0 ? 1 : -1;
 }
 
-int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t now,
-	       int *status, const char **ctype, struct dd_buf *out)
+int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, const char *path,
+	       const char *query, int64_t now, int *status, const char **ctype,
+	       struct dd_buf *out)
 {
 	char name[DD_NAME_MAX];
 	json_t *d = NULL;
@@ -339,7 +340,7 @@ int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t
 		json_object_set_new(d, "error", json_string("no graph of this domain yet"));
 		rc = 0;
 	} else {
-		rc = route(st, path, query, now, status, &d);
+		rc = route(st, cache, path, query, now, status, &d);
 	}
 	if (rc == 0) {
 		text = d ? json_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

@@ -33,7 +33,11 @@ static const struct {
 /* A label value, escaped as the format wants (backslash, quote, newline). */
 static void label(struct dd_buf *out, const char *v)
 {
-	for (const char *c = v ? v : ""; *c; c++) {
+	if (!strpbrk(v ? v : "", "\\\"\n")) {
+		dd_buf_puts(out, v ? v : "");
+		return;
+	}
+	for (const char *c = v; *c; c++) {
 		if (*c == '\\' || *c == '"')
 			dd_buf_printf(out, "\\%c", *c);
 		else if (*c == '\n')
@@ -111,12 +115,13 @@ static void histogram(struct dd_buf *out, const struct dd_web_counters *c)
 		      (unsigned long long)cum, name, c->dur_sum_s, name, (unsigned long long)cum);
 }
 
-int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct dd_buf *out)
+int dd_web_metrics(struct dd_store *st, struct dd_web_rows *cache,
+		   const struct dd_web_counters *c, struct dd_buf *out)
 {
 	struct dd_web_rows rows;
 	int rc;
 
-	if ((rc = dd_web_rows_read(st, &rows)) != 0)
+	if ((rc = dd_web_rows_read(st, cache, &rows)) != 0)
 		return rc;
 	for (int m = 0; m < M_COUNT; m++) {
 		dd_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", METRICS[m].name, METRICS[m].help,
@@ -125,7 +130,7 @@ int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct 
 			if (rows.v[i].status >= 0) /* not checked yet: no value to give */
 				one(out, m, &rows.v[i]);
 	}
-	dd_web_rows_free(&rows);
+	dd_web_rows_keep(&rows, cache);
 	histogram(out, c);
 	counter(out, "dnsdeps_rounds_total", "Domain checks committed to the store.", c->rounds);
 	counter(out, "dnsdeps_service_rounds_total", "Rounds of the service (each checks the due domains).",

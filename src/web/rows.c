@@ -1,6 +1,7 @@
 /* rows.c: each domain's latest round reduced to one row (web_int.h): one
  * pass over the store, each row's facts parsed once (they hold the counts
- * of the findings per severity). */
+ * of the findings per severity), and not again while its last round stays
+ * the same (the server keeps the last read). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,30 @@ static int read_facts(struct dd_web_row *w, const char *text)
 	return reg && !w->registrar ? -1 : 0;
 }
 
+struct reading {
+	struct dd_web_rows *rows;
+	struct dd_web_rows *prev; /* may be NULL */
+	size_t at;                /* in prev: both are by name */
+};
+
+/* The previous read's row of the same domain and round, or NULL. */
+static struct dd_web_row *same_round(struct reading *rd, const struct dd_store_latest_row *r)
+{
+	struct dd_web_rows *p = rd->prev;
+	int c = 1;
+
+	while (p && rd->at < p->n && (c = strcmp(p->v[rd->at].domain, r->s.domain)) < 0)
+		rd->at++;
+	if (!p || rd->at >= p->n || c != 0 || !r->round || p->v[rd->at].round != r->round)
+		return NULL;
+	return &p->v[rd->at];
+}
+
 static void one(void *arg, const struct dd_store_latest_row *r)
 {
-	struct dd_web_rows *rows = arg;
-	struct dd_web_row *w;
+	struct reading *rd = arg;
+	struct dd_web_rows *rows = rd->rows;
+	struct dd_web_row *w, *old;
 
 	if (rows->failed)
 		return;
@@ -48,6 +69,7 @@ static void one(void *arg, const struct dd_store_latest_row *r)
 		rows->cap = cap;
 	}
 	w = memset(&rows->v[rows->n++], 0, sizeof(*w));
+	w->round = r->round;
 	w->status = r->s.status;
 	w->layer = r->s.layer;
 	w->checked = r->s.time;
@@ -56,17 +78,29 @@ static void one(void *arg, const struct dd_store_latest_row *r)
 	w->group = dup_or_null(r->s.group ? r->s.group : "");
 	w->summary = dup_or_null(r->s.summary);
 	w->incident = dup_or_null(r->s.incident);
-	if (read_facts(w, r->facts) != 0 || !w->domain || !w->group ||
+	if ((old = same_round(rd, r)) != NULL) { /* its facts are parsed already */
+		memcpy(w->findings, old->findings, sizeof(w->findings));
+		w->expires = old->expires;
+		w->sig_expires = old->sig_expires;
+		w->registrar = old->registrar;
+		old->registrar = NULL;
+	} else if (read_facts(w, r->facts) != 0) {
+		rows->failed = 1;
+	}
+	if (!w->domain || !w->group ||
 	    (r->s.summary && !w->summary) || (r->s.incident && !w->incident))
 		rows->failed = 1;
 }
 
-int dd_web_rows_read(struct dd_store *st, struct dd_web_rows *out)
+int dd_web_rows_read(struct dd_store *st, struct dd_web_rows *prev, struct dd_web_rows *out)
 {
+	struct reading rd = { out, prev, 0 };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = dd_store_latest(st, one, out);
+	rc = dd_store_latest(st, one, &rd);
+	if (prev)
+		dd_web_rows_free(prev);
 	if (rc == 0 && out->failed)
 		rc = DD_ENOMEM;
 	if (rc)
@@ -85,4 +119,15 @@ void dd_web_rows_free(struct dd_web_rows *r)
 	}
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+void dd_web_rows_keep(struct dd_web_rows *rows, struct dd_web_rows *cache)
+{
+	if (cache) {
+		dd_web_rows_free(cache);
+		*cache = *rows;
+		memset(rows, 0, sizeof(*rows));
+	} else {
+		dd_web_rows_free(rows);
+	}
 }

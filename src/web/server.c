@@ -15,6 +15,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "web/web.h"
+#include "web/web_int.h"
 
 #define CONN_MAX 64
 #define PER_IP_MAX 16
@@ -26,6 +27,7 @@
 struct dd_web {
 	struct MHD_Daemon *d;
 	struct dd_store *st;       /* the server thread's own connection */
+	struct dd_web_rows rows;   /* the last read of the domains (the thread's) */
 	char *token;               /* bearer token, or NULL */
 	char *basic;               /* base64 of "user:password", or NULL */
 	char *cert, *key;          /* PEM texts for TLS, or NULL */
@@ -227,7 +229,7 @@ static enum MHD_Result metrics(struct dd_web *w, struct MHD_Connection *c)
 	dd_buf_init(&b);
 	if (w->counters)
 		w->counters(w->ctx, &n);
-	if (dd_web_metrics(w->st, &n, &b) != 0) {
+	if (dd_web_metrics(w->st, &w->rows, &n, &b) != 0) {
 		dd_buf_free(&b);
 		return text(c, 503, "the store cannot be read\n");
 	}
@@ -245,8 +247,8 @@ static enum MHD_Result api(struct dd_web *w, struct MHD_Connection *c, const cha
 
 	snprintf(query, sizeof(query), "since=%s", since ? since : "");
 	dd_buf_init(&b);
-	if (dd_web_api(w->st, path, since ? query : NULL, dd_clock_now(&clk), &status, &ctype,
-		       &b) != 0) {
+	if (dd_web_api(w->st, &w->rows, path, since ? query : NULL, dd_clock_now(&clk), &status,
+		       &ctype, &b) != 0) {
 		dd_buf_free(&b);
 		return text(c, 503, "the store cannot be read\n");
 	}
@@ -411,6 +413,7 @@ void dd_web_stop(struct dd_web *w)
 	if (w->d)
 		MHD_stop_daemon(w->d);
 	dd_store_close(w->st);
+	dd_web_rows_free(&w->rows);
 	free(w->token);
 	free(w->basic);
 	free(w->cert);

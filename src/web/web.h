@@ -65,15 +65,22 @@ int dd_web_listen_parse(const char *text, struct sockaddr_storage *ss, socklen_t
 
 /* ---- the pages (pure over a store: the server and the tests call them) ---- */
 
-/* /metrics: the Prometheus text exposition format, version 0.0.4. */
-int dd_web_metrics(struct dd_store *st, const struct dd_web_counters *c, struct dd_buf *out);
+/* The rows of the last read of the store (web_int.h), kept between pages
+ * by the server (one thread) so unchanged rounds are not parsed again. */
+struct dd_web_rows;
+
+/* /metrics: the Prometheus text exposition format, version 0.0.4. cache:
+ * NULL, or the rows of the last read (web_int.h; see dd_web_rows_read). */
+int dd_web_metrics(struct dd_store *st, struct dd_web_rows *cache,
+		   const struct dd_web_counters *c, struct dd_buf *out);
 
 /* An API answer: path is what follows "/api/v1/" (without the query),
  * query the raw query string or NULL. 0 with *status set (200, 404, ...),
  * *ctype and the document in out (JSON; the graph's SVG rendered by
  * Graphviz), or DD_ENOMEM / DD_EIO. */
-int dd_web_api(struct dd_store *st, const char *path, const char *query, int64_t now,
-	       int *status, const char **ctype, struct dd_buf *out);
+int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, const char *path,
+	       const char *query, int64_t now, int *status, const char **ctype,
+	       struct dd_buf *out);
 
 /* A file of the dashboard (embedded at build time from src/web/assets):
  * its bytes and content type, or NULL when there is none by that path. */

@@ -11,6 +11,7 @@
 
 struct dd_web_row {
 	char *domain, *group, *summary, *incident, *registrar; /* registrar NULL: unknown */
+	int64_t round;           /* the last round's id; 0 none */
 	int status;              /* -1: not checked yet */
 	int layer;
 	int64_t checked, next_due;
@@ -24,8 +25,13 @@ struct dd_web_rows {
 	int failed;              /* out of memory while reading */
 };
 
-/* Every domain's row, by name. 0, DD_ENOMEM or the store's error. */
-int dd_web_rows_read(struct dd_store *st, struct dd_web_rows *out);
+/* Every domain's row, by name. prev (may be NULL, or empty): the rows of
+ * the last read, whose parsed facts are taken over for the domains whose
+ * last round is the same, then emptied. 0, DD_ENOMEM or the store's error. */
+int dd_web_rows_read(struct dd_store *st, struct dd_web_rows *prev, struct dd_web_rows *out);
 void dd_web_rows_free(struct dd_web_rows *r);
+/* The read is over: keep rows as the cache (moved into it), or free them
+ * when there is no cache. */
+void dd_web_rows_keep(struct dd_web_rows *rows, struct dd_web_rows *cache);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "store/store.h"
 #include "web/web.h"
+#include "web/web_int.h"
 
 #define ODD "a\"b\\c\nd.test."
 
@@ -82,7 +83,7 @@ static void test_metrics(void **state)
 	struct dd_buf b;
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_web_metrics(t->st, &c, &b), 0);
+	assert_int_equal(dd_web_metrics(t->st, NULL, &c, &b), 0);
 	const char *m = dd_buf_str(&b);
 	assert_non_null(strstr(m, "dnsdeps_domain_status{domain=\"a\\\"b\\\\c\\nd.test.\"} 2\n"));
 	assert_non_null(strstr(m, "dnsdeps_domain_layer{domain=\"a\\\"b\\\\c\\nd.test.\",layer=\"registration\"} 1\n"));
@@ -100,6 +101,33 @@ static void test_metrics(void **state)
 	dd_buf_free(&b);
 }
 
+/* The server keeps the last read: a domain whose round changed is read
+ * again, the others are taken over. */
+static void test_metrics_cache(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_web_counters c = { 0 };
+	struct dd_web_rows cache = { 0 };
+	struct dd_buf b;
+
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 2)
+			add_round(t->st, ODD, 1700000100, 1, "{\"expires\":1900000000,"
+				  "\"registrar\":\"R\",\"severities\":{\"warning\":3}}");
+		dd_buf_init(&b);
+		assert_int_equal(dd_web_metrics(t->st, &cache, &c, &b), 0);
+		const char *m = dd_buf_str(&b);
+		assert_int_equal(cache.n, 3);
+		assert_non_null(strstr(m, "dnsdeps_domain_status{domain=\"ok.test.\"} 0\n"));
+		assert_non_null(strstr(m, pass < 2 ? "\"} 1800000000\n" : "\"} 1900000000\n"));
+		assert_non_null(strstr(m, pass < 2 ? "severity=\"critical\"} 2\n"
+						   : "severity=\"warning\"} 3\n"));
+		dd_buf_free(&b);
+	}
+	assert_string_equal(cache.v[0].registrar, "R");
+	dd_web_rows_free(&cache);
+}
+
 static void api(struct tmp *t, const char *path, const char *query, int want, const char *has)
 {
 	const char *ctype;
@@ -107,7 +135,7 @@ static void api(struct tmp *t, const char *path, const char *query, int want, co
 	int status;
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_web_api(t->st, path, query, 1700100000, &status, &ctype, &b), 0);
+	assert_int_equal(dd_web_api(t->st, NULL, path, query, 1700100000, &status, &ctype, &b), 0);
 	assert_int_equal(status, want);
 	assert_string_equal(ctype, "application/json");
 	if (!strstr(dd_buf_str(&b), has))
@@ -141,7 +169,7 @@ static void test_history_bound(void **state)
 	int status;
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_web_api(t->st, "domains/ok.test/history", "since=0", 1700100000,
+	assert_int_equal(dd_web_api(t->st, NULL, "domains/ok.test/history", "since=0", 1700100000,
 				    &status, &ctype, &b), 0);
 	size_t n = 0;
 	for (const char *p = dd_buf_str(&b); (p = strstr(p, "\"summary\"")) != NULL; p++)
@@ -197,6 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_bound, setup, teardown),
 		cmocka_unit_test(test_listen_parse),
