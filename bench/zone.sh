@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 n=${1:-10000000}
 dnsdeps=${DNSDEPS:-$root/build/dnsdeps}
-gov=${GOV:-$root/../shared/data/zones/gov-2026-08-22.zone}
+gov=${GOV:-$root/tests/data/zones/gov-2026-08-22.zone}
 work=$(mktemp -d "${TMPDIR:-/tmp}/dnsdeps-zone-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 

@@ -1,6 +1,8 @@
 #!/bin/sh
 # install-deps.sh: install (idempotently) every Debian 12 package needed to
 # build, run and test dnsdeps. Run as root. Works on a minimal debootstrap.
+# With --package, also what building and checking the Debian package takes
+# (scripts/deb.sh: debhelper, lintian).
 set -eu
 
 packages="
@@ -36,7 +38,11 @@ libgraphviz-dev
 libmaxminddb-dev
 util-linux
 openssl
+dpkg-dev
 "
+if [ "${1:-}" = "--package" ]; then
+	packages="$packages debhelper lintian"
+fi
 
 missing=""
 for p in $packages; do

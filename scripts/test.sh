@@ -1,9 +1,11 @@
 #!/bin/sh
 # test.sh: the whole test suite. Builds the normal and the sanitizer build,
 # runs the unit tests (cmocka, via meson) and the system tests (pytest over
-# the mini-internet) under both, and ends with one line "N passed, N failed"
-# counting them all. Needs root (the test bed lives in a private network
-# namespace) and the packages of scripts/install-deps.sh.
+# the mini-internet) under both, compiles the release, debugoptimized and
+# hardened builds with -Werror (scripts/build-variants.sh, one test each),
+# and ends with one line "N passed, N failed" counting them all. Needs root
+# (the test bed lives in a private network namespace) and the packages of
+# scripts/install-deps.sh.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -49,6 +51,16 @@ for b in build build-asan; do
 	tail -n 30 "$log/system-$b"
 	count_pytest "$log/system-$b"
 done
+
+echo "== builds for users and packagers (-Werror)"
+sh scripts/build-variants.sh >"$log/variants" 2>&1
+rc=$?
+cat "$log/variants"
+ok=$(grep -c '^ok ' "$log/variants")
+bad=$(grep -c '^FAIL ' "$log/variants")
+passed=$((passed + ok))
+failed=$((failed + bad))
+if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then failed=$((failed + 1)); fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,6 +28,7 @@
 /* ---- the list of domains ------------------------------------------------ */
 
 #define DD_AUDIT_LINE_MAX 1024 /* longer lines are bad lines */
+#define DD_AUDIT_RUN_MAX 65536 /* more bytes without a newline: not a list */
 
 struct dd_audit_list;
 
@@ -42,6 +43,16 @@ int dd_audit_list_next(struct dd_audit_list *l, char name[DD_NAME_MAX], unsigned
 		       const char **why, char *text, size_t textlen);
 void dd_audit_list_free(struct dd_audit_list *l);
 
+/* A look at a whole list before any query: its domain names, the lines
+ * that are not, and whether it is binary (a NUL byte, or DD_AUDIT_RUN_MAX
+ * bytes without a newline: reading stops there). in must be seekable; it
+ * is left at the end. 0, or DD_EIO. */
+struct dd_audit_screen {
+	unsigned long lines, names, bad;
+	int binary;
+};
+int dd_audit_list_screen(FILE *in, struct dd_audit_screen *out);
+
 /* ---- resuming ------------------------------------------------------------ */
 
 struct dd_audit_resume {
@@ -52,10 +63,13 @@ struct dd_audit_resume {
 	int csv;                 /* the file is CSV (has the CSV header) */
 };
 
+struct dd_audit_summary;
 /* Read a previous output of the audit (JSON Lines or CSV) and put every
- * domain it holds into done (values are unused, non-NULL). The file may end
- * in a cut line. 0, DD_EIO or DD_ENOMEM. */
-int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *out);
+ * domain it holds into done (values are unused, non-NULL); with sum, count
+ * each distinct domain's saved result into it too (a CSV row holds the top
+ * finding only). The file may end in a cut line. 0, DD_EIO or DD_ENOMEM. */
+int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *out,
+			 struct dd_audit_summary *sum);
 
 /* ---- the summary --------------------------------------------------------- */
 
@@ -69,6 +83,7 @@ struct dd_audit_tally {
 
 struct dd_audit_summary {
 	uint64_t domains;                          /* judged and written */
+	uint64_t resumed;                          /* counted from the resumed file */
 	uint64_t status[DD_STATUS_COUNT];
 	uint64_t layer[DD_LAYER_COUNT];
 	uint64_t *codes;                           /* domains per finding code, in
@@ -85,6 +100,7 @@ struct dd_audit_summary {
 struct dd_audit_run_info {
 	unsigned long bad_lines;   /* input lines skipped as invalid */
 	unsigned long skipped;     /* domains already in the resumed file */
+	unsigned long duplicates;  /* domains listed again, dropped */
 	unsigned long in_flight;   /* domains started and not written (interrupted) */
 	int interrupted;
 	double seconds;            /* wall time of the run */
@@ -93,8 +109,24 @@ struct dd_audit_run_info {
 	size_t peak_rss;           /* bytes, 0 unknown */
 };
 
+/* One domain's result as a previous output saved it (--resume). */
+struct dd_audit_saved {
+	const char *status, *layer;  /* names, as dd_chk_status_name, dd_chk_layer_name */
+	const char *codes[64];       /* finding codes */
+	size_t ncodes;
+	const char *ns[32];          /* NS names, when the line has them */
+	size_t nns;
+	const char *const *ops;      /* or the operators (CSV) */
+	size_t nops;
+	const char *registrar;       /* NULL: unknown */
+};
+
 int dd_audit_summary_init(struct dd_audit_summary *s);
 void dd_audit_summary_free(struct dd_audit_summary *s);
+/* Count one domain of a previous output into the whole file's statuses,
+ * layers, codes, operators and registrars (s->resumed, not s->domains).
+ * 0 or DD_ENOMEM. */
+int dd_audit_summary_add_saved(struct dd_audit_summary *s, const struct dd_audit_saved *d);
 /* Count one judged domain. 0 or DD_ENOMEM. */
 int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
 			 const struct dd_chk_findings *f, const struct dd_chk_verdict *v);
@@ -198,6 +230,10 @@ void dd_audit_stop(struct dd_audit *a, int now);
 /* Counts so far (queries and timeouts of every probe used). */
 const struct dd_audit_stats *dd_audit_stats(struct dd_audit *a);
 const struct dd_audit_summary *dd_audit_summary(const struct dd_audit *a);
+/* Count a previous output (--resume FILE, read from its start) into a's
+ * summary, so that the summary and the exit status cover the whole file.
+ * 0, DD_EIO or DD_ENOMEM. */
+int dd_audit_add_previous(struct dd_audit *a, FILE *f);
 /* Why the last probe could not be set up (registration tables), or "". */
 const char *dd_audit_why(const struct dd_audit *a);
 void dd_audit_free(struct dd_audit *a);

@@ -361,6 +361,18 @@ const struct dd_audit_stats *dd_audit_stats(struct dd_audit *a)
 	return &a->tot;
 }
 
+int dd_audit_add_previous(struct dd_audit *a, FILE *f)
+{
+	struct dd_audit_resume res;
+	struct dd_map seen;
+	int rc;
+
+	dd_map_init(&seen);
+	rc = dd_audit_resume_read(f, &seen, &res, &a->sum);
+	dd_map_free(&seen);
+	return rc;
+}
+
 const struct dd_audit_summary *dd_audit_summary(const struct dd_audit *a)
 {
 	return &a->sum;

@@ -3,6 +3,7 @@
  * are read a bounded line at a time: memory never grows with the file. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -12,6 +13,7 @@
 struct dd_audit_list {
 	FILE *in;
 	unsigned long line;
+	int binary; /* a NUL byte, or DD_AUDIT_RUN_MAX bytes without a newline */
 	char buf[DD_AUDIT_LINE_MAX + 1];
 };
 
@@ -54,10 +56,12 @@ static void copy_text(char *text, size_t textlen, const char *s)
 }
 
 /* Read one line into l->buf without its newline. 1 a line, 0 the end,
- * DD_EIO. *flags: 1 longer than the bound (the rest is dropped), 2 a NUL. */
+ * DD_EIO, DD_EPARSE (DD_AUDIT_RUN_MAX bytes without a newline: not a list;
+ * reading stops there, so an endless input cannot hold the loop). *flags:
+ * 1 longer than the bound (the rest is dropped), 2 a NUL. */
 static int get_line(struct dd_audit_list *l, int *flags)
 {
-	size_t n = 0;
+	size_t n = 0, run = 0;
 	int c, any = 0;
 
 	*flags = 0;
@@ -65,8 +69,14 @@ static int get_line(struct dd_audit_list *l, int *flags)
 		any = 1;
 		if (c == '\n')
 			break;
-		if (c == '\0')
+		if (++run > DD_AUDIT_RUN_MAX) {
+			l->binary = 1;
+			return DD_EPARSE;
+		}
+		if (c == '\0') {
 			*flags |= 2;
+			l->binary = 1;
+		}
 		if (n < DD_AUDIT_LINE_MAX)
 			l->buf[n++] = (char)c;
 		else
@@ -123,6 +133,30 @@ int dd_audit_list_next(struct dd_audit_list *l, char name[DD_NAME_MAX], unsigned
 	}
 }
 
+int dd_audit_list_screen(FILE *in, struct dd_audit_screen *out)
+{
+	struct dd_audit_list l = { .in = in };
+	char name[DD_NAME_MAX];
+	unsigned long line;
+	const char *why;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	while (!l.binary && (rc = dd_audit_list_next(&l, name, &line, &why, NULL, 0)) != 0) {
+		if (rc == 1)
+			out->names++;
+		else if (rc == DD_ENAME)
+			out->bad++;
+		else if (rc == DD_EPARSE)
+			break;
+		else if (rc < 0)
+			return rc;
+	}
+	out->lines = l.line;
+	out->binary = l.binary;
+	return 0;
+}
+
 /* ---- resuming ------------------------------------------------------------ */
 
 #define RESUME_LINE_MAX (16u << 20) /* a saved line larger than this is bad */
@@ -153,18 +187,121 @@ static int read_line(FILE *f, struct dd_buf *b)
 	}
 }
 
-/* The domain of a JSON Lines result, into name; 0 or -1. */
-static int jsonl_domain(const char *line, size_t len, char name[DD_NAME_MAX])
+/* NS names of a saved check document (the parent's and the child's). */
+static void saved_ns(json_t *deleg, struct dd_audit_saved *sv)
+{
+	static const char *const keys[] = { "parent_ns", "child_ns" };
+
+	for (int k = 0; k < 2; k++) {
+		json_t *l = json_object_get(deleg, keys[k]), *v;
+		size_t i;
+		json_array_foreach(l, i, v) {
+			const char *n = json_string_value(v);
+			int dup = 0;
+			for (size_t j = 0; n && j < sv->nns && !dup; j++)
+				dup = strcasecmp(sv->ns[j], n) == 0;
+			if (n && !dup && sv->nns < sizeof(sv->ns) / sizeof(sv->ns[0]))
+				sv->ns[sv->nns++] = n;
+		}
+	}
+}
+
+/* What a saved JSON result says, for the summary (strings live in doc). */
+static void saved_json(json_t *doc, struct dd_audit_saved *sv)
+{
+	json_t *v = json_object_get(doc, "verdict"), *f, *reg;
+	size_t i;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->status = json_string_value(json_object_get(v, "status"));
+	sv->layer = json_string_value(json_object_get(v, "layer"));
+	json_array_foreach(json_object_get(doc, "findings"), i, f) {
+		const char *c = json_string_value(json_object_get(f, "code"));
+		if (c && sv->ncodes < sizeof(sv->codes) / sizeof(sv->codes[0]))
+			sv->codes[sv->ncodes++] = c;
+	}
+	saved_ns(json_object_get(doc, "delegation"), sv);
+	reg = json_object_get(json_object_get(doc, "registration"), "record");
+	sv->registrar = json_string_value(json_object_get(json_object_get(reg, "registrar"),
+							  "name"));
+}
+
+/* The domain of a JSON Lines result, into name, and its result counted
+ * into sum (unless NULL or seen before); 0, 1 (not a result) or DD_ENOMEM. */
+static int jsonl_domain(const char *line, size_t len, char name[DD_NAME_MAX],
+			struct dd_map *done, struct dd_audit_summary *sum)
 {
 	json_t *doc = json_loadb(line, len, 0, NULL);
 	const char *d = doc ? json_string_value(json_object_get(doc, "domain")) : NULL;
-	int rc = -1;
+	struct dd_audit_saved sv;
+	int rc = 1;
 
 	if (d && strlen(d) < DD_NAME_MAX && json_object_get(doc, "verdict")) {
 		strcpy(name, d);
 		rc = 0;
+		if (sum && !dd_map_get(done, name)) {
+			saved_json(doc, &sv);
+			rc = dd_audit_summary_add_saved(sum, &sv);
+		}
 	}
 	json_decref(doc);
+	return rc;
+}
+
+#define CSV_FIELDS 9 /* dd_audit_csv_header */
+
+/* The fields of a CSV row (RFC 4180 quoting) as NUL-terminated strings in
+ * buf (as long as the line); the number of fields. */
+static size_t csv_split(const char *p, char *buf, const char *field[CSV_FIELDS])
+{
+	size_t n = 0;
+	char *o = buf;
+
+	for (;;) {
+		field[n++] = o;
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				*o++ = *p;
+			}
+			if (*p == '"')
+				p++;
+		} else {
+			for (; *p && *p != ',' && *p != '\r' && *p != '\n'; p++)
+				*o++ = *p;
+		}
+		*o++ = '\0';
+		if (*p != ',' || n == CSV_FIELDS)
+			return n;
+		p++;
+	}
+}
+
+/* What a saved CSV row says, for the summary: the top finding only. */
+static int csv_count(const char *line, size_t len, struct dd_audit_summary *sum)
+{
+	const char *f[CSV_FIELDS], *ops[32];
+	char *buf = malloc(len + CSV_FIELDS + 1), *save = NULL;
+	struct dd_audit_saved sv;
+	int rc;
+
+	if (!buf)
+		return DD_ENOMEM;
+	memset(&sv, 0, sizeof(sv));
+	if (csv_split(line, buf, f) == CSV_FIELDS) {
+		sv.status = f[1];
+		sv.layer = f[2];
+		if (f[3][0])
+			sv.codes[sv.ncodes++] = f[3];
+		sv.registrar = strcmp(f[5], "unknown") ? f[5] : NULL;
+		for (char *t = strtok_r((char *)f[7], " ", &save); t && sv.nops < 32;
+		     t = strtok_r(NULL, " ", &save))
+			ops[sv.nops++] = t;
+		sv.ops = ops;
+	}
+	rc = dd_audit_summary_add_saved(sum, &sv);
+	free(buf);
 	return rc;
 }
 
@@ -199,7 +336,8 @@ static int csv_domain(const char *line, char name[DD_NAME_MAX])
 	return n ? 0 : -1;
 }
 
-int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *out)
+int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *out,
+			 struct dd_audit_summary *sum)
 {
 	struct dd_buf b;
 	int rc, first = 1;
@@ -229,13 +367,20 @@ int dd_audit_resume_read(FILE *f, struct dd_map *done, struct dd_audit_resume *o
 			continue;
 		}
 		first = 0;
-		ok = line[0] == '{' ? jsonl_domain(line, b.len, name) : csv_domain(line, name);
+		ok = line[0] == '{' ? jsonl_domain(line, b.len, name, done, sum)
+				    : csv_domain(line, name) != 0;
+		if (ok == DD_ENOMEM) {
+			rc = ok;
+			break;
+		}
 		if (ok != 0) {
 			out->bad_lines++;
 			continue;
 		}
 		if (dd_map_get(done, name))
 			continue;
+		if (sum && line[0] != '{' && (rc = csv_count(line, b.len, sum)) != 0)
+			break;
 		if (dd_map_set(done, name, done) != 0) {
 			rc = DD_ENOMEM;
 			break;

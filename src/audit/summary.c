@@ -146,6 +146,57 @@ static int tally_add(struct dd_audit_tally *t, const char *name)
 	return 0;
 }
 
+static void count_code(struct dd_audit_summary *s, const char *code, unsigned char *seen,
+		       size_t nseen)
+{
+	size_t ndefs;
+	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
+
+	for (size_t k = 0; k < ndefs && k < s->ncodes && k < nseen; k++)
+		if (strcmp(defs[k].code, code) == 0 && !seen[k]) {
+			seen[k] = 1;
+			s->codes[k]++;
+		}
+}
+
+int dd_audit_summary_add_saved(struct dd_audit_summary *s, const struct dd_audit_saved *d)
+{
+	unsigned char seen[512] = { 0 };
+	char ops[32][DD_NAME_MAX];
+	size_t nops = 0;
+	int rc = 0;
+
+	s->resumed++;
+	for (int i = 0; i < DD_STATUS_COUNT; i++)
+		if (d->status && strcmp(d->status, dd_chk_status_name((enum dd_chk_status)i)) == 0)
+			s->status[i]++;
+	for (int i = 0; i < DD_LAYER_COUNT; i++)
+		if (d->layer && strcmp(d->layer, dd_chk_layer_name((enum dd_chk_layer)i)) == 0)
+			s->layer[i]++;
+	for (size_t i = 0; i < d->ncodes; i++)
+		count_code(s, d->codes[i], seen, sizeof(seen));
+	for (size_t i = 0; i < d->nns && nops < 32; i++) {
+		int dup = 0;
+		dd_audit_operator(d->ns[i], ops[nops]);
+		for (size_t j = 0; j < nops && !dup; j++)
+			dup = strcmp(ops[j], ops[nops]) == 0;
+		nops += !dup;
+	}
+	for (size_t i = 0; i < d->nops && nops < 32; i++)
+		snprintf(ops[nops++], DD_NAME_MAX, "%s", d->ops[i]);
+	if (d->nns == 0 && d->nops == 0)
+		s->no_ns++;
+	if (nops == 1)
+		s->single_operator++;
+	for (size_t i = 0; i < nops && rc == 0; i++)
+		rc = tally_add(&s->operators, ops[i]);
+	if (rc == 0 && d->registrar && d->registrar[0])
+		rc = tally_add(&s->registrars, d->registrar);
+	else if (rc == 0)
+		s->reg_unknown++;
+	return rc;
+}
+
 int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
 			 const struct dd_chk_findings *f, const struct dd_chk_verdict *v)
 {
@@ -250,9 +301,15 @@ int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audi
 		      (unsigned long long)s->domains, s->domains == 1 ? "" : "s", ri->seconds,
 		      ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0, ri->queries,
 		      ri->shared, ri->timeouts);
-	if (ri->skipped || ri->bad_lines)
-		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu bad input "
-			      "line%s\n", ri->skipped, ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
+	if (s->resumed)
+		dd_buf_printf(out, "  with the %llu domain%s of the resumed file, the summary and the "
+			      "exit status cover %llu\n", (unsigned long long)s->resumed,
+			      s->resumed == 1 ? "" : "s",
+			      (unsigned long long)(s->resumed + s->domains));
+	if (ri->skipped || ri->bad_lines || ri->duplicates)
+		dd_buf_printf(out, "  skipped: %lu already in the resumed file, %lu listed twice "
+			      "(dropped), %lu bad input line%s\n", ri->skipped, ri->duplicates,
+			      ri->bad_lines, ri->bad_lines == 1 ? "" : "s");
 	if (ri->interrupted)
 		dd_buf_printf(out, "  interrupted: %lu domain%s in flight not written (--resume "
 			      "continues)\n", ri->in_flight, ri->in_flight == 1 ? "" : "s");
@@ -322,7 +379,10 @@ int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audi
 	dd_json_put(&j, doc, "schema", dd_json_str(&j, "dnsdeps.auditsummary/1"));
 	o = json_object();
 	dd_json_put(&j, o, "checked", dd_json_uint(s->domains));
+	dd_json_put(&j, o, "resumed", dd_json_uint(s->resumed));
+	dd_json_put(&j, o, "total", dd_json_uint(s->domains + s->resumed));
 	dd_json_put(&j, o, "skipped", dd_json_uint(ri->skipped));
+	dd_json_put(&j, o, "duplicates", dd_json_uint(ri->duplicates));
 	dd_json_put(&j, o, "bad_lines", dd_json_uint(ri->bad_lines));
 	dd_json_put(&j, o, "in_flight_not_written", dd_json_uint(ri->in_flight));
 	dd_json_put(&j, o, "interrupted", json_boolean(ri->interrupted));
@@ -414,7 +474,8 @@ static void csv_field(struct dd_buf *b, const char *s, int last)
 /* The single points of failure the dependency checks found, "; "-separated:
  * those of the domain's analysis (the one the DEPS_SPOF_* findings come
  * from) but the inherent ones (the registry and registrar every domain
- * has), each by its label ("operator x.net"). */
+ * has), each by its subject ("operator x.net", or a group that fails as
+ * one: "registry net. or operator nic.net"). */
 static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 {
 	const struct dd_graph *g = f->graph;
@@ -423,14 +484,12 @@ static void spofs(const struct dd_chk_findings *f, struct dd_buf *out)
 	if (!g || !a || a->nroots == 0)
 		return;
 	for (size_t i = 0; i < a->roots[0].nspofs; i++) {
-		const struct dd_graph_spof *s = &a->roots[0].spofs[i];
-		char label[DD_NAME_MAX + 16];
-		if (s->inherent || s->entity < 0 || (size_t)s->entity >= g->nentities)
+		char subject[1024];
+		if (!dd_graph_spof_subject(g, &a->roots[0], i, subject, sizeof(subject)))
 			continue;
-		dd_graph_entity_label(&g->entities[s->entity], label, sizeof(label));
 		if (out->len)
 			dd_buf_puts(out, "; ");
-		dd_buf_puts(out, label);
+		dd_buf_puts(out, subject);
 	}
 }
 

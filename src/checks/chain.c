@@ -103,6 +103,16 @@ void chk_chain(struct chk_ctx *c)
 			continue;
 		judge_step(c, st);
 	}
+	if (c->facts->unasked_zone) {
+		char zl[300];
+		chk_add(c, C_SERVERS_NOT_ASKED, NULL,
+			"none of the servers of %s was asked: none has an %s address, and only %s "
+			"was allowed (%s)",
+			chk_zone_label(c->facts->unasked_zone, zl, sizeof(zl)),
+			ev->options.ipv6 ? "IPv6" : "IPv4", ev->options.ipv6 ? "IPv6" : "IPv4",
+			ev->options.ipv6 ? "-6" : "-4");
+		return;
+	}
 	if ((!p->zone || (p->error_code && p->nservers == 0)) && !all_failed_so_far(c)) {
 		const char *last = ev->nchain ? ev->chain[ev->nchain - 1].zone : NULL;
 		const char *why = p->error_message ? p->error_message : p->error_code;

@@ -67,7 +67,7 @@ struct dd_graph_analysis;
 struct dd_sec_result;
 
 struct dd_chk_findings {
-	struct dd_chk_finding *v; /* most severe first (stable within a severity) */
+	struct dd_chk_finding *v; /* most severe first, then by consequence (stable) */
 	size_t n, cap;
 	/* What the checks derived from the evidence and a renderer shows too,
 	 * kept so that a judgement computes it once: the dependency graph and

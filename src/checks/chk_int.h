@@ -17,6 +17,7 @@ enum chk_code {
 	C_REGISTRY_SERVER_FAILED,
 	C_REGISTRY_REFERRAL_DISAGREE,
 	C_PARENT_UNKNOWN,
+	C_SERVERS_NOT_ASKED,
 	/* parent.c */
 	C_PARENT_ALL_FAILED,
 	C_PARENT_SERVER_FAILED,
@@ -47,9 +48,14 @@ enum chk_code {
 	C_SERVER_NO_TCP,
 	C_SERVER_EDNS_BROKEN,
 	C_ZONE_SERIAL_DIFFER,
+	/* host.c */
+	C_HOST_NXDOMAIN,
+	C_HOST_LOOKUP_FAILED,
+	C_HOST_NO_ADDRESS,
 	/* diversity.c */
 	C_NS_TOO_FEW,
 	C_ADDR_TOO_FEW,
+	C_NS_SAME_ADDRESS,
 	C_ADDR_ONE_PREFIX_V4,
 	C_ADDR_ONE_PREFIX_V6,
 	C_NO_IPV6,
@@ -137,6 +143,11 @@ struct chk_facts {
 	struct dd_ev_strlist ns_names;
 	/* the root step of the chain: servers asked and how many gave no reply */
 	size_t root_asked, root_noreply, root_silent; /* silent: timeout/unreachable */
+	/* What dnsdeps could not observe: only one address family was allowed
+	 * (-4 or -6), and the zone on the way whose servers were all skipped
+	 * (none had an address of that family), or NULL. */
+	int one_family;
+	const char *unasked_zone;
 };
 
 struct chk_ctx {
@@ -166,6 +177,7 @@ void chk_chain(struct chk_ctx *c);
 void chk_parent(struct chk_ctx *c);
 void chk_delegation(struct chk_ctx *c);
 void chk_servers(struct chk_ctx *c);
+void chk_host(struct chk_ctx *c);
 void chk_diversity(struct chk_ctx *c);
 void chk_deps(struct chk_ctx *c);
 void chk_dnssec(struct chk_ctx *c);

@@ -303,6 +303,25 @@ static void child_facts(const struct dd_evidence *ev, struct chk_facts *f, int *
 	}
 }
 
+/* The first zone on the way whose servers were all skipped because only one
+ * address family was allowed: nothing below it was observed. */
+static void unasked(const struct dd_evidence *ev, struct chk_facts *f)
+{
+	f->one_family = !(ev->options.ipv4 && ev->options.ipv6);
+	if (!f->one_family)
+		return;
+	for (size_t i = 0; i < ev->nchain && !f->unasked_zone; i++) {
+		const struct dd_ev_step *st = &ev->chain[i];
+		size_t asked = 0;
+		for (size_t k = 0; k < st->nservers; k++)
+			asked += st->servers[k].r.state != DD_EV_SKIPPED;
+		if (st->nservers > 0 && asked == 0)
+			f->unasked_zone = st->zone;
+	}
+	if (!f->unasked_zone && ev->parent.zone && f->p_total > 0 && f->p_asked == 0)
+		f->unasked_zone = ev->parent.zone;
+}
+
 int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 {
 	int rc = 0;
@@ -317,6 +336,7 @@ int chk_facts_init(const struct dd_evidence *ev, struct chk_facts *f)
 	else
 		for (size_t i = 0; !rc && i < ev->nnameservers && i < CHK_MAX_SET; i++)
 			rc = dd_ev_strlist_add_unique(&f->ns_names, ev->nameservers[i].name);
+	unasked(ev, f);
 	if (ev->nchain > 0 && ev->chain[0].zone && strcmp(ev->chain[0].zone, ".") == 0) {
 		const struct dd_ev_step *root = &ev->chain[0];
 		for (size_t i = 0; i < root->nservers; i++) {
@@ -401,13 +421,45 @@ void chk_facts_free(struct chk_facts *f)
 	dd_ev_strlist_free(&f->ns_names);
 }
 
-/* Most severe first; equal severities keep the order the checks found them. */
+/* Within a severity, by consequence (docs/findings.md, "the headline"):
+ * 0 a deadline, the domain stops resolving at a known time unless someone
+ * acts; 2 redundancy lost, it resolves and keeps resolving; 1 the rest
+ * (servers failing or answering wrongly now, inconsistent data). */
+static int consequence(const struct dd_chk_def *d)
+{
+	static const char *const deadline[] = {
+		"DNSSEC_SIG_EXPIRING", "REG_EXPIRES_IMMINENT", "REG_EXPIRES_SOON",
+		"REG_PENDING_DELETE", "REG_REDEMPTION", "DEPS_NS_DOMAIN_EXPIRES_FIRST",
+	};
+	static const char *const redundancy[] = {
+		"NS_TOO_FEW", "ADDR_TOO_FEW", "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6",
+		"NO_IPV6", "NS_ONE_OPERATOR", "NS_ONE_TLD", "NS_ALL_IN_BAILIWICK",
+	};
+
+	for (size_t i = 0; i < sizeof(deadline) / sizeof(deadline[0]); i++)
+		if (strcmp(d->code, deadline[i]) == 0)
+			return 0;
+	for (size_t i = 0; i < sizeof(redundancy) / sizeof(redundancy[0]); i++)
+		if (strcmp(d->code, redundancy[i]) == 0)
+			return 2;
+	return strncmp(d->code, "DEPS_SPOF_", 10) == 0 ? 2 : 1;
+}
+
+static int before(const struct dd_chk_finding *a, const struct dd_chk_finding *b)
+{
+	if (a->def->severity != b->def->severity)
+		return a->def->severity > b->def->severity;
+	return consequence(a->def) < consequence(b->def);
+}
+
+/* Most severe first, then by consequence; otherwise the order the checks
+ * found them (stable). */
 static void sort_findings(struct dd_chk_findings *f)
 {
 	for (size_t i = 1; i < f->n; i++) {
 		struct dd_chk_finding x = f->v[i];
 		size_t j = i;
-		while (j > 0 && f->v[j - 1].def->severity < x.def->severity) {
+		while (j > 0 && before(&x, &f->v[j - 1])) {
 			f->v[j] = f->v[j - 1];
 			j--;
 		}
@@ -431,6 +483,7 @@ int dd_chk_run(const struct dd_evidence *ev, const struct dd_chk_opts *o,
 	chk_parent(&c);
 	chk_delegation(&c);
 	chk_servers(&c);
+	chk_host(&c);
 	chk_diversity(&c);
 	chk_deps(&c);
 	chk_dnssec(&c);

@@ -43,6 +43,12 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"RFC 1034 4.3.2",
 		"Some resolvers are sent the wrong way. Report the disagreeing servers to the "
 		"registry; right after a change this can be publication lag." },
+	[C_SERVERS_NOT_ASKED] = { "SERVERS_NOT_ASKED", WARN, DD_LAYER_NONE,
+		"dnsdeps could not ask the servers of a zone on the way: none has an address of the "
+		"allowed family (-4 or -6)",
+		"RFC 3901",
+		"Nothing is known about the domain from this run: run again with both IPv4 and IPv6 "
+		"allowed. Nobody is at fault for what dnsdeps did not ask." },
 	[C_PARENT_UNKNOWN] = { "PARENT_UNKNOWN", CRIT, DD_LAYER_REGISTRY,
 		"the walk from the root did not reach the zone above the domain",
 		"RFC 1034 4.3.2",
@@ -170,6 +176,20 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"the domain's servers serve different SOA serials",
 		"RFC 1034 4.3.5, RFC 1996",
 		"Some servers have not picked up the latest zone: check NOTIFY and zone transfers." },
+	[C_HOST_NXDOMAIN] = { "HOST_NXDOMAIN", CRIT, DD_LAYER_NAMESERVERS,
+		"the host name asked about does not exist in the zone that holds it",
+		"RFC 1034 4.3.2, RFC 8020",
+		"Add the name to the zone, or check its spelling." },
+	[C_HOST_LOOKUP_FAILED] = { "HOST_LOOKUP_FAILED", ERR, DD_LAYER_NAMESERVERS,
+		"the address look-up of the host name failed while the zone's servers answer",
+		"RFC 1034 5.3.3",
+		"Look at the name's records (a CNAME to a broken name, a delegation below it) and the "
+		"message given." },
+	[C_HOST_NO_ADDRESS] = { "HOST_NO_ADDRESS", WARN, DD_LAYER_NAMESERVERS,
+		"the host name exists but has no A or AAAA record",
+		"RFC 1034 3.6",
+		"Add an A or AAAA record if the name should reach a host; a name that only holds "
+		"other records (MX, TXT) is fine." },
 	[C_NS_TOO_FEW] = { "NS_TOO_FEW", WARN, DD_LAYER_NAMESERVERS,
 		"fewer than two nameserver names",
 		"RFC 1034 4.1, RFC 2182 5",
@@ -178,6 +198,12 @@ const struct dd_chk_def dd_chk_table[C_COUNT] = {
 		"fewer than two nameserver addresses",
 		"RFC 2182 3",
 		"Add a nameserver on another address, on another network." },
+	[C_NS_SAME_ADDRESS] = { "NS_SAME_ADDRESS", ERR, DD_LAYER_NAMESERVERS,
+		"two nameserver names have the same address (at the parent's glue or in their own "
+		"records): one server posing as two",
+		"RFC 2182 3.1, RFC 1034 4.1",
+		"Give each nameserver name its own server, in another network; one server under two "
+		"names fails as one." },
 	[C_ADDR_ONE_PREFIX_V4] = { "ADDR_ONE_PREFIX_V4", WARN, DD_LAYER_NAMESERVERS,
 		"every IPv4 nameserver address is in one /24",
 		"RFC 2182 3.1",

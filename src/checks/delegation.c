@@ -96,6 +96,16 @@ static void child_disagree(struct chk_ctx *c)
 }
 
 /* Union of the glue for name, at every parent server and in the record. */
+/* An address of a family the run looked up (-4 or -6 leave the other out:
+ * its authoritative addresses were not asked for, so glue of that family
+ * cannot be compared). */
+static int family_looked_up(const struct chk_ctx *c, const char *addr)
+{
+	int fam = chk_addr_parse(addr, (unsigned char[16]){ 0 });
+
+	return fam == 6 ? c->ev->options.ipv6 : fam == 4 ? c->ev->options.ipv4 : 1;
+}
+
 static void glue_for(struct chk_ctx *c, const struct dd_ev_nameserver *ns, struct dd_ev_strlist *out,
 		     struct chk_ids *ids)
 {
@@ -105,13 +115,15 @@ static void glue_for(struct chk_ctx *c, const struct dd_ev_nameserver *ns, struc
 		const struct dd_ev_delegation *d = &p->servers[i].delegation;
 		for (size_t g = 0; g < d->nglue && out->n < CHK_MAX_SET; g++)
 			if (d->glue[g].name && d->glue[g].address &&
-			    strcasecmp(d->glue[g].name, ns->name) == 0) {
+			    strcasecmp(d->glue[g].name, ns->name) == 0 &&
+			    family_looked_up(c, d->glue[g].address)) {
 				chk_fail(c, dd_ev_strlist_add_unique(out, d->glue[g].address));
 				chk_ids_add(c, ids, d->r.exchange);
 			}
 	}
 	for (size_t i = 0; i < ns->glue.n && out->n < CHK_MAX_SET; i++)
-		chk_fail(c, dd_ev_strlist_add_unique(out, ns->glue.v[i]));
+		if (family_looked_up(c, ns->glue.v[i]))
+			chk_fail(c, dd_ev_strlist_add_unique(out, ns->glue.v[i]));
 }
 
 static void glue(struct chk_ctx *c, const char *zl)
@@ -196,7 +208,8 @@ static void names(struct chk_ctx *c)
 			continue;
 		if (r->state == DD_EV_R_NXDOMAIN)
 			chk_label(c, &nx, ns->name, NULL, NULL);
-		else if (r->state == DD_EV_R_NODATA || r->state == DD_EV_R_FAILED)
+		else if ((r->state == DD_EV_R_NODATA || r->state == DD_EV_R_FAILED) &&
+			 !c->facts->one_family) /* one family looked up: not observed */
 			chk_label(c, &noaddr, ns->name, NULL,
 				  r->state == DD_EV_R_NODATA ? "(no A or AAAA)" : "(lookup failed)");
 		if (r->cname) {

@@ -4,6 +4,7 @@
  * risks of the nameserver domains, registration data that is missing, and
  * for backups whether they resolve, what they share with the domain and
  * which single failure still takes all of them down. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,35 +28,117 @@ static const enum chk_code hijack_code[DD_HJ_COUNT] = {
 	[DD_HJ_NO_TRANSFER_LOCK] = C_DEPS_NS_DOMAIN_NO_TRANSFER_LOCK,
 };
 
+/* A finding of the diversity family (run before) already says that e is
+ * the one operator or the one network of the domain's nameservers: the same
+ * fact is not said twice. */
+static int said_already(struct chk_ctx *c, const struct dd_graph_entity *e)
+{
+	static const char *const codes[] = { "NS_ONE_OPERATOR", "ADDR_ONE_PREFIX_V4",
+					     "ADDR_ONE_PREFIX_V6" };
+	char word[DD_NAME_MAX + 8];
+
+	if (e->kind != DD_GK_OPERATOR && e->kind != DD_GK_NETWORK)
+		return 0;
+	snprintf(word, sizeof(word), e->kind == DD_GK_OPERATOR ? " under %s:" : " in %s", e->name);
+	for (size_t i = e->kind == DD_GK_OPERATOR ? 0 : 1;
+	     i < (e->kind == DD_GK_OPERATOR ? 1 : 3); i++) {
+		const struct dd_chk_finding *f = dd_chk_find(c->out, codes[i]);
+		const char *at = f ? strstr(f->message, word) : NULL;
+		size_t n = strlen(word);
+		if (at && (e->kind == DD_GK_OPERATOR || at[n] == '\0' || at[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* The inherent ones, those that fail together (the same registry zone's own
+ * infrastructure) as one entry listing its parts. */
+static void inherent_list(const struct dd_graph *g, const struct dd_graph_rootres *r,
+			  struct dd_buf *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nspofs; i++) {
+		const struct dd_graph_spof *s = &r->spofs[i];
+		char label[DD_NAME_MAX + 16];
+		int first = 1;
+		if (!s->inherent)
+			continue;
+		if (s->via >= 0) {
+			for (size_t k = 0; k < i && first; k++)
+				first = !(r->spofs[k].inherent && r->spofs[k].via == s->via);
+			if (!first)
+				continue;
+			dd_buf_printf(b, "%sthe registry zone %s's own infrastructure (", n++ ? ", " : "",
+				      g->zones[s->via].name);
+			for (size_t k = i, m = 0; k < r->nspofs; k++) {
+				if (!r->spofs[k].inherent || r->spofs[k].via != s->via)
+					continue;
+				dd_graph_entity_label(&g->entities[r->spofs[k].entity], label,
+						      sizeof(label));
+				dd_buf_printf(b, "%s%s", m++ ? ", " : "", label);
+			}
+			dd_buf_puts(b, ")");
+			continue;
+		}
+		dd_graph_entity_label(&g->entities[s->entity], label, sizeof(label));
+		dd_buf_printf(b, "%s%s", n++ ? ", " : "", label);
+	}
+}
+
+/* One avoidable SPOF, or one group of them (one zone's infrastructure,
+ * failing as one), as one finding: the fact only (the code's advice says
+ * what to change). A lone one a diversity finding says already (said) is
+ * left out; a group says more than that finding. */
+static void avoidable(struct chk_ctx *c, const struct dd_graph *g, const struct dd_graph_rootres *r,
+		      size_t i, int said)
+{
+	const struct dd_graph_spof *s = &r->spofs[i];
+	enum dd_graph_kind kind = g->entities[s->entity].kind;
+	char subject[1024];
+	int group = 0;
+
+	if (!dd_graph_spof_subject(g, r, i, subject, sizeof(subject)))
+		return;
+	for (size_t k = i + 1; k < r->nspofs; k++)
+		if (!r->spofs[k].inherent && s->via >= 0 && r->spofs[k].via == s->via) {
+			group = 1;
+			if (g->entities[r->spofs[k].entity].kind == DD_GK_REGISTRY)
+				kind = DD_GK_REGISTRY;
+		}
+	if (said && !group)
+		return; /* a diversity finding says it already */
+	if (group)
+		chk_add(c, spof_code[kind], NULL,
+			"%s is a single point of failure (any of them takes down the %szone %s): %s",
+			subject, g->zones[s->via].suffix ? "registry " : "", g->zones[s->via].name,
+			s->why ? s->why : s->advice);
+	else
+		chk_add(c, spof_code[kind], NULL, "%s is a single point of failure: %s", subject,
+			s->why ? s->why : s->advice);
+}
+
 static void spofs(struct chk_ctx *c, const struct dd_graph *g, const struct dd_graph_rootres *r)
 {
 	struct dd_buf inh;
 	size_t ninh = 0;
 
-	dd_buf_init(&inh);
 	for (size_t i = 0; i < r->nspofs; i++) {
 		const struct dd_graph_spof *s = &r->spofs[i];
 		const struct dd_graph_entity *e = &g->entities[s->entity];
-		char label[DD_NAME_MAX + 16];
-		dd_graph_entity_label(e, label, sizeof(label));
-		if (!s->inherent) {
-			/* "example.sm." ends the sentence's clause: no second dot. */
-			const char *root = g->roots[0].name;
-			int len = (int)strlen(root);
-			if (len > 1 && root[len - 1] == '.')
-				len--;
-			chk_add(c, spof_code[e->kind], NULL,
-				"%s is a single point of failure of %.*s: %s", label, len, root,
-				s->advice);
+		if (s->inherent) {
+			ninh++;
 			continue;
 		}
-		dd_buf_printf(&inh, "%s%s", ninh ? ", " : "", label);
-		ninh++;
+		avoidable(c, g, r, i, said_already(c, e));
 	}
-	if (ninh)
-		chk_add(c, C_DEPS_SPOF_INHERENT, NULL,
-			"%s cannot resolve without these, whatever its DNS setup: %s",
-			g->roots[0].name, dd_buf_str(&inh));
+	if (!ninh)
+		return;
+	dd_buf_init(&inh);
+	inherent_list(g, r, &inh);
+	chk_add(c, C_DEPS_SPOF_INHERENT, NULL,
+		"%s cannot resolve without these, whatever its DNS setup: %s", g->roots[0].name,
+		dd_buf_str(&inh));
 	chk_fail(c, dd_buf_failed(&inh) ? DD_ENOMEM : 0);
 	dd_buf_free(&inh);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
 #include <libpsl.h>
 
 #include "checks/chk_int.h"
@@ -55,6 +56,84 @@ static size_t distinct(const struct dd_ev_strlist *l, int family, unsigned char 
 	return n;
 }
 
+/* Note "a and b are both ADDR (where)" once, when a and b are two judged NS names. */
+static void same_pair(struct chk_ctx *c, struct dd_ev_strlist *pairs, const char *a,
+		      const char *b, const char *addr, const char *where)
+{
+	struct dd_buf m;
+
+	if (strcasecmp(a, b) == 0 || dd_ev_strlist_find(&c->facts->ns_names, a) < 0 ||
+	    dd_ev_strlist_find(&c->facts->ns_names, b) < 0 || pairs->n >= CHK_MAX_SET)
+		return;
+	dd_buf_init(&m);
+	if (strcasecmp(a, b) < 0)
+		dd_buf_printf(&m, "%s and %s are both %s (%s)", a, b, addr, where);
+	else
+		dd_buf_printf(&m, "%s and %s are both %s (%s)", b, a, addr, where);
+	chk_fail(c, dd_ev_strlist_add_unique(pairs, dd_buf_str(&m)));
+	dd_buf_free(&m);
+}
+
+/* Pairs that one parent server's glue gives the same address. */
+static void same_glue(struct chk_ctx *c, struct dd_ev_strlist *pairs)
+{
+	for (size_t p = 0; p < c->ev->parent.nservers; p++) {
+		const struct dd_ev_delegation *d = &c->ev->parent.servers[p].delegation;
+		size_t n = d->nglue < 64 ? d->nglue : 64;
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = i + 1; j < n; j++)
+				if (chk_addr_equal(d->glue[i].address, d->glue[j].address))
+					same_pair(c, pairs, d->glue[i].name, d->glue[j].name,
+						  d->glue[i].address, "glue at the parent");
+	}
+}
+
+/* Pairs whose own address records share an address. */
+static void same_records(struct chk_ctx *c, struct dd_ev_strlist *pairs)
+{
+	const struct dd_evidence *ev = c->ev;
+	size_t n = ev->nnameservers < 64 ? ev->nnameservers : 64;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			for (int f = 0; f < 2; f++) {
+				const struct dd_ev_resolution *x = &ev->nameservers[i].resolution;
+				const struct dd_ev_resolution *y = &ev->nameservers[j].resolution;
+				const struct dd_ev_strlist *lx = f ? &x->aaaa : &x->a;
+				const struct dd_ev_strlist *ly = f ? &y->aaaa : &y->a;
+				for (size_t k = 0; k < lx->n && k < 16; k++)
+					for (size_t m = 0; m < ly->n && m < 16; m++)
+						if (chk_addr_equal(lx->v[k], ly->v[m]))
+							same_pair(c, pairs, ev->nameservers[i].name,
+								  ev->nameservers[j].name, lx->v[k],
+								  "their address records");
+			}
+}
+
+/* Two NS names with one address, in one parent server's glue or in their
+ * own address records (Zonemaster's DEL_NS_SAME_IP, CHILD_NS_SAME_IP): one
+ * server posing as two. Returns 1 when found (and reported). */
+static int same_address(struct chk_ctx *c)
+{
+	struct dd_ev_strlist pairs = { 0 };
+	struct dd_buf b;
+	size_t n;
+
+	same_glue(c, &pairs);
+	if (pairs.n == 0)
+		same_records(c, &pairs);
+	if (pairs.n) {
+		dd_buf_init(&b);
+		chk_join(&b, &pairs, 4);
+		chk_add(c, C_NS_SAME_ADDRESS, NULL,
+			"%s: one server under two names, so the redundancy is not real", dd_buf_str(&b));
+		dd_buf_free(&b);
+	}
+	n = pairs.n;
+	dd_ev_strlist_free(&pairs);
+	return n > 0;
+}
+
 static void addrs(struct chk_ctx *c)
 {
 	struct dd_ev_strlist all = { 0 };
@@ -62,25 +141,30 @@ static void addrs(struct chk_ctx *c)
 	int same4, same6;
 	size_t n4, n6;
 	struct dd_buf b;
+	int shared = same_address(c);
 
 	addresses(c, &all);
 	n4 = distinct(&all, 4, p4, 3, &same4);
 	n6 = distinct(&all, 6, p6, 6, &same6);
 	dd_buf_init(&b);
 	chk_join(&b, &all, 8);
-	if (n4 + n6 == 1)
+	if (n4 + n6 == 1 && !c->facts->one_family && !shared)
 		chk_add(c, C_ADDR_TOO_FEW, NULL, "%s has a single nameserver address: %s",
 			c->ev->domain, dd_buf_str(&b));
 	if (n4 > 1 && same4)
 		chk_add(c, C_ADDR_ONE_PREFIX_V4, NULL,
 			"all %zu IPv4 nameserver addresses of %s are in %u.%u.%u.0/24", n4,
 			c->ev->domain, p4[0], p4[1], p4[2]);
-	if (n6 > 1 && same6)
+	if (n6 > 1 && same6) {
+		/* the /48 as the dependency graph writes networks ("fd00::/48") */
+		char net[INET6_ADDRSTRLEN];
+		memset(p6 + 6, 0, 10);
+		inet_ntop(AF_INET6, p6, net, sizeof(net));
 		chk_add(c, C_ADDR_ONE_PREFIX_V6, NULL,
-			"all %zu IPv6 nameserver addresses of %s are in %x:%x:%x::/48", n6,
-			c->ev->domain, (p6[0] << 8) | p6[1], (p6[2] << 8) | p6[3],
-			(p6[4] << 8) | p6[5]);
-	if (n4 > 0 && n6 == 0)
+			"all %zu IPv6 nameserver addresses of %s are in %s/48", n6, c->ev->domain,
+			net);
+	}
+	if (n4 > 0 && n6 == 0 && c->ev->options.ipv6)
 		chk_add(c, C_NO_IPV6, NULL, "no nameserver of %s has an IPv6 address (%s)",
 			c->ev->domain, dd_buf_str(&b));
 	dd_buf_free(&b);

@@ -93,13 +93,23 @@ static void lameness(struct chk_ctx *c)
 			"none of the %zu nameserver addresses answers authoritatively for %s (%s)",
 			total, c->ev->domain, dd_buf_str(&b));
 		dd_buf_free(&b);
-	} else if (total == 0 && c->ev->nnameservers > 0) {
-		/* Names but not one address to ask: nothing can answer. */
-		int any_skipped = 0;
-		for (size_t i = 0; i < c->ev->nnameservers; i++)
+	} else if (total == 0 && c->ev->nnameservers > 0 && !c->facts->unasked_zone) {
+		/* Names but not one address to ask: nothing can answer, unless
+		 * dnsdeps only looked for addresses of one family. */
+		int any_skipped = 0, all_nx = 1;
+		for (size_t i = 0; i < c->ev->nnameservers; i++) {
 			if (c->ev->nameservers[i].nservers)
 				any_skipped = 1;
-		if (!any_skipped)
+			all_nx &= c->ev->nameservers[i].resolution.state == DD_EV_R_NXDOMAIN;
+		}
+		if (c->facts->one_family && (any_skipped || !all_nx))
+			chk_add(c, C_SERVERS_NOT_ASKED, NULL,
+				"none of the nameservers of %s was asked: no %s address was found "
+				"for them, and only %s was allowed (%s)",
+				c->ev->domain, c->ev->options.ipv6 ? "IPv6" : "IPv4",
+				c->ev->options.ipv6 ? "IPv6" : "IPv4",
+				c->ev->options.ipv6 ? "-6" : "-4");
+		else if (!any_skipped)
 			chk_add(c, C_SERVERS_ALL_LAME, NULL,
 				"no nameserver name of %s (%zu) has an address to ask",
 				c->ev->domain, c->ev->nnameservers);

@@ -45,6 +45,26 @@ static size_t count_at_least(const struct dd_chk_findings *f, enum dd_chk_severi
 	return n;
 }
 
+/* What the findings list holds besides the one the sentence names, counted
+ * as it is: "(1 more problem and 5 notices)". Facts (info) are not
+ * counted: they need nothing. The sentence says nothing of where they are
+ * shown: that is the renderer's. */
+static void more_below(const struct vctx *v, struct dd_buf *b, size_t serious)
+{
+	size_t notes = count_at_least(v->f, DD_SEV_NOTICE) - serious;
+
+	if (serious <= 1 && notes == 0)
+		return;
+	dd_buf_puts(b, " (");
+	if (serious > 1)
+		dd_buf_printf(b, "%zu more problem%s", serious - 1, serious > 2 ? "s" : "");
+	if (serious > 1 && notes)
+		dd_buf_puts(b, " and ");
+	if (notes)
+		dd_buf_printf(b, "%zu notice%s", notes, notes > 1 ? "s" : "");
+	dd_buf_puts(b, ")");
+}
+
 /* Advice as the tail of a sentence: first letter lower-cased. */
 static void add_advice(struct dd_buf *b, const char *advice)
 {
@@ -117,19 +137,22 @@ static enum dd_chk_status registration(struct vctx *v, struct dd_buf *b, enum dd
 		snprintf(count, sizeof(count), "no delegation from %zu of %zu servers",
 			 f->p_nxdomain + f->p_nodata, f->p_asked);
 	reg_cause(v, &why, &action, date, sizeof(date));
+	dd_buf_printf(b, "%s %s %s (%s)", v->owner, f->c_good > 0 ? "no longer delegates" :
+			 "does not delegate", v->domain, count);
+	/* Say of the domain's own servers only what was observed. */
 	if (f->c_good > 0)
-		dd_buf_printf(b, "%s no longer delegates %s (%s) while your nameservers still "
-				 "answer: %s. %s",
-			      v->owner, v->domain, count, why, action);
-	else if (v->o->reg && v->o->reg->known && v->o->reg->status)
-		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
-				 "%s. %s",
-			      v->owner, v->domain, count, why, action);
+		dd_buf_puts(b, " while your nameservers still answer");
+	else if (f->c_asked > 0)
+		dd_buf_printf(b, " and none of the %zu nameserver address%s asked answers for it",
+			      f->c_asked, f->c_asked == 1 ? "" : "es");
+	if (f->c_good > 0 || (v->o->reg && v->o->reg->known && v->o->reg->status))
+		dd_buf_printf(b, ": %s. %s", why, action);
 	else
-		dd_buf_printf(b, "%s does not delegate %s (%s) and no nameserver answers for it: "
-				 "the domain is not registered, has expired or was deleted. Ask "
-				 "your registrar.",
-			      v->owner, v->domain, count);
+		dd_buf_puts(b, ": the domain is not registered, has expired or was deleted. Ask "
+			       "your registrar.");
+	if (f->c_asked == 0)
+		dd_buf_puts(b, " No nameserver of it is published, so none was asked: pass "
+			       "--ns NAME to examine yours.");
 	return DD_STATUS_CRITICAL;
 }
 
@@ -190,6 +213,14 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	const struct dd_chk_finding *top = v->f->n ? &v->f->v[0] : NULL;
 	size_t serious = count_at_least(v->f, DD_SEV_WARNING);
 
+	if (has(v, "SERVERS_NOT_ASKED")) {
+		/* What dnsdeps did not observe is nobody's fault. */
+		*layer = DD_LAYER_NONE;
+		dd_buf_printf(b, "dnsdeps could not look: %s. Nothing is known about %s from this "
+				 "run; run it again with both IPv4 and IPv6 allowed.",
+			      msg(v, "SERVERS_NOT_ASKED"), v->domain);
+		return DD_STATUS_UNKNOWN;
+	}
 	if (has(v, "ROOT_ALL_FAILED")) {
 		*layer = DD_LAYER_ROOT;
 		if (f->root_asked > 0 && f->root_silent == f->root_asked) {
@@ -259,7 +290,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 			      f->p_delegating == 1 ? "" : "s", all_of(f->c_good, n2, sizeof(n2)),
 			      f->c_good == 1 ? "" : "es", f->c_good == 1 ? "s" : "");
 		if (notes)
-			dd_buf_printf(b, " (%zu notice%s below)", notes, notes > 1 ? "s" : "");
+			dd_buf_printf(b, " (%zu notice%s)", notes, notes > 1 ? "s" : "");
 		dd_buf_puts(b, ".");
 		return DD_STATUS_OK;
 	}
@@ -271,9 +302,7 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 			      top->def->severity >= DD_SEV_ERROR ? "is in danger" : "needs attention",
 			      top->message);
 		add_advice(b, top->def->advice);
-		if (serious > 1)
-			dd_buf_printf(b, " (%zu more finding%s below)", serious - 1,
-				      serious > 2 ? "s" : "");
+		more_below(v, b, serious);
 		return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
 	}
 	*layer = top->def->layer;
@@ -286,9 +315,111 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	dd_buf_puts(b, top->message);
 	dd_buf_puts(b, "; ");
 	add_advice(b, top->def->advice);
-	if (serious > 1)
-		dd_buf_printf(b, " (%zu more finding%s below)", serious - 1, serious > 2 ? "s" : "");
+	more_below(v, b, serious);
 	return top->def->severity >= DD_SEV_ERROR ? DD_STATUS_CRITICAL : DD_STATUS_WARNING;
+}
+
+/* The host family's finding (host.c), or NULL. */
+static const struct dd_chk_finding *host_finding(const struct dd_chk_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strncmp(f->v[i].def->code, "HOST_", 5) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+static enum dd_chk_status status_of(enum dd_chk_severity s)
+{
+	return s >= DD_SEV_ERROR ? DD_STATUS_CRITICAL :
+	       s == DD_SEV_WARNING ? DD_STATUS_WARNING : DD_STATUS_OK;
+}
+
+/* What the host name itself is: "www.x is a name in the zone x and resolves
+ * (192.0.2.1)", "www.x does not exist in the zone x (NXDOMAIN)". */
+static void host_phrase(const struct vctx *v, struct dd_buf *b)
+{
+	const struct dd_ev_host *h = &v->ev->host;
+	const struct dd_ev_resolution *r = &h->resolution;
+	struct dd_ev_strlist addrs = { 0 };
+	char name[300];
+
+	chk_zone_label(h->name, name, sizeof(name));
+	switch (r->state) {
+	case DD_EV_R_NXDOMAIN:
+		dd_buf_printf(b, "%s does not exist in the zone %s (NXDOMAIN)", name, v->domain);
+		return;
+	case DD_EV_R_OK:
+		for (size_t i = 0; i < r->a.n && addrs.n < 4; i++)
+			dd_ev_strlist_add(&addrs, r->a.v[i]);
+		for (size_t i = 0; i < r->aaaa.n && addrs.n < 4; i++)
+			dd_ev_strlist_add(&addrs, r->aaaa.v[i]);
+		dd_buf_printf(b, "%s is a name in the zone %s and resolves", name, v->domain);
+		if (r->cname)
+			dd_buf_printf(b, " through the alias %s", r->cname);
+		dd_buf_puts(b, " (");
+		chk_join(b, &addrs, 4);
+		dd_buf_puts(b, ")");
+		dd_ev_strlist_free(&addrs);
+		return;
+	case DD_EV_R_NODATA:
+		dd_buf_printf(b, "%s is a name in the zone %s but has no %saddress", name, v->domain,
+			      v->facts.one_family ? (v->ev->options.ipv6 ? "IPv6 " : "IPv4 ") : "");
+		return;
+	default:
+		dd_buf_printf(b, "%s is a name under the zone %s; its own look-up failed", name,
+			      v->domain);
+	}
+}
+
+static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer);
+
+/* A host name: what the name itself is, then the verdict on the zone that
+ * holds it ("x is healthy: ..."), the worse of the two deciding the status. */
+static enum dd_chk_status host_decide(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
+{
+	const struct dd_chk_findings *all = v->f;
+	const struct dd_chk_finding *hf = host_finding(all);
+	struct dd_chk_findings zf = *all;
+	struct dd_buf zb;
+	enum dd_chk_layer zl;
+	enum dd_chk_status zs, hs = hf ? status_of(hf->def->severity) : DD_STATUS_OK;
+	size_t n = strlen(v->domain);
+
+	/* The zone's verdict without the host finding (it is the last of its severity). */
+	zf.v = calloc(all->n ? all->n : 1, sizeof(*zf.v));
+	if (!zf.v)
+		return DD_STATUS_UNKNOWN;
+	zf.n = 0;
+	for (size_t i = 0; i < all->n; i++)
+		if (&all->v[i] != hf)
+			zf.v[zf.n++] = all->v[i];
+	dd_buf_init(&zb);
+	v->f = &zf;
+	zs = decide(v, &zb, &zl);
+	v->f = all;
+	free(zf.v);
+	host_phrase(v, b);
+	if (hf && hs != DD_STATUS_OK && (zs == DD_STATUS_OK || zs == DD_STATUS_WARNING)) {
+		dd_buf_puts(b, ": ");
+		add_advice(b, hf->def->advice);
+		dd_buf_puts(b, " As for the zone,");
+	} else {
+		dd_buf_puts(b, ";");
+	}
+	if (zs == DD_STATUS_OK && strncmp(dd_buf_str(&zb), v->domain, n) == 0 &&
+	    strncmp(dd_buf_str(&zb) + n, " is ", 4) == 0)
+		dd_buf_printf(b, " %s is healthy: %s", v->domain, dd_buf_str(&zb) + n + 4);
+	else if (strncmp(dd_buf_str(&zb), "The ", 4) == 0)
+		dd_buf_printf(b, " t%s", dd_buf_str(&zb) + 1);
+	else
+		dd_buf_printf(b, " %s", dd_buf_str(&zb));
+	dd_buf_free(&zb);
+	if (zs == DD_STATUS_UNKNOWN || zs == DD_STATUS_CRITICAL || zs >= hs) {
+		*layer = zl;
+		return zs;
+	}
+	*layer = DD_LAYER_NAMESERVERS;
+	return hs;
 }
 
 /* "the sm registry", "the root zone", "the parent zone example.com". */
@@ -328,7 +459,8 @@ int dd_chk_verdict(const struct dd_evidence *ev, const struct dd_chk_findings *f
 	chk_zone_label(ev->domain, v.domain, sizeof(v.domain));
 	owner_phrase(&v);
 	dd_buf_init(&b);
-	out->status = decide(&v, &b, &out->layer);
+	out->status = ev->host.present && ev->host.name ? host_decide(&v, &b, &out->layer) :
+							  decide(&v, &b, &out->layer);
 	/* "the sm registry ..." opens a sentence; a domain name stays as it is. */
 	if (b.data && strncmp(b.data, "the ", 4) == 0)
 		b.data[0] = 'T';

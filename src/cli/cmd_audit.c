@@ -5,6 +5,7 @@
  * shared by the modes (output format and file, --top) live in one table,
  * each mode's in its own. */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +29,11 @@
 #include "reg/fetch.h"
 #include "zone/zone.h"
 
-enum audit_format { FMT_TEXT, FMT_JSON, FMT_CSV };
-
 struct audit_opts {
-	int help;
-	enum audit_format format;
-	int format_set;
+	struct dd_cli_out out;
 	const char *output;
 	unsigned top;
+	int no_progress;
 };
 
 struct zone_opts {
@@ -50,251 +48,55 @@ struct live_opts {
 	const char *resume;
 	const char *summary;
 	const char *summary_json;
-	const char *now;
 	unsigned recycle;
-	unsigned expiry_warn, expiry_crit;
-	unsigned sig_warn;
 	int no_deps;
-	int no_progress;
-	int given; /* some live option was given */
 };
 
 #define LIVE_QPS 500        /* polite defaults: queries started per second, */
 #define LIVE_PER_SERVER 8   /* queries in flight per server address, */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
+#define SPOOL_MAX (1ull << 30) /* a list read from a pipe is copied; at most 1 GiB */
 
-static int set_help(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct audit_opts *)t)->help = 1;
-	return 0;
-}
-
-static int set_format(struct audit_opts *o, enum audit_format f, const char **why)
-{
-	if (o->format_set && o->format != f) {
-		*why = "--json and --csv exclude each other";
-		return -1;
-	}
-	o->format = f;
-	o->format_set = 1;
-	return 0;
-}
-
-static int set_json(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	return set_format(t, FMT_JSON, why);
-}
-
-static int set_csv(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	return set_format(t, FMT_CSV, why);
-}
-
-static int set_output(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct audit_opts *)t)->output = arg;
-	return 0;
-}
-
-static int set_top(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 1000000, &((struct audit_opts *)t)->top, why);
-}
-
-static int set_zone(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct zone_opts *)t)->zone = arg;
-	return 0;
-}
-
-static int set_origin(void *t, const char *arg, const char **why)
+static int set_origin(void *t, const char *arg, char *why, size_t whylen)
 {
 	uint8_t wire[DD_ZONE_WIRE_MAX];
 
 	if (dd_zone_name_from_text(arg, wire) < 0) {
-		*why = "not a valid domain name";
+		snprintf(why, whylen, "not a valid domain name");
 		return -1;
 	}
 	((struct zone_opts *)t)->origin = arg;
 	return 0;
 }
 
-static int set_live(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct zone_opts *)t)->live = 1;
-	return 0;
-}
-
-static int set_concurrency(void *t, const char *arg, const char **why)
-{
-	struct live_opts *l = t;
-
-	l->given = 1;
-	return dd_opt_uint(arg, 1, 100000, &l->concurrency, why);
-}
-
-static int set_resume(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct live_opts *)t)->resume = arg;
-	((struct live_opts *)t)->given = 1;
-	return 0;
-}
-
-static int set_summary(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct live_opts *)t)->summary = arg;
-	((struct live_opts *)t)->given = 1;
-	return 0;
-}
-
-static int set_summary_json(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct live_opts *)t)->summary_json = arg;
-	((struct live_opts *)t)->given = 1;
-	return 0;
-}
-
-static int set_now(void *t, const char *arg, const char **why)
-{
-	int64_t v;
-
-	if (dd_clock_parse(arg, &v) != 0) {
-		*why = "not an RFC 3339 time or YYYY-MM-DD date";
-		return -1;
-	}
-	((struct live_opts *)t)->now = arg;
-	((struct live_opts *)t)->given = 1;
-	return 0;
-}
-
-static int set_recycle(void *t, const char *arg, const char **why)
-{
-	struct live_opts *l = t;
-
-	l->given = 1;
-	return dd_opt_uint(arg, 0, 100000000, &l->recycle, why);
-}
-
-static int set_expiry_warn(void *t, const char *arg, const char **why)
-{
-	((struct live_opts *)t)->given = 1;
-	return dd_opt_uint(arg, 1, 3650, &((struct live_opts *)t)->expiry_warn, why);
-}
-
-static int set_sig_warn(void *t, const char *arg, const char **why)
-{
-	((struct live_opts *)t)->given = 1;
-	return dd_opt_uint(arg, 1, 365, &((struct live_opts *)t)->sig_warn, why);
-}
-
-static int set_expiry_crit(void *t, const char *arg, const char **why)
-{
-	((struct live_opts *)t)->given = 1;
-	return dd_opt_uint(arg, 1, 3650, &((struct live_opts *)t)->expiry_crit, why);
-}
-
-static int set_no_deps(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct live_opts *)t)->no_deps = 1;
-	((struct live_opts *)t)->given = 1;
-	return 0;
-}
-
-static int set_no_progress(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct live_opts *)t)->no_progress = 1;
-	return 0;
-}
+#define A(field) offsetof(struct audit_opts, field)
+#define Z(field) offsetof(struct zone_opts, field)
+#define L(field) offsetof(struct live_opts, field)
 
 static const struct dd_opt audit_table[] = {
-	{ "json", 'j', NULL, set_json, "JSON: live, one line per domain (the default); "
-				       "--zone: one document (dnsdeps.zoneaudit/1)" },
-	{ "csv", 0, NULL, set_csv, "CSV: one row per domain (live) or per delegation (--zone)" },
-	{ "output", 'o', "FILE", set_output, "write to FILE instead of standard output" },
-	{ "top", 0, "N", set_top, "rows in each ranking and list (default 20)" },
-	{ "help", 'h', NULL, set_help, "show this help" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "output", .short_name = 'o', .kind = DD_OPT_STR, .argname = "FILE", .off = A(output), .help = "write to FILE instead of standard output" },
+	{ .name = "top", .kind = DD_OPT_UINT, .argname = "N", .off = A(top), .min = 1, .max = 1000000, .help = "rows in each ranking and list (default 20)" },
+	{ .name = "no-progress", .kind = DD_OPT_FLAG, .off = A(no_progress), .val = 1, .help = "no progress bar even on a terminal" },
+	{ 0 },
 };
 
 static const struct dd_opt zone_table[] = {
-	{ "zone", 0, "FILE", set_zone, "audit the delegations in zone FILE ('-': standard input)" },
-	{ "origin", 0, "NAME", set_origin, "the zone's name (default: the owner of its SOA)" },
-	{ "live", 0, NULL, set_live, "with --zone: check every delegation live, as a portfolio" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "zone", .kind = DD_OPT_STR, .argname = "FILE", .off = Z(zone), .help = "audit the delegations in zone FILE ('-': standard input)" },
+	{ .name = "origin", .kind = DD_OPT_CALL, .argname = "NAME", .set = set_origin, .help = "the zone's name; must be the owner of its SOA when it has one" },
+	{ .name = "live", .kind = DD_OPT_FLAG, .off = Z(live), .val = 1, .help = "with --zone: check every delegation live, as a portfolio" },
+	{ 0 },
 };
 
 static const struct dd_opt live_table[] = {
-	{ "concurrency", 'c', "N", set_concurrency, "domains checked at once (default 200)" },
-	{ "resume", 0, "FILE", set_resume, "skip the domains already in FILE (a previous output); "
-					    "append to it unless --output says otherwise" },
-	{ "summary", 0, "FILE", set_summary, "write the summary to FILE instead of standard error" },
-	{ "summary-json", 0, "FILE", set_summary_json, "also write the summary as JSON "
-						       "(dnsdeps.auditsummary/1) to FILE" },
-	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
-	{ "recycle", 0, "N", set_recycle, "a fresh resolver cache every N domains (default 0: "
-					  "never; the cache is bounded anyway)" },
-	{ "no-progress", 0, NULL, set_no_progress, "no progress bar even on a terminal" },
-	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
-	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
-	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
-	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "concurrency", .short_name = 'c', .kind = DD_OPT_UINT, .argname = "N", .off = L(concurrency), .min = 1, .max = 100000, .help = "domains checked at once (default 200)" },
+	{ .name = "resume", .kind = DD_OPT_STR, .argname = "FILE", .off = L(resume), .help = "skip the domains already in FILE (a previous output); append to it unless --output says otherwise; the summary covers the whole file" },
+	{ .name = "summary", .kind = DD_OPT_STR, .argname = "FILE", .off = L(summary), .help = "write the summary to FILE instead of standard error" },
+	{ .name = "summary-json", .kind = DD_OPT_STR, .argname = "FILE", .off = L(summary_json), .help = "also write the summary as JSON (dnsdeps.auditsummary/1) to FILE" },
+	{ .name = "recycle", .kind = DD_OPT_UINT, .argname = "N", .off = L(recycle), .min = 0, .max = 100000000, .help = "a fresh resolver cache every N domains (default 0: never; the cache is bounded anyway)" },
+	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = L(no_deps), .val = 1, .help = "skip the dependencies (gathered by default, as check does)" },
+	{ 0 },
 };
-
-/* The shared probe options without the two audit has itself (json, help). */
-static void probe_table(struct dd_opt *out, size_t cap)
-{
-	size_t n = 0;
-
-	for (const struct dd_opt *o = dd_cli_common_opts; o->name && n + 1 < cap; o++) {
-		if (strcmp(o->name, "json") == 0 || strcmp(o->name, "help") == 0)
-			continue;
-		out[n] = *o;
-		if (strcmp(o->name, "qps") == 0)
-			out[n].help = "start at most N queries per second (audit default 500; 0: no limit)";
-		else if (strcmp(o->name, "per-server") == 0)
-			out[n].help = "at most N queries in flight to one address (audit default 8)";
-		n++;
-	}
-	memset(&out[n], 0, sizeof(out[n]));
-}
-
-static void usage(const struct dd_opt_group *groups, int ngroups, FILE *out)
-{
-	fprintf(out, "usage: dnsdeps audit [OPTIONS] FILE|-\n"
-		     "       dnsdeps audit --zone FILE [--origin NAME] [--live] [OPTIONS]\n\n"
-		     "Live: checks every domain of FILE (one per line, '#' comments; standard\n"
-		     "input when FILE is '-') concurrently, as `check` does, and writes\n"
-		     "one line per domain as each finishes (JSON Lines, or --csv), then a summary\n"
-		     "on standard error. Ctrl-C finishes the domains in flight and stops (again:\n"
-		     "at once); --resume continues. With --zone FILE --live the domains are the\n"
-		     "zone's delegations.\n"
-		     "Exit status: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown),\n"
-		     "3 on a usage or output error, 130 when interrupted.\n\n"
-		     "Zone (--zone without --live): audits every delegation of a zone file\n"
-		     "offline: NS count, operators, NS TLDs, bailiwick, glue, NS names that anyone\n"
-		     "could take over by registering a domain in this zone, and how many\n"
-		     "delegations the largest operators could take down together.\n"
-		     "Exit status: 0 nothing to report, 1 NS names without needed glue,\n"
-		     "2 hijackable NS names, 3 the zone could not be read.\n\n");
-	dd_opts_help(groups, ngroups, out);
-}
 
 static double now_seconds(void)
 {
@@ -324,10 +126,10 @@ static int write_report(const struct audit_opts *o, const struct dd_zone_audit *
 		}
 	}
 	dd_buf_init(&b);
-	if (o->format == FMT_CSV) {
+	if (o->out.format == DD_FMT_CSV) {
 		r = dd_zone_report_csv(a, write_file, out);
 	} else {
-		if (o->format == FMT_JSON)
+		if (o->out.format == DD_FMT_JSON)
 			r = dd_zone_report_json(a, perf, &b, o->top);
 		else
 			dd_zone_report_text(a, perf, &b, o->top);
@@ -392,6 +194,9 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 	if (r == DD_ENOTFOUND)
 		fprintf(stderr, "dnsdeps audit: the zone has no SOA record: give its name with "
 				"--origin\n");
+	else if (r == DD_EINVAL)
+		fprintf(stderr, "dnsdeps audit: --origin %s is not the owner of the zone's SOA "
+				"record\n", z->origin);
 	else if (r)
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(r));
 	return r;
@@ -435,13 +240,16 @@ struct live {
 	const struct audit_opts *o;
 	const struct live_opts *lo;
 	const struct dd_cli_deps *deps;
+	const struct dd_cli_judge *judge;
+	struct dd_ev_strlist anchor; /* --trust-anchor, for every evidence */
+	char anchor_source[4200];
 	/* where the domains come from: a list file, or the zone's delegations */
 	struct dd_audit_list *list;
 	char label[256];           /* the input's name, escaped */
 	const char *names;         /* zone: NUL-separated delegation names */
 	size_t names_len, names_pos;
 	struct dd_map done;        /* --resume: domains already written */
-	unsigned long bad, skipped;
+	unsigned long bad, skipped, duplicates;
 	/* where the lines go */
 	FILE *out;
 	double last_flush;
@@ -511,11 +319,18 @@ static int next_name(struct live *l, struct dd_audit_list *list, size_t *pos, in
 			if (rc <= 0)
 				return rc;
 		}
-		if (l->done.count && dd_map_get(&l->done, name)) {
-			if (report)
+		void *seen = l->done.count ? dd_map_get(&l->done, name) : NULL;
+		if (seen && report) {
+			/* resumed names map to the map, names given out to l */
+			if (seen == l)
+				l->duplicates++;
+			else
 				l->skipped++;
-			continue;
 		}
+		if (seen)
+			continue;
+		if (report && dd_map_set(&l->done, name, l) != 0)
+			return DD_ENOMEM;
 		return 1;
 	}
 }
@@ -592,11 +407,15 @@ static void on_sigint(void *arg, int signum)
 	}
 }
 
-/* The dependencies section, as check gathers it (cmd_graph.c). */
-static int deps_prepare(void *ctx, struct dd_evidence *ev)
+/* Each evidence as check starts it: the trust anchor, the dependencies
+ * section (cmd_graph.c). */
+static int prepare(void *ctx, struct dd_evidence *ev)
 {
 	struct live *l = ctx;
 
+	if (l->judge->anchor &&
+	    dd_ev_sec_set_anchor(&ev->dnssec, &l->anchor, l->anchor_source) != 0)
+		return DD_ENOMEM;
 	if (l->lo->no_deps)
 		return 0;
 	return dd_cli_deps_request(l->deps, ev, "audit") != 0 ? DD_EINVAL : 0;
@@ -612,30 +431,86 @@ static int deps_finish(void *ctx, struct dd_evidence *ev)
 	return dd_cli_deps_finish(ev, "audit") != 0 ? DD_EINVAL : 0;
 }
 
-/* Count the domains to check (for the progress bar), then rewind. */
-static uint64_t count_input(struct live *l, FILE *in)
+/* Count the zone's delegations (for the progress bar). */
+static uint64_t count_names(struct live *l)
 {
-	struct dd_audit_list *tmp = NULL;
 	char name[DD_NAME_MAX];
 	size_t pos = 0;
 	uint64_t n = 0;
-	struct stat stt;
 
-	if (l->names) {
-		while (next_name(l, NULL, &pos, 0, name) == 1)
-			n++;
-		return n;
-	}
-	if (fstat(fileno(in), &stt) != 0 || !S_ISREG(stt.st_mode) ||
-	    dd_audit_list_new(&tmp, in) != 0)
-		return 0;
-	while (next_name(l, tmp, NULL, 0, name) == 1)
+	while (next_name(l, NULL, &pos, 0, name) == 1)
 		n++;
-	dd_audit_list_free(tmp);
-	if (fseek(in, 0, SEEK_SET) != 0)
-		return 0;
-	clearerr(in);
 	return n;
+}
+
+/* Copy a list that cannot be read twice (a pipe, a device) to a temporary
+ * file, refusing binary input at its first NUL byte and bounding the size.
+ * The copy, or NULL after a message. */
+static FILE *spool(FILE *in, const char *label)
+{
+	FILE *t = tmpfile();
+	char chunk[65536];
+	uint64_t total = 0;
+	size_t n;
+
+	if (!t) {
+		fprintf(stderr, "dnsdeps audit: %s: cannot make a temporary copy: %s\n", label,
+			strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
+		total += n;
+		if (memchr(chunk, '\0', n) || total > SPOOL_MAX) {
+			fprintf(stderr, "dnsdeps audit: %s: %s; refused before any query\n", label,
+				total > SPOOL_MAX ? "larger than 1 GiB" : "binary input (a NUL byte), "
+									   "not a list of domains");
+			fclose(t);
+			return NULL;
+		}
+		if (fwrite(chunk, 1, n, t) != n) {
+			fprintf(stderr, "dnsdeps audit: %s: cannot copy: %s\n", label, strerror(errno));
+			fclose(t);
+			return NULL;
+		}
+	}
+	if (ferror(in) || fflush(t) != 0 || fseek(t, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "dnsdeps audit: %s: read error: %s\n", label, strerror(errno));
+		fclose(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Look at the whole list before any query: refuse a binary, empty or mostly
+ * unreadable one. The number of names, or -1 after one line saying why. */
+static long long screen_list(FILE *in, const char *label)
+{
+	struct dd_audit_screen sc;
+	int rc = dd_audit_list_screen(in, &sc);
+
+	if (rc || fseek(in, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "dnsdeps audit: %s: read error: %s\n", label,
+			rc ? dd_strerror(rc) : strerror(errno));
+		return -1;
+	}
+	clearerr(in);
+	if (sc.binary) {
+		fprintf(stderr, "dnsdeps audit: %s: binary input (a NUL byte or %u bytes without a "
+				"newline at line %lu), not a list of domains; refused before any query\n",
+			label, DD_AUDIT_RUN_MAX, sc.lines + 1);
+		return -1;
+	}
+	if (sc.names + sc.bad == 0) {
+		fprintf(stderr, "dnsdeps audit: %s: no domain names in the list (%lu line%s, blank "
+				"or comments)\n", label, sc.lines, sc.lines == 1 ? "" : "s");
+		return -1;
+	}
+	if (sc.bad > sc.names) {
+		fprintf(stderr, "dnsdeps audit: %s: %lu of %lu lines are not domain names; refused "
+				"before any query\n", label, sc.bad, sc.names + sc.bad);
+		return -1;
+	}
+	return (long long)sc.names;
 }
 
 static int same_file(const char *a, const char *b)
@@ -664,7 +539,7 @@ static int open_output(struct live *l, int csv)
 		}
 		memset(&res, 0, sizeof(res));
 		if (rf) {
-			int rc = dd_audit_resume_read(rf, &l->done, &res);
+			int rc = dd_audit_resume_read(rf, &l->done, &res, NULL);
 			fclose(rf);
 			if (rc) {
 				fprintf(stderr, "dnsdeps audit: --resume: %s\n", dd_strerror(rc));
@@ -703,6 +578,22 @@ static int open_output(struct live *l, int csv)
 	if (header && fputs(dd_audit_csv_header(), l->out) == EOF)
 		return -1;
 	return 0;
+}
+
+/* --resume: the results already in the file count in the summary and the
+ * exit status, which then cover the whole file. 0, or -1 after a message. */
+static int previous(struct live *l)
+{
+	FILE *f = fopen(l->lo->resume, "r");
+	int rc;
+
+	if (!f)
+		return errno == ENOENT ? 0 : (perror("dnsdeps audit: --resume"), -1);
+	rc = dd_audit_add_previous(l->a, f);
+	fclose(f);
+	if (rc)
+		fprintf(stderr, "dnsdeps audit: --resume: %s\n", dd_strerror(rc));
+	return rc ? -1 : 0;
 }
 
 static int write_summary(const struct live *l, const struct dd_audit_run_info *ri)
@@ -797,8 +688,8 @@ static int worst_status(const struct dd_audit_summary *s)
 }
 
 static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
-		     const struct live_opts *lo, const struct dd_cli_common *c,
-		     const struct dd_cli_deps *d, const char *input)
+		     const struct live_opts *lo, const struct dd_cli_judge *j,
+		     const struct dd_cli_common *c, const struct dd_cli_deps *d, const char *input)
 {
 	struct dd_reg_fetch_opts fo;
 	struct dd_cli_reg_paths rpaths;
@@ -819,10 +710,13 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	l.o = o;
 	l.lo = lo;
 	l.deps = d;
+	l.judge = j;
 	dd_map_init(&l.done);
 	dd_buf_init(&names);
-	if (lo->now)
-		dd_clock_parse(lo->now, &now);
+	now = j->now;
+	if (dd_cli_judge_setup(j, "audit", &l.anchor, l.anchor_source,
+			       sizeof(l.anchor_source)) != 0)
+		goto out;
 	if (z->zone) {
 		dd_esc(z->zone, strlen(z->zone), l.label, sizeof(l.label));
 		if (zone_names(z, psl, &names) != 0)
@@ -838,28 +732,41 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 			in = fopen(input, "r");
 			if (!in) {
 				fprintf(stderr, "dnsdeps audit: cannot open %s: %s\n", l.label,
-					dd_strerror(dd_err_from_errno(errno)));
+					strerror(errno));
 				goto out;
 			}
 		}
+		struct stat st;
+		if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode)) {
+			FILE *copy = spool(in, l.label);
+			if (in != stdin)
+				fclose(in);
+			in = copy;
+			if (!in)
+				goto out;
+		}
+		long long listed = screen_list(in, l.label);
+		if (listed < 0)
+			goto out;
+		l.total = (uint64_t)listed;
 		if (dd_audit_list_new(&l.list, in) != 0)
 			goto out;
 	}
-	if (open_output(&l, o->format == FMT_CSV) != 0)
+	if (open_output(&l, o->out.format == DD_FMT_CSV) != 0)
 		goto out;
-	l.progress = !lo->no_progress && isatty(STDERR_FILENO);
-	if (l.progress)
-		l.total = count_input(&l, in);
+	l.progress = !o->no_progress && isatty(STDERR_FILENO);
+	if (l.progress && l.names)
+		l.total = count_names(&l);
 	raise_fd_limit();
 	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
 		goto out;
 	po.max_inflight = max_inflight(lo->concurrency);
 	memset(&ao, 0, sizeof(ao));
 	ao.concurrency = lo->concurrency;
-	ao.format = o->format == FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
+	ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
 	ao.now = now;
 	ao.judge_now = now;
-	ao.sig_warn_days = (int)lo->sig_warn;
+	ao.sig_warn_days = (int)j->sig_warn;
 	ao.tool = "dnsdeps " DD_VERSION;
 	ao.next = next_domain;
 	ao.write = write_line;
@@ -869,9 +776,9 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &rpaths);
 	ao.reg = d->no_registration ? NULL : &fo;
-	ao.expiry_warn = (int)lo->expiry_warn;
-	ao.expiry_crit = (int)lo->expiry_crit;
-	ao.prepare = deps_prepare;
+	ao.expiry_warn = (int)j->expiry_warn;
+	ao.expiry_crit = (int)j->expiry_crit;
+	ao.prepare = prepare;
 	ao.finish = deps_finish;
 	ao.on_signal = on_sigint;
 	ao.signum = SIGINT;
@@ -881,6 +788,8 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
 		goto out;
 	}
+	if (lo->resume && previous(&l) != 0)
+		goto out;
 	rc = dd_audit_run(l.a);
 	clear_bar(&l);
 
@@ -897,6 +806,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	memset(&ri, 0, sizeof(ri));
 	ri.bad_lines = l.bad;
 	ri.skipped = l.skipped;
+	ri.duplicates = l.duplicates;
 	ri.in_flight = dd_audit_stats(l.a)->inflight;
 	ri.interrupted = rc == DD_ECANCELED;
 	ri.seconds = dd_audit_stats(l.a)->elapsed_ms / 1000.0;
@@ -921,73 +831,92 @@ out:
 		fclose(in);
 	dd_map_free(&l.done);
 	dd_buf_free(&names);
+	dd_ev_strlist_free(&l.anchor);
 	return status;
 }
 
-int dd_cmd_audit(int argc, char **argv)
+enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_JUDGE, T_PROBE, T_DEPS };
+
+static int audit_main(int argc, char **argv)
 {
 	struct audit_opts o = { .top = 20 };
 	struct zone_opts z = { 0 };
 	struct live_opts lo = { .concurrency = LIVE_CONCURRENCY, .recycle = LIVE_RECYCLE };
-	struct dd_cli_common c, c0;
-	struct dd_cli_deps d, d0;
-	struct dd_opt probe_opts[32];
-	struct dd_opt_group groups[] = { { audit_table, &o }, { live_table, &lo },
-					 { probe_opts, &c }, { dd_cli_deps_opts, &d },
-					 { zone_table, &z } };
-	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
+	struct dd_cli_judge j = { 0 };
+	struct dd_cli_common c;
+	struct dd_cli_deps d;
+	void *targets[] = { &o, &o.out, &z, &lo, &j, &c, &d };
+	int given[7] = { 0 };
 	char *pos[argc + 1];
-	int npos;
+	int npos, rc;
 
-	probe_table(probe_opts, sizeof(probe_opts) / sizeof(probe_opts[0]));
 	dd_cli_deps_init(&d);
-	d0 = d;
 	dd_cli_common_init(&c);
 	c.qps = LIVE_QPS;
 	c.max_inflight_server = LIVE_PER_SERVER;
-	c0 = c;
-	if (dd_opts_parse(groups, ngroups, argc, argv, pos, &npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (o.help) {
-		usage(groups, ngroups, stdout);
-		return DD_EXIT_OK;
-	}
+	if ((rc = dd_cli_parse(&dd_cmd_audit, targets, given, argc, argv, pos, &npos)) >= 0)
+		return rc;
 	if (z.zone && !z.live) {
-		if (npos > 0) {
-			fprintf(stderr, "dnsdeps audit: --zone takes no other arguments\n");
-			return DD_EXIT_UNKNOWN;
-		}
-		if (lo.given || memcmp(&c, &c0, sizeof(c)) != 0 || memcmp(&d, &d0, sizeof(d)) != 0) {
-			fprintf(stderr, "dnsdeps audit: probe and live options need --live with "
-					"--zone (or a list of domains)\n");
-			return DD_EXIT_UNKNOWN;
-		}
+		if (npos > 0)
+			return dd_cli_usage_error(&dd_cmd_audit, "--zone takes no other arguments");
+		if (given[T_LIVE] || given[T_JUDGE] || given[T_PROBE] || given[T_DEPS])
+			return dd_cli_usage_error(&dd_cmd_audit, "probe and live options need "
+					"--live with --zone (or a list of domains)");
 		return zone_mode(&o, &z);
 	}
-	if (lo.no_deps && d.wanted) {
-		fprintf(stderr, "dnsdeps audit: --no-deps conflicts with the dependency options\n");
-		return DD_EXIT_UNKNOWN;
-	}
-	if (z.live && !z.zone) {
-		fprintf(stderr, "dnsdeps audit: --live goes with --zone FILE\n");
-		return DD_EXIT_UNKNOWN;
-	}
-	if (z.origin && !z.zone) {
-		fprintf(stderr, "dnsdeps audit: --origin goes with --zone FILE\n");
-		return DD_EXIT_UNKNOWN;
-	}
-	if (npos > (z.zone ? 0 : 1)) {
-		fprintf(stderr, "dnsdeps audit: one list of domains at most%s\n",
-			z.zone ? " (--zone gives it)" : "");
-		return DD_EXIT_UNKNOWN;
-	}
-	if (!z.zone && npos == 0) {
-		fprintf(stderr, "dnsdeps audit: give a list of domains (FILE, or - for standard "
-				"input) or --zone FILE\n\n");
-		usage(groups, ngroups, stderr);
-		return DD_EXIT_UNKNOWN;
-	}
-	if (o.format == FMT_TEXT)
-		o.format = FMT_JSON;
-	return live_mode(&o, &z, &lo, &c, &d, npos ? pos[0] : NULL);
+	if (lo.no_deps && d.wanted)
+		return dd_cli_usage_error(&dd_cmd_audit, "--no-deps conflicts with the dependency "
+					  "options");
+	if (z.live && !z.zone)
+		return dd_cli_usage_error(&dd_cmd_audit, "--live goes with --zone FILE");
+	if (z.origin && !z.zone)
+		return dd_cli_usage_error(&dd_cmd_audit, "--origin goes with --zone FILE");
+	if (npos > (z.zone ? 0 : 1))
+		return dd_cli_usage_error(&dd_cmd_audit, "one list of domains at most%s",
+					  z.zone ? " (--zone gives it)" : "");
+	if (!z.zone && npos == 0)
+		return dd_cli_usage_error(&dd_cmd_audit, "give a list of domains (FILE, or - for "
+					  "standard input) or --zone FILE");
+	if (o.out.format == DD_FMT_TEXT && o.out.format_given)
+		return dd_cli_usage_error(&dd_cmd_audit, "the live audit writes json or csv; "
+					  "the text report is --zone's");
+	if (o.out.format == DD_FMT_TEXT)
+		o.out.format = DD_FMT_JSON;
+	return live_mode(&o, &z, &lo, &j, &c, &d, npos ? pos[0] : NULL);
 }
+
+const struct dd_cmd dd_cmd_audit = {
+	.name = "audit",
+	.run = audit_main,
+	.summary = "audit a portfolio of domains live, or every delegation of a zone file",
+	.synopsis = "[OPTIONS] FILE|-\n--zone FILE [--origin NAME] [--live] [OPTIONS]",
+	.about = "Live: checks every domain of FILE (one per line, '#' comments; standard\n"
+		 "input when FILE is '-') concurrently, as `check` does, and writes one line\n"
+		 "per domain as each finishes (JSON Lines, or --csv), then a summary on\n"
+		 "standard error. A binary or mostly unreadable list is refused before any\n"
+		 "query; a domain listed twice is checked once. Ctrl-C finishes the domains\n"
+		 "in flight and stops (again: at once); --resume continues. With --zone FILE\n"
+		 "--live the domains are the zone's delegations.\n"
+		 "Zone (--zone without --live): audits every delegation of a zone file\n"
+		 "offline: NS count, operators, NS TLDs, bailiwick, glue, NS names that anyone\n"
+		 "could take over by registering a domain in this zone, and how many\n"
+		 "delegations the largest operators could take down together (text by\n"
+		 "default).",
+	.exits = "live: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown), 3 on a\n"
+		 "usage, input or output error, 130 when interrupted. Zone: 0 nothing to\n"
+		 "report, 1 NS names without needed glue, 2 hijackable NS names, 3 the zone\n"
+		 "could not be read.",
+	.min_pos = 0,
+	.max_pos = 1,
+	.missing = "give a list of domains",
+	.tables = {
+		[T_AUDIT] = { audit_table, 0 },
+		[T_OUT] = { dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) |
+						 DD_CLI_FMT(DD_FMT_CSV) },
+		[T_ZONE] = { zone_table, 0 },
+		[T_LIVE] = { live_table, 0 },
+		[T_JUDGE] = { dd_cli_judge_opts, 0 },
+		[T_PROBE] = { dd_cli_common_opts, 0 },
+		[T_DEPS] = { dd_cli_deps_opts, 0 },
+	},
+};

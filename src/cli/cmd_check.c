@@ -2,6 +2,7 @@
  * domain (concurrently, on one loop, sharing the run's cache), judge it and
  * print one verdict per domain, the broken layer first. */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,64 +24,25 @@
 
 struct check_opts {
 	const char *save;
-	const char *now;
-	const char *anchor;
-	int no_color;
 	int deps; /* gather the dependencies (docs/dependencies.md) */
-	unsigned expiry_warn, expiry_crit; /* days; 0: the defaults (30, 7) */
-	unsigned sig_warn;                 /* days; 0: the default (7) */
 	struct dd_probe_expect expect[DD_CHECK_MAX_EXPECT];
 	size_t nexpect;
-	const char *why;
 };
 
-static int set_save(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct check_opts *)t)->save = arg;
-	return 0;
-}
-
-static int set_now(void *t, const char *arg, const char **why)
-{
-	int64_t v;
-
-	if (dd_clock_parse(arg, &v) != 0) {
-		*why = "not an RFC 3339 time or YYYY-MM-DD date";
-		return -1;
-	}
-	((struct check_opts *)t)->now = arg;
-	return 0;
-}
-
-static int set_anchor(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct check_opts *)t)->anchor = arg;
-	return 0;
-}
-
-static int set_no_color(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct check_opts *)t)->no_color = 1;
-	return 0;
-}
-
 /* --ns NAME or --ns NAME/ADDRESS */
-static int set_ns(void *t, const char *arg, const char **why)
+static int set_ns(void *t, const char *arg, char *why, size_t whylen)
 {
 	struct check_opts *o = t;
 	struct dd_probe_expect *e;
 	char name[DD_NAME_MAX + 64], *slash;
+	const char *reason;
 
 	if (o->nexpect >= DD_CHECK_MAX_EXPECT) {
-		*why = "too many --ns";
+		snprintf(why, whylen, "too many --ns");
 		return -1;
 	}
 	if (strlen(arg) >= sizeof(name)) {
-		*why = "too long";
+		snprintf(why, whylen, "too long");
 		return -1;
 	}
 	e = &o->expect[o->nexpect];
@@ -93,71 +55,26 @@ static int set_ns(void *t, const char *arg, const char **why)
 		if ((inet_pton(AF_INET, slash + 1, buf) != 1 &&
 		     inet_pton(AF_INET6, slash + 1, buf) != 1) ||
 		    strlen(slash + 1) >= sizeof(e->addr)) {
-			*why = "not an IPv4 or IPv6 address after '/'";
+			snprintf(why, whylen, "not an IPv4 or IPv6 address after '/'");
 			return -1;
 		}
 		strcpy(e->addr, slash + 1);
 	}
-	if (dd_name_from_user(name, e->name, why) != 0)
+	if (dd_name_from_user(name, e->name, &reason) != 0) {
+		snprintf(why, whylen, "%s", reason);
 		return -1;
+	}
 	o->nexpect++;
 	return 0;
 }
 
-static int set_expiry_warn(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_warn, why);
-}
-
-static int set_sig_warn(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 365, &((struct check_opts *)t)->sig_warn, why);
-}
-
-static int set_expiry_crit(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 3650, &((struct check_opts *)t)->expiry_crit, why);
-}
-
-static int set_deps(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct check_opts *)t)->deps = 1;
-	return 0;
-}
-
-static int set_no_deps(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct check_opts *)t)->deps = 0;
-	return 0;
-}
-
 static const struct dd_opt check_table[] = {
-	{ "save-evidence", 0, "FILE", set_save, "write the evidence (JSON) to FILE; with several domains FILE must contain %s" },
-	{ "ns", 0, "NAME[/ADDR]", set_ns, "a nameserver to examine even if the parent does not list it (repeatable)" },
-	{ "deps", 0, NULL, set_deps, "gather and judge what the domain depends on, transitively (the default)" },
-	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies: only the delegation, registration and DNSSEC" },
-	{ "now", 0, "TIME", set_now, "judge as if it were TIME (RFC 3339), for reproducible results" },
-	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs" },
-	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
-	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
-	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
-	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "save-evidence", .kind = DD_OPT_STR, .argname = "FILE", .off = offsetof(struct check_opts, save), .help = "write the evidence (JSON) to FILE; with several domains FILE must contain %s" },
+	{ .name = "ns", .kind = DD_OPT_CALL, .argname = "NAME[/ADDR]", .set = set_ns, .help = "a nameserver to examine even if the parent does not list it (repeatable)" },
+	{ .name = "deps", .kind = DD_OPT_FLAG, .off = offsetof(struct check_opts, deps), .val = 1, .help = "gather and judge what the domain depends on, transitively (the default)" },
+	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = offsetof(struct check_opts, deps), .val = 0, .help = "skip the dependencies: only the delegation, registration and DNSSEC" },
+	{ 0 },
 };
-
-static void usage(FILE *out, const struct dd_opt_group *g, int n)
-{
-	fprintf(out, "usage: dnsdeps check [OPTIONS] DOMAIN...\n\n"
-		     "Walks from the root to each DOMAIN, asks every server of the parent zone\n"
-		     "and every nameserver of the domain, and says which layer is broken.\n"
-		     "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown or usage error\n"
-		     "(the worst over all domains).\n\n");
-	dd_opts_help(g, n, out);
-}
 
 static int save_one(const char *pattern, const struct dd_evidence *ev, int several)
 {
@@ -165,7 +82,8 @@ static int save_one(const char *pattern, const struct dd_evidence *ev, int sever
 	FILE *f;
 	int rc;
 
-	snprintf(dom, sizeof(dom), "%s", ev->domain);
+	snprintf(dom, sizeof(dom), "%s", ev->host.present && ev->host.name ? ev->host.name :
+					   ev->domain);
 	if (strlen(dom) > 1 && dom[strlen(dom) - 1] == '.')
 		dom[strlen(dom) - 1] = '\0';
 	if (several) {
@@ -194,13 +112,14 @@ static int worse(int a, int b)
 	return rank[b] > rank[a] ? b : a;
 }
 
-int dd_cmd_check(int argc, char **argv)
+static int check_main(int argc, char **argv)
 {
 	struct dd_cli_common c;
 	struct check_opts o = { 0 };
 	struct dd_cli_deps d;
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { check_table, &o },
-					 { dd_cli_deps_opts, &d } };
+	struct dd_cli_out out = { 0 };
+	struct dd_cli_judge j = { 0 };
+	void *targets[] = { &o, &j, &out, &c, &d };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -211,22 +130,15 @@ int dd_cmd_check(int argc, char **argv)
 	struct dd_clock clk = { 0 };
 	struct dd_rep_opts ro;
 	struct dd_ev_strlist anchor = { 0 };
-	char anchor_why[400], source[4200];
+	char source[4200];
 	struct dd_probe_reg *reg = NULL; /* RDAP/WHOIS, unless --no-registration */
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
 	o.deps = 1; /* the Dependencies section belongs to every check */
-	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (c.help) {
-		usage(stdout, groups, 3);
-		return DD_EXIT_OK;
-	}
-	if (npos < 1 || npos > DD_CHECK_MAX_DOMAINS) {
-		usage(stderr, groups, 3);
-		return DD_EXIT_UNKNOWN;
-	}
+	if ((status = dd_cli_parse(&dd_cmd_check, targets, NULL, argc, argv, pos, &npos)) >= 0)
+		return status;
+	status = DD_EXIT_OK;
 	if (!o.deps && d.wanted) {
 		fprintf(stderr, "dnsdeps check: --no-deps conflicts with --backup, --asn-zone, "
 				"--asn-mmdb and --max-depth\n");
@@ -237,23 +149,15 @@ int dd_cmd_check(int argc, char **argv)
 				"in FILE for the domain\n");
 		return DD_EXIT_UNKNOWN;
 	}
-	if (o.now)
-		dd_clock_parse(o.now, &clk.fixed_now);
-	if (o.expiry_warn && o.expiry_crit && o.expiry_crit > o.expiry_warn) {
-		fprintf(stderr, "dnsdeps check: --expiry-crit must not exceed --expiry-warn\n");
-		return DD_EXIT_UNKNOWN;
-	}
-	if (o.anchor &&
-	    dd_probe_dnssec_anchor_file(o.anchor, &anchor, anchor_why, sizeof(anchor_why)) != 0) {
-		char *e = dd_esc_dup(anchor_why, strlen(anchor_why));
-		fprintf(stderr, "dnsdeps check: --trust-anchor %s\n", e ? e : "unusable");
-		free(e);
+	clk.fixed_now = j.now;
+	if (dd_cli_judge_setup(&j, "check", &anchor, source, sizeof(source)) != 0) {
 		status = DD_EXIT_UNKNOWN;
 		goto out;
 	}
-	snprintf(source, sizeof(source), "file %s", o.anchor ? o.anchor : "");
-	if (dd_cli_probe_setup(&c, &po, &hints, &nhints) != 0)
-		return DD_EXIT_UNKNOWN;
+	if (dd_cli_probe_setup(&c, &po, &hints, &nhints) != 0) {
+		status = DD_EXIT_UNKNOWN;
+		goto out;
+	}
 	evs = calloc((size_t)npos, sizeof(*evs));
 	if (!evs || dd_probe_new(&probe, &po, hints, nhints, NULL) != 0) {
 		fprintf(stderr, "dnsdeps check: out of memory\n");
@@ -274,6 +178,14 @@ int dd_cmd_check(int argc, char **argv)
 			status = DD_EXIT_UNKNOWN;
 			goto out;
 		}
+		if (strcmp(name, ".") == 0) {
+			/* check judges a delegation; the root has no parent to delegate
+			 * it, and its servers are the hints this run was given */
+			fprintf(stderr, "dnsdeps check: the root zone has no delegation to judge; "
+					"check a TLD (org.) or a domain\n");
+			status = DD_EXIT_UNKNOWN;
+			goto out;
+		}
 		evs[n] = dd_ev_new(name, dd_clock_now(&clk));
 		if (!evs[n]) {
 			status = DD_EXIT_UNKNOWN;
@@ -284,10 +196,10 @@ int dd_cmd_check(int argc, char **argv)
 		evs[n]->options.timeout_ms = po.timeout_ms;
 		evs[n]->options.retries = po.retries;
 		dd_ev_set_str(&evs[n]->tool, "dnsdeps " DD_VERSION);
-		if (o.anchor)
+		if (j.anchor)
 			dd_ev_sec_set_anchor(&evs[n]->dnssec, &anchor, source);
 		if (reg)
-			dd_probe_reg_request(evs[n], reg, (int)o.expiry_warn, (int)o.expiry_crit);
+			dd_probe_reg_request(evs[n], reg, (int)j.expiry_warn, (int)j.expiry_crit);
 		n++;
 		if (o.deps && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
 			status = DD_EXIT_UNKNOWN;
@@ -304,16 +216,21 @@ int dd_cmd_check(int argc, char **argv)
 		if (evs[i]->deps.present && dd_cli_deps_finish(evs[i], "check") != 0)
 			status = worse(status, DD_EXIT_UNKNOWN);
 	memset(&ro, 0, sizeof(ro));
-	ro.json = c.json;
-	ro.json_compact = c.json && n > 1; /* JSON Lines: one object per domain */
+	ro.json = out.format == DD_FMT_JSON;
+	ro.json_compact = ro.json && out.jsonl;
+	ro.level = out.level;
 	ro.now = clk.fixed_now;
-	ro.sig_warn_days = (int)o.sig_warn;
-	ro.color = !o.no_color && !c.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ro.sig_warn_days = (int)j.sig_warn;
+	ro.color = dd_cli_color(&out, stdout);
+	if (ro.json && !out.jsonl && n > 1)
+		fputs("[\n", stdout); /* several domains: one JSON document */
 	for (size_t i = 0; i < n; i++) {
 		if (o.save && save_one(o.save, evs[i], npos > 1) != 0)
 			status = worse(status, DD_EXIT_UNKNOWN);
-		if (i > 0 && !c.json)
+		if (i > 0 && !ro.json && out.level >= 0)
 			fputc('\n', stdout);
+		if (i > 0 && ro.json && !out.jsonl)
+			fputs(",\n", stdout);
 		int rc = dd_rep_judge_and_print(evs[i], &ro, stdout);
 		if (rc < 0) {
 			fprintf(stderr, "dnsdeps check: %s: %s\n", evs[i]->domain, dd_strerror(rc));
@@ -321,6 +238,8 @@ int dd_cmd_check(int argc, char **argv)
 		}
 		status = worse(status, rc);
 	}
+	if (ro.json && !out.jsonl && n > 1)
+		fputs("]\n", stdout);
 out:
 	for (size_t i = 0; i < n; i++)
 		dd_ev_free(evs[i]);
@@ -331,3 +250,28 @@ out:
 	dd_ev_strlist_free(&anchor);
 	return status;
 }
+
+const struct dd_cmd dd_cmd_check = {
+	.name = "check",
+	.run = check_main,
+	.summary = "judge every layer of a domain's delegation: which one is broken",
+	.synopsis = "[OPTIONS] DOMAIN...",
+	.about = "Walks from the root to each DOMAIN, asks every server of the parent zone\n"
+		 "and every nameserver of the domain, reads its registration, DNSSEC chain\n"
+		 "and what it depends on, and says which layer is broken. The text shows the\n"
+		 "verdict, the findings that need action and one line per layer; -v adds the\n"
+		 "full tables, -q prints the verdict line only.",
+	.exits = "0 ok, 1 warning, 2 critical, 3 unknown or usage error (the worst over all\n"
+		 "domains).",
+	.min_pos = 1,
+	.max_pos = DD_CHECK_MAX_DOMAINS,
+	.missing = "give a DOMAIN to check",
+	.tables = {
+		{ check_table, 0 },
+		{ dd_cli_judge_opts, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) | DD_CLI_LEVELS |
+					   DD_CLI_JSONL },
+		{ dd_cli_common_opts, 0 },
+		{ dd_cli_deps_opts, 0 },
+	},
+};

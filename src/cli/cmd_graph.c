@@ -3,7 +3,9 @@
  * (single points of failure, hijack risks, counts, what backups share) as
  * text, JSON, DOT or SVG. Also the options of the dependency graph that
  * `check --deps` shares (dd_cli_deps_opts). */
+#include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,38 +24,44 @@
 
 /* ---- the dependency options (graph, check --deps) ------------------------ */
 
-static int set_backup(void *t, const char *arg, const char **why)
+static int set_backup(void *t, const char *arg, char *why, size_t whylen)
 {
 	struct dd_cli_deps *d = t;
+	const char *reason;
 
 	if (d->nbackups >= DD_DEPS_MAX_BACKUPS) {
-		*why = "too many --backup (at most 8)";
+		snprintf(why, whylen, "too many --backup (at most 8)");
 		return -1;
 	}
-	if (dd_name_from_user(arg, d->backups[d->nbackups], why) != 0)
+	if (dd_name_from_user(arg, d->backups[d->nbackups], &reason) != 0) {
+		snprintf(why, whylen, "%s", reason);
 		return -1;
+	}
 	d->nbackups++;
 	d->wanted = 1;
 	return 0;
 }
 
-static int set_asn_zone(void *t, const char *arg, const char **why)
+static int set_asn_zone(void *t, const char *arg, char *why, size_t whylen)
 {
 	struct dd_cli_deps *d = t;
+	const char *reason;
 
-	if (dd_name_from_user(arg, d->asn_zone, why) != 0)
+	if (dd_name_from_user(arg, d->asn_zone, &reason) != 0) {
+		snprintf(why, whylen, "%s", reason);
 		return -1;
+	}
 	d->asn_source = 1;
 	d->wanted = 1;
 	return 0;
 }
 
-static int set_asn_mmdb(void *t, const char *arg, const char **why)
+static int set_asn_mmdb(void *t, const char *arg, char *why, size_t whylen)
 {
 	struct dd_cli_deps *d = t;
 
 	if (access(arg, R_OK) != 0) {
-		*why = "cannot read the file";
+		snprintf(why, whylen, "cannot read the file: %s", strerror(errno));
 		return -1;
 	}
 	d->asn_mmdb = arg;
@@ -61,59 +69,29 @@ static int set_asn_mmdb(void *t, const char *arg, const char **why)
 	return 0;
 }
 
-static int set_max_depth(void *t, const char *arg, const char **why)
+static int set_max_depth(void *t, const char *arg, char *why, size_t whylen)
 {
-	struct dd_cli_deps *d = t;
+	static const struct dd_opt depth = { .name = "max-depth", .kind = DD_OPT_UINT,
+					     .off = offsetof(struct dd_cli_deps, max_depth),
+					     .min = 0, .max = 8 };
 
-	d->wanted = 1;
-	return dd_opt_uint(arg, 0, 8, &d->max_depth, why);
+	((struct dd_cli_deps *)t)->wanted = 1;
+	return dd_opt_apply(&depth, 0, t, arg, why, whylen);
 }
 
-static int set_bootstrap(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct dd_cli_deps *)t)->rdap_bootstrap = arg;
-	return 0;
-}
-
-static int set_whois_servers(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct dd_cli_deps *)t)->whois_servers = arg;
-	return 0;
-}
-
-static int set_ca_file(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct dd_cli_deps *)t)->ca_file = arg;
-	return 0;
-}
-
-static int set_reg_timeout(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 100, 120000, &((struct dd_cli_deps *)t)->reg_timeout_ms, why);
-}
-
-static int set_no_registration(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct dd_cli_deps *)t)->no_registration = 1;
-	return 0;
-}
+#define D(field) offsetof(struct dd_cli_deps, field)
 
 const struct dd_opt dd_cli_deps_opts[] = {
-	{ "backup", 0, "DOMAIN", set_backup, "a backup domain of DOMAIN: what do they share? (repeatable, at most 8)" },
-	{ "asn-zone", 0, "ZONE", set_asn_zone, "origin AS from TXT records under ZONE, Team Cymru style (origin.ZONE, origin6.ZONE)" },
-	{ "asn-mmdb", 0, "FILE", set_asn_mmdb, "origin AS from a MaxMind-format ASN database (.mmdb)" },
-	{ "max-depth", 0, "N", set_max_depth, "follow NS names up to N levels from the domain (default 3)" },
-	{ "rdap-bootstrap", 0, "FILE", set_bootstrap, "RDAP bootstrap file (RFC 9224) for registration data" },
-	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
-	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE for RDAP (PEM)" },
-	{ "reg-timeout", 0, "MS", set_reg_timeout, "per registration request, milliseconds (default 10000)" },
-	{ "no-registration", 0, NULL, set_no_registration, "do not look up registrations (registrars and hijack risks stay unknown)" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "backup", .kind = DD_OPT_CALL, .argname = "DOMAIN", .set = set_backup, .help = "a backup domain of DOMAIN: what do they share? (repeatable, at most 8)" },
+	{ .name = "asn-zone", .kind = DD_OPT_CALL, .argname = "ZONE", .set = set_asn_zone, .help = "origin AS from TXT records under ZONE, Team Cymru style (origin.ZONE, origin6.ZONE)" },
+	{ .name = "asn-mmdb", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_asn_mmdb, .help = "origin AS from a MaxMind-format ASN database (.mmdb)" },
+	{ .name = "max-depth", .kind = DD_OPT_CALL, .argname = "N", .set = set_max_depth, .help = "follow NS names up to N levels from the domain (default 3)" },
+	{ .name = "rdap-bootstrap", .kind = DD_OPT_STR, .argname = "FILE", .off = D(rdap_bootstrap), .help = "RDAP bootstrap file (RFC 9224) for registration data" },
+	{ .name = "whois-servers", .kind = DD_OPT_STR, .argname = "FILE", .off = D(whois_servers), .help = "WHOIS table, lines SUFFIX HOST[:PORT]" },
+	{ .name = "ca-file", .kind = DD_OPT_STR, .argname = "FILE", .off = D(ca_file), .help = "also trust the CA certificates in FILE for RDAP (PEM)" },
+	{ .name = "reg-timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = D(reg_timeout_ms), .min = 100, .max = 120000, .help = "per registration request: 10s, 2500ms; a bare number is milliseconds (default 10s)" },
+	{ .name = "no-registration", .kind = DD_OPT_FLAG, .off = D(no_registration), .val = 1, .help = "do not look up registrations (registrars and hijack risks stay unknown)" },
+	{ 0 },
 };
 
 void dd_cli_deps_init(struct dd_cli_deps *d)
@@ -163,90 +141,22 @@ int dd_cli_deps_finish(struct dd_evidence *ev, const char *cmd)
 
 /* ---- dnsdeps graph ---------------------------------------------------------- */
 
-enum fmt { F_TEXT, F_JSON, F_DOT, F_SVG };
-
 struct graph_opts {
-	enum fmt format;
 	const char *output;
 	const char *evidence;
 	const char *save;
 	int64_t now;
-	int no_color;
 };
 
-static int set_format(void *t, const char *arg, const char **why)
-{
-	static const char *const names[] = { "text", "json", "dot", "svg" };
-
-	for (int i = 0; i < 4; i++)
-		if (strcmp(arg, names[i]) == 0) {
-			((struct graph_opts *)t)->format = (enum fmt)i;
-			return 0;
-		}
-	*why = "one of text, json, dot, svg";
-	return -1;
-}
-
-static int set_output(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct graph_opts *)t)->output = arg;
-	return 0;
-}
-
-static int set_evidence(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct graph_opts *)t)->evidence = arg;
-	return 0;
-}
-
-static int set_save(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct graph_opts *)t)->save = arg;
-	return 0;
-}
-
-static int set_now(void *t, const char *arg, const char **why)
-{
-	if (dd_clock_parse(arg, &((struct graph_opts *)t)->now) != 0) {
-		*why = "not an RFC 3339 time or YYYY-MM-DD date";
-		return -1;
-	}
-	return 0;
-}
-
-static int set_no_color(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct graph_opts *)t)->no_color = 1;
-	return 0;
-}
+#define G(field) offsetof(struct graph_opts, field)
 
 static const struct dd_opt graph_table[] = {
-	{ "format", 0, "FORMAT", set_format, "text (default), json, dot or svg (Graphviz)" },
-	{ "output", 'o', "FILE", set_output, "write to FILE instead of standard output" },
-	{ "evidence", 0, "FILE", set_evidence, "draw from a saved evidence document (no network)" },
-	{ "save-evidence", 0, "FILE", set_save, "write the evidence (JSON) to FILE" },
-	{ "now", 0, "TIME", set_now, "judge expiry dates as of TIME (RFC 3339)" },
-	{ "no-color", 0, NULL, set_no_color, "no colour even on a terminal (NO_COLOR is honoured too)" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "output", .short_name = 'o', .kind = DD_OPT_STR, .argname = "FILE", .off = G(output), .help = "write to FILE instead of standard output" },
+	{ .name = "evidence", .kind = DD_OPT_STR, .argname = "FILE", .off = G(evidence), .help = "draw from a saved evidence document (no network)" },
+	{ .name = "save-evidence", .kind = DD_OPT_STR, .argname = "FILE", .off = G(save), .help = "write the evidence (JSON) to FILE" },
+	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = G(now), .help = "judge expiry dates as of TIME (RFC 3339 or YYYY-MM-DD)" },
+	{ 0 },
 };
-
-static void usage(FILE *out, const struct dd_opt_group *g, int n)
-{
-	fprintf(out, "usage: dnsdeps graph [OPTIONS] DOMAIN [--backup DOMAIN]...\n"
-		     "       dnsdeps graph --evidence FILE [--format FORMAT]\n\n"
-		     "Everything DOMAIN depends on, transitively: its zones up to the root, their\n"
-		     "nameservers, the nameservers' own zones, addresses, networks, origin ASes,\n"
-		     "registries, registrars and operators; the single failures that would make it\n"
-		     "unresolvable; nameserver domains a stranger could take over; what backups\n"
-		     "share. Exit status: 0 nothing to fix, 1 avoidable single points of failure\n"
-		     "or hijack risks, 2 the domain does not resolve, 3 unknown or usage error.\n\n");
-	dd_opts_help(g, n, out);
-}
 
 /* 0, 1 or 2 by the analysis (see usage). */
 static int status_of(const struct dd_evidence *ev, int64_t now)
@@ -273,7 +183,8 @@ static int status_of(const struct dd_evidence *ev, int64_t now)
 	return st;
 }
 
-static int render(const struct graph_opts *o, const struct dd_evidence *ev, FILE *out)
+static int render(const struct graph_opts *o, const struct dd_cli_out *fo,
+		  const struct dd_evidence *ev, FILE *out)
 {
 	struct dd_rep_opts ro = { 0 };
 	struct dd_buf b, dot;
@@ -281,14 +192,13 @@ static int render(const struct graph_opts *o, const struct dd_evidence *ev, FILE
 	int rc;
 
 	ro.now = o->now;
-	ro.color = o->format == F_TEXT && !o->no_color && !o->output &&
-		   isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	ro.color = !o->output && dd_cli_color(fo, stdout);
 	dd_buf_init(&b);
 	dd_buf_init(&dot);
-	switch (o->format) {
-	case F_JSON: rc = dd_rep_deps_json(ev, &ro, &b); break;
-	case F_DOT: rc = dd_rep_dot(ev, &ro, &b); break;
-	case F_SVG:
+	switch (fo->format) {
+	case DD_FMT_JSON: rc = dd_rep_deps_json(ev, &ro, &b); break;
+	case DD_FMT_DOT: rc = dd_rep_dot(ev, &ro, &b); break;
+	case DD_FMT_SVG:
 		rc = dd_rep_dot(ev, &ro, &dot);
 		if (rc == 0)
 			rc = dd_rep_svg(dd_buf_str(&dot), &b, why, sizeof(why));
@@ -359,13 +269,13 @@ static int gather(const struct dd_cli_common *c, const struct dd_cli_deps *d,
 	return rc;
 }
 
-int dd_cmd_graph(int argc, char **argv)
+static int graph_main(int argc, char **argv)
 {
 	struct dd_cli_common c;
 	struct dd_cli_deps d;
 	struct graph_opts o = { 0 };
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c }, { graph_table, &o },
-					 { dd_cli_deps_opts, &d } };
+	struct dd_cli_out fo = { 0 };
+	void *targets[] = { &o, &fo, &c, &d };
 	char *pos[argc + 1], name[DD_NAME_MAX], err[300];
 	const char *why = NULL;
 	struct dd_evidence *ev = NULL;
@@ -375,18 +285,12 @@ int dd_cmd_graph(int argc, char **argv)
 
 	dd_cli_common_init(&c);
 	dd_cli_deps_init(&d);
-	if (dd_opts_parse(groups, 3, argc, argv, pos, &npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (c.help) {
-		usage(stdout, groups, 3);
-		return DD_EXIT_OK;
-	}
-	if (c.json)
-		o.format = F_JSON;
-	if (o.evidence ? npos != 0 : npos != 1) {
-		usage(stderr, groups, 3);
-		return DD_EXIT_UNKNOWN;
-	}
+	if ((status = dd_cli_parse(&dd_cmd_graph, targets, NULL, argc, argv, pos, &npos)) >= 0)
+		return status;
+	if (o.evidence && npos != 0)
+		return dd_cli_usage_error(&dd_cmd_graph, "--evidence takes no DOMAIN");
+	if (!o.evidence && npos != 1)
+		return dd_cli_usage_error(&dd_cmd_graph, "give a DOMAIN (or --evidence FILE)");
 	if (o.evidence) {
 		int rc = dd_ev_load_file(o.evidence, &ev, err, sizeof(err));
 		if (rc) {
@@ -417,7 +321,7 @@ int dd_cmd_graph(int argc, char **argv)
 		dd_ev_free(ev);
 		return DD_EXIT_UNKNOWN;
 	}
-	status = render(&o, ev, out) == 0 ? status_of(ev, o.now ? o.now : ev->time)
+	status = render(&o, &fo, ev, out) == 0 ? status_of(ev, o.now ? o.now : ev->time)
 					  : DD_EXIT_UNKNOWN;
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "dnsdeps graph: cannot write %s\n", o.output);
@@ -426,3 +330,27 @@ int dd_cmd_graph(int argc, char **argv)
 	dd_ev_free(ev);
 	return status;
 }
+
+const struct dd_cmd dd_cmd_graph = {
+	.name = "graph",
+	.run = graph_main,
+	.summary = "what a domain depends on: single points of failure, hijack risks, backups",
+	.synopsis = "[OPTIONS] DOMAIN [--backup DOMAIN]...\n--evidence FILE [--format FORMAT]",
+	.about = "Everything DOMAIN depends on, transitively: its zones up to the root, their\n"
+		 "nameservers, the nameservers' own zones, addresses, networks, origin ASes,\n"
+		 "registries, registrars and operators; the single failures that would make it\n"
+		 "unresolvable; nameserver domains a stranger could take over; what backups\n"
+		 "share. As text, JSON, Graphviz DOT or SVG.",
+	.exits = "0 nothing to fix, 1 avoidable single points of failure or hijack risks,\n"
+		 "2 the domain does not resolve, 3 unknown or usage error.",
+	.min_pos = 0,
+	.max_pos = 1,
+	.missing = "give a DOMAIN",
+	.tables = {
+		{ graph_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) |
+					   DD_CLI_FMT(DD_FMT_DOT) | DD_CLI_FMT(DD_FMT_SVG) },
+		{ dd_cli_common_opts, 0 },
+		{ dd_cli_deps_opts, 0 },
+	},
+};

@@ -3,6 +3,7 @@
  * domain's last verdict and open incident), read from the watch's store,
  * as text for people or JSON (schemas dnsdeps.history/1 and
  * dnsdeps.status/1, docs/watch.md). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,78 +21,53 @@
 
 struct read_opts {
 	const char *store, *config, *since;
-	int json, help;
+	int json;
 };
 
-static int set_store(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct read_opts *)t)->store = arg;
-	return 0;
-}
-
-static int set_config(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct read_opts *)t)->config = arg;
-	return 0;
-}
-
-static int set_since(void *t, const char *arg, const char **why)
+static int set_since(void *t, const char *arg, char *why, size_t whylen)
 {
 	int64_t v;
 	unsigned d;
 
 	if (dd_clock_parse(arg, &v) != 0 && dd_watch_duration(arg, &d) != 0) {
-		*why = "an RFC 3339 time, a date, or a duration back from now (2h, 7d)";
+		snprintf(why, whylen, "an RFC 3339 time, a date, or a duration back from now (2h, 7d)");
 		return -1;
 	}
 	((struct read_opts *)t)->since = arg;
 	return 0;
 }
 
-static int set_json(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct read_opts *)t)->json = 1;
-	return 0;
-}
-
-static int set_help(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct read_opts *)t)->help = 1;
-	return 0;
-}
+#define R(f) offsetof(struct read_opts, f)
 
 static const struct dd_opt read_table[] = {
-	{ "store", 0, "FILE", set_store, "the watch's store" },
-	{ "config", 'c', "FILE", set_config, "the store named in the watch's configuration" },
-	{ "since", 0, "TIME", set_since, "from TIME (RFC 3339, a date, or a duration back: 24h)" },
-	{ "json", 'j', NULL, set_json, "print JSON for programs" },
-	{ "help", 'h', NULL, set_help, "show this help" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "store", .kind = DD_OPT_STR, .argname = "FILE", .off = R(store), .help = "the watch's store" },
+	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = R(config), .help = "the store named in the watch's configuration" },
+	{ .name = "json", .short_name = 'j', .kind = DD_OPT_FLAG, .off = R(json), .val = 1, .help = "print JSON for programs" },
+	{ 0 },
+};
+
+static const struct dd_opt since_table[] = {
+	{ .name = "since", .kind = DD_OPT_CALL, .argname = "TIME", .set = set_since, .help = "from TIME (RFC 3339, a date, or a duration back: 24h)" },
+	{ 0 },
 };
 
 /* Parse the options and open the store. 0, or an exit status. */
-static int open_store(const char *cmd, int argc, char **argv, struct read_opts *o, char **pos,
-		      int *npos, struct dd_store **st)
+static int open_store(const struct dd_cmd *c, int argc, char **argv, struct read_opts *o,
+		      char **pos, int *npos, struct dd_store **st)
 {
-	struct dd_opt_group g = { read_table, o };
+	struct dd_opt_group g[2] = { { read_table, o, 0, 0 }, { since_table, o, 0, 0 } };
+	const char *cmd = c->name;
 	struct dd_watch_config cfg;
 	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
 	const char *where;
 	int rc;
 
-	if (dd_opts_parse(&g, 1, argc, argv, pos, npos, stderr) != 0)
+	int help;
+
+	if (dd_opts_parse(g, c->tables[1].opts ? 2 : 1, argc, argv, pos, npos, &help, stderr) != 0)
 		return DD_EXIT_UNKNOWN;
-	if (o->help) {
-		printf("usage: dnsdeps %s %s(--store FILE | --config FILE) [--json]%s\n\n", cmd,
-		       strcmp(cmd, "history") == 0 ? "DOMAIN " : "",
-		       strcmp(cmd, "history") == 0 ? " [--since TIME]" : "");
-		dd_opts_help(&g, 1, stdout);
+	if (help) {
+		dd_cli_help(c, stdout);
 		return DD_EXIT_OK;
 	}
 	dd_watch_config_init(&cfg);
@@ -190,7 +166,7 @@ static void hist_event(void *arg, const struct dd_store_event *e)
 	dd_buf_puts(&h->text, "\n");
 }
 
-int dd_cmd_history(int argc, char **argv)
+static int history_main(int argc, char **argv)
 {
 	struct read_opts o = { 0 };
 	struct hist h = { 0 };
@@ -199,7 +175,7 @@ int dd_cmd_history(int argc, char **argv)
 	const char *why;
 	int npos, rc;
 
-	if ((rc = open_store("history", argc, argv, &o, pos, &npos, &st)) >= 0)
+	if ((rc = open_store(&dd_cmd_history, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
 	if (npos != 1 || dd_name_from_user(pos[0], name, &why) != 0) {
 		fprintf(stderr, "dnsdeps history: give one domain name\n");
@@ -277,7 +253,7 @@ static void status_row(void *arg, const struct dd_store_status_row *r)
 	dd_buf_puts(&s->text, "\n");
 }
 
-int dd_cmd_status(int argc, char **argv)
+static int status_main(int argc, char **argv)
 {
 	struct read_opts o = { 0 };
 	struct stat_ctx s = { 0 };
@@ -285,7 +261,7 @@ int dd_cmd_status(int argc, char **argv)
 	char *pos[argc + 1];
 	int npos, rc;
 
-	if ((rc = open_store("status", argc, argv, &o, pos, &npos, &st)) >= 0)
+	if ((rc = open_store(&dd_cmd_status, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
 	s.json = o.json;
 	s.rows = json_array();
@@ -312,3 +288,33 @@ int dd_cmd_status(int argc, char **argv)
 	}
 	return s.worst;
 }
+
+const struct dd_cmd dd_cmd_history = {
+	.name = "history",
+	.run = history_main,
+	.summary = "a watched domain's verdicts and change events, from the store",
+	.synopsis = "DOMAIN (--store FILE | --config FILE) [--since TIME] [--json]",
+	.about = "The rounds of DOMAIN that dnsdeps watch stored (time, verdict, layer,\n"
+		 "sentence) and the change events between them, oldest first; as text, or\n"
+		 "JSON (schema dnsdeps.history/1, docs/watch.md).",
+	.exits = "0 shown, 3 unknown domain, unreadable store or usage error.",
+	.min_pos = 1,
+	.max_pos = 1,
+	.missing = "give a DOMAIN",
+	.tables = { { read_table, 0 }, { since_table, 0 } },
+};
+
+const struct dd_cmd dd_cmd_status = {
+	.name = "status",
+	.run = status_main,
+	.summary = "every watched domain's last verdict and open incident, from the store",
+	.synopsis = "(--store FILE | --config FILE) [--json]",
+	.about = "Every domain dnsdeps watch keeps, with its last verdict, when it was\n"
+		 "checked and its open incident; as a text table, or JSON (schema\n"
+		 "dnsdeps.status/1, docs/watch.md).",
+	.exits = "the worst last status: 0 ok, 1 warning, 2 critical, 3 unknown (or an\n"
+		 "unreadable store, a usage error).",
+	.min_pos = 0,
+	.max_pos = 0,
+	.tables = { { read_table, 0 } },
+};

@@ -3,6 +3,7 @@
  * JSON or WHOIS text instead. Both print the normalized record, as escaped
  * text or as JSON (schema dnsdeps.registration/1). */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,86 +26,20 @@ struct reg_opts {
 	const char *whois_servers;
 	const char *ca_file;
 	unsigned timeout_ms;
-	int json;
-	int help;
+	struct dd_cli_out out;
 };
 
-static int set_parse(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct reg_opts *)t)->parse = arg;
-	return 0;
-}
-
-static int set_domain(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct reg_opts *)t)->domain = arg;
-	return 0;
-}
-
-static int set_bootstrap(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct reg_opts *)t)->bootstrap = arg;
-	return 0;
-}
-
-static int set_whois_servers(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct reg_opts *)t)->whois_servers = arg;
-	return 0;
-}
-
-static int set_ca_file(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct reg_opts *)t)->ca_file = arg;
-	return 0;
-}
-
-static int set_timeout(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 100, 120000, &((struct reg_opts *)t)->timeout_ms, why);
-}
-
-static int set_json(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct reg_opts *)t)->json = 1;
-	return 0;
-}
-
-static int set_help(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct reg_opts *)t)->help = 1;
-	return 0;
-}
+#define R(field) offsetof(struct reg_opts, field)
 
 static const struct dd_opt reg_table[] = {
-	{ "parse", 0, "FILE", set_parse, "parse a saved RDAP JSON or WHOIS answer, no network" },
-	{ "domain", 0, "NAME", set_domain, "with --parse: the name the document is about" },
-	{ "rdap-bootstrap", 0, "FILE", set_bootstrap, "RDAP bootstrap file (RFC 9224) to use" },
-	{ "whois-servers", 0, "FILE", set_whois_servers, "WHOIS table, lines SUFFIX HOST[:PORT]" },
-	{ "ca-file", 0, "FILE", set_ca_file, "also trust the CA certificates in FILE (PEM)" },
-	{ "timeout", 0, "MS", set_timeout, "per request, milliseconds (default 10000)" },
-	{ "json", 'j', NULL, set_json, "print JSON" },
-	{ "help", 'h', NULL, set_help, "show this help" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "parse", .kind = DD_OPT_STR, .argname = "FILE", .off = R(parse), .help = "parse a saved RDAP JSON or WHOIS answer, no network" },
+	{ .name = "domain", .kind = DD_OPT_STR, .argname = "NAME", .off = R(domain), .help = "with --parse: the name the document is about" },
+	{ .name = "rdap-bootstrap", .kind = DD_OPT_STR, .argname = "FILE", .off = R(bootstrap), .help = "RDAP bootstrap file (RFC 9224) to use" },
+	{ .name = "whois-servers", .kind = DD_OPT_STR, .argname = "FILE", .off = R(whois_servers), .help = "WHOIS table, lines SUFFIX HOST[:PORT]" },
+	{ .name = "ca-file", .kind = DD_OPT_STR, .argname = "FILE", .off = R(ca_file), .help = "also trust the CA certificates in FILE (PEM)" },
+	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = R(timeout_ms), .min = 100, .max = 120000, .help = "per request: 10s, 2500ms; a bare number is milliseconds (default 10s)" },
+	{ 0 },
 };
-
-static void usage(FILE *out, const struct dd_opt_group *groups)
-{
-	fprintf(out, "usage: dnsdeps reg DOMAIN [OPTIONS]\n"
-		     "       dnsdeps reg --parse FILE [--domain NAME] [--json]\n\n"
-		     "Prints the registry's record of a domain (RDAP, else WHOIS): registrar,\n"
-		     "dates, statuses as EPP codes, nameservers, DNSSEC.\n\n");
-	dd_opts_help(groups, 1, out);
-}
 
 static int print_record(const struct dd_reg_record *r, int json)
 {
@@ -156,7 +91,7 @@ static int run_parse(const struct reg_opts *o)
 	if (where)
 		sprintf(where, "file:%s", o->parse);
 	rec.where = where;
-	rc = print_record(&rec, o->json);
+	rc = print_record(&rec, o->out.format == DD_FMT_JSON);
 	dd_reg_record_free(&rec);
 	return rc;
 }
@@ -207,7 +142,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 		return DD_EXIT_UNKNOWN;
 	}
 	if (!res.record) {
-		if (o->json) {
+		if (o->out.format == DD_FMT_JSON) {
 			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
 					      "dnsdeps.registration/1", "domain", res.domain,
 					      "result", "unavailable", "reason",
@@ -226,31 +161,47 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 		dd_reg_outcome_free(&res);
 		return DD_EXIT_UNKNOWN;
 	}
-	rc = print_record(res.record, o->json);
+	rc = print_record(res.record, o->out.format == DD_FMT_JSON);
 	dd_reg_outcome_free(&res);
 	return rc;
 }
 
-int dd_cmd_reg(int argc, char **argv)
+static int reg_main(int argc, char **argv)
 {
 	struct reg_opts o = { 0 };
-	struct dd_opt_group groups[] = { { reg_table, &o } };
+	void *targets[] = { &o, &o.out };
 	char *pos[argc + 1];
-	int npos;
+	int npos, rc;
 
-	if (dd_opts_parse(groups, 1, argc, argv, pos, &npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (o.help) {
-		usage(stdout, groups);
-		return DD_EXIT_OK;
-	}
+	if ((rc = dd_cli_parse(&dd_cmd_reg, targets, NULL, argc, argv, pos, &npos)) >= 0)
+		return rc;
 	if (o.parse && npos == 0)
 		return run_parse(&o);
-	if (!o.parse && npos == 1 && !o.domain)
-		return run_fetch(&o, pos[0]);
-	usage(stderr, groups);
-	return DD_EXIT_UNKNOWN;
+	if (o.parse)
+		return dd_cli_usage_error(&dd_cmd_reg, "--parse FILE takes no DOMAIN");
+	if (o.domain)
+		return dd_cli_usage_error(&dd_cmd_reg, "--domain goes with --parse FILE");
+	if (npos != 1)
+		return dd_cli_usage_error(&dd_cmd_reg, "give a DOMAIN (or --parse FILE)");
+	return run_fetch(&o, pos[0]);
 }
+
+const struct dd_cmd dd_cmd_reg = {
+	.name = "reg",
+	.run = reg_main,
+	.summary = "the registry's record of a domain (RDAP, WHOIS) or of a saved answer",
+	.synopsis = "[OPTIONS] DOMAIN\n--parse FILE [--domain NAME] [--json]",
+	.about = "Prints the registry's record of a domain (RDAP, else WHOIS): registrar,\n"
+		 "dates, statuses as EPP codes, nameservers, DNSSEC; or of a saved answer.",
+	.exits = "0 the record was read, 3 it is unavailable or a usage error.",
+	.min_pos = 0,
+	.max_pos = 1,
+	.missing = "give a DOMAIN",
+	.tables = {
+		{ reg_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+	},
+};
 
 int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char *cmd,
 		     struct dd_probe_reg **out)

@@ -234,20 +234,11 @@ static void print_text(const struct dd_evidence *ev, const struct dd_dns_trace *
 	dd_buf_free(&b);
 }
 
-static void usage(FILE *out, const struct dd_opt_group *g, int n)
-{
-	fprintf(out, "usage: dnsdeps trace [OPTIONS] NAME [TYPE]\n\n"
-		     "Walks from the root to NAME (type A by default), asking every server of\n"
-		     "every zone on the way on all its addresses.\n"
-		     "Exit status: 0 resolved, 1 resolved but some servers failed or disagree,\n"
-		     "2 not resolvable (NXDOMAIN, all servers failed, loop), 3 usage.\n\n");
-	dd_opts_help(g, n, out);
-}
-
-int dd_cmd_trace(int argc, char **argv)
+static int trace_main(int argc, char **argv)
 {
 	struct dd_cli_common c;
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &c } };
+	struct dd_cli_out out = { 0 };
+	void *targets[] = { &out, &c };
 	char *pos[argc + 1];
 	int npos, rc = DD_EXIT_UNKNOWN;
 	char qname[DD_NAME_MAX];
@@ -262,16 +253,9 @@ int dd_cmd_trace(int argc, char **argv)
 	struct dd_clock clk = { 0 };
 
 	dd_cli_common_init(&c);
-	if (dd_opts_parse(groups, 1, argc, argv, pos, &npos, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (c.help) {
-		usage(stdout, groups, 1);
-		return DD_EXIT_OK;
-	}
-	if (npos < 1 || npos > 2) {
-		usage(stderr, groups, 1);
-		return DD_EXIT_UNKNOWN;
-	}
+	if ((rc = dd_cli_parse(&dd_cmd_trace, targets, NULL, argc, argv, pos, &npos)) >= 0)
+		return rc;
+	rc = DD_EXIT_UNKNOWN;
 	if (dd_name_from_user(pos[0], qname, &why) != 0) {
 		char *e = dd_esc_dup(pos[0], strlen(pos[0]));
 		fprintf(stderr, "dnsdeps trace: invalid name '%s': %s\n", e ? e : "?", why);
@@ -309,7 +293,7 @@ int dd_cmd_trace(int argc, char **argv)
 		for (size_t k = 0; k < run.tr->steps[i].nservers; k++)
 			problems += is_problem(&run.tr->steps[i].servers[k]);
 	}
-	if (c.json)
+	if (out.format == DD_FMT_JSON)
 		print_json(ev, run.tr, qname, tn, probe);
 	else
 		print_text(ev, run.tr, qname, tn, probe);
@@ -323,3 +307,22 @@ out:
 	free(hints);
 	return rc;
 }
+
+const struct dd_cmd dd_cmd_trace = {
+	.name = "trace",
+	.run = trace_main,
+	.summary = "walk from the root asking every server at every zone cut",
+	.synopsis = "[OPTIONS] NAME [TYPE]",
+	.about = "Walks from the root to NAME (type A by default), asking every server of\n"
+		 "every zone on the way on all its addresses, like 'drill -T'; shows where\n"
+		 "they disagree and which are lame, silent or unreachable.",
+	.exits = "0 resolved, 1 resolved but some servers failed or disagree, 2 not\n"
+		 "resolvable (NXDOMAIN, all servers failed, loop), 3 usage.",
+	.min_pos = 1,
+	.max_pos = 2,
+	.missing = "give a NAME to trace",
+	.tables = {
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+		{ dd_cli_common_opts, 0 },
+	},
+};

@@ -3,6 +3,7 @@
  * the command line, which wins: the same argv is applied again over the
  * file on every SIGHUP, so a reload never loses an option. Every option of
  * `check` that probes or judges is taken, through the shared tables. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,32 +32,9 @@ struct watch_cli {
 	char *why;
 };
 
-static int set_config(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct watch_cli *)t)->config = arg;
-	return 0;
-}
-
-static int set_once(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct watch_cli *)t)->once = 1;
-	return 0;
-}
-
-static int set_no_deps(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct watch_cli *)t)->no_deps = 1;
-	return 0;
-}
-
 /* Hand "key: value" to the config file's own key table, so an option and
  * its configuration key are one contract. */
-static int as_key(void *t, const char *key, const char *arg, const char **why)
+static int as_key(void *t, const char *key, const char *arg, char *why, size_t whylen)
 {
 	struct watch_cli *w = t;
 	char text[DD_WATCH_PATH_MAX + 64];
@@ -64,7 +42,7 @@ static int as_key(void *t, const char *key, const char *arg, const char **why)
 	if (!w->cfg)
 		return 0;
 	if (strchr(arg, '\n') || strchr(arg, '"')) {
-		*why = "newlines and double quotes are not allowed";
+		snprintf(why, whylen, "newlines and double quotes are not allowed");
 		return -1;
 	}
 	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", key, arg);
@@ -72,16 +50,16 @@ static int as_key(void *t, const char *key, const char *arg, const char **why)
 		/* "option:2: key: why" -> "why" */
 		const char *p = strstr(w->why, ": ");
 		p = p ? strstr(p + 2, ": ") : NULL;
-		*why = p ? p + 2 : w->why;
+		snprintf(why, whylen, "%s", p ? p + 2 : w->why);
 		return -1;
 	}
 	return 0;
 }
 
 #define KEY_SETTER(fn, key) \
-	static int fn(void *t, const char *arg, const char **why) \
+	static int fn(void *t, const char *arg, char *why, size_t whylen) \
 	{ \
-		return as_key(t, key, arg, why); \
+		return as_key(t, key, arg, why, whylen); \
 	}
 
 KEY_SETTER(set_store, "store")
@@ -108,34 +86,36 @@ KEY_SETTER(set_http_key, "http-key")
 KEY_SETTER(set_http_token, "http-token-file")
 KEY_SETTER(set_http_auth, "http-auth-file")
 
+#define W(f) offsetof(struct watch_cli, f)
+
 static const struct dd_opt watch_table[] = {
-	{ "config", 'c', "FILE", set_config, "read the settings from FILE (dnsdeps.conf(5)); options override it" },
-	{ "once", 0, NULL, set_once, "check every domain once, deliver the alerts, exit with the worst status" },
-	{ "store", 0, "FILE", set_store, "the SQLite store (created when missing)" },
-	{ "interval", 0, "DURATION", set_interval, "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
-	{ "jitter", 0, "DURATION", set_jitter, "spread the checks by up to this much (default interval/10)" },
-	{ "webhook", 0, "URL", set_webhook, "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
-	{ "exec", 0, "PROGRAM", set_exec, "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
-	{ "email", 0, "ADDRESS", set_email, "mail alerts to ADDRESS over --smtp-server (repeatable)" },
-	{ "smtp-server", 0, "URL", set_smtp, "smtp://host:port or smtps://host:port for --email" },
-	{ "mail-from", 0, "ADDRESS", set_from, "the sender of alert mails" },
-	{ "list", 0, "FILE", set_list, "watch the domains listed in FILE, one per line" },
-	{ "alert-after", 0, "N", set_alert_after, "bad rounds in a row before an incident is alerted (default 2)" },
-	{ "recover-after", 0, "N", set_recover_after, "good rounds in a row that close it (default 2)" },
-	{ "reminder", 0, "DURATION", set_reminder, "remind of an open incident this often (default 6h, 0: never)" },
-	{ "retention", 0, "DURATION", set_retention, "keep rounds this long (default 90d)" },
-	{ "concurrency", 0, "N", set_concurrency, "domains checked at once (default 50)" },
-	{ "no-deps", 0, NULL, set_no_deps, "skip the dependencies (gathered by default, as check does)" },
-	{ "trust-anchor", 0, "FILE", set_anchor, "validate DNSSEC from the DS or DNSKEY records in FILE" },
-	{ "expiry-warn", 0, "DAYS", set_expiry_warn, "warn when the registration expires within DAYS (default 30)" },
-	{ "expiry-crit", 0, "DAYS", set_expiry_crit, "critical when it expires within DAYS (default 7)" },
-	{ "sig-warn", 0, "DAYS", set_sig_warn, "warn when DNSSEC signatures expire within DAYS (default 7)" },
-	{ "http", 0, "ADDR:PORT", set_http, "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
-	{ "http-cert", 0, "FILE", set_http_cert, "serve HTTPS with this certificate (PEM), with --http-key" },
-	{ "http-key", 0, "FILE", set_http_key, "the certificate's private key (PEM)" },
-	{ "http-token-file", 0, "FILE", set_http_token, "require this bearer token (one line) for all but /metrics" },
-	{ "http-auth-file", 0, "FILE", set_http_auth, "require basic auth user:password (one line) for all but /metrics" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = W(config), .help = "read the settings from FILE (dnsdeps.conf(5)); options override it" },
+	{ .name = "once", .kind = DD_OPT_FLAG, .off = W(once), .val = 1, .help = "check every domain once, deliver the alerts, exit with the worst status" },
+	{ .name = "store", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_store, .help = "the SQLite store (created when missing)" },
+	{ .name = "interval", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_interval, .help = "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
+	{ .name = "jitter", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_jitter, .help = "spread the checks by up to this much (default interval/10)" },
+	{ .name = "webhook", .kind = DD_OPT_CALL, .argname = "URL", .set = set_webhook, .help = "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
+	{ .name = "exec", .kind = DD_OPT_CALL, .argname = "PROGRAM", .set = set_exec, .help = "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
+	{ .name = "email", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = set_email, .help = "mail alerts to ADDRESS over --smtp-server (repeatable)" },
+	{ .name = "smtp-server", .kind = DD_OPT_CALL, .argname = "URL", .set = set_smtp, .help = "smtp://host:port or smtps://host:port for --email" },
+	{ .name = "mail-from", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = set_from, .help = "the sender of alert mails" },
+	{ .name = "list", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_list, .help = "watch the domains listed in FILE, one per line" },
+	{ .name = "alert-after", .kind = DD_OPT_CALL, .argname = "N", .set = set_alert_after, .help = "bad rounds in a row before an incident is alerted (default 2)" },
+	{ .name = "recover-after", .kind = DD_OPT_CALL, .argname = "N", .set = set_recover_after, .help = "good rounds in a row that close it (default 2)" },
+	{ .name = "reminder", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_reminder, .help = "remind of an open incident this often (default 6h, 0: never)" },
+	{ .name = "retention", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_retention, .help = "keep rounds this long (default 90d)" },
+	{ .name = "concurrency", .kind = DD_OPT_CALL, .argname = "N", .set = set_concurrency, .help = "domains checked at once (default 50)" },
+	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = W(no_deps), .val = 1, .help = "skip the dependencies (gathered by default, as check does)" },
+	{ .name = "trust-anchor", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_anchor, .help = "validate DNSSEC from the DS or DNSKEY records in FILE" },
+	{ .name = "expiry-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_expiry_warn, .help = "warn when the registration expires within DAYS (default 30)" },
+	{ .name = "expiry-crit", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_expiry_crit, .help = "critical when it expires within DAYS (default 7)" },
+	{ .name = "sig-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_sig_warn, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ .name = "http", .kind = DD_OPT_CALL, .argname = "ADDR:PORT", .set = set_http, .help = "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
+	{ .name = "http-cert", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_cert, .help = "serve HTTPS with this certificate (PEM), with --http-key" },
+	{ .name = "http-key", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_key, .help = "the certificate's private key (PEM)" },
+	{ .name = "http-token-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_token, .help = "require this bearer token (one line) for all but /metrics" },
+	{ .name = "http-auth-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_auth, .help = "require basic auth user:password (one line) for all but /metrics" },
+	{ 0 },
 };
 
 /* The settings of a run and what they point into. */
@@ -256,10 +236,11 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 {
 	struct box *b = calloc(1, sizeof(*b));
 	struct watch_cli w = { 0 };
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &b->c }, { watch_table, &w },
-					 { dd_cli_deps_opts, &b->d } };
+	struct dd_opt_group groups[] = { { dd_cli_common_opts, &b->c, 0, 0 },
+					 { watch_table, &w, 0, 0 },
+					 { dd_cli_deps_opts, &b->d, 0, 0 } };
 	char *pos[r->argc + 1];
-	int npos;
+	int npos, help;
 	char *err = NULL;
 	size_t errlen = 0;
 	FILE *errf = open_memstream(&err, &errlen);
@@ -274,13 +255,13 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	dd_cli_deps_init(&b->d);
 	w.why = why;
 	/* First pass: where the file is. */
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	if (w.config && dd_watch_config_load(&b->s.cfg, w.config, why) != 0)
 		goto fail;
 	judge_defaults(b);
 	w.cfg = &b->s.cfg;
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, errf) != 0)
+	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	for (int i = 0; i < npos; i++) {
 		const char *e = NULL;
@@ -358,24 +339,6 @@ static int reload(void *ctx, struct dd_watch_settings **out, char why[DD_WATCH_W
 	return 0;
 }
 
-static void usage(FILE *out)
-{
-	struct dd_cli_common c;
-	struct watch_cli w;
-	struct dd_cli_deps d;
-	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &c },
-					 { dd_cli_deps_opts, &d } };
-
-	fprintf(out, "usage: dnsdeps watch --config FILE [--once] [OPTIONS]\n"
-		     "       dnsdeps watch --store FILE --interval 60s [--webhook URL] [--exec PROGRAM]\n"
-		     "                     [--list FILE | DOMAIN...] [OPTIONS]\n\n"
-		     "Checks every domain on a schedule, keeps the history in the store, and\n"
-		     "alerts once per incident with the verdict, the layer and what changed.\n"
-		     "SIGHUP re-reads the configuration; SIGTERM finishes the checks in flight\n"
-		     "and stops. With --once: exit status 0 ok, 1 warning, 2 critical, 3 unknown.\n\n");
-	dd_opts_help(groups, 3, out);
-}
-
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -429,7 +392,7 @@ static int web_start(const struct dd_watch_config *c, struct dd_watch_result *re
 	return 0;
 }
 
-int dd_cmd_watch(int argc, char **argv)
+static int watch_main(int argc, char **argv)
 {
 	struct run r = { argc, argv };
 	struct dd_watch_opts o = { .tool = "dnsdeps " DD_VERSION, .log = log_line,
@@ -443,7 +406,7 @@ int dd_cmd_watch(int argc, char **argv)
 	int rc;
 
 	if (wants_help(argc, argv)) {
-		usage(stdout);
+		dd_cli_help(&dd_cmd_watch, stdout);
 		return DD_EXIT_OK;
 	}
 	if (build(&r, &b, why) != 0) {
@@ -475,3 +438,21 @@ int dd_cmd_watch(int argc, char **argv)
 		log_line(NULL, "stopped");
 	return o.once ? res.worst : DD_EXIT_OK;
 }
+
+const struct dd_cmd dd_cmd_watch = {
+	.name = "watch",
+	.run = watch_main,
+	.summary = "check domains on a schedule, keep the history, alert once per incident",
+	.synopsis = "--config FILE [--once] [OPTIONS]\n"
+		    "--store FILE --interval 60s [--webhook URL] [--exec PROGRAM] [--list FILE | DOMAIN...]",
+	.about = "Checks every domain on a schedule, keeps the history in the store, and\n"
+		 "alerts once per incident with the verdict, the layer and what changed.\n"
+		 "SIGHUP re-reads the configuration; SIGTERM finishes the checks in flight\n"
+		 "and stops. With --http, serves a dashboard, Prometheus metrics and a JSON\n"
+		 "API (docs/web.md).",
+	.exits = "with --once: 0 ok, 1 warning, 2 critical, 3 unknown; else 0 after SIGTERM,\n"
+		 "3 on a usage error or a store that cannot be used.",
+	.min_pos = 0,
+	.max_pos = DD_WATCH_MAX_DOMAINS,
+	.tables = { { watch_table, 0 }, { dd_cli_common_opts, 0 }, { dd_cli_deps_opts, 0 } },
+};

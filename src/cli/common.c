@@ -1,5 +1,7 @@
 /* common.c: options shared by the commands that probe the DNS (trace,
  * check, ...), and turning them into probe settings. */
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,94 +10,112 @@
 
 #include "cli/cli.h"
 #include "dd_config.h"
+#include "core/esc.h"
+#include "evidence/evidence.h"
+#include "probe/dnssec.h"
 #include "probe/probe.h"
 
-static int set_root_hints(void *t, const char *arg, const char **why)
-{
-	(void)why;
-	((struct dd_cli_common *)t)->root_hints = arg;
-	return 0;
-}
-
-static int set_timeout(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 10, 60000, &((struct dd_cli_common *)t)->timeout_ms, why);
-}
-
-static int set_retries(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 0, 10, &((struct dd_cli_common *)t)->retries, why);
-}
-
-static int set_qps(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 0, 1000000, &((struct dd_cli_common *)t)->qps, why);
-}
-
-static int set_inflight(void *t, const char *arg, const char **why)
-{
-	return dd_opt_uint(arg, 1, 100000, &((struct dd_cli_common *)t)->max_inflight_server, why);
-}
-
-static int set_only4(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct dd_cli_common *)t)->only4 = 1;
-	return 0;
-}
-
-static int set_only6(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct dd_cli_common *)t)->only6 = 1;
-	return 0;
-}
-
-static int set_json(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct dd_cli_common *)t)->json = 1;
-	return 0;
-}
-
-static int set_help(void *t, const char *arg, const char **why)
-{
-	(void)arg;
-	(void)why;
-	((struct dd_cli_common *)t)->help = 1;
-	return 0;
-}
+#define C(field) offsetof(struct dd_cli_common, field)
+#define O(field) offsetof(struct dd_cli_out, field)
+#define J(field) offsetof(struct dd_cli_judge, field)
 
 const struct dd_opt dd_cli_common_opts[] = {
-	{ "root-hints", 0, "FILE", set_root_hints, "root hints in named.root format (default: built-in IANA)" },
-	{ "timeout", 0, "MS", set_timeout, "per-attempt timeout in milliseconds (default 1500)" },
-	{ "retries", 0, "N", set_retries, "further UDP attempts after a timeout (default 2)" },
-	{ "qps", 0, "N", set_qps, "start at most N queries per second (default: no limit)" },
-	{ "per-server", 0, "N", set_inflight, "at most N queries in flight to one address (default 16)" },
-	{ "ipv4", '4', NULL, set_only4, "use IPv4 only" },
-	{ "ipv6", '6', NULL, set_only6, "use IPv6 only" },
-	{ "json", 'j', NULL, set_json, "print JSON for programs" },
-	{ "help", 'h', NULL, set_help, "show this help" },
-	{ NULL, 0, NULL, NULL, NULL },
+	{ .name = "root-hints", .kind = DD_OPT_STR, .argname = "FILE", .off = C(root_hints), .help = "root hints in named.root format (default: built-in IANA)" },
+	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = C(timeout_ms), .min = 10, .max = 60000, .help = "per-attempt timeout: 1500ms, 2s; a bare number is milliseconds (default 1500ms)" },
+	{ .name = "retries", .kind = DD_OPT_UINT, .argname = "N", .off = C(retries), .min = 0, .max = 10, .help = "further UDP attempts after a timeout (default 2)" },
+	{ .name = "qps", .kind = DD_OPT_UINT, .argname = "N", .off = C(qps), .min = 0, .max = 1000000, .help = "start at most N queries per second, 0: no limit (default: none; audit 500)" },
+	{ .name = "per-server", .kind = DD_OPT_UINT, .argname = "N", .off = C(max_inflight_server), .min = 1, .max = 100000, .help = "at most N queries in flight to one address (default 16; audit 8)" },
+	{ .name = "ipv4", .short_name = '4', .kind = DD_OPT_FLAG, .off = C(only4), .val = 1, .help = "use IPv4 only" },
+	{ .name = "ipv6", .short_name = '6', .kind = DD_OPT_FLAG, .off = C(only6), .val = 1, .help = "use IPv6 only" },
+	{ 0 },
 };
+
+const struct dd_opt dd_cli_out_opts[] = {
+	{ .name = "format", .kind = DD_OPT_FORMAT, .argname = "FORMAT", .help = "the output format (default text; a live audit writes json)" },
+	{ .name = "json", .short_name = 'j', .kind = DD_OPT_FORMAT, .val = DD_FMT_JSON, .help = "JSON for programs: --format json" },
+	{ .name = "csv", .kind = DD_OPT_FORMAT, .val = DD_FMT_CSV, .help = "CSV for spreadsheets: --format csv" },
+	{ .name = "jsonl", .kind = DD_OPT_FLAG, .off = O(jsonl), .val = 1, .need = DD_CLI_JSONL, .help = "with --json and several domains: one JSON object per line (JSON Lines) instead of one array" },
+	{ .name = "verbose", .short_name = 'v', .kind = DD_OPT_FLAG, .off = O(level), .val = 1, .need = DD_CLI_LEVELS, .help = "text: add the full tables (delegation, registration, dependencies, DNSSEC)" },
+	{ .name = "quiet", .short_name = 'q', .kind = DD_OPT_FLAG, .off = O(level), .val = -1, .need = DD_CLI_LEVELS, .help = "text: only the verdict line" },
+	{ .name = "no-color", .kind = DD_OPT_FLAG, .off = O(no_color), .val = 1, .help = "no colour even on a terminal (NO_COLOR is honoured too)" },
+	{ 0 },
+};
+
+const struct dd_opt dd_cli_judge_opts[] = {
+	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = J(now), .help = "judge as if it were TIME (RFC 3339 or YYYY-MM-DD), for reproducible results" },
+	{ .name = "trust-anchor", .kind = DD_OPT_STR, .argname = "FILE", .off = J(anchor), .help = "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs (report: the recorded anchor)" },
+	{ .name = "expiry-warn", .kind = DD_OPT_UINT, .argname = "DAYS", .off = J(expiry_warn), .min = 1, .max = 3650, .help = "warn when the registration expires within DAYS (default 30)" },
+	{ .name = "expiry-crit", .kind = DD_OPT_UINT, .argname = "DAYS", .off = J(expiry_crit), .min = 1, .max = 3650, .help = "critical when it expires within DAYS (default 7)" },
+	{ .name = "sig-warn", .kind = DD_OPT_UINT, .argname = "DAYS", .off = J(sig_warn), .min = 1, .max = 365, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ 0 },
+};
+
+int dd_cli_color(const struct dd_cli_out *o, FILE *f)
+{
+	return o->format == DD_FMT_TEXT && !o->no_color && isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+int dd_cli_judge_setup(const struct dd_cli_judge *j, const char *cmd, struct dd_ev_strlist *anchor,
+		       char *source, size_t sourcelen)
+{
+	char why[400];
+
+	if (j->expiry_warn && j->expiry_crit && j->expiry_crit > j->expiry_warn) {
+		fprintf(stderr, "dnsdeps %s: --expiry-crit must not exceed --expiry-warn\n", cmd);
+		return -1;
+	}
+	if (!j->anchor)
+		return 0;
+	if (dd_probe_dnssec_anchor_file(j->anchor, anchor, why, sizeof(why)) != 0) {
+		char *e = dd_esc_dup(why, strlen(why));
+		fprintf(stderr, "dnsdeps %s: --trust-anchor %s\n", cmd, e ? e : "unusable");
+		free(e);
+		return -1;
+	}
+	snprintf(source, sourcelen, "file %s", j->anchor);
+	return 0;
+}
+
+/* Whether this executable lies in the build directory meson made it in. */
+static int uninstalled(void)
+{
+	char self[PATH_MAX], build[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t len;
+
+	if (n <= 0 || !realpath(DD_BUILDDIR, build))
+		return 0;
+	self[n] = '\0';
+	len = strlen(build);
+	return strncmp(self, build, len) == 0 && self[len] == '/';
+}
+
+size_t dd_cli_data_dirs(struct dd_cli_data_dir out[3])
+{
+	const char *env = getenv("DNSDEPS_DATADIR");
+	size_t n = 0;
+
+	if (env && *env)
+		out[n++] = (struct dd_cli_data_dir){ env, "$DNSDEPS_DATADIR", 0 };
+	if (uninstalled())
+		out[n++] = (struct dd_cli_data_dir){ DD_SRCDATADIR,
+						     "the source tree of this uninstalled build", 1 };
+	out[n++] = (struct dd_cli_data_dir){ DD_DATADIR, "installed", 0 };
+	return n;
+}
 
 int dd_cli_find_data(const char *installed_rel, const char *source_rel, char *out, size_t outlen)
 {
-	const char *env = getenv("DNSDEPS_DATADIR");
+	struct dd_cli_data_dir dirs[3];
+	size_t n = dd_cli_data_dirs(dirs);
 
-	if (env && *env) {
-		snprintf(out, outlen, "%s/%s", env, installed_rel);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(out, outlen, "%s/%s", dirs[i].dir,
+			 dirs[i].source_tree ? source_rel : installed_rel);
 		if (access(out, R_OK) == 0)
 			return 0;
 	}
-	snprintf(out, outlen, "%s/%s", DD_SRCDATADIR, source_rel);
-	if (access(out, R_OK) == 0)
-		return 0;
-	snprintf(out, outlen, "%s/%s", DD_DATADIR, installed_rel);
-	return access(out, R_OK) == 0 ? 0 : -1;
+	return -1;
 }
 
 void dd_cli_common_init(struct dd_cli_common *c)

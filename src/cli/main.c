@@ -1,50 +1,58 @@
-/* main.c: dnsdeps entry point; finds the subcommand in the table and runs it. */
+/* main.c: dnsdeps entry point; finds the subcommand in the command table
+ * (help.c) and runs it; `help [CMD]` and `--man PROSE` print from it. */
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "dd_config.h"
-
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
-	{ "check", dd_cmd_check, "judge every layer of a domain's delegation: which one is broken" },
-	{ "trace", dd_cmd_trace, "walk from the root asking every server at every zone cut" },
-	{ "audit", dd_cmd_audit, "audit every delegation of a zone file (--zone)" },
-	{ "reg", dd_cmd_reg, "the registry's record of a domain (RDAP, WHOIS) or of a saved answer" },
-	{ "report", dd_cmd_report, "judge a saved evidence document again, offline" },
-	{ "graph", dd_cmd_graph, "what a domain depends on: single points of failure, hijack risks, backups" },
-	{ "watch", dd_cmd_watch, "check domains on a schedule, keep the history, alert once per incident" },
-	{ "history", dd_cmd_history, "a watched domain's verdicts and change events, from the store" },
-	{ "status", dd_cmd_status, "every watched domain's last verdict and open incident, from the store" },
-	{ "demo", dd_cmd_demo, "run the main job on a built-in mini-internet (needs root)" },
-	{ "version", dd_cmd_version, "print the version" },
-	{ NULL, NULL, NULL },
-};
+#include "core/esc.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: dnsdeps COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\n'dnsdeps COMMAND --help' describes a command's options.\n");
+	for (const struct dd_cmd *const *c = dd_cli_commands; *c; c++)
+		fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	fprintf(out, "\n'dnsdeps help COMMAND' describes a command and its options.\n");
 }
 
-int dd_cmd_version(int argc, char **argv)
+/* dnsdeps help [COMMAND] */
+static int help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("dnsdeps %s\n", DD_VERSION);
+	const struct dd_cmd *c;
+
+	if (argc < 3) {
+		usage(stdout);
+		return DD_EXIT_OK;
+	}
+	c = dd_cli_command(argv[2]);
+	if (!c || argc > 3) {
+		fprintf(stderr, "dnsdeps help: %s\ntry 'dnsdeps help'\n",
+			c ? "one command at a time" : "no such command");
+		return DD_EXIT_UNKNOWN;
+	}
+	dd_cli_help(c, stdout);
 	return DD_EXIT_OK;
+}
+
+/* dnsdeps --man PROSE: the man page, at build time (meson.build). */
+static int man(int argc, char **argv)
+{
+	FILE *f = argc == 3 ? fopen(argv[2], "r") : NULL;
+	int rc;
+
+	if (!f) {
+		perror("dnsdeps --man PROSE");
+		return DD_EXIT_UNKNOWN;
+	}
+	rc = dd_cli_man(f, stdout);
+	fclose(f);
+	return rc == 0 && fflush(stdout) == 0 ? DD_EXIT_OK : DD_EXIT_UNKNOWN;
 }
 
 int main(int argc, char **argv)
 {
+	const struct dd_cmd *c;
+
 	/* No fastbins: the resolver and the walks allocate structures of a few
 	 * KB per question (fixed-size names), and each such request made glibc
 	 * consolidate its fastbins (malloc_consolidate and unlink_chunk were 8%
@@ -56,16 +64,17 @@ int main(int argc, char **argv)
 		return DD_EXIT_UNKNOWN;
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return DD_EXIT_OK;
-	}
+	    strcmp(argv[1], "-h") == 0)
+		return help(argc, argv);
+	if (strcmp(argv[1], "--man") == 0)
+		return man(argc, argv);
 	if (strcmp(argv[1], "--version") == 0)
-		return dd_cmd_version(argc - 1, argv + 1);
-	for (const struct command *c = commands; c->name; c++)
-		if (strcmp(argv[1], c->name) == 0)
-			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "dnsdeps: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
+		return dd_cmd_version.run(argc - 1, argv + 1);
+	c = dd_cli_command(argv[1]);
+	if (c)
+		return c->run(argc - 1, argv + 1);
+	char shown[64];
+	dd_esc(argv[1], strlen(argv[1]), shown, sizeof(shown));
+	fprintf(stderr, "dnsdeps: unknown command '%s'\ntry 'dnsdeps help'\n", shown);
 	return DD_EXIT_UNKNOWN;
 }

@@ -60,17 +60,24 @@ static void task_msg(struct rtask *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* name may lie in *t itself (t->need): it is copied by length, as snprintf's
+ * restrict-qualified destination may not alias an argument. */
 static void add_cand(struct rtask *t, const char *name, const char *addr)
 {
+	struct cand *c;
+	size_t n;
+
 	if (t->ncands >= sizeof(t->cands) / sizeof(t->cands[0]) ||
 	    !dd_dns_family_ok(t->ctx, addr))
 		return;
 	for (size_t i = 0; i < t->ncands; i++)
 		if (strcmp(t->cands[i].addr, addr) == 0)
 			return;
-	snprintf(t->cands[t->ncands].name, DD_NAME_MAX, "%s", name);
-	snprintf(t->cands[t->ncands].addr, DD_DNS_ADDR_MAX, "%s", addr);
-	t->ncands++;
+	c = &t->cands[t->ncands++];
+	n = strnlen(name, sizeof(c->name) - 1);
+	memcpy(c->name, name, n);
+	c->name[n] = '\0';
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
 }
 
 static void add_host_cands(struct rtask *t, const char *name, const struct dd_dns_host *h)

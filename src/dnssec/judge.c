@@ -418,9 +418,17 @@ static void judge_zone(struct jctx *j, const struct dd_ev_sec_zone *ez, struct d
 	*keys = NULL;
 	if (!anchored) {
 		if (above != DD_SEC_SECURE) {
+			/* A root that does not validate from the anchor is a private
+			 * root (a test bed, --root-hints), not a break a resolver on
+			 * the Internet meets: below it nothing is validated. */
+			int private_root = above == DD_SEC_BOGUS && j->out->above_zone &&
+					   strcmp(j->out->above_zone, ".") == 0;
 			z->state = above;
+			j->out->private_root |= private_root;
 			snprintf(z->why, sizeof(z->why), "%s", above == DD_SEC_INSECURE ?
-				 "insecure: a zone above is not signed" : above == DD_SEC_BOGUS ?
+				 "insecure: a zone above is not signed" : private_root ?
+				 "not validated: private root (its keys are not the trust "
+				 "anchor's; give its own with --trust-anchor)" : above == DD_SEC_BOGUS ?
 				 "bogus: the chain is broken above" : "no trust anchor or secure "
 				 "parent to validate it from");
 			goto out;

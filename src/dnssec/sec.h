@@ -168,6 +168,8 @@ struct dd_sec_result {
 	enum dd_sec_state above;   /* the parent zone's state */
 	const char *above_zone;    /* the zone where the chain stopped being secure, or NULL */
 	char above_why[240];
+	int private_root;          /* the root does not validate from the anchor: a test
+				    * bed's or --root-hints' own root; nothing is validated */
 	/* the DS set at the parent */
 	size_t ds_asked, ds_answered;  /* parent server addresses asked / that answered */
 	struct dd_sec_ds ds[DD_SEC_MAX_DS];

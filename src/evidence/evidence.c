@@ -448,14 +448,19 @@ static void parent_free(struct dd_ev_parent *p)
 	free(p->error_message);
 }
 
+static void resolution_free(struct dd_ev_resolution *r)
+{
+	dd_ev_strlist_free(&r->a);
+	dd_ev_strlist_free(&r->aaaa);
+	free(r->cname);
+	free(r->message);
+}
+
 static void nameserver_free(struct dd_ev_nameserver *ns)
 {
 	free(ns->name);
 	dd_ev_strlist_free(&ns->glue);
-	dd_ev_strlist_free(&ns->resolution.a);
-	dd_ev_strlist_free(&ns->resolution.aaaa);
-	free(ns->resolution.cname);
-	free(ns->resolution.message);
+	resolution_free(&ns->resolution);
 	for (size_t i = 0; i < ns->nservers; i++) {
 		struct dd_ev_ns_server *s = &ns->servers[i];
 		free(s->address);
@@ -526,6 +531,38 @@ static void exchange_free(struct dd_ev_exchange *x)
 	free(x->detail);
 }
 
+int dd_ev_host_set(struct dd_evidence *ev, const char *name, const char *zone)
+{
+	int rc;
+
+	if ((rc = dd_ev_set_str(&ev->host.name, name)) || (rc = dd_ev_set_str(&ev->host.zone, zone)) ||
+	    (rc = dd_ev_set_str(&ev->domain, zone)))
+		return rc;
+	ev->host.present = 1;
+	ev->host.resolution.ttl = -1;
+	return 0;
+}
+
+int dd_ev_host_add_cut(struct dd_evidence *ev, int exchange)
+{
+	struct dd_ev_host *h = &ev->host;
+
+	if (exchange < 0)
+		return 0;
+	if (h->ncut >= DD_EV_MAX_ITEMS)
+		return DD_ELIMIT;
+	if (h->ncut == h->cut_cap) {
+		size_t cap = h->cut_cap ? h->cut_cap * 2 : 8;
+		int *v = realloc(h->cut, cap * sizeof(*v));
+		if (!v)
+			return DD_ENOMEM;
+		h->cut = v;
+		h->cut_cap = cap;
+	}
+	h->cut[h->ncut++] = exchange;
+	return 0;
+}
+
 void dd_ev_free(struct dd_evidence *ev)
 {
 	if (!ev)
@@ -552,6 +589,10 @@ void dd_ev_free(struct dd_evidence *ev)
 	dd_ev_deps_free(&ev->deps);
 	dd_ev_sec_free(&ev->dnssec);
 	dd_ev_reg_free(&ev->registration);
+	free(ev->host.name);
+	free(ev->host.zone);
+	free(ev->host.cut);
+	resolution_free(&ev->host.resolution);
 	free(ev->tool);
 	free(ev->domain);
 	free(ev);

@@ -346,6 +346,19 @@ struct dd_ev_registration {
 	struct dd_probe_reg_job *job; /* while probing: this domain's look-up; never saved */
 };
 
+/* A host name examined in the zone that holds it: the name the user asked
+ * about has no delegation of its own, so the evidence's domain is that zone
+ * (found by walking down to its closest enclosing zone cut) and this says
+ * what was asked and what the name itself resolves to. */
+struct dd_ev_host {
+	int present;
+	char *name;          /* the name asked about ("www.example.test.") */
+	char *zone;          /* the zone that holds it (the evidence's domain) */
+	int *cut;            /* exchanges in which that zone's servers answered for the name */
+	size_t ncut, cut_cap;
+	struct dd_ev_resolution resolution; /* the name's own A/AAAA look-up */
+};
+
 /* The whole record. Future sections (registration, dnssec, dependencies)
  * become new members; the loader ignores top-level keys it does not know. */
 struct dd_evidence {
@@ -363,6 +376,7 @@ struct dd_evidence {
 	struct dd_ev_deps deps;   /* dependencies (ev_deps.c), present when gathered */
 	struct dd_ev_dnssec dnssec; /* DNSSEC records (ev_dnssec.c), present when gathered */
 	struct dd_ev_registration registration; /* RDAP/WHOIS (ev_reg.c), present when looked up */
+	struct dd_ev_host host;   /* the name asked about, when it is a host name in the domain */
 };
 
 /* --- life cycle --- */
@@ -412,6 +426,11 @@ int dd_ev_add_glue(struct dd_evidence *ev, size_t ps, const char *name, const ch
 		   int64_t ttl);
 /* Find or add the NS name (case-insensitive): returns its index. */
 int dd_ev_add_nameserver(struct dd_evidence *ev, const char *name);
+/* Make ev a host name's record: name (the name asked about) lies in zone,
+ * which becomes ev->domain. 0 or DD_ENOMEM. */
+int dd_ev_host_set(struct dd_evidence *ev, const char *name, const char *zone);
+/* Note an exchange of the zone's servers answering for the host name. */
+int dd_ev_host_add_cut(struct dd_evidence *ev, int exchange);
 /* Index of the NS name, or -1. */
 int dd_ev_find_nameserver(const struct dd_evidence *ev, const char *name);
 /* Find or add an address of nameserver `ns`: returns its index. */

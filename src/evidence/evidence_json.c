@@ -151,10 +151,42 @@ static json_t *s_ns_server(struct dd_json *s, const struct dd_ev_ns_server *v)
 	return o;
 }
 
+static json_t *s_resolution(struct dd_json *s, const struct dd_ev_resolution *r)
+{
+	json_t *res = json_object();
+
+	if (!res)
+		return NULL;
+	dd_json_put(s, res, "state", dd_json_str(s, dd_ev_rstate_name(r->state)));
+	dd_json_put(s, res, "a", dd_evj_list(s, &r->a));
+	dd_json_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
+	dd_json_put(s, res, "ttl", dd_json_int_or_null(r->ttl));
+	dd_json_put(s, res, "cname", dd_json_str(s, r->cname));
+	dd_json_put(s, res, "message", dd_json_str(s, r->message));
+	return res;
+}
+
+static json_t *s_host(struct dd_json *s, const struct dd_ev_host *h)
+{
+	json_t *o = json_object(), *cut = json_array();
+
+	for (size_t i = 0; cut && i < h->ncut; i++)
+		dd_json_append(s, cut, json_integer(h->cut[i]));
+	if (!o || !cut) {
+		json_decref(o);
+		json_decref(cut);
+		return NULL;
+	}
+	dd_json_put(s, o, "name", dd_json_str(s, h->name));
+	dd_json_put(s, o, "zone", dd_json_str(s, h->zone));
+	dd_json_put(s, o, "cut", cut);
+	dd_json_put(s, o, "resolution", s_resolution(s, &h->resolution));
+	return o;
+}
+
 static json_t *s_nameserver(struct dd_json *s, const struct dd_ev_nameserver *ns)
 {
-	json_t *o = json_object(), *res = json_object(), *servers = json_array();
-	const struct dd_ev_resolution *r = &ns->resolution;
+	json_t *o = json_object(), *res = s_resolution(s, &ns->resolution), *servers = json_array();
 
 	if (!o || !res || !servers) {
 		json_decref(o);
@@ -167,12 +199,6 @@ static json_t *s_nameserver(struct dd_json *s, const struct dd_ev_nameserver *ns
 	dd_json_put(s, o, "in_child", json_boolean(ns->in_child));
 	dd_json_put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
 	dd_json_put(s, o, "glue", dd_evj_list(s, &ns->glue));
-	dd_json_put(s, res, "state", dd_json_str(s, dd_ev_rstate_name(r->state)));
-	dd_json_put(s, res, "a", dd_evj_list(s, &r->a));
-	dd_json_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
-	dd_json_put(s, res, "ttl", dd_json_int_or_null(r->ttl));
-	dd_json_put(s, res, "cname", dd_json_str(s, r->cname));
-	dd_json_put(s, res, "message", dd_json_str(s, r->message));
 	dd_json_put(s, o, "resolution", res);
 	for (size_t i = 0; i < ns->nservers; i++)
 		dd_json_append(s, servers, s_ns_server(s, &ns->servers[i]));
@@ -261,6 +287,8 @@ static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
 		dd_json_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
 	if (ev->registration.present)
 		dd_json_put(s, doc, "registration", dd_ev_reg_save(&ev->registration, s));
+	if (ev->host.present)
+		dd_json_put(s, doc, "host", s_host(s, &ev->host));
 	return doc;
 }
 
@@ -808,6 +836,37 @@ static int ld_nameservers(struct dd_evj_ld *l, const json_t *doc, struct dd_evid
 	return 0;
 }
 
+/* "host": a host name examined in the zone that holds it (the document's domain). */
+static int ld_host(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
+{
+	struct dd_ev_host *h = &ev->host;
+	json_t *o, *cut, *x;
+	size_t i;
+	int rc = dd_evj_member(l, doc, "", "host", DD_EVJ_OPT, &o);
+
+	if (rc || !o || json_is_null(o))
+		return rc;
+	h->present = 1;
+	h->resolution.ttl = -1;
+	if ((rc = dd_evj_want_object(l, o, "host")) ||
+	    (rc = dd_evj_get_str(l, o, "host", "name", DD_EVJ_REQ, &h->name)) ||
+	    (rc = dd_evj_get_str(l, o, "host", "zone", DD_EVJ_REQ, &h->zone)) ||
+	    (rc = ld_resolution(l, o, "host", &h->resolution)) ||
+	    (rc = dd_evj_get_array(l, o, "host", "cut", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &cut)))
+		return rc;
+	if (strcasecmp(h->zone, ev->domain) != 0)
+		return dd_evj_fail(l, DD_EPARSE, "host", "zone", "is not the document's domain");
+	json_array_foreach(cut, i, x) {
+		json_int_t v = json_is_integer(x) ? json_integer_value(x) : -1;
+		if (v < 0 || (size_t)v >= l->nexchanges)
+			return dd_evj_fail(l, DD_EPARSE, "host", "cut",
+					   "entry %zu is not the id of an exchange", i);
+		if ((rc = dd_ev_host_add_cut(ev, (int)v)) != 0)
+			return dd_evj_fail(l, rc, "host", "cut", "%s", dd_strerror(rc));
+	}
+	return 0;
+}
+
 static int ld_options(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
 {
 	json_t *o;
@@ -868,7 +927,7 @@ static int ld_document(struct dd_evj_ld *l, const json_t *doc, struct dd_evidenc
 	    (rc = ld_nameservers(l, doc, ev)) ||
 	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
 	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, l)) ||
-	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen))) {
+	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen)) || (rc = ld_host(l, doc, ev))) {
 		dd_ev_free(ev);
 		return rc;
 	}

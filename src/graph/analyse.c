@@ -166,27 +166,72 @@ static int inherent(const struct dd_graph *g, size_t r, int e)
 	return 0;
 }
 
-/* The root zone's NS names, "a, b and c", for advice. */
-static void own_ns(const struct dd_graph *g, size_t r, struct dd_buf *b)
+/* The root zone's usable NS names (base: the zones that resolve when
+ * nothing fails), "a, b and c", for advice: a dead one protects nothing. */
+static void own_ns(const struct dd_graph *g, size_t r, const unsigned char *base, struct dd_buf *b)
 {
 	int z = g->roots[r].zone;
-	size_t n = z >= 0 ? g->zones[z].nns : 0;
+	size_t n = z >= 0 ? g->zones[z].nns : 0, up = 0, shown = 0;
 
-	for (size_t k = 0; k < n && k < 8; k++) {
-		if (k)
-			dd_buf_puts(b, k + 1 == n ? " and " : ", ");
+	for (size_t k = 0; k < n; k++)
+		up += dd_graph_ns_up(g, &g->zones[z].ns[k], base) != 0;
+	for (size_t k = 0; k < n && shown < 8; k++) {
+		if (!dd_graph_ns_up(g, &g->zones[z].ns[k], base))
+			continue;
+		if (shown)
+			dd_buf_puts(b, shown + 1 == up ? " and " : ", ");
 		dd_buf_puts(b, g->hosts[g->zones[z].ns[k].host].name);
+		shown++;
 	}
-	if (n > 8)
-		dd_buf_printf(b, " and %zu more", n - 8);
-	if (!n)
+	if (up > 8)
+		dd_buf_printf(b, " and %zu more", up - 8);
+	if (!up)
 		dd_buf_puts(b, "(none)");
+}
+
+/* Why an avoidable SPOF is one: the fact, without the change. */
+static char *why(const struct dd_graph *g, size_t r, int e, const unsigned char *base)
+{
+	const struct dd_graph_entity *ent = &g->entities[e];
+	struct dd_buf b;
+
+	dd_buf_init(&b);
+	dd_buf_printf(&b, "every usable nameserver of %s (NS ", g->roots[r].name);
+	own_ns(g, r, base, &b);
+	switch (ent->kind) {
+	case DD_GK_REGISTRY:
+		dd_buf_printf(&b, ") depends on the registry %s", ent->name);
+		break;
+	case DD_GK_REGISTRAR:
+		if (ent->known)
+			dd_buf_printf(&b, ") depends on domains registered at %s", ent->name);
+		else
+			dd_buf_printf(&b, ") depends on one registration, %s", ent->name);
+		break;
+	case DD_GK_OPERATOR:
+		dd_buf_printf(&b, ") is run by one operator, %s", ent->name);
+		break;
+	case DD_GK_NETWORK:
+		dd_buf_printf(&b, ") is reached through one network, %s", ent->name);
+		break;
+	case DD_GK_AS:
+		dd_buf_printf(&b, ") is announced by one AS, %s", ent->name);
+		break;
+	default:
+		dd_buf_printf(&b, ") comes down to one server, %s", ent->name);
+		break;
+	}
+	if (dd_buf_failed(&b)) {
+		dd_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
 }
 
 /* What mitigates an inherent SPOF (the name's own registry or registrar, or
  * what a registry above it depends on: `via`, a zone), or the change that
- * removes an avoidable one. */
-static char *advice(const struct dd_graph *g, size_t r, int e, int own, int via)
+ * removes an avoidable one (after its fact, w). */
+static char *advice(const struct dd_graph *g, size_t r, int e, int own, int via, const char *w)
 {
 	const struct dd_graph_entity *ent = &g->entities[e];
 	const char *d = g->roots[r].name;
@@ -208,49 +253,26 @@ static char *advice(const struct dd_graph *g, size_t r, int e, int own, int via)
 				  "monitoring of the registration, and a backup domain at another "
 				  "registrar.", d);
 	} else if (via >= 0) {
-		dd_buf_printf(&b, "Inherent: its failure takes down the registry zone %s, above %s "
-				  "(the registry's own servers depend on it). Only a backup domain under "
-				  "another TLD protects against it; tell the registry.",
+		dd_buf_printf(&b, "Inherent: together they are the registry zone %s's own "
+				  "infrastructure, above %s: their failure takes it down. Only a backup "
+				  "domain under another TLD protects against it; tell the registry.",
 			      g->zones[via].name, d);
-	} else {
-		dd_buf_printf(&b, "Every usable nameserver of %s (NS ", d);
-		own_ns(g, r, &b);
-		switch (ent->kind) {
-		case DD_GK_REGISTRY:
-			dd_buf_printf(&b, ") depends on the registry %s: add a nameserver whose name "
-					  "and whose own zone's servers are under another TLD.",
-				      ent->name);
-			break;
-		case DD_GK_REGISTRAR:
-			if (ent->known)
-				dd_buf_printf(&b, ") depends on domains registered at %s: add a "
-						  "nameserver under a domain held at another registrar.",
-					      ent->name);
-			else
-				dd_buf_printf(&b, ") depends on one registration, %s: add a "
-						  "nameserver under another domain, and watch that "
-						  "one's expiry and status.", ent->name);
-			break;
-		case DD_GK_OPERATOR:
-			dd_buf_printf(&b, ") is run by one operator, %s: add a nameserver at a "
-					  "second DNS provider, under another registrable domain.",
-				      ent->name);
-			break;
-		case DD_GK_NETWORK:
-			dd_buf_printf(&b, ") is reached through one network, %s: add a nameserver "
-					  "in another network (another /24 or /48, ideally another "
-					  "provider).", ent->name);
-			break;
-		case DD_GK_AS:
-			dd_buf_printf(&b, ") is announced by one AS, %s: add a nameserver whose "
-					  "addresses are announced by another AS.", ent->name);
-			break;
-		default:
-			dd_buf_printf(&b, ") comes down to one server, %s: add at least a second "
-					  "nameserver, at another operator and in another network.",
-				      ent->name);
-			break;
-		}
+	} else if (w) {
+		static const char *const change[DD_GK_COUNT] = {
+			[DD_GK_REGISTRY] = "add a nameserver whose name and whose own zone's servers "
+					   "are under another TLD",
+			[DD_GK_REGISTRAR] = "add a nameserver under a domain held at another "
+					    "registrar, and watch that one's expiry and status",
+			[DD_GK_OPERATOR] = "add a nameserver at a second DNS provider, under another "
+					   "registrable domain",
+			[DD_GK_NETWORK] = "add a nameserver in another network (another /24 or /48, "
+					  "ideally another provider)",
+			[DD_GK_AS] = "add a nameserver whose addresses are announced by another AS",
+			[DD_GK_SERVER] = "add at least a second nameserver, at another operator and "
+					 "in another network",
+		};
+		dd_buf_printf(&b, "%c%s: %s.", w[0] >= 'a' && w[0] <= 'z' ? w[0] - 'a' + 'A' : w[0],
+			      w + 1, change[ent->kind] ? change[ent->kind] : change[DD_GK_SERVER]);
 	}
 	if (dd_buf_failed(&b)) {
 		dd_buf_free(&b);
@@ -259,7 +281,8 @@ static char *advice(const struct dd_graph *g, size_t r, int e, int own, int via)
 	return b.data ? b.data : strdup("");
 }
 
-static int push_spof(struct dd_graph_spof **v, size_t *n, int e, int inh, char *adv)
+static int push_spof(struct dd_graph_spof **v, size_t *n, int e, int inh, int via, char *adv,
+		     char *w)
 {
 	struct dd_graph_spof *p = realloc(*v, (*n + 1) * sizeof(**v));
 
@@ -267,12 +290,15 @@ static int push_spof(struct dd_graph_spof **v, size_t *n, int e, int inh, char *
 		if (p)
 			*v = p;
 		free(adv);
+		free(w);
 		return DD_ENOMEM;
 	}
 	*v = p;
 	p[*n].entity = e;
 	p[*n].inherent = inh;
+	p[*n].via = via;
 	p[*n].advice = adv;
+	p[*n].why = w;
 	(*n)++;
 	return 0;
 }
@@ -346,17 +372,48 @@ static int via_registry(const struct dd_graph *g, size_t r, const unsigned char 
 	return -1;
 }
 
+/* The zone an avoidable SPOF e of root r is part of the infrastructure of:
+ * the zone of the registry e is, or the zone nearest the root, other than
+ * the roots' own, that resolves now (base) and not without e (ok): its servers,
+ * their operator, network or registrar. SPOFs of one such zone fail as one
+ * (a network that takes down only r's own servers has none). -1 when none. */
+static int taken_zone(const struct dd_graph *g, int e, const unsigned char *base,
+		      const unsigned char *ok)
+{
+	const struct dd_graph_entity *ent = &g->entities[e];
+	int best = -1, labels = 1 << 30;
+
+	for (size_t z = 0; z < g->nzones; z++) {
+		const struct dd_graph_zone *zone = &g->zones[z];
+		int hit = ent->kind == DD_GK_REGISTRY ? dd_name_cmp(zone->name, ent->name) == 0 :
+							  base[z] && !ok[z];
+		int a_root = 0;
+		for (size_t k = 0; k < g->nroots; k++)
+			a_root |= (int)z == g->roots[k].zone;
+		if (a_root || !hit || dd_name_labels(zone->name) >= labels)
+			continue;
+		best = (int)z;
+		labels = dd_name_labels(zone->name);
+	}
+	return best;
+}
+
 /* Try every entity some root depends on; note who it takes down. */
 static int spofs(struct an *x)
 {
 	const struct dd_graph *g = x->g;
 	struct dd_graph_analysis *a = x->a;
 	unsigned char *ok = malloc(g->nzones ? g->nzones : 1);
+	unsigned char *base = malloc(g->nzones ? g->nzones : 1);
 	int any_ok = 0, rc = 0;
 
-	if (!ok)
+	if (!ok || !base) {
+		free(ok);
+		free(base);
 		return DD_ENOMEM;
+	}
 	rc = dd_graph_propagate(g, -1, ok);
+	memcpy(base, ok, g->nzones);
 	for (size_t r = 0; rc == 0 && r < g->nroots; r++) {
 		a->roots[r].resolvable = dd_graph_root_ok(g, r, ok);
 		any_ok |= a->roots[r].resolvable;
@@ -376,19 +433,52 @@ static int spofs(struct an *x)
 			all_down &= down;
 			if (a->roots[r].resolvable && a->roots[r].uses[e] && down) {
 				int own = inherent(g, r, (int)e), via = own ? -1 : via_registry(g, r, ok);
+				char *w = own || via >= 0 ? NULL : why(g, r, (int)e, base);
 				rc = push_spof(&a->roots[r].spofs, &a->roots[r].nspofs, (int)e,
-					       own || via >= 0, advice(g, r, (int)e, own, via));
+					       own || via >= 0,
+					       own ? -1 : via >= 0 ? via : taken_zone(g, (int)e, base, ok),
+					       advice(g, r, (int)e, own, via, w), w);
 			}
 		}
 		if (rc == 0 && g->nroots > 1 && used_by_all && all_down)
-			rc = push_spof(&a->group_spofs, &a->ngroup_spofs, (int)e, 0,
-				       group_advice(g, (int)e));
+			rc = push_spof(&a->group_spofs, &a->ngroup_spofs, (int)e, 0, -1,
+				       group_advice(g, (int)e), NULL);
 	}
 	free(ok);
+	free(base);
 	for (size_t r = 0; r < g->nroots; r++)
 		sort_spofs(g, a->roots[r].spofs, a->roots[r].nspofs);
 	sort_spofs(g, a->group_spofs, a->ngroup_spofs);
 	return rc;
+}
+
+static int same_group(const struct dd_graph_spof *a, const struct dd_graph_spof *b)
+{
+	return a->via >= 0 && a->via == b->via && a->inherent == b->inherent;
+}
+
+int dd_graph_spof_subject(const struct dd_graph *g, const struct dd_graph_rootres *rr, size_t i,
+			  char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	if (i >= rr->nspofs || rr->spofs[i].inherent)
+		return 0;
+	for (size_t k = 0; k < i; k++)
+		if (same_group(&rr->spofs[k], &rr->spofs[i]))
+			return 0;
+	for (size_t k = i; k < rr->nspofs && used + 1 < len; k++) {
+		char label[DD_NAME_MAX + 16];
+		if (k != i && !same_group(&rr->spofs[k], &rr->spofs[i]))
+			continue;
+		dd_graph_entity_label(&g->entities[rr->spofs[k].entity], label, sizeof(label));
+		int n = snprintf(out + used, len - used, "%s%s", used ? " or " : "", label);
+		if (n < 0)
+			break;
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+	}
+	return 1;
 }
 
 /* Backups: the entities (registry to AS) each shares with the domain. */
@@ -443,6 +533,7 @@ struct risk {
 	int depth, root;
 	const struct dd_ev_dep_reg *reg;
 	const char *nx_zone; /* the registry zone that said NXDOMAIN, or NULL */
+	int registry;        /* the domain serves a registry's zone (nic.sm for sm.) */
 };
 
 static void hosts_text(const struct dd_graph *g, const struct risk *k, struct dd_buf *b)
@@ -563,6 +654,11 @@ static int judge_risk(struct an *x, const struct risk *k)
 		rc = add_risk(x, k, DD_HJ_PENDING_DELETE, -1, -1);
 	if (rc == 0 && k->nx_zone && !expired && !hold && !deleting)
 		rc = add_risk(x, k, DD_HJ_NOT_DELEGATED, -1, -1);
+	/* Advice on a registration (renew it before yours, lock it) is for
+	 * whoever holds it: for the registry's own infrastructure that is the
+	 * registry, an inherent dependency the owner cannot act on. */
+	if (k->registry)
+		return rc;
 	if (rc == 0 && !expired && r->expires >= 0 && own && own->expires >= 0 &&
 	    r->expires < own->expires)
 		rc = add_risk(x, k, DD_HJ_EXPIRES_FIRST, r->expires, own->expires);
@@ -581,6 +677,18 @@ static int own_domain(const struct dd_graph *g, const char *registrable)
 
 /* One risk per NS domain (the registrable domain of NS names), the roots'
  * own domains excepted. */
+/* Host h serves a registry's zone (a public suffix): its domain is the
+ * registry's own infrastructure, an inherent dependency whose registration
+ * no domain owner can act on (nic.sm for sm.). */
+static int registry_host(const struct dd_graph *g, size_t h)
+{
+	for (size_t z = 0; z < g->nzones; z++)
+		for (size_t k = 0; g->zones[z].suffix && k < g->zones[z].nns; k++)
+			if (g->zones[z].ns[k].host == (int)h)
+				return 1;
+	return 0;
+}
+
 static int hijacks(struct an *x)
 {
 	const struct dd_graph *g = x->g;
@@ -595,7 +703,7 @@ static int hijacks(struct an *x)
 	}
 	for (size_t h = 0; rc == 0 && h < g->nhosts; h++) {
 		const struct dd_graph_host *host = &g->hosts[h];
-		struct risk k = { host->registrable, hosts, 0, 1 << 30, -1, NULL, NULL };
+		struct risk k = { host->registrable, hosts, 0, 1 << 30, -1, NULL, NULL, 0 };
 		if (done[h] || !host->registrable[0] || own_domain(g, host->registrable))
 			continue;
 		for (size_t o = h; o < g->nhosts; o++) {
@@ -615,6 +723,8 @@ static int hijacks(struct an *x)
 				k.root = (int)r;
 		if (k.root < 0)
 			continue; /* nothing the analysed names depend on */
+		for (size_t i = 0; i < k.nhosts && !k.registry; i++)
+			k.registry = registry_host(g, (size_t)k.hosts[i]);
 		k.reg = reg_at(g, host->reg);
 		rc = judge_risk(x, &k);
 	}
@@ -655,8 +765,10 @@ int dd_graph_analyse(const struct dd_graph *g, int64_t now, struct dd_graph_anal
 
 static void spofs_free(struct dd_graph_spof *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(v[i].advice);
+		free(v[i].why);
+	}
 	free(v);
 }
 

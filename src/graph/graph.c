@@ -511,6 +511,11 @@ static int ns_usable(const struct dd_graph *g, const struct dd_graph_ns *n, int 
 	return 0;
 }
 
+int dd_graph_ns_up(const struct dd_graph *g, const struct dd_graph_ns *n, const unsigned char *ok)
+{
+	return ns_usable(g, n, -1, ok);
+}
+
 static int zone_failed(const struct dd_graph_zone *z, int failed)
 {
 	return failed >= 0 && (z->registry == failed || z->registrar == failed);

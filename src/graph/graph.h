@@ -140,7 +140,13 @@ void dd_graph_free(struct dd_graph *g);
 struct dd_graph_spof {
 	int entity;
 	int inherent;   /* the name's own registry or registrar */
+	int via;        /* the zone whose infrastructure it is part of (that zone's own
+			 * servers, their operator, network, registrar; for an inherent one a
+			 * registry above the name), or -1: entries of one root with one via
+			 * and one inherent flag fail as one */
 	char *advice;   /* what mitigates it, or the change that removes it (names raw) */
+	char *why;      /* an avoidable one: the fact alone, without the change ("every
+			 * usable nameserver of x (NS a and b) is run by one operator, y"), else NULL */
 };
 
 enum dd_graph_hijack_kind {
@@ -209,6 +215,15 @@ void dd_graph_analysis_free(struct dd_graph_analysis *a);
 /* Which zones resolve when entity `failed` (or -1: nothing) fails: one flag
  * per zone into zone_ok (g->nzones entries). 0 or DD_ENOMEM. */
 int dd_graph_propagate(const struct dd_graph *g, int failed, unsigned char *zone_ok);
+/* NS entry n of a zone can be used, by the flags of dd_graph_propagate
+ * (nothing failed): it has glue, or its own addresses once its zone resolves. */
+int dd_graph_ns_up(const struct dd_graph *g, const struct dd_graph_ns *n, const unsigned char *zone_ok);
+/* The subject of the avoidable single point of failure i of rr, as the
+ * DEPS_SPOF_* finding and the audit's spofs column name it: its label, or
+ * for the first entry of a group (one via) its parts, "a or b or c". 0 when
+ * i is inherent or not the first of its group (out is ""), else 1. */
+int dd_graph_spof_subject(const struct dd_graph *g, const struct dd_graph_rootres *rr, size_t i,
+			  char *out, size_t len);
 /* Root r resolves, by the flags of dd_graph_propagate. */
 int dd_graph_root_ok(const struct dd_graph *g, size_t r, const unsigned char *zone_ok);
 

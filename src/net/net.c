@@ -643,6 +643,7 @@ static int conn_new(struct dd_net *net, struct slot *sl, enum dd_net_proto proto
 	struct conn *c = calloc(1, sizeof(*c));
 	int rc;
 
+	*out = NULL; /* on every path: callers test the code, the compiler cannot see it is < 0 */
 	if (!c)
 		return DD_ENOMEM;
 	if (proto == DD_NET_TCP)

@@ -8,6 +8,7 @@
 #include <ldns/ldns.h>
 
 #include "core/err.h"
+#include "core/name.h"
 #include "probe/check.h"
 #include "probe/deps.h"
 #include "probe/dnssec.h"
@@ -125,13 +126,9 @@ static void probe_address(struct chk *c, size_t ns, const char *address)
 	c->pending += (size_t)dd_probe_dnssec_server(c->p, ev, ns, (size_t)idx, sec_done, c);
 }
 
-static void on_host(void *arg, const struct dd_dns_host *h)
+/* An address look-up's outcome as evidence. */
+static void take_resolution(struct dd_ev_resolution *res, const struct dd_dns_host *h)
 {
-	struct href *r = arg;
-	struct chk *c = r->c;
-	struct dd_ev_nameserver *n = &c->ev->nameservers[r->ns];
-	struct dd_ev_resolution *res = &n->resolution;
-
 	switch (h->status) {
 	case DD_RES_ANSWER: res->state = DD_EV_R_OK; break;
 	case DD_RES_NXDOMAIN: res->state = DD_EV_R_NXDOMAIN; break;
@@ -143,6 +140,15 @@ static void on_host(void *arg, const struct dd_dns_host *h)
 	res->ttl = h->naddrs ? (int64_t)h->ttl : -1;
 	dd_ev_set_str(&res->cname, h->cname[0] ? h->cname : NULL);
 	dd_ev_set_str(&res->message, h->message[0] ? h->message : NULL);
+}
+
+static void on_host(void *arg, const struct dd_dns_host *h)
+{
+	struct href *r = arg;
+	struct chk *c = r->c;
+	struct dd_ev_nameserver *n = &c->ev->nameservers[r->ns];
+
+	take_resolution(&n->resolution, h);
 	for (size_t i = 0; i < h->naddrs; i++)
 		probe_address(c, r->ns, h->addrs[i]);
 	/* Glue the parent gave is probed too: a server that answers only
@@ -359,6 +365,60 @@ static int parent_step(const struct chk *c, const struct dd_dns_trace *t)
 	return -1;
 }
 
+/* A host name: the walk ended in a zone that is not a registry's (it lies
+ * at or below a registrable domain) and whose servers answered for the name
+ * itself, which has no delegation of its own. Returns the index of the step
+ * that refers to that zone (its parent's), or -1. */
+static int host_parent_step(const struct chk *c, const struct dd_dns_trace *t, int ps)
+{
+	const struct dd_dns_trace_step *z;
+	char reg[DD_NAME_MAX];
+
+	if (ps < 0)
+		return -1;
+	z = &t->steps[ps];
+	if (strcasecmp(z->next, c->domain) == 0 || strcasecmp(z->zone, c->domain) == 0 ||
+	    strcmp(z->zone, ".") == 0 || !step_speaks_for_name(z))
+		return -1;
+	dd_name_registrable(z->zone, reg);
+	if (!reg[0])
+		return -1;
+	for (int i = ps; i-- > 0;)
+		if (strcasecmp(t->steps[i].next, z->zone) == 0)
+			return i;
+	return -1;
+}
+
+static void on_hostname(void *arg, const struct dd_dns_host *h)
+{
+	struct chk *c = arg;
+
+	take_resolution(&c->ev->host.resolution, h);
+	release(c);
+}
+
+/* Examine the zone that holds the host name instead of the name: the
+ * evidence's domain becomes that zone; the name's own answer is looked up. */
+static void take_host(struct chk *c, const struct dd_dns_trace_step *z)
+{
+	struct dd_evidence *ev = c->ev;
+	char name[DD_NAME_MAX];
+
+	snprintf(name, sizeof(name), "%s", c->domain);
+	if (dd_ev_host_set(ev, name, z->zone) != 0)
+		return;
+	for (size_t k = 0; k < z->nservers; k++)
+		if (dd_dns_state_ok(z->servers[k].state))
+			dd_ev_host_add_cut(ev, z->servers[k].exchange);
+	snprintf(c->domain, sizeof(c->domain), "%s", z->zone);
+	c->pending++;
+	if (dd_dns_host(dd_probe_dns(c->p), name, ev, on_hostname, c) != 0) {
+		c->pending--;
+		ev->host.resolution.state = DD_EV_R_FAILED;
+		dd_ev_set_str(&ev->host.resolution.message, "the lookup could not start");
+	}
+}
+
 static void deps_done(void *arg)
 {
 	release(arg);
@@ -379,7 +439,12 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 	struct chk *c = arg;
 	struct dd_evidence *ev = c->ev;
 	int ps = parent_step(c, t);
+	int hs = host_parent_step(c, t, ps);
 
+	if (hs >= 0) {
+		take_host(c, &t->steps[ps]);
+		ps = hs;
+	}
 	if (ps >= 0) {
 		take_chain(c, t, (size_t)ps);
 		take_parent(c, &t->steps[ps]);

@@ -392,6 +392,9 @@ static struct dd_jt_node *deps_spofs(struct dd_jt *j, const struct dd_graph *g,
 		dd_jt_put(j, o, "name", dd_jt_str(j, e->name));
 		dd_jt_put(j, o, "inherent", dd_jt_bool(j, s[i].inherent));
 		dd_jt_put(j, o, "advice", dd_jt_str(j, s[i].advice));
+		/* entries with one via fail as one (docs/dependencies.md) */
+		dd_jt_put(j, o, "via", s[i].via >= 0 && (size_t)s[i].via < g->nzones ?
+					       dd_jt_str(j, g->zones[s[i].via].name) : dd_jt_null(j));
 		dd_jt_append(j, arr, o);
 	}
 	return arr;
@@ -590,7 +593,11 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 
 	dd_clock_format(ev->time, when, sizeof(when));
 	dd_jt_put(&j, doc, "schema", dd_jt_str(&j, DD_REP_SCHEMA));
-	dd_jt_put(&j, doc, "domain", dd_jt_str(&j, ev->domain));
+	/* A host name is what was asked about; zone is the zone judged for it. */
+	dd_jt_put(&j, doc, "domain",
+		  dd_jt_str(&j, ev->host.present && ev->host.name ? ev->host.name : ev->domain));
+	if (ev->host.present)
+		dd_jt_put(&j, doc, "zone", dd_jt_str(&j, ev->domain));
 	dd_jt_put(&j, doc, "time", dd_jt_str(&j, when));
 	dd_clock_format(now, when, sizeof(when));
 	dd_jt_put(&j, doc, "judged_at", dd_jt_str(&j, when));

@@ -23,6 +23,7 @@ struct dd_rep_opts {
 	int64_t now;      /* judgement time (--now); 0 = the evidence's time */
 	const struct dd_chk_reg_facts *reg; /* registration facts for the verdict, or NULL */
 	int sig_warn_days; /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
+	int level;         /* text: -1 the verdict line only, 0 short, 1 the full tables */
 };
 
 /* Judge ev and print the result to out (text or JSON per o). Returns the

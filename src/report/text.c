@@ -116,10 +116,12 @@ static void rtt(struct tx *t, double ms)
 		dd_buf_printf(t->b, "  %.1f ms", ms);
 }
 
-static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v)
+/* The status line, then sep (a newline; -q: two blanks), then the sentence. */
+static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_chk_verdict *v,
+		    const char *sep)
 {
 	on(t, BOLD);
-	dd_buf_esc(t->b, ev->domain);
+	dd_buf_esc(t->b, ev->host.present && ev->host.name ? ev->host.name : ev->domain);
 	off(t);
 	dd_buf_puts(t->b, "  ");
 	on(t, status_color(v->status));
@@ -127,7 +129,7 @@ static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_
 	off(t);
 	if (v->layer != DD_LAYER_NONE)
 		dd_buf_printf(t->b, "  (layer: %s)", dd_chk_layer_name(v->layer));
-	dd_buf_puts(t->b, "\n");
+	dd_buf_puts(t->b, sep);
 	dd_buf_esc(t->b, v->summary ? v->summary : "");
 	dd_buf_puts(t->b, "\n");
 }
@@ -292,6 +294,16 @@ static void nameservers(struct tx *t, const struct dd_evidence *ev)
 	}
 }
 
+static void advice(struct tx *t, const struct dd_chk_def *d)
+{
+	dd_buf_puts(t->b, "    ");
+	on(t, DIM);
+	dd_buf_puts(t->b, "-> ");
+	dd_buf_puts(t->b, d->advice);
+	off(t);
+	dd_buf_puts(t->b, "\n");
+}
+
 static void findings(struct tx *t, const struct dd_chk_findings *f)
 {
 	if (!f->n) {
@@ -314,12 +326,8 @@ static void findings(struct tx *t, const struct dd_chk_findings *f)
 		}
 		dd_buf_puts(t->b, "\n    ");
 		dd_buf_esc(t->b, x->message);
-		dd_buf_puts(t->b, "\n    ");
-		on(t, DIM);
-		dd_buf_puts(t->b, "-> ");
-		dd_buf_puts(t->b, x->def->advice);
-		off(t);
 		dd_buf_puts(t->b, "\n");
+		advice(t, x->def);
 	}
 }
 
@@ -542,10 +550,24 @@ static void deps_spofs(struct tx *t, const struct dd_graph *g, const struct dd_g
 {
 	for (size_t i = 0; i < n; i++) {
 		char label[DD_NAME_MAX + 16];
-		dd_graph_entity_label(&g->entities[s[i].entity], label, sizeof(label));
+		size_t k = 0, parts = 0;
+		/* what fails as one (one registry zone's infrastructure) is one entry */
+		while (k < i && !(s[i].via >= 0 && s[k].via == s[i].via &&
+				  s[k].inherent == s[i].inherent))
+			k++;
+		if (k < i)
+			continue;
 		dd_buf_puts(t->b, "    ");
 		on(t, BOLD);
-		dd_buf_esc(t->b, label);
+		for (k = i; k < n; k++) {
+			if (k != i && !(s[i].via >= 0 && s[k].via == s[i].via &&
+					s[k].inherent == s[i].inherent))
+				continue;
+			dd_graph_entity_label(&g->entities[s[k].entity], label, sizeof(label));
+			if (parts++)
+				dd_buf_puts(t->b, ", ");
+			dd_buf_esc(t->b, label);
+		}
 		off(t);
 		on(t, s[i].inherent ? CYAN : YELLOW);
 		dd_buf_puts(t->b, s[i].inherent ? "  inherent" : "  avoidable");
@@ -762,12 +784,158 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
 	}
 }
 
+/* ---- the short text: what needs action, then one line per layer ---------- */
+
+/* Findings a person must act on: warnings and worse. An advice is printed
+ * once, after the last finding that carries it. */
+static void actions(struct tx *t, const struct dd_chk_findings *f)
+{
+	size_t n = 0, notices = 0, facts = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		n += f->v[i].def->severity >= DD_SEV_WARNING;
+		notices += f->v[i].def->severity == DD_SEV_NOTICE;
+		facts += f->v[i].def->severity < DD_SEV_NOTICE;
+	}
+	if (n)
+		dd_buf_printf(t->b, "\nNeeds action (%zu):\n", n);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct dd_chk_finding *x = &f->v[i];
+		size_t k;
+		if (x->def->severity < DD_SEV_WARNING)
+			continue;
+		dd_buf_puts(t->b, "  ");
+		on(t, severity_color(x->def->severity));
+		upper(t->b, dd_chk_severity_name(x->def->severity));
+		off(t);
+		dd_buf_printf(t->b, "  %s: ", x->def->code);
+		dd_buf_esc(t->b, x->message);
+		dd_buf_puts(t->b, "\n");
+		for (k = i + 1; k < f->n; k++)
+			if (f->v[k].def->severity >= DD_SEV_WARNING &&
+			    strcmp(f->v[k].def->advice, x->def->advice) == 0)
+				break;
+		if (k == f->n) /* else the same advice comes again below, then */
+			advice(t, x->def);
+	}
+	if (notices || facts) {
+		dd_buf_puts(t->b, n ? "  (" : "\n(");
+		if (notices)
+			dd_buf_printf(t->b, "%zu notice%s", notices, notices > 1 ? "s" : "");
+		if (notices && facts)
+			dd_buf_puts(t->b, " and ");
+		if (facts)
+			dd_buf_printf(t->b, "%zu fact%s", facts, facts > 1 ? "s" : "");
+		dd_buf_puts(t->b, " more; -v shows them)\n");
+	}
+}
+
+static int is_deps(const struct dd_chk_finding *x)
+{
+	return strncmp(x->def->code, "DEPS_", 5) == 0;
+}
+
+/* One layer's line: the worst of its findings and their codes, or what was
+ * not examined; "no problem found" claims no more than that. */
+static void layer_line(struct tx *t, const char *name, const struct dd_chk_findings *f,
+		       int layer, const char *unexamined)
+{
+	int worst = -1;
+	size_t n = 0, shown = 0;
+
+	dd_buf_printf(t->b, "  %-14s", name);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct dd_chk_finding *x = &f->v[i];
+		if (layer < 0 ? !is_deps(x) : is_deps(x) || (int)x->def->layer != layer)
+			continue;
+		if ((int)x->def->severity > worst)
+			worst = (int)x->def->severity;
+		n++;
+	}
+	if (worst < 0) {
+		on(t, unexamined ? CYAN : GREEN);
+		dd_buf_puts(t->b, unexamined ? unexamined : "no problem found");
+		off(t);
+		dd_buf_puts(t->b, "\n");
+		return;
+	}
+	on(t, severity_color((enum dd_chk_severity)worst));
+	upper(t->b, dd_chk_severity_name((enum dd_chk_severity)worst));
+	off(t);
+	for (size_t i = 0; i < f->n && shown < 3; i++) {
+		const struct dd_chk_finding *x = &f->v[i];
+		if (layer < 0 ? !is_deps(x) : is_deps(x) || (int)x->def->layer != layer)
+			continue;
+		int again = 0;
+		for (size_t k = 0; k < i; k++)
+			again |= f->v[k].def == x->def;
+		if (again)
+			continue;
+		dd_buf_printf(t->b, "%s%s", shown ? ", " : "  ", x->def->code);
+		shown++;
+	}
+	if (n > shown)
+		dd_buf_printf(t->b, " (%zu finding%s)", n, n == 1 ? "" : "s");
+	if (unexamined)
+		dd_buf_printf(t->b, "; %s", unexamined);
+	dd_buf_puts(t->b, "\n");
+}
+
+/* The DNSSEC state in words when it is not plainly secure ("not validated:
+ * private root", "insecure: ..."), so the layer line never reads "no
+ * problem found" where nothing was validated. Written into buf. */
+static const char *sec_note(const struct dd_evidence *ev, const struct dd_rep_opts *o,
+			    const struct dd_chk_findings *f, char *buf, size_t len)
+{
+	struct dd_rep_sec sec;
+	const char *note = NULL;
+
+	if (!ev->dnssec.present)
+		return "not examined";
+	if (dd_rep_sec_open(ev, o && o->now ? o->now : ev->time, f, &sec) == 0 &&
+	    sec.r->state != DD_SEC_SECURE) {
+		snprintf(buf, len, "%s%s", sec.r->why,
+			 sec.r->private_root ? "; not validated: private root (give its "
+					       "anchor with --trust-anchor)" : "");
+		note = buf;
+	}
+	dd_rep_sec_close(&sec);
+	return note;
+}
+
+static void layers(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o,
+		   const struct dd_chk_findings *f)
+{
+	char why[512];
+
+	dd_buf_puts(t->b, "\nLayers:\n");
+	layer_line(t, "root", f, DD_LAYER_ROOT, NULL);
+	layer_line(t, "registry", f, DD_LAYER_REGISTRY, NULL);
+	layer_line(t, "registration", f, DD_LAYER_REGISTRATION,
+		   ev->registration.present ? NULL : "the registry's record not looked up");
+	layer_line(t, "nameservers", f, DD_LAYER_NAMESERVERS, NULL);
+	layer_line(t, "DNSSEC", f, DD_LAYER_DNSSEC, sec_note(ev, o, f, why, sizeof(why)));
+	layer_line(t, "dependencies", f, -1,
+		   ev->deps.present ? NULL : "not gathered");
+}
+
 int dd_rep_text(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 		const struct dd_chk_verdict *v, const struct dd_rep_opts *o, struct dd_buf *out)
 {
 	struct tx t = { out, o && o->color };
+	int level = o ? o->level : 0;
 
-	verdict(&t, ev, v);
+	if (level < 0) {
+		verdict(&t, ev, v, "  ");
+		return dd_buf_failed(out) ? DD_ENOMEM : 0;
+	}
+	if (level == 0) {
+		verdict(&t, ev, v, "\n");
+		actions(&t, f);
+		layers(&t, ev, o, f);
+		return dd_buf_failed(out) ? DD_ENOMEM : 0;
+	}
+	verdict(&t, ev, v, "\n");
 	heading(&t, "Delegation, from the root down");
 	chain(&t, ev);
 	parent(&t, ev);

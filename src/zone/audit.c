@@ -5,6 +5,7 @@
  * host indices in one array. Everything else is computed in finish(). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "zone/zone.h"
@@ -1003,6 +1004,13 @@ int dd_zone_audit_finish(struct dd_zone_audit *a, const uint8_t *apex)
 		return DD_EINVAL;
 	if (!apex && a->soa_name == NONE)
 		return DD_ENOTFOUND;
+	if (apex && a->soa_name != NONE) {
+		char given[DD_ZONE_TEXT_MAX], soa[DD_ZONE_TEXT_MAX];
+		dd_zone_name_to_text(apex, given);
+		dd_zone_name_to_text(name_wire(a, a->soa_name), soa);
+		if (strcasecmp(given, soa) != 0)
+			return DD_EINVAL; /* --origin is not the zone the SOA says */
+	}
 	if (!apex)
 		apex = name_wire(a, a->soa_name);
 	alen = wire_len(apex);

@@ -144,7 +144,8 @@ int dd_zone_audit_add(struct dd_zone_audit *a, const struct dd_zone_rr *rr);
  * dd_zone_scanner_error); on DD_ELIMIT/DD_ENOMEM *line tells where. */
 int dd_zone_audit_scan(struct dd_zone_audit *a, struct dd_zone_scanner *s, unsigned long *line);
 /* Classify and count. apex (wire) may be NULL: then the owner of the SOA.
- * Returns 0, DD_ENOMEM, or DD_ENOTFOUND when there is no apex to use. */
+ * Returns 0, DD_ENOMEM, DD_ENOTFOUND when there is no apex to use, or
+ * DD_EINVAL when apex is not the owner of the zone's SOA. */
 int dd_zone_audit_finish(struct dd_zone_audit *a, const uint8_t *apex);
 const struct dd_zone_summary *dd_zone_audit_summary(const struct dd_zone_audit *a);
 /* The zone's apex as text (after finish). */

@@ -63,7 +63,8 @@ class Case:
 
     @property
     def id(self):
-        return f"{self.file}{'@' + self.variant if self.variant else ''}:{self.domain}"
+        opt = f" {self.args[0]}" if self.args else ""  # "-6", "--ns": one world, two cases
+        return f"{self.file}{'@' + self.variant if self.variant else ''}:{self.domain}{opt}"
 
     @property
     def world_key(self):
@@ -96,6 +97,29 @@ SPEC = {
                           "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6"],
                why="delegated alike by all three test. servers; two names, two operators, "
                    "IPv4 and IPv6 in two networks each"),
+        expect("healthy.test.", "unknown", "none", args=["-6"],
+               mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["PARENT_UNKNOWN", "PARENT_ALL_FAILED", "SERVERS_ALL_LAME"],
+               why="-6: the root has IPv6, test.'s servers do not; dnsdeps could not ask them "
+                   "(it said critical, layer registry)"),
+        expect("www.healthy.test.", "ok", "none",
+               forbidden=["PARENT_NOT_DELEGATED", "PARENT_NXDOMAIN_ALL", "HOST_NXDOMAIN",
+                          "HOST_NO_ADDRESS", "HOST_LOOKUP_FAILED"],
+               summary=["www.healthy.test is a name in the zone healthy.test and resolves "
+                        "(127.0.0.80)", "healthy.test is healthy"],
+               why="a host name in a healthy zone: the zone is judged, the name resolves "
+                   "(it said CRITICAL, layer registration, \"not registered\")"),
+        expect("nope.healthy.test.", "critical", "nameservers", mandatory=["HOST_NXDOMAIN"],
+               forbidden=["PARENT_NOT_DELEGATED", "PARENT_NXDOMAIN_ALL"],
+               summary=["nope.healthy.test does not exist in the zone healthy.test",
+                        "healthy.test is healthy"],
+               why="a name the zone does not have: the name is at fault, not the registration"),
+        expect("txt.healthy.test.", "warning", "nameservers", mandatory=["HOST_NO_ADDRESS"],
+               forbidden=["PARENT_NOT_DELEGATED", "HOST_NXDOMAIN"],
+               why="the name holds only a TXT record"),
+        expect("loop.healthy.test.", "critical", "nameservers", mandatory=["HOST_LOOKUP_FAILED"],
+               forbidden=["PARENT_NOT_DELEGATED", "HOST_NXDOMAIN", "HOST_NO_ADDRESS"],
+               why="the name is a CNAME loop in a healthy zone: its look-up fails"),
         expect("lag.test.", "critical", "registry", mandatory=["PARENT_NXDOMAIN_SOME"],
                forbidden=["PARENT_NXDOMAIN_ALL", "PARENT_NOT_DELEGATED", "PARENT_NS_DISAGREE",
                           "PARENT_SERVER_FAILED", "SERVERS_ALL_LAME"],
@@ -193,7 +217,7 @@ SPEC = {
                why="test. lists ns-a and ns-b, the zone ns-a and ns-c"),
         expect("gluebad.test.", "warning", "nameservers", mandatory=["GLUE_MISMATCH"],
                forbidden=["PARENT_GLUE_DISAGREE", "GLUE_MISSING"] + LAME,
-               why="glue 127.0.21.1, the zone says 127.0.20.1"),
+               why="glue 127.0.20.2, the zone says 127.0.20.1"),
         expect("noglue.test.", "critical", "nameservers", mandatory=["GLUE_MISSING"],
                forbidden=["GLUE_MISMATCH", "NS_NAME_NXDOMAIN", "NS_NAME_NO_ADDRESS"],
                why="ns1.noglue.test. has no glue (an error: it cannot be reached through it)"),
@@ -208,8 +232,25 @@ SPEC = {
                why="an NS name that is a CNAME to a working server"),
         expect("onens.test.", "warning", "nameservers", mandatory=["NS_TOO_FEW"],
                forbidden=["ADDR_TOO_FEW"], why="one name with an IPv4 and an IPv6 address"),
-        expect("oneaddr.test.", "warning", "nameservers", mandatory=["ADDR_TOO_FEW"],
-               forbidden=["NS_TOO_FEW"], why="two names, one address"),
+        expect("oneaddr.test.", "critical", "nameservers", mandatory=["NS_SAME_ADDRESS"],
+               forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               why="two names, one address (in the glue): one server posing as two, an error "
+                   "(Zonemaster DEL_NS_SAME_IP); ADDR_TOO_FEW would say the same fact again"),
+        expect("onenet.test.", "warning", "nameservers",
+               mandatory=["ADDR_ONE_PREFIX_V4", "NS_ONE_OPERATOR", "DEPS_SPOF_INHERENT"],
+               forbidden=["DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR"],
+               why="one /24 and one operator: ADDR_ONE_PREFIX_V4 and NS_ONE_OPERATOR say it, "
+                   "not again as DEPS_SPOF_NETWORK and DEPS_SPOF_OPERATOR"),
+        expect("oneaddr1.test.", "warning", "nameservers", mandatory=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               forbidden=["NS_SAME_ADDRESS"], why="one name, one IPv4 address"),
+        expect("sameaddr.test.", "critical", "nameservers", mandatory=["NS_SAME_ADDRESS"],
+               forbidden=["NS_TOO_FEW", "ADDR_TOO_FEW"],
+               why="ns-b and ns-b4 both have the address 127.0.21.1 in their own records "
+                   "(Zonemaster CHILD_NS_SAME_IP)"),
+        expect("prefix4.test.", "unknown", "none", args=["-6"], mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["PARENT_UNKNOWN", "SERVERS_ALL_LAME", "NS_NAME_NO_ADDRESS"],
+               why="-6 where no server of the root or test. has IPv6: dnsdeps could not look, "
+                   "nobody is to blame (it was critical, layer registry)"),
         expect("prefix4.test.", "warning", "nameservers", mandatory=["ADDR_ONE_PREFIX_V4"],
                forbidden=["ADDR_ONE_PREFIX_V6", "NO_IPV6"], why="127.0.20.1 and 127.0.20.2"),
         expect("prefix6.test.", "warning", "nameservers", mandatory=["ADDR_ONE_PREFIX_V6"],
@@ -225,6 +266,16 @@ SPEC = {
         expect("inbail.test.", "ok", "none", mandatory=["NS_ALL_IN_BAILIWICK"],
                forbidden=["NS_ONE_OPERATOR", "GLUE_MISSING"], why="ns1 and ns2 inside it"),
     ],
+    "healthy.toml": [
+        expect("example.test.", "warning", "nameservers", args=["-6"],
+               mandatory=["ADDR_ONE_PREFIX_V6"], forbidden=["GLUE_MISMATCH", "NO_IPV6"],
+               why="-6: the IPv4 glue cannot be compared with authoritative IPv4 addresses "
+                   "nobody asked for (it said GLUE_MISMATCH)"),
+        expect("glueless.test.", "unknown", "none", args=["-6"], mandatory=["SERVERS_NOT_ASKED"],
+               forbidden=["SERVERS_ALL_LAME", "NS_NAME_NO_ADDRESS"],
+               why="-6: the root and test. have IPv6, but hosting.example.'s servers (and so "
+                   "the NS names' addresses) have none; it said critical, layer nameservers"),
+    ],
     "purism.toml": [
         expect("puri.sm.", "ok", "none", forbidden=["PARENT_NXDOMAIN_ALL", "SERVERS_ALL_LAME"],
                why="before the outage"),
@@ -234,6 +285,11 @@ SPEC = {
                           "PARENT_ALL_FAILED"] + LAME,
                summary=["registrar"],
                why="the registry stopped delegating puri.sm. while its servers still answer"),
+        expect("puri.sm.", "critical", "registration", variant="outage",
+               mandatory=["PARENT_NXDOMAIN_ALL"], forbidden=["SERVERS_ALL_LAME"] + LAME,
+               summary=["none was asked", "--ns NAME"],
+               why="without --ns and without registration data no nameserver of puri.sm. is "
+                   "known, so none was asked: the summary may not say that none answers"),
         expect("example.sm.", "ok", "none", variant="outage",
                why="the healthy neighbour is untouched by the outage"),
     ],

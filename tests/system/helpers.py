@@ -129,3 +129,55 @@ def answer_rdata(doc, rtype):
 
 def dump(doc):
     return json.dumps(doc, indent=1)
+
+
+# ---- the `dnsdeps check` text (issue 13): short by default, -v, -q ------------
+
+TEXT_LAYERS = ["root", "registry", "registration", "nameservers", "DNSSEC", "dependencies"]
+
+
+def check_text_layout(world, domain, *extra, saved=None):
+    """Run check in its three text lengths and assert their structure, and that
+    `report` renders the saved evidence the same three ways; returns the line
+    counts (default, -v, -q) and the default text."""
+    base = ("check", "--timeout", "500", "--retries", "0", *extra)
+    runs = {lvl: world.run_dnsdeps(*base, *([lvl] if lvl else []),
+                                   *(["--save-evidence", saved] if saved and not lvl else []),
+                                   domain, timeout=120)
+            for lvl in ("", "-v", "-q")}
+    rc = {r.returncode for r in runs.values()}
+    assert len(rc) == 1 and rc <= {0, 1, 2}, {k: (r.returncode, r.stderr) for k, r in runs.items()}
+    text = runs[""].stdout
+    lines = text.splitlines()
+    # the verdict first: the status line, then the sentence
+    assert lines[0].startswith(domain + "  "), text
+    assert lines[0].split()[1] in ("OK", "WARNING", "CRITICAL", "UNKNOWN"), text
+    # what needs action (only when something does), then one line per layer
+    layers = lines[lines.index("Layers:") + 1:]
+    assert [ln.split()[0] for ln in layers] == TEXT_LAYERS, text
+    if "Needs action (" in text:
+        assert text.index("Needs action (") < text.index("\nLayers:"), text
+        advice = [ln.strip() for ln in lines if ln.strip().startswith("-> ")]
+        assert len(advice) == len(set(advice)), text  # each advice once
+    else:
+        assert lines[0].split()[1] == "OK", text
+    assert "Delegation, from the root down" not in text and "\nFindings\n" not in text
+    assert 8 <= len(lines) <= 25, (len(lines), text)
+    # -v: today's full tables, after the same verdict
+    full = runs["-v"].stdout
+    assert full.splitlines()[:2] == lines[:2]
+    assert "Delegation, from the root down" in full and "\nFindings\n" in full
+    assert len(full.splitlines()) > len(lines)
+    # -q: the verdict line alone
+    quiet = runs["-q"].stdout.splitlines()
+    assert quiet == [lines[0] + "  " + lines[1]], runs["-q"].stdout
+    if saved:  # report: the same text from the saved evidence (-v has RTTs: other runs)
+        for lvl, r in runs.items():
+            again = world.run_dnsdeps("report", *([lvl] if lvl else []), saved, hints=False)
+            assert again.returncode == r.returncode, (lvl, again.stderr)
+            if lvl == "-v":
+                assert again.stdout.splitlines()[:2] == lines[:2]
+                assert "Delegation, from the root down" in again.stdout
+            else:
+                assert again.stdout == r.stdout, lvl
+    return (len(lines), len(full.splitlines()), len(quiet)), text

@@ -112,7 +112,7 @@ def test_same_objects_as_check(world, run):
     _, docs, _ = run
     by = {d["domain"]: d for d in docs}
     sample = [next(n for n in world.domains if world.kinds[n] == k) for k in EXPECT]
-    r = world.run_dnsdeps("check", "--json", "--timeout", "500", "--retries", "0", "--now", NOW,
+    r = world.run_dnsdeps("check", "--json", "--jsonl", "--timeout", "500", "--retries", "0", "--now", NOW,
                           *sample)
     for c in jsonl(r.stdout):
         a = by[c["domain"]]
@@ -194,10 +194,18 @@ def test_csv_spofs(world, tmp_path):
     assert len(rows) == 25 and set(docs) == {row[0] for row in rows}
     with_spofs = 0
     for row in rows:
-        spofs = [f["message"].split(" is a single point of failure")[0]
-                 for f in docs[row[0]]["findings"]
+        findings = docs[row[0]]["findings"]
+        spofs = [f["message"].split(" is a single point of failure")[0] for f in findings
                  if f["code"].startswith("DEPS_SPOF_") and f["code"] != "DEPS_SPOF_INHERENT"]
-        assert row[8] == "; ".join(spofs), row[0]
+        said = [f["message"] for f in findings
+                if f["code"] in ("NS_ONE_OPERATOR", "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6")]
+        column = row[8].split("; ") if row[8] else []
+        # every finding's subject is in the column, in its order; what the column has
+        # besides is a fact a diversity finding states already (said once)
+        assert [c for c in column if c in spofs] == spofs, row[0]
+        for c in column:
+            name = c.split(" ", 1)[-1]
+            assert c in spofs or any(f" {name}" in m for m in said), (row[0], c)
         with_spofs += bool(spofs)
     assert with_spofs > 0
 
@@ -216,6 +224,27 @@ def test_resume_after_a_cut_line(world, run):
     s = json.loads(summary.read_text())
     assert s["domains"]["skipped"] == 50
     assert s["domains"]["checked"] == len(docs) - 50
+    # the summary covers the whole file: the 50 resumed results count too
+    assert s["domains"]["resumed"] == 50 and s["domains"]["total"] == len(docs)
+    whole = json.loads((world.tmp / "summary.json").read_text())
+    assert s["status"] == whole["status"], (s["status"], whole["status"])
+
+
+def test_resume_judges_the_whole_file(world, run, tmp_path):
+    """A critical domain checked before the resume still sets the exit status."""
+    _, docs, _ = run
+    crit = next(d for d in docs if d["verdict"]["status"] == "critical")
+    fine = [d["domain"] for d in docs if d["verdict"]["status"] == "ok"][:2]
+    lst = tmp_path / "l.txt"
+    lst.write_text("\n".join([crit["domain"], *fine]) + "\n")
+    out = tmp_path / "out.jsonl"
+    out.write_text(json.dumps(crit) + "\n")
+    summary = tmp_path / "s.json"
+    r = audit(world, "--resume", str(out), "--summary-json", str(summary), str(lst))
+    assert r.returncode == 2, r.stderr
+    s = json.loads(summary.read_text())
+    assert s["domains"]["checked"] == 2 and s["domains"]["total"] == 3
+    assert "the summary and the exit status cover 3" in r.stderr
 
 
 def test_resume_refuses_to_mix_formats(world, tmp_path):
@@ -316,3 +345,45 @@ def test_one_run_walks_a_shared_nameserver_once(world, tmp_path):
             assert key not in seen, f"asked twice in one run: {key}"
             seen[key] = x
 
+
+
+# ---- the input is looked at before any query (issue 13, issue 17) -----------------
+
+def test_refused_inputs_before_any_query(world, tmp_path):
+    nul = tmp_path / "nul.bin"
+    nul.write_bytes(b"\0" * 1_000_000)
+    noise = tmp_path / "noise.txt"
+    noise.write_text("hello world\nthis is prose\nnot a list\n" + world.domains[0] + "\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# nothing\n\n")
+    for path, why in [("/dev/zero", "binary input"), (str(nul), "binary input"),
+                      (str(noise), "3 of 4 lines are not domain names"),
+                      (str(empty), "no domain names in the list"),
+                      (str(tmp_path / "missing"), "No such file or directory")]:
+        t0 = time.monotonic()
+        r = audit(world, path, timeout=20)
+        assert r.returncode == 3, (path, r.returncode, r.stderr)
+        assert r.stdout == "" and len(r.stderr.splitlines()) == 1, (path, r.stderr)
+        assert why in r.stderr, (path, r.stderr)
+        assert time.monotonic() - t0 < 10, path
+
+
+def test_binary_input_on_a_pipe(world):
+    argv = [world.dnsdeps or default_dnsdeps(), "audit", "--root-hints", world.root_hints,
+            *OPTS, "-"]
+    p = subprocess.run(argv, input=b"example.shop\n\0\0\0", capture_output=True, timeout=20)
+    assert p.returncode == 3 and b"binary input" in p.stderr and p.stdout == b""
+
+
+def test_duplicates_are_checked_once(world, tmp_path):
+    names = world.domains[:3]
+    lst = tmp_path / "dups.txt"
+    lst.write_text("\n".join([names[0], names[1], names[0].upper(), names[2],
+                              names[1].rstrip(".")]) + "\n")
+    summary = tmp_path / "s.json"
+    r = audit(world, "--summary-json", str(summary), str(lst))
+    docs = jsonl(r.stdout)
+    assert sorted(d["domain"] for d in docs) == sorted(names)
+    s = json.loads(summary.read_text())
+    assert s["domains"]["checked"] == 3 and s["domains"]["duplicates"] == 2
+    assert "2 listed twice (dropped)" in r.stderr

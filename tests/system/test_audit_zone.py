@@ -14,8 +14,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("DD_SHARED_DATA", os.path.join(os.path.dirname(REPO), "shared", "data"))
-GOV = os.path.join(SHARED, "zones", "gov-2026-08-22.zone")
+GOV = os.path.join(REPO, "tests", "data", "zones", "gov-2026-08-22.zone")
 DNSDEPS = os.path.abspath(os.environ.get("DNSDEPS", os.path.join(REPO, "build", "dnsdeps")))
 
 
@@ -206,3 +205,21 @@ def test_usage_errors(tmp_path):
     r = audit("--zone", GOV, "--json", "--output", str(out))
     assert r.returncode == 1 and r.stdout == ""
     assert json.loads(out.read_text())["zone"] == "gov."
+
+
+def test_origin_must_agree_with_the_soa(tmp_path):
+    zone = tmp_path / "x.zone"
+    zone.write_text("$ORIGIN foo.\n$TTL 60\n@ SOA ns1.example. h.example. 1 2 3 4 5\n"
+                    "sub NS ns1.other.\n")
+    r = audit("--zone", str(zone), "--origin", "example")
+    assert r.returncode == 3 and r.stdout == ""
+    assert "--origin example is not the owner of the zone's SOA record" in r.stderr
+    assert audit("--zone", str(zone), "--origin", "foo").returncode == 0
+
+
+def test_a_line_that_is_not_a_record(tmp_path):
+    zone = tmp_path / "x.zone"
+    zone.write_text("$TTL 60\n@ SOA ns1.example. h.example. 1 2 3 4 5\nsub NS ns1.other.\n"
+                    "this is not a record\n")
+    r = audit("--zone", str(zone), "--origin", "example")
+    assert r.returncode == 3 and "x.zone:4: bad record type 'is'" in r.stderr, r.stderr

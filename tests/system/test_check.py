@@ -50,10 +50,64 @@ def check_doc(doc, case, where):
         assert set(f) >= {"code", "severity", "layer", "message", "advice"}, f
         assert f["severity"] in cs.SEVERITIES and f["layer"] in cs.LAYERS, f
         assert f["message"] and "\n" not in f["message"], f
+    for f in doc["findings"]:  # the advice is said once, after the message
+        assert f["advice"][:40].lower() not in f["message"].lower(), f"{where}: {f}"
+    said_once(doc, where)
     if v["status"] == "ok":
         serious = [f["code"] for f in doc["findings"]
                    if cs.SEVERITIES.index(f["severity"]) >= cs.SEVERITIES.index("warning")]
         assert not serious, f"{where}: status ok with findings {serious}"
+
+
+def said_once(doc, where):
+    """One fact, said once, and counted as it is: the summary's "(N more
+    problems and M notices)" matches the list; a network or operator
+    a diversity finding names is not a DEPS_SPOF_* finding too."""
+    sev = [f["severity"] for f in doc["findings"]]
+    problems = sum(cs.SEVERITIES.index(s) >= cs.SEVERITIES.index("warning") for s in sev)
+    notices = sev.count("notice")
+    summary = doc["verdict"]["summary"]
+    assert "more finding" not in summary, f"{where}: {summary}"
+    m = re.search(r"\((\d+) more problems?(?: and (\d+) notices?)?\)", summary)
+    if m:
+        assert int(m.group(1)) == problems - 1, f"{where}: {problems} problems: {summary}"
+        assert int(m.group(2) or 0) == notices, f"{where}: {notices} notices: {summary}"
+    m = re.search(r"\((\d+) notices?\)", summary)
+    if m and "problem" not in summary[m.start():]:
+        assert int(m.group(1)) == notices, f"{where}: {notices} notices: {summary}"
+    msgs = {f["code"]: f["message"] for f in doc["findings"]}
+    for f in doc["findings"]:
+        if f["code"] == "DEPS_SPOF_NETWORK":
+            net = f["message"].split(" is a single point")[0].split()[-1]
+            for code in ("ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6"):
+                assert not msgs.get(code, "").endswith(" " + net), f"{where}: {net} said twice"
+        if f["code"] == "DEPS_SPOF_OPERATOR" and "NS_ONE_OPERATOR" in msgs:
+            op = f["message"].split(" is a single point")[0].split()[-1]
+            assert f" under {op}:" not in msgs["NS_ONE_OPERATOR"], f"{where}: {op} said twice"
+
+
+def spofs_grouped(text, where):
+    """What fails as one is one entry of the text's single points of failure:
+    no two entries carry the same advice."""
+    if "  single points of failure\n" not in text:
+        return
+    part = text.split("  single points of failure\n", 1)[1].split("  hijack risks", 1)[0]
+    advice = [line.strip() for line in part.splitlines() if line.strip().startswith("->")]
+    assert len(advice) == len(set(advice)), f"{where}: one failure listed twice:\n{part}"
+
+
+def usable_named(doc, saved, where):
+    """"every usable nameserver of X (NS a, b and c)" names no NS name that
+    does not resolve (a dead name protects nothing)."""
+    with open(saved, encoding="utf-8") as f:
+        ev = json.load(f)
+    dead = {n["name"] for n in ev["nameservers"]
+            if n.get("resolution", {}).get("state") in ("nxdomain", "nodata") and not n["glue"]}
+    for f in doc["findings"]:
+        m = re.search(r"every usable nameserver of \S+ \(NS ([^)]*)\)", f["message"])
+        if m:
+            named = set(re.split(r", | and ", m.group(1)))
+            assert not named & dead, f"{where}: {f['message']} names dead {named & dead}"
 
 
 def codes_of(doc):
@@ -95,6 +149,9 @@ def test_check(worlds, case, tmp_path):
     assert (rep.returncode, rep.stdout) == (t.returncode, t.stdout), \
         f"dnsdeps report {saved} differs from {twhere}:\n{rep.stderr}\n{rep.stdout}"
     asked_once(saved, twhere)
+    summary_claims_hold(v["summary"], saved, twhere)
+    usable_named(doc, saved, twhere)
+    spofs_grouped(t.stdout, twhere)
     bad = sorted({hex(ord(ch)) for ch in CONTROL.findall(t.stdout)})
     assert not bad, f"{twhere}: raw control characters {bad} in the text report:\n{t.stdout!r}"
     first = t.stdout.split("\n", 1)[0].split()
@@ -106,6 +163,50 @@ def test_check(worlds, case, tmp_path):
     shown = terminal_escape(v["summary"])
     assert " ".join(shown.split()) in " ".join(t.stdout.split()), \
         f"{twhere}: the text report lacks the verdict's summary\n{t.stdout}"
+
+
+def _soa(server):
+    """The SOA response that decides a server's fate (src/checks/common.c)."""
+    return server["soa_udp"] if server["soa_udp"]["state"] != "skipped" else server["soa_tcp"]
+
+
+def summary_claims_hold(summary, saved, where):
+    """A verdict's sentence claims only what the evidence shows: each phrase
+    about servers answering, not answering, timing out or not being asked
+    must match the exchanges and responses saved with it."""
+    with open(saved, encoding="utf-8") as f:
+        doc = json.load(f)
+    servers = [s for ns in doc["nameservers"] for s in ns["servers"]]
+    asked = [s for s in servers if _soa(s)["state"] != "skipped"]
+    good = [s for s in asked if _soa(s)["state"] == "answer" and _soa(s)["aa"]]
+    results = {x["result"] for x in doc["exchanges"]}
+    msg = f"{where}: the summary claims what the evidence does not show\n{summary}"
+    if "still answer" in summary:
+        assert good, msg
+    m = re.search(r"none of the (\d+) nameserver address(?:es)? asked answers", summary)
+    if m:
+        assert int(m.group(1)) == len(asked) and asked and not good, msg
+    if "no nameserver answers" in summary:  # asked, and silent or lame
+        assert asked and not good, msg
+    if "none was asked" in summary:
+        assert not asked, msg
+    if "timed out" in summary:
+        assert "timeout" in results, msg
+    m = re.search(r"NXDOMAIN from (\d+) of (\d+) servers", summary)
+    if m:
+        parent = [p for p in doc["parent"]["servers"]
+                  if p["delegation"]["state"] != "skipped"]
+        nx = [p for p in parent if p["delegation"]["state"] == "nxdomain"]
+        assert (len(nx), len(parent)) == (int(m.group(1)), int(m.group(2))), msg
+
+
+def test_check_of_the_root_is_a_usage_error(worlds):
+    """`check .` said CRITICAL with an empty "NO_PARENT: " line; the root has no
+    delegation to judge, so it is refused: exit 3, one line, nothing asked."""
+    world = worlds.get(CASES[0])
+    r = world.run_dnsdeps("check", "--json", *cs.TEST_ARGS, ".", timeout=60)
+    assert r.returncode == 3 and r.stdout == "", (r.returncode, r.stdout)
+    assert len(r.stderr.splitlines()) == 1 and "root zone" in r.stderr, r.stderr
 
 
 def asked_once(saved, where):

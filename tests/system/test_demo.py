@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from helpers import DEMO_WORLDS, HERE
+from helpers import DEMO_WORLDS, HERE, REPO
 from minternet import default_dnsdeps
 
 DEMO = os.path.join(HERE, "minternet", "demo.py")
@@ -37,6 +37,13 @@ def check_output(r, dnsdeps):
     outage = out[two:out.index("=== Summary")]
     assert "puri.sm.  CRITICAL  (layer: registration)" in outage, outage
     assert "while your nameservers still answer" in outage and "suspended" in outage, outage
+    # The demo's root is private (no anchor of its own): the DNSSEC section says its
+    # zones are not validated, not that the chain is broken next to OK verdicts.
+    assert "bogus: the chain is broken above" not in out, out
+    assert "not validated: private root" in out, out
+    # nic.sm serves sm. itself: the registry's own infrastructure is inherent, not a
+    # hijack risk the owner of puri.sm could act on.
+    assert "DEPS_NS_DOMAIN_NO_TRANSFER_LOCK" not in out and "nic.sm has no transfer" not in out, out
 
 
 def test_demo_runs_from_the_source_tree():
@@ -62,10 +69,40 @@ def test_demo_runs_installed_outside_the_repo(installed):
     check_output(r, dnsdeps)
 
 
-def test_dnsdeps_demo_command(installed):
-    dnsdeps = default_dnsdeps()
-    r = run([dnsdeps, "demo"], env=dict(os.environ, DNSDEPS_DATADIR=str(installed)), cwd="/")
-    check_output(r, dnsdeps)
+@pytest.fixture
+def copied(tmp_path):
+    """The binary copied out of its build directory, as `meson install` or a
+    package puts it: an installed program."""
+    (tmp_path / "bin").mkdir()
+    path = tmp_path / "bin" / "dnsdeps"
+    shutil.copy2(default_dnsdeps(), path)
+    return str(path)
+
+
+def test_dnsdeps_demo_command(installed, copied):
+    r = run([copied, "demo"], env=dict(os.environ, DNSDEPS_DATADIR=str(installed)), cwd="/")
+    check_output(r, copied)
+
+
+def data_line(dnsdeps, **env):
+    r = run([dnsdeps, "version"], env=dict(os.environ, **env), cwd="/")
+    assert r.returncode == 0, r
+    assert r.stdout.startswith("dnsdeps "), r.stdout
+    return r.stdout.splitlines()[1]
+
+
+def test_only_the_uninstalled_binary_reads_its_source_tree(copied):
+    """The build's own binary takes data files from the source tree first; a
+    copy elsewhere (an installed one) never does, even where the tree still
+    exists: a package must not depend on the tree it was built from."""
+    env = {"DNSDEPS_DATADIR": ""}
+    built = data_line(default_dnsdeps(), **env)
+    assert built.startswith(f"data: {REPO} (the source tree"), built
+    assert built.endswith("/share/dnsdeps (installed)"), built
+    installed = data_line(copied, **env)
+    assert REPO not in installed, installed
+    assert installed == "data: " + built.split(", then ")[-1], installed
+    assert data_line(copied, DNSDEPS_DATADIR="/x").startswith("data: /x ($DNSDEPS_DATADIR), then")
 
 
 def test_demo_without_dnsdeps_fails_clearly(tmp_path):

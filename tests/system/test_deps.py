@@ -347,13 +347,18 @@ def test_check_gains_dependencies(bed):
                                   ("as", "AS64505", False)}
     codes = [f["code"] for f in doc["findings"]]
     mine = sorted(c for c in codes if c.startswith("DEPS_"))
-    assert mine == ["DEPS_BACKUP_SHARED_SPOF"] * 4 + ["DEPS_BACKUP_SHARES", "DEPS_SPOF_AS",
+    # operator dnsone.test and AS64505 both take down the zone dnsone.test.: one
+    # failure, one finding (DEPS_SPOF_AS is no longer said apart)
+    assert mine == ["DEPS_BACKUP_SHARED_SPOF"] * 4 + ["DEPS_BACKUP_SHARES",
                                                       "DEPS_SPOF_INHERENT",
                                                       "DEPS_SPOF_OPERATOR"]
+    group = [f["message"] for f in doc["findings"] if f["code"] == "DEPS_SPOF_OPERATOR"]
+    assert group[0].startswith("operator dnsone.test or AS64505 is a single point of failure "
+                               "(any of them takes down the zone dnsone.test.)"), group
     # The group failing together is a warning; the rest are notices.
     assert doc["verdict"]["status"] == "warning"
     # Text: the section is there, names escaped.
-    r = bed["world"].run_dnsdeps("check", "--deps", "--now", NOW, *TIMING,
+    r = bed["world"].run_dnsdeps("check", "-v", "--deps", "--now", NOW, *TIMING,
                                  "--no-registration", "dangling.test", timeout=120)
     assert "Dependencies of dangling.test." in r.stdout
     assert "not-delegated" in r.stdout and "DEPS_NS_DOMAIN_NOT_DELEGATED" in r.stdout
@@ -361,22 +366,24 @@ def test_check_gains_dependencies(bed):
 
 # check --deps: the exact DEPS_* codes, one case per kind of finding.
 CHECK_CASES = [
-    ("dangling.test", (), ["DEPS_NS_DOMAIN_UNREGISTERED", "DEPS_SPOF_AS", "DEPS_SPOF_INHERENT",
+    # what fails as one is one finding: operator dnsone.test or AS64505 (and, without
+    # registration data, the registrar of dnsone.test) all take down dnsone.test.
+    ("dangling.test", (), ["DEPS_NS_DOMAIN_UNREGISTERED", "DEPS_SPOF_INHERENT",
                            "DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR", "DEPS_SPOF_SERVER"]),
     ("dangling.test", ("--no-registration",),
-     ["DEPS_NS_DOMAIN_NOT_DELEGATED", "DEPS_REGISTRATION_UNKNOWN", "DEPS_SPOF_AS",
-      "DEPS_SPOF_INHERENT", "DEPS_SPOF_NETWORK", "DEPS_SPOF_OPERATOR", "DEPS_SPOF_REGISTRAR",
-      "DEPS_SPOF_SERVER"]),
+     ["DEPS_NS_DOMAIN_NOT_DELEGATED", "DEPS_REGISTRATION_UNKNOWN",
+      "DEPS_SPOF_INHERENT", "DEPS_SPOF_NETWORK", "DEPS_SPOF_REGISTRAR", "DEPS_SPOF_SERVER"]),
     ("expiring.test", (), ["DEPS_NS_DOMAIN_EXPIRES_FIRST", "DEPS_NS_DOMAIN_NO_TRANSFER_LOCK",
                            "DEPS_SPOF_INHERENT"]),
     ("risky.test", (), ["DEPS_NS_DOMAIN_EXPIRED", "DEPS_NS_DOMAIN_ON_HOLD",
                         "DEPS_NS_DOMAIN_PENDING_DELETE", "DEPS_SPOF_INHERENT"]),
-    ("oneop-backup.example", (), ["DEPS_SPOF_AS", "DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR",
-                                  "DEPS_SPOF_REGISTRAR", "DEPS_SPOF_REGISTRY"]),
+    ("oneop-backup.example", (), ["DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR",
+                                  "DEPS_SPOF_REGISTRY"]),
     ("oneop.test", ("--backup", "deadlock.test"),
      ["DEPS_BACKUP_DOWN", "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARED_SPOF",
       "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARED_SPOF", "DEPS_BACKUP_SHARES",
-      "DEPS_SPOF_AS", "DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR"]),
+      "DEPS_SPOF_INHERENT", "DEPS_SPOF_OPERATOR"]),
+    ("oneas.test", (), ["DEPS_SPOF_AS", "DEPS_SPOF_INHERENT"]),
     ("spread.test", ("--max-depth", "0"), ["DEPS_INCOMPLETE", "DEPS_SPOF_INHERENT"]),
     ("spread.test", ("--deps",), ["DEPS_SPOF_INHERENT"]),
 ]
@@ -424,3 +431,16 @@ def test_saved_evidence_draws_the_same_graph_offline(bed):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode in (0, 1), r.stderr
     assert json.loads(r.stdout)["dependencies"] == live
+
+
+def test_usable_nameservers_leave_out_a_dead_one(bed):
+    """dangling.test. has NS ns1.dnsone.test. and one under unregistered.test, which
+    does not resolve: "every usable nameserver" names only the first (a dead server
+    protects nothing, so it is not counted as one)."""
+    r = bed["world"].run_dnsdeps("check", "--json", "--now", NOW, *TIMING, "--asn-zone",
+                                 "asn.example", *reg_opts(bed), "dangling.test", timeout=120)
+    doc = json.loads(r.stdout)
+    usable = [re.search(r"every usable nameserver of dangling\.test\. \(NS ([^)]*)\)",
+                        f["message"], re.I) for f in doc["findings"]]
+    usable = [m.group(1) for m in usable if m]
+    assert usable and all(u == "ns1.dnsone.test." for u in usable), usable

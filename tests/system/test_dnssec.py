@@ -274,7 +274,7 @@ def test_bogus_sentence_says_what_to_do(world):
 
 
 def test_check_text_has_a_dnssec_section(world):
-    r = world.run_dnsdeps("check", *TEST_ARGS, "stale.test.", timeout=60)
+    r = world.run_dnsdeps("check", "-v", *TEST_ARGS, "stale.test.", timeout=60)
     assert r.returncode == 2, r.stdout + r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("stale.test.  CRITICAL  (layer: dnssec)"), r.stdout
@@ -336,6 +336,25 @@ def test_report_now_moves_the_judgement(world, saved):
     assert r.returncode == 2 and doc["verdict"]["layer"] == "dnssec", show(doc)
     # the root and test. expired too: the chain breaks before the domain's own keys
     assert {"DNSSEC_CHAIN_BROKEN"} <= codes(doc), show(doc)
+
+
+def test_headline_ranks_a_deadline_over_lost_redundancy(world, tmp_path):
+    """onenet.test.'s IPv4 addresses share a /24 (a warning from the start); a few days
+    before its signatures expire, the headline is the signatures (the domain stops
+    resolving then), not the /24 (it keeps resolving): both warnings, ranked by
+    consequence (docs/findings.md)."""
+    path = str(tmp_path / "onenet.json")
+    r, doc, where = run_check(world, "onenet.test.", save=path)
+    assert doc["verdict"]["status"] == "warning" and \
+        "ADDR_ONE_PREFIX_V4" in codes(doc), where + "\n" + show(doc)
+    with open(path, encoding="utf-8") as f:
+        t = calendar.timegm(time.strptime(json.load(f)["time"], "%Y-%m-%dT%H:%M:%SZ"))
+    later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t + 27 * DAY))
+    r, doc = report(world, path, "--now", later)
+    assert {"ADDR_ONE_PREFIX_V4", "DNSSEC_SIG_EXPIRING"} <= codes(doc), show(doc)
+    assert doc["findings"][0]["code"] == "DNSSEC_SIG_EXPIRING", show(doc)
+    assert (doc["verdict"]["status"], doc["verdict"]["layer"]) == ("warning", "dnssec"), show(doc)
+    assert "signature" in doc["verdict"]["summary"], show(doc)
 
 
 def test_builtin_anchor_rejects_the_private_root(world, tmp_path):
@@ -408,3 +427,18 @@ def test_sig_warn_moves_the_expiring_window(world, tmp_path):
     r = world.run_dnsdeps("check", "--sig-warn", "0", "good.test.", timeout=60)
     assert r.returncode == 3 and "sig-warn" in r.stderr, (r.returncode, r.stderr)
 
+
+
+def test_audit_takes_the_trust_anchor(world, tmp_path):
+    """audit reads --trust-anchor as check does: under the world's private root a
+    signed healthy domain is not CRITICAL (it was, for every signed domain)."""
+    lst = tmp_path / "list"
+    lst.write_text("good.test\n")
+    _, doc, where = run_check(world, "good.test.")
+    r = world.run_dnsdeps("audit", "--trust-anchor", world.trust_anchor, *TEST_ARGS,
+                          "--no-progress", str(lst), timeout=60)
+    got = json.loads(r.stdout.splitlines()[0])
+    assert got["verdict"] == doc["verdict"], (got["verdict"], where)
+    assert not set(codes(got)) & set(BOGUS), codes(got)
+    r = world.run_dnsdeps("audit", *TEST_ARGS, "--no-progress", str(lst), timeout=60)
+    assert set(codes(json.loads(r.stdout.splitlines()[0]))) & set(BOGUS)  # the IANA anchor

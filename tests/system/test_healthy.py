@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from helpers import answer_rdata, dump, entries, trace, world_fixture
+from helpers import answer_rdata, check_text_layout, dump, entries, trace, world_fixture
 from minternet.client import drill
 
 world = world_fixture("healthy")
@@ -173,4 +173,17 @@ def test_check_asks_again_with_the_whole_name_below_an_empty_non_terminal(world,
     first = asked.index(("www.example.test.", "NS"))
     assert first < asked.index(("x.www.example.test.", "NS"))
     assert not [q for q in questions(ev, ROOTS) if q[0].endswith("example.test.")]
-    assert ev["chain"][-1]["zone"] == "example.test."
+    # a name in the zone example.test.: that zone is judged (its parent's step ends the
+    # chain), and the name itself does not exist
+    assert ev["host"]["zone"] == ev["domain"] == "example.test." and \
+        ev["chain"][-1]["zone"] == "test.", ev["host"]
+    assert ev["host"]["resolution"]["state"] == "nxdomain", ev["host"]
+
+
+def test_check_text_is_short(world, tmp_path):
+    counts, text = check_text_layout(world, "example.test.", "--no-registration",
+                                     saved=str(tmp_path / "ev.json"))
+    # every test-bed address shares a /24: the one warning of a healthy domain
+    assert text.splitlines()[0] in ("example.test.  OK",
+                                    "example.test.  WARNING  (layer: nameservers)"), text
+    print("healthy example.test. lines (default, -v, -q):", counts)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import dump, entries, scenario, trace
+from helpers import check_text_layout, dump, entries, scenario, trace
 from minternet import World
 from minternet.client import drill
 
@@ -82,3 +82,14 @@ def test_trace_healthy_neighbour(world):
     r, doc, _ = trace(world, "example.sm.", "SOA")
     assert r.returncode == 0, dump(doc)
     assert doc["result"]["status"] == "answer" and doc["result"]["zone"] == "example.sm."
+
+
+def test_check_text_is_short(world, tmp_path):
+    counts, text = check_text_layout(world, "puri.sm.", "--no-registration",
+                                     saved=str(tmp_path / "ev.json"))
+    first = text.splitlines()[0]
+    if outage(world):
+        assert first == "puri.sm.  CRITICAL  (layer: registration)", text
+        assert "  CRITICAL  PARENT_NXDOMAIN_ALL: " in text
+        assert "\n  registration  CRITICAL  PARENT_NXDOMAIN_ALL" in text
+    print(world.scenario.variant, "puri.sm. lines (default, -v, -q):", counts)

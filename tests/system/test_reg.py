@@ -195,8 +195,7 @@ def test_no_source_known(servers, tmp_path):
 
 
 def test_malformed_bootstrap_refused(servers):
-    bad = os.path.join(os.path.dirname(REPO), "shared", "data", "bootstrap",
-                       "malformed-dns_bad_url.json")
+    bad = os.path.join(REPO, "tests", "data", "bootstrap", "malformed-dns_bad_url.json")
     args = [DNSDEPS, "reg", "good.test", "--rdap-bootstrap", bad]
     r = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert r.returncode == 3

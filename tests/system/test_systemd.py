@@ -86,3 +86,15 @@ def test_exec_start_runs(tmp_path):
         log.close()
     assert rc == 0, (tmp_path / "log").read_text()
     assert store.exists()
+
+
+def test_debian_package_installs_the_unit():
+    """dh_installsystemd installs debian/dnsdeps.service (named after the package),
+    not enabled nor started; the build depends on libmicrohttpd."""
+    debian = os.path.join(os.path.dirname(UNIT))
+    with open(os.path.join(debian, "rules"), encoding="utf-8") as f:
+        rules = f.read()
+    assert "dh_installsystemd --no-enable --no-start" in rules, rules
+    with open(os.path.join(debian, "control"), encoding="utf-8") as f:
+        control = f.read()
+    assert "libmicrohttpd-dev" in control and "Package: dnsdeps" in control

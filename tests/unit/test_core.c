@@ -206,7 +206,7 @@ static void json_write_tricky(void **state)
 static void json_write_documents(void **state)
 {
 	static const char *dirs[] = { DD_TEST_DATA "/evidence", DD_TEST_DATA "/graph",
-				      DD_SHARED_DATA "/rdap" };
+				      DD_REAL_DATA "/rdap" };
 	size_t n = 0;
 
 	(void)state;
@@ -389,7 +389,7 @@ static void jtree_random_strings(void **state)
 static void jtree_documents(void **state)
 {
 	static const char *dirs[] = { DD_TEST_DATA "/evidence", DD_TEST_DATA "/evidence-reg",
-				      DD_TEST_DATA "/graph", DD_SHARED_DATA "/rdap" };
+				      DD_TEST_DATA "/graph", DD_REAL_DATA "/rdap" };
 	size_t n = 0;
 
 	(void)state;

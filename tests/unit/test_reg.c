@@ -20,8 +20,8 @@
 #include "core/err.h"
 #include "reg/reg.h"
 
-#define WHOIS_IN DD_SHARED_DATA "/whois/input"
-#define WHOIS_EXP DD_SHARED_DATA "/whois/expected"
+#define WHOIS_IN DD_REAL_DATA "/whois/input"
+#define WHOIS_EXP DD_REAL_DATA "/whois/expected"
 #define PROJECT_DATA DD_TEST_DATA "/../../../data"
 
 static char *slurp(const char *path, size_t *len)
@@ -345,10 +345,10 @@ static void test_not_found(void **state)
 static void test_rdap_corpus(void **state)
 {
 	struct dd_reg_record r;
-	const char *dir = DD_SHARED_DATA "/rdap";
+	const char *dir = DD_REAL_DATA "/rdap";
 
 	(void)state;
-	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/lemonde.fr.json", NULL, &r), 0);
+	assert_int_equal(parse_file(DD_REAL_DATA "/rdap/lemonde.fr.json", NULL, &r), 0);
 	assert_string_equal(r.domain, "lemonde.fr");
 	assert_string_equal(r.registrar.name, "NAMESHIELD");
 	assert_string_equal(r.registrar.iana_id, "1251");
@@ -361,21 +361,21 @@ static void test_rdap_corpus(void **state)
 	assert_false(r.statuses[3].epp);
 	assert_int_equal(r.nns, 4);
 	dd_reg_record_free(&r);
-	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/microsoft.click.json", NULL, &r), 0);
+	assert_int_equal(parse_file(DD_REAL_DATA "/rdap/microsoft.click.json", NULL, &r), 0);
 	assert_string_equal(r.registrar.name, "MarkMonitor Inc.");
 	assert_null(r.registrar.iana_id); /* a handle, no publicIds: not guessed */
 	assert_string_equal(r.registrar.abuse_email, "abusecomplaints@markmonitor.com");
 	assert_int_equal(r.dnssec, DD_REG_NO);
 	dd_reg_record_free(&r);
-	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/example.cz.json", NULL, &r), 0);
+	assert_int_equal(parse_file(DD_REAL_DATA "/rdap/example.cz.json", NULL, &r), 0);
 	assert_string_equal(r.statuses[0].code, "ok"); /* RDAP "active" */
 	assert_true(r.created.known && r.expires.known);
 	dd_reg_record_free(&r);
-	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/error_ripe_net.json", NULL, &r), 0);
+	assert_int_equal(parse_file(DD_REAL_DATA "/rdap/error_ripe_net.json", NULL, &r), 0);
 	assert_int_equal(r.result, DD_REG_RDAP_ERROR);
 	assert_int_equal(r.error_code, 501);
 	dd_reg_record_free(&r);
-	assert_int_equal(parse_file(DD_SHARED_DATA "/rdap/nameserver_ns1_nic_fr.json", NULL, &r), 0);
+	assert_int_equal(parse_file(DD_REAL_DATA "/rdap/nameserver_ns1_nic_fr.json", NULL, &r), 0);
 	assert_int_equal(r.result, DD_REG_OTHER_OBJECT);
 	assert_string_equal(r.object_class, "nameserver");
 	dd_reg_record_free(&r);
@@ -585,7 +585,7 @@ static void test_bootstrap(void **state)
 	struct dd_reg_boot *b, *bundled;
 	const char *suffix, *url;
 	size_t len, blen;
-	char *doc = slurp(DD_SHARED_DATA "/bootstrap/iana-dns-2024.json", &len);
+	char *doc = slurp(DD_REAL_DATA "/bootstrap/iana-dns-2024.json", &len);
 	char *bdoc = slurp(PROJECT_DATA "/rdap/dns.json", &blen);
 	static const char *const broken[] = { "empty", "syntax_error", "bad_services", "bad_url" };
 
@@ -613,7 +613,7 @@ static void test_bootstrap(void **state)
 	/* Every broken bootstrap file is refused with a reason. */
 	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
 		char path[256];
-		snprintf(path, sizeof(path), "%s/bootstrap/malformed-dns_%s.json", DD_SHARED_DATA,
+		snprintf(path, sizeof(path), "%s/bootstrap/malformed-dns_%s.json", DD_REAL_DATA,
 			 broken[i]);
 		doc = slurp(path, &len);
 		why[0] = '\0';

@@ -665,7 +665,7 @@ static void audit_interleaved(void **state)
 /* The real .gov zone: figures cross-checked by the system test with awk. */
 static void audit_gov(void **state)
 {
-	FILE *f = fopen(DD_SHARED_DATA "/zones/gov-2026-08-22.zone", "r");
+	FILE *f = fopen(DD_REAL_DATA "/zones/gov-2026-08-22.zone", "r");
 	struct dd_zone_scanner *s;
 	struct dd_zone_audit *a;
 	unsigned long line = 0;
