@@ -12,7 +12,6 @@ printed in the test output.
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -23,11 +22,11 @@ import urllib.request
 
 import pytest
 
+import test_watch
 from helpers import scenario
 from minternet import World, default_dnsdeps
 from minternet.regservers import RdapServer, json_reply, make_ca
 
-INTERVAL = 2
 FAST = ("--timeout", "400", "--retries", "0", "--jitter", "0s", "--no-deps",
         "--alert-after", "1", "--recover-after", "1")
 PURI = "puri.sm."
@@ -41,28 +40,13 @@ def world():
         yield w
 
 
-class Watch:
-    """`dnsdeps watch` in the background with its web server; its log kept."""
+class Watch(test_watch.Watch):
+    """test_watch's service (the same interval, log and stop), with base, the
+    address of its web server."""
 
     def __init__(self, world, store, port, *args, scheme="http"):
-        binary = world.dnsdeps or default_dnsdeps()
+        super().__init__(world, store, *args)
         self.base = f"{scheme}://127.0.0.1:{port}"
-        self.argv = [binary, "watch", "--root-hints", world.root_hints, "--store", str(store),
-                     "--interval", f"{INTERVAL}s", *args]
-        self.log = open(str(store) + ".log", "ab")
-        self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self.log,
-                                  stderr=self.log)
-
-    def stop(self, timeout=15):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-        rc = self.p.wait(timeout)
-        self.log.close()
-        return rc
-
-    def text(self):
-        with open(self.log.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
 
 def get(url, headers=None, context=None, method="GET"):
