@@ -228,6 +228,7 @@ static int incidents(struct dd_store *st, json_t *d)
 struct graph {
 	int found;
 	int svg;
+	struct dd_rep_gv *gv;
 	struct dd_buf *out;
 	int rc;
 };
@@ -241,16 +242,17 @@ static void graph_got(void *arg, int64_t time, const char *json, const char *dot
 	g->found = 1;
 	if (!g->svg)
 		dd_buf_puts(g->out, json ? json : "null");
-	else if (dd_rep_svg(dot ? dot : "", g->out, why, sizeof(why)) != 0)
+	else if ((g->gv ? dd_rep_svg_gv(g->gv, dot ? dot : "", g->out, why, sizeof(why))
+			: dd_rep_svg(dot ? dot : "", g->out, why, sizeof(why))) != 0)
 		g->rc = DD_EIO;
 }
 
 /* The stored graph as it is (dnsdeps.graph/1, docs/dependencies.md) or as
  * SVG; 404 when the service has none (no dependencies gathered yet). */
-static int graph(struct dd_store *st, const char *name, int svg, int *status, const char **ctype,
-		 struct dd_buf *out)
+static int graph(struct dd_store *st, struct dd_rep_gv *gv, const char *name, int svg,
+		 int *status, const char **ctype, struct dd_buf *out)
 {
-	struct graph g = { 0, svg, out, 0 };
+	struct graph g = { 0, svg, gv, out, 0 };
 	int rc = dd_store_graph_get(st, name, graph_got, &g);
 
 	if (rc == DD_ENOTFOUND) {
@@ -321,9 +323,9 @@ static int graph_path(const char *path, char name[DD_NAME_MAX])
 	return strcmp(rest, "graph") == 0 ? 0 : strcmp(rest, "graph.svg") == 0 ? 1 : -1;
 }
 
-int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, const char *path,
-	       const char *query, int64_t now, int *status, const char **ctype,
-	       struct dd_buf *out)
+int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, struct dd_rep_gv *gv,
+	       const char *path, const char *query, int64_t now, int *status,
+	       const char **ctype, struct dd_buf *out)
 {
 	char name[DD_NAME_MAX];
 	json_t *d = NULL;
@@ -332,7 +334,7 @@ int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, const char *path,
 
 	*ctype = "application/json";
 	*status = 200;
-	if (svg >= 0 && ((rc = graph(st, name, svg, status, ctype, out)) != 0 || *status == 200))
+	if (svg >= 0 && ((rc = graph(st, gv, name, svg, status, ctype, out)) != 0 || *status == 200))
 		return rc == 0 && dd_buf_failed(out) ? DD_ENOMEM : rc;
 	if (svg >= 0) {
 		*ctype = "application/json";

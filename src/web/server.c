@@ -14,6 +14,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "report/report.h"
 #include "web/web.h"
 #include "web/web_int.h"
 
@@ -28,6 +29,7 @@ struct dd_web {
 	struct MHD_Daemon *d;
 	struct dd_store *st;       /* the server thread's own connection */
 	struct dd_web_rows rows;   /* the last read of the domains (the thread's) */
+	struct dd_rep_gv *gv;      /* Graphviz, made at the first drawing (the thread's) */
 	char *token;               /* bearer token, or NULL */
 	char *basic;               /* base64 of "user:password", or NULL */
 	char *cert, *key;          /* PEM texts for TLS, or NULL */
@@ -247,8 +249,10 @@ static enum MHD_Result api(struct dd_web *w, struct MHD_Connection *c, const cha
 
 	snprintf(query, sizeof(query), "since=%s", since ? since : "");
 	dd_buf_init(&b);
-	if (dd_web_api(w->st, &w->rows, path, since ? query : NULL, dd_clock_now(&clk), &status,
-		       &ctype, &b) != 0) {
+	if (!w->gv && strstr(path, ".svg") && dd_rep_gv_new(&w->gv) != 0)
+		return text(c, 503, "Graphviz could not start\n");
+	if (dd_web_api(w->st, &w->rows, w->gv, path, since ? query : NULL, dd_clock_now(&clk),
+		       &status, &ctype, &b) != 0) {
 		dd_buf_free(&b);
 		return text(c, 503, "the store cannot be read\n");
 	}
@@ -414,6 +418,7 @@ void dd_web_stop(struct dd_web *w)
 		MHD_stop_daemon(w->d);
 	dd_store_close(w->st);
 	dd_web_rows_free(&w->rows);
+	dd_rep_gv_free(w->gv);
 	free(w->token);
 	free(w->basic);
 	free(w->cert);

@@ -78,9 +78,12 @@ int dd_web_metrics(struct dd_store *st, struct dd_web_rows *cache,
  * query the raw query string or NULL. 0 with *status set (200, 404, ...),
  * *ctype and the document in out (JSON; the graph's SVG rendered by
  * Graphviz), or DD_ENOMEM / DD_EIO. */
-int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, const char *path,
-	       const char *query, int64_t now, int *status, const char **ctype,
-	       struct dd_buf *out);
+struct dd_rep_gv;
+/* gv: the Graphviz context the graphs are drawn with (report.h), or NULL
+ * for one made for the drawing (a single drawing per process only). */
+int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, struct dd_rep_gv *gv,
+	       const char *path, const char *query, int64_t now, int *status,
+	       const char **ctype, struct dd_buf *out);
 
 /* A file of the dashboard (embedded at build time from src/web/assets):
  * its bytes and content type, or NULL when there is none by that path. */

@@ -28,7 +28,8 @@ def commands():
 
 
 def test_every_command_is_listed():
-    assert commands() == ["check", "trace", "audit", "reg", "report", "graph", "demo", "version"]
+    assert commands() == ["check", "trace", "audit", "reg", "report", "graph", "watch", "history",
+                          "status", "demo", "version"]
 
 
 @pytest.mark.parametrize("cmd,what", [("check", "DOMAIN"), ("trace", "NAME"),

@@ -135,7 +135,7 @@ static void api(struct tmp *t, const char *path, const char *query, int want, co
 	int status;
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_web_api(t->st, NULL, path, query, 1700100000, &status, &ctype, &b), 0);
+	assert_int_equal(dd_web_api(t->st, NULL, NULL, path, query, 1700100000, &status, &ctype, &b), 0);
 	assert_int_equal(status, want);
 	assert_string_equal(ctype, "application/json");
 	if (!strstr(dd_buf_str(&b), has))
@@ -169,7 +169,7 @@ static void test_history_bound(void **state)
 	int status;
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_web_api(t->st, NULL, "domains/ok.test/history", "since=0", 1700100000,
+	assert_int_equal(dd_web_api(t->st, NULL, NULL, "domains/ok.test/history", "since=0", 1700100000,
 				    &status, &ctype, &b), 0);
 	size_t n = 0;
 	for (const char *p = dd_buf_str(&b); (p = strstr(p, "\"summary\"")) != NULL; p++)
