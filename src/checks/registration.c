@@ -73,6 +73,10 @@ static void unavailable(struct chk_ctx *c)
 			"the registration of %s is unknown: the registry's RDAP service answered "
 			"error %d%s%s", dom, r->error_code, r->detail ? ": " : "",
 			r->detail ? r->detail : "");
+	} else if (r->result == DD_REG_ERROR) {
+		chk_add(c, C_REG_DATA_UNAVAILABLE, NULL,
+			"the registration of %s is unknown: the registry's server answered with an "
+			"error%s%s", dom, r->detail ? ": " : "", r->detail ? r->detail : "");
 	} else if (r->result == DD_REG_OTHER_OBJECT) {
 		chk_add(c, C_REG_DATA_UNAVAILABLE, NULL,
 			"the registration of %s is unknown: the registry answered with an RDAP %s "

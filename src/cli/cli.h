@@ -47,9 +47,11 @@ struct dd_opt {
 	unsigned min, max;    /* DD_OPT_UINT, DD_OPT_MS */
 	int val;              /* DD_OPT_FLAG, DD_OPT_FORMAT alias */
 	unsigned need;        /* the option exists where the group's mask has these bits */
-	/* DD_OPT_CALL: apply the option (arg is NULL for a flag); 0, or
-	 * nonzero with the reason in why. */
-	int (*set)(void *target, const char *arg, char *why, size_t whylen);
+	/* DD_OPT_CALL: apply the option o (arg is NULL for a flag); 0, or
+	 * nonzero with the reason in why. o names the option, so one setter
+	 * can serve options that differ only by name. */
+	int (*set)(void *target, const struct dd_opt *o, const char *arg, char *why,
+		   size_t whylen);
 	const char *help;
 };
 
@@ -186,6 +188,16 @@ struct dd_dns_hint;
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 		       struct dd_dns_hint **hints, size_t *nhints);
 
+/* How registration look-ups treat the registries (cmd_reg.c): --reg-rate,
+ * --reg-burst, --reg-cache, --reg-cache-ttl; in reg, check, graph, audit. */
+struct dd_cli_reg_extra {
+	unsigned rate;         /* requests a minute to one server, 0: default */
+	unsigned burst;        /* requests one server may get at once, 0: default */
+	const char *cache;     /* answers kept between runs, or NULL */
+	unsigned cache_ttl;    /* seconds, 0: default */
+};
+extern const struct dd_opt dd_cli_reg_extra_opts[];
+
 /* Options of the dependency graph, shared by graph and check --deps
  * (cmd_graph.c; docs/dependencies.md). */
 struct dd_cli_deps {
@@ -198,6 +210,7 @@ struct dd_cli_deps {
 	unsigned max_depth;
 	const char *rdap_bootstrap, *whois_servers, *ca_file;
 	unsigned reg_timeout_ms; /* 0: the fetcher's default */
+	struct dd_cli_reg_extra reg; /* --reg-rate, --reg-cache... */
 	int no_registration;
 };
 
@@ -219,6 +232,8 @@ struct dd_cli_reg_paths {
 void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, const char *ca_file,
 			   unsigned timeout_ms, struct dd_reg_fetch_opts *fo,
 			   struct dd_cli_reg_paths *paths);
+/* The options of x (0, NULL: keep the defaults) into fo. */
+void dd_cli_reg_pace(const struct dd_cli_reg_extra *x, struct dd_reg_fetch_opts *fo);
 struct dd_probe;
 struct dd_probe_reg;
 /* The run's registration look-ups on p's loop, from the --rdap-bootstrap,
@@ -229,6 +244,6 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 
 /* The subcommands (cmd_*.c); each run returns an exit status (enum dd_exit). */
 extern const struct dd_cmd dd_cmd_check, dd_cmd_trace, dd_cmd_demo, dd_cmd_audit, dd_cmd_reg,
-	dd_cmd_report, dd_cmd_graph, dd_cmd_version, dd_cmd_watch, dd_cmd_history, dd_cmd_status;
+	dd_cmd_report, dd_cmd_graph, dd_cmd_watch, dd_cmd_history, dd_cmd_status, dd_cmd_version;
 
 #endif

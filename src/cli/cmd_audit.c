@@ -58,9 +58,11 @@ struct live_opts {
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
 #define SPOOL_MAX (1ull << 30) /* a list read from a pipe is copied; at most 1 GiB */
 
-static int set_origin(void *t, const char *arg, char *why, size_t whylen)
+static int set_origin(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		      size_t whylen)
 {
 	uint8_t wire[DD_ZONE_WIRE_MAX];
+	(void)opt;
 
 	if (dd_zone_name_from_text(arg, wire) < 0) {
 		snprintf(why, whylen, "not a valid domain name");
@@ -775,6 +777,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.recycle = lo->recycle;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &rpaths);
+	dd_cli_reg_pace(&d->reg, &fo);
 	ao.reg = d->no_registration ? NULL : &fo;
 	ao.expiry_warn = (int)j->expiry_warn;
 	ao.expiry_crit = (int)j->expiry_crit;
@@ -835,7 +838,7 @@ out:
 	return status;
 }
 
-enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_JUDGE, T_PROBE, T_DEPS };
+enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
 
 static int audit_main(int argc, char **argv)
 {
@@ -845,8 +848,8 @@ static int audit_main(int argc, char **argv)
 	struct dd_cli_judge j = { 0 };
 	struct dd_cli_common c;
 	struct dd_cli_deps d;
-	void *targets[] = { &o, &o.out, &z, &lo, &j, &c, &d };
-	int given[7] = { 0 };
+	void *targets[] = { &o, &o.out, &z, &lo, &j, &c, &d, &d.reg };
+	int given[T_N] = { 0 };
 	char *pos[argc + 1];
 	int npos, rc;
 
@@ -859,7 +862,8 @@ static int audit_main(int argc, char **argv)
 	if (z.zone && !z.live) {
 		if (npos > 0)
 			return dd_cli_usage_error(&dd_cmd_audit, "--zone takes no other arguments");
-		if (given[T_LIVE] || given[T_JUDGE] || given[T_PROBE] || given[T_DEPS])
+		if (given[T_LIVE] || given[T_JUDGE] || given[T_PROBE] || given[T_DEPS] ||
+		    given[T_REG])
 			return dd_cli_usage_error(&dd_cmd_audit, "probe and live options need "
 					"--live with --zone (or a list of domains)");
 		return zone_mode(&o, &z);
@@ -918,5 +922,6 @@ const struct dd_cmd dd_cmd_audit = {
 		[T_JUDGE] = { dd_cli_judge_opts, 0 },
 		[T_PROBE] = { dd_cli_common_opts, 0 },
 		[T_DEPS] = { dd_cli_deps_opts, 0 },
+		[T_REG] = { dd_cli_reg_extra_opts, 0 },
 	},
 };

@@ -30,12 +30,14 @@ struct check_opts {
 };
 
 /* --ns NAME or --ns NAME/ADDRESS */
-static int set_ns(void *t, const char *arg, char *why, size_t whylen)
+static int set_ns(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		  size_t whylen)
 {
 	struct check_opts *o = t;
 	struct dd_probe_expect *e;
 	char name[DD_NAME_MAX + 64], *slash;
 	const char *reason;
+	(void)opt;
 
 	if (o->nexpect >= DD_CHECK_MAX_EXPECT) {
 		snprintf(why, whylen, "too many --ns");
@@ -119,7 +121,7 @@ static int check_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct dd_cli_out out = { 0 };
 	struct dd_cli_judge j = { 0 };
-	void *targets[] = { &o, &j, &out, &c, &d };
+	void *targets[] = { &o, &j, &out, &c, &d, &d.reg };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -273,5 +275,6 @@ const struct dd_cmd dd_cmd_check = {
 					   DD_CLI_JSONL },
 		{ dd_cli_common_opts, 0 },
 		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
 	},
 };

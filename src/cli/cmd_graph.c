@@ -24,10 +24,12 @@
 
 /* ---- the dependency options (graph, check --deps) ------------------------ */
 
-static int set_backup(void *t, const char *arg, char *why, size_t whylen)
+static int set_backup(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		      size_t whylen)
 {
 	struct dd_cli_deps *d = t;
 	const char *reason;
+	(void)opt;
 
 	if (d->nbackups >= DD_DEPS_MAX_BACKUPS) {
 		snprintf(why, whylen, "too many --backup (at most 8)");
@@ -42,10 +44,12 @@ static int set_backup(void *t, const char *arg, char *why, size_t whylen)
 	return 0;
 }
 
-static int set_asn_zone(void *t, const char *arg, char *why, size_t whylen)
+static int set_asn_zone(void *t, const struct dd_opt *opt, const char *arg, char *why,
+			size_t whylen)
 {
 	struct dd_cli_deps *d = t;
 	const char *reason;
+	(void)opt;
 
 	if (dd_name_from_user(arg, d->asn_zone, &reason) != 0) {
 		snprintf(why, whylen, "%s", reason);
@@ -56,9 +60,11 @@ static int set_asn_zone(void *t, const char *arg, char *why, size_t whylen)
 	return 0;
 }
 
-static int set_asn_mmdb(void *t, const char *arg, char *why, size_t whylen)
+static int set_asn_mmdb(void *t, const struct dd_opt *opt, const char *arg, char *why,
+			size_t whylen)
 {
 	struct dd_cli_deps *d = t;
+	(void)opt;
 
 	if (access(arg, R_OK) != 0) {
 		snprintf(why, whylen, "cannot read the file: %s", strerror(errno));
@@ -69,11 +75,13 @@ static int set_asn_mmdb(void *t, const char *arg, char *why, size_t whylen)
 	return 0;
 }
 
-static int set_max_depth(void *t, const char *arg, char *why, size_t whylen)
+static int set_max_depth(void *t, const struct dd_opt *opt, const char *arg, char *why,
+			 size_t whylen)
 {
 	static const struct dd_opt depth = { .name = "max-depth", .kind = DD_OPT_UINT,
 					     .off = offsetof(struct dd_cli_deps, max_depth),
 					     .min = 0, .max = 8 };
+	(void)opt;
 
 	((struct dd_cli_deps *)t)->wanted = 1;
 	return dd_opt_apply(&depth, 0, t, arg, why, whylen);
@@ -275,7 +283,7 @@ static int graph_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct graph_opts o = { 0 };
 	struct dd_cli_out fo = { 0 };
-	void *targets[] = { &o, &fo, &c, &d };
+	void *targets[] = { &o, &fo, &c, &d, &d.reg };
 	char *pos[argc + 1], name[DD_NAME_MAX], err[300];
 	const char *why = NULL;
 	struct dd_evidence *ev = NULL;
@@ -352,5 +360,6 @@ const struct dd_cmd dd_cmd_graph = {
 					   DD_CLI_FMT(DD_FMT_DOT) | DD_CLI_FMT(DD_FMT_SVG) },
 		{ dd_cli_common_opts, 0 },
 		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
 	},
 };

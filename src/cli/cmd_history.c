@@ -21,28 +21,30 @@
 
 struct read_opts {
 	const char *store, *config, *since;
-	int json;
+	struct dd_cli_out out;
 };
 
-static int set_since(void *t, const char *arg, char *why, size_t whylen)
+static int set_since(void *t, const struct dd_opt *opt, const char *arg, char *why,
+		     size_t whylen)
 {
 	int64_t v;
 	unsigned d;
 
+	(void)opt;
 	if (dd_clock_parse(arg, &v) != 0 && dd_watch_duration(arg, &d) != 0) {
-		snprintf(why, whylen, "an RFC 3339 time, a date, or a duration back from now (2h, 7d)");
+		snprintf(why, whylen, "an RFC 3339 time, a date, or a duration back from now "
+				      "(2h, 7d)");
 		return -1;
 	}
 	((struct read_opts *)t)->since = arg;
 	return 0;
 }
 
-#define R(f) offsetof(struct read_opts, f)
+#define H(field) offsetof(struct read_opts, field)
 
 static const struct dd_opt read_table[] = {
-	{ .name = "store", .kind = DD_OPT_STR, .argname = "FILE", .off = R(store), .help = "the watch's store" },
-	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = R(config), .help = "the store named in the watch's configuration" },
-	{ .name = "json", .short_name = 'j', .kind = DD_OPT_FLAG, .off = R(json), .val = 1, .help = "print JSON for programs" },
+	{ .name = "store", .kind = DD_OPT_STR, .argname = "FILE", .off = H(store), .help = "the watch's store" },
+	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = H(config), .help = "the store named in the watch's configuration" },
 	{ 0 },
 };
 
@@ -55,39 +57,31 @@ static const struct dd_opt since_table[] = {
 static int open_store(const struct dd_cmd *c, int argc, char **argv, struct read_opts *o,
 		      char **pos, int *npos, struct dd_store **st)
 {
-	struct dd_opt_group g[2] = { { read_table, o, 0, 0 }, { since_table, o, 0, 0 } };
-	const char *cmd = c->name;
+	void *targets[] = { o, &o->out, o };
 	struct dd_watch_config cfg;
 	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
 	const char *where;
 	int rc;
 
-	int help;
-
-	if (dd_opts_parse(g, c->tables[1].opts ? 2 : 1, argc, argv, pos, npos, &help, stderr) != 0)
-		return DD_EXIT_UNKNOWN;
-	if (help) {
-		dd_cli_help(c, stdout);
-		return DD_EXIT_OK;
-	}
+	if ((rc = dd_cli_parse(c, targets, NULL, argc, argv, pos, npos)) >= 0)
+		return rc;
 	dd_watch_config_init(&cfg);
 	if (!o->store && o->config) {
 		if (dd_watch_config_load(&cfg, o->config, why) != 0) {
-			fprintf(stderr, "dnsdeps %s: %s\n", cmd, why);
+			fprintf(stderr, "dnsdeps %s: %s\n", c->name, why);
 			dd_watch_config_free(&cfg);
 			return DD_EXIT_UNKNOWN;
 		}
 	}
 	where = o->store ? o->store : cfg.store;
 	if (!where[0]) {
-		fprintf(stderr, "dnsdeps %s: which store? (--store FILE or --config FILE)\n", cmd);
 		dd_watch_config_free(&cfg);
-		return DD_EXIT_UNKNOWN;
+		return dd_cli_usage_error(c, "which store? (--store FILE or --config FILE)");
 	}
 	rc = dd_store_open(st, where, swhy);
 	dd_watch_config_free(&cfg);
 	if (rc) {
-		fprintf(stderr, "dnsdeps %s: store: %s\n", cmd, swhy);
+		fprintf(stderr, "dnsdeps %s: store: %s\n", c->name, swhy);
 		return DD_EXIT_UNKNOWN;
 	}
 	return -1;
@@ -177,12 +171,11 @@ static int history_main(int argc, char **argv)
 
 	if ((rc = open_store(&dd_cmd_history, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
-	if (npos != 1 || dd_name_from_user(pos[0], name, &why) != 0) {
-		fprintf(stderr, "dnsdeps history: give one domain name\n");
+	if (dd_name_from_user(pos[0], name, &why) != 0) {
 		dd_store_close(st);
-		return DD_EXIT_UNKNOWN;
+		return dd_cli_usage_error(&dd_cmd_history, "%s", why ? why : "not a domain name");
 	}
-	h.json = o.json;
+	h.json = o.out.format == DD_FMT_JSON;
 	h.rounds = json_array();
 	h.events = json_array();
 	dd_buf_init(&h.text);
@@ -263,7 +256,7 @@ static int status_main(int argc, char **argv)
 
 	if ((rc = open_store(&dd_cmd_status, argc, argv, &o, pos, &npos, &st)) >= 0)
 		return rc;
-	s.json = o.json;
+	s.json = o.out.format == DD_FMT_JSON;
 	s.rows = json_array();
 	dd_buf_init(&s.text);
 	dd_buf_printf(&s.text, "%-30s %-8s %-12s %-20s %s\n", "DOMAIN", "STATUS", "LAYER",
@@ -294,14 +287,17 @@ const struct dd_cmd dd_cmd_history = {
 	.run = history_main,
 	.summary = "a watched domain's verdicts and change events, from the store",
 	.synopsis = "DOMAIN (--store FILE | --config FILE) [--since TIME] [--json]",
-	.about = "The rounds of DOMAIN that dnsdeps watch stored (time, verdict, layer,\n"
-		 "sentence) and the change events between them, oldest first; as text, or\n"
-		 "JSON (schema dnsdeps.history/1, docs/watch.md).",
-	.exits = "0 shown, 3 unknown domain, unreadable store or usage error.",
+	.about = "Prints the rounds and change events the watch stored for DOMAIN, oldest\n"
+		 "first (JSON schema dnsdeps.history/1, docs/watch.md).",
+	.exits = "0 printed, 3 the store cannot be read or a usage error.",
 	.min_pos = 1,
 	.max_pos = 1,
 	.missing = "give a DOMAIN",
-	.tables = { { read_table, 0 }, { since_table, 0 } },
+	.tables = {
+		{ read_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+		{ since_table, 0 },
+	},
 };
 
 const struct dd_cmd dd_cmd_status = {
@@ -309,12 +305,14 @@ const struct dd_cmd dd_cmd_status = {
 	.run = status_main,
 	.summary = "every watched domain's last verdict and open incident, from the store",
 	.synopsis = "(--store FILE | --config FILE) [--json]",
-	.about = "Every domain dnsdeps watch keeps, with its last verdict, when it was\n"
-		 "checked and its open incident; as a text table, or JSON (schema\n"
-		 "dnsdeps.status/1, docs/watch.md).",
-	.exits = "the worst last status: 0 ok, 1 warning, 2 critical, 3 unknown (or an\n"
-		 "unreadable store, a usage error).",
+	.about = "Prints one line per watched domain: its last verdict, layer, when it was\n"
+		 "checked and its open incident (JSON schema dnsdeps.status/1).",
+	.exits = "the worst last verdict (0 ok, 1 warning, 2 critical, 3 unknown); 3 also\n"
+		 "when the store cannot be read or on a usage error.",
 	.min_pos = 0,
 	.max_pos = 0,
-	.tables = { { read_table, 0 } },
+	.tables = {
+		{ read_table, 0 },
+		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
+	},
 };

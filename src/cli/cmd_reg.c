@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/buf.h"
+#include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/name.h"
@@ -26,7 +28,19 @@ struct reg_opts {
 	const char *whois_servers;
 	const char *ca_file;
 	unsigned timeout_ms;
+	struct dd_cli_reg_extra reg;
+	int64_t now;     /* --now, or 0: the real clock */
 	struct dd_cli_out out;
+};
+
+#define X(field) offsetof(struct dd_cli_reg_extra, field)
+
+const struct dd_opt dd_cli_reg_extra_opts[] = {
+	{ .name = "reg-rate", .kind = DD_OPT_UINT, .argname = "N", .off = X(rate), .min = 1, .max = 6000, .help = "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS; data/reg-rates.conf lists slower servers)" },
+	{ .name = "reg-burst", .kind = DD_OPT_UINT, .argname = "N", .off = X(burst), .min = 1, .max = 1000, .help = "registration requests one server may get at once (default 10)" },
+	{ .name = "reg-cache", .kind = DD_OPT_STR, .argname = "FILE", .off = X(cache), .help = "keep registration answers in FILE (SQLite) and reuse them between runs" },
+	{ .name = "reg-cache-ttl", .kind = DD_OPT_UINT, .argname = "SECONDS", .off = X(cache_ttl), .min = 1, .max = 31 * 86400, .help = "reuse a kept registration answer for this long (default 86400)" },
+	{ 0 },
 };
 
 #define R(field) offsetof(struct reg_opts, field)
@@ -38,13 +52,52 @@ static const struct dd_opt reg_table[] = {
 	{ .name = "whois-servers", .kind = DD_OPT_STR, .argname = "FILE", .off = R(whois_servers), .help = "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ .name = "ca-file", .kind = DD_OPT_STR, .argname = "FILE", .off = R(ca_file), .help = "also trust the CA certificates in FILE (PEM)" },
 	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = R(timeout_ms), .min = 100, .max = 120000, .help = "per request: 10s, 2500ms; a bare number is milliseconds (default 10s)" },
+	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = R(now), .help = "say whether the expiry has passed as of TIME (RFC 3339 or YYYY-MM-DD)" },
 	{ 0 },
 };
 
-static int print_record(const struct dd_reg_record *r, int json)
+/* 1 when the registry's expiry is known and past at now. */
+static int expired(const struct dd_reg_record *r, int64_t now)
+{
+	return r->result == DD_REG_FOUND && r->expires.known && r->expires.t < now;
+}
+
+/* [{"protocol": "rdap", "where": URL, "outcome": "..."}...], NULL on ENOMEM. */
+static json_t *tried_json(const struct dd_reg_outcome *o)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && o && i < o->ntried; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "protocol",
+						   o->tried[i].protocol, "where", o->tried[i].where,
+						   "outcome", o->tried[i].what));
+	return a;
+}
+
+/* "  tried  rdap URL: outcome" lines, escaped. */
+static void tried_text(const struct dd_reg_outcome *o, struct dd_buf *b)
+{
+	for (size_t i = 0; o && i < o->ntried; i++) {
+		dd_buf_printf(b, "  %-18s %s ", i == 0 ? "sources tried" : "", o->tried[i].protocol);
+		dd_buf_esc(b, o->tried[i].where);
+		dd_buf_puts(b, ": ");
+		dd_buf_esc(b, o->tried[i].what);
+		dd_buf_puts(b, "\n");
+	}
+}
+
+/* r as text or JSON, with the sources o tried (o NULL: a file). */
+static int print_record(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int json,
+			int64_t now)
 {
 	if (json) {
 		json_t *j = dd_reg_to_json(r, 1);
+		if (j && o)
+			json_object_set_new(j, "tried", tried_json(o));
+		if (j && r->result == DD_REG_FOUND)
+			json_object_set_new(j, "expired", r->expires.known
+							     ? json_boolean(expired(r, now))
+							     : json_null());
 		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
 		json_decref(j);
 		if (!s) {
@@ -57,10 +110,29 @@ static int print_record(const struct dd_reg_record *r, int json)
 		struct dd_buf b;
 		dd_buf_init(&b);
 		dd_reg_to_text(r, &b);
+		if (expired(r, now)) {
+			char t[32];
+			dd_clock_format(now, t, sizeof(t));
+			dd_buf_printf(&b, "  %-18s yes: the expiry date is before %s\n", "expired", t);
+		}
+		tried_text(o, &b);
 		fputs(dd_buf_str(&b), stdout);
 		dd_buf_free(&b);
 	}
-	return DD_EXIT_OK;
+	/* A refusal or an error object says nothing of the domain. */
+	return r->result == DD_REG_ERROR || r->result == DD_REG_RDAP_ERROR ? DD_EXIT_UNKNOWN
+									   : DD_EXIT_OK;
+}
+
+/* The same domain name, written in any case, as A- or U-labels. */
+static int same_name(const char *a, const char *b)
+{
+	char na[DD_NAME_MAX], nb[DD_NAME_MAX];
+	const char *why;
+
+	if (dd_name_from_user(a, na, &why) != 0 || dd_name_from_user(b, nb, &why) != 0)
+		return strcasecmp(a, b) == 0;
+	return dd_name_cmp(na, nb) == 0;
 }
 
 static int run_parse(const struct reg_opts *o)
@@ -87,11 +159,22 @@ static int run_parse(const struct reg_opts *o)
 		dd_reg_record_free(&rec);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (o->domain && rec.domain && !same_name(o->domain, rec.domain)) {
+		char *a = dd_esc_dup(o->domain, strlen(o->domain));
+		char *b = dd_esc_dup(rec.domain, strlen(rec.domain));
+		fprintf(stderr, "dnsdeps reg: the document is about %s, not %s\n", b ? b : "?",
+			a ? a : "?");
+		free(a);
+		free(b);
+		dd_reg_record_free(&rec);
+		return DD_EXIT_UNKNOWN;
+	}
 	where = malloc(strlen(o->parse) + 6);
 	if (where)
 		sprintf(where, "file:%s", o->parse);
 	rec.where = where;
-	rc = print_record(&rec, o->out.format == DD_FMT_JSON);
+	rc = print_record(&rec, NULL, o->out.format == DD_FMT_JSON,
+			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_record_free(&rec);
 	return rc;
 }
@@ -120,6 +203,19 @@ void dd_cli_reg_fetch_opts(const char *bootstrap, const char *whois_servers, con
 		fo->timeout_ms = timeout_ms;
 }
 
+void dd_cli_reg_pace(const struct dd_cli_reg_extra *x, struct dd_reg_fetch_opts *fo)
+{
+	fo->cache = x->cache;
+	if (x->cache_ttl)
+		fo->cache_ttl_s = x->cache_ttl;
+	if (x->rate) {
+		fo->rdap_per_min = fo->whois_per_min = x->rate;
+		fo->rate_forced = 1;
+	}
+	if (x->burst)
+		fo->burst = x->burst;
+}
+
 static int run_fetch(const struct reg_opts *o, const char *user_name)
 {
 	char name[DD_NAME_MAX];
@@ -135,6 +231,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	dd_cli_reg_fetch_opts(o->bootstrap, o->whois_servers, o->ca_file, o->timeout_ms, &fo,
 			      &paths);
+	dd_cli_reg_pace(&o->reg, &fo);
 	rc = dd_reg_fetch_one(&fo, name, &res);
 	if (rc) {
 		fprintf(stderr, "dnsdeps reg: %s\n", res.why[0] ? res.why : dd_strerror(rc));
@@ -143,25 +240,32 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 	}
 	if (!res.record) {
 		if (o->out.format == DD_FMT_JSON) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
+			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "schema",
 					      "dnsdeps.registration/1", "domain", res.domain,
 					      "result", "unavailable", "reason",
-					      dd_reg_unavail_name(res.reason), "why", res.why);
+					      dd_reg_unavail_name(res.reason), "why", res.why,
+					      "tried", tried_json(&res));
 			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
 			if (s)
 				printf("%s\n", s);
 			free(s);
 			json_decref(j);
 		} else {
+			struct dd_buf b;
 			char *esc = dd_esc_dup(res.why, strlen(res.why));
 			printf("Registration data of %s unavailable (%s): %s\n", res.domain,
 			       dd_reg_unavail_name(res.reason), esc ? esc : "");
 			free(esc);
+			dd_buf_init(&b);
+			tried_text(&res, &b);
+			fputs(dd_buf_str(&b), stdout);
+			dd_buf_free(&b);
 		}
 		dd_reg_outcome_free(&res);
 		return DD_EXIT_UNKNOWN;
 	}
-	rc = print_record(res.record, o->out.format == DD_FMT_JSON);
+	rc = print_record(res.record, &res, o->out.format == DD_FMT_JSON,
+			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_outcome_free(&res);
 	return rc;
 }
@@ -169,7 +273,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 static int reg_main(int argc, char **argv)
 {
 	struct reg_opts o = { 0 };
-	void *targets[] = { &o, &o.out };
+	void *targets[] = { &o, &o.reg, &o.out };
 	char *pos[argc + 1];
 	int npos, rc;
 
@@ -193,12 +297,14 @@ const struct dd_cmd dd_cmd_reg = {
 	.synopsis = "[OPTIONS] DOMAIN\n--parse FILE [--domain NAME] [--json]",
 	.about = "Prints the registry's record of a domain (RDAP, else WHOIS): registrar,\n"
 		 "dates, statuses as EPP codes, nameservers, DNSSEC; or of a saved answer.",
-	.exits = "0 the record was read, 3 it is unavailable or a usage error.",
+	.exits = "0 the record was read, 3 it is unavailable, the registry answered with an\n"
+		 "error (a rate limit, say), or a usage error.",
 	.min_pos = 0,
 	.max_pos = 1,
 	.missing = "give a DOMAIN",
 	.tables = {
 		{ reg_table, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
 	},
 };
@@ -215,6 +321,7 @@ int dd_cli_probe_reg(struct dd_probe *p, const struct dd_cli_deps *d, const char
 		return 0;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
 			      &fo, &paths);
+	dd_cli_reg_pace(&d->reg, &fo);
 	if (dd_probe_reg_new(p, &fo, out, why) == 0)
 		return 0;
 	char *e = dd_esc_dup(why, strlen(why));

@@ -28,13 +28,14 @@ struct watch_cli {
 	const char *config;
 	int once;
 	int no_deps;
+	struct dd_cli_out out;       /* --no-color: the log has no colour anyway */
 	struct dd_watch_config *cfg; /* NULL while only the config path is wanted */
 	char *why;
 };
 
 /* Hand "key: value" to the config file's own key table, so an option and
- * its configuration key are one contract. */
-static int as_key(void *t, const char *key, const char *arg, char *why, size_t whylen)
+ * its configuration key are one contract: the option's name is the key. */
+static int as_key(void *t, const struct dd_opt *opt, const char *arg, char *why, size_t whylen)
 {
 	struct watch_cli *w = t;
 	char text[DD_WATCH_PATH_MAX + 64];
@@ -45,7 +46,7 @@ static int as_key(void *t, const char *key, const char *arg, char *why, size_t w
 		snprintf(why, whylen, "newlines and double quotes are not allowed");
 		return -1;
 	}
-	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", key, arg);
+	snprintf(text, sizeof(text), "watch:\n%s: \"%s\"\n", opt->name, arg);
 	if (dd_watch_config_parse(w->cfg, text, strlen(text), "option", w->why) != 0) {
 		/* "option:2: key: why" -> "why" */
 		const char *p = strstr(w->why, ": ");
@@ -56,65 +57,35 @@ static int as_key(void *t, const char *key, const char *arg, char *why, size_t w
 	return 0;
 }
 
-#define KEY_SETTER(fn, key) \
-	static int fn(void *t, const char *arg, char *why, size_t whylen) \
-	{ \
-		return as_key(t, key, arg, why, whylen); \
-	}
-
-KEY_SETTER(set_store, "store")
-KEY_SETTER(set_interval, "interval")
-KEY_SETTER(set_jitter, "jitter")
-KEY_SETTER(set_webhook, "webhook")
-KEY_SETTER(set_exec, "exec")
-KEY_SETTER(set_email, "email")
-KEY_SETTER(set_smtp, "smtp-server")
-KEY_SETTER(set_from, "mail-from")
-KEY_SETTER(set_list, "list")
-KEY_SETTER(set_alert_after, "alert-after")
-KEY_SETTER(set_recover_after, "recover-after")
-KEY_SETTER(set_reminder, "reminder")
-KEY_SETTER(set_retention, "retention")
-KEY_SETTER(set_concurrency, "concurrency")
-KEY_SETTER(set_anchor, "trust-anchor")
-KEY_SETTER(set_expiry_warn, "expiry-warn")
-KEY_SETTER(set_expiry_crit, "expiry-crit")
-KEY_SETTER(set_sig_warn, "sig-warn")
-KEY_SETTER(set_http, "http")
-KEY_SETTER(set_http_cert, "http-cert")
-KEY_SETTER(set_http_key, "http-key")
-KEY_SETTER(set_http_token, "http-token-file")
-KEY_SETTER(set_http_auth, "http-auth-file")
-
-#define W(f) offsetof(struct watch_cli, f)
+#define W(field) offsetof(struct watch_cli, field)
 
 static const struct dd_opt watch_table[] = {
 	{ .name = "config", .short_name = 'c', .kind = DD_OPT_STR, .argname = "FILE", .off = W(config), .help = "read the settings from FILE (dnsdeps.conf(5)); options override it" },
 	{ .name = "once", .kind = DD_OPT_FLAG, .off = W(once), .val = 1, .help = "check every domain once, deliver the alerts, exit with the worst status" },
-	{ .name = "store", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_store, .help = "the SQLite store (created when missing)" },
-	{ .name = "interval", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_interval, .help = "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
-	{ .name = "jitter", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_jitter, .help = "spread the checks by up to this much (default interval/10)" },
-	{ .name = "webhook", .kind = DD_OPT_CALL, .argname = "URL", .set = set_webhook, .help = "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
-	{ .name = "exec", .kind = DD_OPT_CALL, .argname = "PROGRAM", .set = set_exec, .help = "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
-	{ .name = "email", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = set_email, .help = "mail alerts to ADDRESS over --smtp-server (repeatable)" },
-	{ .name = "smtp-server", .kind = DD_OPT_CALL, .argname = "URL", .set = set_smtp, .help = "smtp://host:port or smtps://host:port for --email" },
-	{ .name = "mail-from", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = set_from, .help = "the sender of alert mails" },
-	{ .name = "list", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_list, .help = "watch the domains listed in FILE, one per line" },
-	{ .name = "alert-after", .kind = DD_OPT_CALL, .argname = "N", .set = set_alert_after, .help = "bad rounds in a row before an incident is alerted (default 2)" },
-	{ .name = "recover-after", .kind = DD_OPT_CALL, .argname = "N", .set = set_recover_after, .help = "good rounds in a row that close it (default 2)" },
-	{ .name = "reminder", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_reminder, .help = "remind of an open incident this often (default 6h, 0: never)" },
-	{ .name = "retention", .kind = DD_OPT_CALL, .argname = "DURATION", .set = set_retention, .help = "keep rounds this long (default 90d)" },
-	{ .name = "concurrency", .kind = DD_OPT_CALL, .argname = "N", .set = set_concurrency, .help = "domains checked at once (default 50)" },
+	{ .name = "store", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "the SQLite store (created when missing)" },
+	{ .name = "interval", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "time between two checks of a domain: 90s, 5m, 1h (default 5m)" },
+	{ .name = "jitter", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "spread the checks by up to this much (default interval/10)" },
+	{ .name = "webhook", .kind = DD_OPT_CALL, .argname = "URL", .set = as_key, .help = "POST alerts (JSON) to URL; add ' critical' for critical ones only (repeatable)" },
+	{ .name = "exec", .kind = DD_OPT_CALL, .argname = "PROGRAM", .set = as_key, .help = "run PROGRAM (absolute path, no shell) for each alert (repeatable)" },
+	{ .name = "email", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = as_key, .help = "mail alerts to ADDRESS over --smtp-server (repeatable)" },
+	{ .name = "smtp-server", .kind = DD_OPT_CALL, .argname = "URL", .set = as_key, .help = "smtp://host:port or smtps://host:port for --email" },
+	{ .name = "mail-from", .kind = DD_OPT_CALL, .argname = "ADDRESS", .set = as_key, .help = "the sender of alert mails" },
+	{ .name = "list", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "watch the domains listed in FILE, one per line" },
+	{ .name = "alert-after", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "bad rounds in a row before an incident is alerted (default 2)" },
+	{ .name = "recover-after", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "good rounds in a row that close it (default 2)" },
+	{ .name = "reminder", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "remind of an open incident this often (default 6h, 0: never)" },
+	{ .name = "retention", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "keep rounds this long (default 90d)" },
+	{ .name = "concurrency", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "domains checked at once (default 50)" },
 	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = W(no_deps), .val = 1, .help = "skip the dependencies (gathered by default, as check does)" },
-	{ .name = "trust-anchor", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_anchor, .help = "validate DNSSEC from the DS or DNSKEY records in FILE" },
-	{ .name = "expiry-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_expiry_warn, .help = "warn when the registration expires within DAYS (default 30)" },
-	{ .name = "expiry-crit", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_expiry_crit, .help = "critical when it expires within DAYS (default 7)" },
-	{ .name = "sig-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = set_sig_warn, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
-	{ .name = "http", .kind = DD_OPT_CALL, .argname = "ADDR:PORT", .set = set_http, .help = "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
-	{ .name = "http-cert", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_cert, .help = "serve HTTPS with this certificate (PEM), with --http-key" },
-	{ .name = "http-key", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_key, .help = "the certificate's private key (PEM)" },
-	{ .name = "http-token-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_token, .help = "require this bearer token (one line) for all but /metrics" },
-	{ .name = "http-auth-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = set_http_auth, .help = "require basic auth user:password (one line) for all but /metrics" },
+	{ .name = "trust-anchor", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "validate DNSSEC from the DS or DNSKEY records in FILE" },
+	{ .name = "expiry-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when the registration expires within DAYS (default 30)" },
+	{ .name = "expiry-crit", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "critical when it expires within DAYS (default 7)" },
+	{ .name = "sig-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ .name = "http", .kind = DD_OPT_CALL, .argname = "ADDR:PORT", .set = as_key, .help = "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
+	{ .name = "http-cert", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "serve HTTPS with this certificate (PEM), with --http-key" },
+	{ .name = "http-key", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "the certificate's private key (PEM)" },
+	{ .name = "http-token-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "require this bearer token (one line) for all but /metrics" },
+	{ .name = "http-auth-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "require basic auth user:password (one line) for all but /metrics" },
 	{ 0 },
 };
 
@@ -236,11 +207,8 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 {
 	struct box *b = calloc(1, sizeof(*b));
 	struct watch_cli w = { 0 };
-	struct dd_opt_group groups[] = { { dd_cli_common_opts, &b->c, 0, 0 },
-					 { watch_table, &w, 0, 0 },
-					 { dd_cli_deps_opts, &b->d, 0, 0 } };
 	char *pos[r->argc + 1];
-	int npos, help;
+	int npos, help = 0;
 	char *err = NULL;
 	size_t errlen = 0;
 	FILE *errf = open_memstream(&err, &errlen);
@@ -250,18 +218,23 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 		snprintf(why, DD_WATCH_WHY_MAX, "out of memory");
 		goto fail;
 	}
+	struct dd_opt_group groups[] = { { watch_table, &w }, { dd_cli_common_opts, &b->c },
+					 { dd_cli_deps_opts, &b->d },
+					 { dd_cli_reg_extra_opts, &b->d.reg },
+					 { dd_cli_out_opts, &w.out } };
+	int ngroups = (int)(sizeof(groups) / sizeof(groups[0]));
 	dd_watch_config_init(&b->s.cfg);
 	dd_cli_common_init(&b->c);
 	dd_cli_deps_init(&b->d);
 	w.why = why;
 	/* First pass: where the file is. */
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, &help, errf) != 0)
+	if (dd_opts_parse(groups, ngroups, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	if (w.config && dd_watch_config_load(&b->s.cfg, w.config, why) != 0)
 		goto fail;
 	judge_defaults(b);
 	w.cfg = &b->s.cfg;
-	if (dd_opts_parse(groups, 3, r->argc, r->argv, pos, &npos, &help, errf) != 0)
+	if (dd_opts_parse(groups, ngroups, r->argc, r->argv, pos, &npos, &help, errf) != 0)
 		goto fail_opts;
 	for (int i = 0; i < npos; i++) {
 		const char *e = NULL;
@@ -274,7 +247,6 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	}
 	b->no_deps = w.no_deps;
 	b->once = w.once;
-	b->graphs = r->graphs;
 	if (dd_watch_config_check(&b->s.cfg, why) != 0)
 		goto fail;
 	fclose(errf);
@@ -298,8 +270,10 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	}
 	dd_cli_reg_fetch_opts(b->d.rdap_bootstrap, b->d.whois_servers, b->d.ca_file,
 			      b->d.reg_timeout_ms, &b->fo, &b->paths);
+	dd_cli_reg_pace(&b->d.reg, &b->fo);
 	b->s.po = &b->po;
 	b->s.reg = b->d.no_registration ? NULL : &b->fo;
+	b->graphs = r->graphs;
 	b->s.prepare = prepare;
 	b->s.finish = finish;
 	b->s.ctx = b;
@@ -339,6 +313,8 @@ static int reload(void *ctx, struct dd_watch_settings **out, char why[DD_WATCH_W
 	return 0;
 }
 
+/* --help anywhere before "--": the options are parsed in build(), where a
+ * help request is no error. */
 static int wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -444,15 +420,24 @@ const struct dd_cmd dd_cmd_watch = {
 	.run = watch_main,
 	.summary = "check domains on a schedule, keep the history, alert once per incident",
 	.synopsis = "--config FILE [--once] [OPTIONS]\n"
-		    "--store FILE --interval 60s [--webhook URL] [--exec PROGRAM] [--list FILE | DOMAIN...]",
+		    "--store FILE --interval 60s [--webhook URL] [--exec PROGRAM] "
+		    "[--list FILE | DOMAIN...] [OPTIONS]",
 	.about = "Checks every domain on a schedule, keeps the history in the store, and\n"
-		 "alerts once per incident with the verdict, the layer and what changed.\n"
-		 "SIGHUP re-reads the configuration; SIGTERM finishes the checks in flight\n"
-		 "and stops. With --http, serves a dashboard, Prometheus metrics and a JSON\n"
-		 "API (docs/web.md).",
-	.exits = "with --once: 0 ok, 1 warning, 2 critical, 3 unknown; else 0 after SIGTERM,\n"
-		 "3 on a usage error or a store that cannot be used.",
+		 "alerts once per incident with the verdict, the layer and what changed\n"
+		 "(docs/watch.md, dnsdeps.conf(5)). SIGHUP re-reads the configuration (a\n"
+		 "broken one keeps the old); SIGTERM finishes the checks in flight and stops.\n"
+		 "With --http, serves a dashboard, Prometheus metrics and a JSON API\n"
+		 "(docs/web.md, docs/api.md).",
+	.exits = "with --once: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown);\n"
+		 "as a service: 0 when stopped by a signal; 3 on a usage, configuration or\n"
+		 "store error.",
 	.min_pos = 0,
-	.max_pos = DD_WATCH_MAX_DOMAINS,
-	.tables = { { watch_table, 0 }, { dd_cli_common_opts, 0 }, { dd_cli_deps_opts, 0 } },
+	.max_pos = 1 << 20,
+	.tables = {
+		{ watch_table, 0 },
+		{ dd_cli_common_opts, 0 },
+		{ dd_cli_deps_opts, 0 },
+		{ dd_cli_reg_extra_opts, 0 },
+		{ dd_cli_out_opts, 0 },
+	},
 };

@@ -8,9 +8,9 @@
 #include "dd_config.h"
 
 const struct dd_cmd *const dd_cli_commands[] = {
-	&dd_cmd_check, &dd_cmd_trace, &dd_cmd_audit, &dd_cmd_reg, &dd_cmd_report,
-	&dd_cmd_graph, &dd_cmd_watch, &dd_cmd_history, &dd_cmd_status, &dd_cmd_demo, &dd_cmd_version,
-	NULL,
+	&dd_cmd_check,	 &dd_cmd_trace,	 &dd_cmd_audit,	 &dd_cmd_reg,  &dd_cmd_report,
+	&dd_cmd_graph,	 &dd_cmd_watch,	 &dd_cmd_history, &dd_cmd_status, &dd_cmd_demo,
+	&dd_cmd_version, NULL,
 };
 
 const struct dd_cmd *dd_cli_command(const char *name)

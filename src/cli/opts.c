@@ -146,7 +146,7 @@ int dd_opt_apply(const struct dd_opt *o, unsigned mask, void *target, const char
 	case DD_OPT_FORMAT:
 		return apply_format(o, mask, target, arg, why, whylen);
 	case DD_OPT_CALL:
-		return o->set(target, arg, why, whylen) != 0 ? -1 : 0;
+		return o->set(target, o, arg, why, whylen) != 0 ? -1 : 0;
 	}
 	return -1;
 }

@@ -31,9 +31,6 @@ struct xfer {
 	char *body;
 	size_t len, cap;
 	int too_big;
-	int retried;
-	int timer_inited;
-	uv_timer_t retry;
 	dd_net_http_cb cb;
 	void *arg;
 	double start_ms;
@@ -176,8 +173,6 @@ int dd_net_http_new(struct dd_net *net, const struct dd_net_http_opts *opts,
 		h->o.max_body = 1024 * 1024;
 	if (!h->o.max_redirects)
 		h->o.max_redirects = 5;
-	if (!h->o.max_retry_after_s)
-		h->o.max_retry_after_s = 10;
 	h->multi = curl_multi_init();
 	if (!h->multi) {
 		free(h);
@@ -203,11 +198,6 @@ static void free_xfer_mem(struct xfer *x)
 	free(x);
 }
 
-static void free_xfer_cb(uv_handle_t *handle)
-{
-	free_xfer_mem(handle->data);
-}
-
 /* Unlink and free a transfer that is not in the multi handle. */
 static void destroy(struct xfer *x)
 {
@@ -219,10 +209,7 @@ static void destroy(struct xfer *x)
 		h->xfers = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
-	if (x->timer_inited)
-		uv_close((uv_handle_t *)&x->retry, free_xfer_cb);
-	else
-		free_xfer_mem(x);
+	free_xfer_mem(x);
 }
 
 static void free_h(uv_handle_t *handle)
@@ -241,15 +228,6 @@ void dd_net_http_free(struct dd_net_http *h)
 	}
 	curl_multi_cleanup(h->multi);
 	uv_close((uv_handle_t *)&h->timer, free_h);
-}
-
-static void on_retry(uv_timer_t *t)
-{
-	struct xfer *x = t->data;
-
-	x->len = 0;
-	x->too_big = 0;
-	curl_multi_add_handle(x->h->multi, x->easy);
 }
 
 static int map_error(CURLcode res, const struct xfer *x)
@@ -281,23 +259,12 @@ static void finish(struct xfer *x, CURLcode res)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r.status);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
-	if (res == CURLE_OK && r.status == 429 && !x->retried && retry_after > 0 &&
-	    retry_after <= (curl_off_t)h->o.max_retry_after_s) {
-		x->retried = 1;
-		if (!x->timer_inited) {
-			uv_timer_init(h->loop, &x->retry);
-			x->retry.data = x;
-			x->timer_inited = 1;
-		}
-		uv_timer_start(&x->retry, on_retry, (uint64_t)retry_after * 1000, 0);
-		return;
-	}
 	r.err = map_error(res, x);
 	if (r.err)
 		r.why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
 	if (r.err == DD_ELIMIT)
 		r.why = "body larger than the limit";
-	if (r.status == 429 && retry_after > 0)
+	if (retry_after > 0)
 		r.retry_after_s = retry_after > 86400 ? 86400 : (unsigned)retry_after;
 	r.body = x->body ? x->body : "";
 	r.len = x->len;

@@ -3,7 +3,8 @@
  * a uv_timer do the waiting), so registry look-ups run concurrently with the
  * DNS exchanges. Bounded: a whole-transfer timeout, a body cap, a redirect
  * limit; https only unless the URL itself says http://, never a redirect
- * from https to http; one retry after HTTP 429 when Retry-After is short. */
+ * from https to http. Retries and waiting are the caller's (net/pace.h):
+ * a reply gives the Retry-After it carried. */
 #ifndef DD_NET_HTTP_H
 #define DD_NET_HTTP_H
 
@@ -18,7 +19,6 @@ struct dd_net_http_opts {
 	unsigned connect_timeout_ms;
 	size_t max_body;            /* larger bodies are refused */
 	unsigned max_redirects;
-	unsigned max_retry_after_s; /* longest Retry-After waited for, once */
 };
 
 struct dd_net_http_reply {
@@ -32,14 +32,14 @@ struct dd_net_http_reply {
 	const char *body;    /* NUL-terminated; valid during the callback */
 	size_t len;
 	const char *url;     /* the URL finally fetched (after redirects) */
-	unsigned retry_after_s; /* Retry-After of a 429 that was not retried */
+	unsigned retry_after_s; /* Retry-After in seconds (capped at a day), or 0 */
 	double ms;           /* time taken */
 };
 
 typedef void (*dd_net_http_cb)(void *arg, const struct dd_net_http_reply *reply);
 
 /* One per dd_net. Zero fields of opts get defaults (10 s, 1 MiB, 5
- * redirects, 10 s Retry-After). */
+ * redirects). */
 int dd_net_http_new(struct dd_net *net, const struct dd_net_http_opts *opts,
 		    struct dd_net_http **out);
 /* Abandons transfers in flight (their callbacks are not called). Memory is

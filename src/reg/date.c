@@ -2,7 +2,8 @@
  * 20-Feb-2018, 2001-Aug-23, 20.2.2018, ctime ("Sat Mar 28 23:59:00 2026"),
  * numeric day/month orders decided only when the text (or the document)
  * shows which is which. Time zones are applied when stated; a zone name not
- * in the table makes the date unknown. Dates without a zone are UTC. */
+ * in the table makes the date unknown. Dates without a zone are UTC unless
+ * the caller knows the registry writes its local time (whois-suffixes.conf). */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -211,6 +212,9 @@ static int read_date(const char **p, int order, struct ymdhms *t, int *ctime_for
 	q++;
 	if (na == 4) {
 		t->y = a;
+		if (sep == '.')
+			while (*q == ' ')
+				q++; /* KRNIC: "2020. 05. 19." */
 		mo = read_month(&q);
 		if (mo) {
 			t->mo = mo;
@@ -220,8 +224,14 @@ static int read_date(const char **p, int order, struct ymdhms *t, int *ctime_for
 		if (*q != sep)
 			return DD_EPARSE;
 		q++;
+		if (sep == '.')
+			while (*q == ' ')
+				q++;
 		if (!read_num(&q, 2, &t->d))
 			return DD_EPARSE;
+		/* "2020-06-14-T10:32:43Z": a separator before the 'T'. */
+		if (*q == sep && (q[1] == 'T' || q[1] == 't'))
+			q++;
 		*p = q;
 		return 0;
 	}
@@ -289,9 +299,14 @@ int dd_reg_date_order(const char *text)
 
 int dd_reg_date_parse(const char *text, int order, int64_t *out)
 {
+	return dd_reg_date_parse_local(text, order, 0, out);
+}
+
+int dd_reg_date_parse_local(const char *text, int order, int local_min, int64_t *out)
+{
 	struct ymdhms t = { 0 };
 	const char *p = text;
-	int zone = 0, ctime_form, err, z;
+	int zone = local_min, ctime_form, err, z;
 	struct tm tm;
 
 	while (*p == ' ' || *p == '\t')

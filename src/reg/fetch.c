@@ -4,6 +4,7 @@
  * step ends in a record or in a reason; jobs are found by domain in a map,
  * and the finished ones kept up to a bound. A host that failed at the
  * network level is not asked again for a while: its requests fail at once. */
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "core/name.h"
 #include "net/http.h"
 #include "net/net.h"
+#include "net/pace.h"
 #include "net/whois.h"
 #include "reg/fetch.h"
 
@@ -40,6 +42,14 @@ struct job {
 	char *where;                   /* URL or host:port of the registry */
 	char *asked;                   /* the host of the request in flight */
 	struct job *next_done;         /* finished jobs, oldest first */
+	struct dd_net_pace_wait *pw;   /* waiting for the server's token */
+	char *pend_url;                /* the RDAP request waiting for it */
+	dd_net_http_cb pend_http;
+	char *pend_host, *pend_query;  /* the WHOIS query (kept for a retry) */
+	unsigned pend_port;
+	dd_net_whois_cb pend_whois;
+	unsigned tries;                /* retries after rate limits */
+	int from_cache;                /* the record came from the cache */
 };
 /* With its strings apart, a job stays under glibc's 1 KiB "large" requests,
  * whose allocation sorts the free lists: a quarter of dd_reg_fetch's cost
@@ -67,6 +77,9 @@ struct dd_reg_fetcher {
 	unsigned calling;              /* callbacks running: drop no job */
 	struct dd_map failed;          /* host -> struct failed */
 	struct dd_list failed_age;     /* the same, newest first */
+	struct dd_net_pace *pace;      /* a token bucket per server */
+	struct dd_reg_cache *cache;    /* answers kept between runs, or NULL */
+	struct dd_rng rng;             /* backoff jitter */
 };
 
 void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
@@ -77,6 +90,12 @@ void dd_reg_fetch_opts_init(struct dd_reg_fetch_opts *o)
 	o->timeout_ms = 10000;
 	o->max_retry_after_s = 10;
 	o->failed_host_hold_ms = 60000;
+	o->rdap_per_min = 60;
+	o->whois_per_min = 30;
+	o->burst = 10;
+	o->max_retries = 3;
+	o->backoff_ms = 1000;
+	o->cache_ttl_s = 86400;
 }
 
 const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
@@ -98,6 +117,11 @@ static void job_free(struct job *j)
 {
 	if (j->wq)
 		dd_net_whois_cancel(j->wq);
+	if (j->pw)
+		dd_net_pace_cancel(j->pw);
+	free(j->pend_url);
+	free(j->pend_host);
+	free(j->pend_query);
 	while (j->waiters) {
 		struct waiter *w = j->waiters;
 		j->waiters = w->next;
@@ -124,11 +148,78 @@ static void drop_done(struct dd_reg_fetcher *f)
 	}
 }
 
+static void complete(struct job *j);
+static struct dd_reg_record *new_record(void);
+static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int64_t wall_now(const struct dd_reg_fetcher *f)
+{
+	struct dd_clock clk = { .fixed_now = f->o.now };
+
+	return dd_clock_now(&clk);
+}
+
+/* Keep a record just fetched (found or not found; never a failure, an
+ * error answer or what came from the cache). */
+static void keep(struct job *j)
+{
+	const struct dd_reg_record *r = j->out.record;
+	json_t *doc;
+	char *s;
+
+	if (!j->f->cache || j->from_cache || !r ||
+	    (r->result != DD_REG_FOUND && r->result != DD_REG_NOT_FOUND))
+		return;
+	doc = dd_reg_to_json(r, 1);
+	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	if (s)
+		dd_reg_cache_put(j->f->cache, j->out.domain, wall_now(j->f), s);
+	free(s);
+	json_decref(doc);
+}
+
+/* j's record from the cache when it is there and fresh: 1 (j complete). */
+static int from_cache(struct job *j)
+{
+	struct dd_reg_fetcher *f = j->f;
+	struct dd_reg_record *r;
+	char *s, why[DD_REG_WHY_MAX], when[32];
+	int64_t fetched;
+	json_t *doc;
+
+	if (!f->cache || dd_reg_cache_get(f->cache, j->out.domain, wall_now(f), f->o.cache_ttl_s,
+					  &s, &fetched) != 0)
+		return 0;
+	doc = json_loads(s, 0, NULL);
+	free(s);
+	r = doc ? new_record() : NULL;
+	if (!r || dd_reg_from_json(doc, r, why) != 0) {
+		if (r) {
+			dd_reg_record_free(r);
+			free(r);
+		}
+		json_decref(doc);
+		return 0; /* unreadable: asked again, and replaced */
+	}
+	json_decref(doc);
+	dd_clock_format(fetched, when, sizeof(when));
+	tried(j, "cache", f->o.cache, "the answer of %s", when);
+	snprintf(j->out.why, sizeof(j->out.why), "from the registration cache: the answer of %s",
+		 when);
+	j->out.record = r;
+	j->out.reason = DD_REG_AVAILABLE;
+	j->from_cache = 1;
+	complete(j);
+	return 1;
+}
+
 static void complete(struct job *j)
 {
 	struct dd_reg_fetcher *f = j->f;
 	struct waiter *w = j->waiters;
 
+	keep(j);
 	j->done = 1;
 	j->wq = NULL;
 	j->waiters = NULL;
@@ -161,6 +252,40 @@ static void fail(struct job *j, enum dd_reg_unavail reason, const char *fmt, ...
 	vsnprintf(j->out.why, sizeof(j->out.why), fmt, ap);
 	va_end(ap);
 	complete(j);
+}
+
+/* Note a request of j and how it ended (at most DD_REG_TRIED_MAX). */
+static void tried(struct job *j, const char *protocol, const char *where, const char *fmt, ...)
+{
+	struct dd_reg_outcome *o = &j->out;
+	struct dd_reg_tried *t;
+	va_list ap;
+	char *what = NULL;
+
+	if (o->ntried >= DD_REG_TRIED_MAX)
+		return;
+	if (!o->tried && !(o->tried = calloc(DD_REG_TRIED_MAX, sizeof(*o->tried))))
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
+	va_end(ap);
+	t = &o->tried[o->ntried];
+	t->protocol = protocol;
+	t->where = strdup(where ? where : "");
+	t->what = what;
+	if (!t->where || !t->what) {
+		free(t->where);
+		free(t->what);
+		return;
+	}
+	o->ntried++;
+}
+
+/* How a parsed record ended, for tried(). */
+static const char *result_words(const struct dd_reg_record *r)
+{
+	return dd_reg_result_name(r->result);
 }
 
 static enum dd_reg_unavail reason_of(int err)
@@ -227,6 +352,8 @@ static void note(struct job *j, int err, const char *why)
 		return;
 	}
 	dd_list_push_head(&f->failed_age, &h->age, h);
+	/* The requests waiting for this host's token will not be sent. */
+	dd_net_pace_release(f->pace, h->host);
 }
 
 static void not_asked(const struct failed *h, char why[DD_REG_WHY_MAX])
@@ -258,14 +385,60 @@ static const char *url_host(const char *url, char out[HOST_MAX])
 	return out;
 }
 
-/* GET url for j; when its host failed lately, cb gets that failure at once
- * instead (the same error, in other words). 0 or dd_net_http_get's error. */
+/* The limits for server ("https://host:port" or "host:port"): the
+ * server's own from data/reg-rates.conf, else the defaults (or --reg-rate
+ * for all). */
+static struct dd_net_pace_opts pace_opts(const struct dd_reg_fetcher *f, int whois,
+					 const char *server)
+{
+	struct dd_net_pace_opts po = { .per_min = whois ? f->o.whois_per_min : f->o.rdap_per_min,
+				       .burst = f->o.burst ? f->o.burst : 1 };
+	const char *s = server ? strstr(server, "://") : NULL;
+	char host[HOST_MAX];
+
+	s = s ? s + 3 : server;
+	if (!s || f->o.rate_forced)
+		return po;
+	snprintf(host, sizeof(host), "%.*s", (int)strcspn(s, ":/"), s);
+	dd_reg_rate_of(host, &po.per_min, &po.burst);
+	return po;
+}
+
+/* The server's token came: send the RDAP request (or report its failure
+ * through the callback, as a reply would). */
+static void http_go(void *arg)
+{
+	struct job *j = arg;
+	char *url = j->pend_url, why[DD_REG_WHY_MAX];
+	const struct failed *h = recall(j->f, j->asked);
+	struct dd_net_http_reply rep = { .body = "", .url = url, .why = why };
+	int err;
+
+	j->pw = NULL;
+	j->pend_url = NULL;
+	if (h) {
+		not_asked(h, why);
+		rep.err = h->err;
+		j->pend_http(j, &rep);
+	} else if ((err = dd_net_http_get(j->f->http, url, j->pend_http, j)) != 0) {
+		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		rep.err = err;
+		j->pend_http(j, &rep);
+	}
+	free(url);
+}
+
+/* GET url for j when its server allows; when its host failed lately, cb
+ * gets that failure at once instead (the same error, in other words). 0,
+ * or DD_ENOMEM / DD_ELIMIT (cb not called). */
 static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], host[HOST_MAX];
+	struct dd_net_pace_opts po;
 
 	set_asked(j, url_host(url, host));
+	po = pace_opts(j->f, 0, j->asked);
 	h = recall(j->f, j->asked);
 	if (h) {
 		struct dd_net_http_reply rep = { .err = h->err, .why = why, .body = "", .url = url };
@@ -273,7 +446,35 @@ static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_http_get(j->f->http, url, cb, j);
+	free(j->pend_url);
+	j->pend_url = strdup(url);
+	j->pend_http = cb;
+	if (!j->pend_url)
+		return DD_ENOMEM;
+	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : url, &po, http_go, j, &j->pw);
+}
+
+/* The same for the WHOIS query waiting in j. */
+static void whois_go(void *arg)
+{
+	struct job *j = arg;
+	char why[DD_REG_WHY_MAX];
+	const struct failed *h = recall(j->f, j->asked);
+	struct dd_net_whois_reply rep = { .text = "", .why = why };
+	int err;
+
+	j->pw = NULL;
+	if (h) {
+		not_asked(h, why);
+		rep.err = h->err;
+		j->pend_whois(j, &rep);
+	} else if ((err = dd_net_whois_query(j->f->net, j->pend_host, j->pend_port, j->pend_query,
+					     j->f->o.timeout_ms, DD_REG_DOC_MAX, j->pend_whois, j,
+					     &j->wq)) != 0) {
+		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		rep.err = err;
+		j->pend_whois(j, &rep);
+	}
 }
 
 /* The WHOIS query for j, with the same memory as http_get. */
@@ -294,8 +495,46 @@ static int whois_ask(struct job *j, const char *host, unsigned port, const char 
 		cb(j, &rep);
 		return 0;
 	}
-	return dd_net_whois_query(j->f->net, host, port, query, j->f->o.timeout_ms,
-				  DD_REG_DOC_MAX, cb, j, &j->wq);
+	if (host != j->pend_host) {
+		free(j->pend_host);
+		j->pend_host = strdup(host);
+	}
+	if (query != j->pend_query) {
+		free(j->pend_query);
+		j->pend_query = strdup(query);
+	}
+	j->pend_port = port;
+	j->pend_whois = cb;
+	if (!j->pend_host || !j->pend_query)
+		return DD_ENOMEM;
+	struct dd_net_pace_opts po = pace_opts(j->f, 1, host);
+	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : host, &po, whois_go, j, &j->pw);
+}
+
+/* A server said "later" (HTTP 429/503, 403 with Retry-After, a WHOIS
+ * quota notice): hold it for Retry-After, else for the next backoff (1, 2,
+ * 4... times backoff_ms, times 0.5 to 1.5 at random), and say 1 when the
+ * request may be made again; 0 when the retries are spent or the wait is
+ * longer than max_retry_after_s. */
+static int retry_later(struct job *j, unsigned retry_after_s)
+{
+	struct dd_reg_fetcher *f = j->f;
+	double ms;
+
+	if (j->tries >= f->o.max_retries)
+		return 0;
+	if (retry_after_s) {
+		ms = retry_after_s * 1000.0;
+	} else {
+		ms = (double)f->o.backoff_ms * (double)(1u << (j->tries < 16 ? j->tries : 16));
+		ms *= 0.5 + (double)(dd_rng_next(&f->rng) % 1000) / 1000.0;
+	}
+	if (ms > f->o.max_retry_after_s * 1000.0)
+		return 0;
+	j->tries++;
+	if (j->asked)
+		dd_net_pace_hold(f->pace, j->asked, ms);
+	return 1;
 }
 
 /* --- records ------------------------------------------------------------- */
@@ -365,9 +604,14 @@ static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err)
+		tried(j, "whois", j->asked, "the registrar's record: failed (%s)",
+		      rep->why ? rep->why : dd_strerror(rep->err));
 	if (rep->err == 0 && (view = new_record())) {
-		if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why) == 0 &&
-		    view->result == DD_REG_FOUND) {
+		int err = dd_reg_parse_whois(rep->text, rep->len, j->out.domain, view, why);
+		tried(j, "whois", j->asked, "the registrar's record: %s",
+		      err ? why : result_words(view));
+		if (err == 0 && view->result == DD_REG_FOUND) {
 			view->where = strdup(j->out.record->registrar.whois_server);
 			attach_registrar_view(j, view);
 		} else {
@@ -388,6 +632,8 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
 	if (rep->err) {
+		tried(j, "whois", j->where, "%s: %s", dd_reg_unavail_name(reason_of(rep->err)),
+		      rep->why ? rep->why : "");
 		fail(j, reason_of(rep->err), "WHOIS %s: %s", j->where, rep->why ? rep->why : "");
 		return;
 	}
@@ -399,9 +645,19 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	if (dd_reg_parse_whois(rep->text, rep->len, j->out.domain, r, why) != 0) {
 		dd_reg_record_free(r);
 		free(r);
+		tried(j, "whois", j->where, "unparseable: %s", why);
 		fail(j, DD_REG_UNPARSEABLE, "WHOIS %s: %s", j->where, why);
 		return;
 	}
+	if (r->result == DD_REG_ERROR && retry_later(j, 0) &&
+	    whois_ask(j, j->pend_host, j->pend_port, j->pend_query, on_whois) == 0) {
+		tried(j, "whois", j->where, "error (%s), retried after %u", r->detail ? r->detail : "",
+		      j->tries);
+		dd_reg_record_free(r);
+		free(r);
+		return;
+	}
+	tried(j, "whois", j->where, "%s", result_words(r));
 	r->where = strdup(j->where);
 	j->out.record = r;
 	j->out.reason = DD_REG_AVAILABLE;
@@ -427,11 +683,15 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 	note(j, rep->err, rep->why);
 	tld = tld ? tld + 1 : j->out.domain;
 	if (rep->err) {
+		tried(j, "whois", j->where, "%s: %s", dd_reg_unavail_name(reason_of(rep->err)),
+		      rep->why ? rep->why : "");
 		fail(j, reason_of(rep->err), "no WHOIS server known for .%s and IANA's WHOIS "
 			"did not answer: %s", tld, rep->why ? rep->why : "");
 		return;
 	}
 	dd_reg_parse_whois(rep->text, rep->len, NULL, &r, why);
+	tried(j, "whois", j->where, r.refer ? "IANA refers to %s" : "IANA names no WHOIS server%s",
+	      r.refer ? r.refer : "");
 	if (!r.refer) {
 		dd_reg_record_free(&r);
 		if (j->rdap_fail)
@@ -491,6 +751,7 @@ static void rdap_fallback(struct job *j, enum dd_reg_unavail reason, const char 
 	va_start(ap, fmt);
 	vsnprintf(j->rdap_why, sizeof(j->rdap_why), fmt, ap);
 	va_end(ap);
+	tried(j, "rdap", j->where, "%s (%s)", dd_reg_unavail_name(reason), j->rdap_why);
 	if (j->f->wsrv && dd_reg_wsrv_lookup(j->f->wsrv, j->out.domain, &host, &port) == 0) {
 		start_whois(j);
 		return;
@@ -505,9 +766,14 @@ static void on_registrar_rdap(void *arg, const struct dd_net_http_reply *rep)
 	char why[DD_REG_WHY_MAX];
 
 	note(j, rep->err, rep->why);
+	if (rep->err || rep->status != 200)
+		tried(j, "rdap", rep->url, "the registrar's record: failed (%s)",
+		      rep->err ? (rep->why ? rep->why : dd_strerror(rep->err)) : "HTTP status");
 	if (rep->err == 0 && rep->status == 200 && (view = new_record())) {
-		if (dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why) == 0 &&
-		    view->result == DD_REG_FOUND) {
+		int err = dd_reg_parse_rdap(rep->body, rep->len, j->out.domain, view, why);
+		tried(j, "rdap", rep->url, "the registrar's record: %s",
+		      err ? why : result_words(view));
+		if (err == 0 && view->result == DD_REG_FOUND) {
 			view->where = strdup(rep->url ? rep->url : "");
 			attach_registrar_view(j, view);
 		} else {
@@ -531,9 +797,16 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 			      rep->why ? rep->why : dd_strerror(rep->err));
 		return;
 	}
-	if (rep->status == 429) {
-		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (HTTP 429, Retry-After "
-			      "%u s)", j->where, rep->retry_after_s);
+	if (rep->status == 429 || rep->status == 503 ||
+	    (rep->status == 403 && rep->retry_after_s)) {
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+			tried(j, "rdap", j->where, "HTTP %ld (Retry-After %u s), retried after %u",
+			      rep->status, rep->retry_after_s, j->tries);
+			return;
+		}
+		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (HTTP %ld, Retry-After "
+			      "%u s, %u %s)", j->where, rep->status, rep->retry_after_s, j->tries,
+			      j->tries == 1 ? "retry" : "retries");
 		return;
 	}
 	if (rep->status != 200 && rep->status != 404) {
@@ -561,10 +834,25 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 		r->domain = strdup(j->out.domain);
 	} else if (rep->status == 404 && r->result == DD_REG_FOUND) {
 		r->result = DD_REG_NOT_FOUND;
+	} else if (r->result == DD_REG_ERROR) {
+		/* A quota notice with status 200: a rate limit all the same. */
+		char notice[DD_REG_WHY_MAX / 2];
+		snprintf(notice, sizeof(notice), "%s", r->detail ? r->detail : "");
+		dd_reg_record_free(r);
+		free(r);
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+			tried(j, "rdap", j->where, "quota notice (%s), retried after %u", notice,
+			      j->tries);
+			return;
+		}
+		rdap_fallback(j, DD_REG_RATE_LIMITED, "RDAP %s: rate limited (a quota notice in an "
+			      "answer of HTTP %ld: %s)", j->where, rep->status, notice);
+		return;
 	}
 	r->where = strdup(j->where);
 	j->out.record = r;
 	j->out.reason = DD_REG_AVAILABLE;
+	tried(j, "rdap", j->where, "%s", result_words(r));
 	rel = r->registrar.rdap_url;
 	if (!j->f->o.no_registrar && rel && r->result == DD_REG_FOUND &&
 	    strcmp(rel, j->where) != 0 && http_get(j, rel, on_registrar_rdap) == 0)
@@ -640,7 +928,13 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		f->o.failed_host_hold_ms = 60000;
 	dd_map_init(&f->jobs);
 	dd_map_init(&f->failed);
-	if (o->bootstrap)
+	dd_rng_init(&f->rng, 0);
+	err = dd_net_pace_new(net, &f->pace);
+	if (!f->o.cache_ttl_s)
+		f->o.cache_ttl_s = 86400;
+	if (!err && o->cache)
+		err = dd_reg_cache_open(o->cache, &f->cache, why);
+	if (!err && o->bootstrap)
 		err = load(o->bootstrap, "RDAP bootstrap file", 1, (void **)&f->boot, why);
 	if (!err && o->override)
 		err = load(o->override, "RDAP override file", 1, (void **)&f->over, why);
@@ -652,7 +946,6 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		ho.timeout_ms = f->o.timeout_ms;
 		ho.max_body = DD_REG_DOC_MAX;
 		ho.max_redirects = 5;
-		ho.max_retry_after_s = o->max_retry_after_s;
 		err = dd_net_http_new(net, &ho, &f->http);
 		if (err)
 			snprintf(why, DD_REG_WHY_MAX, "cannot start the HTTP client");
@@ -679,6 +972,8 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_net_http_free(f->http);
 	dd_map_each(&f->jobs, free_job, NULL);
 	dd_map_free(&f->jobs);
+	dd_net_pace_free(f->pace);
+	dd_reg_cache_close(f->cache);
 	while (f->failed_age.n)
 		forget(f, dd_list_tail(&f->failed_age));
 	dd_map_free(&f->failed);
@@ -737,8 +1032,14 @@ int dd_reg_fetch(struct dd_reg_fetcher *f, const char *name, dd_reg_fetch_cb cb,
 		free(j);
 		return DD_ENOMEM;
 	}
-	start(j);
+	if (!from_cache(j))
+		start(j);
 	return 0;
+}
+
+unsigned long dd_reg_fetch_sent(const struct dd_reg_fetcher *f, const char *server)
+{
+	return dd_net_pace_count(f->pace, server);
 }
 
 void dd_reg_outcome_free(struct dd_reg_outcome *o)
@@ -748,6 +1049,21 @@ void dd_reg_outcome_free(struct dd_reg_outcome *o)
 		free(o->record);
 		o->record = NULL;
 	}
+	for (size_t i = 0; i < o->ntried; i++) {
+		free(o->tried[i].where);
+		free(o->tried[i].what);
+	}
+	free(o->tried);
+	o->tried = NULL;
+	o->ntried = 0;
+}
+
+void dd_reg_outcome_take(struct dd_reg_outcome *dst, struct dd_reg_outcome *o)
+{
+	*dst = *o;
+	o->record = NULL;
+	o->tried = NULL;
+	o->ntried = 0;
 }
 
 struct one {
@@ -761,8 +1077,7 @@ static void on_one(void *arg, const struct dd_reg_outcome *res)
 {
 	struct one *one = arg;
 
-	one->out = *res;
-	((struct dd_reg_outcome *)res)->record = NULL;
+	dd_reg_outcome_take(&one->out, (struct dd_reg_outcome *)res);
 	one->done = 1;
 }
 

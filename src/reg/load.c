@@ -170,6 +170,27 @@ static int get_ns(struct ld *l, const json_t *o, struct dd_reg_record *r)
 	return 0;
 }
 
+/* "redacted": optional, strings. */
+static int get_redacted(struct ld *l, const json_t *o, struct dd_reg_record *r)
+{
+	const json_t *a = json_object_get(o, "redacted");
+
+	if (!a || json_is_null(a))
+		return 0;
+	if (!json_is_array(a))
+		return bad(l, DD_EPARSE, "redacted", "not an array");
+	if (json_array_size(a) > DD_REG_MAX_REDACTED)
+		return bad(l, DD_ELIMIT, "redacted", "more than %d entries", DD_REG_MAX_REDACTED);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		const json_t *n = json_array_get(a, i);
+		if (!json_is_string(n))
+			return bad(l, DD_EPARSE, "redacted", "entry %zu is not a string", i);
+		if (dd_reg_add_redacted(r, json_string_value(n)) == DD_ENOMEM)
+			return bad(l, DD_ENOMEM, "redacted", "out of memory");
+	}
+	return 0;
+}
+
 static int get_registrar(struct ld *l, const json_t *o, struct dd_reg_registrar *g)
 {
 	const json_t *reg = json_object_get(o, "registrar");
@@ -212,7 +233,8 @@ static int get_source(struct ld *l, const json_t *o, struct dd_reg_record *r)
 static int get_result(struct ld *l, const json_t *o, struct dd_reg_record *r)
 {
 	static const enum dd_reg_result all[] = { DD_REG_FOUND, DD_REG_NOT_FOUND,
-						  DD_REG_RDAP_ERROR, DD_REG_OTHER_OBJECT };
+						  DD_REG_RDAP_ERROR, DD_REG_OTHER_OBJECT,
+						  DD_REG_ERROR };
 	const json_t *v = json_object_get(o, "result"), *ec;
 
 	if (!json_is_string(v))
@@ -270,7 +292,7 @@ static int record_from(struct ld *l, const json_t *o, struct dd_reg_record *r, i
 	    (rc = get_date(l, o, w, "expires", "", &r->expires)) ||
 	    (rc = get_date(l, o, w, "updated", "", &r->updated)) ||
 	    (rc = get_date(l, o, w, "registrar_expires", "", &r->registrar_expires)) ||
-	    (rc = get_statuses(l, o, r)) || (rc = get_ns(l, o, r)) || (rc = get_dnssec(l, o, r)) ||
+	    (rc = get_statuses(l, o, r)) || (rc = get_ns(l, o, r)) || (rc = get_redacted(l, o, r)) || (rc = get_dnssec(l, o, r)) ||
 	    (rc = get_str(l, o, "raw", "", DD_REG_DOC_MAX, &r->raw)))
 		return rc;
 	r->raw_len = r->raw ? strlen(r->raw) : 0;

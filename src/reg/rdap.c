@@ -132,6 +132,14 @@ static void read_registrar(json_t *ent, struct dd_reg_registrar *rr)
 		if (has_role(v, "abuse"))
 			set_str(&rr->abuse_email, vcard(v, "email"));
 	}
+	/* No name in the vCard (CZ.NIC: "REG-INTERNET-CZ" with an empty
+	 * jCard): the registry's handle for it, else its IANA number. */
+	set_str(&rr->name, str(ent, "handle"));
+	if (!rr->name && rr->iana_id) {
+		char id[64];
+		snprintf(id, sizeof(id), "IANA registrar %.40s", rr->iana_id);
+		set_str(&rr->name, id);
+	}
 }
 
 /* The registrar's RDAP record: rel "related", type application/rdap+json. */
@@ -232,6 +240,44 @@ static void read_error(json_t *root, struct dd_reg_record *r)
 	}
 }
 
+/* RFC 9537: "redacted": [{"name": {"type": "Registrant Name"} or
+ * {"description": ...}, "method": ...}]. */
+static void read_redacted(json_t *arr, struct dd_reg_record *r)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v) {
+		if (i >= ARRAY_MAX)
+			break;
+		json_t *name = json_object_get(v, "name");
+		const char *n = str(name, "type");
+		dd_reg_add_redacted(r, n ? n : str(name, "description"));
+	}
+}
+
+/* A notice that says the client is over its quota: an answer of 200 that is
+ * a rate limit, not a registration. The notice's title or first line, or
+ * NULL. */
+static const char *quota_notice(json_t *root)
+{
+	static const char *const words[] = { "quota", "rate limit", "limit exceeded",
+					     "too many requests", "try again later" };
+	size_t i;
+	json_t *n;
+
+	json_array_foreach(json_object_get(root, "notices"), i, n) {
+		if (i >= ARRAY_MAX)
+			break;
+		const char *t = str(n, "title");
+		const char *d = json_string_value(json_array_get(json_object_get(n, "description"), 0));
+		for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+			if ((t && strcasestr(t, words[k])) || (d && strcasestr(d, words[k])))
+				return t ? t : d;
+	}
+	return NULL;
+}
+
 int dd_reg_parse_rdap(const char *doc, size_t len, const char *domain,
 		      struct dd_reg_record *out, char why[DD_REG_WHY_MAX])
 {
@@ -265,6 +311,9 @@ int dd_reg_parse_rdap(const char *doc, size_t len, const char *domain,
 	cls = str(root, "objectClassName");
 	if (json_is_integer(json_object_get(root, "errorCode"))) {
 		read_error(root, out);
+	} else if (!cls && !str(root, "ldhName") && quota_notice(root)) {
+		out->result = DD_REG_ERROR;
+		set_str(&out->detail, quota_notice(root));
 	} else if (!cls && !str(root, "ldhName")) {
 		json_decref(root);
 		snprintf(why, DD_REG_WHY_MAX,
@@ -277,6 +326,7 @@ int dd_reg_parse_rdap(const char *doc, size_t len, const char *domain,
 			read_domain(root, out);
 		else
 			out->result = DD_REG_OTHER_OBJECT;
+		read_redacted(json_object_get(root, "redacted"), out);
 	}
 	json_decref(root);
 	out->raw = malloc(len + 1);

@@ -48,6 +48,9 @@ void dd_reg_record_free(struct dd_reg_record *r)
 		free(r->ns[i]);
 	free(r->ns);
 	free(r->refer);
+	for (size_t i = 0; i < r->nredacted; i++)
+		free(r->redacted[i]);
+	free(r->redacted);
 	if (r->registrar_view) {
 		dd_reg_record_free(r->registrar_view);
 		free(r->registrar_view);
@@ -88,6 +91,28 @@ int dd_reg_add_ns(struct dd_reg_record *r, const char *name, size_t len)
 	if (!r->ns[r->nns])
 		return DD_ENOMEM;
 	r->nns++;
+	return 0;
+}
+
+int dd_reg_add_redacted(struct dd_reg_record *r, const char *name)
+{
+	char **grown;
+
+	if (!name || !*name)
+		return 0;
+	for (size_t i = 0; i < r->nredacted; i++)
+		if (strcasecmp(r->redacted[i], name) == 0)
+			return 0;
+	if (r->nredacted >= DD_REG_MAX_REDACTED)
+		return DD_ELIMIT;
+	grown = realloc(r->redacted, (r->nredacted + 1) * sizeof(*r->redacted));
+	if (!grown)
+		return DD_ENOMEM;
+	r->redacted = grown;
+	r->redacted[r->nredacted] = strndup(name, 128);
+	if (!r->redacted[r->nredacted])
+		return DD_ENOMEM;
+	r->nredacted++;
 	return 0;
 }
 
@@ -317,6 +342,7 @@ const char *dd_reg_result_name(enum dd_reg_result res)
 	case DD_REG_NOT_FOUND: return "not-found";
 	case DD_REG_RDAP_ERROR: return "rdap-error";
 	case DD_REG_OTHER_OBJECT: return "other-object";
+	case DD_REG_ERROR: return "error";
 	}
 	return "unknown";
 }

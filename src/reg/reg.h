@@ -25,6 +25,7 @@ enum dd_reg_result {
 	DD_REG_NOT_FOUND,    /* the registry says there is no such domain */
 	DD_REG_RDAP_ERROR,   /* an RDAP error object other than 404 */
 	DD_REG_OTHER_OBJECT, /* a valid RDAP object that is not a domain */
+	DD_REG_ERROR,        /* the server refused or failed: rate limit, bad query */
 };
 
 enum dd_reg_tri { DD_REG_UNKNOWN = 0, DD_REG_NO, DD_REG_YES };
@@ -83,6 +84,9 @@ struct dd_reg_record {
 	size_t nns;
 	enum dd_reg_tri dnssec; /* delegationSigned */
 	char *refer;           /* IANA "refer:" WHOIS server */
+	char **redacted;       /* fields the registry says it withheld (RFC 9537
+				* "redacted" names; WHOIS "REDACTED" values) */
+	size_t nredacted;
 	struct dd_reg_record *registrar_view; /* the registrar's record, if fetched */
 	char *raw;             /* the document as received */
 	size_t raw_len;
@@ -96,6 +100,10 @@ void dd_reg_record_free(struct dd_reg_record *r);
  * DD_ELIMIT (list full) or DD_ENOMEM. */
 int dd_reg_add_ns(struct dd_reg_record *r, const char *name, size_t len);
 int dd_reg_add_status(struct dd_reg_record *r, const char *word, size_t len);
+/* A field the registry withheld, by name ("Registrant Name"); duplicates
+ * ignored, at most DD_REG_MAX_REDACTED. 0, DD_ELIMIT or DD_ENOMEM. */
+#define DD_REG_MAX_REDACTED 64
+int dd_reg_add_redacted(struct dd_reg_record *r, const char *name);
 
 /* Parse a document. domain (may be NULL) is the name asked for; the record
  * of that name is picked when the document holds several. Returns 0 with out
@@ -115,6 +123,9 @@ int dd_reg_parse(const char *doc, size_t len, const char *domain, struct dd_reg_
  * day and month cannot be told apart). */
 enum { DD_REG_DMY = 1, DD_REG_MDY = 2 };
 int dd_reg_date_parse(const char *text, int order, int64_t *out);
+/* The same, a date written without a zone being local time local_min
+ * minutes east of UTC. */
+int dd_reg_date_parse_local(const char *text, int order, int local_min, int64_t *out);
 /* The order a numeric a/b/yyyy date reveals (0 when both are <= 12). */
 int dd_reg_date_order(const char *text);
 
@@ -163,6 +174,21 @@ size_t dd_reg_wsrv_count(const struct dd_reg_wsrv *w);
 /* Server for the longest suffix of name: 0, or DD_ENOTFOUND. */
 int dd_reg_wsrv_lookup(const struct dd_reg_wsrv *w, const char *name, const char **host,
 		       unsigned *port);
+
+/* What data/whois-suffixes.conf (compiled in) says of the suffix of name:
+ * how its registry writes numeric dates and in which local time. A name
+ * under no listed suffix gets order 0 and has_local 0. */
+struct dd_reg_suffix_rule {
+	char suffix[64];  /* the matched line's suffix, "" when none */
+	int order;        /* DD_REG_DMY, DD_REG_MDY or 0 */
+	int has_local;    /* dates without a zone are local time: */
+	int local_min;    /* minutes east of UTC */
+};
+void dd_reg_suffix_rule(const char *name, struct dd_reg_suffix_rule *out);
+/* The same rules read from text (the tests' own tables); 0 or DD_EPARSE
+ * with the bad line in why. */
+int dd_reg_suffix_rule_in(const char *conf, const char *name, struct dd_reg_suffix_rule *out,
+			  char why[DD_REG_WHY_MAX]);
 
 /* Read a whole local file of at most max bytes (NUL-terminated). */
 int dd_reg_read_file(const char *path, size_t max, char **out, size_t *len);

@@ -114,6 +114,12 @@ static json_t *record_json(const struct dd_reg_record *r, int with_raw)
 							: json_boolean(r->dnssec == DD_REG_YES));
 	json_object_set_new(o, "dnssec", dnssec);
 	json_object_set_new(o, "refer", jstr(r->refer));
+	if (r->nredacted) {
+		json_t *red = json_array();
+		for (size_t i = 0; i < r->nredacted; i++)
+			json_array_append_new(red, jstr(r->redacted[i]));
+		json_object_set_new(o, "redacted", red);
+	}
 	if (r->registrar_view)
 		json_object_set_new(o, "registrar_view", record_json(r->registrar_view, with_raw));
 	if (with_raw)
@@ -140,6 +146,15 @@ static void text_str(struct dd_buf *b, const char *label, const char *v)
 	else
 		dd_buf_puts(b, "unknown");
 	dd_buf_puts(b, "\n");
+}
+
+/* A field the registry withheld: a redacted name containing word. */
+static int withheld(const struct dd_reg_record *r, const char *word)
+{
+	for (size_t i = 0; i < r->nredacted; i++)
+		if (strcasestr(r->redacted[i], word))
+			return 1;
+	return 0;
 }
 
 static void text_date(struct dd_buf *b, const char *label, const struct dd_reg_date *d)
@@ -174,7 +189,9 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 	dd_buf_printf(b, "  %-18s %s", "result",
 		      r->result == DD_REG_NOT_FOUND ? "not found at the registry"
 		      : r->result == DD_REG_FOUND ? "found"
-		      : r->result == DD_REG_RDAP_ERROR ? "RDAP error" : "not a domain object");
+		      : r->result == DD_REG_RDAP_ERROR ? "RDAP error"
+		      : r->result == DD_REG_ERROR ? "the server answered with an error"
+						  : "not a domain object");
 	if (r->error_code)
 		dd_buf_printf(b, " (RDAP error %d)", r->error_code);
 	if (r->detail) {
@@ -188,7 +205,8 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 	}
 	if (r->result != DD_REG_FOUND)
 		return;
-	text_str(b, "registrar", r->registrar.name);
+	text_str(b, "registrar", r->registrar.name ? r->registrar.name
+				 : withheld(r, "registrar") ? "redacted" : NULL);
 	if (r->registrar.iana_id)
 		text_str(b, "registrar IANA id", r->registrar.iana_id);
 	if (r->registrar.url)
@@ -200,7 +218,10 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 	if (r->registrar.whois_server)
 		text_str(b, "registrar WHOIS", r->registrar.whois_server);
 	text_date(b, "created", &r->created);
-	text_date(b, "expires", &r->expires);
+	if (!r->expires.known && !r->expires.text && withheld(r, "expir"))
+		text_str(b, "expires", "redacted");
+	else
+		text_date(b, "expires", &r->expires);
 	text_date(b, "updated", &r->updated);
 	if (r->registrar_expires.known || r->registrar_expires.text)
 		text_date(b, "registrar expiry", &r->registrar_expires);
@@ -214,6 +235,14 @@ static void record_text(const struct dd_reg_record *r, struct dd_buf *b, const c
 			dd_buf_printf(b, " [%s]", dd_reg_class_name(r->statuses[i].cls));
 	}
 	dd_buf_puts(b, "\n");
+	if (r->nredacted) {
+		dd_buf_printf(b, "  %-18s ", "redacted");
+		for (size_t i = 0; i < r->nredacted; i++) {
+			dd_buf_puts(b, i ? ", " : "");
+			dd_buf_esc(b, r->redacted[i]);
+		}
+		dd_buf_puts(b, "\n");
+	}
 	dd_buf_printf(b, "  %-18s ", "nameservers");
 	if (r->nns == 0)
 		dd_buf_puts(b, "unknown");

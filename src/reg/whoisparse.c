@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "reg/reg.h"
 
@@ -30,7 +31,7 @@ static const struct {
 	enum field f;
 } keys[] = {
 	{ "domain name", F_DOMAIN }, { "domain", F_DOMAIN }, { "domainname", F_DOMAIN },
-	{ "nombre de dominio", F_DOMAIN },
+	{ "nombre de dominio", F_DOMAIN }, { "puny name", F_DOMAIN },
 	{ "creation date", F_CREATED }, { "created", F_CREATED }, { "created on", F_CREATED },
 	{ "created date", F_CREATED }, { "registered", F_CREATED }, { "registered on", F_CREATED },
 	{ "registration date", F_CREATED }, { "registration time", F_CREATED },
@@ -47,7 +48,8 @@ static const struct {
 	{ "validity", F_EXPIRES }, { "record expires on", F_EXPIRES },
 	{ "fecha de vencimiento", F_EXPIRES }, { "expires at", F_EXPIRES },
 	{ "domain expiration date", F_EXPIRES }, { "registry expiration date", F_EXPIRES },
-	{ "expiry", F_EXPIRES }, { "expiration", F_EXPIRES },
+	{ "expiry", F_EXPIRES }, { "expiration", F_EXPIRES }, { "domain expires", F_EXPIRES },
+	{ "expire-date", F_EXPIRES }, { "record will expire on", F_EXPIRES },
 	{ "registrar registration expiration date", F_REG_EXPIRES },
 	{ "registrar expiration date", F_REG_EXPIRES },
 	{ "updated date", F_UPDATED }, { "updated", F_UPDATED }, { "last updated", F_UPDATED },
@@ -70,7 +72,7 @@ static const struct {
 	{ "domain status", F_STATUS }, { "status", F_STATUS }, { "registration status", F_STATUS },
 	{ "eppstatus", F_STATUS }, { "epp status", F_STATUS }, { "state", F_STATUS },
 	{ "estatus del dominio", F_STATUS }, { "lock status", F_STATUS },
-	{ "domaintype", F_STATUS },
+	{ "domaintype", F_STATUS }, { "query_status", F_STATUS }, { "query status", F_STATUS },
 	{ "name server", F_NS }, { "nameserver", F_NS }, { "nameservers", F_NS },
 	{ "nserver", F_NS }, { "name servers", F_NS }, { "domain nameservers", F_NS },
 	{ "primary server", F_NS }, { "secondary server", F_NS }, { "dns", F_NS },
@@ -87,7 +89,23 @@ static const char *const not_found_phrases[] = {
 	"no match for", "not found", "no entries found", "no data found", "no matching record",
 	"no object found", "object does not exist", "domain not found", "no such domain",
 	"is available for registration", "not registered", "nothing found", "no match!!",
-	"the queried object does not exist", "is free",
+	"the queried object does not exist", "is free", "not been registered",
+	"no information available about domain", "/ no match", "no matching objects",
+	"not available for second level registration",
+};
+
+/* Status values that say the same ("Domain Status: No Object Found"). */
+static const char *const not_found_statuses[] = {
+	"free", "available", "no object found", "not found", "not registered",
+};
+
+/* Answers that are no answer: rate limits, refusals, bad queries. */
+static const char *const error_phrases[] = {
+	"quota exceeded", "limit exceeded", "rate limit exceeded", "try again later",
+	"please try again", "invalid input", "invalid query", "invalid request",
+	"too many requests", "too many queries", "query refused", "access denied",
+	"connection refused", "exceeded the maximum", "temporarily unavailable",
+	"service unavailable", "malformed query",
 };
 
 enum section {
@@ -123,6 +141,8 @@ struct parser {
 	enum field last;  /* for continuation lines */
 	int last_indent;
 	int fields;       /* values taken */
+	int asked_tld;    /* the name asked for is a single label */
+	int prev_domain;  /* the line before was a domain line */
 };
 
 /* Values that say there is no value. */
@@ -197,6 +217,25 @@ static void copy_val(struct line *l, const char *v, size_t vlen)
 	l->val[vlen] = '\0';
 }
 
+/* SWITCH: "Domain name<TAB>google.ch": a known key before a tab. */
+static int tab_key(struct line *l, const char *s, size_t len)
+{
+	const char *tab = memchr(s, '\t', len < 72 ? len : 72);
+	char key[80];
+
+	if (!tab)
+		return 0;
+	normalize_key(s, (size_t)(tab - s), key, sizeof(key));
+	if (!key[0] || field_of(key) == F_NONE)
+		return 0;
+	memcpy(l->key, key, sizeof(l->key));
+	l->has_key = 1;
+	copy_val(l, tab + 1, len - (size_t)(tab + 1 - s));
+	if (!l->val[0])
+		l->header = 1;
+	return 1;
+}
+
 /* Split one line into key and value, or mark it blank, comment or bare. */
 static void split_line(struct line *l)
 {
@@ -258,6 +297,8 @@ static void split_line(struct line *l)
 		}
 	}
 	colon = memchr(s, ':', len < 72 ? len : 72);
+	if (!colon && tab_key(l, s, len))
+		return;
 	/* Kyrgyzstan: "Domain GOOGLE.KG (ACTIVE)" */
 	if (!colon && len > 7 && strncmp(s, "Domain ", 7) == 0) {
 		const char *sp = memchr(s + 7, ' ', len - 7);
@@ -286,6 +327,26 @@ static void split_line(struct line *l)
 		l->header = 1;
 }
 
+/* The words by which section headers name what follows. */
+static int section_word(const char *s, size_t len)
+{
+	static const char *const words[] = {
+		"holder", "registrant", "contact", "admin", "tech", "billing", "organi",
+		"registrar", "server", "dns", "abuse", "owner", "agent", "domain", "date",
+		"status", "dnssec", "info", "reseller", "person", "zone", "hosts", "keys",
+	};
+	char low[64];
+	size_t n = len < sizeof(low) - 1 ? len : sizeof(low) - 1;
+
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[n] = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
 /* A line alone that names a section: "Nameservers", "Holder", "Registrar". */
 static int bare_header(const struct line *l, const struct line *next)
 {
@@ -301,7 +362,14 @@ static int bare_header(const struct line *l, const struct line *next)
 		if (!(isalpha(c) || c == ' ' || c == '/' || c == '(' || c == ')' || c == '-'))
 			return 0;
 	}
-	return next->indent > l->indent || next->has_key;
+	/* Only a word that names a section opens one: any other line of text
+	 * ("Note") must not swallow the key lines after it. */
+	if (!section_word(s, len))
+		return 0;
+	if (next->indent > l->indent || next->has_key)
+		return 1;
+	/* SWITCH: "Name servers" then the names at the same depth. */
+	return len == 12 && strncasecmp(s, "name servers", 12) == 0 && !next->comment;
 }
 
 static enum section section_of(const struct line *l)
@@ -370,10 +438,14 @@ static void on_domain(struct parser *p, const char *v)
 	lower_copy(w, n, name, sizeof(name));
 	if (!name[0])
 		return;
-	if (!p->target[0] && strchr(name, '.'))
+	/* A TLD's own record (IANA's "domain: CN") only when asked for. */
+	if (!p->target[0] && (strchr(name, '.') || p->asked_tld))
 		snprintf(p->target, sizeof(p->target), "%s", name);
-	if (strcmp(name, p->target) == 0) {
-		p->seg++;
+	/* The same name spelled again at once ("Domain Name: 你好.中国",
+	 * "Puny Name: xn--..."): still the record's. */
+	int alias = p->mode == M_RECORD && p->seg > 0 && p->last == F_DOMAIN && p->prev_domain;
+	if (strcmp(name, p->target) == 0 || alias) {
+		p->seg += !alias;
 		p->mode = M_RECORD;
 		set_str(&p->rec->domain, name);
 	} else {
@@ -397,11 +469,17 @@ static void add_status_value(struct parser *p, const char *v)
 {
 	char buf[VALUE_MAX + 1], *cut, *tok, *save = NULL;
 
+	/* .nz "query_status: 220 Available": the code is not the word. */
+	if (isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[1]) &&
+	    isdigit((unsigned char)v[2]) && v[3] == ' ')
+		v += 4;
 	snprintf(buf, sizeof(buf), "%s", v);
 	if ((cut = strstr(buf, "http://")) || (cut = strstr(buf, "https://")))
 		*cut = '\0';
 	if ((cut = strstr(buf, " - ")))
 		*cut = '\0';
+	for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == '-' || buf[n - 1] == ' ');)
+		buf[--n] = '\0';
 	if ((cut = strstr(buf, " (")))
 		*cut = '\0';
 	if (strncasecmp(buf, "no ", 3) == 0 && strstr(buf, "listed"))
@@ -439,12 +517,32 @@ static enum dd_reg_tri tri_of(const char *v)
 	return DD_REG_UNKNOWN;
 }
 
+/* The record's fields a registry may withhold, as RFC 9537 names them. */
+static const char *withheld_name(enum field f)
+{
+	switch (f) {
+	case F_REGISTRAR: return "Registrar Name";
+	case F_CREATED: return "Creation Date";
+	case F_EXPIRES: return "Registry Expiry Date";
+	case F_UPDATED: return "Updated Date";
+	case F_REG_URL: return "Registrar URL";
+	case F_ABUSE: return "Registrar Abuse Contact Email";
+	default: return NULL;
+	}
+}
+
 /* A key: value line of the record (or of the preamble before any record). */
 static void on_field(struct parser *p, enum field f, const char *v)
 {
 	struct dd_reg_record *r = p->rec;
 	int later = p->seg >= 2;
 
+	/* "REDACTED FOR PRIVACY", "Redacted | Registry Policy": withheld, not
+	 * unknown. */
+	if (strncasecmp(v, "redacted", 8) == 0 && withheld_name(f)) {
+		dd_reg_add_redacted(r, withheld_name(f));
+		return;
+	}
 	switch (f) {
 	case F_CREATED: set_date(p, &r->created, v); break;
 	case F_EXPIRES: set_date(p, later ? &r->registrar_expires : &r->expires, v); break;
@@ -566,17 +664,49 @@ static void on_section_line(struct parser *p, const struct line *l)
 	}
 }
 
+/* A key that only the domain's own record has: it ends a section opened
+ * by a bare line, so a stray line of text cannot hide what follows. */
+static int record_key(const struct line *l)
+{
+	if (strcmp(l->key, "state") == 0) /* also a contact's address */
+		return 0;
+	switch (field_of(l->key)) {
+	case F_DOMAIN: case F_EXPIRES: case F_REG_EXPIRES: case F_STATUS: case F_NS:
+	case F_IANA_ID: case F_REG_WHOIS: case F_DNSSEC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Body lines: deeper than the header, or bare lines at its depth; key
- * lines at its depth only under a header without colon ("Holder"). */
+ * lines at its depth only under a header without colon ("Holder"), and
+ * not the record's own keys. A shallower line always ends the section. */
 static int in_section(const struct parser *p, const struct line *l)
 {
-	if (p->sec == S_NONE || l->blank)
+	if (p->sec == S_NONE || l->blank || l->indent < p->sec_indent)
 		return 0;
 	if (l->indent > p->sec_indent)
 		return 1;
 	if (l->header)
 		return 0;
-	return !l->has_key || p->sec_bare;
+	if (!l->has_key)
+		return 1;
+	return p->sec_bare && !(p->sec != S_REGISTRAR && record_key(l));
+}
+
+/* A continuation line that is a status: one word, then nothing, a dash,
+ * a remark in parentheses or a link; a sentence is not a status. */
+static int status_line(const char *v)
+{
+	size_t n = strcspn(v, " \t");
+	const char *rest = v + n;
+
+	if (n == 0 || !isalpha((unsigned char)v[0]))
+		return 0;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	return !*rest || *rest == '-' || *rest == '(' || strncmp(rest, "http", 4) == 0;
 }
 
 static void on_line(struct parser *p, struct line *l, const struct line *prev,
@@ -622,17 +752,22 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 		    (p->last == F_NS || p->last == F_STATUS)) {
 			struct line tmp = *l;
 			copy_val(&tmp, l->s + l->indent, l->len - (size_t)l->indent);
-			on_field(p, p->last, tmp.val);
+			if (p->last == F_NS || status_line(tmp.val))
+				on_field(p, p->last, tmp.val);
 		}
 		return;
 	}
 	f = field_of(l->key);
-	p->last = f;
-	p->last_indent = l->indent;
 	if (f == F_DOMAIN) {
 		on_domain(p, l->val);
+		p->last = f;
+		p->prev_domain = 1;
+		p->last_indent = l->indent;
 		return;
 	}
+	p->prev_domain = 0;
+	p->last = f;
+	p->last_indent = l->indent;
 	if (f == F_LOOKALIKE) {
 		p->mode = M_FOREIGN;
 		return;
@@ -689,10 +824,26 @@ static int looks_binary(const char *doc, size_t len)
 	return ctl > 8 && ctl * 50 > len;
 }
 
-static void resolve_date(struct dd_reg_date *d, int order)
+/* Read d's text; a date written but not read is explained in why (the
+ * first such date: "expiry \"03/02/2020\" not read: ..."). */
+static void resolve_date(struct dd_reg_date *d, const char *name, int order,
+			 const struct dd_reg_suffix_rule *rule, struct dd_buf *why)
 {
-	if (d->text && dd_reg_date_parse(d->text, order, &d->t) == 0)
+	int err;
+
+	if (!d->text)
+		return;
+	err = dd_reg_date_parse_local(d->text, order ? order : rule->order,
+				      rule->has_local ? rule->local_min : 0, &d->t);
+	if (err == 0) {
 		d->known = 1;
+		return;
+	}
+	if (why->len > 0)
+		return;
+	dd_buf_printf(why, "%s \"%.60s\" not read: %s", name, d->text,
+		      err == DD_ENOTFOUND ? "the day and the month cannot be told apart"
+					  : "not a date with a known form and zone");
 }
 
 static int doc_order(const struct dd_reg_record *r)
@@ -711,26 +862,68 @@ static int doc_order(const struct dd_reg_record *r)
 	return order;
 }
 
-static void find_not_found(const char *doc, size_t len, struct dd_reg_record *r)
+/* The first line holding one of the phrases: 1 with r's result and detail
+ * set, else 0. */
+static int find_phrase(const char *doc, size_t len, const char *const *phrases, size_t n,
+		       enum dd_reg_result res, struct dd_reg_record *r)
 {
 	const char *p = doc, *end = doc + len;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char low[LINE_MAX_LEN];
-		lower_copy(p, n < sizeof(low) ? n : sizeof(low) - 1, low, sizeof(low));
-		for (size_t i = 0; i < sizeof(not_found_phrases) / sizeof(not_found_phrases[0]); i++)
-			if (strstr(low, not_found_phrases[i])) {
+		lower_copy(p, ln < sizeof(low) ? ln : sizeof(low) - 1, low, sizeof(low));
+		for (size_t i = 0; i < n; i++)
+			if (strstr(low, phrases[i])) {
 				const char *s = p;
-				size_t sl = n;
+				size_t sl = ln;
 				trim(&s, &sl);
-				r->result = DD_REG_NOT_FOUND;
+				r->result = res;
+				free(r->detail);
 				r->detail = strndup(s, sl < 160 ? sl : 160);
-				return;
+				return 1;
 			}
 		p = nl ? nl + 1 : end;
 	}
+	return 0;
+}
+
+/* Something only a registration has: a date, a registrar, a nameserver, a
+ * status word with a known meaning. */
+static int registered(const struct dd_reg_record *r)
+{
+	if (r->created.text || r->expires.text || r->updated.text || r->registrar.name ||
+	    r->nns > 0)
+		return 1;
+	for (size_t i = 0; i < r->nstatuses; i++)
+		if (r->statuses[i].epp || r->statuses[i].cls != DD_REG_SC_OTHER)
+			return 1;
+	return 0;
+}
+
+/* found, not-found or error: a status that says "free" wins; then what the
+ * record holds; an answer with nothing of a registration is an error when
+ * it says so (a rate limit must never read as "not registered"), else
+ * not-found when it says so. */
+static void classify(const char *doc, size_t len, struct dd_reg_record *r)
+{
+	for (size_t i = 0; i < r->nstatuses; i++)
+		for (size_t j = 0; j < sizeof(not_found_statuses) / sizeof(not_found_statuses[0]);
+		     j++)
+			if (strcasecmp(r->statuses[i].code, not_found_statuses[j]) == 0) {
+				r->result = DD_REG_NOT_FOUND;
+				free(r->detail);
+				r->detail = strdup(r->statuses[i].code);
+				return;
+			}
+	if (registered(r))
+		return;
+	if (find_phrase(doc, len, error_phrases, sizeof(error_phrases) / sizeof(error_phrases[0]),
+			DD_REG_ERROR, r))
+		return;
+	find_phrase(doc, len, not_found_phrases,
+		    sizeof(not_found_phrases) / sizeof(not_found_phrases[0]), DD_REG_NOT_FOUND, r);
 }
 
 int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
@@ -739,6 +932,8 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	struct parser p;
 	struct line *lines;
 	size_t nlines = 0, cap = 1;
+	struct dd_reg_suffix_rule rule;
+	struct dd_buf unread;
 	int order;
 
 	dd_reg_record_init(out);
@@ -772,6 +967,7 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 	memset(&p, 0, sizeof(p));
 	p.rec = out;
 	p.last_indent = -1;
+	p.asked_tld = domain && !strchr(domain, '.');
 	if (domain) {
 		size_t dl = strlen(domain);
 		lower_copy(domain, dl, p.target, sizeof(p.target));
@@ -796,18 +992,17 @@ int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
 			i + 1 < nlines ? &lines[i + 1] : NULL);
 	free(lines);
 	order = doc_order(out);
-	resolve_date(&out->created, order);
-	resolve_date(&out->expires, order);
-	resolve_date(&out->updated, order);
-	resolve_date(&out->registrar_expires, order);
-	for (size_t i = 0; i < out->nstatuses; i++)
-		if (strcasecmp(out->statuses[i].code, "free") == 0 ||
-		    strcasecmp(out->statuses[i].code, "available") == 0) {
-			out->result = DD_REG_NOT_FOUND;
-			out->detail = strdup(out->statuses[i].code);
-		}
-	if (p.fields == 0 && out->result == DD_REG_FOUND)
-		find_not_found(doc, len, out);
+	dd_reg_suffix_rule(out->domain ? out->domain : p.target[0] ? p.target : domain, &rule);
+	dd_buf_init(&unread);
+	resolve_date(&out->expires, "expiry", order, &rule, &unread);
+	resolve_date(&out->created, "creation date", order, &rule, &unread);
+	resolve_date(&out->updated, "update date", order, &rule, &unread);
+	resolve_date(&out->registrar_expires, "registrar's expiry", order, &rule, &unread);
+	classify(doc, len, out);
+	/* A found record says why a date it holds is null. */
+	if (out->result == DD_REG_FOUND && !out->detail && unread.len > 0)
+		out->detail = strdup(dd_buf_str(&unread));
+	dd_buf_free(&unread);
 	if (!out->domain && domain)
 		out->domain = strdup(p.target[0] ? p.target : domain);
 	out->raw = malloc(len + 1);

@@ -76,8 +76,10 @@ class Routes(dict):
         super().__init__()
         self.asked = {}
         self.delay = {}
+        self.times = []  # (monotonic time, path) of every request
 
     def get(self, path, default=None):
+        self.times.append((time.monotonic(), path))
         self.asked.setdefault(path, time.monotonic())
         if path in self.delay:
             time.sleep(self.delay[path])
@@ -509,3 +511,69 @@ def test_failed_rdap_host_then_whois_as_after_the_failure(bed):
     m = re.match(re.escape(f"RDAP failed (RDAP {url}puri.sm: not asked: the same host failed ") +
                  r"\d+ s ago \((.*)\), WHOIS used$", second["why"])
     assert m and (failure + ")").startswith(m.group(1)), second["why"]
+
+
+def test_audit_stays_within_the_registry_rate(bed):
+    """An audit of 24 domains under one registry, all at once (--concurrency 24),
+    with --reg-rate 120 --reg-burst 4: counted at the RDAP server, no stretch of
+    the run gets more than the burst plus 2 requests a second, so the 24 look-ups
+    take at least 10 s; every domain still gets its record."""
+    names = [f"rate{i:02d}.sm" for i in range(24)]
+    for n in names:
+        route(bed, n, rdap_domain(n, ns=EXAMPLE_NS))
+    boot = bed["files"]["boot-rdap"]
+    lst = bed["tmp"] / "rate.txt"
+    lst.write_text("".join(n + ".\n" for n in names))
+    routes = bed["rdap"].routes
+    start = len(routes.times)
+    t0 = time.monotonic()
+    r = bed["world"].run_dnsdeps("audit", "--concurrency", "24", "--no-deps", "--no-progress",
+                                 *TEST_ARGS, "--reg-rate", "120", "--reg-burst", "4",
+                                 "--rdap-bootstrap", boot, "--whois-servers",
+                                 bed["files"]["no-whois"], "--ca-file", bed["ca"], str(lst),
+                                 timeout=120)
+    took = time.monotonic() - t0
+    assert r.returncode in (0, 1, 2, 3), r.stderr
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
+    docs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    assert sorted(d["domain"].rstrip(".") for d in docs) == names, r.stdout + r.stderr
+    for d in docs:
+        assert d["registration"]["result"] == "found", d["registration"]
+    times = sorted(t for t, _ in routes.times[start:])
+    assert len(times) >= 24, routes.times[start:]
+    # Token bucket: in any stretch [a, b] at most burst + rate * (b - a) requests
+    # (a little slack for the server's own clock).
+    for i in range(len(times)):
+        for k in range(i, len(times)):
+            allowed = 4 + 2.0 * (times[k] - times[i] + 0.25)
+            assert k - i + 1 <= allowed, (k - i + 1, times[k] - times[i])
+    assert took >= (len(times) - 4) / 2.0 - 0.5, took
+    print(f"{len(times)} RDAP requests in {times[-1] - times[0]:.1f} s "
+          f"(audit {took:.1f} s) at --reg-rate 120 --reg-burst 4")
+
+
+def test_cache_shared_by_audit_and_check(bed):
+    """An audit with --reg-cache fills it; a check of one of its domains with the
+    same file then asks the RDAP server nothing for that domain."""
+    names = [f"cached{i}.sm" for i in range(3)]
+    for n in names:
+        route(bed, n, rdap_domain(n, ns=EXAMPLE_NS))
+    cache = str(bed["tmp"] / "shared.sqlite")
+    lst = bed["tmp"] / "cached.txt"
+    lst.write_text("".join(n + ".\n" for n in names))
+    common = ("--rdap-bootstrap", bed["files"]["boot-rdap"], "--whois-servers",
+              bed["files"]["no-whois"], "--ca-file", bed["ca"], "--reg-cache", cache)
+    routes = bed["rdap"].routes
+    start = len(routes.times)
+    r = bed["world"].run_dnsdeps("audit", "--no-deps", "--no-progress", *TEST_ARGS, *common,
+                                 str(lst), timeout=60)
+    assert r.returncode in (0, 1, 2, 3), r.stderr
+    asked = [p for _, p in routes.times[start:]]
+    for n in names:
+        assert asked.count(f"/rdap/domain/{n}") == 1, asked
+    start = len(routes.times)
+    r, doc, _, _ = check(bed, "cached1.sm", "--reg-cache", cache, "--no-deps")
+    assert doc["registration"]["result"] == "found", explain(doc)
+    asked = [p for _, p in routes.times[start:]]
+    assert "/rdap/domain/cached1.sm" not in asked, asked
+    assert doc["registration"]["why"].startswith("from the registration cache: the answer of ")

@@ -34,7 +34,8 @@ def test_every_command_is_listed():
 
 @pytest.mark.parametrize("cmd,what", [("check", "DOMAIN"), ("trace", "NAME"),
                                       ("report", "FILE"), ("audit", "list of domains"),
-                                      ("graph", "DOMAIN"), ("reg", "DOMAIN")])
+                                      ("graph", "DOMAIN"), ("reg", "DOMAIN"),
+                                      ("history", "DOMAIN")])
 def test_missing_argument_is_one_line_and_a_hint(cmd, what):
     r = run(cmd)
     assert r.returncode == 3 and r.stdout == ""
@@ -49,8 +50,8 @@ def test_check_without_a_domain_prints_exactly_this():
     assert r.stderr == "dnsdeps check: give a DOMAIN to check\ntry 'dnsdeps help check'\n"
 
 
-@pytest.mark.parametrize("cmd", ["check", "trace", "audit", "reg", "report", "graph", "demo",
-                                 "version"])
+@pytest.mark.parametrize("cmd", ["check", "trace", "audit", "reg", "report", "graph", "watch",
+                                 "history", "status", "demo", "version"])
 def test_help_cmd_is_the_commands_help(cmd):
     a, b = run("help", cmd), run(cmd, "--help")
     assert a.returncode == b.returncode == 0

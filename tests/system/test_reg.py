@@ -16,7 +16,7 @@ import time
 import pytest
 
 from helpers import REPO
-from minternet.regservers import (RdapServer, WhoisServer, huge_reply, json_reply,
+from minternet.regservers import (RdapServer, Reply, WhoisServer, huge_reply, json_reply,
                                   rate_limited_reply, redirect_reply, trickle_reply)
 
 DNSDEPS = os.path.abspath(os.environ.get("DNSDEPS", os.path.join(REPO, "build", "dnsdeps")))
@@ -47,8 +47,16 @@ def servers(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("reg")
     with open(os.path.join(UNIT_DATA, "puri.sm.whois"), "rb") as f:
         purism = f.read()
+    quota = b"% Quota exceeded for your address, please try again later.\r\n"
     answers = {"puri.sm": purism, "never.sm": "never-close", "huge.sm": "huge",
-               "garbage.sm": "garbage"}
+               "garbage.sm": "garbage", "quota.sm": [quota, b"Domain: quota.sm\nStatus: Active\n"],
+               "refused.sm": [quota], "x.both": b"Domain: x.both\nStatus: Active\n"}
+    # 503 without Retry-After, then the record: dnsdeps backs off and retries.
+    busy = Reply(503, b"busy\n", then=json_reply(rdap_domain("busy.test")))
+    # A quota notice with status 200, then the record: a rate limit all the same.
+    notice = json_reply(json.dumps({"notices": [{"title": "Query quota exceeded",
+                                                 "description": ["Try again later."]}]}).encode())
+    notice.then = json_reply(rdap_domain("quota.test"))
     with RdapServer(RDAP_IP) as rdap, WhoisServer(WHOIS_IP, answers=answers) as whois:
         routes = {
             "/rdap/domain/good.test": json_reply(rdap_domain(
@@ -64,14 +72,17 @@ def servers(tmp_path_factory):
             "/rdap/domain/retry.test": rate_limited_reply(1, then=json_reply(
                 rdap_domain("retry.test"))),
             "/rdap/domain/limited.test": rate_limited_reply(3600),
+            "/rdap/domain/busy.test": busy,
+            "/rdap/domain/quota.test": notice,
+            "/rdap/domain/x.both": Reply(500, b"oops\n"),
             "/rdap/domain/garbage.test": json_reply(bytes(range(256)) * 64),
         }
         rdap.routes.update(routes)
         boot = tmp / "dns.json"
         boot.write_text(json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
-                                    "services": [[["test"], [rdap.url("/rdap/")]]]}))
+                                    "services": [[["test", "both"], [rdap.url("/rdap/")]]]}))
         table = tmp / "whois-servers"
-        table.write_text(f"sm {WHOIS_IP}:43\n")
+        table.write_text(f"sm {WHOIS_IP}:43\nboth {WHOIS_IP}:43\n")
         yield {"rdap": rdap, "whois": whois, "boot": str(boot), "table": str(table),
                "ca": rdap.ca_file}
 
@@ -151,6 +162,68 @@ def test_429_retry_after_honoured(servers):
     assert doc["domain"] == "retry.test"
     assert elapsed >= 1.0  # waited for Retry-After: 1
     assert servers["rdap"].hits["/rdap/domain/retry.test"] == 2
+    url = servers["rdap"].url("/rdap/domain/retry.test")
+    assert doc["tried"] == [
+        {"protocol": "rdap", "where": url,
+         "outcome": "HTTP 429 (Retry-After 1 s), retried after 1"},
+        {"protocol": "rdap", "where": url, "outcome": "found"}], doc["tried"]
+
+
+def test_every_source_tried_is_reported(servers):
+    """RDAP answers 500, WHOIS has the record: both are listed, in order, with
+    what each gave; an expiry in the past is marked."""
+    r, doc, _ = reg(servers, "x.both", "--now", "2026-01-01")
+    assert r.returncode == 0, r.stderr
+    assert doc["source"]["protocol"] == "whois" and doc["result"] == "found", doc
+    url = servers["rdap"].url("/rdap/domain/x.both")
+    assert doc["tried"] == [
+        {"protocol": "rdap", "where": url,
+         "outcome": f"http-error (RDAP {url}: HTTP status 500)"},
+        {"protocol": "whois", "where": f"{WHOIS_IP}:43", "outcome": "found"}], doc["tried"]
+    assert doc["expired"] is None  # this answer publishes no expiry
+    r, doc, _ = reg(servers, "good.test", "--now", "2030-06-01")
+    assert doc["expired"] is True and doc["expires"] == "2030-01-01T00:00:00Z"
+    assert [t["outcome"] for t in doc["tried"]] == ["found", "the registrar's record: found"]
+    r, doc, _ = reg(servers, "good.test", "--now", "2029-06-01")
+    assert doc["expired"] is False
+
+
+def test_503_backoff_then_success(servers):
+    """No Retry-After: the first backoff is 1 s times 0.5 to 1.5 (jitter)."""
+    r, doc, elapsed = reg(servers, "busy.test")
+    assert r.returncode == 0, r.stderr
+    assert doc["domain"] == "busy.test"
+    assert servers["rdap"].hits["/rdap/domain/busy.test"] == 2
+    assert 0.5 <= elapsed < 5
+
+
+def test_rdap_quota_notice_in_200_is_a_rate_limit(servers):
+    r, doc, elapsed = reg(servers, "quota.test")
+    assert r.returncode == 0, r.stderr
+    assert doc["result"] == "found" and doc["domain"] == "quota.test", doc
+    assert servers["rdap"].hits["/rdap/domain/quota.test"] == 2
+    assert doc["tried"][0]["outcome"] == ("quota notice (Query quota exceeded), "
+                                          "retried after 1"), doc["tried"]
+    assert elapsed >= 0.5
+
+
+def test_whois_quota_answer_is_retried(servers):
+    """A WHOIS "quota exceeded" answer is a rate limit: backoff, ask again."""
+    r, doc, elapsed = reg(servers, "quota.sm")
+    assert r.returncode == 0, r.stderr
+    assert doc["result"] == "found" and doc["domain"] == "quota.sm", doc
+    assert servers["whois"].queries.count("quota.sm") == 2
+    assert elapsed >= 0.5
+
+
+def test_whois_quota_answer_to_the_end_is_an_error(servers):
+    """Never anything but the quota notice: after the bounded retries, the result
+    is "error" (never "not-found", never "found"), exit 3."""
+    r, doc, elapsed = reg(servers, "refused.sm")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert doc["result"] == "error" and "Quota exceeded" in doc["detail"], doc
+    assert 2 <= servers["whois"].queries.count("refused.sm") <= 4
+    assert elapsed < 20
 
 
 def test_429_long_retry_after_is_rate_limited(servers):
@@ -200,3 +273,26 @@ def test_malformed_bootstrap_refused(servers):
     r = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert r.returncode == 3
     assert "not an http(s) URL" in r.stderr
+
+
+def test_cache_between_runs(servers, tmp_path):
+    """--reg-cache: the second run takes the record from the file and asks
+    nobody; --reg-cache-ttl 1 more than 2 s later asks again (times are kept in
+    whole seconds)."""
+    cache = str(tmp_path / "reg.sqlite")
+    path = "/rdap/domain/good.test"
+    before = servers["rdap"].hits.get(path, 0)
+    r, first, _ = reg(servers, "good.test", "--reg-cache", cache)
+    assert r.returncode == 0, r.stderr
+    assert servers["rdap"].hits[path] == before + 1
+    r, second, _ = reg(servers, "good.test", "--reg-cache", cache)
+    assert r.returncode == 0, r.stderr
+    assert servers["rdap"].hits[path] == before + 1  # not asked
+    assert [t["protocol"] for t in second["tried"]] == ["cache"], second["tried"]
+    assert second["tried"][0]["where"] == cache
+    for k in ("expires", "registrar", "registrar_expires", "statuses", "source"):
+        assert second[k] == first[k], k
+    time.sleep(2.2)
+    r, third, _ = reg(servers, "good.test", "--reg-cache", cache, "--reg-cache-ttl", "1")
+    assert servers["rdap"].hits[path] == before + 2
+    assert third["tried"][0]["protocol"] == "rdap"

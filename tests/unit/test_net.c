@@ -27,8 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/env.h"
 #include "core/err.h"
 #include "net/net.h"
+#include "net/pace.h"
 
 #define MAX_SEEN 128
 
@@ -1018,9 +1020,97 @@ static void work_on_the_pool(void **state)
 	dd_net_free(net);
 }
 
+/* --- the token buckets (pace.c) ------------------------------------------- */
+
+struct paced {
+	double t0, at[8];
+	unsigned n, order[8];
+	struct dd_net_pace *p;
+};
+
+struct paced_item {
+	struct paced *ps;
+	unsigned id;
+};
+
+static void on_token(void *arg)
+{
+	struct paced_item *it = arg;
+	struct paced *ps = it->ps;
+
+	ps->at[ps->n] = dd_clock_mono_ms() - ps->t0;
+	ps->order[ps->n++] = it->id;
+}
+
+/* 6 requests to one key at 600 a minute (one per 100 ms) with a burst of 2:
+ * two at once, then one each 100 ms, in the order asked; another key is not
+ * held back; a canceled wait is never called; a hold delays the key. */
+static void pace_token_bucket(void **state)
+{
+	struct dd_net *net = net_new();
+	struct paced ps = { 0 }, other = { 0 };
+	struct paced_item items[7], solo = { &other, 9 };
+	struct dd_net_pace_opts o = { .per_min = 600, .burst = 2 };
+	struct dd_net_pace_wait *w = NULL;
+
+	(void)state;
+	assert_int_equal(dd_net_pace_new(net, &ps.p), 0);
+	ps.t0 = other.t0 = dd_clock_mono_ms();
+	for (unsigned i = 0; i < 7; i++) {
+		items[i] = (struct paced_item){ &ps, i };
+		assert_int_equal(dd_net_pace_take(ps.p, "rdap.example", &o, on_token, &items[i],
+						  i == 3 ? &w : NULL), 0);
+	}
+	dd_net_pace_cancel(w); /* item 3 */
+	assert_int_equal(dd_net_pace_take(ps.p, "whois.example:43", &o, on_token, &solo, NULL), 0);
+	assert_int_equal(ps.n, 0); /* never before take returns */
+	dd_net_run(net);
+	assert_int_equal(ps.n, 6);
+	assert_int_equal(other.n, 1);
+	assert_true(other.at[0] < 50);
+	const unsigned want[] = { 0, 1, 2, 4, 5, 6 };
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(ps.order[i], want[i]);
+		/* the k-th beyond the burst comes after k * 100 ms */
+		if (i >= 2)
+			assert_true(ps.at[i] >= (double)(i - 1) * 100 - 5);
+	}
+	assert_true(ps.at[1] < 50);
+	assert_true(ps.at[5] < 1000);
+	assert_int_equal(dd_net_pace_count(ps.p, "rdap.example"), 6);
+	assert_int_equal(dd_net_pace_count(ps.p, "never.example"), 0);
+	/* A hold of 300 ms: the next request waits for it although tokens
+	 * have come back meanwhile. */
+	usleep(250 * 1000);
+	dd_net_pace_hold(ps.p, "rdap.example", 300);
+	ps.n = 0;
+	ps.t0 = dd_clock_mono_ms();
+	assert_int_equal(dd_net_pace_take(ps.p, "rdap.example", &o, on_token, &items[0], NULL), 0);
+	dd_net_run(net);
+	assert_int_equal(ps.n, 1);
+	assert_true(ps.at[0] >= 295);
+	/* A release calls every waiting request at once, without tokens (the
+	 * server failed: they will not be sent), and counts none. */
+	ps.n = 0;
+	ps.t0 = dd_clock_mono_ms();
+	for (unsigned i = 0; i < 7; i++)
+		assert_int_equal(dd_net_pace_take(ps.p, "rdap.example", &o, on_token, &items[i],
+						  NULL), 0);
+	dd_net_pace_hold(ps.p, "rdap.example", 5000);
+	dd_net_pace_release(ps.p, "rdap.example");
+	dd_net_run(net);
+	assert_int_equal(ps.n, 7);
+	assert_true(ps.at[6] < 200);
+	assert_int_equal(dd_net_pace_count(ps.p, "rdap.example"), 7);
+	dd_net_pace_free(ps.p);
+	dd_net_run(net);
+	dd_net_free(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pace_token_bucket),
 		cmocka_unit_test(udp_socket_reused),
 		cmocka_unit_test(udp_port_rotates),
 		cmocka_unit_test(udp_wrong_id_not_reused),

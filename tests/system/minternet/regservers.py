@@ -54,8 +54,9 @@ def make_ca(directory, ip):
 class Reply:
     """What the RDAP server does for one path."""
 
-    def __init__(self, status=200, body=b"", headers=None, kind="plain"):
+    def __init__(self, status=200, body=b"", headers=None, kind="plain", then=None):
         self.status, self.body, self.headers, self.kind = status, body, headers or {}, kind
+        self.then = then  # a Reply served to the requests after the first
 
 
 def json_reply(doc_bytes, status=200):
@@ -93,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         if r is None:
             r = Reply(404, b'{"errorCode": 404, "title": "Not Found"}',
                       {"Content-Type": "application/rdap+json"})
-        if r.kind == "429" and r.then is not None:
+        if r.then is not None:
             if owner.hits.get(self.path, 0) >= 1:
                 r = r.then
         owner.hits[self.path] = owner.hits.get(self.path, 0) + 1
@@ -179,7 +180,8 @@ class RdapServer:
 
 class WhoisServer:
     """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
-    "garbage"}; unknown queries get "No match"."""
+    "garbage" | [one of those per query, the last one repeated]}; unknown
+    queries get "No match"."""
 
     def __init__(self, ip="127.77.0.2", port=43, answers=None):
         self.ip, self.port = ip, port
@@ -221,6 +223,8 @@ class WhoisServer:
             query = data.decode("ascii", "replace").strip()
             self.queries.append(query)
             a = self.answers.get(query, f'No match for "{query}".\r\n'.encode())
+            if isinstance(a, list):
+                a = a.pop(0) if len(a) > 1 else a[0]
             if a == "never-close":
                 conn.sendall(b"Domain Name: " + query.encode() + b"\r\n")
                 while not self.stopping.wait(0.2):
