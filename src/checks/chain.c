@@ -27,12 +27,7 @@ static void outcome(const struct dd_ev_step_server *s, char *buf, size_t buflen)
 
 static int all_failed_so_far(const struct chk_ctx *c)
 {
-	for (size_t i = 0; i < c->out->n; i++) {
-		const char *code = c->out->v[i].def->code;
-		if (strcmp(code, "ROOT_ALL_FAILED") == 0 || strcmp(code, "REGISTRY_ALL_FAILED") == 0)
-			return 1;
-	}
-	return 0;
+	return chk_find(c->out, C_ROOT_ALL_FAILED) || chk_find(c->out, C_REGISTRY_ALL_FAILED);
 }
 
 static void judge_step(struct chk_ctx *c, const struct dd_ev_step *st)

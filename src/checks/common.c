@@ -110,6 +110,14 @@ const struct dd_chk_finding *dd_chk_find(const struct dd_chk_findings *f, const 
 	return NULL;
 }
 
+const struct dd_chk_finding *chk_find(const struct dd_chk_findings *f, enum chk_code code)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].def == &dd_chk_table[code])
+			return &f->v[i];
+	return NULL;
+}
+
 void chk_join(struct dd_buf *b, const struct dd_ev_strlist *items, size_t max)
 {
 	size_t shown = items->n <= max ? items->n : max;
@@ -421,28 +429,21 @@ void chk_facts_free(struct chk_facts *f)
 	dd_ev_strlist_free(&f->ns_names);
 }
 
-/* Within a severity, by consequence (docs/findings.md, "the headline"):
- * 0 a deadline, the domain stops resolving at a known time unless someone
- * acts; 2 redundancy lost, it resolves and keeps resolving; 1 the rest
- * (servers failing or answering wrongly now, inconsistent data). */
+/* Within a severity, by consequence (docs/findings.md, "the headline"), as
+ * codes.def gives it: DEADLINE, the domain stops resolving at a known time
+ * unless someone acts; NOW, servers failing or answering wrongly now,
+ * inconsistent data; REDUNDANCY lost, it resolves and keeps resolving. */
+enum { DEADLINE, NOW, REDUNDANCY };
+
 static int consequence(const struct dd_chk_def *d)
 {
-	static const char *const deadline[] = {
-		"DNSSEC_SIG_EXPIRING", "REG_EXPIRES_IMMINENT", "REG_EXPIRES_SOON",
-		"REG_PENDING_DELETE", "REG_REDEMPTION", "DEPS_NS_DOMAIN_EXPIRES_FIRST",
-	};
-	static const char *const redundancy[] = {
-		"NS_TOO_FEW", "ADDR_TOO_FEW", "ADDR_ONE_PREFIX_V4", "ADDR_ONE_PREFIX_V6",
-		"NO_IPV6", "NS_ONE_OPERATOR", "NS_ONE_TLD", "NS_ALL_IN_BAILIWICK",
+	static const unsigned char rank[C_COUNT] = {
+#define DD_CODE(name, severity, layer, consequence, title, rfc, advice) [C_##name] = consequence,
+#include "checks/codes.def"
+#undef DD_CODE
 	};
 
-	for (size_t i = 0; i < sizeof(deadline) / sizeof(deadline[0]); i++)
-		if (strcmp(d->code, deadline[i]) == 0)
-			return 0;
-	for (size_t i = 0; i < sizeof(redundancy) / sizeof(redundancy[0]); i++)
-		if (strcmp(d->code, redundancy[i]) == 0)
-			return 2;
-	return strncmp(d->code, "DEPS_SPOF_", 10) == 0 ? 2 : 1;
+	return rank[d - dd_chk_table];
 }
 
 static int before(const struct dd_chk_finding *a, const struct dd_chk_finding *b)

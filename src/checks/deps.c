@@ -33,8 +33,8 @@ static const enum chk_code hijack_code[DD_HJ_COUNT] = {
  * fact is not said twice. */
 static int said_already(struct chk_ctx *c, const struct dd_graph_entity *e)
 {
-	static const char *const codes[] = { "NS_ONE_OPERATOR", "ADDR_ONE_PREFIX_V4",
-					     "ADDR_ONE_PREFIX_V6" };
+	static const enum chk_code codes[] = { C_NS_ONE_OPERATOR, C_ADDR_ONE_PREFIX_V4,
+					       C_ADDR_ONE_PREFIX_V6 };
 	char word[DD_NAME_MAX + 8];
 
 	if (e->kind != DD_GK_OPERATOR && e->kind != DD_GK_NETWORK)
@@ -42,7 +42,7 @@ static int said_already(struct chk_ctx *c, const struct dd_graph_entity *e)
 	snprintf(word, sizeof(word), e->kind == DD_GK_OPERATOR ? " under %s:" : " in %s", e->name);
 	for (size_t i = e->kind == DD_GK_OPERATOR ? 0 : 1;
 	     i < (e->kind == DD_GK_OPERATOR ? 1 : 3); i++) {
-		const struct dd_chk_finding *f = dd_chk_find(c->out, codes[i]);
+		const struct dd_chk_finding *f = chk_find(c->out, codes[i]);
 		const char *at = f ? strstr(f->message, word) : NULL;
 		size_t n = strlen(word);
 		if (at && (e->kind == DD_GK_OPERATOR || at[n] == '\0' || at[n] == ' '))

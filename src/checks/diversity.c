@@ -7,7 +7,6 @@
 #include <strings.h>
 
 #include <arpa/inet.h>
-#include <libpsl.h>
 
 #include "checks/chk_int.h"
 #include "core/name.h"
@@ -187,29 +186,6 @@ static void last_labels(const char *name, int n, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)(end - start), name + start);
 }
 
-/* Registrable domain of name, lower case, no trailing dot: the public suffix
- * list's answer, else (unknown suffix, as in a test bed's fake TLDs) the
- * last two labels. */
-static void registrable(const char *name, char *out, size_t outlen)
-{
-	const psl_ctx_t *psl = psl_builtin();
-	char host[DD_NAME_MAX];
-	const char *r = NULL;
-	size_t len = strlen(name);
-
-	snprintf(host, sizeof(host), "%.*s", (int)(len && name[len - 1] == '.' ? len - 1 : len),
-		 name);
-	for (char *p = host; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	if (psl)
-		r = psl_registrable_domain(psl, host);
-	if (r && *r)
-		snprintf(out, outlen, "%s", r);
-	else
-		last_labels(host, 2, out, outlen);
-}
-
 static void names(struct chk_ctx *c)
 {
 	const struct dd_ev_strlist *ns = &c->facts->ns_names;
@@ -224,12 +200,12 @@ static void names(struct chk_ctx *c)
 	if (ns->n == 1)
 		chk_add(c, C_NS_TOO_FEW, NULL, "%s has a single nameserver name: %s", c->ev->domain,
 			dd_buf_str(&b));
-	registrable(ns->v[0], reg0, sizeof(reg0));
+	dd_name_operator(ns->v[0], reg0);
 	last_labels(ns->v[0], 1, tld0, sizeof(tld0));
 	last_labels(c->ev->domain, 1, own_tld, sizeof(own_tld));
 	for (size_t i = 0; i < ns->n && i < CHK_MAX_SET; i++) {
 		char reg[DD_NAME_MAX], tld[DD_NAME_MAX];
-		registrable(ns->v[i], reg, sizeof(reg));
+		dd_name_operator(ns->v[i], reg);
 		last_labels(ns->v[i], 1, tld, sizeof(tld));
 		one_reg &= strcasecmp(reg, reg0) == 0;
 		one_tld &= strcasecmp(tld, tld0) == 0;

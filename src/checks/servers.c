@@ -7,35 +7,49 @@
 
 #include "checks/chk_int.h"
 
-/* Lameness codes in the order they are reported. */
-static const enum chk_code lame_codes[] = {
-	C_SERVER_TIMEOUT, C_SERVER_UNREACHABLE, C_SERVER_REFUSED, C_SERVER_SERVFAIL,
-	C_SERVER_NOT_AUTHORITATIVE, C_SERVER_NXDOMAIN, C_SERVER_BAD_REPLY,
+/* The kinds of lameness, in the order they are reported. */
+enum lame {
+	L_TIMEOUT,
+	L_UNREACHABLE,
+	L_REFUSED,
+	L_SERVFAIL,
+	L_NOT_AUTHORITATIVE,
+	L_NXDOMAIN,
+	L_BAD_REPLY,
+	N_LAME
 };
-#define N_LAME (sizeof(lame_codes) / sizeof(lame_codes[0]))
 
-/* Which lameness code (index into lame_codes) a failed response earns. */
-static size_t lame_kind(const struct dd_ev_response *r)
+/* Each kind's code and the verb its message uses. */
+static const struct {
+	enum chk_code code;
+	const char *verb;
+} lame_def[N_LAME] = {
+	[L_TIMEOUT] = { C_SERVER_TIMEOUT, "time out" },
+	[L_UNREACHABLE] = { C_SERVER_UNREACHABLE, "are unreachable" },
+	[L_REFUSED] = { C_SERVER_REFUSED, "answer REFUSED" },
+	[L_SERVFAIL] = { C_SERVER_SERVFAIL, "answer SERVFAIL" },
+	[L_NOT_AUTHORITATIVE] = { C_SERVER_NOT_AUTHORITATIVE, "answer without authority" },
+	[L_NXDOMAIN] = { C_SERVER_NXDOMAIN, "answer NXDOMAIN for their own zone" },
+	[L_BAD_REPLY] = { C_SERVER_BAD_REPLY, "send unusable replies" },
+};
+
+/* Which kind of lameness a failed response earns. */
+static enum lame lame_kind(const struct dd_ev_response *r)
 {
 	switch (r->state) {
-	case DD_EV_TIMEOUT: return 0;
-	case DD_EV_UNREACHABLE: return 1;
-	case DD_EV_REFUSED: return 2;
-	case DD_EV_SERVFAIL: return 3;
+	case DD_EV_TIMEOUT: return L_TIMEOUT;
+	case DD_EV_UNREACHABLE: return L_UNREACHABLE;
+	case DD_EV_REFUSED: return L_REFUSED;
+	case DD_EV_SERVFAIL: return L_SERVFAIL;
 	case DD_EV_LAME:
 	case DD_EV_REFERRAL:
 	case DD_EV_NOTAUTH:
 	case DD_EV_NODATA:
-	case DD_EV_ANSWER: return 4;
-	case DD_EV_NXDOMAIN: return 5;
-	default: return 6;
+	case DD_EV_ANSWER: return L_NOT_AUTHORITATIVE;
+	case DD_EV_NXDOMAIN: return L_NXDOMAIN;
+	default: return L_BAD_REPLY;
 	}
 }
-
-static const char *lame_verb[] = {
-	"time out", "are unreachable", "answer REFUSED", "answer SERVFAIL",
-	"answer without authority", "answer NXDOMAIN for their own zone", "send unusable replies",
-};
 
 static int authoritative(const struct dd_ev_response *r)
 {
@@ -56,7 +70,7 @@ static void lameness(struct chk_ctx *c)
 			const struct dd_ev_ns_server *s = &ns->servers[j];
 			const struct dd_ev_response *r = chk_server_soa(s);
 			char tmp[48];
-			size_t k;
+			enum lame k;
 			if (r->state == DD_EV_SKIPPED)
 				continue;
 			total++;
@@ -67,7 +81,7 @@ static void lameness(struct chk_ctx *c)
 				continue;
 			k = lame_kind(r);
 			chk_label(c, &who[k], ns->name, s->address,
-				  k == 6 ? chk_state_phrase(r, tmp, sizeof(tmp)) :
+				  k == L_BAD_REPLY ? chk_state_phrase(r, tmp, sizeof(tmp)) :
 				  r == &s->soa_udp.r && chk_server_good(s) ? "(over UDP; TCP works)" : NULL);
 			chk_ids_add(c, &ids[k], r->exchange);
 		}
@@ -78,8 +92,8 @@ static void lameness(struct chk_ctx *c)
 			continue;
 		dd_buf_init(&b);
 		chk_join(&b, &who[k], 8);
-		chk_add(c, lame_codes[k], &ids[k], "%zu of %zu nameserver addresses of %s %s: %s",
-			who[k].n, total, c->ev->domain, lame_verb[k], dd_buf_str(&b));
+		chk_add(c, lame_def[k].code, &ids[k], "%zu of %zu nameserver addresses of %s %s: %s",
+			who[k].n, total, c->ev->domain, lame_def[k].verb, dd_buf_str(&b));
 		dd_buf_free(&b);
 	}
 	if (total > 0 && good == 0) {
@@ -88,7 +102,7 @@ static void lameness(struct chk_ctx *c)
 		for (size_t k = 0; k < N_LAME; k++)
 			if (who[k].n)
 				dd_buf_printf(&b, "%s%zu %s", b.len ? ", " : "", who[k].n,
-					      lame_verb[k]);
+					      lame_def[k].verb);
 		chk_add(c, C_SERVERS_ALL_LAME, &all_ids,
 			"none of the %zu nameserver addresses answers authoritatively for %s (%s)",
 			total, c->ev->domain, dd_buf_str(&b));

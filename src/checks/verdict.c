@@ -24,14 +24,14 @@ struct vctx {
 	char owner[340];  /* "the sm registry", "the root zone", "the parent zone example.com" */
 };
 
-static int has(const struct vctx *v, const char *code)
+static int has(const struct vctx *v, enum chk_code code)
 {
-	return dd_chk_find(v->f, code) != NULL;
+	return chk_find(v->f, code) != NULL;
 }
 
-static const char *msg(const struct vctx *v, const char *code)
+static const char *msg(const struct vctx *v, enum chk_code code)
 {
-	const struct dd_chk_finding *x = dd_chk_find(v->f, code);
+	const struct dd_chk_finding *x = chk_find(v->f, code);
 
 	return x ? x->message : "";
 }
@@ -130,7 +130,7 @@ static enum dd_chk_status registration(struct vctx *v, struct dd_buf *b, enum dd
 	char date[80], count[120];
 
 	*layer = DD_LAYER_REGISTRATION;
-	if (has(v, "PARENT_NXDOMAIN_ALL"))
+	if (has(v, C_PARENT_NXDOMAIN_ALL))
 		snprintf(count, sizeof(count), "NXDOMAIN from %zu of %zu servers", f->p_nxdomain,
 			 f->p_asked);
 	else
@@ -184,14 +184,15 @@ static const char *all_of(size_t n, char *buf, size_t len)
 static int dnssec_bogus(struct vctx *v, struct dd_buf *b, enum dd_chk_layer *layer)
 {
 	static const struct {
-		const char *code, *action;
+		enum chk_code code;
+		const char *action;
 	} rows[] = {
-		{ "DNSSEC_DS_NO_MATCH", "publish the key again or remove the DS through your "
+		{ C_DNSSEC_DS_NO_MATCH, "publish the key again or remove the DS through your "
 					"registrar" },
-		{ "DNSSEC_DS_UNSIGNED", "sign the zone again or remove the DS through your registrar" },
-		{ "DNSSEC_BOGUS", "re-sign the zone (and make sure signing runs automatically), or "
+		{ C_DNSSEC_DS_UNSIGNED, "sign the zone again or remove the DS through your registrar" },
+		{ C_DNSSEC_BOGUS, "re-sign the zone (and make sure signing runs automatically), or "
 				  "remove the DS through your registrar" },
-		{ "DNSSEC_CHAIN_BROKEN", "nothing in your zone can fix it: tell the operator of "
+		{ C_DNSSEC_CHAIN_BROKEN, "nothing in your zone can fix it: tell the operator of "
 					 "the zone named (if it is the root, check the trust "
 					 "anchor)" },
 	};
@@ -213,15 +214,15 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 	const struct dd_chk_finding *top = v->f->n ? &v->f->v[0] : NULL;
 	size_t serious = count_at_least(v->f, DD_SEV_WARNING);
 
-	if (has(v, "SERVERS_NOT_ASKED")) {
+	if (has(v, C_SERVERS_NOT_ASKED)) {
 		/* What dnsdeps did not observe is nobody's fault. */
 		*layer = DD_LAYER_NONE;
 		dd_buf_printf(b, "dnsdeps could not look: %s. Nothing is known about %s from this "
 				 "run; run it again with both IPv4 and IPv6 allowed.",
-			      msg(v, "SERVERS_NOT_ASKED"), v->domain);
+			      msg(v, C_SERVERS_NOT_ASKED), v->domain);
 		return DD_STATUS_UNKNOWN;
 	}
-	if (has(v, "ROOT_ALL_FAILED")) {
+	if (has(v, C_ROOT_ALL_FAILED)) {
 		*layer = DD_LAYER_ROOT;
 		if (f->root_asked > 0 && f->root_silent == f->root_asked) {
 			dd_buf_printf(b, "No root server answered (%zu of %zu timed out or were "
@@ -233,34 +234,34 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 		}
 		dd_buf_printf(b, "The root servers give no usable answer (%s): the problem is at "
 				 "the root, not in %s; nothing to fix on your side.",
-			      msg(v, "ROOT_ALL_FAILED"), v->domain);
+			      msg(v, C_ROOT_ALL_FAILED), v->domain);
 		return DD_STATUS_CRITICAL;
 	}
-	if (has(v, "REGISTRY_ALL_FAILED") || has(v, "PARENT_ALL_FAILED")) {
+	if (has(v, C_REGISTRY_ALL_FAILED) || has(v, C_PARENT_ALL_FAILED)) {
 		*layer = DD_LAYER_REGISTRY;
 		dd_buf_printf(b, "The registry's DNS is down (%s): every domain under it is "
 				 "unreachable, not just %s; nothing to fix on your side, tell the "
 				 "registry and wait.",
-			      has(v, "REGISTRY_ALL_FAILED") ? msg(v, "REGISTRY_ALL_FAILED") :
-							      msg(v, "PARENT_ALL_FAILED"),
+			      has(v, C_REGISTRY_ALL_FAILED) ? msg(v, C_REGISTRY_ALL_FAILED) :
+							      msg(v, C_PARENT_ALL_FAILED),
 			      v->domain);
 		return DD_STATUS_CRITICAL;
 	}
-	if (has(v, "PARENT_UNKNOWN")) {
+	if (has(v, C_PARENT_UNKNOWN)) {
 		*layer = DD_LAYER_REGISTRY;
 		dd_buf_printf(b, "dnsdeps could not find the zone above %s, %s: check the name; "
 				 "if it is right, the servers above it are failing.",
-			      v->domain, msg(v, "PARENT_UNKNOWN"));
+			      v->domain, msg(v, C_PARENT_UNKNOWN));
 		return DD_STATUS_CRITICAL;
 	}
-	if (has(v, "PARENT_NXDOMAIN_ALL") || has(v, "PARENT_NOT_DELEGATED"))
+	if (has(v, C_PARENT_NXDOMAIN_ALL) || has(v, C_PARENT_NOT_DELEGATED))
 		return registration(v, b, layer);
-	if (has(v, "SERVERS_ALL_LAME")) {
+	if (has(v, C_SERVERS_ALL_LAME)) {
 		*layer = DD_LAYER_NAMESERVERS;
 		dd_buf_printf(b, "%s delegates %s, but %s: the problem is your nameservers (or "
 				 "their hosting), not the registry. Restore them; if you moved DNS "
 				 "provider, update the NS records at your registrar.",
-			      v->owner, v->domain, msg(v, "SERVERS_ALL_LAME"));
+			      v->owner, v->domain, msg(v, C_SERVERS_ALL_LAME));
 		return DD_STATUS_CRITICAL;
 	}
 	if (f->c_asked == 0 && f->p_delegating > 0) {
@@ -322,9 +323,11 @@ static enum dd_chk_status decide(struct vctx *v, struct dd_buf *b, enum dd_chk_l
 /* The host family's finding (host.c), or NULL. */
 static const struct dd_chk_finding *host_finding(const struct dd_chk_findings *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strncmp(f->v[i].def->code, "HOST_", 5) == 0)
+	for (size_t i = 0; i < f->n; i++) {
+		enum chk_code k = (enum chk_code)(f->v[i].def - dd_chk_table);
+		if (k == C_HOST_NXDOMAIN || k == C_HOST_LOOKUP_FAILED || k == C_HOST_NO_ADDRESS)
 			return &f->v[i];
+	}
 	return NULL;
 }
 

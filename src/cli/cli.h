@@ -88,7 +88,7 @@ struct dd_cmd_table {
 	unsigned mask;
 };
 
-#define DD_CMD_MAX_TABLES 8
+#define DD_CMD_MAX_TABLES 10
 
 struct dd_cmd {
 	const char *name;
@@ -157,6 +157,10 @@ struct dd_cli_judge {
 	unsigned sig_warn;                 /* days; 0: the default (7) */
 };
 
+/* --now (its table's target: an int64_t, 0 when not given) and the
+ * other judgement options (target: struct dd_cli_judge, whose now the
+ * commands that judge pass as --now's target). */
+extern const struct dd_opt dd_cli_now_opts[];
 extern const struct dd_opt dd_cli_judge_opts[];
 struct dd_ev_strlist;
 /* Check the judgement options and read --trust-anchor into anchor (source

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libpsl.h>
 
 #include "audit/audit.h"
 #include "cli/cli.h"
@@ -206,16 +205,13 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 
 static int zone_mode(const struct audit_opts *o, const struct zone_opts *z)
 {
-	/* libpsl's built-in list, as everywhere (core/name.h): the same
-	 * operators as the checks' dependency graph, on every machine. */
-	const psl_ctx_t *psl = psl_builtin();
 	struct dd_zone_audit *a = NULL;
 	struct dd_zone_perf perf = { 0 };
 	struct rusage ru;
 	double t0 = now_seconds();
 	int r, status = DD_EXIT_UNKNOWN;
 
-	r = dd_zone_audit_new(&a, psl);
+	r = dd_zone_audit_new(&a);
 	if (r) {
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(r));
 		goto out;
@@ -639,10 +635,10 @@ static int add_deleg(void *ctx, const struct dd_zone_deleg *d)
 	return dd_buf_failed(b) ? DD_ENOMEM : 0;
 }
 
-static int zone_names(const struct zone_opts *z, const psl_ctx_t *psl, struct dd_buf *b)
+static int zone_names(const struct zone_opts *z, struct dd_buf *b)
 {
 	struct dd_zone_audit *za = NULL;
-	int r = dd_zone_audit_new(&za, psl);
+	int r = dd_zone_audit_new(&za);
 
 	if (r == 0 && (r = run_zone_audit(z, za)) == 0)
 		r = dd_zone_audit_each(za, add_deleg, b);
@@ -695,7 +691,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 {
 	struct dd_reg_fetch_opts fo;
 	struct dd_cli_reg_paths rpaths;
-	const psl_ctx_t *psl = psl_builtin(); /* as in zone_mode */
 	struct live l;
 	struct dd_buf names;
 	struct dd_probe_opts po;
@@ -721,7 +716,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		goto out;
 	if (z->zone) {
 		dd_esc(z->zone, strlen(z->zone), l.label, sizeof(l.label));
-		if (zone_names(z, psl, &names) != 0)
+		if (zone_names(z, &names) != 0)
 			goto out;
 		l.names = dd_buf_str(&names);
 		l.names_len = names.len;
@@ -838,7 +833,7 @@ out:
 	return status;
 }
 
-enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
+enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_NOW, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
 
 static int audit_main(int argc, char **argv)
 {
@@ -848,7 +843,7 @@ static int audit_main(int argc, char **argv)
 	struct dd_cli_judge j = { 0 };
 	struct dd_cli_common c;
 	struct dd_cli_deps d;
-	void *targets[] = { &o, &o.out, &z, &lo, &j, &c, &d, &d.reg };
+	void *targets[] = { &o, &o.out, &z, &lo, &j.now, &j, &c, &d, &d.reg };
 	int given[T_N] = { 0 };
 	char *pos[argc + 1];
 	int npos, rc;
@@ -862,8 +857,8 @@ static int audit_main(int argc, char **argv)
 	if (z.zone && !z.live) {
 		if (npos > 0)
 			return dd_cli_usage_error(&dd_cmd_audit, "--zone takes no other arguments");
-		if (given[T_LIVE] || given[T_JUDGE] || given[T_PROBE] || given[T_DEPS] ||
-		    given[T_REG])
+		if (given[T_LIVE] || given[T_NOW] || given[T_JUDGE] || given[T_PROBE] ||
+		    given[T_DEPS] || given[T_REG])
 			return dd_cli_usage_error(&dd_cmd_audit, "probe and live options need "
 					"--live with --zone (or a list of domains)");
 		return zone_mode(&o, &z);
@@ -919,6 +914,7 @@ const struct dd_cmd dd_cmd_audit = {
 						 DD_CLI_FMT(DD_FMT_CSV) },
 		[T_ZONE] = { zone_table, 0 },
 		[T_LIVE] = { live_table, 0 },
+		[T_NOW] = { dd_cli_now_opts, 0 },
 		[T_JUDGE] = { dd_cli_judge_opts, 0 },
 		[T_PROBE] = { dd_cli_common_opts, 0 },
 		[T_DEPS] = { dd_cli_deps_opts, 0 },

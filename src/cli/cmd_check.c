@@ -121,7 +121,7 @@ static int check_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct dd_cli_out out = { 0 };
 	struct dd_cli_judge j = { 0 };
-	void *targets[] = { &o, &j, &out, &c, &d, &d.reg };
+	void *targets[] = { &o, &j.now, &j, &out, &c, &d, &d.reg };
 	char *pos[argc + 1];
 	int npos, status = DD_EXIT_OK;
 	struct dd_probe_opts po;
@@ -270,6 +270,7 @@ const struct dd_cmd dd_cmd_check = {
 	.missing = "give a DOMAIN to check",
 	.tables = {
 		{ check_table, 0 },
+		{ dd_cli_now_opts, 0 },
 		{ dd_cli_judge_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) | DD_CLI_LEVELS |
 					   DD_CLI_JSONL },

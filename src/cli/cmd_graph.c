@@ -162,7 +162,6 @@ static const struct dd_opt graph_table[] = {
 	{ .name = "output", .short_name = 'o', .kind = DD_OPT_STR, .argname = "FILE", .off = G(output), .help = "write to FILE instead of standard output" },
 	{ .name = "evidence", .kind = DD_OPT_STR, .argname = "FILE", .off = G(evidence), .help = "draw from a saved evidence document (no network)" },
 	{ .name = "save-evidence", .kind = DD_OPT_STR, .argname = "FILE", .off = G(save), .help = "write the evidence (JSON) to FILE" },
-	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = G(now), .help = "judge expiry dates as of TIME (RFC 3339 or YYYY-MM-DD)" },
 	{ 0 },
 };
 
@@ -283,7 +282,7 @@ static int graph_main(int argc, char **argv)
 	struct dd_cli_deps d;
 	struct graph_opts o = { 0 };
 	struct dd_cli_out fo = { 0 };
-	void *targets[] = { &o, &fo, &c, &d, &d.reg };
+	void *targets[] = { &o, &o.now, &fo, &c, &d, &d.reg };
 	char *pos[argc + 1], name[DD_NAME_MAX], err[300];
 	const char *why = NULL;
 	struct dd_evidence *ev = NULL;
@@ -356,6 +355,7 @@ const struct dd_cmd dd_cmd_graph = {
 	.missing = "give a DOMAIN",
 	.tables = {
 		{ graph_table, 0 },
+		{ dd_cli_now_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) |
 					   DD_CLI_FMT(DD_FMT_DOT) | DD_CLI_FMT(DD_FMT_SVG) },
 		{ dd_cli_common_opts, 0 },

@@ -20,6 +20,7 @@
 #include "probe/reg.h"
 #include "reg/fetch.h"
 #include "reg/reg.h"
+#include "report/report.h"
 
 struct reg_opts {
 	const char *parse;
@@ -52,73 +53,28 @@ static const struct dd_opt reg_table[] = {
 	{ .name = "whois-servers", .kind = DD_OPT_STR, .argname = "FILE", .off = R(whois_servers), .help = "WHOIS table, lines SUFFIX HOST[:PORT]" },
 	{ .name = "ca-file", .kind = DD_OPT_STR, .argname = "FILE", .off = R(ca_file), .help = "also trust the CA certificates in FILE (PEM)" },
 	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = R(timeout_ms), .min = 100, .max = 120000, .help = "per request: 10s, 2500ms; a bare number is milliseconds (default 10s)" },
-	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = R(now), .help = "say whether the expiry has passed as of TIME (RFC 3339 or YYYY-MM-DD)" },
 	{ 0 },
 };
 
-/* 1 when the registry's expiry is known and past at now. */
-static int expired(const struct dd_reg_record *r, int64_t now)
-{
-	return r->result == DD_REG_FOUND && r->expires.known && r->expires.t < now;
-}
-
-/* [{"protocol": "rdap", "where": URL, "outcome": "..."}...], NULL on ENOMEM. */
-static json_t *tried_json(const struct dd_reg_outcome *o)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && o && i < o->ntried; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "protocol",
-						   o->tried[i].protocol, "where", o->tried[i].where,
-						   "outcome", o->tried[i].what));
-	return a;
-}
-
-/* "  tried  rdap URL: outcome" lines, escaped. */
-static void tried_text(const struct dd_reg_outcome *o, struct dd_buf *b)
-{
-	for (size_t i = 0; o && i < o->ntried; i++) {
-		dd_buf_printf(b, "  %-18s %s ", i == 0 ? "sources tried" : "", o->tried[i].protocol);
-		dd_buf_esc(b, o->tried[i].where);
-		dd_buf_puts(b, ": ");
-		dd_buf_esc(b, o->tried[i].what);
-		dd_buf_puts(b, "\n");
-	}
-}
-
-/* r as text or JSON, with the sources o tried (o NULL: a file). */
+/* The record (or why there is none, record NULL) as text or JSON, printed. */
 static int print_record(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int json,
 			int64_t now)
 {
-	if (json) {
-		json_t *j = dd_reg_to_json(r, 1);
-		if (j && o)
-			json_object_set_new(j, "tried", tried_json(o));
-		if (j && r->result == DD_REG_FOUND)
-			json_object_set_new(j, "expired", r->expires.known
-							     ? json_boolean(expired(r, now))
-							     : json_null());
-		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
-		json_decref(j);
-		if (!s) {
-			fprintf(stderr, "dnsdeps reg: out of memory\n");
-			return DD_EXIT_UNKNOWN;
-		}
-		printf("%s\n", s);
-		free(s);
-	} else {
-		struct dd_buf b;
-		dd_buf_init(&b);
-		dd_reg_to_text(r, &b);
-		if (expired(r, now)) {
-			char t[32];
-			dd_clock_format(now, t, sizeof(t));
-			dd_buf_printf(&b, "  %-18s yes: the expiry date is before %s\n", "expired", t);
-		}
-		tried_text(o, &b);
+	struct dd_buf b;
+	int rc;
+
+	dd_buf_init(&b);
+	if (r)
+		rc = json ? dd_rep_reg_json(r, o, now, &b) : dd_rep_reg_text(r, o, now, &b);
+	else
+		rc = json ? dd_rep_reg_unavailable_json(o, &b) : dd_rep_reg_unavailable_text(o, &b);
+	if (rc == 0)
 		fputs(dd_buf_str(&b), stdout);
-		dd_buf_free(&b);
-	}
+	else
+		fprintf(stderr, "dnsdeps reg: %s\n", dd_strerror(rc));
+	dd_buf_free(&b);
+	if (rc != 0 || !r)
+		return DD_EXIT_UNKNOWN;
 	/* A refusal or an error object says nothing of the domain. */
 	return r->result == DD_REG_ERROR || r->result == DD_REG_RDAP_ERROR ? DD_EXIT_UNKNOWN
 									   : DD_EXIT_OK;
@@ -238,32 +194,6 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 		dd_reg_outcome_free(&res);
 		return DD_EXIT_UNKNOWN;
 	}
-	if (!res.record) {
-		if (o->out.format == DD_FMT_JSON) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "schema",
-					      "dnsdeps.registration/1", "domain", res.domain,
-					      "result", "unavailable", "reason",
-					      dd_reg_unavail_name(res.reason), "why", res.why,
-					      "tried", tried_json(&res));
-			char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
-			if (s)
-				printf("%s\n", s);
-			free(s);
-			json_decref(j);
-		} else {
-			struct dd_buf b;
-			char *esc = dd_esc_dup(res.why, strlen(res.why));
-			printf("Registration data of %s unavailable (%s): %s\n", res.domain,
-			       dd_reg_unavail_name(res.reason), esc ? esc : "");
-			free(esc);
-			dd_buf_init(&b);
-			tried_text(&res, &b);
-			fputs(dd_buf_str(&b), stdout);
-			dd_buf_free(&b);
-		}
-		dd_reg_outcome_free(&res);
-		return DD_EXIT_UNKNOWN;
-	}
 	rc = print_record(res.record, &res, o->out.format == DD_FMT_JSON,
 			  dd_clock_now(&(struct dd_clock){ .fixed_now = o->now }));
 	dd_reg_outcome_free(&res);
@@ -273,7 +203,7 @@ static int run_fetch(const struct reg_opts *o, const char *user_name)
 static int reg_main(int argc, char **argv)
 {
 	struct reg_opts o = { 0 };
-	void *targets[] = { &o, &o.reg, &o.out };
+	void *targets[] = { &o, &o.now, &o.reg, &o.out };
 	char *pos[argc + 1];
 	int npos, rc;
 
@@ -304,6 +234,7 @@ const struct dd_cmd dd_cmd_reg = {
 	.missing = "give a DOMAIN",
 	.tables = {
 		{ reg_table, 0 },
+		{ dd_cli_now_opts, 0 },
 		{ dd_cli_reg_extra_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) },
 	},

@@ -31,7 +31,7 @@ static int report_main(int argc, char **argv)
 {
 	struct dd_cli_out out = { 0 };
 	struct dd_cli_judge j = { 0 };
-	void *targets[] = { &j, &out };
+	void *targets[] = { &j.now, &j, &out };
 	struct dd_rep_opts ro = { 0 };
 	struct dd_evidence *ev = NULL;
 	char *pos[argc + 1];
@@ -80,6 +80,7 @@ const struct dd_cmd dd_cmd_report = {
 	.max_pos = 1,
 	.missing = "give the evidence FILE to judge",
 	.tables = {
+		{ dd_cli_now_opts, 0 },
 		{ dd_cli_judge_opts, 0 },
 		{ dd_cli_out_opts, DD_CLI_FMT(DD_FMT_TEXT) | DD_CLI_FMT(DD_FMT_JSON) | DD_CLI_LEVELS },
 	},

@@ -41,8 +41,14 @@ const struct dd_opt dd_cli_out_opts[] = {
 	{ 0 },
 };
 
+/* --now, the one declaration for every command that judges a time
+ * (check, report, audit, graph, reg); its target is the int64_t itself. */
+const struct dd_opt dd_cli_now_opts[] = {
+	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = 0, .help = "judge as if it were TIME (RFC 3339 or YYYY-MM-DD), for reproducible results" },
+	{ 0 },
+};
+
 const struct dd_opt dd_cli_judge_opts[] = {
-	{ .name = "now", .kind = DD_OPT_TIME, .argname = "TIME", .off = J(now), .help = "judge as if it were TIME (RFC 3339 or YYYY-MM-DD), for reproducible results" },
 	{ .name = "trust-anchor", .kind = DD_OPT_STR, .argname = "FILE", .off = J(anchor), .help = "validate DNSSEC from the DS or DNSKEY records in FILE instead of the built-in root KSKs (report: the recorded anchor)" },
 	{ .name = "expiry-warn", .kind = DD_OPT_UINT, .argname = "DAYS", .off = J(expiry_warn), .min = 1, .max = 3650, .help = "warn when the registration expires within DAYS (default 30)" },
 	{ .name = "expiry-crit", .kind = DD_OPT_UINT, .argname = "DAYS", .off = J(expiry_crit), .min = 1, .max = 3650, .help = "critical when it expires within DAYS (default 7)" },

@@ -141,45 +141,84 @@ void dd_name_plain(const char *name, char out[DD_NAME_MAX])
 	out[i] = '\0';
 }
 
-void dd_name_public_suffix(const char *name, char out[DD_NAME_MAX])
+/* Index of the first label of host's public suffix, host's labels starting
+ * at off[0..n-1]: the longest suffix the ICANN section of the built-in list
+ * calls public (an unknown TLD is public by the implicit "*" rule); without
+ * libpsl the last label. n when there is none (the root). */
+static size_t suffix_label(const char *host, const size_t *off, size_t n)
 {
 	const psl_ctx_t *psl = psl_builtin();
+
+	for (size_t i = 0; i < n; i++)
+		if (psl ? psl_is_public_suffix2(psl, host + off[i], PSL_TYPE_ICANN) : i + 1 == n)
+			return i;
+	return n;
+}
+
+/* The start of each label of host (lower case, no final dot) into off. */
+static size_t label_offsets(const char *host, size_t off[DD_NAME_MAX])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; host[i]; i++)
+		if (i == 0 || host[i - 1] == '.')
+			off[n++] = i;
+	return n;
+}
+
+void dd_name_public_suffix(const char *name, char out[DD_NAME_MAX])
+{
 	char host[DD_NAME_MAX];
-	const char *p;
+	size_t off[DD_NAME_MAX] = { 0 }, n, i;
 
 	dd_name_plain(name, host);
-	out[0] = '\0';
-	/* The longest suffix the ICANN section calls public (an unknown TLD
-	 * is public by the implicit "*" rule). */
-	for (p = host; *p; p++) {
-		if (p != host && p[-1] != '.')
-			continue;
-		if (psl && psl_is_public_suffix2(psl, p, PSL_TYPE_ICANN)) {
-			snprintf(out, DD_NAME_MAX, "%s", p);
-			return;
-		}
-		if (!psl && !strchr(p, '.')) {
-			snprintf(out, DD_NAME_MAX, "%s", p);
-			return;
-		}
-	}
+	n = label_offsets(host, off);
+	i = suffix_label(host, off, n);
+	snprintf(out, DD_NAME_MAX, "%s", i < n ? host + off[i] : "");
 }
 
 void dd_name_registrable(const char *name, char out[DD_NAME_MAX])
 {
-	char host[DD_NAME_MAX], suffix[DD_NAME_MAX];
-	size_t hl, sl;
+	char host[DD_NAME_MAX];
+	size_t off[DD_NAME_MAX] = { 0 }, n, i;
 
 	dd_name_plain(name, host);
-	dd_name_public_suffix(name, suffix);
-	hl = strlen(host);
-	sl = strlen(suffix);
-	out[0] = '\0';
-	if (!sl || hl <= sl + 1)
-		return; /* the root, a suffix itself */
-	/* One label more than the suffix. */
-	size_t start = hl - sl - 1;
-	while (start > 0 && host[start - 1] != '.')
-		start--;
-	snprintf(out, DD_NAME_MAX, "%s", host + start);
+	n = label_offsets(host, off);
+	i = suffix_label(host, off, n);
+	/* One label more than the suffix; "" for the root or a suffix itself. */
+	snprintf(out, DD_NAME_MAX, "%s", i > 0 && i < n ? host + off[i - 1] : "");
+}
+
+void dd_name_operator(const char *name, char out[DD_NAME_MAX])
+{
+	dd_name_registrable(name, out);
+	if (!out[0])
+		dd_name_plain(name, out);
+}
+
+const uint8_t *dd_name_operator_wire(const uint8_t *wire)
+{
+	const uint8_t *label[DD_NAME_MAX];
+	char host[DD_NAME_MAX];
+	size_t off[DD_NAME_MAX], n = 0, len = 0, i;
+
+	/* The text libpsl reads: labels joined by dots, lower case; a byte that
+	 * cannot be in a listed suffix (a dot, a control character) becomes one
+	 * that is in none, so the label boundaries stay the wire's. */
+	for (const uint8_t *p = wire; *p && n < DD_NAME_MAX; p += *p + 1) {
+		if (len + *p + 1 >= DD_NAME_MAX)
+			return wire;
+		label[n] = p;
+		off[n++] = len;
+		for (size_t k = 1; k <= *p; k++) {
+			uint8_t c = p[k];
+			host[len++] = c == '.' || c <= ' ' || c >= 0x7f ? '!' : (char)tolower(c);
+		}
+		host[len++] = '.';
+	}
+	if (n == 0)
+		return wire;
+	host[len - 1] = '\0';
+	i = suffix_label(host, off, n);
+	return i > 0 && i < n ? label[i - 1] : wire;
 }

@@ -7,6 +7,7 @@
 #define DD_CORE_NAME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define DD_NAME_MAX 256 /* 253 characters, a trailing dot, NUL and margin */
 
@@ -35,5 +36,15 @@ void dd_name_plain(const char *name, char out[DD_NAME_MAX]);
  * "" for the root, and dd_name_registrable gives "" for a suffix itself. */
 void dd_name_public_suffix(const char *name, char out[DD_NAME_MAX]);
 void dd_name_registrable(const char *name, char out[DD_NAME_MAX]);
+
+/* The operator of a host name: its registrable domain, or the name itself
+ * (lower case, no final dot) when it is a public suffix. NS_ONE_OPERATOR,
+ * the graph's operators and the zone audit's all use it. */
+void dd_name_operator(const char *name, char out[DD_NAME_MAX]);
+
+/* The same rule on a name in wire format (the zone scanner's): the label of
+ * wire where its operator begins (a suffix of wire; wire itself for a
+ * public suffix, the root or a name too long to read). */
+const uint8_t *dd_name_operator_wire(const uint8_t *wire);
 
 #endif

@@ -33,14 +33,14 @@ struct rtask {
 	unsigned referrals;
 	unsigned failures;        /* servers that did not answer usefully at this zone */
 	char lastfail[200];
-	struct dd_dns_result res;
-	struct dd_dns_digest last;
+	struct dd_dns_result res; /* res.final: the reply being handled, never a copy (a
+				   * digest is 27.7 KB; a task lives for a whole resolution) */
 };
 
 static void task_next(struct rtask *t);
 
 /* Finish: the message (if any) is already in t->res.message. */
-static void task_end(struct rtask *t, enum dd_dns_status st, const char *code)
+static void task_end(struct rtask *t, enum dd_dns_status st, enum dd_dns_fail code)
 {
 	t->res.status = st;
 	t->res.code = code;
@@ -153,7 +153,7 @@ static void task_next(struct rtask *t)
 
 	if (t->res.queries >= ctx->lim.max_queries) {
 		task_msg(t, "gave up at %s after %u queries (the limit)", t->zone, t->res.queries);
-		task_end(t, DD_RES_FAILED, "QUERY_LIMIT");
+		task_end(t, DD_RES_FAILED, DD_FAIL_QUERY_LIMIT);
 		return;
 	}
 	while (t->next < t->ncands) {
@@ -186,21 +186,21 @@ static void task_next(struct rtask *t)
 	if (t->ncands == 0) {
 		task_msg(t, "no usable address for any nameserver of %s%s%.150s", t->zone,
 		    t->lastfail[0] ? ": " : "", t->lastfail);
-		task_end(t, DD_RES_FAILED, "NO_ADDRESSES");
+		task_end(t, DD_RES_FAILED, DD_FAIL_NO_ADDRESSES);
 		return;
 	}
 	task_msg(t, "all %zu server addresses of %s failed (last: %.150s)", t->ncands, t->zone,
 	    t->lastfail);
-	task_end(t, DD_RES_FAILED, "ALL_SERVERS_FAILED");
+	task_end(t, DD_RES_FAILED, DD_FAIL_ALL_SERVERS_FAILED);
 }
 
 /* Add the CNAMEs a reply followed to the result's chain. Returns -1 after
  * ending the task when they loop or pass the limit. */
 static int append_chain(struct rtask *t, const struct dd_dns_digest *d)
 {
-	const char *code = dd_dns_chain_append(t->ctx, &t->res, t->orig, d);
+	enum dd_dns_fail code = dd_dns_chain_append(t->ctx, &t->res, t->orig, d);
 
-	if (!code)
+	if (code == DD_FAIL_NONE)
 		return 0;
 	task_end(t, DD_RES_FAILED, code);
 	return -1;
@@ -221,34 +221,33 @@ static void on_reply(void *arg, const struct dd_dns_reply *r)
 	struct rtask *t = arg;
 	const struct dd_dns_digest *d = r->digest;
 
-	if (d) {
-		t->last = *d;
-		t->res.final = &t->last;
-	}
+	t->res.final = d; /* valid while this reply is handled: ends below hand it on */
 	switch (r->state) {
 	case DD_ST_ANSWER:
 		if (append_chain(t, d) == 0)
-			task_end(t, DD_RES_ANSWER, NULL);
+			task_end(t, DD_RES_ANSWER, DD_FAIL_NONE);
 		return;
 	case DD_ST_NODATA:
 		if (append_chain(t, d) < 0)
 			return;
 		task_msg(t, "%s has no records of that type (zone %s)", t->qname, t->zone);
-		task_end(t, DD_RES_NODATA, NULL);
+		task_end(t, DD_RES_NODATA, DD_FAIL_NONE);
 		return;
 	case DD_ST_NXDOMAIN:
 		if (append_chain(t, d) < 0)
 			return;
 		task_msg(t, "%s does not exist (NXDOMAIN from a server of %s)", t->qname, t->zone);
-		task_end(t, DD_RES_NXDOMAIN, NULL);
+		task_end(t, DD_RES_NXDOMAIN, DD_FAIL_NONE);
 		return;
 	case DD_ST_CNAME:
+		t->res.final = NULL; /* the task goes on: a later end is not this reply's */
 		restart_cname(t, d);
 		return;
 	case DD_ST_REFERRAL:
+		t->res.final = NULL;
 		if (++t->referrals > t->ctx->lim.max_referrals) {
 			task_msg(t, "more than %u referrals, at %s", t->ctx->lim.max_referrals, t->zone);
-			task_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+			task_end(t, DD_RES_FAILED, DD_FAIL_DEPTH_LIMIT);
 			return;
 		}
 		dd_dns_zone_learn(t->ctx, t->zone, d);
@@ -256,6 +255,7 @@ static void on_reply(void *arg, const struct dd_dns_reply *r)
 		task_next(t);
 		return;
 	default:
+		t->res.final = NULL;
 		t->failures++;
 		snprintf(t->lastfail, sizeof(t->lastfail), "%s %s", dd_dns_state_name(r->state),
 			 r->detail ? r->detail : "");

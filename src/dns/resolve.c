@@ -37,6 +37,23 @@ const char *dd_dns_status_name(enum dd_dns_status s)
 	}
 }
 
+const char *dd_dns_fail_name(enum dd_dns_fail f)
+{
+	static const char *const names[DD_FAIL_COUNT] = {
+		[DD_FAIL_ALL_SERVERS_FAILED] = "ALL_SERVERS_FAILED",
+		[DD_FAIL_NO_ADDRESSES] = "NO_ADDRESSES",
+		[DD_FAIL_REFERRAL_LOOP] = "REFERRAL_LOOP",
+		[DD_FAIL_DEPTH_LIMIT] = "DEPTH_LIMIT",
+		[DD_FAIL_QUERY_LIMIT] = "QUERY_LIMIT",
+		[DD_FAIL_CNAME_LOOP] = "CNAME_LOOP",
+		[DD_FAIL_CNAME_CHAIN_TOO_LONG] = "CNAME_CHAIN_TOO_LONG",
+		[DD_FAIL_DEPENDENCY_LOOP] = "DEPENDENCY_LOOP",
+		[DD_FAIL_NO_MEMORY] = "NO_MEMORY",
+	};
+
+	return (unsigned)f < DD_FAIL_COUNT ? names[f] : NULL;
+}
+
 /* ---- root hints ----------------------------------------------------- */
 
 static void lower(char *s)
@@ -215,7 +232,7 @@ void dd_dns_ctx_free(struct dd_dns_ctx *ctx)
 	free(ctx);
 }
 
-const char *dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_result *res,
+enum dd_dns_fail dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_result *res,
 				const char *orig, const struct dd_dns_digest *d)
 {
 	for (size_t i = 0; i < d->nchain; i++) {
@@ -225,17 +242,17 @@ const char *dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_resu
 		if (seen) {
 			snprintf(res->message, sizeof(res->message), "CNAME loop: %s is reached again",
 				 d->chain[i]);
-			return "CNAME_LOOP";
+			return DD_FAIL_CNAME_LOOP;
 		}
 		if (res->nchain >= ctx->lim.max_cname || res->nchain >= DD_DNS_MAX_CHAIN * 2) {
 			snprintf(res->message, sizeof(res->message),
 				 "CNAME chain longer than %u names at %s", ctx->lim.max_cname,
 				 d->chain[i]);
-			return "CNAME_CHAIN_TOO_LONG";
+			return DD_FAIL_CNAME_CHAIN_TOO_LONG;
 		}
 		snprintf(res->chain[res->nchain++], DD_NAME_MAX, "%s", d->chain[i]);
 	}
-	return NULL;
+	return DD_FAIL_NONE;
 }
 
 void dd_dns_closest_cut(struct dd_dns_ctx *ctx, const char *name, char out[DD_NAME_MAX])
@@ -343,7 +360,7 @@ static void host_part_done(void *arg, const struct dd_dns_result *res)
 	e->state = HOST_DONE;
 	if (e->h.naddrs > 0) {
 		e->h.status = DD_RES_ANSWER;
-		e->h.code = NULL;
+		e->h.code = DD_FAIL_NONE;
 		e->h.message[0] = '\0';
 	} else if (e->saw_nxdomain) {
 		e->h.status = DD_RES_NXDOMAIN;
@@ -413,7 +430,7 @@ int dd_dns_host_nested(struct dd_dns_ctx *ctx, const char *name, unsigned nestin
 		 * returned error rather than the callback. */
 		e->state = HOST_DONE;
 		e->h.status = DD_RES_FAILED;
-		e->h.code = "NO_ADDRESSES";
+		e->h.code = DD_FAIL_NO_ADDRESSES;
 		snprintf(e->h.message, sizeof(e->h.message), "no address family enabled");
 		e->waiters = NULL;
 		free(w);
@@ -540,7 +557,7 @@ size_t dd_dns_ctx_break_stalls(struct dd_dns_ctx *ctx)
 		struct hostent *e = c.list[i];
 		e->state = HOST_DONE;
 		e->h.status = DD_RES_FAILED;
-		e->h.code = "DEPENDENCY_LOOP";
+		e->h.code = DD_FAIL_DEPENDENCY_LOOP;
 		snprintf(e->h.message, sizeof(e->h.message),
 			 "the addresses of %s depend on nameservers that depend on it", e->name);
 	}

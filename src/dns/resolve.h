@@ -112,12 +112,33 @@ enum dd_dns_status {
 
 const char *dd_dns_status_name(enum dd_dns_status s);
 
+/* Why a resolution failed (DD_RES_FAILED); the names are what the evidence
+ * and `trace` write. */
+enum dd_dns_fail {
+	DD_FAIL_NONE = 0,
+	DD_FAIL_ALL_SERVERS_FAILED,   /* every server of the zone failed */
+	DD_FAIL_NO_ADDRESSES,         /* no server address could be found or used */
+	DD_FAIL_REFERRAL_LOOP,        /* a referral went back up or sideways */
+	DD_FAIL_DEPTH_LIMIT,          /* too many referrals, or lookups nested too deep */
+	DD_FAIL_QUERY_LIMIT,          /* the resolution's query budget is spent */
+	DD_FAIL_CNAME_LOOP,
+	DD_FAIL_CNAME_CHAIN_TOO_LONG,
+	DD_FAIL_DEPENDENCY_LOOP,      /* a name's addresses depend on servers that depend on it */
+	DD_FAIL_NO_MEMORY,
+	DD_FAIL_COUNT
+};
+
+/* "ALL_SERVERS_FAILED", ...; NULL for DD_FAIL_NONE. */
+const char *dd_dns_fail_name(enum dd_dns_fail f);
+
 struct dd_dns_result {
 	enum dd_dns_status status;
-	const char *code;      /* NULL, or "ALL_SERVERS_FAILED", "REFERRAL_LOOP", ... */
+	enum dd_dns_fail code; /* DD_FAIL_NONE unless status is DD_RES_FAILED */
 	char zone[DD_NAME_MAX];        /* zone whose servers gave the final word */
 	char message[256];
-	const struct dd_dns_digest *final; /* last reply, when there is one */
+	const struct dd_dns_digest *final; /* the reply that ended the resolution (an
+					    * answer, NODATA, NXDOMAIN), valid during the
+					    * callback only; NULL otherwise */
 	char chain[DD_DNS_MAX_CHAIN * 2][DD_NAME_MAX]; /* names followed by CNAME */
 	size_t nchain;
 	unsigned queries;
@@ -139,7 +160,7 @@ int dd_dns_resolve(struct dd_dns_ctx *ctx, const char *qname, uint16_t qtype, vo
  * cached for the run. */
 struct dd_dns_host {
 	enum dd_dns_status status; /* ANSWER when at least one address */
-	const char *code;
+	enum dd_dns_fail code;
 	char message[256];
 	char (*addrs)[DD_DNS_ADDR_MAX];
 	size_t naddrs;

@@ -54,8 +54,8 @@ void dd_dns_walks_free(struct dd_dns_ctx *ctx);
 /* Add the CNAMEs reply d followed to the result's chain (orig is the name
  * first asked). Returns 0, or the code CNAME_LOOP / CNAME_CHAIN_TOO_LONG
  * with res->message set. */
-const char *dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_result *res,
-				const char *orig, const struct dd_dns_digest *d);
+enum dd_dns_fail dd_dns_chain_append(const struct dd_dns_ctx *ctx, struct dd_dns_result *res,
+				     const char *orig, const struct dd_dns_digest *d);
 /* The closest zone cut known for name ("." at worst), into out. */
 void dd_dns_closest_cut(struct dd_dns_ctx *ctx, const char *name, char out[DD_NAME_MAX]);
 int dd_dns_family_ok(const struct dd_dns_ctx *ctx, const char *addr);

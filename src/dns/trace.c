@@ -61,7 +61,7 @@ static struct dd_dns_trace_step *cur(struct ttask *t)
 	return &t->tr->steps[t->tr->nsteps - 1];
 }
 
-static void trace_end(struct ttask *t, enum dd_dns_status st, const char *code)
+static void trace_end(struct ttask *t, enum dd_dns_status st, enum dd_dns_fail code)
 {
 	struct dd_dns_result *r = &t->tr->result;
 
@@ -290,14 +290,14 @@ static void step_decide(struct ttask *t)
 		if (loop) {
 			trace_msg(t, "referral loop: the servers of %s refer back to %s", s->zone,
 				  loop->referral);
-			trace_end(t, DD_RES_FAILED, "REFERRAL_LOOP");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_REFERRAL_LOOP);
 		} else if (addressed == 0) {
 			trace_msg(t, "no usable address for any nameserver of %s", s->zone);
-			trace_end(t, DD_RES_FAILED, "NO_ADDRESSES");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_NO_ADDRESSES);
 		} else {
 			trace_msg(t, "none of the %zu server addresses of %s gave a usable answer",
 				  addressed, s->zone);
-			trace_end(t, DD_RES_FAILED, "ALL_SERVERS_FAILED");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_ALL_SERVERS_FAILED);
 		}
 		return;
 	}
@@ -320,19 +320,19 @@ static void step_decide(struct ttask *t)
 	case DD_ST_REFERRAL:
 		if (in_seen(t, d->referral)) {
 			trace_msg(t, "referral loop: %s refers to %s again", s->zone, d->referral);
-			trace_end(t, DD_RES_FAILED, "REFERRAL_LOOP");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_REFERRAL_LOOP);
 			return;
 		}
 		if (t->tr->nsteps >= t->ctx->lim.max_referrals || t->tr->nsteps >= DD_TRACE_MAX_STEPS) {
 			trace_msg(t, "more than %zu zone cuts", t->tr->nsteps);
-			trace_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_DEPTH_LIMIT);
 			return;
 		}
 		snprintf(s->next, sizeof(s->next), "%s", d->referral);
 		dd_dns_zone_learn(t->ctx, s->zone, d);
 		if (t->stop_at_cut && strcasecmp(d->referral, t->orig) == 0) {
 			trace_msg(t, "%s is delegated by %s", t->orig, s->zone);
-			trace_end(t, DD_RES_DELEGATED, NULL);
+			trace_end(t, DD_RES_DELEGATED, DD_FAIL_NONE);
 			return;
 		}
 		step_begin(t, d->referral, t->minimise);
@@ -341,32 +341,32 @@ static void step_decide(struct ttask *t)
 		follow_cname(t, d);
 		return;
 	case DD_ST_ANSWER:
-		trace_end(t, DD_RES_ANSWER, NULL);
+		trace_end(t, DD_RES_ANSWER, DD_FAIL_NONE);
 		return;
 	case DD_ST_NODATA:
 		trace_msg(t, "%s exists but has no records of that type (zone %s)", t->qname, s->zone);
-		trace_end(t, DD_RES_NODATA, NULL);
+		trace_end(t, DD_RES_NODATA, DD_FAIL_NONE);
 		return;
 	default:
 		trace_msg(t, "%s does not exist: NXDOMAIN from %zu of %zu servers of %s", t->qname,
 			  best_votes, s->nservers, s->zone);
-		trace_end(t, DD_RES_NXDOMAIN, NULL);
+		trace_end(t, DD_RES_NXDOMAIN, DD_FAIL_NONE);
 		return;
 	}
 }
 
 static void follow_cname(struct ttask *t, const struct dd_dns_digest *d)
 {
-	const char *code = dd_dns_chain_append(t->ctx, &t->tr->result, t->orig, d);
+	enum dd_dns_fail code = dd_dns_chain_append(t->ctx, &t->tr->result, t->orig, d);
 	char zone[DD_NAME_MAX];
 
-	if (code) {
+	if (code != DD_FAIL_NONE) {
 		trace_end(t, DD_RES_FAILED, code);
 		return;
 	}
 	if (t->tr->nsteps >= DD_TRACE_MAX_STEPS) {
 		trace_msg(t, "more than %zu steps", t->tr->nsteps);
-		trace_end(t, DD_RES_FAILED, "DEPTH_LIMIT");
+		trace_end(t, DD_RES_FAILED, DD_FAIL_DEPTH_LIMIT);
 		return;
 	}
 	snprintf(t->qname, sizeof(t->qname), "%s", d->target);
@@ -404,7 +404,7 @@ static void step_begin(struct ttask *t, const char *zone, int minimise)
 		struct dd_dns_trace_step *v = realloc(t->tr->steps, cap * sizeof(*v));
 		if (!v) {
 			trace_msg(t, "out of memory");
-			trace_end(t, DD_RES_FAILED, "NO_MEMORY");
+			trace_end(t, DD_RES_FAILED, DD_FAIL_NO_MEMORY);
 			return;
 		}
 		t->tr->steps = v;

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 /* ------------------------------------------------------------ appenders */
@@ -22,14 +23,6 @@ static void rrset_init(struct dd_ev_sec_rrset *r)
 	 * grows in another file (the ASan build fails). */
 	*r = (struct dd_ev_sec_rrset){ 0 };
 	dd_ev_response_init(&r->r);
-}
-
-static void rrset_free(struct dd_ev_sec_rrset *r)
-{
-	free(r->server);
-	free(r->address);
-	free(r->r.detail);
-	dd_ev_strlist_free(&r->records);
 }
 
 int dd_ev_sec_add_zone(struct dd_ev_dnssec *s, const char *zone)
@@ -129,105 +122,124 @@ int dd_ev_sec_set_anchor(struct dd_ev_dnssec *s, const struct dd_ev_strlist *rec
 	return err;
 }
 
-static void server_free(struct dd_ev_sec_server *v)
-{
-	free(v->name);
-	free(v->address);
-	rrset_free(&v->dnskey_udp);
-	rrset_free(&v->dnskey_tcp);
-	rrset_free(&v->soa);
-	rrset_free(&v->ns);
-	rrset_free(&v->cds);
-	rrset_free(&v->cdnskey);
-}
+/* ------------------------------------------------------- the JSON form */
 
-void dd_ev_sec_free(struct dd_ev_dnssec *s)
-{
-	for (size_t i = 0; i < s->nzones; i++) {
-		free(s->zones[i].zone);
-		rrset_free(&s->zones[i].dnskey);
-		rrset_free(&s->zones[i].ds);
-	}
-	free(s->zones);
-	for (size_t i = 0; i < s->nparent; i++) {
-		free(s->parent[i].name);
-		free(s->parent[i].address);
-		dd_ev_strlist_free(&s->parent[i].rrsigs);
-	}
-	free(s->parent);
-	for (size_t i = 0; i < s->nservers; i++)
-		server_free(&s->servers[i]);
-	free(s->servers);
-	free(s->anchor_source);
-	dd_ev_strlist_free(&s->anchor);
-	memset(s, 0, sizeof(*s));
-}
+/* The section's records, field by field (ev_table.h): saved, loaded and
+ * checked from these tables alone. */
 
-/* ---------------------------------------------------------------- saving */
+#define OFF(type, member) offsetof(struct type, member)
+#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
 
-/* The members of a server entry that are rrsets, in their saved order. */
-static const char *const server_keys[] = { "dnskey_udp", "dnskey_tcp", "soa", "ns", "cds",
-					   "cdnskey" };
-#define N_SERVER_KEYS (sizeof(server_keys) / sizeof(server_keys[0]))
+/* An RRSET inside a server entry: the entry says where it came from. */
+static const struct dd_evt_field rrset_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_sec_rrset, r),
+	  .sub = &dd_ev_response_table, .doc = "what the question came to" },
+	{ .key = "records", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_sec_rrset, records),
+	  .max = DD_EV_MAX_ITEMS, .doc = "the records with their RRSIGs, presentation format" },
+};
+static const struct dd_evt_table rrset_table = { "RRSET", sizeof(struct dd_ev_sec_rrset),
+						 rrset_fields, NFIELDS(rrset_fields), -1, -1,
+						 NULL };
 
-/* An rrset: where it came from (when named), its RESPONSE members and its
- * records. */
-static json_t *s_rrset(struct dd_json *sv, const struct dd_ev_sec_rrset *x, int named)
-{
-	json_t *o = json_object();
+/* An RRSET of a zone of the chain, which says which server answered. */
+static const struct dd_evt_field zone_rrset_fields[] = {
+	{ .key = "server", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_rrset, server),
+	  .doc = "the server asked" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_rrset, address),
+	  .doc = "its address" },
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_sec_rrset, r),
+	  .sub = &dd_ev_response_table, .doc = "what the question came to" },
+	{ .key = "records", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_sec_rrset, records),
+	  .max = DD_EV_MAX_ITEMS, .doc = "the records with their RRSIGs, presentation format" },
+};
+static const struct dd_evt_table zone_rrset_table = {
+	"ZONE_RRSET", sizeof(struct dd_ev_sec_rrset), zone_rrset_fields,
+	NFIELDS(zone_rrset_fields), -1, -1, NULL
+};
 
-	if (!o) {
-		sv->failed = 1;
-		return NULL;
-	}
-	if (named) {
-		dd_json_put(sv, o, "server", dd_json_str(sv, x->server));
-		dd_json_put(sv, o, "address", dd_json_str(sv, x->address));
-	}
-	dd_evj_response(sv, o, &x->r);
-	dd_json_put(sv, o, "records", dd_evj_list(sv, &x->records));
-	return o;
-}
+static const struct dd_evt_field zone_fields[] = {
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_zone, zone), .flags = DD_EVT_REQ,
+	  .doc = "a zone of the chain: `.` first, the parent zone last" },
+	{ .key = "dnskey", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_zone, dnskey),
+	  .sub = &zone_rrset_table, .doc = "ZONE DNSKEY? from one of its servers" },
+	{ .key = "ds", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_zone, ds),
+	  .sub = &zone_rrset_table,
+	  .doc = "ZONE DS? from a server of the zone above; skipped at the root" },
+};
+static const struct dd_evt_table zone_table = { "DNSSEC_ZONE", sizeof(struct dd_ev_sec_zone),
+						zone_fields, NFIELDS(zone_fields), -1, -1, NULL };
+
+static const struct dd_evt_field parent_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_parent, name),
+	  .flags = DD_EVT_REQ, .doc = "a parent server" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_parent, address),
+	  .doc = "its address" },
+	{ .key = "rrsigs", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_sec_parent, rrsigs),
+	  .max = DD_EV_MAX_ITEMS, .doc = "the RRSIGs over the domain's DS set it gave" },
+};
+static const struct dd_evt_table parent_table = {
+	"DNSSEC_PARENT", sizeof(struct dd_ev_sec_parent), parent_fields, NFIELDS(parent_fields),
+	0, 1, "is listed twice (with this address)"
+};
+
+static const struct dd_evt_field server_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_server, name),
+	  .flags = DD_EVT_REQ, .doc = "a nameserver of the domain" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_sec_server, address),
+	  .flags = DD_EVT_REQ, .doc = "one of its addresses" },
+	{ .key = "dnskey_udp", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, dnskey_udp),
+	  .sub = &rrset_table, .doc = "DOMAIN DNSKEY? over UDP" },
+	{ .key = "dnskey_tcp", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, dnskey_tcp),
+	  .sub = &rrset_table, .doc = "DOMAIN DNSKEY? over TCP" },
+	{ .key = "soa", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, soa),
+	  .sub = &rrset_table, .doc = "DOMAIN SOA?, with its RRSIGs" },
+	{ .key = "ns", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, ns),
+	  .sub = &rrset_table, .doc = "DOMAIN NS?" },
+	{ .key = "cds", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, cds),
+	  .sub = &rrset_table, .doc = "DOMAIN CDS? (RFC 7344)" },
+	{ .key = "cdnskey", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_sec_server, cdnskey),
+	  .sub = &rrset_table, .doc = "DOMAIN CDNSKEY?" },
+};
+static const struct dd_evt_table server_table = {
+	"DNSSEC_SERVER", sizeof(struct dd_ev_sec_server), server_fields, NFIELDS(server_fields),
+	0, 1, "is listed twice (with this address)"
+};
+
+/* The trust anchor: members of the section's own struct, in an object. */
+static const struct dd_evt_field anchor_fields[] = {
+	{ .key = "source", .kind = DD_EVT_STR, .off = OFF(dd_ev_dnssec, anchor_source),
+	  .doc = "where the trust anchor came from (`\"built-in root KSKs 20326 and 38696 "
+		 "(...)\"`, `\"file PATH\"`)" },
+	{ .key = "records", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_dnssec, anchor),
+	  .max = DD_EV_MAX_ITEMS, .doc = "DS or DNSKEY records, presentation format" },
+};
+static const struct dd_evt_table anchor_table = { "DNSSEC_ANCHOR", sizeof(struct dd_ev_dnssec),
+						  anchor_fields, NFIELDS(anchor_fields), -1, -1,
+						  NULL };
+
+static const struct dd_evt_field sec_fields[] = {
+	{ .key = "anchor", .kind = DD_EVT_OBJECT, .off = 0, .sub = &anchor_table,
+	  .doc = "the trust anchor the chain was judged from" },
+	{ .key = "zones", .kind = DD_EVT_LIST, .off = OFF(dd_ev_dnssec, zones),
+	  .max = DD_EV_MAX_ITEMS, .sub = &zone_table, .n_off = OFF(dd_ev_dnssec, nzones),
+	  .cap_off = OFF(dd_ev_dnssec, zones_cap),
+	  .doc = "DNSKEY and DS of every zone of the chain" },
+	{ .key = "parent", .kind = DD_EVT_LIST, .off = OFF(dd_ev_dnssec, parent),
+	  .max = DD_EV_MAX_ITEMS, .sub = &parent_table, .n_off = OFF(dd_ev_dnssec, nparent),
+	  .cap_off = OFF(dd_ev_dnssec, parent_cap),
+	  .doc = "the RRSIGs over the domain's DS set, per parent server address" },
+	{ .key = "servers", .kind = DD_EVT_LIST, .off = OFF(dd_ev_dnssec, servers),
+	  .max = DD_EV_MAX_ITEMS, .sub = &server_table, .n_off = OFF(dd_ev_dnssec, nservers),
+	  .cap_off = OFF(dd_ev_dnssec, servers_cap),
+	  .doc = "what every address of every nameserver of the domain serves" },
+};
+const struct dd_evt_table dd_ev_sec_table = { "dnssec", sizeof(struct dd_ev_dnssec), sec_fields,
+					      NFIELDS(sec_fields), -1, -1, NULL };
 
 json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv)
 {
-	json_t *o = json_object(), *anchor = json_object(), *zones = json_array(),
-	       *parent = json_array(), *servers = json_array();
+	json_t *o = dd_evt_save(sv, &dd_ev_sec_table, s);
 
-	dd_json_put(sv, anchor, "source", dd_json_str(sv, s->anchor_source));
-	dd_json_put(sv, anchor, "records", dd_evj_list(sv, &s->anchor));
-	dd_json_put(sv, o, "anchor", anchor);
-	for (size_t i = 0; zones && i < s->nzones; i++) {
-		const struct dd_ev_sec_zone *z = &s->zones[i];
-		json_t *zo = json_object();
-		dd_json_put(sv, zo, "zone", dd_json_str(sv, z->zone));
-		dd_json_put(sv, zo, "dnskey", s_rrset(sv, &z->dnskey, 1));
-		dd_json_put(sv, zo, "ds", s_rrset(sv, &z->ds, 1));
-		dd_json_append(sv, zones, zo);
-	}
-	dd_json_put(sv, o, "zones", zones);
-	for (size_t i = 0; parent && i < s->nparent; i++) {
-		const struct dd_ev_sec_parent *p = &s->parent[i];
-		json_t *po = json_object();
-		dd_json_put(sv, po, "name", dd_json_str(sv, p->name));
-		dd_json_put(sv, po, "address", dd_json_str(sv, p->address));
-		dd_json_put(sv, po, "rrsigs", dd_evj_list(sv, &p->rrsigs));
-		dd_json_append(sv, parent, po);
-	}
-	dd_json_put(sv, o, "parent", parent);
-	for (size_t i = 0; servers && i < s->nservers; i++) {
-		const struct dd_ev_sec_server *v = &s->servers[i];
-		const struct dd_ev_sec_rrset *sets[N_SERVER_KEYS] = {
-			&v->dnskey_udp, &v->dnskey_tcp, &v->soa, &v->ns, &v->cds, &v->cdnskey
-		};
-		json_t *so = json_object();
-		dd_json_put(sv, so, "name", dd_json_str(sv, v->name));
-		dd_json_put(sv, so, "address", dd_json_str(sv, v->address));
-		for (size_t m = 0; m < N_SERVER_KEYS; m++)
-			dd_json_put(sv, so, server_keys[m], s_rrset(sv, sets[m], 0));
-		dd_json_append(sv, servers, so);
-	}
-	dd_json_put(sv, o, "servers", servers);
 	if (sv->failed) {
 		json_decref(o);
 		return NULL;
@@ -235,177 +247,8 @@ json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv)
 	return o;
 }
 
-/* --------------------------------------------------------------- loading */
-
-/* A required string member. Unlike dd_evj_get_str, this section calls a
- * null one "missing" too. */
-static int need_str(struct dd_evj_ld *l, const json_t *o, const char *path, const char *key,
-		    char **out)
-{
-	if (!dd_evj_opt(o, key))
-		return dd_evj_fail(l, DD_EPARSE, path, key, "missing");
-	return dd_evj_get_str(l, o, path, key, DD_EVJ_OPT, out);
-}
-
-/* The RESPONSE members and records of an rrset object at path. */
-static int ld_rrset(struct dd_evj_ld *l, const json_t *o, const char *path, int named,
-		    struct dd_ev_sec_rrset *x)
-{
-	char *s = NULL;
-	json_t *j;
-	int rc;
-
-	if ((rc = dd_evj_want_object(l, o, path)) != 0)
-		return rc;
-	if (named && ((rc = dd_evj_get_str(l, o, path, "server", DD_EVJ_OPT, &x->server)) ||
-		      (rc = dd_evj_get_str(l, o, path, "address", DD_EVJ_OPT, &x->address))))
-		return rc;
-	if ((rc = need_str(l, o, path, "state", &s)) != 0)
-		return rc;
-	rc = dd_ev_state_parse(s, &x->r.state);
-	if (rc)
-		rc = dd_evj_fail(l, DD_EPARSE, path, "state", "unknown value \"%.40s\"", s);
-	free(s);
-	if (rc || (rc = dd_evj_get_rcode(l, o, path, "rcode", &x->r.rcode)) ||
-	    (rc = dd_evj_get_bool(l, o, path, "aa", DD_EVJ_OPT, -1, &x->r.aa)))
-		return rc;
-	if ((j = dd_evj_opt(o, "rtt_ms")) != NULL) {
-		if (!json_is_number(j) || !(json_number_value(j) >= 0 &&
-					    json_number_value(j) <= 86400000.0))
-			return dd_evj_fail(l, DD_EPARSE, path, "rtt_ms",
-					   "not a time in milliseconds");
-		x->r.rtt_ms = json_number_value(j);
-	}
-	if ((j = dd_evj_opt(o, "exchange")) != NULL) {
-		if (!json_is_integer(j) || json_integer_value(j) < 0)
-			return dd_evj_fail(l, DD_EPARSE, path, "exchange",
-					   "expected an exchange index");
-		if ((size_t)json_integer_value(j) >= l->nexchanges)
-			return dd_evj_fail(l, DD_EPARSE, path, "exchange",
-					   "refers to exchange %lld, but there are only %zu",
-					   (long long)json_integer_value(j), l->nexchanges);
-		x->r.exchange = (int)json_integer_value(j);
-	}
-	if ((rc = dd_evj_get_str(l, o, path, "detail", DD_EVJ_OPT, &x->r.detail)) != 0)
-		return rc;
-	return dd_evj_get_strlist(l, o, path, "records", &x->records);
-}
-
-/* The member key of o as an rrset (absent or null: left skipped). */
-static int ld_sub(struct dd_evj_ld *l, const json_t *o, const char *path, const char *key,
-		  int named, struct dd_ev_sec_rrset *x)
-{
-	char p[DD_EVJ_PATH_LEN];
-	json_t *j = dd_evj_opt(o, key);
-
-	if (!j)
-		return 0;
-	dd_evj_sub(p, path, key, -1);
-	return ld_rrset(l, j, p, named, x);
-}
-
-static int ld_zones(struct dd_evj_ld *l, const json_t *sec, struct dd_ev_dnssec *s)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, sec, "dnssec", "zones", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN], *zone = NULL;
-		int k;
-		dd_evj_sub(p, "dnssec", "zones", (long)i);
-		if ((rc = dd_evj_want_object(l, o, p)) || (rc = need_str(l, o, p, "zone", &zone)))
-			return rc;
-		k = dd_ev_sec_add_zone(s, zone);
-		free(zone);
-		if (k < 0)
-			return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
-		if ((rc = ld_sub(l, o, p, "dnskey", 1, &s->zones[k].dnskey)) ||
-		    (rc = ld_sub(l, o, p, "ds", 1, &s->zones[k].ds)))
-			return rc;
-	}
-	return 0;
-}
-
-/* An entry of "parent" or "servers" at p, made by add from its name and
- * address (required when need_address): its index, or a negative enum
- * dd_err. n is the number of entries so far: add must make a new one. */
-static int ld_entry(struct dd_evj_ld *l, const json_t *o, const char *p, int need_address,
-		    int (*add)(struct dd_ev_dnssec *s, const char *name, const char *address),
-		    struct dd_ev_dnssec *s, size_t n)
-{
-	char *name = NULL, *addr = NULL;
-	int rc;
-
-	if ((rc = dd_evj_want_object(l, o, p)) || (rc = need_str(l, o, p, "name", &name)) ||
-	    (rc = need_address ? need_str(l, o, p, "address", &addr) :
-				 dd_evj_get_str(l, o, p, "address", DD_EVJ_OPT, &addr))) {
-		free(name);
-		return rc;
-	}
-	rc = add(s, name, addr);
-	free(name);
-	free(addr);
-	if (rc < 0)
-		return dd_evj_fail(l, rc, p, NULL, "%s", dd_strerror(rc));
-	if ((size_t)rc != n)
-		return dd_evj_fail(l, DD_EPARSE, p, NULL, "server listed twice");
-	return rc;
-}
-
-static int ld_parent(struct dd_evj_ld *l, const json_t *sec, struct dd_ev_dnssec *s)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, sec, "dnssec", "parent", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		int k;
-		dd_evj_sub(p, "dnssec", "parent", (long)i);
-		k = ld_entry(l, o, p, 0, dd_ev_sec_add_parent, s, s->nparent);
-		if (k < 0)
-			return k;
-		if ((rc = dd_evj_get_strlist(l, o, p, "rrsigs", &s->parent[k].rrsigs)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int ld_servers(struct dd_evj_ld *l, const json_t *sec, struct dd_ev_dnssec *s)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, sec, "dnssec", "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		struct dd_ev_sec_server *v;
-		int k;
-		dd_evj_sub(p, "dnssec", "servers", (long)i);
-		k = ld_entry(l, o, p, 1, dd_ev_sec_add_server, s, s->nservers);
-		if (k < 0)
-			return k;
-		v = &s->servers[k];
-		struct dd_ev_sec_rrset *sets[N_SERVER_KEYS] = { &v->dnskey_udp, &v->dnskey_tcp,
-								&v->soa, &v->ns, &v->cds,
-								&v->cdnskey };
-		for (size_t m = 0; m < N_SERVER_KEYS; m++)
-			if ((rc = ld_sub(l, o, p, server_keys[m], 0, sets[m])) != 0)
-				return rc;
-	}
-	return 0;
-}
-
 int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l)
 {
-	json_t *anchor;
 	int rc;
 
 	if (!j || json_is_null(j))
@@ -413,14 +256,10 @@ int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l)
 	if ((rc = dd_evj_want_object(l, j, "dnssec")) != 0)
 		return rc;
 	s->present = 1;
-	anchor = dd_evj_opt(j, "anchor");
-	if (anchor &&
-	    ((rc = dd_evj_want_object(l, anchor, "dnssec.anchor")) ||
-	     (rc = dd_evj_get_str(l, anchor, "dnssec.anchor", "source", DD_EVJ_OPT,
-				  &s->anchor_source)) ||
-	     (rc = dd_evj_get_strlist(l, anchor, "dnssec.anchor", "records", &s->anchor))))
-		return rc;
-	if ((rc = ld_zones(l, j, s)) || (rc = ld_parent(l, j, s)) || (rc = ld_servers(l, j, s)))
-		return rc;
-	return 0;
+	return dd_evt_load(l, &dd_ev_sec_table, j, "dnssec", s);
+}
+
+void dd_ev_sec_free(struct dd_ev_dnssec *s)
+{
+	dd_evt_free(&dd_ev_sec_table, s);
 }

@@ -28,9 +28,6 @@
 json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l);
 /* The rcode's mnemonic, or null when negative. */
 json_t *dd_evj_rcode(struct dd_json *s, int rcode);
-/* The RESPONSE members (state, rcode, aa, rtt_ms, exchange, detail) added
- * to obj, which is returned; a NULL obj marks s failed. */
-json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_response *r);
 
 /* --------------------------------------------------------------- loading */
 
@@ -48,9 +45,6 @@ enum { DD_EVJ_OPT = 0, DD_EVJ_REQ = 1 };
  * Returns code. */
 int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* The same with a va_list. */
-int dd_evj_vfail(struct dd_evj_ld *l, int code, const char *path, const char *key,
-		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* out (DD_EVJ_PATH_LEN bytes) = path.key[index] (no index when index < 0);
  * a too deep path is cut. */
 void dd_evj_sub(char *out, const char *path, const char *key, long index);
@@ -64,22 +58,14 @@ int dd_evj_member(struct dd_evj_ld *l, const json_t *obj, const char *path, cons
 		  int req, json_t **out);
 int dd_evj_want_object(struct dd_evj_ld *l, const json_t *j, const char *path);
 
-/* The typed members of obj. Absent or null leaves a string alone, gives
- * dflt for a boolean (-1 for "unknown"), NULL for an array, and -1 for an
- * rcode. */
+/* The typed members of obj (the document's own members; the records below
+ * them are read from their tables, ev_table.h). Absent or null leaves a
+ * string alone and gives NULL for an array. */
 int dd_evj_get_str(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		   int req, char **out);
-int dd_evj_get_bool(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		    int req, int dflt, int *out);
 /* An array of at most max entries. */
 int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		     int req, size_t max, json_t **out);
-/* An array of strings (at most DD_EV_MAX_ITEMS), appended to out. */
-int dd_evj_get_strlist(struct dd_evj_ld *l, const json_t *obj, const char *path,
-		       const char *key, struct dd_ev_strlist *out);
-/* An rcode mnemonic ("NXDOMAIN", "RCODE42"). */
-int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		     int *out);
 
 /* ------------------------------------------------- the sections' JSON form */
 

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
@@ -37,24 +38,38 @@ json_t *dd_evj_rcode(struct dd_json *s, int rcode)
 	return rcode < 0 ? json_null() : dd_json_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
 }
 
-json_t *dd_evj_response(struct dd_json *s, json_t *obj, const struct dd_ev_response *r)
+/* RESPONSE: the members of every object that says what one question to one
+ * server came to. */
+
+static const char *state_of(int v)
 {
-	if (!obj) {
-		s->failed = 1;
-		return NULL;
-	}
-	dd_json_put(s, obj, "state", dd_json_str(s, dd_ev_state_name(r->state)));
-	dd_json_put(s, obj, "rcode", dd_evj_rcode(s, r->rcode));
-	dd_json_put(s, obj, "aa", dd_json_tri(r->aa));
-	dd_json_put(s, obj, "rtt_ms", dd_json_ms(r->rtt_ms));
-	dd_json_put(s, obj, "exchange", dd_json_int_or_null(r->exchange));
-	dd_json_put(s, obj, "detail", dd_json_str(s, r->detail));
-	return obj;
+	return dd_ev_state_name((enum dd_ev_state)v);
 }
+
+static const struct dd_evt_field response_fields[] = {
+	{ .key = "state", .kind = DD_EVT_ENUM, .off = offsetof(struct dd_ev_response, state),
+	  .flags = DD_EVT_REQ, .max = DD_EV_STATE_COUNT, .name_of = state_of,
+	  .doc = "what it came to" },
+	{ .key = "rcode", .kind = DD_EVT_RCODE, .off = offsetof(struct dd_ev_response, rcode),
+	  .doc = "rcode mnemonic of the reply (`\"NOERROR\"`, `\"NXDOMAIN\"`, `\"BADVERS\"`, or "
+		 "`\"RCODE<n>\"`); null when no reply" },
+	{ .key = "aa", .kind = DD_EVT_TRI, .off = offsetof(struct dd_ev_response, aa), .dflt = -1,
+	  .doc = "AA flag of the reply; null when no reply" },
+	{ .key = "rtt_ms", .kind = DD_EVT_MS, .off = offsetof(struct dd_ev_response, rtt_ms),
+	  .doc = "round trip of the deciding exchange" },
+	{ .key = "exchange", .kind = DD_EVT_XREF, .off = offsetof(struct dd_ev_response, exchange),
+	  .doc = "index into `exchanges` of the deciding exchange" },
+	{ .key = "detail", .kind = DD_EVT_STR, .off = offsetof(struct dd_ev_response, detail),
+	  .doc = "free text for humans" },
+};
+const struct dd_evt_table dd_ev_response_table = {
+	"RESPONSE", sizeof(struct dd_ev_response), response_fields,
+	sizeof(response_fields) / sizeof(response_fields[0]), -1, -1, NULL
+};
 
 /* --------------------------------------------------------------- loading */
 
-int dd_evj_vfail(struct dd_evj_ld *l, int code, const char *path, const char *key,
+static int vfail(struct dd_evj_ld *l, int code, const char *path, const char *key,
 		 const char *fmt, va_list ap)
 {
 	char what[160];
@@ -73,7 +88,7 @@ int dd_evj_fail(struct dd_evj_ld *l, int code, const char *path, const char *key
 	int rc;
 
 	va_start(ap, fmt);
-	rc = dd_evj_vfail(l, code, path, key, fmt, ap);
+	rc = vfail(l, code, path, key, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -150,22 +165,6 @@ int dd_evj_get_str(struct dd_evj_ld *l, const json_t *obj, const char *path, con
 	return 0;
 }
 
-int dd_evj_get_bool(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		    int req, int dflt, int *out)
-{
-	json_t *j;
-	int rc = dd_evj_member(l, obj, path, key, req, &j);
-
-	*out = dflt;
-	if (rc || !j)
-		return rc;
-	if (!json_is_boolean(j))
-		return dd_evj_fail(l, DD_EPARSE, path, key, "expected a boolean, found %s",
-				   dd_evj_type_name(j));
-	*out = json_is_true(j);
-	return 0;
-}
-
 int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		     int req, size_t max, json_t **out)
 {
@@ -181,41 +180,3 @@ int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, c
 	return 0;
 }
 
-int dd_evj_get_strlist(struct dd_evj_ld *l, const json_t *obj, const char *path,
-		       const char *key, struct dd_ev_strlist *out)
-{
-	json_t *arr, *v;
-	size_t i;
-	int rc = dd_evj_get_array(l, obj, path, key, DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, v) {
-		char p[DD_EVJ_PATH_LEN];
-		dd_evj_sub(p, path, key, (long)i);
-		if (!json_is_string(v))
-			return dd_evj_fail(l, DD_EPARSE, p, NULL, "expected a string, found %s",
-					   dd_evj_type_name(v));
-		if (json_string_length(v) > DD_EV_MAX_STR)
-			return dd_evj_fail(l, DD_ELIMIT, p, NULL, "string too long");
-		rc = dd_ev_strlist_add(out, json_string_value(v));
-		if (rc < 0)
-			return dd_evj_fail(l, rc, p, NULL, "%s", dd_strerror(rc));
-	}
-	return 0;
-}
-
-int dd_evj_get_rcode(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		     int *out)
-{
-	char *s = NULL;
-	int rc = dd_evj_get_str(l, obj, path, key, DD_EVJ_OPT, &s);
-
-	*out = -1;
-	if (rc || !s)
-		return rc;
-	if (dd_ev_rcode_parse(s, out) != 0)
-		rc = dd_evj_fail(l, DD_EPARSE, path, key, "unknown rcode \"%.40s\"", s);
-	free(s);
-	return rc;
-}

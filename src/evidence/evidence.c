@@ -10,6 +10,7 @@
 #include "dd_config.h"
 #include "dns/msg.h"
 #include "evidence/ev_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 static const char *const state_names[DD_EV_STATE_COUNT] = {
@@ -420,59 +421,6 @@ int dd_ev_add_ns_server(struct dd_evidence *ev, size_t ns, const char *address)
 	return (int)n->nservers - 1;
 }
 
-static void response_free(struct dd_ev_response *r)
-{
-	free(r->detail);
-	r->detail = NULL;
-}
-
-static void parent_free(struct dd_ev_parent *p)
-{
-	for (size_t i = 0; i < p->nservers; i++) {
-		struct dd_ev_parent_server *s = &p->servers[i];
-		free(s->name);
-		free(s->address);
-		response_free(&s->delegation.r);
-		dd_ev_strlist_free(&s->delegation.ns);
-		for (size_t g = 0; g < s->delegation.nglue; g++) {
-			free(s->delegation.glue[g].name);
-			free(s->delegation.glue[g].address);
-		}
-		free(s->delegation.glue);
-		response_free(&s->ds.r);
-		dd_ev_strlist_free(&s->ds.records);
-	}
-	free(p->servers);
-	free(p->zone);
-	free(p->error_code);
-	free(p->error_message);
-}
-
-static void resolution_free(struct dd_ev_resolution *r)
-{
-	dd_ev_strlist_free(&r->a);
-	dd_ev_strlist_free(&r->aaaa);
-	free(r->cname);
-	free(r->message);
-}
-
-static void nameserver_free(struct dd_ev_nameserver *ns)
-{
-	free(ns->name);
-	dd_ev_strlist_free(&ns->glue);
-	resolution_free(&ns->resolution);
-	for (size_t i = 0; i < ns->nservers; i++) {
-		struct dd_ev_ns_server *s = &ns->servers[i];
-		free(s->address);
-		response_free(&s->soa_udp.r);
-		response_free(&s->soa_tcp.r);
-		response_free(&s->ns_udp.r);
-		dd_ev_strlist_free(&s->ns_udp.ns);
-		response_free(&s->edns.r);
-	}
-	free(ns->servers);
-}
-
 int dd_ev_exchange_set_wire(struct dd_ev_exchange *x, const uint8_t *wire, size_t len)
 {
 	uint8_t *copy = len ? malloc(len) : NULL;
@@ -518,19 +466,6 @@ void dd_ev_exchange_sections(struct dd_ev_exchange *x)
 	x->wire_len = 0;
 }
 
-static void exchange_free(struct dd_ev_exchange *x)
-{
-	free(x->wire);
-	free(x->server);
-	free(x->address);
-	free(x->qname);
-	free(x->qtype);
-	dd_ev_strlist_free(&x->answer);
-	dd_ev_strlist_free(&x->authority);
-	dd_ev_strlist_free(&x->additional);
-	free(x->detail);
-}
-
 int dd_ev_host_set(struct dd_evidence *ev, const char *name, const char *zone)
 {
 	int rc;
@@ -567,33 +502,15 @@ void dd_ev_free(struct dd_evidence *ev)
 {
 	if (!ev)
 		return;
-	for (size_t i = 0; i < ev->nchain; i++) {
-		struct dd_ev_step *s = &ev->chain[i];
-		for (size_t j = 0; j < s->nservers; j++) {
-			free(s->servers[j].name);
-			free(s->servers[j].address);
-			free(s->servers[j].referral);
-			response_free(&s->servers[j].r);
-		}
-		free(s->servers);
-		free(s->zone);
-	}
-	free(ev->chain);
-	parent_free(&ev->parent);
-	for (size_t i = 0; i < ev->nnameservers; i++)
-		nameserver_free(&ev->nameservers[i]);
-	free(ev->nameservers);
-	for (size_t i = 0; i < ev->nexchanges; i++)
-		exchange_free(&ev->exchanges[i]);
-	free(ev->exchanges);
 	dd_ev_deps_free(&ev->deps);
 	dd_ev_sec_free(&ev->dnssec);
 	dd_ev_reg_free(&ev->registration);
 	free(ev->host.name);
 	free(ev->host.zone);
 	free(ev->host.cut);
-	resolution_free(&ev->host.resolution);
+	dd_evt_free(&dd_ev_resolution_table, &ev->host.resolution);
 	free(ev->tool);
 	free(ev->domain);
+	dd_evt_free(&dd_ev_doc_table, ev); /* options, chain, parent, nameservers, exchanges */
 	free(ev);
 }

@@ -499,4 +499,9 @@ int dd_ev_load_json(const char *text, size_t len, struct dd_evidence **out, char
  * it cannot be read. */
 int dd_ev_load_file(const char *path, struct dd_evidence **out, char *err, size_t errlen);
 
+/* The field lists of docs/evidence.md, generated from the tables that save
+ * and load the document (Markdown, heap string the caller frees; NULL when
+ * out of memory). A test compares them with the committed file. */
+char *dd_ev_schema_markdown(void);
+
 #endif

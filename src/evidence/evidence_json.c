@@ -15,155 +15,350 @@
 #include "core/err.h"
 #include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
+
+/* ---------------------------------------------------------------- tables */
+
+/* The document's records, field by field (ev_table.h): saved, loaded,
+ * checked and freed from these tables (the sections dnssec and
+ * dependencies have theirs in their own files). */
+
+#define OFF(type, member) offsetof(struct type, member)
+#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
+
+static const char *result_of(int i)
+{
+	return dd_ev_result_name((enum dd_ev_result)i);
+}
+
+static const char *proto_of(int i)
+{
+	return dd_ev_proto_name((enum dd_ev_proto)i);
+}
+
+static const char *rstate_of(int i)
+{
+	return dd_ev_rstate_name((enum dd_ev_rstate)i);
+}
+
+static const struct dd_evt_field options_fields[] = {
+	{ .key = "ipv4", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_options, ipv4), .dflt = 1,
+	  .doc = "IPv4 servers asked" },
+	{ .key = "ipv6", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_options, ipv6), .dflt = 1,
+	  .doc = "IPv6 servers asked" },
+	{ .key = "timeout_ms", .kind = DD_EVT_INT, .off = OFF(dd_ev_options, timeout_ms),
+	  .flags = DD_EVT_KEEP, .min = 1, .max = 3600000, .dflt = 1500,
+	  .doc = "per-try timeout" },
+	{ .key = "retries", .kind = DD_EVT_INT, .off = OFF(dd_ev_options, retries),
+	  .flags = DD_EVT_KEEP, .max = 100, .dflt = 2, .doc = "retries after the first try" },
+};
+static const struct dd_evt_table options_table = { "OPTIONS", sizeof(struct dd_ev_options),
+						   options_fields, NFIELDS(options_fields), -1,
+						   -1, NULL };
+
+static const struct dd_evt_field step_server_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_step_server, name),
+	  .flags = DD_EVT_REQ, .doc = "server name (`\"a.root-servers.net.\"`)" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_step_server, address),
+	  .doc = "address asked" },
+	{ .key = "protocol", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_step_server, protocol),
+	  .max = 2, .name_of = proto_of, .doc = "transport of the deciding exchange" },
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_step_server, r),
+	  .sub = &dd_ev_response_table, .doc = "what it said" },
+	{ .key = "referral", .kind = DD_EVT_STR, .off = OFF(dd_ev_step_server, referral),
+	  .doc = "zone it referred to (`\"sm.\"`)" },
+};
+static const struct dd_evt_table step_server_table = {
+	"STEP_SERVER", sizeof(struct dd_ev_step_server), step_server_fields,
+	NFIELDS(step_server_fields), -1, -1, NULL
+};
+
+static const struct dd_evt_field step_fields[] = {
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_step, zone), .flags = DD_EVT_REQ,
+	  .doc = "`.` first, then `sm.`, ..." },
+	{ .key = "servers", .kind = DD_EVT_LIST, .off = OFF(dd_ev_step, servers),
+	  .max = DD_EV_MAX_ITEMS, .sub = &step_server_table, .n_off = OFF(dd_ev_step, nservers),
+	  .cap_off = OFF(dd_ev_step, cap), .doc = "the servers asked there" },
+};
+static const struct dd_evt_table step_table = { "STEP", sizeof(struct dd_ev_step), step_fields,
+						NFIELDS(step_fields), -1, -1, NULL };
+
+static const struct dd_evt_field glue_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_glue, name), .flags = DD_EVT_REQ,
+	  .doc = "NS name the glue belongs to" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_glue, address),
+	  .flags = DD_EVT_REQ, .doc = "IPv4 or IPv6 address" },
+	{ .key = "ttl", .kind = DD_EVT_I64, .off = OFF(dd_ev_glue, ttl), .flags = DD_EVT_NULLNEG,
+	  .max = UINT32_MAX, .dflt = -1, .doc = "TTL of the A/AAAA record" },
+};
+static const struct dd_evt_table glue_table = { "GLUE", sizeof(struct dd_ev_glue), glue_fields,
+						NFIELDS(glue_fields), -1, -1, NULL };
+
+static const struct dd_evt_field delegation_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_delegation, r),
+	  .sub = &dd_ev_response_table, .doc = "the reply to DOMAIN NS?" },
+	{ .key = "ns", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_delegation, ns),
+	  .max = DD_EV_MAX_ITEMS, .doc = "NS names of the referral (or answer)" },
+	{ .key = "ns_ttl", .kind = DD_EVT_I64, .off = OFF(dd_ev_delegation, ns_ttl),
+	  .flags = DD_EVT_NULLNEG, .max = UINT32_MAX, .dflt = -1, .doc = "TTL of that NS RRset" },
+	{ .key = "glue", .kind = DD_EVT_LIST, .off = OFF(dd_ev_delegation, glue),
+	  .max = DD_EV_MAX_ITEMS, .sub = &glue_table, .n_off = OFF(dd_ev_delegation, nglue),
+	  .cap_off = OFF(dd_ev_delegation, glue_cap),
+	  .doc = "glue records from the additional section" },
+};
+static const struct dd_evt_table delegation_table = {
+	"DELEGATION", sizeof(struct dd_ev_delegation), delegation_fields,
+	NFIELDS(delegation_fields), -1, -1, NULL
+};
+
+static const struct dd_evt_field ds_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_ds, r),
+	  .sub = &dd_ev_response_table, .doc = "the reply to DOMAIN DS?" },
+	{ .key = "records", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_ds, records),
+	  .max = DD_EV_MAX_ITEMS, .doc = "DS records in presentation format" },
+	{ .key = "ttl", .kind = DD_EVT_I64, .off = OFF(dd_ev_ds, ttl), .flags = DD_EVT_NULLNEG,
+	  .max = UINT32_MAX, .dflt = -1, .doc = "TTL of the DS RRset" },
+};
+static const struct dd_evt_table ds_table = { "DS", sizeof(struct dd_ev_ds), ds_fields,
+					      NFIELDS(ds_fields), -1, -1, NULL };
+
+static const struct dd_evt_field parent_server_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_parent_server, name),
+	  .flags = DD_EVT_REQ, .doc = "a server of the parent zone (`\"a.nic.sm.\"`)" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_parent_server, address),
+	  .doc = "the address asked; null: a name without a usable address (`NO_ADDRESSES`)" },
+	{ .key = "delegation", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_parent_server, delegation),
+	  .sub = &delegation_table, .doc = "its reply to DOMAIN NS? (absent: `skipped`)" },
+	{ .key = "ds", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_parent_server, ds), .sub = &ds_table,
+	  .doc = "its reply to DOMAIN DS? (absent: `skipped`)" },
+};
+static const struct dd_evt_table parent_server_table = {
+	"PARENT_SERVER", sizeof(struct dd_ev_parent_server), parent_server_fields,
+	NFIELDS(parent_server_fields), -1, -1, NULL
+};
+
+/* The parent's error: members of the parent's own struct, in an object. */
+static const struct dd_evt_field parent_error_fields[] = {
+	{ .key = "code", .kind = DD_EVT_STR, .off = OFF(dd_ev_parent, error_code),
+	  .flags = DD_EVT_REQ,
+	  .doc = "the walk's own codes (`ALL_SERVERS_FAILED`, `NO_ADDRESSES`, `REFERRAL_LOOP`, "
+		 "`CNAME_LOOP`, `CNAME_CHAIN_TOO_LONG`, `DEPTH_LIMIT`, `QUERY_LIMIT`), "
+		 "`NO_PARENT` (no zone cut above the domain), `LIMIT` (a bound was reached)" },
+	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_parent, error_message),
+	  .doc = "that in words" },
+};
+static const struct dd_evt_table parent_error_table = {
+	"PARENT_ERROR", sizeof(struct dd_ev_parent), parent_error_fields,
+	NFIELDS(parent_error_fields), -1, -1, NULL
+};
+
+static const struct dd_evt_field parent_fields[] = {
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_parent, zone),
+	  .doc = "the parent zone (`\"sm.\"`); null when the walk did not find it" },
+	{ .key = "error", .kind = DD_EVT_OBJECT, .off = 0, .flags = DD_EVT_NULLABLE,
+	  .sub = &parent_error_table, .doc = "why the parent could not be examined; null when it could" },
+	{ .key = "servers", .kind = DD_EVT_LIST, .off = OFF(dd_ev_parent, servers),
+	  .max = DD_EV_MAX_ITEMS, .sub = &parent_server_table, .n_off = OFF(dd_ev_parent, nservers),
+	  .cap_off = OFF(dd_ev_parent, cap),
+	  .doc = "one entry per address of each parent server" },
+};
+static const struct dd_evt_table parent_table = { "PARENT", sizeof(struct dd_ev_parent),
+						  parent_fields, NFIELDS(parent_fields), -1, -1,
+						  NULL };
+
+static const struct dd_evt_field resolution_fields[] = {
+	{ .key = "state", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_resolution, state),
+	  .flags = DD_EVT_REQ, .max = DD_EV_RSTATE_COUNT, .name_of = rstate_of,
+	  .doc = "how the name's addresses resolved" },
+	{ .key = "a", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_resolution, a),
+	  .max = DD_EV_MAX_ITEMS, .doc = "IPv4 addresses" },
+	{ .key = "aaaa", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_resolution, aaaa),
+	  .max = DD_EV_MAX_ITEMS, .doc = "IPv6 addresses" },
+	{ .key = "ttl", .kind = DD_EVT_I64, .off = OFF(dd_ev_resolution, ttl),
+	  .flags = DD_EVT_NULLNEG, .max = UINT32_MAX, .dflt = -1,
+	  .doc = "smallest TTL of the address RRsets" },
+	{ .key = "cname", .kind = DD_EVT_STR, .off = OFF(dd_ev_resolution, cname),
+	  .doc = "CNAME target when the name is an alias" },
+	{ .key = "message", .kind = DD_EVT_STR, .off = OFF(dd_ev_resolution, message),
+	  .doc = "why it failed" },
+};
+const struct dd_evt_table dd_ev_resolution_table = {
+	"RESOLUTION", sizeof(struct dd_ev_resolution), resolution_fields,
+	NFIELDS(resolution_fields), -1, -1, NULL
+};
+
+static const struct dd_evt_field soa_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_soa, r),
+	  .sub = &dd_ev_response_table, .doc = "the reply" },
+	{ .key = "serial", .kind = DD_EVT_I64, .off = OFF(dd_ev_soa, serial),
+	  .flags = DD_EVT_NULLNEG, .max = UINT32_MAX, .dflt = -1,
+	  .doc = "SOA serial; null when no SOA came back" },
+};
+static const struct dd_evt_table soa_table = { "SOA", sizeof(struct dd_ev_soa), soa_fields,
+					       NFIELDS(soa_fields), -1, -1, NULL };
+
+static const struct dd_evt_field nsset_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_nsset, r),
+	  .sub = &dd_ev_response_table, .doc = "the reply" },
+	{ .key = "ns", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_nsset, ns), .max = DD_EV_MAX_ITEMS,
+	  .doc = "NS names in the answer" },
+	{ .key = "ttl", .kind = DD_EVT_I64, .off = OFF(dd_ev_nsset, ttl), .flags = DD_EVT_NULLNEG,
+	  .max = UINT32_MAX, .dflt = -1, .doc = "TTL of the NS RRset" },
+};
+static const struct dd_evt_table nsset_table = { "NSSET", sizeof(struct dd_ev_nsset),
+						 nsset_fields, NFIELDS(nsset_fields), -1, -1,
+						 NULL };
+
+static const struct dd_evt_field ednsprobe_fields[] = {
+	{ .key = "response", .kind = DD_EVT_EMBED, .off = OFF(dd_ev_ednsprobe, r),
+	  .sub = &dd_ev_response_table, .doc = "the reply" },
+	{ .key = "edns_version", .kind = DD_EVT_INT, .off = OFF(dd_ev_ednsprobe, edns_version),
+	  .flags = DD_EVT_NULLNEG, .max = 255, .dflt = -1,
+	  .doc = "EDNS version of the reply's OPT record; null when no OPT" },
+};
+static const struct dd_evt_table ednsprobe_table = {
+	"EDNS_PROBE", sizeof(struct dd_ev_ednsprobe), ednsprobe_fields, NFIELDS(ednsprobe_fields),
+	-1, -1, NULL
+};
+
+static const struct dd_evt_field ns_server_fields[] = {
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_ns_server, address),
+	  .flags = DD_EVT_REQ, .doc = "an address of the name" },
+	{ .key = "soa_udp", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_ns_server, soa_udp),
+	  .sub = &soa_table, .doc = "DOMAIN SOA? over UDP" },
+	{ .key = "soa_tcp", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_ns_server, soa_tcp),
+	  .sub = &soa_table, .doc = "DOMAIN SOA? over TCP" },
+	{ .key = "ns_udp", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_ns_server, ns_udp),
+	  .sub = &nsset_table, .doc = "DOMAIN NS? over UDP" },
+	{ .key = "edns", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_ns_server, edns),
+	  .sub = &ednsprobe_table,
+	  .doc = "DOMAIN SOA? with EDNS version 1: a correct server answers BADVERS with an OPT "
+		 "of version 0 (RFC 6891 6.1.3)" },
+};
+static const struct dd_evt_table ns_server_table = {
+	"NS_SERVER", sizeof(struct dd_ev_ns_server), ns_server_fields, NFIELDS(ns_server_fields),
+	0, -1, "is listed twice for this name"
+};
+
+static const struct dd_evt_field nameserver_fields[] = {
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_nameserver, name),
+	  .flags = DD_EVT_REQ, .doc = "NS name" },
+	{ .key = "in_parent", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_nameserver, in_parent),
+	  .doc = "listed by at least one parent server" },
+	{ .key = "in_child", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_nameserver, in_child),
+	  .doc = "listed in an NS answer of at least one of the domain's own servers" },
+	{ .key = "in_bailiwick", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_nameserver, in_bailiwick),
+	  .doc = "the name lies inside the domain (it needs glue)" },
+	{ .key = "glue", .kind = DD_EVT_STRLIST, .off = OFF(dd_ev_nameserver, glue),
+	  .max = DD_EV_MAX_ITEMS, .doc = "union of the glue addresses seen at the parent" },
+	{ .key = "resolution", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_nameserver, resolution),
+	  .sub = &dd_ev_resolution_table, .doc = "its addresses, from its own authoritative servers" },
+	{ .key = "servers", .kind = DD_EVT_LIST, .off = OFF(dd_ev_nameserver, servers),
+	  .max = DD_EV_MAX_ITEMS, .sub = &ns_server_table,
+	  .n_off = OFF(dd_ev_nameserver, nservers), .cap_off = OFF(dd_ev_nameserver, cap),
+	  .doc = "one entry per address probed" },
+};
+static const struct dd_evt_table nameserver_table = {
+	"NAMESERVER", sizeof(struct dd_ev_nameserver), nameserver_fields,
+	NFIELDS(nameserver_fields), 0, -1, "is listed twice"
+};
+
+static const struct dd_evt_field edns_fields[] = {
+	{ .key = "present", .kind = DD_EVT_PRESENT, .off = OFF(dd_ev_edns, present) },
+	{ .key = "udp_size", .kind = DD_EVT_INT, .off = OFF(dd_ev_edns, udp_size), .max = 65535,
+	  .doc = "advertised UDP payload size" },
+	{ .key = "do", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_edns, do_bit), .doc = "DO flag" },
+	{ .key = "version", .kind = DD_EVT_INT, .off = OFF(dd_ev_edns, version), .max = 255,
+	  .doc = "EDNS version" },
+};
+static const struct dd_evt_table edns_table = { "EDNS", sizeof(struct dd_ev_edns), edns_fields,
+						NFIELDS(edns_fields), -1, -1, NULL };
+
+static const char *const flag_names[] = { "qr", "aa", "tc", "rd", "ra", "ad", "cd", NULL };
+static const char *const section_names[] = { "answer", "authority", "additional", NULL };
+
+static const struct dd_evt_field exchange_fields[] = {
+	{ .key = "id", .kind = DD_EVT_ID, .off = OFF(dd_ev_exchange, id), .flags = DD_EVT_REQ,
+	  .max = DD_EV_MAX_EXCHANGES, .doc = "its position in `exchanges`" },
+	{ .key = "server", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, server),
+	  .doc = "server name when known" },
+	{ .key = "address", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, address),
+	  .flags = DD_EVT_REQ, .doc = "server address" },
+	{ .key = "port", .kind = DD_EVT_INT, .off = OFF(dd_ev_exchange, port), .min = 1,
+	  .max = 65535, .dflt = 53, .doc = "server port" },
+	{ .key = "protocol", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_exchange, protocol), .max = 2,
+	  .name_of = proto_of, .doc = "transport" },
+	{ .key = "qname", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, qname),
+	  .flags = DD_EVT_REQ, .doc = "question name" },
+	{ .key = "qtype", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, qtype),
+	  .flags = DD_EVT_REQ, .doc = "question type mnemonic (`\"NS\"`, `\"TYPE65\"`)" },
+	{ .key = "query_edns", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_exchange, query_edns),
+	  .flags = DD_EVT_NULLABLE, .sub = &edns_table,
+	  .doc = "the query's OPT record; null when none" },
+	{ .key = "t_ms", .kind = DD_EVT_MS, .off = OFF(dd_ev_exchange, t_ms),
+	  .doc = "start, ms since the run began" },
+	{ .key = "rtt_ms", .kind = DD_EVT_MS, .off = OFF(dd_ev_exchange, rtt_ms),
+	  .doc = "round trip; null when no reply" },
+	{ .key = "shared", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_exchange, shared),
+	  .flags = DD_EVT_TRUEONLY,
+	  .doc = "saved only when true: the same question (name, type, protocol, EDNS options) "
+		 "had already gone to the same address in this run, and this records that "
+		 "exchange again instead of asking twice; `t_ms` and `rtt_ms` are the original's" },
+	{ .key = "result", .kind = DD_EVT_ENUM, .off = OFF(dd_ev_exchange, result),
+	  .flags = DD_EVT_REQ, .max = DD_EV_RESULT_COUNT, .name_of = result_of,
+	  .doc = "the transport outcome" },
+	{ .key = "rcode", .kind = DD_EVT_RCODE, .off = OFF(dd_ev_exchange, rcode),
+	  .doc = "as in RESPONSE" },
+	{ .key = "flags", .kind = DD_EVT_FLAGS, .off = OFF(dd_ev_exchange, flags), .max = 16,
+	  .words = flag_names, .doc = "header flags of the reply" },
+	/* size is a long: 64 bits, like int64_t, on the LP64 systems dnsdeps builds on */
+	{ .key = "size", .kind = DD_EVT_I64, .off = OFF(dd_ev_exchange, size),
+	  .flags = DD_EVT_NULLNEG, .max = 65535, .dflt = -1, .doc = "reply size in bytes" },
+	{ .key = "reply_edns", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_exchange, reply_edns),
+	  .flags = DD_EVT_NULLABLE, .sub = &edns_table,
+	  .doc = "the reply's OPT record; null when none" },
+	{ .key = "answer", .kind = DD_EVT_SECTIONS, .off = OFF(dd_ev_exchange, answer),
+	  .max = DD_EV_MAX_ITEMS, .n_off = OFF(dd_ev_exchange, wire),
+	  .cap_off = OFF(dd_ev_exchange, wire_len), .words = section_names,
+	  .doc = "the reply's records in presentation format" },
+	{ .key = "detail", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, detail),
+	  .doc = "free text (`\"2 replies with a wrong ID ignored\"`); a `timeout` whose detail "
+		 "starts `not asked:` was not sent (the address was held as silent)" },
+};
+static const struct dd_evt_table exchange_table = {
+	"EXCHANGE", sizeof(struct dd_ev_exchange), exchange_fields, NFIELDS(exchange_fields), -1,
+	-1, NULL
+};
+
+/* The members of the record that follow schema, tool, time and domain. */
+static const struct dd_evt_field doc_fields[] = {
+	{ .key = "options", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, options),
+	  .sub = &options_table, .doc = "how the servers were asked" },
+	{ .key = "chain", .kind = DD_EVT_LIST, .off = OFF(dd_evidence, chain),
+	  .max = DD_EV_MAX_ITEMS, .sub = &step_table, .n_off = OFF(dd_evidence, nchain),
+	  .cap_off = OFF(dd_evidence, chain_cap),
+	  .doc = "the walk from the root down to the parent zone, one step per zone cut" },
+	{ .key = "parent", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, parent),
+	  .flags = DD_EVT_REQ, .sub = &parent_table,
+	  .doc = "the parent zone and what each of its servers says about the delegation" },
+	{ .key = "nameservers", .kind = DD_EVT_LIST, .off = OFF(dd_evidence, nameservers),
+	  .max = DD_EV_MAX_ITEMS, .sub = &nameserver_table, .n_off = OFF(dd_evidence, nnameservers),
+	  .cap_off = OFF(dd_evidence, ns_cap),
+	  .doc = "the union of the parent's and the child's NS names" },
+	{ .key = "exchanges", .kind = DD_EVT_LIST, .off = OFF(dd_evidence, exchanges),
+	  .flags = DD_EVT_EXCHANGES, .max = DD_EV_MAX_EXCHANGES, .sub = &exchange_table,
+	  .n_off = OFF(dd_evidence, nexchanges), .cap_off = OFF(dd_evidence, ex_cap),
+	  .doc = "every DNS query sent and what came back" },
+};
+const struct dd_evt_table dd_ev_doc_table = { "document", sizeof(struct dd_evidence),
+					      doc_fields, NFIELDS(doc_fields), -1, -1, NULL };
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *s_edns(const struct dd_ev_edns *e)
-{
-	if (!e->present)
-		return json_null();
-	return json_pack("{s:I, s:b, s:i}", "udp_size", (json_int_t)e->udp_size, "do",
-			 e->do_bit, "version", e->version);
-}
-
-static json_t *s_chain(struct dd_json *s, const struct dd_evidence *ev)
-{
-	json_t *chain = json_array();
-
-	for (size_t i = 0; chain && i < ev->nchain; i++) {
-		const struct dd_ev_step *st = &ev->chain[i];
-		json_t *step = json_object(), *servers = json_array();
-		for (size_t j = 0; servers && j < st->nservers; j++) {
-			const struct dd_ev_step_server *v = &st->servers[j];
-			json_t *o = json_object();
-			if (!o) {
-				s->failed = 1;
-				break;
-			}
-			dd_json_put(s, o, "name", dd_json_str(s, v->name));
-			dd_json_put(s, o, "address", dd_json_str(s, v->address));
-			dd_json_put(s, o, "protocol", dd_json_str(s, dd_ev_proto_name(v->protocol)));
-			dd_evj_response(s, o, &v->r);
-			dd_json_put(s, o, "referral", dd_json_str(s, v->referral));
-			dd_json_append(s, servers, o);
-		}
-		if (!step) {
-			json_decref(servers);
-			s->failed = 1;
-			continue;
-		}
-		dd_json_put(s, step, "zone", dd_json_str(s, st->zone));
-		dd_json_put(s, step, "servers", servers);
-		dd_json_append(s, chain, step);
-	}
-	if (!chain)
-		s->failed = 1;
-	return chain;
-}
-
-static json_t *s_parent_server(struct dd_json *s, const struct dd_ev_parent_server *v)
-{
-	json_t *o = json_object(), *del, *ds, *glue;
-
-	if (!o)
-		return NULL;
-	dd_json_put(s, o, "name", dd_json_str(s, v->name));
-	dd_json_put(s, o, "address", dd_json_str(s, v->address));
-	del = dd_evj_response(s, json_object(), &v->delegation.r);
-	if (del) {
-		dd_json_put(s, del, "ns", dd_evj_list(s, &v->delegation.ns));
-		dd_json_put(s, del, "ns_ttl", dd_json_int_or_null(v->delegation.ns_ttl));
-		glue = json_array();
-		for (size_t g = 0; glue && g < v->delegation.nglue; g++) {
-			const struct dd_ev_glue *gl = &v->delegation.glue[g];
-			json_t *go = json_object();
-			if (go) {
-				dd_json_put(s, go, "name", dd_json_str(s, gl->name));
-				dd_json_put(s, go, "address", dd_json_str(s, gl->address));
-				dd_json_put(s, go, "ttl", dd_json_int_or_null(gl->ttl));
-			}
-			dd_json_append(s, glue, go);
-		}
-		dd_json_put(s, del, "glue", glue);
-	}
-	dd_json_put(s, o, "delegation", del);
-	ds = dd_evj_response(s, json_object(), &v->ds.r);
-	if (ds) {
-		dd_json_put(s, ds, "records", dd_evj_list(s, &v->ds.records));
-		dd_json_put(s, ds, "ttl", dd_json_int_or_null(v->ds.ttl));
-	}
-	dd_json_put(s, o, "ds", ds);
-	return o;
-}
-
-static json_t *s_parent(struct dd_json *s, const struct dd_ev_parent *p)
-{
-	json_t *o = json_object(), *servers = json_array();
-
-	if (!o || !servers) {
-		json_decref(o);
-		json_decref(servers);
-		return NULL;
-	}
-	dd_json_put(s, o, "zone", dd_json_str(s, p->zone));
-	if (p->error_code) {
-		json_t *e = json_object();
-		if (e) {
-			dd_json_put(s, e, "code", dd_json_str(s, p->error_code));
-			dd_json_put(s, e, "message", dd_json_str(s, p->error_message));
-		}
-		dd_json_put(s, o, "error", e);
-	} else {
-		dd_json_put(s, o, "error", json_null());
-	}
-	for (size_t i = 0; i < p->nservers; i++)
-		dd_json_append(s, servers, s_parent_server(s, &p->servers[i]));
-	dd_json_put(s, o, "servers", servers);
-	return o;
-}
-
-static json_t *s_ns_server(struct dd_json *s, const struct dd_ev_ns_server *v)
-{
-	json_t *o = json_object(), *x;
-
-	if (!o)
-		return NULL;
-	dd_json_put(s, o, "address", dd_json_str(s, v->address));
-	x = dd_evj_response(s, json_object(), &v->soa_udp.r);
-	if (x)
-		dd_json_put(s, x, "serial", dd_json_int_or_null(v->soa_udp.serial));
-	dd_json_put(s, o, "soa_udp", x);
-	x = dd_evj_response(s, json_object(), &v->soa_tcp.r);
-	if (x)
-		dd_json_put(s, x, "serial", dd_json_int_or_null(v->soa_tcp.serial));
-	dd_json_put(s, o, "soa_tcp", x);
-	x = dd_evj_response(s, json_object(), &v->ns_udp.r);
-	if (x) {
-		dd_json_put(s, x, "ns", dd_evj_list(s, &v->ns_udp.ns));
-		dd_json_put(s, x, "ttl", dd_json_int_or_null(v->ns_udp.ttl));
-	}
-	dd_json_put(s, o, "ns_udp", x);
-	x = dd_evj_response(s, json_object(), &v->edns.r);
-	if (x)
-		dd_json_put(s, x, "edns_version", dd_json_int_or_null(v->edns.edns_version));
-	dd_json_put(s, o, "edns", x);
-	return o;
-}
-
 static json_t *s_resolution(struct dd_json *s, const struct dd_ev_resolution *r)
 {
-	json_t *res = json_object();
-
-	if (!res)
-		return NULL;
-	dd_json_put(s, res, "state", dd_json_str(s, dd_ev_rstate_name(r->state)));
-	dd_json_put(s, res, "a", dd_evj_list(s, &r->a));
-	dd_json_put(s, res, "aaaa", dd_evj_list(s, &r->aaaa));
-	dd_json_put(s, res, "ttl", dd_json_int_or_null(r->ttl));
-	dd_json_put(s, res, "cname", dd_json_str(s, r->cname));
-	dd_json_put(s, res, "message", dd_json_str(s, r->message));
-	return res;
+	return dd_evt_save(s, &dd_ev_resolution_table, r);
 }
 
 static json_t *s_host(struct dd_json *s, const struct dd_ev_host *h)
@@ -184,80 +379,9 @@ static json_t *s_host(struct dd_json *s, const struct dd_ev_host *h)
 	return o;
 }
 
-static json_t *s_nameserver(struct dd_json *s, const struct dd_ev_nameserver *ns)
-{
-	json_t *o = json_object(), *res = s_resolution(s, &ns->resolution), *servers = json_array();
-
-	if (!o || !res || !servers) {
-		json_decref(o);
-		json_decref(res);
-		json_decref(servers);
-		return NULL;
-	}
-	dd_json_put(s, o, "name", dd_json_str(s, ns->name));
-	dd_json_put(s, o, "in_parent", json_boolean(ns->in_parent));
-	dd_json_put(s, o, "in_child", json_boolean(ns->in_child));
-	dd_json_put(s, o, "in_bailiwick", json_boolean(ns->in_bailiwick));
-	dd_json_put(s, o, "glue", dd_evj_list(s, &ns->glue));
-	dd_json_put(s, o, "resolution", res);
-	for (size_t i = 0; i < ns->nservers; i++)
-		dd_json_append(s, servers, s_ns_server(s, &ns->servers[i]));
-	dd_json_put(s, o, "servers", servers);
-	return o;
-}
-
-static const char *const flag_names[] = { "qr", "aa", "tc", "rd", "ra", "ad", "cd" };
-#define N_FLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
-
-static json_t *s_exchange(struct dd_json *s, const struct dd_ev_exchange *x)
-{
-	json_t *o = json_object(), *flags = json_array();
-
-	if (!o || !flags) {
-		json_decref(o);
-		json_decref(flags);
-		return NULL;
-	}
-	dd_json_put(s, o, "id", json_integer(x->id));
-	dd_json_put(s, o, "server", dd_json_str(s, x->server));
-	dd_json_put(s, o, "address", dd_json_str(s, x->address));
-	dd_json_put(s, o, "port", json_integer(x->port));
-	dd_json_put(s, o, "protocol", dd_json_str(s, dd_ev_proto_name(x->protocol)));
-	dd_json_put(s, o, "qname", dd_json_str(s, x->qname));
-	dd_json_put(s, o, "qtype", dd_json_str(s, x->qtype));
-	dd_json_put(s, o, "query_edns", s_edns(&x->query_edns));
-	dd_json_put(s, o, "t_ms", dd_json_ms(x->t_ms));
-	dd_json_put(s, o, "rtt_ms", dd_json_ms(x->rtt_ms));
-	if (x->shared)
-		dd_json_put(s, o, "shared", json_true());
-	dd_json_put(s, o, "result", dd_json_str(s, dd_ev_result_name(x->result)));
-	dd_json_put(s, o, "rcode", dd_evj_rcode(s, x->rcode));
-	for (size_t i = 0; i < N_FLAGS; i++)
-		if (x->flags & (1u << i))
-			dd_json_append(s, flags, json_string(flag_names[i]));
-	dd_json_put(s, o, "flags", flags);
-	dd_json_put(s, o, "size", dd_json_int_or_null(x->size));
-	dd_json_put(s, o, "reply_edns", s_edns(&x->reply_edns));
-	if (x->wire) { /* sections not read yet: rendered for the document only */
-		struct dd_ev_strlist l[3];
-		dd_ev_sections_render(x->wire, x->wire_len, l);
-		dd_json_put(s, o, "answer", dd_evj_list(s, &l[0]));
-		dd_json_put(s, o, "authority", dd_evj_list(s, &l[1]));
-		dd_json_put(s, o, "additional", dd_evj_list(s, &l[2]));
-		for (int i = 0; i < 3; i++)
-			dd_ev_strlist_free(&l[i]);
-	} else {
-		dd_json_put(s, o, "answer", dd_evj_list(s, &x->answer));
-		dd_json_put(s, o, "authority", dd_evj_list(s, &x->authority));
-		dd_json_put(s, o, "additional", dd_evj_list(s, &x->additional));
-	}
-	dd_json_put(s, o, "detail", dd_json_str(s, x->detail));
-	return o;
-}
-
 static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
 {
-	json_t *doc = json_object(), *arr;
+	json_t *doc = json_object();
 	char when[32];
 
 	if (!doc)
@@ -267,20 +391,7 @@ static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
 	dd_json_put(s, doc, "tool", dd_json_str(s, ev->tool));
 	dd_json_put(s, doc, "time", json_string(when));
 	dd_json_put(s, doc, "domain", dd_json_str(s, ev->domain));
-	dd_json_put(s, doc, "options",
-		    json_pack("{s:b, s:b, s:I, s:I}", "ipv4", ev->options.ipv4, "ipv6",
-			      ev->options.ipv6, "timeout_ms", (json_int_t)ev->options.timeout_ms,
-			      "retries", (json_int_t)ev->options.retries));
-	dd_json_put(s, doc, "chain", s_chain(s, ev));
-	dd_json_put(s, doc, "parent", s_parent(s, &ev->parent));
-	arr = json_array();
-	for (size_t i = 0; arr && i < ev->nnameservers; i++)
-		dd_json_append(s, arr, s_nameserver(s, &ev->nameservers[i]));
-	dd_json_put(s, doc, "nameservers", arr);
-	arr = json_array();
-	for (size_t i = 0; arr && i < ev->nexchanges; i++)
-		dd_json_append(s, arr, s_exchange(s, &ev->exchanges[i]));
-	dd_json_put(s, doc, "exchanges", arr);
+	dd_evt_save_into(s, doc, &dd_ev_doc_table, ev);
 	if (ev->deps.present)
 		dd_json_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps, s));
 	if (ev->dnssec.present)
@@ -332,508 +443,16 @@ int dd_ev_save_file(const struct dd_evidence *ev, FILE *f)
 
 /* --------------------------------------------------------------- loading */
 
-/* An integer in [min, max]; absent or null gives -1. */
-static int get_int(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		   int req, int64_t min, int64_t max, int64_t *out)
+static int ld_resolution(struct dd_evj_ld *l, const json_t *o, struct dd_ev_resolution *r)
 {
-	json_t *j;
-	int rc = dd_evj_member(l, obj, path, key, req, &j);
-
-	*out = -1;
-	if (rc || !j)
-		return rc;
-	if (!json_is_integer(j))
-		return dd_evj_fail(l, DD_EPARSE, path, key, "expected an integer, found %s",
-				   dd_evj_type_name(j));
-	if (json_integer_value(j) < min || json_integer_value(j) > max)
-		return dd_evj_fail(l, DD_EPARSE, path, key, "%lld is out of range [%lld, %lld]",
-				   (long long)json_integer_value(j), (long long)min,
-				   (long long)max);
-	*out = json_integer_value(j);
-	return 0;
-}
-
-/* A time in milliseconds (>= 0, at most a day); absent or null gives -1. */
-static int get_ms(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		  double *out)
-{
-	json_t *j;
-	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, &j);
-
-	*out = -1;
-	if (rc || !j)
-		return rc;
-	if (!json_is_number(j))
-		return dd_evj_fail(l, DD_EPARSE, path, key, "expected a number, found %s",
-				   dd_evj_type_name(j));
-	*out = json_number_value(j);
-	if (!(*out >= 0 && *out <= 86400000.0))
-		return dd_evj_fail(l, DD_EPARSE, path, key, "%g ms is out of range", *out);
-	return 0;
-}
-
-static int get_enum(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		    int req, const char *(*name_of)(int), int count, int dflt, int *out)
-{
-	char *s = NULL;
-	int rc = dd_evj_get_str(l, obj, path, key, req, &s);
-
-	*out = dflt;
-	if (rc || !s)
-		return rc;
-	for (int i = 0; i < count; i++)
-		if (strcmp(s, name_of(i)) == 0) {
-			*out = i;
-			free(s);
-			return 0;
-		}
-	rc = dd_evj_fail(l, DD_EPARSE, path, key, "unknown value \"%.40s\"", s);
-	free(s);
-	return rc;
-}
-
-static const char *state_of(int i)
-{
-	return dd_ev_state_name((enum dd_ev_state)i);
-}
-
-static const char *result_of(int i)
-{
-	return dd_ev_result_name((enum dd_ev_result)i);
-}
-
-static const char *proto_of(int i)
-{
-	return dd_ev_proto_name((enum dd_ev_proto)i);
-}
-
-static const char *rstate_of(int i)
-{
-	return dd_ev_rstate_name((enum dd_ev_rstate)i);
-}
-
-static int get_exchange_ref(struct dd_evj_ld *l, const json_t *obj, const char *path, int *out)
-{
-	int64_t v;
-	int rc = get_int(l, obj, path, "exchange", DD_EVJ_OPT, 0, DD_EV_MAX_EXCHANGES, &v);
-
-	*out = -1;
-	if (rc)
-		return rc;
-	if (v >= 0 && (size_t)v >= l->nexchanges)
-		return dd_evj_fail(l, DD_EPARSE, path, "exchange",
-				   "refers to exchange %lld, but there are only %zu", (long long)v,
-				   l->nexchanges);
-	*out = (int)v;
-	return 0;
-}
-
-/* The RESPONSE members of obj (which must be an object). */
-static int ld_response(struct dd_evj_ld *l, const json_t *obj, const char *path,
-		       struct dd_ev_response *r)
-{
-	int rc, st;
-
-	if ((rc = dd_evj_want_object(l, obj, path)) != 0)
-		return rc;
-	if ((rc = get_enum(l, obj, path, "state", DD_EVJ_REQ, state_of, DD_EV_STATE_COUNT, 0,
-			   &st)) ||
-	    (rc = dd_evj_get_rcode(l, obj, path, "rcode", &r->rcode)) ||
-	    (rc = dd_evj_get_bool(l, obj, path, "aa", DD_EVJ_OPT, -1, &r->aa)) ||
-	    (rc = get_ms(l, obj, path, "rtt_ms", &r->rtt_ms)) ||
-	    (rc = get_exchange_ref(l, obj, path, &r->exchange)) ||
-	    (rc = dd_evj_get_str(l, obj, path, "detail", DD_EVJ_OPT, &r->detail)))
-		return rc;
-	r->state = (enum dd_ev_state)st;
-	return 0;
-}
-
-/* A RESPONSE-shaped member key of obj; absent or null leaves it "skipped". */
-static int ld_sub_response(struct dd_evj_ld *l, const json_t *obj, const char *path,
-			   const char *key, struct dd_ev_response *r, json_t **out, char *subpath)
-{
-	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, out);
-
-	dd_evj_sub(subpath, path, key, -1);
-	if (rc || !*out)
-		return rc;
-	return ld_response(l, *out, subpath, r);
-}
-
-static int ld_edns(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
-		   struct dd_ev_edns *e)
-{
-	char p[DD_EVJ_PATH_LEN];
-	json_t *j;
-	int64_t v;
-	int rc = dd_evj_member(l, obj, path, key, DD_EVJ_OPT, &j);
-
-	memset(e, 0, sizeof(*e));
-	if (rc || !j)
-		return rc;
-	dd_evj_sub(p, path, key, -1);
-	if ((rc = dd_evj_want_object(l, j, p)) != 0)
-		return rc;
-	e->present = 1;
-	if ((rc = get_int(l, j, p, "udp_size", DD_EVJ_OPT, 0, 65535, &v)) != 0)
-		return rc;
-	e->udp_size = v < 0 ? 0 : (unsigned)v;
-	if ((rc = dd_evj_get_bool(l, j, p, "do", DD_EVJ_OPT, 0, &e->do_bit)) != 0)
-		return rc;
-	if ((rc = get_int(l, j, p, "version", DD_EVJ_OPT, 0, 255, &v)) != 0)
-		return rc;
-	e->version = v < 0 ? 0 : (int)v;
-	return 0;
-}
-
-static int ld_flags(struct dd_evj_ld *l, const json_t *obj, const char *path, unsigned *out)
-{
-	json_t *arr, *v;
-	size_t i;
-	int rc = dd_evj_get_array(l, obj, path, "flags", DD_EVJ_OPT, 16, &arr);
-
-	*out = 0;
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, v) {
-		size_t f;
-		for (f = 0; f < N_FLAGS; f++)
-			if (json_is_string(v) && strcmp(json_string_value(v), flag_names[f]) == 0)
-				break;
-		if (f == N_FLAGS) {
-			char p[DD_EVJ_PATH_LEN];
-			dd_evj_sub(p, path, "flags", (long)i);
-			return dd_evj_fail(l, DD_EPARSE, p, NULL,
-					   "not a header flag (qr aa tc rd ra ad cd)");
-		}
-		*out |= 1u << f;
-	}
-	return 0;
-}
-
-static int ld_exchange(struct dd_evj_ld *l, const json_t *o, const char *p, size_t index,
-		       struct dd_ev_exchange *x)
-{
-	int64_t v;
-	int rc, e;
-
-	if ((rc = dd_evj_want_object(l, o, p)) != 0)
-		return rc;
-	if ((rc = get_int(l, o, p, "id", DD_EVJ_REQ, 0, DD_EV_MAX_EXCHANGES, &v)) != 0)
-		return rc;
-	if ((size_t)v != index)
-		return dd_evj_fail(l, DD_EPARSE, p, "id",
-				   "is %lld, but must equal its position %zu", (long long)v, index);
-	if ((rc = dd_evj_get_str(l, o, p, "server", DD_EVJ_OPT, &x->server)) ||
-	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &x->address)))
-		return rc;
-	if ((rc = get_int(l, o, p, "port", DD_EVJ_OPT, 1, 65535, &v)) != 0)
-		return rc;
-	x->port = v < 0 ? 53 : (unsigned)v;
-	if ((rc = get_enum(l, o, p, "protocol", DD_EVJ_OPT, proto_of, 2, DD_EV_UDP, &e)) != 0)
-		return rc;
-	x->protocol = (enum dd_ev_proto)e;
-	if ((rc = dd_evj_get_str(l, o, p, "qname", DD_EVJ_REQ, &x->qname)) ||
-	    (rc = dd_evj_get_str(l, o, p, "qtype", DD_EVJ_REQ, &x->qtype)) ||
-	    (rc = ld_edns(l, o, p, "query_edns", &x->query_edns)) ||
-	    (rc = get_ms(l, o, p, "t_ms", &x->t_ms)) ||
-	    (rc = get_ms(l, o, p, "rtt_ms", &x->rtt_ms)) ||
-	    (rc = dd_evj_get_bool(l, o, p, "shared", DD_EVJ_OPT, 0, &x->shared)))
-		return rc;
-	if ((rc = get_enum(l, o, p, "result", DD_EVJ_REQ, result_of, DD_EV_RESULT_COUNT, 0,
-			   &e)) != 0)
-		return rc;
-	x->result = (enum dd_ev_result)e;
-	if ((rc = dd_evj_get_rcode(l, o, p, "rcode", &x->rcode)) ||
-	    (rc = ld_flags(l, o, p, &x->flags)))
-		return rc;
-	if ((rc = get_int(l, o, p, "size", DD_EVJ_OPT, 0, 65535, &v)) != 0)
-		return rc;
-	x->size = (long)v;
-	if ((rc = ld_edns(l, o, p, "reply_edns", &x->reply_edns)) ||
-	    (rc = dd_evj_get_strlist(l, o, p, "answer", &x->answer)) ||
-	    (rc = dd_evj_get_strlist(l, o, p, "authority", &x->authority)) ||
-	    (rc = dd_evj_get_strlist(l, o, p, "additional", &x->additional)) ||
-	    (rc = dd_evj_get_str(l, o, p, "detail", DD_EVJ_OPT, &x->detail)))
-		return rc;
-	return 0;
-}
-
-static int ld_exchanges(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, doc, "", "exchanges", DD_EVJ_OPT, DD_EV_MAX_EXCHANGES, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		int idx = dd_ev_add_exchange(ev);
-		if (idx < 0)
-			return dd_evj_fail(l, idx, "exchanges", NULL, "%s", dd_strerror(idx));
-		dd_evj_sub(p, "", "exchanges", (long)i);
-		if ((rc = ld_exchange(l, o, p, i, &ev->exchanges[idx])) != 0)
-			return rc;
-	}
-	l->nexchanges = ev->nexchanges;
-	return 0;
-}
-
-static int ld_chain(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	json_t *arr, *step;
-	size_t i;
-	int rc = dd_evj_get_array(l, doc, "", "chain", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, step) {
-		char p[DD_EVJ_PATH_LEN];
-		json_t *servers, *o;
-		size_t j;
-		char *zone = NULL;
-		int si;
-
-		dd_evj_sub(p, "", "chain", (long)i);
-		if ((rc = dd_evj_want_object(l, step, p)) ||
-		    (rc = dd_evj_get_str(l, step, p, "zone", DD_EVJ_REQ, &zone)))
-			return rc;
-		si = dd_ev_add_step(ev, zone);
-		free(zone);
-		if (si < 0)
-			return dd_evj_fail(l, si, p, NULL, "%s", dd_strerror(si));
-		if ((rc = dd_evj_get_array(l, step, p, "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS,
-					   &servers)) ||
-		    !servers) {
-			if (rc)
-				return rc;
-			continue;
-		}
-		json_array_foreach(servers, j, o) {
-			char q[DD_EVJ_PATH_LEN];
-			struct dd_ev_step_server *v;
-			int k, e;
-			dd_evj_sub(q, p, "servers", (long)j);
-			if ((rc = dd_evj_want_object(l, o, q)) != 0)
-				return rc;
-			k = dd_ev_add_step_server(ev, (size_t)si, NULL, NULL);
-			if (k < 0)
-				return dd_evj_fail(l, k, q, NULL, "%s", dd_strerror(k));
-			v = &ev->chain[si].servers[k];
-			if ((rc = dd_evj_get_str(l, o, q, "name", DD_EVJ_REQ, &v->name)) ||
-			    (rc = dd_evj_get_str(l, o, q, "address", DD_EVJ_OPT, &v->address)) ||
-			    (rc = get_enum(l, o, q, "protocol", DD_EVJ_OPT, proto_of, 2, 0, &e)) ||
-			    (rc = ld_response(l, o, q, &v->r)) ||
-			    (rc = dd_evj_get_str(l, o, q, "referral", DD_EVJ_OPT, &v->referral)))
-				return rc;
-			v->protocol = (enum dd_ev_proto)e;
-		}
-	}
-	return 0;
-}
-
-static int ld_glue(struct dd_evj_ld *l, const json_t *del, const char *path, struct dd_evidence *ev,
-		   size_t ps)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, del, path, "glue", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		struct dd_ev_glue *g;
-		int k;
-		dd_evj_sub(p, path, "glue", (long)i);
-		if ((rc = dd_evj_want_object(l, o, p)) != 0)
-			return rc;
-		k = dd_ev_add_glue(ev, ps, NULL, NULL, -1);
-		if (k < 0)
-			return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
-		g = &ev->parent.servers[ps].delegation.glue[k];
-		if ((rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &g->name)) ||
-		    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_REQ, &g->address)) ||
-		    (rc = get_int(l, o, p, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &g->ttl)))
-			return rc;
-	}
-	return 0;
-}
-
-static int ld_parent_server(struct dd_evj_ld *l, const json_t *o, const char *p,
-			    struct dd_evidence *ev)
-{
-	char q[DD_EVJ_PATH_LEN];
-	struct dd_ev_parent_server *v;
-	json_t *j;
-	int rc, k = dd_ev_add_parent_server(ev, NULL, NULL);
-
-	if (k < 0)
-		return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
-	v = &ev->parent.servers[k];
-	if ((rc = dd_evj_want_object(l, o, p)) ||
-	    (rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &v->name)) ||
-	    /* null: a parent NS name without a usable address (NO_ADDRESSES) */
-	    (rc = dd_evj_get_str(l, o, p, "address", DD_EVJ_OPT, &v->address)))
-		return rc;
-	if ((rc = ld_sub_response(l, o, p, "delegation", &v->delegation.r, &j, q)) != 0)
-		return rc;
-	if (j &&
-	    ((rc = dd_evj_get_strlist(l, j, q, "ns", &v->delegation.ns)) ||
-	     (rc = get_int(l, j, q, "ns_ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->delegation.ns_ttl)) ||
-	     (rc = ld_glue(l, j, q, ev, (size_t)k))))
-		return rc;
-	if ((rc = ld_sub_response(l, o, p, "ds", &v->ds.r, &j, q)) != 0)
-		return rc;
-	if (j && ((rc = dd_evj_get_strlist(l, j, q, "records", &v->ds.records)) ||
-		  (rc = get_int(l, j, q, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->ds.ttl))))
-		return rc;
-	return 0;
-}
-
-static int ld_parent(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	json_t *par, *err, *arr, *o;
-	size_t i;
-	int rc = dd_evj_member(l, doc, "", "parent", DD_EVJ_REQ, &par);
-
-	if (rc || (rc = dd_evj_want_object(l, par, "parent")))
-		return rc;
-	if ((rc = dd_evj_get_str(l, par, "parent", "zone", DD_EVJ_OPT, &ev->parent.zone)) ||
-	    (rc = dd_evj_member(l, par, "parent", "error", DD_EVJ_OPT, &err)))
-		return rc;
-	if (err && ((rc = dd_evj_want_object(l, err, "parent.error")) ||
-		    (rc = dd_evj_get_str(l, err, "parent.error", "code", DD_EVJ_REQ,
-					 &ev->parent.error_code)) ||
-		    (rc = dd_evj_get_str(l, err, "parent.error", "message", DD_EVJ_OPT,
-					 &ev->parent.error_message))))
-		return rc;
-	rc = dd_evj_get_array(l, par, "parent", "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		dd_evj_sub(p, "parent", "servers", (long)i);
-		if ((rc = ld_parent_server(l, o, p, ev)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int ld_resolution(struct dd_evj_ld *l, const json_t *o, const char *path,
-			 struct dd_ev_resolution *r)
-{
-	char p[DD_EVJ_PATH_LEN];
-	json_t *j;
-	int rc = dd_evj_member(l, o, path, "resolution", DD_EVJ_OPT, &j), st;
-
-	if (rc || !j)
-		return rc;
-	dd_evj_sub(p, path, "resolution", -1);
-	if ((rc = dd_evj_want_object(l, j, p)) ||
-	    (rc = get_enum(l, j, p, "state", DD_EVJ_REQ, rstate_of, DD_EV_RSTATE_COUNT, 0, &st)) ||
-	    (rc = dd_evj_get_strlist(l, j, p, "a", &r->a)) ||
-	    (rc = dd_evj_get_strlist(l, j, p, "aaaa", &r->aaaa)) ||
-	    (rc = get_int(l, j, p, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &r->ttl)) ||
-	    (rc = dd_evj_get_str(l, j, p, "cname", DD_EVJ_OPT, &r->cname)) ||
-	    (rc = dd_evj_get_str(l, j, p, "message", DD_EVJ_OPT, &r->message)))
-		return rc;
-	r->state = (enum dd_ev_rstate)st;
-	return 0;
-}
-
-static int ld_ns_server(struct dd_evj_ld *l, const json_t *o, const char *p,
-			struct dd_ev_ns_server *v)
-{
-	char q[DD_EVJ_PATH_LEN];
-	json_t *j;
-	int64_t ver;
+	json_t *j = dd_evj_opt(o, "resolution");
 	int rc;
 
-	if ((rc = ld_sub_response(l, o, p, "soa_udp", &v->soa_udp.r, &j, q)) ||
-	    (j &&
-	     (rc = get_int(l, j, q, "serial", DD_EVJ_OPT, 0, UINT32_MAX, &v->soa_udp.serial))) ||
-	    (rc = ld_sub_response(l, o, p, "soa_tcp", &v->soa_tcp.r, &j, q)) ||
-	    (j &&
-	     (rc = get_int(l, j, q, "serial", DD_EVJ_OPT, 0, UINT32_MAX, &v->soa_tcp.serial))) ||
-	    (rc = ld_sub_response(l, o, p, "ns_udp", &v->ns_udp.r, &j, q)) ||
-	    (j && (rc = dd_evj_get_strlist(l, j, q, "ns", &v->ns_udp.ns))) ||
-	    (j && (rc = get_int(l, j, q, "ttl", DD_EVJ_OPT, 0, UINT32_MAX, &v->ns_udp.ttl))) ||
-	    (rc = ld_sub_response(l, o, p, "edns", &v->edns.r, &j, q)))
+	if (!j)
+		return 0;
+	if ((rc = dd_evj_want_object(l, j, "host.resolution")) != 0)
 		return rc;
-	if (j && (rc = get_int(l, j, q, "edns_version", DD_EVJ_OPT, 0, 255, &ver)) != 0)
-		return rc;
-	v->edns.edns_version = j ? (int)ver : -1;
-	return 0;
-}
-
-static int ld_nameserver(struct dd_evj_ld *l, const json_t *o, const char *p,
-			 struct dd_evidence *ev)
-{
-	struct dd_ev_nameserver *ns;
-	json_t *arr, *so;
-	char *name = NULL;
-	size_t j;
-	int rc, k;
-
-	if ((rc = dd_evj_want_object(l, o, p)) ||
-	    (rc = dd_evj_get_str(l, o, p, "name", DD_EVJ_REQ, &name)))
-		return rc;
-	if (dd_ev_find_nameserver(ev, name) >= 0) {
-		rc = dd_evj_fail(l, DD_EPARSE, p, "name", "\"%.60s\" is listed twice", name);
-		free(name);
-		return rc;
-	}
-	k = dd_ev_add_nameserver(ev, name);
-	free(name);
-	if (k < 0)
-		return dd_evj_fail(l, k, p, NULL, "%s", dd_strerror(k));
-	ns = &ev->nameservers[k];
-	if ((rc = dd_evj_get_bool(l, o, p, "in_parent", DD_EVJ_OPT, 0, &ns->in_parent)) ||
-	    (rc = dd_evj_get_bool(l, o, p, "in_child", DD_EVJ_OPT, 0, &ns->in_child)) ||
-	    (rc = dd_evj_get_bool(l, o, p, "in_bailiwick", DD_EVJ_OPT, 0, &ns->in_bailiwick)) ||
-	    (rc = dd_evj_get_strlist(l, o, p, "glue", &ns->glue)) ||
-	    (rc = ld_resolution(l, o, p, &ns->resolution)) ||
-	    (rc = dd_evj_get_array(l, o, p, "servers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr)) || !arr)
-		return rc;
-	json_array_foreach(arr, j, so) {
-		char q[DD_EVJ_PATH_LEN];
-		char *addr = NULL;
-		int si;
-		dd_evj_sub(q, p, "servers", (long)j);
-		if ((rc = dd_evj_want_object(l, so, q)) ||
-		    (rc = dd_evj_get_str(l, so, q, "address", DD_EVJ_REQ, &addr)))
-			return rc;
-		si = (int)ns->nservers;
-		rc = dd_ev_add_ns_server(ev, (size_t)k, addr);
-		free(addr);
-		if (rc >= 0 && rc != si)
-			return dd_evj_fail(l, DD_EPARSE, q, "address",
-					   "listed twice for this name");
-		if (rc < 0)
-			return dd_evj_fail(l, rc, q, NULL, "%s", dd_strerror(rc));
-		if ((rc = ld_ns_server(l, so, q, &ns->servers[si])) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int ld_nameservers(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	json_t *arr, *o;
-	size_t i;
-	int rc = dd_evj_get_array(l, doc, "", "nameservers", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &arr);
-
-	if (rc || !arr)
-		return rc;
-	json_array_foreach(arr, i, o) {
-		char p[DD_EVJ_PATH_LEN];
-		dd_evj_sub(p, "", "nameservers", (long)i);
-		if ((rc = ld_nameserver(l, o, p, ev)) != 0)
-			return rc;
-	}
-	return 0;
+	return dd_evt_load(l, &dd_ev_resolution_table, j, "host.resolution", r);
 }
 
 /* "host": a host name examined in the zone that holds it (the document's domain). */
@@ -851,7 +470,7 @@ static int ld_host(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *e
 	if ((rc = dd_evj_want_object(l, o, "host")) ||
 	    (rc = dd_evj_get_str(l, o, "host", "name", DD_EVJ_REQ, &h->name)) ||
 	    (rc = dd_evj_get_str(l, o, "host", "zone", DD_EVJ_REQ, &h->zone)) ||
-	    (rc = ld_resolution(l, o, "host", &h->resolution)) ||
+	    (rc = ld_resolution(l, o, &h->resolution)) ||
 	    (rc = dd_evj_get_array(l, o, "host", "cut", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &cut)))
 		return rc;
 	if (strcasecmp(h->zone, ev->domain) != 0)
@@ -864,29 +483,6 @@ static int ld_host(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *e
 		if ((rc = dd_ev_host_add_cut(ev, (int)v)) != 0)
 			return dd_evj_fail(l, rc, "host", "cut", "%s", dd_strerror(rc));
 	}
-	return 0;
-}
-
-static int ld_options(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	json_t *o;
-	int64_t v;
-	int rc = dd_evj_member(l, doc, "", "options", DD_EVJ_OPT, &o);
-
-	if (rc || !o)
-		return rc;
-	if ((rc = dd_evj_want_object(l, o, "options")) ||
-	    (rc = dd_evj_get_bool(l, o, "options", "ipv4", DD_EVJ_OPT, 1, &ev->options.ipv4)) ||
-	    (rc = dd_evj_get_bool(l, o, "options", "ipv6", DD_EVJ_OPT, 1, &ev->options.ipv6)))
-		return rc;
-	if ((rc = get_int(l, o, "options", "timeout_ms", DD_EVJ_OPT, 1, 3600000, &v)) != 0)
-		return rc;
-	if (v > 0)
-		ev->options.timeout_ms = (unsigned)v;
-	if ((rc = get_int(l, o, "options", "retries", DD_EVJ_OPT, 0, 100, &v)) != 0)
-		return rc;
-	if (v >= 0)
-		ev->options.retries = (unsigned)v;
 	return 0;
 }
 
@@ -922,9 +518,7 @@ static int ld_document(struct dd_evj_ld *l, const json_t *doc, struct dd_evidenc
 	if (!ev)
 		return dd_evj_fail(l, DD_ENOMEM, "", NULL, "out of memory");
 	if ((rc = dd_evj_get_str(l, doc, "", "tool", DD_EVJ_OPT, &ev->tool)) ||
-	    (rc = ld_options(l, doc, ev)) || (rc = ld_exchanges(l, doc, ev)) ||
-	    (rc = ld_chain(l, doc, ev)) || (rc = ld_parent(l, doc, ev)) ||
-	    (rc = ld_nameservers(l, doc, ev)) ||
+	    (rc = dd_evt_load(l, &dd_ev_doc_table, doc, "", ev)) ||
 	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
 	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, l)) ||
 	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen)) || (rc = ld_host(l, doc, ev))) {
@@ -1010,4 +604,20 @@ int dd_ev_load_file(const char *path, struct dd_evidence **out, char *err, size_
 	rc = dd_ev_load_json(text, len, out, err, errlen);
 	free(text);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ docs */
+
+char *dd_ev_schema_markdown(void)
+{
+	struct dd_buf b;
+	char *out;
+
+	dd_buf_init(&b);
+	dd_evt_markdown(&b, &dd_ev_doc_table);
+	dd_evt_markdown(&b, &dd_ev_sec_table);
+	dd_evt_markdown(&b, &dd_ev_deps_table);
+	out = dd_buf_failed(&b) ? NULL : strdup(dd_buf_str(&b));
+	dd_buf_free(&b);
+	return out;
 }

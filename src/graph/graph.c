@@ -213,7 +213,7 @@ static int add_host(struct bld *b, const char *name)
 	const struct dd_evidence *ev = g->ev;
 	struct dd_graph_host *h;
 	int i = val_idx(dd_map_get(&b->hosts, name)), x;
-	char key[DD_NAME_MAX];
+	char key[DD_NAME_MAX], op[DD_NAME_MAX];
 
 	if (i >= 0)
 		return i;
@@ -232,8 +232,8 @@ static int add_host(struct bld *b, const char *name)
 	h->reg = -1;
 	dd_name_registrable(name, h->registrable);
 	dd_name_plain(name, key);
-	h->operator = entity(b, DD_GK_OPERATOR, h->registrable[0] ? h->registrable : key,
-			     h->registrable[0] ? h->registrable : key, 1);
+	dd_name_operator(name, op);
+	h->operator = entity(b, DD_GK_OPERATOR, op, op, 1);
 	h->server = entity(b, DD_GK_SERVER, key, name, 1);
 	h->registrar = registrar_of(b, h->registrable, NULL);
 	if (dd_map_set(&b->hosts, name, idx_val(g->nhosts)) != 0) {

@@ -450,12 +450,13 @@ static void on_trace(void *arg, const struct dd_dns_trace *t)
 		take_parent(c, &t->steps[ps]);
 		int delegated = strcasecmp(t->steps[ps].next, c->domain) == 0;
 		if (!delegated && t->result.status == DD_RES_FAILED) {
-			dd_ev_set_str(&ev->parent.error_code, t->result.code);
+			dd_ev_set_str(&ev->parent.error_code, dd_dns_fail_name(t->result.code));
 			dd_ev_set_str(&ev->parent.error_message, t->result.message);
 		}
 	} else {
 		take_chain(c, t, t->nsteps ? t->nsteps - 1 : 0);
-		dd_ev_set_str(&ev->parent.error_code, t->result.code ? t->result.code : "NO_PARENT");
+		dd_ev_set_str(&ev->parent.error_code, t->result.code ? dd_dns_fail_name(t->result.code) :
+							      "NO_PARENT");
 		dd_ev_set_str(&ev->parent.error_message, t->result.message);
 	}
 	/* Every NS name: the parent's, then the ones the user expects. */

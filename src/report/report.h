@@ -62,4 +62,34 @@ void dd_rep_gv_free(struct dd_rep_gv *g);
 int dd_rep_svg_gv(struct dd_rep_gv *g, const char *dot, struct dd_buf *out, char *why,
 		  size_t whylen);
 
+/* A trace walk (`dnsdeps trace`, src/dns's dd_dns_trace_start) of qname and
+ * qtype, whose exchanges ev recorded: text, or the JSON document
+ * "dnsdeps.trace/1". Appended to out; 0 or DD_ENOMEM. */
+struct dd_dns_trace;
+struct dd_dns_trace_server;
+struct dd_rep_trace_stats {
+	unsigned queries, timeouts; /* of the whole run */
+	double elapsed_ms;
+};
+int dd_rep_trace_text(const struct dd_evidence *ev, const struct dd_dns_trace *t,
+		      const char *qname, const char *qtype, const struct dd_rep_trace_stats *stats,
+		      struct dd_buf *out);
+int dd_rep_trace_json(const struct dd_evidence *ev, const struct dd_dns_trace *t,
+		      const char *qname, const char *qtype, const struct dd_rep_trace_stats *stats,
+		      struct dd_buf *out);
+/* `dnsdeps reg`: a registration record with the sources o tried (o NULL:
+ * read from a file) and whether it expired before now, as text or as JSON
+ * ("dnsdeps.registration/1"); or, without a record, why there is none. */
+struct dd_reg_record;
+struct dd_reg_outcome;
+int dd_rep_reg_text(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int64_t now,
+		    struct dd_buf *out);
+int dd_rep_reg_json(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int64_t now,
+		    struct dd_buf *out);
+int dd_rep_reg_unavailable_text(const struct dd_reg_outcome *o, struct dd_buf *out);
+int dd_rep_reg_unavailable_json(const struct dd_reg_outcome *o, struct dd_buf *out);
+
+/* Whether a server of a trace did not answer usefully (a problem). */
+int dd_rep_trace_problem(const struct dd_dns_trace_server *s);
+
 #endif

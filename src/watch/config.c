@@ -1,7 +1,7 @@
 /* config.c: dnsdeps.conf(5). Clauses in the style of nsd.conf and
  * unbound.conf: a line "watch:" or "group:" opens a clause, "key: value"
  * lines set its keys, '#' starts a comment, values may be double-quoted.
- * One table per clause lists its keys; doc/dnsdeps.conf.5 describes them.
+ * One table per clause lists its keys; docs/dnsdeps.conf.5 describes them.
  * Every error names the file and the line. */
 #include <errno.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/err.h"
+#include "core/name.h"
 #include "zone/zone.h"
 
 #define NONE UINT32_MAX
@@ -83,7 +84,6 @@ struct u32map {
 };
 
 struct dd_zone_audit {
-	const psl_ctx_t *psl;
 
 	uint8_t *arena;
 	size_t alen, acap;
@@ -462,14 +462,13 @@ int dd_zone_audit_scan(struct dd_zone_audit *a, struct dd_zone_scanner *s, unsig
 	return r;
 }
 
-int dd_zone_audit_new(struct dd_zone_audit **out, const psl_ctx_t *psl)
+int dd_zone_audit_new(struct dd_zone_audit **out)
 {
 	struct dd_zone_audit *a = calloc(1, sizeof(*a));
 
 	*out = NULL;
 	if (!a)
 		return DD_ENOMEM;
-	a->psl = psl;
 	a->last_cut = NONE;
 	a->soa_name = NONE;
 	a->apex_name = NONE;
@@ -571,40 +570,6 @@ static int group_of(struct dd_zone_audit *a, int g, const uint8_t *w, uint32_t *
 	a->groups[g][a->ngroups[g]] = (struct zgroup){ idx, 0, 0, 0 };
 	*out = a->ngroups[g]++;
 	return 0;
-}
-
-/* The registrable domain of host w (wire) as a wire suffix of w: one label
- * below the longest ICANN public suffix; the last two labels when libpsl
- * has no answer. */
-static const uint8_t *registrable(const struct dd_zone_audit *a, const uint8_t *w)
-{
-	char text[DD_ZONE_TEXT_MAX];
-	const uint8_t *labels[128];
-	size_t n = 0, tlen;
-
-	for (const uint8_t *p = w; *p && n < 128; p += *p + 1)
-		labels[n++] = p;
-	if (n <= 2)
-		return w;
-	if (a->psl) {
-		tlen = dd_zone_name_to_text(w, text);
-		text[tlen - 1] = '\0'; /* libpsl wants no trailing dot */
-		/* Walk suffixes from the longest; text offsets follow the labels. */
-		const char *t = text;
-		for (size_t i = 0; i < n; i++) {
-			if (psl_is_public_suffix2(a->psl, t, PSL_TYPE_ICANN))
-				return i > 0 ? labels[i - 1] : NULL;
-			/* next label in text: skip to the unescaped dot */
-			while (*t && *t != '.') {
-				if (*t == '\\')
-					t += (t[1] >= '0' && t[1] <= '9') ? 3 : 1;
-				t++;
-			}
-			if (*t)
-				t++;
-		}
-	}
-	return labels[n - 2];
 }
 
 /* The last label of w. */
@@ -710,7 +675,7 @@ static int classify_hosts(struct dd_zone_audit *a, const uint8_t *apex, size_t a
 			if (!h->addrs)
 				a->sum.missing_glue_names++;
 		}
-		r = group_of(a, GROUP_OP, registrable(a, w), &h->op);
+		r = group_of(a, GROUP_OP, dd_name_operator_wire(w), &h->op);
 		if (!r)
 			r = group_of(a, GROUP_TLD, tld_of(w), &h->tld);
 		if (r)

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <libpsl.h>
 
 #include "core/buf.h"
 
@@ -136,8 +135,8 @@ enum dd_zone_list {
 	DD_ZONE_LIST_COUNT,
 };
 
-/* psl may be NULL: then the registrable domain is the last two labels. */
-int dd_zone_audit_new(struct dd_zone_audit **out, const psl_ctx_t *psl);
+/* Operators are named by the one rule of core/name.h (dd_name_operator_wire). */
+int dd_zone_audit_new(struct dd_zone_audit **out);
 /* Feed one record. Returns 0, DD_ENOMEM or DD_ELIMIT. */
 int dd_zone_audit_add(struct dd_zone_audit *a, const struct dd_zone_rr *rr);
 /* Read every record of s into a. On a scanner error returns it (message in

@@ -1,4 +1,4 @@
-"""test_check: `dnsdeps check` in every scenario of checkspec.SPEC, one case per domain.
+"""test_check: `dnsdeps check` in every scenario world, one case per [[expect]] block.
 
 Each case runs `check --json` and asserts the verdict (status, layer), the exit
 status and the mandatory/forbidden finding codes, then runs the text report and
@@ -17,6 +17,7 @@ import pytest
 
 import checkspec as cs
 from helpers import SCENARIOS
+from minternet.demo import EXPECTED_NS
 
 CASES = cs.cases()
 CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but \n
@@ -305,9 +306,12 @@ def test_spec_cases_are_well_formed():
               and c.domain == "puri.sm."]
     assert purism and purism[0].status == "critical" and purism[0].layer == "registration" \
         and "PARENT_NXDOMAIN_ALL" in purism[0].mandatory
+    # the case checks the nameservers the owner knows, as `dnsdeps demo` does
+    assert purism[0].args == [a for ns in EXPECTED_NS["puri.sm."] for a in ("--ns", ns)]
 
 
 def test_every_check_world_is_in_the_spec():
     files = {os.path.basename(p) for p in glob.glob(os.path.join(SCENARIOS, "check_*.toml"))}
     assert files, "no check_*.toml scenarios"
-    assert files <= set(cs.SPEC), f"worlds without expectations: {sorted(files - set(cs.SPEC))}"
+    have = set(cs.spec())
+    assert files <= have, f"worlds without [[expect]]: {sorted(files - have)}"

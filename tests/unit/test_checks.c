@@ -254,7 +254,8 @@ static void empty_is_unknown(void **state)
 	dd_ev_free(ev);
 }
 
-/* docs/findings.md has a row "| CODE | severity | layer |" for every code. */
+/* docs/findings.md has the row "| `CODE` | severity | layer | title | rfc |
+ * advice |" of codes.def for every code: the page cannot drift from it. */
 static void documented(void **state)
 {
 	size_t n;
@@ -263,11 +264,12 @@ static void documented(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < n; i++) {
-		char row[200];
-		snprintf(row, sizeof(row), "| `%s` | %s | %s |", defs[i].code,
-			 dd_chk_severity_name(defs[i].severity), dd_chk_layer_name(defs[i].layer));
+		char row[2000];
+		snprintf(row, sizeof(row), "\n| `%s` | %s | %s | %s | %s | %s |\n", defs[i].code,
+			 dd_chk_severity_name(defs[i].severity), dd_chk_layer_name(defs[i].layer),
+			 defs[i].title, defs[i].rfc, defs[i].advice);
 		if (!strstr(doc, row))
-			fail_msg("docs/findings.md lacks the row %s", row);
+			fail_msg("docs/findings.md lacks the row of codes.def for %s: %s", defs[i].code, row + 1);
 		assert_ptr_equal(dd_chk_def_find(defs[i].code), &defs[i]);
 		for (size_t k = 0; k < i; k++)
 			assert_string_not_equal(defs[k].code, defs[i].code);

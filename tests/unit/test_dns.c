@@ -1307,7 +1307,7 @@ static void on_result(void *arg, const struct dd_dns_result *r)
 
 	o->done++;
 	o->status = r->status;
-	snprintf(o->code, sizeof(o->code), "%s", r->code ? r->code : "");
+	snprintf(o->code, sizeof(o->code), "%s", r->code ? dd_dns_fail_name(r->code) : "");
 	if (r->final && r->final->naddrs)
 		snprintf(o->addr, sizeof(o->addr), "%s", r->final->addrs[0].addr);
 	o->nchain = r->nchain;

@@ -466,7 +466,7 @@ static const struct {
 	  DD_EPARSE, "dnssec.servers[0].ns.records[0]: expected a string, found an integer" },
 	{ HEAD "\"dnssec\":{\"servers\":[{\"name\":\"n.\",\"address\":\"1.2.3.4\"},"
 	       "{\"name\":\"N.\",\"address\":\"1.2.3.4\"}]}}",
-	  DD_EPARSE, "dnssec.servers[1]: server listed twice" },
+	  DD_EPARSE, "dnssec.servers[1].name: \"N.\" is listed twice (with this address)" },
 	{ HEAD "\"dnssec\":{\"anchor\":{\"records\":\"x\"}}}", DD_EPARSE,
 	  "dnssec.anchor.records: expected an array, found a string" },
 	{ HEAD "\"dnssec\":{\"parent\":[{\"address\":\"1.2.3.4\"}]}}", DD_EPARSE,

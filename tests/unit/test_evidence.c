@@ -216,7 +216,7 @@ static const struct bad_doc bad_docs[] = {
 	  DD_EPARSE, "nameservers[1].name: \"N.\" is listed twice" },
 	{ HEAD "\"parent\":{},\"nameservers\":[{\"name\":\"n.\",\"servers\":[{\"address\":\"1.2.3.4\"},"
 	  "{\"address\":\"1.2.3.4\"}]}]}",
-	  DD_EPARSE, "nameservers[0].servers[1].address: listed twice" },
+	  DD_EPARSE, "nameservers[0].servers[1].address: \"1.2.3.4\" is listed twice for this name" },
 	{ HEAD "\"parent\":{},\"nameservers\":[{\"name\":\"n.\",\"glue\":[\"1.2.3.4\",7]}]}",
 	  DD_EPARSE, "nameservers[0].glue[1]: expected a string, found an integer" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":1,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
@@ -224,7 +224,7 @@ static const struct bad_doc bad_docs[] = {
 	  DD_EPARSE, "exchanges[0].id: is 1, but must equal its position 0" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":0,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
 	  "\"qtype\":\"A\",\"result\":\"ok\",\"flags\":[\"qr\",\"zz\"]}]}",
-	  DD_EPARSE, "exchanges[0].flags[1]: not a header flag" },
+	  DD_EPARSE, "exchanges[0].flags[1]: not one of (qr aa tc rd ra ad cd)" },
 	{ HEAD "\"parent\":{},\"exchanges\":[{\"id\":0,\"address\":\"1.2.3.4\",\"qname\":\"a.\","
 	  "\"qtype\":\"A\",\"result\":\"ok\",\"rcode\":\"NOPE\"}]}",
 	  DD_EPARSE, "exchanges[0].rcode: unknown rcode \"NOPE\"" },
@@ -328,6 +328,37 @@ static void enum_names(void **state)
 	assert_false(dd_ev_state_replied(DD_EV_SKIPPED));
 }
 
+#define DOCS DD_TEST_DATA "/../../../docs/evidence.md"
+#define GEN_BEGIN "<!-- generated from src/evidence's field tables: do not edit by hand -->\n"
+#define GEN_END "<!-- end of generated -->\n"
+
+/* docs/evidence.md's generated field lists are those of the tables that save
+ * and load the document (DD_DOCS_WRITE=1 writes them into the file). */
+static void schema_docs(void **state)
+{
+	char *doc = fx_slurp(DOCS), *want = dd_ev_schema_markdown(), *b, *e;
+
+	(void)state;
+	assert_non_null(want);
+	b = strstr(doc, GEN_BEGIN);
+	e = b ? strstr(b, GEN_END) : NULL;
+	if (!b || !e)
+		fail_msg("%s: no generated section (%s)", DOCS, GEN_BEGIN);
+	b += strlen(GEN_BEGIN);
+	if (getenv("DD_DOCS_WRITE")) {
+		FILE *f = fopen(DOCS, "w");
+		assert_non_null(f);
+		fprintf(f, "%.*s%s%s", (int)(b - doc), doc, want, e);
+		fclose(f);
+	} else if ((size_t)(e - b) != strlen(want) || memcmp(b, want, strlen(want)) != 0) {
+		fail_msg("docs/evidence.md's field lists differ from the tables; they should read:\n%s"
+			 "(DD_DOCS_WRITE=1 build/tests/unit/test_evidence writes them)",
+			 want);
+	}
+	free(want);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +369,7 @@ int main(void)
 		cmocka_unit_test(truncated_and_damaged),
 		cmocka_unit_test(file_errors),
 		cmocka_unit_test(enum_names),
+		cmocka_unit_test(schema_docs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -280,6 +280,55 @@ static void names(void **state)
 	assert_string_equal(out, "github.io");
 }
 
+/* name in wire format (no compression) into w. */
+static void to_wire(const char *name, uint8_t w[DD_NAME_MAX])
+{
+	size_t n = 0;
+
+	while (*name && *name != '.') {
+		size_t len = strcspn(name, ".");
+		w[n++] = (uint8_t)len;
+		memcpy(w + n, name, len);
+		n += len;
+		name += len + (name[len] == '.');
+	}
+	w[n] = 0;
+}
+
+/* The operator rule, in text (checks, graph) and in wire format (the zone
+ * audit), on the same inputs: one rule, one answer. */
+static void operators(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "NS1.DnsProv.Test.", "dnsprov.test" },
+		{ "a.b.example.co.uk.", "example.co.uk" },
+		{ "ns.someone.github.io.", "github.io" }, /* ICANN section only */
+		{ "co.uk.", "co.uk" },                    /* a suffix is its own operator */
+		{ "pvt.k12.ma.us.", "pvt.k12.ma.us" },     /* three labels, all public */
+		{ "x.pvt.k12.ma.us.", "x.pvt.k12.ma.us" },
+		{ "ns1.example.", "ns1.example" },         /* an unknown TLD: "*" */
+		{ "com.", "com" },
+	};
+	char out[DD_NAME_MAX], text[DD_NAME_MAX];
+	uint8_t w[DD_NAME_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		dd_name_operator(cases[i][0], out);
+		assert_string_equal(out, cases[i][1]);
+		to_wire(cases[i][0], w);
+		const uint8_t *at = dd_name_operator_wire(w);
+		size_t n = 0;
+		for (const uint8_t *p = at; *p; p += *p + 1)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%.*s", n ? "." : "", *p,
+					      (const char *)p + 1);
+		text[n] = '\0';
+		for (char *c = text; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		assert_string_equal(text, cases[i][1]);
+	}
+}
+
 /* Saved and loaded, a section gives the same document again; hostile
  * documents are refused with the place named. */
 static void json_round_trip(void **state)
@@ -450,7 +499,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fixtures),      cmocka_unit_test(cycles),
-		cmocka_unit_test(not_followed),  cmocka_unit_test(names),
+		cmocka_unit_test(not_followed),  cmocka_unit_test(names), cmocka_unit_test(operators),
 		cmocka_unit_test(json_round_trip), cmocka_unit_test(bounds),
 		cmocka_unit_test(dot_and_svg),   cmocka_unit_test(mmdb),
 	};

@@ -143,7 +143,7 @@ static void test_config_man_page(void **state)
 	int keys = 0;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/../../../doc/dnsdeps.conf.5", DD_TEST_DATA);
+	snprintf(path, sizeof(path), "%s/../../../docs/dnsdeps.conf.5", DD_TEST_DATA);
 	page = fx_slurp(path);
 	for (p = page; (p = strstr(p, "\n.BI \"")) != NULL; p++) {
 		char key[64], text[200], why[DD_WATCH_WHY_MAX];

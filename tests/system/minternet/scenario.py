@@ -299,7 +299,9 @@ class Scenario:
         self.description = data.get("description", "")
         self.variants = sorted(data.get("variant", {}))
         self.variant = variant
-        unknown = set(data) - {"description", "server", "zone", "variant", "comment"}
+        # expect and extras: what a test expects of the world (tests/system/checkspec.py)
+        unknown = set(data) - {"description", "server", "zone", "variant", "comment", "expect",
+                               "extras"}
         if unknown:
             raise ScenarioError(f"{source}: unknown top-level keys {sorted(unknown)}")
         data = copy.deepcopy(data)
