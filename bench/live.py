@@ -8,7 +8,7 @@ installs zonemaster-cli and time with apt-get when missing, then enters a privat
 namespace).
 
     bench/live.sh [--domains N] [--concurrency 100,200,400] [--repeat N] [--sample N]
-                  [--dnsdeps PATH]
+                  [--polite] [--dnsdeps PATH]
 """
 
 import argparse
@@ -77,8 +77,9 @@ def wall_seconds(text):
 def run_audit(a, world, domains_file, conc, tmp):
     out = os.path.join(tmp, f"audit-{conc}.jsonl")
     summary = os.path.join(tmp, f"summary-{conc}.json")
-    cmd = [TIME, "-v", a.dnsdeps, "audit", "--root-hints", world.root_hints, "--qps", "0",
-           "--per-server", str(a.per_server), "--concurrency", str(conc), "--no-progress",
+    limits = [] if a.polite else ["--qps", "0", "--per-server", str(a.per_server)]
+    cmd = [TIME, "-v", a.dnsdeps, "audit", "--root-hints", world.root_hints, *limits,
+           "--concurrency", str(conc), "--no-progress",
            "--summary-json", summary, "--output", out, *a.audit_args.split(), domains_file]
     nsd0, steal0 = cpu_seconds(set(world.process_groups())), steal_seconds()
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
@@ -129,6 +130,8 @@ def main():
                     help="share of domains with one server that never answers (0)")
     ap.add_argument("--concurrency", default="100,200,400")
     ap.add_argument("--per-server", type=int, default=8)
+    ap.add_argument("--polite", action="store_true",
+                    help="dnsdeps's default limits (no --qps 0, no --per-server)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run the concurrency list this many times (the spread shows the noise)")
     ap.add_argument("--audit-args", default="",
@@ -158,8 +161,8 @@ def main():
         dfile = os.path.join(tmp, "domains.txt")
         with open(dfile, "w") as f:
             f.write("\n".join(domains) + "\n")
-        print(f"\ndnsdeps audit --qps 0 --per-server {a.per_server} {a.audit_args} "
-              f"(all {len(domains)} domains):")
+        limits = "(default limits)" if a.polite else f"--qps 0 --per-server {a.per_server}"
+        print(f"\ndnsdeps audit {limits} {a.audit_args} (all {len(domains)} domains):")
         print("%6s %8s %7s %10s %9s %9s %9s %7s %8s %6s  %s" % (
             "conc", "domains", "wall s", "domains/s", "RSS MiB", "cpu s", "NSD cpu", "steal",
             "q/domain", "idle", "verdicts"))

@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"reply evidence reg zone hints"}
+targets=${*:-"reply evidence reg zone hints asn dnssec wsrv anchor list resume"}
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
@@ -19,5 +19,7 @@ for t in $targets; do
 	mkdir -p "tests/fuzz/corpus/$t"
 	echo "== fuzz_$t for $secs s"
 	./build-fuzz/tests/fuzz/fuzz_"$t" -max_total_time="$secs" -max_len=65536 \
-		-timeout=10 -rss_limit_mb=2048 "tests/fuzz/corpus/$t" 2>&1 | tail -n 3
+		-timeout=10 -rss_limit_mb=2048 "tests/fuzz/corpus/$t" 2>&1 |
+		grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE)|Done [0-9]+ runs|==[0-9]+==|SUMMARY|artifact)' |
+		tail -n 4
 done

@@ -26,6 +26,8 @@ chromium
 chromium-driver
 python3-selenium
 systemd
+libpq-dev
+postgresql-15
 libcmocka-dev
 nsd
 python3

@@ -212,6 +212,9 @@ void chk_registration(struct chk_ctx *c)
 
 	if (!g->present)
 		return;
+	if (g->refused)
+		chk_add(c, C_REG_REFERRAL_REFUSED, NULL, "looking up %s: %s",
+			g->domain ? g->domain : "the domain", g->refused);
 	if (g->record && g->record->result == DD_REG_NOT_FOUND) {
 		chk_add(c, C_REG_NOT_FOUND, NULL, "the registry has no record of %s%s%s%s",
 			g->domain ? g->domain : "the domain", g->record->detail ? " (\"" : "",

@@ -128,6 +128,7 @@ struct dd_cli_common {
 	unsigned timeout_ms;
 	unsigned retries;
 	unsigned qps;                 /* 0: no limit */
+	unsigned server_qps;          /* per address; 0: no limit */
 	unsigned max_inflight_server;
 	int only4, only6;
 };

@@ -51,8 +51,8 @@ struct live_opts {
 	int no_deps;
 };
 
-#define LIVE_QPS 500        /* polite defaults: queries started per second, */
-#define LIVE_PER_SERVER 8   /* queries in flight per server address, */
+#define LIVE_PER_SERVER 8   /* polite defaults: queries in flight per server address
+			     * (and --server-qps, as everywhere: docs/network.md), */
 #define LIVE_CONCURRENCY 200 /* and domains in flight */
 #define LIVE_RECYCLE 0       /* domains per probe; 0: one probe (its cache is trimmed) */
 #define SPOOL_MAX (1ull << 30) /* a list read from a pipe is copied; at most 1 GiB */
@@ -850,7 +850,6 @@ static int audit_main(int argc, char **argv)
 
 	dd_cli_deps_init(&d);
 	dd_cli_common_init(&c);
-	c.qps = LIVE_QPS;
 	c.max_inflight_server = LIVE_PER_SERVER;
 	if ((rc = dd_cli_parse(&dd_cmd_audit, targets, given, argc, argv, pos, &npos)) >= 0)
 		return rc;

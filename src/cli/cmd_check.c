@@ -174,7 +174,7 @@ static int check_main(int argc, char **argv)
 		char name[DD_NAME_MAX];
 		const char *why;
 		if (dd_name_from_user(pos[i], name, &why) != 0) {
-			char *e = dd_esc_dup(pos[i], strlen(pos[i]));
+			char *e = dd_esc_name_dup(pos[i], strlen(pos[i]));
 			fprintf(stderr, "dnsdeps check: invalid domain '%s': %s\n", e ? e : "?", why);
 			free(e);
 			status = DD_EXIT_UNKNOWN;

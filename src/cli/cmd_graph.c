@@ -307,7 +307,7 @@ static int graph_main(int argc, char **argv)
 		}
 	} else {
 		if (dd_name_from_user(pos[0], name, &why) != 0) {
-			char *e = dd_esc_dup(pos[0], strlen(pos[0]));
+			char *e = dd_esc_name_dup(pos[0], strlen(pos[0]));
 			fprintf(stderr, "dnsdeps graph: invalid domain '%s': %s\n", e ? e : "?", why);
 			free(e);
 			return DD_EXIT_UNKNOWN;

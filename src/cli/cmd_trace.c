@@ -80,7 +80,7 @@ static int trace_main(int argc, char **argv)
 		return rc;
 	rc = DD_EXIT_UNKNOWN;
 	if (dd_name_from_user(pos[0], qname, &why) != 0) {
-		char *e = dd_esc_dup(pos[0], strlen(pos[0]));
+		char *e = dd_esc_name_dup(pos[0], strlen(pos[0]));
 		fprintf(stderr, "dnsdeps trace: invalid name '%s': %s\n", e ? e : "?", why);
 		free(e);
 		return DD_EXIT_UNKNOWN;

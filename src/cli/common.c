@@ -21,10 +21,11 @@
 
 const struct dd_opt dd_cli_common_opts[] = {
 	{ .name = "root-hints", .kind = DD_OPT_STR, .argname = "FILE", .off = C(root_hints), .help = "root hints in named.root format (default: built-in IANA)" },
-	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = C(timeout_ms), .min = 10, .max = 60000, .help = "per-attempt timeout: 1500ms, 2s; a bare number is milliseconds (default 1500ms)" },
-	{ .name = "retries", .kind = DD_OPT_UINT, .argname = "N", .off = C(retries), .min = 0, .max = 10, .help = "further UDP attempts after a timeout (default 2)" },
-	{ .name = "qps", .kind = DD_OPT_UINT, .argname = "N", .off = C(qps), .min = 0, .max = 1000000, .help = "start at most N queries per second, 0: no limit (default: none; audit 500)" },
+	{ .name = "timeout", .kind = DD_OPT_MS, .argname = "DURATION", .off = C(timeout_ms), .min = 10, .max = 60000, .help = "the time one question may take, its retries included: 1500ms, 2s; a bare number is milliseconds (default 1500ms)" },
+	{ .name = "retries", .kind = DD_OPT_UINT, .argname = "N", .off = C(retries), .min = 0, .max = 10, .help = "further UDP sends within the timeout, evenly spaced, at least 200 ms apart (default 2)" },
+	{ .name = "qps", .kind = DD_OPT_UINT, .argname = "N", .off = C(qps), .min = 0, .max = 1000000, .help = "start at most N queries per second, all servers together, 0: no limit (default: none)" },
 	{ .name = "per-server", .kind = DD_OPT_UINT, .argname = "N", .off = C(max_inflight_server), .min = 1, .max = 100000, .help = "at most N queries in flight to one address (default 16; audit 8)" },
+	{ .name = "server-qps", .kind = DD_OPT_UINT, .argname = "N", .off = C(server_qps), .min = 0, .max = 1000000, .help = "start at most N queries per second to one address, 0: no limit (default 500)" },
 	{ .name = "ipv4", .short_name = '4', .kind = DD_OPT_FLAG, .off = C(only4), .val = 1, .help = "use IPv4 only" },
 	{ .name = "ipv6", .short_name = '6', .kind = DD_OPT_FLAG, .off = C(only6), .val = 1, .help = "use IPv6 only" },
 	{ 0 },
@@ -130,6 +131,7 @@ void dd_cli_common_init(struct dd_cli_common *c)
 	c->timeout_ms = 1500;
 	c->retries = 2;
 	c->max_inflight_server = 16;
+	c->server_qps = DD_PROBE_SERVER_QPS;
 }
 
 int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
@@ -148,6 +150,7 @@ int dd_cli_probe_setup(const struct dd_cli_common *c, struct dd_probe_opts *o,
 	o->ipv6 = !c->only4;
 	o->max_qps = c->qps;
 	o->max_inflight_server = c->max_inflight_server;
+	o->max_qps_server = c->server_qps;
 	if (dd_probe_load_hints(c->root_hints, hints, nhints, why, sizeof(why)) != 0) {
 		fprintf(stderr, "dnsdeps: root hints: %s\n", why);
 		return -1;

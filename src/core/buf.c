@@ -77,16 +77,20 @@ void dd_buf_printf(struct dd_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void dd_buf_esc(struct dd_buf *b, const char *s)
+/* Append an escaped copy (NULL: out of memory) and free it. */
+static void put_escaped(struct dd_buf *b, char *e)
 {
-	char *e = dd_esc_dup(s, strlen(s));
-
 	if (!e) {
 		b->failed = 1;
 		return;
 	}
 	dd_buf_puts(b, e);
 	free(e);
+}
+
+void dd_buf_esc(struct dd_buf *b, const char *s)
+{
+	put_escaped(b, dd_esc_dup(s, strlen(s)));
 }
 
 int dd_buf_failed(const struct dd_buf *b)
@@ -97,4 +101,9 @@ int dd_buf_failed(const struct dd_buf *b)
 const char *dd_buf_str(const struct dd_buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+void dd_buf_esc_name(struct dd_buf *b, const char *s)
+{
+	put_escaped(b, dd_esc_name_dup(s, strlen(s)));
 }

@@ -27,6 +27,8 @@ static const struct err_entry err_table[] = {
 	{ DD_ERESET, "reset", "connection closed or reset by the peer" },
 	{ DD_EUNSUPP, "unsupported", "not supported" },
 	{ DD_EHELD, "held", "not asked: the address did not answer its last questions" },
+	{ DD_EDENIED, "denied", "not asked: a destination a server supplied that is not allowed" },
+	{ DD_ECONFLICT, "conflict", "another writer changed it first" },
 };
 
 static const struct err_entry *err_find(int err)

@@ -22,6 +22,8 @@ enum dd_err {
 	DD_ERESET = -13,     /* the peer closed or reset the connection */
 	DD_EUNSUPP = -14,    /* not supported (e.g. address family disabled) */
 	DD_EHELD = -15,      /* not sent: the address timed out on its last questions */
+	DD_EDENIED = -16,    /* not sent: a server-supplied destination that is not allowed */
+	DD_ECONFLICT = -17,  /* another writer changed it first (the store's fleet) */
 };
 
 /* One line describing an error code, never NULL. */

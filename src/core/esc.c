@@ -43,6 +43,29 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Append piece at *o, or, when it does not fit with the terminator, end
+ * out with "..." and return 0. The cut never splits a UTF-8 sequence in
+ * half (only written bytes tell: out[o] may not be one). */
+static int put(char *out, size_t outlen, size_t *o, const char *piece, size_t plen)
+{
+	if (*o + plen + 1 > outlen) {
+		size_t keep = outlen > 4 ? outlen - 4 : 0, written = *o;
+		if (*o > keep)
+			*o = keep;
+		while (*o > 0 && *o < written && ((unsigned char)out[*o] & 0xc0) == 0x80)
+			(*o)--;
+		if (outlen > 4) {
+			memcpy(out + *o, "...", 3);
+			*o += 3;
+		}
+		out[*o] = '\0';
+		return 0;
+	}
+	memcpy(out + *o, piece, plen);
+	*o += plen;
+	return 1;
+}
+
 char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -72,34 +95,83 @@ char *dd_esc(const char *in, size_t len, char *out, size_t outlen)
 			plen = 4;
 			i++;
 		}
-		if (o + plen + 1 > outlen) {
-			size_t keep = outlen > 4 ? outlen - 4 : 0, written = o;
-			if (o > keep)
-				o = keep;
-			/* Never cut a UTF-8 sequence in half (only written bytes
-			 * tell: out[o] may not be one). */
-			while (o > 0 && o < written && ((unsigned char)out[o] & 0xc0) == 0x80)
-				o--;
-			if (outlen > 4) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			out[o] = '\0';
+		if (!put(out, outlen, &o, piece, plen))
 			return out;
-		}
-		memcpy(out + o, piece, plen);
-		o += plen;
 	}
 	out[o] = '\0';
 	return out;
 }
 
-char *dd_esc_dup(const char *in, size_t len)
+/* A heap copy escaped by esc (four bytes out per byte in, at most). */
+static char *dup_with(char *(*esc)(const char *, size_t, char *, size_t), const char *in,
+		      size_t len)
 {
 	size_t outlen = len * 4 + 1;
 	char *out = malloc(outlen);
 
 	if (out)
-		dd_esc(in, len, out, outlen);
+		esc(in, len, out, outlen);
 	return out;
+}
+
+char *dd_esc_dup(const char *in, size_t len)
+{
+	return dup_with(dd_esc, in, len);
+}
+
+/* One byte of a name's label in dd_esc's scheme, into piece; its length. */
+static size_t name_byte(unsigned char c, char piece[8])
+{
+	if (c == '.' || c == '\\') {
+		piece[0] = '\\';
+		piece[1] = (char)c;
+		return 2;
+	}
+	if (c > 0x20 && c < 0x7f) {
+		piece[0] = (char)c;
+		return 1;
+	}
+	snprintf(piece, 8, "\\x%02x", c);
+	return 4;
+}
+
+char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (size_t i = 0; i < len;) {
+		char piece[8];
+		size_t plen;
+
+		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '2' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
+		    (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0') < 256) {
+			plen = name_byte((unsigned char)((s[i + 1] - '0') * 100 +
+							 (s[i + 2] - '0') * 10 + (s[i + 3] - '0')),
+					 piece);
+			i += 4;
+		} else if (s[i] == '\\' && i + 1 < len) {
+			plen = name_byte(s[i + 1], piece);
+			i += 2;
+		} else if (s[i] == '.') {
+			piece[0] = '.'; /* a label separator */
+			plen = 1;
+			i++;
+		} else {
+			plen = name_byte(s[i], piece);
+			i++;
+		}
+		if (!put(out, outlen, &o, piece, plen))
+			return out;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *dd_esc_name_dup(const char *in, size_t len)
+{
+	return dup_with(dd_esc_name, in, len);
 }

@@ -16,4 +16,14 @@ char *dd_esc(const char *in, size_t len, char *out, size_t outlen);
 /* Same, into a new heap string (NULL when out of memory). */
 char *dd_esc_dup(const char *in, size_t len);
 
+/* A domain name in presentation format (RFC 1035 5.1, as ldns writes it:
+ * \DDD for a byte that is not printable, \X for a special character) in
+ * the same scheme as dd_esc, so that a name's byte and a text's byte look
+ * alike and a backslash is never doubled twice: a byte that is not
+ * printable (space included) becomes \xHH, a backslash in a label stays
+ * "\\", a dot in a label stays "\."; other printable characters are
+ * written as themselves. Returns out (NUL-terminated, "..." if cut). */
+char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen);
+char *dd_esc_name_dup(const char *in, size_t len);
+
 #endif

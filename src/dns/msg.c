@@ -1,6 +1,7 @@
 /* msg.c: names of states, rcodes and types, query building and reply
  * digestion. A reply is read once, without allocating per record, by a
- * reader that accepts and refuses exactly what ldns_wire2pkt does (wmsg.c);
+ * reader that accepts and refuses what ldns_wire2pkt does, but for records
+ * whose fields do not end at their RDLENGTH, which it refuses (wmsg.c);
  * records become text as ldns_rr2str writes them (rrtext.c). Queries are
  * written byte for byte as ldns wrote them. */
 #include <ctype.h>

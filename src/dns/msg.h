@@ -3,7 +3,8 @@
  * with respect to the zone the server was asked about (answer, referral,
  * CNAME, NXDOMAIN, NODATA, lame, error rcode), the NS names and glue of a
  * referral, addresses, the SOA serial, EDNS details; and the records as
- * text for the evidence. wmsg.c reads the wire as ldns_wire2pkt does,
+ * text for the evidence. wmsg.c reads the wire as ldns_wire2pkt does (but
+ * refuses a record whose fields do not end where its RDLENGTH says),
  * rrtext.c writes text as ldns_rr2str does (ldns formats the rarer types),
  * without ldns's per-record objects: tests/unit/test_dns.c compares both,
  * byte for byte, over every corpus. Everything taken from a reply is

@@ -35,15 +35,15 @@ static int skip_name(const uint8_t *w, size_t len, size_t *off)
 
 int dd_dns_wire_min_ttl(const uint8_t *wire, size_t len, uint32_t *ttl)
 {
-	size_t off = 12, nq, nrr;
+	size_t off = 12, nq, nrr, nadd;
 	uint32_t min = UINT32_MAX;
 
 	*ttl = 0;
 	if (len < 12)
 		return DD_EMALFORMED;
 	nq = (size_t)wire[4] << 8 | wire[5];
-	nrr = ((size_t)wire[6] << 8 | wire[7]) + ((size_t)wire[8] << 8 | wire[9]) +
-	      ((size_t)wire[10] << 8 | wire[11]);
+	nadd = (size_t)wire[10] << 8 | wire[11];
+	nrr = ((size_t)wire[6] << 8 | wire[7]) + ((size_t)wire[8] << 8 | wire[9]) + nadd;
 	for (size_t i = 0; i < nq; i++) {
 		if (skip_name(wire, len, &off) != 0 || off + 4 > len)
 			return DD_EMALFORMED;
@@ -60,7 +60,9 @@ int dd_dns_wire_min_ttl(const uint8_t *wire, size_t len, uint32_t *ttl)
 		if (off + rdlen > len)
 			return DD_EMALFORMED;
 		off += rdlen;
-		if (type != 41 && t < min) /* OPT's TTL field holds flags */
+		/* OPT's TTL field holds flags, in the additional section; an OPT
+		 * anywhere else is read as a record (ldns keeps it as one) */
+		if ((type != 41 || i < nrr - nadd) && t < min)
 			min = t;
 	}
 	if (min != UINT32_MAX)

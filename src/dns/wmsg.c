@@ -10,11 +10,15 @@
 
 /* ---- reading a reply --------------------------------------------------- */
 /* What follows reads a reply as ldns_wire2pkt does, with its checks in the
- * same order and the same error codes, and its quirks: a record's next one
- * starts where its last field ended (not where its length says), a name in
- * rdata may run past the rdata, OPT and TSIG records leave the additional
- * section and a TSIG shortens it by one. It allocates nothing per record:
- * records are kept as offsets into the wire. */
+ * same order and the same error codes, and its quirks: OPT and TSIG records
+ * leave the additional section and a TSIG shortens it by one. One thing it
+ * refuses that ldns takes: a record whose fields do not end exactly where
+ * its RDLENGTH says (a name in rdata running past it, or bytes left over).
+ * ldns would start the next record where the last field ended, so the
+ * records it reads would not be the ones the length framing
+ * (dd_dns_wire_min_ttl) walks; one framing, the strict one, is kept and the
+ * reply is malformed (LDNS_STATUS_WIRE_RDATA_ERR). It allocates nothing per
+ * record: records are kept as offsets into the wire. */
 
 /* Chains of pointers to pointers, remembered once a reply's names follow
  * long ones (never in a real reply): the chain from the pointer stored at
@@ -274,6 +278,8 @@ static ldns_status read_rr(const uint8_t *w, size_t max, struct chains **c, size
 	for (int k; (k = dd_wire_fields_next(&f, &fl, &st)) != 0; r->nfields++)
 		if (k < 0)
 			return st;
+	if (f.pos != f.end)
+		return LDNS_STATUS_WIRE_RDATA_ERR;
 	*pos = f.pos;
 	return LDNS_STATUS_OK;
 }

@@ -598,6 +598,7 @@ static void judge_parent_ds(struct jctx *j, const ldns_rr_list *parent_keys)
 		if (ps->ds.r.state == DD_EV_SKIPPED)
 			continue;
 		out->ds_asked++;
+		out->ds_nxdomain += ps->ds.r.state == DD_EV_NXDOMAIN;
 		if (!answered(&ps->ds.r))
 			continue;
 		out->ds_answered++;
@@ -972,6 +973,13 @@ static void decide(struct jctx *j)
 	if (out->above == DD_SEC_BOGUS && out->above_zone && strcmp(out->above_zone, ".") != 0)
 		set_state(out, DD_SEC_BOGUS, DD_SEC_R_ABOVE_BOGUS,
 			  "the chain of trust is broken at %s: %s", az, out->above_why);
+	else if (out->ds_answered == 0 && out->ds_asked == 0)
+		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
+			  "no parent server was asked for its DS records");
+	else if (out->ds_answered == 0 && out->ds_nxdomain)
+		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
+			  "nothing to validate: %zu of %zu parent server addresses say the domain "
+			  "does not exist (NXDOMAIN)", out->ds_nxdomain, out->ds_asked);
 	else if (out->ds_answered == 0)
 		set_state(out, DD_SEC_UNKNOWN, DD_SEC_R_NO_DS_ANSWER,
 			  "no parent server answered the DS query");

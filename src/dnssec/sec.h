@@ -144,7 +144,8 @@ struct dd_sec_zone {
  * this order). */
 enum dd_sec_reason {
 	DD_SEC_R_NONE = 0,
-	DD_SEC_R_NO_DS_ANSWER,   /* unknown: no parent server answered the DS query */
+	DD_SEC_R_NO_DS_ANSWER,   /* unknown: no parent server answered the DS query (none
+				  * asked, or the parent denies the name) */
 	DD_SEC_R_NO_DS,          /* insecure: no DS at the parent (proven, when the parent is
 				  * signed) */
 	DD_SEC_R_DS_DENIAL,      /* bogus: "no DS", but no parent server proves it */
@@ -172,6 +173,7 @@ struct dd_sec_result {
 				    * bed's or --root-hints' own root; nothing is validated */
 	/* the DS set at the parent */
 	size_t ds_asked, ds_answered;  /* parent server addresses asked / that answered */
+	size_t ds_nxdomain;            /* ... that said the domain does not exist */
 	struct dd_sec_ds ds[DD_SEC_MAX_DS];
 	size_t nds;
 	struct dd_sec_parent *parent;  /* one per parent server address that served DS */

@@ -33,17 +33,18 @@ void dd_ev_reg_free(struct dd_ev_registration *r)
 	free(r->domain);
 	free(r->reason);
 	free(r->why);
+	free(r->refused);
 	if (r->record) {
 		dd_reg_record_free(r->record);
 		free(r->record);
 	}
-	r->domain = r->reason = r->why = NULL;
+	r->domain = r->reason = r->why = r->refused = NULL;
 	r->record = NULL;
 	r->present = 0;
 }
 
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
-		  const char *reason, const char *why)
+		  const char *reason, const char *why, const char *refused)
 {
 	struct dd_ev_registration *r = &ev->registration;
 	int rc;
@@ -56,7 +57,8 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 	r->present = 1;
 	if ((rc = dd_ev_set_str(&r->domain, domain)) ||
 	    (rc = dd_ev_set_str(&r->reason, record ? NULL : reason)) ||
-	    (rc = dd_ev_set_str(&r->why, why && why[0] ? why : NULL)))
+	    (rc = dd_ev_set_str(&r->why, why && why[0] ? why : NULL)) ||
+	    (rc = dd_ev_set_str(&r->refused, refused && refused[0] ? refused : NULL)))
 		return rc;
 	return 0;
 }
@@ -83,6 +85,8 @@ json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s)
 	dd_json_put(s, o, "domain", str_or_null(r->domain));
 	dd_json_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
 	dd_json_put(s, o, "why", str_or_null(r->why));
+	if (r->refused) /* only when one was refused: older documents re-save the same */
+		dd_json_put(s, o, "refused", json_string(r->refused));
 	dd_json_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
 	dd_json_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
 	dd_json_put(s, o, "record", rec);
@@ -142,6 +146,7 @@ int dd_ev_reg_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t 
 	if ((rc = get_str(o, "domain", 255, &r->domain, err, errlen)) ||
 	    (rc = get_str(o, "reason", 32, &r->reason, err, errlen)) ||
 	    (rc = get_str(o, "why", 4096, &r->why, err, errlen)) ||
+	    (rc = get_str(o, "refused", 4096, &r->refused, err, errlen)) ||
 	    (rc = get_days(o, "expiry_warn_days", &r->expiry_warn_days, err, errlen)) ||
 	    (rc = get_days(o, "expiry_crit_days", &r->expiry_crit_days, err, errlen)))
 		return rc;

@@ -339,6 +339,7 @@ struct dd_ev_registration {
 	char *reason;         /* no record: "no-source", "timeout", "rate-limited", "unparseable",
 			       * "too-large", "network", "http-error"; NULL with a record */
 	char *why;            /* that reason in words, or notes on the look-up; NULL when none */
+	char *refused;        /* a server-supplied destination not followed, and why; or NULL */
 	struct dd_reg_record *record; /* the registry's record (the registrar's inside), or NULL */
 	int expiry_warn_days; /* expiry thresholds to judge with; 0: the defaults (30 and 7) */
 	int expiry_crit_days;
@@ -476,7 +477,7 @@ void dd_ev_deps_free(struct dd_ev_deps *d);
 /* Take the registry's record (ownership moves into ev; record may be NULL
  * when unavailable, then reason and why say why). 0 or DD_ENOMEM. */
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
-		  const char *reason, const char *why);
+		  const char *reason, const char *why, const char *refused);
 void dd_ev_reg_free(struct dd_ev_registration *r);
 
 /* --- JSON --- */

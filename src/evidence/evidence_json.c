@@ -49,9 +49,10 @@ static const struct dd_evt_field options_fields[] = {
 	  .doc = "IPv6 servers asked" },
 	{ .key = "timeout_ms", .kind = DD_EVT_INT, .off = OFF(dd_ev_options, timeout_ms),
 	  .flags = DD_EVT_KEEP, .min = 1, .max = 3600000, .dflt = 1500,
-	  .doc = "per-try timeout" },
+	  .doc = "the time one question may take, its retries included" },
 	{ .key = "retries", .kind = DD_EVT_INT, .off = OFF(dd_ev_options, retries),
-	  .flags = DD_EVT_KEEP, .max = 100, .dflt = 2, .doc = "retries after the first try" },
+	  .flags = DD_EVT_KEEP, .max = 100, .dflt = 2,
+	  .doc = "further UDP sends within that time, evenly spaced, at least 200 ms apart" },
 };
 static const struct dd_evt_table options_table = { "OPTIONS", sizeof(struct dd_ev_options),
 						   options_fields, NFIELDS(options_fields), -1,
@@ -323,8 +324,10 @@ static const struct dd_evt_field exchange_fields[] = {
 	  .cap_off = OFF(dd_ev_exchange, wire_len), .words = section_names,
 	  .doc = "the reply's records in presentation format" },
 	{ .key = "detail", .kind = DD_EVT_STR, .off = OFF(dd_ev_exchange, detail),
-	  .doc = "free text (`\"2 replies with a wrong ID ignored\"`); a `timeout` whose detail "
-		 "starts `not asked:` was not sent (the address was held as silent)" },
+	  .doc = "free text (`\"2 replies with a wrong ID ignored\"`); a real `timeout` says how "
+		 "long it waited and how many times it sent (`no reply in 1501 ms after 3 sends`); "
+		 "a `timeout` whose detail starts `not asked:` was not sent (the address was held "
+		 "as silent)" },
 };
 static const struct dd_evt_table exchange_table = {
 	"EXCHANGE", sizeof(struct dd_ev_exchange), exchange_fields, NFIELDS(exchange_fields), -1,

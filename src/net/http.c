@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <uv.h>
 
 #include "core/env.h"
 #include "core/err.h"
 #include "dd_config.h"
+#include "net/guard.h"
 #include "net/http.h"
 #include "net/net.h"
 
@@ -31,6 +33,8 @@ struct xfer {
 	char *body;
 	size_t len, cap;
 	int too_big;
+	int check_first;        /* a server supplied the URL: guard the first hop too */
+	char denied[DD_NET_GUARD_WHY]; /* the guard's refusal, if it refused */
 	dd_net_http_cb cb;
 	void *arg;
 	double start_ms;
@@ -259,11 +263,14 @@ static void finish(struct xfer *x, CURLcode res)
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &r.status);
 	curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
-	r.err = map_error(res, x);
+	r.err = x->denied[0] ? DD_EDENIED : map_error(res, x);
 	if (r.err)
-		r.why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
-	if (r.err == DD_ELIMIT)
-		r.why = "body larger than the limit";
+		r.why = x->denied[0] ? x->denied : x->errbuf[0] ? x->errbuf : curl_easy_strerror(res);
+	if (r.err == DD_ELIMIT) {
+		snprintf(x->errbuf, sizeof(x->errbuf), "body larger than %zu bytes (the limit)",
+			 h->o.max_body);
+		r.why = x->errbuf;
+	}
 	if (retry_after > 0)
 		r.retry_after_s = retry_after > 86400 ? 86400 : (unsigned)retry_after;
 	r.body = x->body ? x->body : "";
@@ -287,6 +294,26 @@ static void check_done(struct dd_net_http *h)
 		if (x)
 			finish(x, msg->data.result);
 	}
+}
+
+/* Every connection curl opens: the guard sees the address of each hop a
+ * server chose (redirects; the first hop too for a URL it supplied) unless
+ * it trusts the hop's host and port. */
+static curl_socket_t on_open(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer *x = clientp;
+	const struct dd_net_guard *g = x->h->o.guard;
+	long hops = 0;
+	char *url = NULL;
+
+	if (g && purpose == CURLSOCKTYPE_IPCXN) {
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &hops);
+		curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &url);
+		if ((hops > 0 || x->check_first) && !(url && dd_net_guard_trusted_url(g, url)) &&
+		    dd_net_guard_addr(&a->addr, x->denied) != 0)
+			return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
 }
 
 /* A transfer of url with the options every request shares; not started. */
@@ -314,6 +341,8 @@ static struct xfer *xfer_new(struct dd_net_http *h, const char *url, const char 
 	/* No idle connections left watched: the loop ends with the work. */
 	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, protos);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)h->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)h->o.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->o.max_body);
@@ -354,7 +383,8 @@ static const char *web_protos(const char *url)
 	return NULL;
 }
 
-int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg)
+static int get(struct dd_net_http *h, const char *url, int supplied, dd_net_http_cb cb,
+	       void *arg)
 {
 	const char *protos = web_protos(url);
 	struct xfer *x;
@@ -364,11 +394,25 @@ int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, v
 	x = xfer_new(h, url, protos, "Accept: application/rdap+json, application/json", cb, arg);
 	if (!x)
 		return DD_ENOMEM;
-	/* Redirects may stay on https or move up to it, never down. */
-	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, protos);
+	x->check_first = supplied;
+	/* A redirect is the server's choice: https only, and guarded (on_open). */
+	curl_easy_setopt(x->easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, (long)h->o.max_redirects);
 	return xfer_start(h, x);
+}
+
+int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg)
+{
+	return get(h, url, 0, cb, arg);
+}
+
+int dd_net_http_get_supplied(struct dd_net_http *h, const char *url, dd_net_http_cb cb,
+			     void *arg)
+{
+	if (strncasecmp(url, "https://", 8) != 0)
+		return DD_EDENIED;
+	return get(h, url, 1, cb, arg);
 }
 
 static size_t on_upload(char *buf, size_t size, size_t nmemb, void *userp)

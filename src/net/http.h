@@ -2,9 +2,11 @@
  * interface (curl tells which sockets to watch and when to wake; uv_poll and
  * a uv_timer do the waiting), so registry look-ups run concurrently with the
  * DNS exchanges. Bounded: a whole-transfer timeout, a body cap, a redirect
- * limit; https only unless the URL itself says http://, never a redirect
- * from https to http. Retries and waiting are the caller's (net/pace.h):
- * a reply gives the Retry-After it carried. */
+ * limit; https only unless the URL itself says http://, redirects to https
+ * only. Retries and waiting are the caller's (net/pace.h): a reply gives the
+ * Retry-After it carried. With a guard (net/guard.h), a redirect, and any
+ * URL a server supplied, may not connect to a private, loopback, link-local
+ * or multicast address. */
 #ifndef DD_NET_HTTP_H
 #define DD_NET_HTTP_H
 
@@ -12,6 +14,7 @@
 
 struct dd_net;
 struct dd_net_http;
+struct dd_net_guard;
 
 struct dd_net_http_opts {
 	const char *ca_file;        /* also trust these CAs (PEM), or NULL */
@@ -19,6 +22,7 @@ struct dd_net_http_opts {
 	unsigned connect_timeout_ms;
 	size_t max_body;            /* larger bodies are refused */
 	unsigned max_redirects;
+	const struct dd_net_guard *guard; /* checks server-supplied destinations, or NULL */
 };
 
 struct dd_net_http_reply {
@@ -26,7 +30,8 @@ struct dd_net_http_reply {
 			      * too large), DD_ELOOP (too many redirects),
 			      * DD_EUNSUPP (redirect to a refused scheme),
 			      * DD_EUNREACH (no connection), DD_EMALFORMED (TLS or
-			      * HTTP failure) */
+			      * HTTP failure), DD_EDENIED (the guard refused the
+			      * address: why says which) */
 	const char *why;     /* curl's explanation when err != 0 */
 	long status;         /* HTTP status of the last response, 0 if none */
 	const char *body;    /* NUL-terminated; valid during the callback */
@@ -48,6 +53,11 @@ void dd_net_http_free(struct dd_net_http *h);
 /* Start a GET. On success the callback is called exactly once, later, from
  * the loop; on failure (returned error) never. */
 int dd_net_http_get(struct dd_net_http *h, const char *url, dd_net_http_cb cb, void *arg);
+/* The same for a URL a server supplied (an RDAP link): https only
+ * (DD_EDENIED otherwise), and its first connection is checked by the guard
+ * too, unless the guard trusts its host and port. */
+int dd_net_http_get_supplied(struct dd_net_http *h, const char *url, dd_net_http_cb cb,
+			     void *arg);
 /* Start a POST of body (copied) with this Content-Type; no redirects are
  * followed. Same callback rule as a GET. */
 int dd_net_http_post(struct dd_net_http *h, const char *url, const char *content_type,

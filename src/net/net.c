@@ -32,9 +32,10 @@
  * tcp-timeout, others after each answer), and the close
  * can cross our next query. So an exchange on a reused connection that
  * ends before any byte of its reply (end of stream, reset, broken pipe) is
- * asked again, once, on a new connection, with a full timeout of its own:
- * the timeout is per attempt, as for UDP, and a dead connection fails
- * within a round trip, so the whole exchange stays within two timeouts.
+ * asked again, once, on a new connection, with a full timeout of its own
+ * (a dead connection fails within a round trip, so the whole exchange
+ * stays within two timeouts). Over UDP the timeout is the whole exchange's
+ * window: its retries are sent within it (plan_sends).
  * The reply reports one attempt, its first send time and the RTT of the
  * new connection (connect included). A failure on a new connection, and a
  * timeout on any, is reported as it is. */
@@ -59,8 +60,9 @@
 #define DD_NET_TCP_IDLE_MAX 2     /* idle TCP connections kept per server address */
 #define DD_NET_TCP_USES 100       /* exchanges per TCP connection */
 #define DD_NET_IDLE_MS 2000       /* an idle socket unused this long is closed */
-#define DD_NET_SILENT_AFTER 2     /* exchanges in a row that timed out ... */
+#define DD_NET_SILENT_AFTER 1     /* exchanges in a row that timed out ... */
 #define DD_NET_SILENT_HOLD_MS 30000.0 /* ... hold the address as silent this long */
+#define DD_NET_RESEND_FLOOR_MS 200 /* UDP sends of one exchange at least this far apart */
 
 _Static_assert(DD_NET_TCP_IDLE_MAX <= DD_NET_UDP_IDLE_MAX, "struct slot's idle arrays");
 
@@ -77,6 +79,7 @@ struct slot {
 	unsigned nidle[2];
 	unsigned silent_row[2];     /* per protocol: exchanges in a row that timed out */
 	double silent_until[2];     /* held as silent until then (monotonic ms), or 0 */
+	double tokens, refilled_ms; /* this address's rate (max_qps_server) */
 };
 
 /* A connected UDP socket or a TCP connection to one slot's address: leased
@@ -129,6 +132,8 @@ struct xfer {
 	int start_err;
 	int done;
 	double last_send_ms;
+	unsigned sends;         /* UDP sends planned within the window */
+	unsigned interval_ms;   /* between them */
 	struct dd_net_reply rep;
 };
 
@@ -575,7 +580,7 @@ static void on_timer(uv_timer_t *t)
 {
 	struct xfer *x = t->data;
 
-	if (x->q.proto == DD_NET_UDP && x->rep.attempts <= x->q.retries) {
+	if (x->q.proto == DD_NET_UDP && x->rep.attempts < x->sends) {
 		udp_send_attempt(x);
 		return;
 	}
@@ -591,7 +596,12 @@ static void udp_send_attempt(struct xfer *x)
 	x->last_send_ms = dd_clock_mono_ms();
 	if (x->rep.attempts == 1)
 		x->rep.sent_ms = x->last_send_ms;
-	uv_timer_start(&x->timer, on_timer, x->q.timeout_ms, 0);
+	/* The last send waits out what is left of the window. */
+	uv_timer_start(&x->timer, on_timer,
+		       x->rep.attempts < x->sends
+			       ? x->interval_ms
+			       : x->q.timeout_ms - (x->sends - 1) * x->interval_ms,
+		       0);
 	rc = uv_udp_try_send(&x->c->u.udp, &b, 1, NULL);
 	if (rc < 0 && rc != UV_EAGAIN && rc != UV_ENOBUFS) {
 		/* Reported from the loop, never from within dd_net_query. */
@@ -925,11 +935,30 @@ static void start(struct xfer *x)
 	}
 }
 
+/* The address's own bucket: max_qps_server per second, a tenth of a
+ * second of burst (one at least). */
+static void slot_refill(const struct dd_net *net, struct slot *sl, double now)
+{
+	double rate = net->opts.max_qps_server, burst = rate / 10 > 1 ? rate / 10 : 1;
+
+	if (rate == 0)
+		return;
+	sl->tokens += (now - sl->refilled_ms) * rate / 1000.0;
+	if (sl->tokens > burst)
+		sl->tokens = burst;
+	sl->refilled_ms = now;
+}
+
+static int slot_has_token(const struct dd_net *net, const struct slot *sl)
+{
+	return net->opts.max_qps_server == 0 || sl->tokens >= 1.0;
+}
+
 static int startable(const struct dd_net *net, const struct xfer *x)
 {
 	return net->inflight < net->opts.max_inflight &&
 	       x->slot->inflight < net->opts.max_inflight_server &&
-	       (net->opts.max_qps == 0 || net->tokens >= 1.0);
+	       (net->opts.max_qps == 0 || net->tokens >= 1.0) && slot_has_token(net, x->slot);
 }
 
 static void refill(struct dd_net *net)
@@ -953,22 +982,30 @@ static void on_wake(uv_timer_t *t)
 	pump(net);
 }
 
-/* Queued work waits for tokens: keep the loop alive until they are back. */
+/* Queued work waits for tokens (the run's, or an address's): keep the
+ * loop alive until they are back. */
 static void arm_wake(struct dd_net *net)
 {
-	uint64_t ms;
+	uint64_t ms = 0;
 
-	if (net->opts.max_qps == 0 || net->waiting == 0 || net->tokens >= 1.0)
+	if (net->waiting == 0)
 		return;
-	ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
+	if (net->opts.max_qps && net->tokens < 1.0)
+		ms = (uint64_t)((1.0 - net->tokens) * 1000.0 / net->opts.max_qps) + 1;
+	if (net->opts.max_qps_server && ms == 0) /* an address may be waiting for one */
+		ms = 1000 / net->opts.max_qps_server + 1;
+	if (ms == 0)
+		return;
 	uv_ref((uv_handle_t *)&net->wake);
 	uv_timer_start(&net->wake, on_wake, ms, 0);
 }
 
-static void take_token(struct dd_net *net)
+static void take_token(struct dd_net *net, struct slot *sl)
 {
 	if (net->opts.max_qps)
 		net->tokens -= 1.0;
+	if (net->opts.max_qps_server)
+		sl->tokens -= 1.0;
 }
 
 static void ready_push(struct dd_net *net, struct slot *sl)
@@ -1004,20 +1041,23 @@ static void pump(struct dd_net *net)
 {
 	struct slot *prev = NULL, *sl;
 
+	double now = dd_clock_mono_ms();
+
 	refill(net);
 	sl = net->ready_head;
 	while (sl && net->inflight < net->opts.max_inflight) {
 		struct slot *next = sl->ready_next;
+		slot_refill(net, sl, now);
 		while (sl->qhead && sl->inflight < net->opts.max_inflight_server &&
 		       net->inflight < net->opts.max_inflight &&
-		       (net->opts.max_qps == 0 || net->tokens >= 1.0)) {
+		       (net->opts.max_qps == 0 || net->tokens >= 1.0) && slot_has_token(net, sl)) {
 			struct xfer *x = sl->qhead;
 			sl->qhead = x->next;
 			if (!sl->qhead)
 				sl->qtail = NULL;
 			x->next = NULL;
 			net->waiting--;
-			take_token(net);
+			take_token(net, sl);
 			start(x);
 		}
 		if (!sl->qhead) {
@@ -1061,7 +1101,24 @@ static struct slot *slot_for(struct dd_net *net, const struct sockaddr_storage *
 		free(s);
 		return NULL;
 	}
+	s->tokens = net->opts.max_qps_server; /* full: slot_refill caps it to the burst */
+	s->refilled_ms = dd_clock_mono_ms();
 	return s;
+}
+
+/* One window per exchange: the UDP retries are sent within the timeout,
+ * evenly spaced (at least DD_NET_RESEND_FLOOR_MS apart, so fewer of them
+ * in a short window), and a late reply to an earlier send still counts (it
+ * is the same socket and ID). A silent server costs one window, not one
+ * per send. */
+static void plan_sends(struct xfer *x)
+{
+	unsigned most = x->q.timeout_ms / DD_NET_RESEND_FLOOR_MS;
+
+	x->sends = x->q.retries + 1;
+	if (x->sends > most)
+		x->sends = most > 0 ? most : 1;
+	x->interval_ms = x->q.timeout_ms / x->sends;
 }
 
 int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb, void *arg)
@@ -1084,14 +1141,16 @@ int dd_net_query(struct dd_net *net, const struct dd_net_query *q, dd_net_cb cb,
 	memcpy(x->wire, q->wire, q->len);
 	x->net = net;
 	x->q = *q;
+	plan_sends(x);
 	x->q.wire = x->wire;
 	x->cb = cb;
 	x->arg = arg;
 	refill(net);
+	slot_refill(net, x->slot, dd_clock_mono_ms());
 	/* A server's exchanges keep their order: start at once only when none
 	 * of this server's is waiting. */
 	if (!x->slot->qhead && startable(net, x)) {
-		take_token(net);
+		take_token(net, x->slot);
 		start(x);
 		return 0;
 	}

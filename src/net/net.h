@@ -18,6 +18,8 @@ struct dd_net_opts {
 	unsigned max_inflight;        /* exchanges in flight at once, all servers */
 	unsigned max_inflight_server; /* exchanges in flight at once, per address */
 	unsigned max_qps;             /* exchanges started per second, 0: no limit */
+	unsigned max_qps_server;      /* exchanges started per second to one address,
+				       * 0: no limit (docs/network.md) */
 };
 
 int dd_net_new(struct dd_net **out, const struct dd_net_opts *opts);
@@ -58,8 +60,9 @@ struct dd_net_query {
 	enum dd_net_proto proto;
 	const uint8_t *wire;          /* the query message; copied */
 	size_t len;
-	unsigned timeout_ms;          /* per attempt */
-	unsigned retries;             /* further UDP attempts after a timeout */
+	unsigned timeout_ms;          /* the exchange's window (TCP: per connection) */
+	unsigned retries;             /* further UDP sends within the window, evenly
+				       * spaced (at least 200 ms apart) */
 };
 
 struct dd_net_reply {

@@ -12,6 +12,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "net/guard.h"
 #include "net/net.h"
 #include "net/whois.h"
 
@@ -33,6 +34,8 @@ struct dd_net_whois {
 	int gai_pending;
 	int tcp_open;   /* tcp initialized and not yet closed */
 	int pending;    /* handles and requests still to come back */
+	int guarded;    /* connect only where dd_net_guard_addr allows */
+	char denied[DD_NET_GUARD_WHY]; /* the first address refused, or the size limit */
 	double start_ms;
 	char rbuf[16384];
 };
@@ -109,7 +112,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	if (nread > 0) {
 		if (w->len + (size_t)nread > w->max) {
-			finish(w, DD_ELIMIT, "answer larger than the limit");
+			snprintf(w->denied, sizeof(w->denied), "answer larger than %zu bytes (the limit)",
+				 w->max);
+			finish(w, DD_ELIMIT, w->denied);
 			return;
 		}
 		memcpy(w->buf + w->len, buf->base, (size_t)nread);
@@ -146,6 +151,17 @@ static void on_failed_closed(uv_handle_t *h)
 	try_connect(w);
 }
 
+/* Is there an address after w->cur that the guard allows? */
+static int next_allowed(const struct dd_net_whois *w)
+{
+	char why[DD_NET_GUARD_WHY];
+
+	for (const struct addrinfo *a = w->cur->ai_next; a; a = a->ai_next)
+		if (!w->guarded || dd_net_guard_addr(a->ai_addr, why) == 0)
+			return 1;
+	return 0;
+}
+
 static void on_connect(uv_connect_t *req, int status)
 {
 	struct dd_net_whois *w = req->data;
@@ -154,7 +170,7 @@ static void on_connect(uv_connect_t *req, int status)
 	if (w->done)
 		return;
 	if (status < 0) {
-		if (w->cur->ai_next) {
+		if (next_allowed(w)) {
 			w->tcp_open = 0;
 			uv_close((uv_handle_t *)&w->tcp, on_failed_closed);
 			return;
@@ -185,12 +201,28 @@ static void on_connect(uv_connect_t *req, int status)
 		finish(w, DD_ERESET, "cannot send the query");
 }
 
+/* Move w->cur past the addresses the guard refuses. */
+static void skip_denied(struct dd_net_whois *w)
+{
+	char why[DD_NET_GUARD_WHY];
+
+	while (w->guarded && w->cur && dd_net_guard_addr(w->cur->ai_addr, why) != 0) {
+		if (!w->denied[0])
+			snprintf(w->denied, sizeof(w->denied), "%s", why);
+		w->cur = w->cur->ai_next;
+	}
+}
+
 static void try_connect(struct dd_net_whois *w)
 {
 	int err;
 
+	skip_denied(w);
 	if (!w->cur) {
-		finish(w, DD_EUNREACH, "no address to connect to");
+		if (w->denied[0])
+			finish(w, DD_EDENIED, w->denied);
+		else
+			finish(w, DD_EUNREACH, "no address to connect to");
 		return;
 	}
 	uv_tcp_init(w->loop, &w->tcp);
@@ -275,6 +307,12 @@ int dd_net_whois_query(struct dd_net *net, const char *host, unsigned port, cons
 	if (out)
 		*out = w;
 	return 0;
+}
+
+void dd_net_whois_guard(struct dd_net_whois *w)
+{
+	if (w)
+		w->guarded = 1;
 }
 
 void dd_net_whois_cancel(struct dd_net_whois *w)

@@ -158,8 +158,8 @@ static int parse_origin(const char *text, int64_t *asn, char *prefix, size_t ple
 	for (p = bar + 1; *p == ' '; p++)
 		;
 	end = p + strcspn(p, " |");
-	if (end == p || (size_t)(end - p) >= plen || !strchr(p, '/'))
-		return -1;
+	if (end == p || (size_t)(end - p) >= plen || !memchr(p, '/', (size_t)(end - p)))
+		return -1; /* the slash must be the prefix's own, not a later field's */
 	for (const char *q = p; q < end; q++)
 		if (!strchr("0123456789abcdefABCDEF:./", *q))
 			return -1;
@@ -167,6 +167,15 @@ static int parse_origin(const char *text, int64_t *asn, char *prefix, size_t ple
 	*asn = v;
 	*len = atoi(strchr(prefix, '/') + 1);
 	return 0;
+}
+
+int dd_probe_origin_txt(const char *rr, char *text, size_t textlen, int64_t *asn, char *prefix,
+			size_t plen, int *len)
+{
+	txt_rdata(rr, text, textlen);
+	if (!text[0])
+		return -1;
+	return parse_origin(text, asn, prefix, plen, len);
 }
 
 static void on_asn(void *arg, const struct dd_dns_result *res)
@@ -187,13 +196,12 @@ static void on_asn(void *arg, const struct dd_dns_result *res)
 			dd_ev_exchange_sections(e);
 			for (size_t k = 0; k < e->answer.n; k++) {
 				int64_t asn;
-				int len;
-				txt_rdata(e->answer.v[k], text, sizeof(text));
+				int len, rc = dd_probe_origin_txt(e->answer.v[k], text, sizeof(text),
+								  &asn, prefix, sizeof(prefix), &len);
 				if (!text[0])
 					continue;
 				snprintf(seen, sizeof(seen), "%s", text);
-				if (parse_origin(text, &asn, prefix, sizeof(prefix), &len) == 0 &&
-				    len > best) {
+				if (rc == 0 && len > best) {
 					best = len;
 					a->asn = asn;
 					dd_ev_set_str(&a->prefix, prefix);

@@ -25,6 +25,13 @@
 int dd_probe_deps_request(struct dd_evidence *ev, const char *const *backups, size_t nbackups,
 			  unsigned max_depth, const char *asn_zone, const char *asn_mmdb);
 
+/* One record of an origin-AS answer as the evidence keeps it
+ * ("owner\tTTL\tIN\tTXT\t\"64500 | 192.0.2.0/24 | ...\""): its text, quotes
+ * and joins undone, into text ("" when not a TXT record); when that reads
+ * as "ASN | PREFIX", *asn, prefix and the prefix length *len, and 0; else -1. */
+int dd_probe_origin_txt(const char *rr, char *text, size_t textlen, int64_t *asn, char *prefix,
+			size_t plen, int *len);
+
 typedef void (*dd_probe_deps_cb)(void *arg);
 
 struct dd_reg_fetcher;

@@ -84,6 +84,7 @@ void dd_probe_opts_default(struct dd_probe_opts *o)
 	o->ipv6 = 1;
 	o->max_inflight = 256;
 	o->max_inflight_server = 16;
+	o->max_qps_server = DD_PROBE_SERVER_QPS;
 }
 
 static int ask_service(void *ctx, const struct dd_dns_ask *q, dd_dns_reply_cb cb, void *arg)
@@ -102,7 +103,8 @@ int dd_probe_new(struct dd_probe **out, const struct dd_probe_opts *o,
 		 const struct dd_dns_hint *hints, size_t nhints, struct dd_evidence *ev)
 {
 	struct dd_probe *p = calloc(1, sizeof(*p));
-	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps };
+	struct dd_net_opts no = { o->max_inflight, o->max_inflight_server, o->max_qps,
+				  o->max_qps_server };
 	struct dd_dns_services svc = { ask_service, defer_service, p };
 	struct dd_dns_limits lim;
 	int rc;
@@ -354,15 +356,16 @@ static void on_net(void *arg, const struct dd_net_reply *r)
 	} else if (r->err == DD_EHELD) {
 		p->held += !a->shared;
 		out.state = DD_ST_TIMEOUT;
-		snprintf(detail, sizeof(detail), "not asked: %s did not answer its last questions "
-			 "over %s (every attempt timed out); held as silent for a while", a->address,
+		snprintf(detail, sizeof(detail), "not asked: %s did not answer its last question "
+			 "over %s (every send timed out); held as silent for a while", a->address,
 			 a->tcp ? "TCP" : "UDP");
 	} else if (r->err == DD_ETIMEDOUT) {
 		p->timeouts += !a->shared;
 		out.state = r->runts ? DD_ST_MALFORMED : r->mismatched ? DD_ST_MISMATCH : DD_ST_TIMEOUT;
 		if (!detail[0])
-			snprintf(detail, sizeof(detail), "no reply in %u ms after %u attempt%s",
-				 p->o.timeout_ms, r->attempts, r->attempts == 1 ? "" : "s");
+			snprintf(detail, sizeof(detail), "no reply in %.0f ms after %u send%s",
+				 dd_clock_mono_ms() - r->sent_ms, r->attempts,
+				 r->attempts == 1 ? "" : "s");
 	} else {
 		out.state = DD_ST_UNREACHABLE;
 		snprintf(detail, sizeof(detail), "%s%s", a->tcp ? "TCP: " : "", dd_strerror(r->err));

@@ -25,8 +25,12 @@ struct dd_probe_opts {
 	unsigned max_inflight;
 	unsigned max_inflight_server;
 	unsigned max_qps;      /* queries started per second, 0: no limit */
+	unsigned max_qps_server; /* queries started per second to one address, 0: no limit */
 	uint64_t seed;         /* 0: random query IDs from the kernel */
 };
+
+/* The politeness owed to every server, whatever the run: docs/network.md. */
+#define DD_PROBE_SERVER_QPS 500
 
 void dd_probe_opts_default(struct dd_probe_opts *o);
 

@@ -160,7 +160,7 @@ static void on_outcome(void *arg, const struct dd_reg_outcome *o)
 		if (!rec)
 			reason = dd_reg_unavail_name(DD_REG_UNPARSEABLE);
 	}
-	dd_ev_reg_set(j->ev, o->domain, rec, reason, why);
+	dd_ev_reg_set(j->ev, o->domain, rec, reason, why, o->refused);
 	j->done = 1;
 	if (j->walked) {
 		/* The walk waits for this (j->waiting): hand the names over, let

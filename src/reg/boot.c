@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/err.h"
+#include "core/esc.h"
 #include "reg/reg.h"
 
 #define SERVICES_MAX 10000
@@ -187,8 +188,10 @@ static int boot_service(struct dd_reg_boot *b, json_t *svc, size_t idx, char *wh
 	json_array_foreach(urls, i, v) {
 		const char *u = json_string_value(v);
 		if (!u || !valid_url(u)) {
-			snprintf(why, DD_REG_WHY_MAX, "bootstrap service %zu: \"%.80s\" is not an "
-				 "http(s) URL", idx + 1, u ? u : "(not a string)");
+			char q[84];
+			dd_esc(u ? u : "(not a string)", u ? strlen(u) : 15, q, sizeof(q));
+			snprintf(why, DD_REG_WHY_MAX, "bootstrap service %zu: \"%s\" is not an "
+				 "http(s) URL", idx + 1, q);
 			return DD_EPARSE;
 		}
 		if (!best || (strncasecmp(best, "https:", 6) != 0 && strncasecmp(u, "https:", 6) == 0))
@@ -197,8 +200,10 @@ static int boot_service(struct dd_reg_boot *b, json_t *svc, size_t idx, char *wh
 	json_array_foreach(names, i, v) {
 		const char *s = json_string_value(v);
 		if (!s || !valid_suffix(s, suffix, sizeof(suffix))) {
-			snprintf(why, DD_REG_WHY_MAX, "bootstrap service %zu: \"%.80s\" is not a "
-				 "domain suffix", idx + 1, s ? s : "(not a string)");
+			char q[84];
+			dd_esc(s ? s : "(not a string)", s ? strlen(s) : 15, q, sizeof(q));
+			snprintf(why, DD_REG_WHY_MAX, "bootstrap service %zu: \"%s\" is not a "
+				 "domain suffix", idx + 1, q);
 			return DD_EPARSE;
 		}
 		if ((err = table_add(&b->t, suffix, best, 0)) != 0) {
@@ -226,8 +231,10 @@ int dd_reg_boot_load(const char *doc, size_t len, struct dd_reg_boot **out,
 	}
 	root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(why, DD_REG_WHY_MAX, "bootstrap file is not valid JSON: %s (line %d)",
-			 jerr.text, jerr.line);
+		char q[120]; /* jansson quotes the file near the error */
+		dd_esc(jerr.text, strlen(jerr.text), q, sizeof(q));
+		snprintf(why, DD_REG_WHY_MAX, "bootstrap file is not valid JSON: %s (line %d)", q,
+			 jerr.line);
 		return DD_EPARSE;
 	}
 	services = json_object_get(root, "services");
@@ -288,6 +295,11 @@ const char *dd_reg_boot_lookup(const struct dd_reg_boot *b, const char *name,
 	if (suffix)
 		*suffix = e ? e->suffix : NULL;
 	return e ? e->target : NULL;
+}
+
+const char *dd_reg_boot_target(const struct dd_reg_boot *b, size_t i)
+{
+	return i < b->t.n ? b->t.e[i].target : NULL;
 }
 
 char *dd_reg_rdap_url(const char *base, const char *name)
@@ -393,6 +405,14 @@ void dd_reg_wsrv_free(struct dd_reg_wsrv *w)
 size_t dd_reg_wsrv_count(const struct dd_reg_wsrv *w)
 {
 	return w->t.n;
+}
+
+const char *dd_reg_wsrv_target(const struct dd_reg_wsrv *w, size_t i, unsigned *port)
+{
+	if (i >= w->t.n)
+		return NULL;
+	*port = w->t.e[i].port;
+	return w->t.e[i].target;
 }
 
 int dd_reg_wsrv_lookup(const struct dd_reg_wsrv *w, const char *name, const char **host,

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/env.h"
 #include "core/err.h"
 #include "core/list.h"
 #include "core/map.h"
 #include "core/name.h"
+#include "net/guard.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "net/pace.h"
@@ -45,6 +47,7 @@ struct job {
 	struct dd_net_pace_wait *pw;   /* waiting for the server's token */
 	char *pend_url;                /* the RDAP request waiting for it */
 	dd_net_http_cb pend_http;
+	int pend_supplied;             /* a server supplied the destination (net/guard.h) */
 	char *pend_host, *pend_query;  /* the WHOIS query (kept for a retry) */
 	unsigned pend_port;
 	dd_net_whois_cb pend_whois;
@@ -68,6 +71,7 @@ struct failed {
 struct dd_reg_fetcher {
 	struct dd_net *net;
 	struct dd_net_http *http;
+	struct dd_net_guard *guard;    /* the operator's destinations, trusted */
 	struct dd_reg_boot *boot, *over;
 	struct dd_reg_wsrv *wsrv;
 	struct dd_reg_fetch_opts o;
@@ -420,7 +424,9 @@ static void http_go(void *arg)
 		not_asked(h, why);
 		rep.err = h->err;
 		j->pend_http(j, &rep);
-	} else if ((err = dd_net_http_get(j->f->http, url, j->pend_http, j)) != 0) {
+	} else if ((err = j->pend_supplied ? dd_net_http_get_supplied(j->f->http, url,
+									  j->pend_http, j)
+					   : dd_net_http_get(j->f->http, url, j->pend_http, j)) != 0) {
 		snprintf(why, sizeof(why), "%s", dd_strerror(err));
 		rep.err = err;
 		j->pend_http(j, &rep);
@@ -428,15 +434,18 @@ static void http_go(void *arg)
 	free(url);
 }
 
-/* GET url for j when its server allows; when its host failed lately, cb
- * gets that failure at once instead (the same error, in other words). 0,
- * or DD_ENOMEM / DD_ELIMIT (cb not called). */
-static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
+/* GET url for j when its server allows (supplied: a server gave the URL,
+ * net/guard.h); when its host failed lately, cb gets that failure at once
+ * instead (the same error, in other words). 0, or DD_ENOMEM / DD_ELIMIT /
+ * DD_EDENIED (a supplied URL that is not https) with cb not called. */
+static int http_get(struct job *j, const char *url, int supplied, dd_net_http_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], host[HOST_MAX];
 	struct dd_net_pace_opts po;
 
+	if (supplied && strncasecmp(url, "https://", 8) != 0)
+		return DD_EDENIED;
 	set_asked(j, url_host(url, host));
 	po = pace_opts(j->f, 0, j->asked);
 	h = recall(j->f, j->asked);
@@ -449,6 +458,7 @@ static int http_get(struct job *j, const char *url, dd_net_http_cb cb)
 	free(j->pend_url);
 	j->pend_url = strdup(url);
 	j->pend_http = cb;
+	j->pend_supplied = supplied;
 	if (!j->pend_url)
 		return DD_ENOMEM;
 	return dd_net_pace_take(j->f->pace, j->asked ? j->asked : url, &po, http_go, j, &j->pw);
@@ -474,12 +484,17 @@ static void whois_go(void *arg)
 		snprintf(why, sizeof(why), "%s", dd_strerror(err));
 		rep.err = err;
 		j->pend_whois(j, &rep);
+	} else if (j->pend_supplied &&
+		   !dd_net_guard_trusted(j->f->guard, j->pend_host, j->pend_port)) {
+		dd_net_whois_guard(j->wq);
 	}
 }
 
-/* The WHOIS query for j, with the same memory as http_get. */
+/* The WHOIS query for j, with the same memory as http_get; a server that
+ * another one referred to (supplied) is guarded unless the operator named
+ * it. */
 static int whois_ask(struct job *j, const char *host, unsigned port, const char *query,
-		     dd_net_whois_cb cb)
+		     int supplied, dd_net_whois_cb cb)
 {
 	const struct failed *h;
 	char why[DD_REG_WHY_MAX], key[HOST_MAX];
@@ -505,6 +520,7 @@ static int whois_ask(struct job *j, const char *host, unsigned port, const char 
 	}
 	j->pend_port = port;
 	j->pend_whois = cb;
+	j->pend_supplied = supplied;
 	if (!j->pend_host || !j->pend_query)
 		return DD_ENOMEM;
 	struct dd_net_pace_opts po = pace_opts(j->f, 1, host);
@@ -535,6 +551,17 @@ static int retry_later(struct job *j, unsigned retry_after_s)
 	if (j->asked)
 		dd_net_pace_hold(f->pace, j->asked, ms);
 	return 1;
+}
+
+/* A destination a server supplied was not followed: say which, and why. */
+static void refused(struct job *j, const char *what, const char *dest, const char *why)
+{
+	char text[DD_REG_WHY_MAX];
+
+	if (j->out.refused)
+		return;
+	snprintf(text, sizeof(text), "%s %.80s not followed: %s", what, dest, why);
+	j->out.refused = strdup(text);
 }
 
 /* --- records ------------------------------------------------------------- */
@@ -588,9 +615,9 @@ static void attach_registrar_view(struct job *j, struct dd_reg_record *view)
 static void start_whois(struct job *j);
 
 static void whois_query(struct job *j, const char *host, unsigned port, const char *query,
-			dd_net_whois_cb cb)
+			int supplied, dd_net_whois_cb cb)
 {
-	int err = whois_ask(j, host, port, query, cb);
+	int err = whois_ask(j, host, port, query, supplied, cb);
 
 	if (err)
 		fail(j, DD_REG_NETWORK, "WHOIS %s:%u: %s", host, port, dd_strerror(err));
@@ -604,6 +631,9 @@ static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "the registrar WHOIS referral", j->out.record->registrar.whois_server,
+			rep->why);
 	if (rep->err)
 		tried(j, "whois", j->asked, "the registrar's record: failed (%s)",
 		      rep->why ? rep->why : dd_strerror(rep->err));
@@ -631,6 +661,8 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 
 	j->wq = NULL;
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "IANA's WHOIS referral to", j->where, rep->why);
 	if (rep->err) {
 		tried(j, "whois", j->where, "%s: %s", dd_reg_unavail_name(reason_of(rep->err)),
 		      rep->why ? rep->why : "");
@@ -650,7 +682,7 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 		return;
 	}
 	if (r->result == DD_REG_ERROR && retry_later(j, 0) &&
-	    whois_ask(j, j->pend_host, j->pend_port, j->pend_query, on_whois) == 0) {
+	    whois_ask(j, j->pend_host, j->pend_port, j->pend_query, j->pend_supplied, on_whois) == 0) {
 		tried(j, "whois", j->where, "error (%s), retried after %u", r->detail ? r->detail : "",
 		      j->tries);
 		dd_reg_record_free(r);
@@ -667,7 +699,7 @@ static void on_whois(void *arg, const struct dd_net_whois_reply *rep)
 	rw = r->registrar.whois_server;
 	if (!j->f->o.no_registrar && rw && r->result == DD_REG_FOUND &&
 	    strncmp(j->where, rw, strlen(rw)) != 0 &&
-	    whois_ask(j, rw, 43, j->out.domain, on_registrar_whois) == 0)
+	    whois_ask(j, rw, 43, j->out.domain, 1, on_registrar_whois) == 0)
 		return;
 	complete(j);
 }
@@ -702,7 +734,7 @@ static void on_iana(void *arg, const struct dd_net_whois_reply *rep)
 		return;
 	}
 	if (set_where(j, "%s:43", r.refer) == 0)
-		whois_query(j, r.refer, 43, j->out.domain, on_whois);
+		whois_query(j, r.refer, 43, j->out.domain, 1, on_whois);
 	else
 		fail(j, DD_REG_NETWORK, "out of memory");
 	dd_reg_record_free(&r);
@@ -717,14 +749,14 @@ static void start_whois(struct job *j)
 	tld = tld ? tld + 1 : j->out.domain;
 	if (f->wsrv && dd_reg_wsrv_lookup(f->wsrv, j->out.domain, &host, &port) == 0) {
 		if (set_where(j, "%s:%u", host, port) == 0)
-			whois_query(j, host, port, j->out.domain, on_whois);
+			whois_query(j, host, port, j->out.domain, 0, on_whois);
 		else
 			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
 	}
 	if (f->o.iana_whois && f->o.iana_whois[0]) {
 		if (set_where(j, "%s:%u", f->o.iana_whois, f->o.iana_port) == 0)
-			whois_query(j, f->o.iana_whois, f->o.iana_port, tld, on_iana);
+			whois_query(j, f->o.iana_whois, f->o.iana_port, tld, 0, on_iana);
 		else
 			fail(j, DD_REG_NETWORK, "out of memory");
 		return;
@@ -766,6 +798,8 @@ static void on_registrar_rdap(void *arg, const struct dd_net_http_reply *rep)
 	char why[DD_REG_WHY_MAX];
 
 	note(j, rep->err, rep->why);
+	if (rep->err == DD_EDENIED)
+		refused(j, "the registrar RDAP link", j->out.record->registrar.rdap_url, rep->why);
 	if (rep->err || rep->status != 200)
 		tried(j, "rdap", rep->url, "the registrar's record: failed (%s)",
 		      rep->err ? (rep->why ? rep->why : dd_strerror(rep->err)) : "HTTP status");
@@ -793,13 +827,15 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 
 	if (rep->err) {
 		note(j, rep->err, rep->why);
+		if (rep->err == DD_EDENIED)
+			refused(j, "a redirect from", j->where, rep->why);
 		rdap_fallback(j, reason_of(rep->err), "RDAP %s: %s", j->where,
 			      rep->why ? rep->why : dd_strerror(rep->err));
 		return;
 	}
 	if (rep->status == 429 || rep->status == 503 ||
 	    (rep->status == 403 && rep->retry_after_s)) {
-		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, 0, on_rdap) == 0) {
 			tried(j, "rdap", j->where, "HTTP %ld (Retry-After %u s), retried after %u",
 			      rep->status, rep->retry_after_s, j->tries);
 			return;
@@ -840,7 +876,7 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 		snprintf(notice, sizeof(notice), "%s", r->detail ? r->detail : "");
 		dd_reg_record_free(r);
 		free(r);
-		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, on_rdap) == 0) {
+		if (retry_later(j, rep->retry_after_s) && http_get(j, j->where, 0, on_rdap) == 0) {
 			tried(j, "rdap", j->where, "quota notice (%s), retried after %u", notice,
 			      j->tries);
 			return;
@@ -855,8 +891,13 @@ static void on_rdap(void *arg, const struct dd_net_http_reply *rep)
 	tried(j, "rdap", j->where, "%s", result_words(r));
 	rel = r->registrar.rdap_url;
 	if (!j->f->o.no_registrar && rel && r->result == DD_REG_FOUND &&
-	    strcmp(rel, j->where) != 0 && http_get(j, rel, on_registrar_rdap) == 0)
-		return;
+	    strcmp(rel, j->where) != 0) {
+		int err = http_get(j, rel, 1, on_registrar_rdap);
+		if (err == 0)
+			return;
+		if (err == DD_EDENIED)
+			refused(j, "the registrar RDAP link", rel, "not https");
+	}
 	complete(j);
 }
 
@@ -881,7 +922,7 @@ static void start(struct job *j)
 	}
 	free(j->where);
 	j->where = url;
-	int err = http_get(j, j->where, on_rdap);
+	int err = http_get(j, j->where, 0, on_rdap);
 	if (err)
 		rdap_fallback(j, DD_REG_NETWORK, "RDAP %s: %s", j->where, dd_strerror(err));
 }
@@ -907,6 +948,26 @@ static int load(const char *path, const char *what, int is_boot, void **out, cha
 	free(doc);
 	if (err)
 		snprintf(why, DD_REG_WHY_MAX, "%.100s: %s", path, inner);
+	return err;
+}
+
+/* The operator's own destinations: every base URL of the bootstrap files,
+ * every server of the WHOIS table, IANA's WHOIS server. */
+static int trust_operator(struct dd_reg_fetcher *f)
+{
+	const struct dd_reg_boot *boots[2] = { f->boot, f->over };
+	const char *t;
+	unsigned port;
+	int err = dd_net_guard_new(&f->guard);
+
+	for (int b = 0; b < 2 && !err; b++)
+		for (size_t i = 0; boots[b] && !err && (t = dd_reg_boot_target(boots[b], i)); i++)
+			if (dd_net_guard_trust_url(f->guard, t) == DD_ENOMEM)
+				err = DD_ENOMEM;
+	for (size_t i = 0; f->wsrv && !err && (t = dd_reg_wsrv_target(f->wsrv, i, &port)); i++)
+		err = dd_net_guard_trust(f->guard, t, port);
+	if (!err && f->o.iana_whois)
+		err = dd_net_guard_trust(f->guard, f->o.iana_whois, f->o.iana_port);
 	return err;
 }
 
@@ -940,8 +1001,11 @@ int dd_reg_fetcher_new(struct dd_net *net, const struct dd_reg_fetch_opts *o,
 		err = load(o->override, "RDAP override file", 1, (void **)&f->over, why);
 	if (!err && o->whois_servers)
 		err = load(o->whois_servers, "WHOIS server table", 0, (void **)&f->wsrv, why);
+	if (!err && (err = trust_operator(f)) != 0)
+		snprintf(why, DD_REG_WHY_MAX, "out of memory");
 	if (!err) {
 		memset(&ho, 0, sizeof(ho));
+		ho.guard = f->guard;
 		ho.ca_file = o->ca_file;
 		ho.timeout_ms = f->o.timeout_ms;
 		ho.max_body = DD_REG_DOC_MAX;
@@ -980,6 +1044,7 @@ void dd_reg_fetcher_free(struct dd_reg_fetcher *f)
 	dd_reg_boot_free(f->boot);
 	dd_reg_boot_free(f->over);
 	dd_reg_wsrv_free(f->wsrv);
+	dd_net_guard_free(f->guard);
 	free(f);
 }
 
@@ -1056,12 +1121,15 @@ void dd_reg_outcome_free(struct dd_reg_outcome *o)
 	free(o->tried);
 	o->tried = NULL;
 	o->ntried = 0;
+	free(o->refused);
+	o->refused = NULL;
 }
 
 void dd_reg_outcome_take(struct dd_reg_outcome *dst, struct dd_reg_outcome *o)
 {
 	*dst = *o;
 	o->record = NULL;
+	o->refused = NULL;
 	o->tried = NULL;
 	o->ntried = 0;
 }

@@ -75,6 +75,9 @@ struct dd_reg_outcome {
 	struct dd_reg_record *record; /* NULL when unavailable */
 	enum dd_reg_unavail reason;
 	char why[DD_REG_WHY_MAX];     /* the reason in words, or notes */
+	char *refused;                /* a server-supplied destination (RDAP
+				       * link or redirect, WHOIS referral) not
+				       * followed, and why; NULL when none */
 	char domain[256];             /* the registrable domain asked for */
 	struct dd_reg_tried *tried;   /* every request, RDAP then WHOIS */
 	size_t ntried;

@@ -162,6 +162,8 @@ size_t dd_reg_boot_count(const struct dd_reg_boot *b);
  * *suffix (may be NULL) gets the matched entry. */
 const char *dd_reg_boot_lookup(const struct dd_reg_boot *b, const char *name,
 			       const char **suffix);
+/* Entry i's base URL (i < dd_reg_boot_count), else NULL. */
+const char *dd_reg_boot_target(const struct dd_reg_boot *b, size_t i);
 /* base + "domain/" + name, with exactly one slash between. NULL on ENOMEM. */
 char *dd_reg_rdap_url(const char *base, const char *name);
 
@@ -171,6 +173,8 @@ int dd_reg_wsrv_load(const char *text, size_t len, struct dd_reg_wsrv **out,
 		     char why[DD_REG_WHY_MAX]);
 void dd_reg_wsrv_free(struct dd_reg_wsrv *w);
 size_t dd_reg_wsrv_count(const struct dd_reg_wsrv *w);
+/* Entry i's host and *port (i < dd_reg_wsrv_count), else NULL. */
+const char *dd_reg_wsrv_target(const struct dd_reg_wsrv *w, size_t i, unsigned *port);
 /* Server for the longest suffix of name: 0, or DD_ENOTFOUND. */
 int dd_reg_wsrv_lookup(const struct dd_reg_wsrv *w, const char *name, const char **host,
 		       unsigned *port);

@@ -808,15 +808,13 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 	}
 }
 
-/* Binary data is not a WHOIS answer: NUL bytes or many control bytes. */
+/* Binary data is not a WHOIS answer: many control bytes (NUL included). */
 static int looks_binary(const char *doc, size_t len)
 {
 	size_t ctl = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)doc[i];
-		if (c == 0)
-			return 1;
 		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' &&
 		    c != 0x1b)
 			ctl++;
@@ -926,7 +924,35 @@ static void classify(const char *doc, size_t len, struct dd_reg_record *r)
 		    sizeof(not_found_phrases) / sizeof(not_found_phrases[0]), DD_REG_NOT_FOUND, r);
 }
 
+static int parse_whois(const char *doc, size_t len, const char *domain,
+		       struct dd_reg_record *out, char why[DD_REG_WHY_MAX]);
+
+/* A stray NUL byte does not make an answer binary: it is left out (the rest
+ * is read, and kept as raw text, which cannot hold a NUL). */
 int dd_reg_parse_whois(const char *doc, size_t len, const char *domain,
+		       struct dd_reg_record *out, char why[DD_REG_WHY_MAX])
+{
+	char *copy;
+	size_t n = 0;
+	int rc;
+
+	if (len > DD_REG_DOC_MAX || !memchr(doc, '\0', len) || looks_binary(doc, len))
+		return parse_whois(doc, len, domain, out, why);
+	copy = malloc(len);
+	if (!copy) {
+		dd_reg_record_init(out);
+		snprintf(why, DD_REG_WHY_MAX, "out of memory");
+		return DD_ENOMEM;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (doc[i] != '\0')
+			copy[n++] = doc[i];
+	rc = parse_whois(copy, n, domain, out, why);
+	free(copy);
+	return rc;
+}
+
+static int parse_whois(const char *doc, size_t len, const char *domain,
 		       struct dd_reg_record *out, char why[DD_REG_WHY_MAX])
 {
 	struct parser p;

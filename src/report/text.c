@@ -98,7 +98,7 @@ static void state(struct tx *t, const struct dd_ev_response *r, const char *refe
 		on(t, RED);
 	if (r->state == DD_EV_REFERRAL && referral) {
 		dd_buf_puts(t->b, "referral to ");
-		dd_buf_esc(t->b, referral);
+		dd_buf_esc_name(t->b, referral);
 	} else if (r->rcode > 0) {
 		dd_buf_puts(t->b, dd_ev_rcode_name(r->rcode, rc, sizeof(rc)));
 	} else {
@@ -121,7 +121,7 @@ static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_
 		    const char *sep)
 {
 	on(t, BOLD);
-	dd_buf_esc(t->b, ev->host.present && ev->host.name ? ev->host.name : ev->domain);
+	dd_buf_esc_name(t->b, ev->host.present && ev->host.name ? ev->host.name : ev->domain);
 	off(t);
 	dd_buf_puts(t->b, "  ");
 	on(t, status_color(v->status));
@@ -147,7 +147,7 @@ static void zone_line(struct tx *t, const char *zone, const char *what)
 {
 	dd_buf_puts(t->b, "  ");
 	on(t, BOLD);
-	dd_buf_esc(t->b, zone ? zone : "?");
+	dd_buf_esc_name(t->b, zone ? zone : "?");
 	off(t);
 	if (what)
 		dd_buf_printf(t->b, "  %s", what);
@@ -260,14 +260,14 @@ static void nameservers(struct tx *t, const struct dd_evidence *ev)
 		const struct dd_ev_resolution *r = &ns->resolution;
 		dd_buf_puts(t->b, "    ");
 		on(t, BOLD);
-		dd_buf_esc(t->b, ns->name);
+		dd_buf_esc_name(t->b, ns->name);
 		off(t);
 		dd_buf_printf(t->b, "  [%s%s%s] address lookup %s", ns->in_parent ? "parent" : "",
 			      ns->in_parent && ns->in_child ? ", " : "", ns->in_child ? "child" : "",
 			      dd_ev_rstate_name(r->state));
 		if (r->cname) {
 			dd_buf_puts(t->b, ", alias of ");
-			dd_buf_esc(t->b, r->cname);
+			dd_buf_esc_name(t->b, r->cname);
 		}
 		if (r->message) {
 			dd_buf_puts(t->b, " (");
@@ -514,7 +514,7 @@ static void deps_entities(struct tx *t, const struct dd_rep_deps *v, enum dd_gra
 					dd_buf_puts(t->b, "...");
 					break;
 				}
-				dd_buf_esc(t->b, zone->registrable);
+				dd_buf_esc_name(t->b, zone->registrable);
 			}
 		if (kind == DD_GK_OPERATOR)
 			for (size_t h = 0; h < g->nhosts; h++) {
@@ -525,7 +525,7 @@ static void deps_entities(struct tx *t, const struct dd_rep_deps *v, enum dd_gra
 					dd_buf_puts(t->b, "...");
 					break;
 				}
-				dd_buf_esc(t->b, g->hosts[h].name);
+				dd_buf_esc_name(t->b, g->hosts[h].name);
 			}
 		if (kind == DD_GK_NETWORK || kind == DD_GK_AS)
 			for (size_t a = 0; a < g->naddrs; a++) {
@@ -591,11 +591,11 @@ static void deps_detail(struct tx *t, const struct dd_graph *g)
 		const struct dd_graph_zone *zone = &g->zones[z];
 		dd_buf_puts(t->b, "    ");
 		on(t, BOLD);
-		dd_buf_esc(t->b, zone->name);
+		dd_buf_esc_name(t->b, zone->name);
 		off(t);
 		if (zone->parent >= 0) {
 			dd_buf_puts(t->b, "  delegated by ");
-			dd_buf_esc(t->b, g->zones[zone->parent].name);
+			dd_buf_esc_name(t->b, g->zones[zone->parent].name);
 		}
 		if (zone->registrar >= 0) {
 			dd_buf_puts(t->b, ", registrar ");
@@ -605,7 +605,7 @@ static void deps_detail(struct tx *t, const struct dd_graph *g)
 		for (size_t k = 0; k < zone->nns; k++) {
 			const struct dd_graph_host *h = &g->hosts[zone->ns[k].host];
 			dd_buf_puts(t->b, "      NS ");
-			dd_buf_esc(t->b, h->name);
+			dd_buf_esc_name(t->b, h->name);
 			dd_buf_printf(t->b, "  [%s", dd_ev_rstate_name(h->state));
 			if (zone->ns[k].nglue)
 				dd_buf_puts(t->b, ", glue");
@@ -636,7 +636,7 @@ static void deps_backups(struct tx *t, const struct dd_rep_deps *v)
 	for (size_t r = 1; r < v->a.nroots; r++) {
 		const struct dd_graph_rootres *res = &v->a.roots[r];
 		dd_buf_puts(t->b, "    ");
-		dd_buf_esc(t->b, g->roots[r].name);
+		dd_buf_esc_name(t->b, g->roots[r].name);
 		if (!res->resolvable) {
 			on(t, RED);
 			dd_buf_puts(t->b, "  does not resolve");
@@ -644,7 +644,7 @@ static void deps_backups(struct tx *t, const struct dd_rep_deps *v)
 		}
 		if (res->nshared) {
 			dd_buf_puts(t->b, "  shares with ");
-			dd_buf_esc(t->b, g->roots[0].name);
+			dd_buf_esc_name(t->b, g->roots[0].name);
 			dd_buf_puts(t->b, ":");
 			for (size_t i = 0; i < res->nshared; i++) {
 				char label[DD_NAME_MAX + 16];
@@ -671,7 +671,7 @@ static void deps_section(struct tx *t, const struct dd_rep_deps *v, int detail)
 	dd_buf_puts(t->b, "\n");
 	on(t, BOLD);
 	dd_buf_puts(t->b, "Dependencies of ");
-	dd_buf_esc(t->b, g->nroots ? g->roots[0].name : "?");
+	dd_buf_esc_name(t->b, g->nroots ? g->roots[0].name : "?");
 	off(t);
 	if (g->truncated)
 		dd_buf_puts(t->b, "  (incomplete: a bound was hit)");
@@ -743,7 +743,7 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
 	heading(t, "Registration (the registry's record)");
 	if (!g->record) {
 		dd_buf_puts(t->b, "  ");
-		dd_buf_esc(t->b, g->domain ? g->domain : "?");
+		dd_buf_esc_name(t->b, g->domain ? g->domain : "?");
 		dd_buf_puts(t->b, ": ");
 		on(t, CYAN);
 		dd_buf_puts(t->b, "unavailable (");

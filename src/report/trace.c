@@ -158,7 +158,7 @@ static void server_text(struct dd_buf *b, const struct dd_dns_trace_server *sv)
 static void step_text(struct dd_buf *b, const struct dd_dns_trace_step *s, const char *qname)
 {
 	dd_buf_puts(b, "\n");
-	dd_buf_esc(b, s->zone);
+	dd_buf_esc_name(b, s->zone);
 	dd_buf_printf(b, "  (%zu server address%s)%s", s->nservers, s->nservers == 1 ? "" : "es",
 		      s->disagreement ? "  ** servers disagree **" : "");
 	if (strcasecmp(s->qname, qname) != 0) {

@@ -7,7 +7,7 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-static const struct dd_store_ops *const backends[] = { &dd_store_sqlite_ops, NULL };
+static const struct dd_store_ops *const backends[] = { &dd_store_sqlite_ops, &dd_store_pg_ops, NULL };
 
 int dd_store_open(struct dd_store **out, const char *where, char why[DD_STORE_WHY_MAX])
 {
@@ -23,7 +23,7 @@ int dd_store_open(struct dd_store **out, const char *where, char why[DD_STORE_WH
 	}
 	/* A name with "://" names a backend this build does not have. */
 	if (colon && strncmp(colon, "://", 3) == 0) {
-		snprintf(why, DD_STORE_WHY_MAX, "no store backend for '%.*s' (this build has: sqlite)",
+		snprintf(why, DD_STORE_WHY_MAX, "no store backend for '%.*s' (this build has: sqlite, postgresql)",
 			 (int)(colon - where) > 40 ? 40 : (int)(colon - where), where);
 		return DD_EUNSUPP;
 	}
@@ -60,7 +60,24 @@ int dd_store_round_get(struct dd_store *s, int64_t id,
 
 int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 {
-	return s->ops->commit(s, c);
+	const struct dd_store_ops *o = s->ops;
+	struct dd_store_round *r = c->round;
+	int rc = o->begin(s);
+
+	if (rc)
+		return rc;
+	rc = o->add_round(s, r);
+	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
+		rc = o->add_event(s, r->id, &c->events[i]);
+	if (rc == 0)
+		rc = o->set_dstate(s, r->domain, c->state, r->id, r->status == 0, c->expect_last);
+	if (rc == 0 && c->incident && c->incident->op != DD_STORE_INC_NONE)
+		rc = o->incident_op(s, r->domain, c->incident);
+	for (size_t i = 0; rc == 0 && i < c->nalerts; i++)
+		rc = o->add_alert(s, &c->alerts[i]);
+	if ((rc = o->end(s, rc)) != 0)
+		r->id = 0;
+	return rc;
 }
 
 int dd_store_history(struct dd_store *s, const char *domain, int64_t since,
@@ -76,10 +93,23 @@ int dd_store_status(struct dd_store *s,
 	return s->ops->status(s, cb, arg);
 }
 
-int dd_store_outbox_due(struct dd_store *s, int64_t now, size_t max,
-			void (*cb)(void *arg, const struct dd_store_alert *a), void *arg)
+int dd_store_outbox_due(struct dd_store *s, const char *worker, int64_t due, int64_t now, int64_t lease_until,
+			size_t max, void (*cb)(void *arg, const struct dd_store_alert *a),
+			void *arg)
 {
-	return s->ops->outbox_due(s, now, max, cb, arg);
+	return s->ops->outbox_due(s, worker, due, now, lease_until, max, cb, arg);
+}
+
+int dd_store_claim(struct dd_store *s, const char *worker, int64_t due, int64_t now,
+		   int64_t lease_until, size_t max,
+		   void (*cb)(void *arg, const char *domain, int64_t due), void *arg)
+{
+	return s->ops->claim(s, worker, due, now, lease_until, max, cb, arg);
+}
+
+int dd_store_release(struct dd_store *s, const char *worker)
+{
+	return s->ops->release(s, worker);
 }
 
 int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t now,

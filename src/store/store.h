@@ -7,9 +7,15 @@
  * any point loses no committed round and no pending alert, and never leaves
  * half of one.
  *
- * Backends: SQLite (store_sqlite.c, "sqlite:PATH" or a plain path). A
- * second backend (PostgreSQL, "postgresql://...") is one more file that
- * fills struct dd_store_ops and one line in store.c's table. Readers of the
+ * Backends: SQLite (store_sqlite.c, "sqlite:PATH" or a plain path) and
+ * PostgreSQL (store_pg.c, "postgresql://..." or "postgres://...", a libpq
+ * connection URI), both from one SQL text (store_sql.c). Many processes
+ * ("workers") may share a PostgreSQL store: a worker claims due domains and
+ * due alerts with a lease (dd_store_claim, dd_store_outbox_due), a worker
+ * that dies loses them when the lease ends, and a round's commit names the
+ * state it was computed from, so that of two workers checking one domain
+ * only one stores its round (DD_ECONFLICT for the other). SQLite has one
+ * writer at a time and takes the same calls. Readers of the
  * history (dnsdeps history/status, and later the HTTP dashboard and metrics)
  * read through the same interface. The store holds text (JSON) for findings
  * and facts and never interprets it: src/watch owns their meaning. */
@@ -20,7 +26,7 @@
 #include <stdint.h>
 
 #define DD_STORE_WHY_MAX 512
-#define DD_STORE_SCHEMA_VERSION 2 /* 2: the graphs table (the dashboard's) */
+#define DD_STORE_SCHEMA_VERSION 3 /* 2: leases; 3: the graphs table (the dashboard's) */
 
 /* One domain-round, as stored. Strings are owned by the caller on commit
  * and by the store's callback on reads (valid during the callback). */
@@ -94,6 +100,7 @@ struct dd_store_commit {
 	const struct dd_store_incident *incident;
 	const struct dd_store_alert *alerts;
 	size_t nalerts;
+	int64_t expect_last; /* the domain's last round the state follows */
 };
 
 /* One row of `dnsdeps status`. */
@@ -139,18 +146,33 @@ struct dd_store_ops {
 	int (*dstate_get)(struct dd_store *s, const char *domain, struct dd_store_dstate *out);
 	int (*round_get)(struct dd_store *s, int64_t id,
 			 void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
-	int (*commit)(struct dd_store *s, const struct dd_store_commit *c);
+	/* A round's commit, in the order store.c calls them: begin, the
+	 * parts, end (commit when rc is 0, else roll back; its result). */
+	int (*begin)(struct dd_store *s);
+	int (*end)(struct dd_store *s, int rc);
+	int (*add_round)(struct dd_store *s, struct dd_store_round *r);
+	int (*add_event)(struct dd_store *s, int64_t round, const struct dd_store_event *e);
+	int (*set_dstate)(struct dd_store *s, const char *domain, const struct dd_store_dstate *d,
+			  int64_t round, int good, int64_t expect);
+	int (*incident_op)(struct dd_store *s, const char *domain,
+			   const struct dd_store_incident *i);
+	int (*add_alert)(struct dd_store *s, const struct dd_store_alert *a);
 	int (*history)(struct dd_store *s, const char *domain, int64_t since,
 		       void (*round_cb)(void *arg, const struct dd_store_round *r),
 		       void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg);
 	int (*status)(struct dd_store *s,
 		      void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg);
-	int (*outbox_due)(struct dd_store *s, int64_t now, size_t max,
-			  void (*cb)(void *arg, const struct dd_store_alert *a), void *arg);
+	int (*outbox_due)(struct dd_store *s, const char *worker, int64_t due, int64_t now, int64_t lease_until,
+			  size_t max, void (*cb)(void *arg, const struct dd_store_alert *a),
+			  void *arg);
 	int (*outbox_done)(struct dd_store *s, int64_t id, int delivered, int64_t now,
 			   int64_t next_try, const char *error);
 	int (*retain)(struct dd_store *s, int64_t before);
 	int (*reschedule)(struct dd_store *s, const char *domain, int64_t next_due);
+	int (*claim)(struct dd_store *s, const char *worker, int64_t due, int64_t now,
+		     int64_t lease_until, size_t max,
+		     void (*cb)(void *arg, const char *domain, int64_t due), void *arg);
+	int (*release)(struct dd_store *s, const char *worker);
 	/* The dashboard's reads (below). */
 	int (*latest)(struct dd_store *s,
 		      void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
@@ -168,7 +190,7 @@ struct dd_store {
 };
 
 /* Open (creating and migrating) the store named by where: "sqlite:PATH",
- * or a path. 0, or a negative dd_err with why set: DD_EUNSUPP (unknown
+ * a path, or "postgresql://...". 0, or a negative dd_err with why set: DD_EUNSUPP (unknown
  * scheme, or a schema newer than this program), DD_EIO, DD_ENOMEM. */
 int dd_store_open(struct dd_store **out, const char *where, char why[DD_STORE_WHY_MAX]);
 void dd_store_close(struct dd_store *s);
@@ -184,7 +206,9 @@ int dd_store_reschedule(struct dd_store *s, const char *domain, int64_t next_due
 int dd_store_round_get(struct dd_store *s, int64_t id,
 		       void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
 /* Commit one round with its events, state, incident change and alerts in
- * one transaction. On failure nothing is stored. */
+ * one transaction, if the domain's last round is still c->expect_last
+ * (DD_ECONFLICT otherwise: another worker stored a round of it since the
+ * state was read). On failure nothing is stored. */
 int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c);
 /* A domain's rounds and events since a time, oldest first, rounds before
  * the events of the same time. */
@@ -194,9 +218,22 @@ int dd_store_history(struct dd_store *s, const char *domain, int64_t since,
 /* Every domain with its last round, by name. */
 int dd_store_status(struct dd_store *s,
 		    void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg);
-/* Undelivered alerts whose next try is due, oldest first, at most max. */
-int dd_store_outbox_due(struct dd_store *s, int64_t now, size_t max,
-			void (*cb)(void *arg, const struct dd_store_alert *a), void *arg);
+/* Take the undelivered alerts whose next try is at or before due and that
+ * no worker holds at now, oldest first, at most max: each is leased to
+ * worker until lease_until (dd_store_outbox_done ends the lease) and handed to cb. */
+int dd_store_outbox_due(struct dd_store *s, const char *worker, int64_t due, int64_t now, int64_t lease_until,
+			size_t max, void (*cb)(void *arg, const struct dd_store_alert *a),
+			void *arg);
+/* Take the domains due at or before due that no worker holds at now, the
+ * earliest first, at most max: each is leased to worker until lease_until
+ * (a commit of its round ends the lease) and handed to cb with its due
+ * time. */
+int dd_store_claim(struct dd_store *s, const char *worker, int64_t due, int64_t now,
+		   int64_t lease_until, size_t max,
+		   void (*cb)(void *arg, const char *domain, int64_t due), void *arg);
+/* End the leases a worker holds, of domains and of alerts (it stops, or
+ * it starts again under the same name). */
+int dd_store_release(struct dd_store *s, const char *worker);
 /* After a delivery attempt: delivered, or retry at next_try (error kept). */
 int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t now,
 			 int64_t next_try, const char *error);

@@ -1,8 +1,10 @@
 /* store_sqlite.c: the store in one SQLite file (WAL). The schema is
- * created and migrated here: schema_version holds the version, MIGRATIONS
- * lists the steps from each version to the next, and a file written by a
- * newer dnsdeps is refused rather than misread. Statements are prepared
- * once and kept; a round's commit is one IMMEDIATE transaction. */
+ * created and migrated here from store_sql.c's text: schema_version holds
+ * the version, dd_store_migrations lists the steps from each version to the
+ * next, and a file written by a newer dnsdeps is refused rather than
+ * misread. Statements are prepared once and kept; a round's commit is one
+ * IMMEDIATE transaction. One process writes at a time, so a claim's lease
+ * only matters when a second process shares the file. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,92 +14,10 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-/* MIGRATIONS[v] takes a store from version v to v + 1. */
-static const char *const MIGRATIONS[DD_STORE_SCHEMA_VERSION] = {
-	"CREATE TABLE domains(name TEXT PRIMARY KEY, grp TEXT NOT NULL DEFAULT '',"
-	" next_due INTEGER NOT NULL, last_round INTEGER NOT NULL DEFAULT 0,"
-	" last_good INTEGER NOT NULL DEFAULT 0, bad_streak INTEGER NOT NULL DEFAULT 0,"
-	" good_streak INTEGER NOT NULL DEFAULT 0, incident TEXT,"
-	" incident_alerted INTEGER NOT NULL DEFAULT 0, incident_status INTEGER NOT NULL DEFAULT 0,"
-	" last_alert INTEGER NOT NULL DEFAULT 0);"
-	/* What rounds say, once: consecutive rounds that found the same
-	 * share one row (a round is then about 150 bytes). */
-	"CREATE TABLE contents(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
-	" summary TEXT NOT NULL, findings TEXT NOT NULL, facts TEXT NOT NULL);"
-	"CREATE TABLE rounds(id INTEGER PRIMARY KEY, domain TEXT NOT NULL, time INTEGER NOT NULL,"
-	" status INTEGER NOT NULL, layer INTEGER NOT NULL, content INTEGER NOT NULL,"
-	" digest TEXT NOT NULL);"
-	"CREATE INDEX rounds_domain_time ON rounds(domain, time);"
-	"CREATE TABLE events(id INTEGER PRIMARY KEY, round INTEGER NOT NULL, domain TEXT NOT NULL,"
-	" time INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);"
-	"CREATE INDEX events_domain_time ON events(domain, time);"
-	"CREATE TABLE incidents(key TEXT PRIMARY KEY, domain TEXT NOT NULL, opened INTEGER NOT NULL,"
-	" closed INTEGER, status INTEGER NOT NULL, layer INTEGER NOT NULL, summary TEXT NOT NULL);"
-	"CREATE TABLE outbox(id INTEGER PRIMARY KEY, domain TEXT NOT NULL, incident TEXT NOT NULL,"
-	" kind TEXT NOT NULL, route TEXT NOT NULL, payload TEXT NOT NULL, created INTEGER NOT NULL,"
-	" attempts INTEGER NOT NULL DEFAULT 0, next_try INTEGER NOT NULL, delivered INTEGER,"
-	" last_error TEXT);"
-	"CREATE INDEX outbox_pending ON outbox(delivered, next_try);",
-	/* 1 -> 2: each domain's latest dependency graph, for the dashboard. */
-	"CREATE TABLE graphs(domain TEXT PRIMARY KEY, time INTEGER NOT NULL, json TEXT NOT NULL,"
-	" dot TEXT NOT NULL);",
-};
-
-enum stmt_id {
-	S_DOMAIN_ADD, S_DSTATE, S_RESCHEDULE, S_ROUND_GET, S_CONTENT_ADD, S_CONTENT_ID, S_ROUND_ADD,
-	S_EVENT_ADD, S_DSTATE_SET,
-	S_INC_OPEN, S_INC_UPDATE, S_INC_CLOSE, S_ALERT_ADD, S_HIST_ROUNDS, S_HIST_EVENTS,
-	S_STATUS, S_OUTBOX_DUE, S_OUTBOX_OK, S_OUTBOX_RETRY, S_COUNT
-};
-
-static const char *const SQL[S_COUNT] = {
-	[S_DOMAIN_ADD] = "INSERT INTO domains(name, grp, next_due) VALUES(?1, ?2, ?3)"
-			 " ON CONFLICT(name) DO UPDATE SET grp = ?2",
-	[S_DSTATE] = "SELECT next_due, last_round, last_good, bad_streak, good_streak, incident,"
-		     " incident_alerted, incident_status, last_alert FROM domains WHERE name = ?1",
-	[S_RESCHEDULE] = "UPDATE domains SET next_due = ?2 WHERE name = ?1",
-	[S_ROUND_GET] = "SELECT r.id, r.domain, r.time, r.status, r.layer, c.summary, c.findings,"
-			" c.facts, r.digest FROM rounds r JOIN contents c ON c.id = r.content"
-			" WHERE r.id = ?1",
-	[S_CONTENT_ADD] = "INSERT OR IGNORE INTO contents(key, summary, findings, facts)"
-			  " VALUES(?1, ?2, ?3, ?4)",
-	[S_CONTENT_ID] = "SELECT id FROM contents WHERE key = ?1",
-	[S_ROUND_ADD] = "INSERT INTO rounds(domain, time, status, layer, content, digest)"
-			" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_EVENT_ADD] = "INSERT INTO events(round, domain, time, kind, detail)"
-			" VALUES(?1, ?2, ?3, ?4, ?5)",
-	[S_DSTATE_SET] = "UPDATE domains SET next_due = ?2, last_round = ?3, last_good = ?4,"
-			 " bad_streak = ?5, good_streak = ?6, incident = ?7, incident_alerted = ?8,"
-			 " incident_status = ?9, last_alert = ?10 WHERE name = ?1",
-	[S_INC_OPEN] = "INSERT INTO incidents(key, domain, opened, status, layer, summary)"
-		       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_INC_UPDATE] = "UPDATE incidents SET status = ?3, layer = ?4, summary = ?5"
-			 " WHERE key = ?1 AND domain = ?2",
-	[S_INC_CLOSE] = "UPDATE incidents SET closed = ?3 WHERE key = ?1 AND domain = ?2",
-	[S_ALERT_ADD] = "INSERT INTO outbox(domain, incident, kind, route, payload, created,"
-			" next_try) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-	[S_HIST_ROUNDS] = "SELECT r.id, r.domain, r.time, r.status, r.layer, c.summary, c.findings,"
-			  " c.facts, r.digest FROM rounds r JOIN contents c ON c.id = r.content"
-			  " WHERE r.domain = ?1 AND r.time >= ?2 ORDER BY r.time, r.id",
-	[S_HIST_EVENTS] = "SELECT time, domain, kind, detail FROM events"
-			  " WHERE domain = ?1 AND time >= ?2 ORDER BY time, id",
-	[S_STATUS] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
-		     " d.incident, d.bad_streak FROM domains d LEFT JOIN rounds r"
-		     " ON r.id = d.last_round LEFT JOIN contents c ON c.id = r.content"
-		     " ORDER BY d.name",
-	[S_OUTBOX_DUE] = "SELECT id, domain, incident, kind, route, payload, created, attempts,"
-			 " next_try, last_error FROM outbox WHERE delivered IS NULL"
-			 " AND next_try <= ?1 ORDER BY id LIMIT ?2",
-	[S_OUTBOX_OK] = "UPDATE outbox SET delivered = ?2, attempts = attempts + 1,"
-			" last_error = NULL WHERE id = ?1",
-	[S_OUTBOX_RETRY] = "UPDATE outbox SET attempts = attempts + 1, next_try = ?2,"
-			   " last_error = ?3 WHERE id = ?1",
-};
-
 struct sq_store {
 	struct dd_store base; /* first: the interface's view */
 	sqlite3 *db;
-	sqlite3_stmt *st[S_COUNT];
+	sqlite3_stmt *st[DD_SQL_COUNT];
 };
 
 static struct sq_store *sq(struct dd_store *s)
@@ -118,12 +38,17 @@ static int map_rc(int rc)
 }
 
 /* The kept statement, reset and unbound, or NULL. */
-static sqlite3_stmt *stmt(struct sq_store *s, enum stmt_id id)
+static sqlite3_stmt *stmt(struct sq_store *s, enum dd_store_sql_id id)
 {
-	if (!s->st[id] &&
-	    sqlite3_prepare_v3(s->db, SQL[id], -1, SQLITE_PREPARE_PERSISTENT, &s->st[id], NULL) !=
-		    SQLITE_OK)
-		return NULL;
+	if (!s->st[id]) {
+		char *sql = dd_store_sql_expand(dd_store_sql[id], DD_DIALECT_SQLITE);
+		int rc = sql ? sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+						  &s->st[id], NULL)
+			     : SQLITE_NOMEM;
+		free(sql);
+		if (rc != SQLITE_OK)
+			return NULL;
+	}
 	sqlite3_reset(s->st[id]);
 	sqlite3_clear_bindings(s->st[id]);
 	return s->st[id];
@@ -197,7 +122,10 @@ static int migrate(struct sq_store *s, char why[DD_STORE_WHY_MAX])
 	for (; v < DD_STORE_SCHEMA_VERSION; v++) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES(%d)", v + 1);
-		if ((rc = exec(s, MIGRATIONS[v])) != 0 || (rc = exec(s, sql)) != 0) {
+		char *step = dd_store_sql_expand(dd_store_migrations[v], DD_DIALECT_SQLITE);
+		rc = step ? exec(s, step) : DD_ENOMEM;
+		free(step);
+		if (rc != 0 || (rc = exec(s, sql)) != 0) {
 			snprintf(why, DD_STORE_WHY_MAX, "migrating the store to version %d: %s",
 				 v + 1, sqlite3_errmsg(s->db));
 			exec(s, "ROLLBACK");
@@ -213,7 +141,7 @@ static void sq_close(struct dd_store *base)
 {
 	struct sq_store *s = sq(base);
 
-	for (int i = 0; i < S_COUNT; i++)
+	for (int i = 0; i < DD_SQL_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
 	free(s);
@@ -257,7 +185,7 @@ static int sq_open(struct dd_store **out, const char *path, char why[DD_STORE_WH
 static int sq_domain_add(struct dd_store *base, const char *domain, const char *group,
 			 int64_t next_due)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_DOMAIN_ADD);
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_DOMAIN_ADD);
 
 	if (!st)
 		return DD_EIO;
@@ -269,7 +197,7 @@ static int sq_domain_add(struct dd_store *base, const char *domain, const char *
 
 static int sq_dstate_get(struct dd_store *base, const char *domain, struct dd_store_dstate *o)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_DSTATE);
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_DSTATE);
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -295,7 +223,7 @@ static int sq_dstate_get(struct dd_store *base, const char *domain, struct dd_st
 
 static int sq_reschedule(struct dd_store *base, const char *domain, int64_t next_due)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_RESCHEDULE);
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_RESCHEDULE);
 
 	if (!st)
 		return DD_EIO;
@@ -320,7 +248,7 @@ static void read_round(sqlite3_stmt *st, struct dd_store_round *r)
 static int sq_round_get(struct dd_store *base, int64_t id,
 			void (*cb)(void *arg, const struct dd_store_round *r), void *arg)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_ROUND_GET);
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_ROUND_GET);
 	struct dd_store_round r;
 	int rc;
 
@@ -336,10 +264,25 @@ static int sq_round_get(struct dd_store *base, int64_t id,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
+static int sq_begin(struct dd_store *base)
+{
+	return exec(sq(base), "BEGIN IMMEDIATE");
+}
+
+static int sq_end(struct dd_store *base, int rc)
+{
+	struct sq_store *s = sq(base);
+
+	if (rc == 0 && (rc = exec(s, "COMMIT")) == 0)
+		return 0;
+	exec(s, "ROLLBACK");
+	return rc;
+}
+
 /* The id of the content row of r (made when no round said it before). */
 static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_t *id)
 {
-	sqlite3_stmt *st = stmt(s, S_CONTENT_ADD);
+	sqlite3_stmt *st = stmt(s, DD_SQL_CONTENT_ADD);
 	int rc;
 
 	if (!st)
@@ -348,7 +291,7 @@ static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_
 	bind_text(st, 2, r->summary ? r->summary : "");
 	bind_text(st, 3, r->findings ? r->findings : "[]");
 	bind_text(st, 4, r->facts ? r->facts : "{}");
-	if ((rc = run(st)) != 0 || !(st = stmt(s, S_CONTENT_ID)))
+	if ((rc = run(st)) != 0 || !(st = stmt(s, DD_SQL_CONTENT_ID)))
 		return rc ? rc : DD_EIO;
 	bind_text(st, 1, r->content_key);
 	rc = sqlite3_step(st);
@@ -358,15 +301,16 @@ static int content_id(struct sq_store *s, const struct dd_store_round *r, int64_
 	return rc == SQLITE_ROW ? 0 : DD_EIO;
 }
 
-static int add_round(struct sq_store *s, struct dd_store_round *r)
+static int sq_add_round(struct dd_store *base, struct dd_store_round *r)
 {
+	struct sq_store *s = sq(base);
 	sqlite3_stmt *st;
 	int64_t content = 0;
 	int rc;
 
 	if (!r->content_key || (rc = content_id(s, r, &content)) != 0)
 		return r->content_key ? rc : DD_EINVAL;
-	if (!(st = stmt(s, S_ROUND_ADD)))
+	if (!(st = stmt(s, DD_SQL_ROUND_ADD)))
 		return DD_EIO;
 	bind_text(st, 1, r->domain);
 	sqlite3_bind_int64(st, 2, r->time);
@@ -374,14 +318,18 @@ static int add_round(struct sq_store *s, struct dd_store_round *r)
 	sqlite3_bind_int(st, 4, r->layer);
 	sqlite3_bind_int64(st, 5, content);
 	bind_text(st, 6, r->digest ? r->digest : "");
-	if ((rc = run(st)) == 0)
-		r->id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r->id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_EIO : map_rc(rc);
 }
 
-static int add_event(struct sq_store *s, int64_t round, const struct dd_store_event *e)
+static int sq_add_event(struct dd_store *base, int64_t round,
+			const struct dd_store_event *e)
 {
-	sqlite3_stmt *st = stmt(s, S_EVENT_ADD);
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = stmt(s, DD_SQL_EVENT_ADD);
 
 	if (!st)
 		return DD_EIO;
@@ -393,10 +341,13 @@ static int add_event(struct sq_store *s, int64_t round, const struct dd_store_ev
 	return run(st);
 }
 
-static int set_dstate(struct sq_store *s, const char *domain, const struct dd_store_dstate *d,
-		      int64_t round, int good)
+static int sq_set_dstate(struct dd_store *base, const char *domain,
+			 const struct dd_store_dstate *d, int64_t round, int good, int64_t expect)
 {
-	sqlite3_stmt *st = stmt(s, S_DSTATE_SET);
+	struct sq_store *s = sq(base);
+	int rc;
+
+	sqlite3_stmt *st = stmt(s, DD_SQL_DSTATE_SET);
 
 	if (!st)
 		return DD_EIO;
@@ -410,19 +361,23 @@ static int set_dstate(struct sq_store *s, const char *domain, const struct dd_st
 	sqlite3_bind_int(st, 8, d->incident_alerted);
 	sqlite3_bind_int(st, 9, d->incident_status);
 	sqlite3_bind_int64(st, 10, d->last_alert);
-	return run(st);
+	sqlite3_bind_int64(st, 11, expect);
+	if ((rc = run(st)) != 0)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? 0 : DD_ECONFLICT;
 }
 
-static int incident_op(struct sq_store *s, const char *domain, const struct dd_store_incident *i)
+static int sq_incident_op(struct dd_store *base, const char *domain,
+			  const struct dd_store_incident *i)
 {
-	static const enum stmt_id ids[] = { [DD_STORE_INC_OPEN] = S_INC_OPEN,
-					    [DD_STORE_INC_UPDATE] = S_INC_UPDATE,
-					    [DD_STORE_INC_CLOSE] = S_INC_CLOSE };
+	static const enum dd_store_sql_id ids[] = { [DD_STORE_INC_OPEN] = DD_SQL_INC_OPEN,
+						    [DD_STORE_INC_UPDATE] = DD_SQL_INC_UPDATE,
+						    [DD_STORE_INC_CLOSE] = DD_SQL_INC_CLOSE };
 	sqlite3_stmt *st;
 
 	if (!i || i->op == DD_STORE_INC_NONE)
 		return 0;
-	if (!(st = stmt(s, ids[i->op])))
+	if (!(st = stmt(sq(base), ids[i->op])))
 		return DD_EIO;
 	bind_text(st, 1, i->key);
 	bind_text(st, 2, domain);
@@ -441,9 +396,10 @@ static int incident_op(struct sq_store *s, const char *domain, const struct dd_s
 	return run(st);
 }
 
-static int add_alert(struct sq_store *s, const struct dd_store_alert *a)
+static int sq_add_alert(struct dd_store *base, const struct dd_store_alert *a)
 {
-	sqlite3_stmt *st = stmt(s, S_ALERT_ADD);
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = stmt(s, DD_SQL_ALERT_ADD);
 
 	if (!st)
 		return DD_EIO;
@@ -456,32 +412,6 @@ static int add_alert(struct sq_store *s, const struct dd_store_alert *a)
 	return run(st);
 }
 
-static int sq_commit(struct dd_store *base, const struct dd_store_commit *c)
-{
-	struct sq_store *s = sq(base);
-	struct dd_store_round *r = c->round;
-	int rc = exec(s, "BEGIN IMMEDIATE");
-
-	if (rc)
-		return rc;
-	rc = add_round(s, r);
-	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
-		rc = add_event(s, r->id, &c->events[i]);
-	if (rc == 0)
-		rc = set_dstate(s, r->domain, c->state, r->id, r->status == 0);
-	if (rc == 0)
-		rc = incident_op(s, r->domain, c->incident);
-	for (size_t i = 0; rc == 0 && i < c->nalerts; i++)
-		rc = add_alert(s, &c->alerts[i]);
-	if (rc == 0)
-		rc = exec(s, "COMMIT");
-	if (rc) {
-		exec(s, "ROLLBACK");
-		r->id = 0;
-	}
-	return rc;
-}
-
 static int sq_history(struct dd_store *base, const char *domain, int64_t since,
 		      void (*round_cb)(void *arg, const struct dd_store_round *r),
 		      void (*event_cb)(void *arg, const struct dd_store_event *e), void *arg)
@@ -490,10 +420,11 @@ static int sq_history(struct dd_store *base, const char *domain, int64_t since,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!(st = stmt(s, S_HIST_ROUNDS)))
+	if (!(st = stmt(s, DD_SQL_HIST_ROUNDS)))
 		return DD_EIO;
 	bind_text(st, 1, domain);
 	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, DD_STORE_READ_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dd_store_round r;
 		read_round(st, &r);
@@ -502,10 +433,11 @@ static int sq_history(struct dd_store *base, const char *domain, int64_t since,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return map_rc(rc);
-	if (!(st = stmt(s, S_HIST_EVENTS)))
+	if (!(st = stmt(s, DD_SQL_HIST_EVENTS)))
 		return DD_EIO;
 	bind_text(st, 1, domain);
 	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, DD_STORE_READ_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dd_store_event e = { .time = sqlite3_column_int64(st, 0),
 					    .domain = col_text(st, 1),
@@ -517,41 +449,63 @@ static int sq_history(struct dd_store *base, const char *domain, int64_t since,
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
+/* A status row from columns 0-8 of DD_SQL_STATUS or DD_SQL_LATEST. */
+static struct dd_store_status_row status_row(sqlite3_stmt *st)
+{
+	struct dd_store_status_row row = {
+		.domain = col_text(st, 0), .group = col_text(st, 1),
+		.next_due = sqlite3_column_int64(st, 2), .time = sqlite3_column_int64(st, 3),
+		.status = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4),
+		.layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
+		.incident = col_text(st, 7), .bad_streak = (unsigned)sqlite3_column_int(st, 8),
+	};
+	return row;
+}
+
 static int sq_status(struct dd_store *base,
 		     void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_STATUS);
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_STATUS);
 	int rc;
 
 	if (!st)
 		return DD_EIO;
+	sqlite3_bind_int64(st, 1, DD_STORE_READ_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct dd_store_status_row row = {
-			.domain = col_text(st, 0), .group = col_text(st, 1),
-			.next_due = sqlite3_column_int64(st, 2),
-			.time = sqlite3_column_int64(st, 3),
-			.status = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1
-									     : sqlite3_column_int(st, 4),
-			.layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
-			.incident = col_text(st, 7),
-			.bad_streak = (unsigned)sqlite3_column_int(st, 8),
-		};
+		struct dd_store_status_row row = status_row(st);
 		cb(arg, &row);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
-static int sq_outbox_due(struct dd_store *base, int64_t now, size_t max,
-			 void (*cb)(void *arg, const struct dd_store_alert *a), void *arg)
+/* End a transaction of one stepped statement: committed when it ran to
+ * its end. */
+static int end_step(struct sq_store *s, int rc)
 {
-	sqlite3_stmt *st = stmt(sq(base), S_OUTBOX_DUE);
+	if (rc == SQLITE_DONE)
+		return exec(s, "COMMIT");
+	exec(s, "ROLLBACK");
+	return map_rc(rc) ? map_rc(rc) : DD_EIO;
+}
+
+static int sq_outbox_due(struct dd_store *base, const char *worker, int64_t due, int64_t now, int64_t lease_until,
+			 size_t max, void (*cb)(void *arg, const struct dd_store_alert *a),
+			 void *arg)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = stmt(s, DD_SQL_OUTBOX_CLAIM);
 	int rc;
 
 	if (!st)
 		return DD_EIO;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 1, due);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, lease_until);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+	bind_text(st, 5, worker);
+	if ((rc = exec(s, "BEGIN IMMEDIATE")) != 0)
+		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dd_store_alert a = {
 			.id = sqlite3_column_int64(st, 0), .domain = col_text(st, 1),
@@ -564,13 +518,51 @@ static int sq_outbox_due(struct dd_store *base, int64_t now, size_t max,
 		cb(arg, &a);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+	return end_step(s, rc);
+}
+
+static int sq_claim(struct dd_store *base, const char *worker, int64_t due, int64_t now,
+		    int64_t lease_until, size_t max,
+		    void (*cb)(void *arg, const char *domain, int64_t due), void *arg)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = stmt(s, DD_SQL_CLAIM);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, worker);
+	sqlite3_bind_int64(st, 2, due);
+	sqlite3_bind_int64(st, 3, lease_until);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 5, now);
+	if ((rc = exec(s, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(arg, col_text(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return end_step(s, rc);
+}
+
+static int sq_release(struct dd_store *base, const char *worker)
+{
+	struct sq_store *s = sq(base);
+	sqlite3_stmt *st = stmt(s, DD_SQL_RELEASE);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, worker);
+	if ((rc = run(st)) != 0 || !(st = stmt(s, DD_SQL_RELEASE_OUTBOX)))
+		return rc ? rc : DD_EIO;
+	bind_text(st, 1, worker);
+	return run(st);
 }
 
 static int sq_outbox_done(struct dd_store *base, int64_t id, int delivered, int64_t now,
 			  int64_t next_try, const char *error)
 {
-	sqlite3_stmt *st = stmt(sq(base), delivered ? S_OUTBOX_OK : S_OUTBOX_RETRY);
+	sqlite3_stmt *st = stmt(sq(base), delivered ? DD_SQL_OUTBOX_OK : DD_SQL_OUTBOX_RETRY);
 
 	if (!st)
 		return DD_EIO;
@@ -586,72 +578,61 @@ static int sq_outbox_done(struct dd_store *base, int64_t id, int delivered, int6
 
 static int sq_retain(struct dd_store *base, int64_t before)
 {
+	static const enum dd_store_sql_id ids[] = { DD_SQL_RETAIN_ROUNDS, DD_SQL_RETAIN_CONTENTS,
+						    DD_SQL_RETAIN_EVENTS,
+						    DD_SQL_RETAIN_INCIDENTS,
+						    DD_SQL_RETAIN_OUTBOX };
 	struct sq_store *s = sq(base);
-	char sql[1024];
-	int rc;
+	int rc = exec(s, "BEGIN IMMEDIATE");
 
-	snprintf(sql, sizeof(sql),
-		 "BEGIN IMMEDIATE;"
-		 "DELETE FROM rounds WHERE time < %lld AND id NOT IN"
-		 " (SELECT last_round FROM domains UNION SELECT last_good FROM domains);"
-		 "DELETE FROM contents WHERE id NOT IN (SELECT content FROM rounds);"
-		 "DELETE FROM events WHERE time < %lld;"
-		 "DELETE FROM incidents WHERE closed IS NOT NULL AND closed < %lld;"
-		 "DELETE FROM outbox WHERE delivered IS NOT NULL AND created < %lld;"
-		 "COMMIT;",
-		 (long long)before, (long long)before, (long long)before, (long long)before);
-	rc = exec(s, sql);
+	for (size_t i = 0; rc == 0 && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		sqlite3_stmt *st = stmt(s, ids[i]);
+		if (!st) {
+			rc = DD_EIO;
+			break;
+		}
+		if (ids[i] != DD_SQL_RETAIN_CONTENTS)
+			sqlite3_bind_int64(st, 1, before);
+		rc = run(st);
+	}
+	if (rc == 0)
+		rc = exec(s, "COMMIT");
 	if (rc)
 		exec(s, "ROLLBACK");
 	return rc;
 }
 
 /* ---- the dashboard's reads (src/web) ----------------------------------------
- * Prepared at each call: they run on the web server's own connection a few
- * times a second at most, never inside a round's commit. */
+ * They run on the web server's own connection (its own store), a few times
+ * a second at most, never inside a round's commit. */
 
 static int sq_latest(struct dd_store *base,
 		     void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
 {
-	static const char sql[] =
-		"SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
-		" d.incident, d.bad_streak, d.last_round, c.facts FROM domains d LEFT JOIN rounds r"
-		" ON r.id = d.last_round LEFT JOIN contents c ON c.id = r.content ORDER BY d.name";
-	struct sq_store *s = sq(base);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_LATEST);
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return DD_EIO;
+	sqlite3_bind_int64(st, 1, DD_STORE_READ_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dd_store_latest_row row = {
-			.s = { .domain = col_text(st, 0), .group = col_text(st, 1),
-			       .next_due = sqlite3_column_int64(st, 2),
-			       .time = sqlite3_column_int64(st, 3),
-			       .status = sqlite3_column_type(st, 4) == SQLITE_NULL
-						 ? -1 : sqlite3_column_int(st, 4),
-			       .layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
-			       .incident = col_text(st, 7),
-			       .bad_streak = (unsigned)sqlite3_column_int(st, 8) },
+			.s = status_row(st),
 			.round = sqlite3_column_int64(st, 9), .facts = col_text(st, 10),
 		};
 		cb(arg, &row);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
 static int sq_incidents(struct dd_store *base, size_t max,
 			void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
 {
-	static const char sql[] =
-		"SELECT key, domain, opened, closed, status, layer, summary FROM incidents"
-		" ORDER BY closed IS NOT NULL, opened DESC LIMIT ?1";
-	struct sq_store *s = sq(base);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_INCIDENTS);
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return DD_EIO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -664,44 +645,38 @@ static int sq_incidents(struct dd_store *base, size_t max,
 		};
 		cb(arg, &row);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
 static int sq_graph_put(struct dd_store *base, const char *domain, int64_t time,
 			const char *json, const char *dot)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO graphs(domain, time, json, dot)"
-				  " VALUES(?1, ?2, ?3, ?4)";
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_GRAPH_PUT);
 
-	if (sqlite3_prepare_v2(sq(base)->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return DD_EIO;
 	bind_text(st, 1, domain);
 	sqlite3_bind_int64(st, 2, time);
 	bind_text(st, 3, json);
 	bind_text(st, 4, dot);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+	return run(st);
 }
 
 static int sq_graph_get(struct dd_store *base, const char *domain,
 			void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
 			void *arg)
 {
-	static const char sql[] = "SELECT time, json, dot FROM graphs WHERE domain = ?1";
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_GRAPH_GET);
 	int rc;
 
-	if (sqlite3_prepare_v2(sq(base)->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return DD_EIO;
 	bind_text(st, 1, domain);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		cb(arg, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
@@ -712,13 +687,21 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.domain_add = sq_domain_add,
 	.dstate_get = sq_dstate_get,
 	.round_get = sq_round_get,
-	.commit = sq_commit,
+	.begin = sq_begin,
+	.end = sq_end,
+	.add_round = sq_add_round,
+	.add_event = sq_add_event,
+	.set_dstate = sq_set_dstate,
+	.incident_op = sq_incident_op,
+	.add_alert = sq_add_alert,
 	.history = sq_history,
 	.status = sq_status,
 	.outbox_due = sq_outbox_due,
 	.outbox_done = sq_outbox_done,
 	.retain = sq_retain,
 	.reschedule = sq_reschedule,
+	.claim = sq_claim,
+	.release = sq_release,
 	.latest = sq_latest,
 	.incidents = sq_incidents,
 	.graph_put = sq_graph_put,

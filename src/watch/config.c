@@ -47,6 +47,7 @@ void dd_watch_config_init(struct dd_watch_config *c)
 	c->reminder_s = 6 * 3600;
 	c->retention_s = 90 * 86400;
 	c->concurrency = 50;
+	c->lease_s = 300;
 	c->judge.timeout_ms = 1500;
 	c->judge.retries = 2;
 }
@@ -310,6 +311,21 @@ static int k_concurrency(struct target *t, const char *v, const char **why)
 	return uint_into(&t->c->concurrency, v, 1, 10000, why);
 }
 
+static int k_lease(struct target *t, const char *v, const char **why)
+{
+	return dur_into(&t->c->lease_s, v, 1, why);
+}
+
+static int k_worker(struct target *t, const char *v, const char **why)
+{
+	if (strlen(v) >= sizeof(t->c->worker)) {
+		*why = "too long";
+		return DD_EINVAL;
+	}
+	strcpy(t->c->worker, v);
+	return 0;
+}
+
 static int k_timeout(struct target *t, const char *v, const char **why)
 {
 	unsigned s;
@@ -526,6 +542,8 @@ static const struct key KEYS[] = {
 	{ "reminder", k_reminder, 1, 0 },
 	{ "retention", k_retention, 1, 0 },
 	{ "concurrency", k_concurrency, 1, 0 },
+	{ "lease", k_lease, 1, 0 },
+	{ "worker", k_worker, 1, 0 },
 	{ "timeout", k_timeout, 1, 0 },
 	{ "retries", k_retries, 1, 0 },
 	{ "expiry-warn", k_expiry_warn, 1, 0 },

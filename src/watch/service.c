@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "checks/checks.h"
@@ -35,6 +36,12 @@
 #define RETRY_MAX_S 3600
 #define EXEC_TIMEOUT_MS 30000
 #define RETAIN_EVERY_S 3600
+/* An alert being delivered is this worker's this long (the deliveries
+ * time out sooner). */
+#define DELIVERY_LEASE_S 60
+/* The store is unreachable: try again after this long, doubling. */
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
 /* A round waits this long at most for the deliveries in flight: the loop
  * that carries them does not run during a round. */
 #define DELIVERY_WAIT_MS 5000
@@ -44,7 +51,7 @@ struct sched {
 	const char *name;  /* the config's string */
 	size_t group;      /* index into cfg.groups */
 	int64_t due;
-	int in_round;      /* handed to the current round */
+	int in_round;      /* taken for the current round (with --once: done) */
 	double started;    /* monotonic ms its check started */
 };
 
@@ -86,6 +93,14 @@ struct svc {
 	char routes[DD_WATCH_MAX_ROUTES][DD_WATCH_PATH_MAX + 16]; /* a commit's outbox routes */
 	struct dd_clock clk;
 	int64_t last_retain;
+	char worker[160];          /* this worker's name in the store */
+	int full;                  /* the last claim took as many as it could */
+	/* Check documents whose round the store could not take (its
+	 * connection lost): stored again before any new work is taken. */
+	char **unstored;
+	size_t nunstored, unstored_max;
+	unsigned backoff_ms;
+	int down;                  /* the last claim found the store unreachable */
 	double waiting_since;      /* monotonic ms a round began waiting for deliveries, 0 */
 	double round_lag;          /* the most a domain of this round started after it was due */
 	int stopping;
@@ -153,12 +168,18 @@ static int64_t jitter(const struct svc *w, const struct sched *d, int64_t base)
 	return (int64_t)(h % (2 * (uint64_t)j + 1)) - (int64_t)j;
 }
 
-static int64_t next_due(const struct svc *w, const struct sched *d, int64_t now)
+static int64_t next_due(const struct svc *w, const struct sched *d, int64_t checked,
+			int64_t now)
 {
 	int64_t iv = dd_watch_group_interval(&w->s->cfg, group_of(w, d));
 	int64_t next = d->due + iv;
 
-	if (next <= now) /* the round ran late: from now on, not a catch-up burst */
+	/* Checked more than half an interval late (the worker that held it
+	 * died, or rounds outlast the interval): one interval from the check,
+	 * never two checks in one interval, nor a catch-up burst. */
+	if (checked - d->due > iv / 2 && next < checked + iv)
+		next = checked + iv;
+	if (next <= now)
 		next = now + iv;
 	next += jitter(w, d, next);
 	return next > now ? next : now + 1;
@@ -333,7 +354,7 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	for (size_t i = 0; i < nev; i++)
 		sev[i] = (struct dd_store_event){ t, d->name, ev[i].kind, ev[i].detail };
 	dd_watch_incident_step(&prev, d->name, status, layer, summary, t, &pol, &step);
-	step.state.next_due = next_due(w, d, now);
+	step.state.next_due = next_due(w, d, t, now);
 	if (step.alert == DD_WATCH_ALERT_NONE && in->prev && notable(ev, nev)) {
 		/* Outside an alert, a change that announces trouble is told once. */
 		step.alert = DD_WATCH_ALERT_CHANGE;
@@ -364,8 +385,15 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 				    .digest = digest, .content_key = key };
 	struct dd_store_commit c = { .round = &r, .events = sev, .nevents = nev,
 				     .state = &step.state, .incident = &step.inc,
-				     .alerts = rows, .nalerts = nrows };
-	if ((rc = dd_store_commit(w->st, &c)) != 0)
+				     .alerts = rows, .nalerts = nrows,
+				     .expect_last = prev.last_round };
+	if ((rc = dd_store_commit(w->st, &c)) == DD_ECONFLICT) {
+		/* Another worker stored a round of this domain since its state
+		 * was read (this worker's lease had ended): that one counts. */
+		logf_(w, "%s: stored meanwhile by another worker, this round dropped", d->name);
+		return 0;
+	}
+	if (rc)
 		return rc;
 	d->due = step.state.next_due;
 	__atomic_fetch_add(&w->res->rounds, 1, __ATOMIC_RELAXED);
@@ -377,10 +405,9 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	return 0;
 }
 
-/* The audit driver's write: one domain's check document. */
-static int on_line(void *ctx, const char *line, size_t len)
+/* Store one domain's check document as its round. */
+static int store_line(struct svc *w, const char *line, size_t len)
 {
-	struct svc *w = ctx;
 	struct round_in in = { 0 };
 	json_t *doc = json_loadb(line, len, 0, NULL);
 	const char *name = json_string_value(json_object_get(doc, "domain"));
@@ -398,11 +425,9 @@ static int on_line(void *ctx, const char *line, size_t len)
 		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
 						 : DD_ENOMEM;
 	}
-	if (d)
-		d->in_round = 0;
 	if (d && rc == 0)
 		count_duration(w->res, dd_clock_mono_ms() - d->started);
-	if (rc) {
+	if (rc && rc != DD_ERESET) {
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s: cannot store the round: %s",
 			 name ? name : "?", dd_strerror(rc));
 		logf_(w, "%s", w->why);
@@ -410,6 +435,65 @@ static int on_line(void *ctx, const char *line, size_t len)
 	round_in_free(&in);
 	json_decref(doc);
 	return rc;
+}
+
+/* The audit driver's write: one domain's check document, stored, or kept
+ * while the store's connection is lost (the round's checks go on). */
+static int on_line(void *ctx, const char *line, size_t len)
+{
+	struct svc *w = ctx;
+	int rc = w->nunstored ? DD_ERESET : store_line(w, line, len);
+
+	if (rc != DD_ERESET)
+		return rc;
+	if (w->nunstored >= w->unstored_max)
+		return DD_ELIMIT; /* cannot happen: no work is taken while some wait */
+	if (!(w->unstored[w->nunstored] = strndup(line, len)))
+		return DD_ENOMEM;
+	if (!w->nunstored++)
+		logf_(w, "the store is unreachable: results kept, no new work taken");
+	return 0;
+}
+
+/* Store the kept results, oldest first: 0 when none is left, DD_ERESET
+ * while the store is still unreachable. A round another worker stored
+ * meanwhile is dropped (DD_ECONFLICT in commit_round): nothing twice. */
+static int store_kept(struct svc *w)
+{
+	size_t done = 0;
+	int rc = 0;
+
+	while (done < w->nunstored) {
+		rc = store_line(w, w->unstored[done], strlen(w->unstored[done]));
+		if (rc == DD_ERESET)
+			break;
+		free(w->unstored[done++]);
+	}
+	if (done) {
+		memmove(w->unstored, w->unstored + done,
+			(w->nunstored - done) * sizeof(*w->unstored));
+		w->nunstored -= done;
+	}
+	if (rc == DD_ERESET)
+		return rc;
+	if (done)
+		logf_(w, "the store is back: %zu kept result(s) stored", done);
+	return 0;
+}
+
+static void stop_all(struct svc *w);
+
+/* The store is unreachable: the next tick after a growing delay. */
+static void back_off(struct svc *w)
+{
+	if (w->stopping) { /* what is kept is checked again by the next run */
+		stop_all(w);
+		return;
+	}
+	w->backoff_ms = w->backoff_ms ? w->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (w->backoff_ms > BACKOFF_MAX_MS)
+		w->backoff_ms = BACKOFF_MAX_MS;
+	dd_net_timer_start(w->tick, w->backoff_ms);
 }
 
 static int on_next(void *ctx, char name[DD_NAME_MAX])
@@ -642,7 +726,10 @@ static void deliver_due(struct svc *w, int every)
 {
 	int64_t now = every ? INT64_MAX : dd_clock_now(&w->clk);
 
-	if (dd_store_outbox_due(w->st, now, OUTBOX_BATCH, deliver_one, w) != 0)
+	int64_t t = dd_clock_now(&w->clk);
+
+	if (dd_store_outbox_due(w->st, w->worker, now, t, t + DELIVERY_LEASE_S, OUTBOX_BATCH, deliver_one,
+				w) != 0)
 		logf_(w, "cannot read the outbox");
 }
 
@@ -718,17 +805,55 @@ static void retain(struct svc *w, int64_t now)
 		logf_(w, "retention: cannot delete old rounds");
 }
 
-/* Put every due domain (every domain with once) into the batch. */
+static void take(void *arg, const char *name, int64_t due)
+{
+	struct svc *w = arg;
+	struct sched *d = name ? dd_map_get(&w->index, name) : NULL;
+
+	/* A domain of the store this worker's configuration does not have
+	 * goes back when the lease ends. */
+	if (!d || d->in_round || w->nbatch >= w->ndoms)
+		return;
+	d->due = due;
+	d->in_round = 1;
+	w->batch[w->nbatch++] = (size_t)(d - w->doms);
+}
+
+/* Claim the due domains (every domain with once) from the store into the
+ * batch: the store's schedule decides, so that workers sharing it never
+ * take the same domain. At most a few windows' worth per round, so that
+ * other workers get their share. */
 static size_t collect_due(struct svc *w, int64_t now)
 {
+	size_t max = (size_t)w->s->cfg.concurrency * 2;
+	int rc;
+
 	w->nbatch = 0;
 	w->next = 0;
-	for (size_t i = 0; i < w->ndoms; i++)
-		if (w->o->once || w->doms[i].due <= now) {
-			w->doms[i].in_round = 1;
-			w->batch[w->nbatch++] = i;
-		}
+	if (max > w->ndoms)
+		max = w->ndoms;
+	rc = dd_store_claim(w->st, w->worker, w->o->once ? INT64_MAX : now, now,
+			    now + (int64_t)w->s->cfg.lease_s, max, take, w);
+	if (rc)
+		logf_(w, "cannot take due domains from the store: %s", dd_strerror(rc));
+	w->full = rc == 0 && max > 0 && w->nbatch == max;
+	w->down = rc == DD_ERESET;
 	return w->nbatch;
+}
+
+/* Room for a round's results while the store is unreachable. */
+static int unstored_room(struct svc *w)
+{
+	size_t need = (size_t)w->s->cfg.concurrency * 2;
+	char **n;
+
+	if (w->unstored_max >= need)
+		return 0;
+	if (!(n = realloc(w->unstored, need * sizeof(*n))))
+		return DD_ENOMEM;
+	w->unstored = n;
+	w->unstored_max = need;
+	return 0;
 }
 
 static void on_tick(void *arg)
@@ -741,7 +866,17 @@ static void on_tick(void *arg)
 		dd_net_timer_start(w->tick, 50);
 		return;
 	}
-	if (collect_due(w, now) > 0) {
+	/* Kept results first; no new work while the store is away. */
+	if (store_kept(w) == DD_ERESET || unstored_room(w) != 0) {
+		back_off(w);
+		return;
+	}
+	if (collect_due(w, now) == 0 && w->down) {
+		back_off(w);
+		return;
+	}
+	w->backoff_ms = 0;
+	if (w->nbatch > 0) {
 		double t0 = dd_clock_mono_ms();
 		w->round_lag = 0;
 		if ((rc = run_round(w)) != 0) {
@@ -751,16 +886,34 @@ static void on_tick(void *arg)
 			stop_all(w);
 			return;
 		}
+		/* With --once a domain is checked once: it stays taken. */
+		for (size_t i = 0; !w->o->once && i < w->nbatch; i++)
+			w->doms[w->batch[i]].in_round = 0;
 		logf_(w, "round: %zu domain(s) checked in %.1f s, started at most %.0f s late",
 		      w->nbatch, (dd_clock_mono_ms() - t0) / 1000, w->round_lag);
 	}
 	retain(w, dd_clock_now(&w->clk));
 	deliver_due(w, 0);
-	if (w->stopping || w->o->once) {
+	if (w->stopping || (w->o->once && !w->full)) {
 		stop_all(w);
 		return;
 	}
-	dd_net_timer_start(w->tick, TICK_MS);
+	/* More are due than one claim took: the next batch at once. */
+	dd_net_timer_start(w->tick, w->full ? 0 : TICK_MS);
+}
+
+/* The configured name, or the host name. */
+static void worker_name(struct svc *w)
+{
+	char host[128] = "";
+
+	if (w->s->cfg.worker[0]) {
+		snprintf(w->worker, sizeof(w->worker), "%s", w->s->cfg.worker);
+		return;
+	}
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "localhost");
+	snprintf(w->worker, sizeof(w->worker), "%s", host);
 }
 
 static int svc_open(struct svc *w)
@@ -774,6 +927,10 @@ static int svc_open(struct svc *w)
 
 	dd_map_init(&w->index);
 	dd_map_init(&w->sending);
+	worker_name(w);
+	/* What a previous run under this name held is free again. */
+	if ((rc = dd_store_release(w->st, w->worker)) != 0)
+		return rc;
 	if ((rc = dd_net_new(&w->net, &no)) != 0 ||
 	    (rc = dd_net_http_new(w->net, &ho, &w->http)) != 0 ||
 	    (rc = dd_net_timer_new(w->net, on_tick, w, &w->tick)) != 0)
@@ -793,6 +950,9 @@ static void free_sending(void *arg, const char *key, void *value)
 
 static void svc_close(struct svc *w)
 {
+	/* The domains taken and the alerts in delivery go back at once. */
+	if (w->worker[0] && dd_store_release(w->st, w->worker) != 0)
+		logf_(w, "cannot give the leases back: they end by themselves");
 	for (int i = 0; i < 3; i++)
 		dd_net_sig_free(w->sig[i]);
 	dd_net_timer_free(w->tick);
@@ -803,6 +963,12 @@ static void svc_close(struct svc *w)
 	dd_map_free(&w->index);
 	free(w->doms);
 	free(w->batch);
+	if (w->nunstored)
+		logf_(w, "stopping with %zu result(s) the store did not take: their domains are"
+			 " checked again", w->nunstored);
+	for (size_t i = 0; i < w->nunstored; i++)
+		free(w->unstored[i]);
+	free(w->unstored);
 }
 
 int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct dd_watch_opts *o,

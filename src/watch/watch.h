@@ -80,6 +80,8 @@ struct dd_watch_config {
 	unsigned reminder_s;     /* reminder of an open incident (default 6 h; 0 never) */
 	unsigned retention_s;    /* rounds kept (default 90 days) */
 	unsigned concurrency;    /* domains checked at once (default 50) */
+	unsigned lease_s;        /* a claimed domain is this worker's this long (default 5m) */
+	char worker[128];        /* this worker's name in a shared store (default: host name) */
 	char smtp_server[DD_WATCH_PATH_MAX]; /* smtp://host:port */
 	char mail_from[256];
 	struct dd_watch_judge judge;

@@ -12,6 +12,9 @@ nameservers that differ, no RDAP and no WHOIS known (the DNS verdict stays
 ok), the look-up running while the DNS is walked, `report` judging the
 saved evidence exactly as `check` did, and an RDAP host that failed not asked
 again in the same run (the WHOIS fallback then runs as after the failure).
+Destinations a server supplies (a registrar link, a redirect, a WHOIS
+referral) to loopback, or not https, are not followed: a listener there
+counts no connection, and REG_REFERRAL_REFUSED says what was refused.
 """
 
 import json
@@ -24,7 +27,7 @@ import pytest
 
 from helpers import scenario
 from minternet import World
-from minternet.regservers import RdapServer, WhoisServer, json_reply
+from minternet.regservers import Listener, RdapServer, WhoisServer, json_reply, redirect_reply
 
 RDAP_IP, WHOIS_IP = "127.77.0.1", "127.77.0.2"
 TEST_ARGS = ("--timeout", "500", "--retries", "0", "--reg-timeout", "3000")
@@ -577,3 +580,58 @@ def test_cache_shared_by_audit_and_check(bed):
     asked = [p for _, p in routes.times[start:]]
     assert "/rdap/domain/cached1.sm" not in asked, asked
     assert doc["registration"]["why"].startswith("from the registration cache: the answer of ")
+
+
+# ---- destinations a server supplies ---------------------------------------------
+
+HOSTILE_IP = "127.0.0.1"  # loopback, and named in none of the operator's files
+
+
+def refused_msg(doc):
+    return [f["message"] for f in doc["findings"] if f["code"] == "REG_REFERRAL_REFUSED"]
+
+
+def test_registrar_link_to_loopback_is_not_followed(bed):
+    with Listener(HOSTILE_IP, 443) as trap:
+        route(bed, "example.sm", rdap_domain("example.sm", ns=EXAMPLE_NS,
+                                             related=f"https://{HOSTILE_IP}/registrar/x"))
+        _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert trap.accepted == 0
+    assert "REG_REFERRAL_REFUSED" in codes(doc), explain(doc)
+    msg = refused_msg(doc)[0]
+    assert f"https://{HOSTILE_IP}/registrar/x" in msg and "loopback address 127.0.0.1" in msg, msg
+    assert doc["registration"]["result"] == "found", explain(doc)  # the registry's record stands
+
+
+def test_registrar_link_over_http_is_not_followed(bed):
+    with Listener(HOSTILE_IP, 80) as trap:
+        route(bed, "example.sm", rdap_domain("example.sm", ns=EXAMPLE_NS,
+                                             related=f"http://{HOSTILE_IP}/registrar/x"))
+        _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert trap.accepted == 0
+    assert "not https" in refused_msg(doc)[0], explain(doc)
+
+
+def test_redirect_to_loopback_is_not_followed(bed):
+    with Listener(HOSTILE_IP, 443) as trap:
+        bed["rdap"].routes["/rdap/domain/example.sm"] = redirect_reply(
+            f"https://{HOSTILE_IP}/rdap/domain/example.sm")
+        _, doc, _, _ = check(bed, "example.sm.", "--now", NOW)
+    assert trap.accepted == 0
+    assert {"REG_REFERRAL_REFUSED", "REG_DATA_UNAVAILABLE"} <= codes(doc), explain(doc)
+    msg = refused_msg(doc)[0]
+    assert "a redirect from https://127.77.0.1" in msg and "loopback" in msg, msg
+
+
+def test_whois_referral_to_loopback_is_not_followed(bed):
+    with WhoisServer(HOSTILE_IP) as trap:
+        bed["whois"].answers["example.sm"] = (
+            "Domain: example.sm\nStatus: Active\nExpiration date: 2030-01-01\n"
+            f"Registrar WHOIS Server: {HOSTILE_IP}\n"
+            "DNS Servers:\n      ns1.example.sm\n      ns2.example.sm\n").encode()
+        _, doc, _, _ = check(bed, "example.sm.", "--now", NOW, via="whois")
+    assert trap.queries == []
+    assert "REG_REFERRAL_REFUSED" in codes(doc), explain(doc)
+    msg = refused_msg(doc)[0]
+    assert "registrar WHOIS referral 127.0.0.1" in msg and "loopback" in msg, msg
+    assert doc["registration"]["result"] == "found", explain(doc)

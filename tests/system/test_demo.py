@@ -40,6 +40,9 @@ def check_output(r, dnsdeps):
     # The demo's root is private (no anchor of its own): the DNSSEC section says its
     # zones are not validated, not that the chain is broken next to OK verdicts.
     assert "bogus: the chain is broken above" not in out, out
+    # The sm servers answered the DS question with NXDOMAIN: an answer, not silence.
+    assert "no parent server answered the DS query" not in outage, outage
+    assert "say the domain does not exist (NXDOMAIN)" in outage, outage
     assert "not validated: private root" in out, out
     # nic.sm serves sm. itself: the registry's own infrastructure is inherent, not a
     # hijack risk the owner of puri.sm could act on.

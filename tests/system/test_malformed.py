@@ -13,7 +13,8 @@ world = world_fixture("malformed")
 QID = 0x4D2E
 GOOD = "127.0.8.1"
 BAD = {"short": "127.0.8.11", "ptrloop": "127.0.8.12", "ptrend": "127.0.8.13",
-       "wrongid": "127.0.8.14", "wrongq": "127.0.8.15", "longlabel": "127.0.8.16"}
+       "wrongid": "127.0.8.14", "wrongq": "127.0.8.15", "longlabel": "127.0.8.16",
+       "misframed": "127.0.8.17"}
 
 
 def ask(addr, name, tcp=False, qtype="A"):
@@ -83,6 +84,15 @@ def test_label_longer_than_63(world):
         w.parse_message(raw)
 
 
+def test_ns_name_past_rdlength(world):
+    _, raw = ask(BAD["misframed"], "www.misframed.test.")
+    at = 12 + len(_question("www.misframed.test."))
+    assert raw[6:8] == b"\x00\x02", "two answers"
+    assert raw[at + 2:at + 4] == b"\x00\x02" and raw[at + 10:at + 12] == b"\x00\x02", "NS, RDLENGTH 2"
+    assert raw[at + 12:at + 18] == b"\x03ns1\xc0\x0c", "a 6-byte name in it"
+    assert raw[at + 20:at + 22] == b"\x00\x01" and raw[-4:] == bytes([127, 0, 0, 66])
+
+
 def test_hundred_ns_referral(world):
     _, raw = ask("127.0.8.20", "www.sub.many.test.")
     m = w.parse_message(raw)
@@ -113,6 +123,7 @@ def test_good_server_serves_every_fault_zone(world, zone):
     ("ptrloop", {"malformed"}),
     ("ptrend", {"malformed"}),
     ("longlabel", {"malformed"}),
+    ("misframed", {"malformed"}),
     ("wrongid", {"mismatch"}),
     ("wrongq", {"mismatch"}),
 ])

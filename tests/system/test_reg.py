@@ -235,12 +235,12 @@ def test_429_long_retry_after_is_rate_limited(servers):
 
 
 @pytest.mark.parametrize("name,reason,words", [
-    ("huge.test", "too-large", "larger"),
+    ("huge.test", "too-large", "larger than 1048576 bytes"),
     ("trickle.test", "timeout", "timed out"),
     ("downgrade.test", "network", "http"),
     ("garbage.test", "unparseable", "json"),
     ("never.sm", "timeout", "deadline"),
-    ("huge.sm", "too-large", "larger"),
+    ("huge.sm", "too-large", "larger than 1048576 bytes"),
     ("garbage.sm", "unparseable", "binary"),
 ])
 def test_bad_servers_give_clear_errors(servers, name, reason, words):

@@ -96,6 +96,26 @@ static void esc_controls(void **state)
 	assert_string_equal(dd_esc("ab\xc3\xa9\xc3\xa9zz", 8, out, 8), "ab\xc3\xa9...");
 }
 
+/* A name's escapes come out in dd_esc's scheme: an ESC in a label (ldns:
+ * "\027") is "\x1b" as in any text, never "\\027"; a backslash in a label
+ * ("\\") stays "\\", a dot in a label ("\.") stays "\.". */
+static void esc_names(void **state)
+{
+	char out[64], text[64];
+
+	(void)state;
+	assert_string_equal(dd_esc_name("a\\027b.test.", 12, out, sizeof(out)), "a\\x1bb.test.");
+	assert_string_equal(out, dd_esc("a\x1b" "b.test.", 9, text, sizeof(text)));
+	assert_string_equal(dd_esc_name("a\\\\027.test.", 12, out, sizeof(out)), "a\\\\027.test.");
+	assert_string_equal(dd_esc_name("a\\.b.test.", 10, out, sizeof(out)), "a\\.b.test.");
+	assert_string_equal(dd_esc_name("a\\032b.", 7, out, sizeof(out)), "a\\x20b.");
+	assert_string_equal(dd_esc_name("a\\065b.", 7, out, sizeof(out)), "aAb.");
+	assert_string_equal(dd_esc_name("a\\255b.", 7, out, sizeof(out)), "a\\xffb.");
+	assert_string_equal(dd_esc_name("a\x1b.", 3, out, sizeof(out)), "a\\x1b.");
+	assert_string_equal(dd_esc_name("a\\", 2, out, sizeof(out)), "a\\\\");
+	assert_string_equal(dd_esc_name("abcdefghij.", 11, out, 8), "abcd...");
+}
+
 static void clock_parse(void **state)
 {
 	int64_t t;
@@ -526,7 +546,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_canonical), cmocka_unit_test(name_idn),
 		cmocka_unit_test(name_invalid),   cmocka_unit_test(name_relations),
-		cmocka_unit_test(esc_controls),   cmocka_unit_test(clock_parse),
+		cmocka_unit_test(esc_controls),   cmocka_unit_test(esc_names),
+		cmocka_unit_test(clock_parse),
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
 		cmocka_unit_test(map_set_get_del), cmocka_unit_test(json_write_tricky),
 		cmocka_unit_test(json_write_documents), cmocka_unit_test(list_order),

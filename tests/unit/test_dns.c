@@ -135,6 +135,42 @@ static void malformed_replies(void **state)
 	free(d);
 }
 
+/* An NS name that runs past its RDLENGTH: ldns reads the whole name and
+ * starts the next record after it, the length framing starts it two bytes
+ * in. One framing is kept, the strict one: the reply is malformed. */
+static const uint8_t ns_past_rdlength[] = {
+	0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
+	7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0x00, 0x02, 0x00, 0x01,
+	0xc0, 0x0c, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x02,
+	3, 'n', 's', '1', 0xc0, 0x0c,
+	0xc0, 0x0c, 0x00, 0x02, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x06,
+	3, 'n', 's', '2', 0xc0, 0x0c,
+};
+
+static void ns_name_past_rdlength(void **state)
+{
+	struct dd_dns_digest *d = malloc(sizeof(*d));
+	ldns_pkt *p = NULL;
+	char **v[3];
+	size_t n[3];
+
+	(void)state;
+	assert_int_equal(ldns_wire2pkt(&p, ns_past_rdlength, sizeof(ns_past_rdlength)),
+			 LDNS_STATUS_OK); /* ldns alone takes it, with two NS */
+	ldns_pkt_free(p);
+	assert_int_equal(dd_dns_digest(ns_past_rdlength, sizeof(ns_past_rdlength), "example.test.",
+				       LDNS_RR_TYPE_NS, "example.test.", d),
+			 DD_EMALFORMED);
+	assert_int_equal(d->state, DD_ST_MALFORMED);
+	assert_non_null(strstr(d->detail, "does not parse"));
+	dd_dns_sections_text(ns_past_rdlength, sizeof(ns_past_rdlength), 100, v, n);
+	for (int s = 0; s < 3; s++) {
+		assert_null(v[s]);
+		assert_int_equal(n[s], 0);
+	}
+	free(d);
+}
+
 static void hundred_ns_bounded(void **state)
 {
 	struct dd_dns_digest *d = malloc(sizeof(*d));
@@ -209,6 +245,49 @@ static void query_has_edns_do(void **state)
  * and corruptions of all of them, both must give the same digest, the same
  * record text and the same query bytes. DD_DNS_DIFF_FULL=1 in the
  * environment corrupts every byte of every reply in more ways (slow). */
+
+/* ldns_wire2pkt with the one framing msg.c keeps: each record is read by
+ * ldns_wire2rr where ldns_wire2pkt would read it (in its order, with its
+ * status for a short packet, lowering the additional count for a TSIG) and
+ * must end where its RDLENGTH says; the first failure is the status. */
+static size_t ref_rdata_end(const uint8_t *w, size_t pos)
+{
+	while (w[pos] != 0 && w[pos] < 192)
+		pos += (size_t)w[pos] + 1;
+	pos += w[pos] ? 2 : 1;
+	return pos + 10 + ((size_t)w[pos + 8] << 8 | w[pos + 9]);
+}
+
+static ldns_status ref_wire2pkt(ldns_pkt **p, const uint8_t *w, size_t len)
+{
+	static const ldns_status incomplete[4] = {
+		LDNS_STATUS_WIRE_INCOMPLETE_QUESTION, LDNS_STATUS_WIRE_INCOMPLETE_ANSWER,
+		LDNS_STATUS_WIRE_INCOMPLETE_AUTHORITY, LDNS_STATUS_WIRE_INCOMPLETE_ADDITIONAL
+	};
+	size_t pos = LDNS_HEADER_SIZE;
+	unsigned count[4];
+
+	*p = NULL;
+	if (len < LDNS_HEADER_SIZE)
+		return LDNS_STATUS_WIRE_INCOMPLETE_HEADER;
+	for (int s = 0; s < 4; s++)
+		count[s] = (unsigned)w[4 + 2 * s] << 8 | w[5 + 2 * s];
+	for (int s = 0; s < 4; s++)
+		for (unsigned i = 0; i < count[s]; i++) {
+			ldns_rr *rr = NULL;
+			size_t start = pos;
+			ldns_status st = ldns_wire2rr(&rr, w, len, &pos, (ldns_pkt_section)s);
+			if (st != LDNS_STATUS_OK)
+				return st == LDNS_STATUS_PACKET_OVERFLOW ? incomplete[s] : st;
+			int type = ldns_rr_get_type(rr);
+			ldns_rr_free(rr);
+			if (s > 0 && ref_rdata_end(w, start) != pos)
+				return LDNS_STATUS_WIRE_RDATA_ERR;
+			if (s == 3 && type == LDNS_RR_TYPE_TSIG)
+				count[3]--;
+		}
+	return ldns_wire2pkt(p, w, len);
+}
 
 static int ref_query_wire(const char *qname, uint16_t qtype, uint16_t id,
 			  const struct dd_dns_qopts *o, uint8_t **wire, size_t *len)
@@ -425,7 +504,7 @@ static int ref_digest(const uint8_t *wire, size_t len, const char *qname, uint16
 	ldns_status st;
 
 	memset(d, 0, sizeof(*d));
-	st = ldns_wire2pkt(&p, wire, len);
+	st = ref_wire2pkt(&p, wire, len);
 	if (st != LDNS_STATUS_OK) {
 		d->state = DD_ST_MALFORMED;
 		snprintf(d->detail, sizeof(d->detail), "reply does not parse: %s",
@@ -504,7 +583,7 @@ static void ref_sections_text(const uint8_t *wire, size_t len, size_t max, char 
 		v[i] = NULL;
 		n[i] = 0;
 	}
-	if (ldns_wire2pkt(&p, wire, len) != LDNS_STATUS_OK)
+	if (ref_wire2pkt(&p, wire, len) != LDNS_STATUS_OK)
 		return;
 	v[0] = ref_section_text(ldns_pkt_answer(p), max, &n[0]);
 	v[1] = ref_section_text(ldns_pkt_authority(p), max, &n[1]);
@@ -1455,6 +1534,7 @@ int main(void)
 		cmocka_unit_test(answer_nxdomain_nodata),
 		cmocka_unit_test(truncated_reply),
 		cmocka_unit_test(malformed_replies),
+		cmocka_unit_test(ns_name_past_rdlength),
 		cmocka_unit_test(hundred_ns_bounded),
 		cmocka_unit_test(trimmed_cache_is_relearned),
 		cmocka_unit_test(truncations_and_flips),

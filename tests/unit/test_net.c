@@ -29,6 +29,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
+#include "net/guard.h"
 #include "net/net.h"
 #include "net/pace.h"
 
@@ -41,6 +42,7 @@ enum mode {
 	DROP_ONCE,    /* nothing, once; then ANSWER */
 	ANSWER_TWICE, /* the reply, and 50 ms later the same reply again */
 	SLOW,         /* the reply after 150 ms */
+	SILENT,       /* nothing, ever */
 };
 
 struct server {
@@ -97,6 +99,7 @@ static void *serve(void *arg)
 			reply(s->fd, q, (size_t)n, &from);
 			break;
 		case DROP_ONCE:
+		case SILENT:
 			break;
 		case ANSWER_TWICE:
 			reply(s->fd, q, (size_t)n, &from);
@@ -334,7 +337,7 @@ static void udp_retry_not_reused(void **state)
 	(void)state;
 	server_start(&s);
 	server_mode(&s, DROP_ONCE);
-	start_query(net, &s, 400, 100, 1, &r);
+	start_query(net, &s, 400, 400, 1, &r); /* two sends, 200 ms apart */
 	dd_net_run(net);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.rep.err, 0);
@@ -898,6 +901,83 @@ static void tcp_unclean_not_reused(void **state)
 
 /* A server that never answers: the exchange times out after its timeout,
  * and its connection is not reused. */
+/* A silent server costs one window: the retries go out within the
+ * timeout, evenly spaced; then the address is held and the next question
+ * ends at once. Sends closer than 200 ms are not made. */
+static void udp_retries_within_the_window(void **state)
+{
+	struct server s;
+	struct dd_net *net = net_new();
+	struct result r;
+	long long t0, took;
+
+	(void)state;
+	server_start(&s);
+	server_mode(&s, SILENT);
+	t0 = now_ms();
+	start_query(net, &s, 410, 600, 2, &r);
+	dd_net_run(net);
+	took = now_ms() - t0;
+	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
+	assert_int_equal(r.rep.attempts, 3);
+	assert_true(took >= 590 && took < 900);
+	assert_int_equal(server_seen(&s), 3);
+	t0 = now_ms();
+	start_query(net, &s, 411, 600, 2, &r);
+	dd_net_run(net);
+	assert_int_equal(r.rep.err, DD_EHELD);
+	assert_true(now_ms() - t0 < 100);
+	assert_int_equal(server_seen(&s), 3);
+	dd_net_free(net);
+	server_stop(&s);
+	/* 300 ms and two retries asked: one retry only (150 ms is too close) */
+	net = net_new();
+	server_start(&s);
+	server_mode(&s, SILENT);
+	start_query(net, &s, 412, 300, 2, &r);
+	dd_net_run(net);
+	assert_int_equal(r.rep.attempts, 1);
+	dd_net_free(net);
+	server_stop(&s);
+}
+
+/* Politeness per address: 20 questions per second to one address (a burst
+ * of two) makes ten questions to it take about 0.4 s, while ten to another
+ * address, unlimited by the first's rate, go at once. */
+static void per_server_rate(void **state)
+{
+	struct dd_net_opts o = { 0, 0, 0, 20 };
+	struct server a, b;
+	struct dd_net *net;
+	struct result ra[10], rb[10];
+	long long t0, took;
+
+	(void)state;
+	assert_int_equal(dd_net_new(&net, &o), 0);
+	server_start(&a);
+	server_start(&b);
+	t0 = now_ms();
+	for (unsigned i = 0; i < 10; i++) {
+		start_query(net, &a, (uint16_t)(700 + i), 2000, 0, &ra[i]);
+		start_query(net, &b, (uint16_t)(800 + i), 2000, 0, &rb[i]);
+	}
+	dd_net_run(net);
+	took = now_ms() - t0;
+	for (unsigned i = 0; i < 10; i++) {
+		assert_int_equal(ra[i].calls, 1);
+		assert_int_equal(ra[i].rep.err, 0);
+		assert_int_equal(rb[i].rep.err, 0);
+	}
+	/* 8 after the burst of 2, at 20 per second: 0.4 s; the two addresses in
+	 * parallel (one rate for both would need 0.9 s) */
+	assert_true(took >= 380 && took < 850);
+	assert_int_equal(server_seen(&a), 10);
+	assert_int_equal(server_seen(&b), 10);
+	dd_net_free(net);
+	server_stop(&a);
+	server_stop(&b);
+}
+
 static void tcp_timeout(void **state)
 {
 	struct tserver s;
@@ -913,10 +993,15 @@ static void tcp_timeout(void **state)
 	assert_int_equal(r.rep.err, DD_ETIMEDOUT);
 	assert_int_equal(r.rep.attempts, 1);
 	assert_true(took >= 190 && took < 1000);
+	/* One exchange timed out: the address is held, the next question to
+	 * it ends at once, unsent, even though the server would answer now. */
 	tserver_mode(&s, T_ANSWER);
+	t0 = now_ms();
 	tcp_exchange(net, &s, 1701, 2000, &r);
-	assert_clean(&r);
-	assert_counts(&s, 2, 2);
+	assert_int_equal(r.rep.err, DD_EHELD);
+	assert_int_equal(r.rep.attempts, 0);
+	assert_true(now_ms() - t0 < 100);
+	assert_counts(&s, 1, 1);
 	dd_net_free(net);
 	tserver_stop(&s);
 }
@@ -1020,6 +1105,79 @@ static void work_on_the_pool(void **state)
 	dd_net_free(net);
 }
 
+/* ---- the guard on server-supplied destinations ---- */
+
+static int guard_of(const char *text, char why[DD_NET_GUARD_WHY])
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(text, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		s6->sin6_family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, text, &s6->sin6_addr), 1);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		s4->sin_family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, text, &s4->sin_addr), 1);
+	}
+	why[0] = '\0';
+	return dd_net_guard_addr((struct sockaddr *)&ss, why);
+}
+
+static void guard_refuses_private_addresses(void **state)
+{
+	static const char *const refused[] = {
+		"127.0.0.1", "127.77.0.1", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+		"192.168.1.1", "100.64.0.1", "169.254.169.254", "224.0.0.251", "239.1.2.3",
+		"240.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "febf::1", "fec0::1",
+		"fc00::1", "fd12:3456::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+		"::127.0.0.1",
+	};
+	static const char *const allowed[] = {
+		"192.0.2.1", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1",
+		"169.255.0.1", "2001:db8::1", "2a00:1450::1", "::ffff:8.8.8.8", "fe00::1",
+	};
+	char why[DD_NET_GUARD_WHY];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		if (guard_of(refused[i], why) != DD_EDENIED)
+			fail_msg("%s allowed", refused[i]);
+		assert_non_null(strstr(why, " address "));
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (guard_of(allowed[i], why) != 0)
+			fail_msg("%s refused: %s", allowed[i], why);
+	assert_int_equal(guard_of("127.0.0.1", why), DD_EDENIED);
+	assert_string_equal(why, "loopback address 127.0.0.1");
+	assert_int_equal(guard_of("169.254.169.254", why), DD_EDENIED);
+	assert_string_equal(why, "link-local address 169.254.169.254");
+}
+
+static void guard_trusts_the_operators_hosts(void **state)
+{
+	struct dd_net_guard *g;
+
+	(void)state;
+	assert_int_equal(dd_net_guard_new(&g), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "https://127.77.0.1/rdap/"), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "https://[::1]:8443/x"), 0);
+	assert_int_equal(dd_net_guard_trust(g, "whois.nic.sm.", 43), 0);
+	assert_int_equal(dd_net_guard_trust_url(g, "ftp://x/"), DD_EINVAL);
+	assert_true(dd_net_guard_trusted_url(g, "https://127.77.0.1:443/registrar/x"));
+	assert_true(dd_net_guard_trusted_url(g, "https://user@127.77.0.1/x?y"));
+	assert_true(dd_net_guard_trusted_url(g, "https://[::1]:8443"));
+	assert_true(dd_net_guard_trusted(g, "WHOIS.nic.sm", 43));
+	assert_false(dd_net_guard_trusted_url(g, "https://127.77.0.1:8443/x"));
+	assert_false(dd_net_guard_trusted_url(g, "http://127.77.0.1/x")); /* port 80 */
+	assert_false(dd_net_guard_trusted_url(g, "https://127.0.0.1/x"));
+	assert_false(dd_net_guard_trusted_url(g, "https://127.77.0.1:99999/x"));
+	assert_false(dd_net_guard_trusted(g, "whois.nic.sm", 4343));
+	assert_false(dd_net_guard_trusted(NULL, "whois.nic.sm", 43));
+	dd_net_guard_free(g);
+}
+
 /* --- the token buckets (pace.c) ------------------------------------------- */
 
 struct paced {
@@ -1110,11 +1268,15 @@ static void pace_token_bucket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(guard_refuses_private_addresses),
+		cmocka_unit_test(guard_trusts_the_operators_hosts),
 		cmocka_unit_test(pace_token_bucket),
 		cmocka_unit_test(udp_socket_reused),
 		cmocka_unit_test(udp_port_rotates),
 		cmocka_unit_test(udp_wrong_id_not_reused),
 		cmocka_unit_test(udp_retry_not_reused),
+		cmocka_unit_test(udp_retries_within_the_window),
+		cmocka_unit_test(per_server_rate),
 		cmocka_unit_test(udp_duplicate_while_stopped),
 		cmocka_unit_test(udp_duplicate_while_running),
 		cmocka_unit_test(udp_concurrent_leases),

@@ -952,6 +952,54 @@ static void test_bootstrap(void **state)
 	free(doc);
 }
 
+/* One NUL byte in a WHOIS answer is left out, the rest is read; an answer
+ * full of control bytes is still binary. */
+static void test_whois_nul_byte(void **state)
+{
+	static const char doc[] = "Domain: puri.sm\nStat\0us: Suspended\n\nDNS Servers:\n"
+				  "      ns1.puri.sm\n      ns2.puri.sm\n";
+	char garbage[512], why[DD_REG_WHY_MAX];
+	struct dd_reg_record r;
+
+	(void)state;
+	assert_int_equal(dd_reg_parse_whois(doc, sizeof(doc) - 1, "puri.sm", &r, why), 0);
+	assert_int_equal(r.result, DD_REG_FOUND);
+	assert_int_equal(r.nstatuses, 1);
+	assert_string_equal(r.statuses[0].code, "Suspended");
+	assert_int_equal(r.nns, 2);
+	assert_int_equal(r.raw_len, sizeof(doc) - 2);
+	assert_null(memchr(r.raw, '\0', r.raw_len));
+	dd_reg_record_free(&r);
+	for (size_t i = 0; i < sizeof(garbage); i++)
+		garbage[i] = (char)((i * 131 + 7) % 256);
+	assert_int_equal(dd_reg_parse_whois(garbage, sizeof(garbage), "x.sm", &r, why),
+			 DD_EMALFORMED);
+	assert_non_null(strstr(why, "binary"));
+	dd_reg_record_free(&r);
+}
+
+/* A bootstrap file's own bytes in an error are escaped: no raw ESC reaches
+ * the terminal. */
+static void test_boot_errors_escaped(void **state)
+{
+	static const char *const docs[] = {
+		"{\"version\":\"1.0\",\"services\":[[[\"te\\u001bst\"],[\"https://x/\"]]]}",
+		"{\"version\":\"1.0\",\"services\":[[[\"test\"],[\"https://x\\u001b/\"]]]}",
+		"{\"version\":\"1.0\",\"services\":[[[\"te\x1bst\"],[\"https://x/\"]]]}",
+	};
+	char why[DD_REG_WHY_MAX];
+	struct dd_reg_boot *b = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		why[0] = '\0';
+		assert_int_equal(dd_reg_boot_load(docs[i], strlen(docs[i]), &b, why), DD_EPARSE);
+		assert_null(strchr(why, 0x1b));
+		if (i < 2)
+			assert_non_null(strstr(why, "\\x1b"));
+	}
+}
+
 static void test_whois_servers(void **state)
 {
 	char why[DD_REG_WHY_MAX];
@@ -997,6 +1045,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whois_corpus),
 		cmocka_unit_test(test_whois_samples),
+		cmocka_unit_test(test_whois_nul_byte),
+		cmocka_unit_test(test_boot_errors_escaped),
 		cmocka_unit_test(test_whois_expectations),
 		cmocka_unit_test(test_whois_formatting),
 		cmocka_unit_test(test_data_tables),

@@ -86,6 +86,8 @@ static void serve_one(struct server *s, int fd)
 		char a[1100];
 		int len = snprintf(a, sizeof(a), "Domain: %.*s\r\nStatus: Active\r\n", (int)n - 2, q);
 		send_all(fd, a, (size_t)len);
+	} else if (strncmp(q, "zy\r\n", 4) == 0) { /* as IANA: .zy is served on loopback */
+		send_all(fd, "refer: 127.0.0.1\r\n", 18);
 	} else if (strncmp(q, "never.sm\r\n", 10) == 0) {
 		send_all(fd, "Domain: never.sm\r\n", 18);
 		hang(s, fd);
@@ -193,6 +195,7 @@ struct seen {
 	const void *last; /* which outcome (compared, never read) */
 	enum dd_reg_unavail reason;
 	char why[DD_REG_WHY_MAX];
+	char refused[DD_REG_WHY_MAX];
 	char domain[256];
 	int has_record;
 	char status[64];  /* the record's first status */
@@ -207,6 +210,7 @@ static void on_outcome(void *arg, const struct dd_reg_outcome *o)
 	s->last = o;
 	s->reason = o->reason;
 	snprintf(s->why, sizeof(s->why), "%s", o->why);
+	snprintf(s->refused, sizeof(s->refused), "%s", o->refused);
 	snprintf(s->domain, sizeof(s->domain), "%s", o->domain);
 	s->has_record = o->record != NULL;
 	s->status[0] = '\0';
@@ -252,6 +256,34 @@ static void test_whois_once_per_domain(void **state)
 	dd_reg_fetcher_free(f);
 	dd_net_free(net);
 	unlink(path);
+}
+
+/* IANA's "refer:" is a server's word: a referral to loopback is not
+ * followed (IANA's own server, the operator's choice, is on loopback here). */
+static void test_iana_refer_to_loopback_refused(void **state)
+{
+	struct server *s = *state;
+	struct dd_reg_fetch_opts o;
+	struct dd_net_opts no = { 0 };
+	struct dd_net *net;
+	struct dd_reg_fetcher *f;
+	struct seen a = { 0 };
+	char why[DD_REG_WHY_MAX];
+
+	dd_reg_fetch_opts_init(&o);
+	o.iana_whois = "127.0.0.1";
+	o.iana_port = s->port;
+	o.timeout_ms = 3000;
+	assert_int_equal(dd_net_new(&net, &no), 0);
+	assert_int_equal(dd_reg_fetcher_new(net, &o, &f, why), 0);
+	assert_int_equal(dd_reg_fetch(f, "example.zy", on_outcome, &a), 0);
+	dd_net_run(net);
+	assert_int_equal(a.calls, 1);
+	assert_false(a.has_record);
+	assert_non_null(strstr(a.refused, "IANA's WHOIS referral to 127.0.0.1:43"));
+	assert_non_null(strstr(a.refused, "loopback address 127.0.0.1"));
+	dd_reg_fetcher_free(f);
+	dd_net_free(net);
 }
 
 static void test_whois_never_closes(void **state)
@@ -516,6 +548,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_whois_once_per_domain),
 		cmocka_unit_test(test_whois_never_closes),
+		cmocka_unit_test(test_iana_refer_to_loopback_refused),
 		cmocka_unit_test(test_no_source),
 		cmocka_unit_test(test_failed_host_not_asked_again),
 		cmocka_unit_test(test_failed_host_unavailable_at_once),

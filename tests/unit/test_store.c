@@ -1,8 +1,13 @@
-/* test_store.c: the store on a real SQLite file in a temporary directory:
+/* test_store.c: the store on a real SQLite file in a temporary directory,
+ * and the same table of tests on a real PostgreSQL database when
+ * DNSDEPS_TEST_PG names one (tests/system/test_postgresql.py starts a
+ * server and runs this program; its schema is emptied before each test):
  * creation and reopening, a refused newer schema, a commit of a round with
  * its events, state, incident and alerts, a commit that fails leaving
- * nothing behind, history and status, the outbox's retries and delivery,
- * and retention keeping each domain's last and last good rounds. */
+ * nothing behind, a commit computed from a state another worker replaced,
+ * history and status, the outbox's retries, delivery and leases, the
+ * domains' leases, retention keeping each domain's last and last good
+ * rounds, the dashboard's reads, and a schema 2 store migrated to 3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "core/err.h"
@@ -20,7 +26,7 @@
 
 struct tmp {
 	char dir[64];
-	char path[128];
+	char path[512]; /* the store's name: a file, or the PostgreSQL URI */
 };
 
 static int setup(void **state)
@@ -33,6 +39,27 @@ static int setup(void **state)
 	snprintf(t->path, sizeof(t->path), "%s/watch.db", t->dir);
 	*state = t;
 	return 0;
+}
+
+/* The PostgreSQL database of DNSDEPS_TEST_PG, emptied. */
+static int setup_pg(void **state)
+{
+	const char *uri = getenv("DNSDEPS_TEST_PG");
+	struct tmp *t;
+	PGconn *c;
+	PGresult *r;
+	int ok;
+
+	if (setup(state) != 0)
+		return -1;
+	t = *state;
+	snprintf(t->path, sizeof(t->path), "%s", uri);
+	c = PQconnectdb(uri);
+	r = PQexec(c, "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	PQfinish(c);
+	return ok ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -89,7 +116,7 @@ static void test_newer_schema_refused(void **state)
 	sqlite3_close(db);
 	assert_int_equal(dd_store_open(&s, t->path, why), DD_EUNSUPP);
 	assert_non_null(strstr(why, "version 99"));
-	assert_int_equal(dd_store_open(&s, "postgresql://db/x", why), DD_EUNSUPP);
+	assert_int_equal(dd_store_open(&s, "mysql://db/x", why), DD_EUNSUPP);
 	assert_non_null(strstr(why, "no store backend"));
 }
 
@@ -113,6 +140,7 @@ static int commit_round(struct dd_store *s, int64_t time, int status, const char
 
 	memset(&d, 0, sizeof(d));
 	assert_int_equal(dd_store_dstate_get(s, "a.test.", &d), 0);
+	c.expect_last = d.last_round;
 	d.next_due = time + 60;
 	d.bad_streak = status ? d.bad_streak + 1 : 0;
 	snprintf(d.incident, sizeof(d.incident), "%s", status ? "a.test.@1" : "");
@@ -188,22 +216,146 @@ static void test_commit_and_read(void **state)
 	assert_int_equal(dd_store_history(s, "a.test.", 0, on_round, on_event, &n), 0);
 	assert_int_equal(n.rounds, 1);
 	assert_int_equal(n.events, 2);
-	assert_int_equal(dd_store_outbox_due(s, 2000, 10, on_alert, &n), 0);
+	assert_int_equal(dd_store_outbox_due(s, "w1", 2000, 2000, 2000, 10, on_alert, &n), 0);
 	assert_int_equal(n.alerts, 1);
 	/* A failed delivery is tried again later, then delivered. */
 	assert_int_equal(dd_store_outbox_done(s, n.alert_id, 0, 1000, 1500, "refused"), 0);
 	n.alerts = 0;
-	assert_int_equal(dd_store_outbox_due(s, 1400, 10, on_alert, &n), 0);
+	assert_int_equal(dd_store_outbox_due(s, "w1", 1400, 1400, 1400, 10, on_alert, &n), 0);
 	assert_int_equal(n.alerts, 0);
-	assert_int_equal(dd_store_outbox_due(s, 1500, 10, on_alert, &n), 0);
+	assert_int_equal(dd_store_outbox_due(s, "w1", 1500, 1500, 1500, 10, on_alert, &n), 0);
 	assert_int_equal(n.alerts, 1);
 	assert_int_equal(dd_store_outbox_done(s, n.alert_id, 1, 1500, 0, NULL), 0);
 	n.alerts = 0;
-	assert_int_equal(dd_store_outbox_due(s, 9999, 10, on_alert, &n), 0);
+	assert_int_equal(dd_store_outbox_due(s, "w1", 9999, 9999, 9999, 10, on_alert, &n), 0);
 	assert_int_equal(n.alerts, 0);
 	assert_int_equal(dd_store_status(s, on_row, &n), 0);
 	assert_int_equal(n.rows, 1);
 	dd_store_close(s);
+}
+
+struct claimed {
+	int n;
+	char names[8][32];
+	int64_t due[8];
+};
+
+static void on_claim(void *arg, const char *domain, int64_t due)
+{
+	struct claimed *c = arg;
+
+	assert_true(c->n < 8);
+	snprintf(c->names[c->n], sizeof(c->names[0]), "%s", domain);
+	c->due[c->n++] = due;
+}
+
+static int claim(struct dd_store *s, const char *worker, int64_t now, size_t max,
+		 struct claimed *c)
+{
+	memset(c, 0, sizeof(*c));
+	return dd_store_claim(s, worker, now, now, now + 30, max, on_claim, c);
+}
+
+/* Two workers on one store: a due domain is taken by one until its lease
+ * ends or its round is stored; a worker that starts again under its name
+ * gets its leases back at once. */
+static void test_leases(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *a = open_ok(t->path), *b = open_ok(t->path);
+	struct dd_store_round r;
+	struct claimed c;
+
+	assert_int_equal(dd_store_domain_add(a, "a.test.", "", 100), 0);
+	assert_int_equal(dd_store_domain_add(a, "b.test.", "", 100), 0);
+	assert_int_equal(dd_store_domain_add(a, "c.test.", "", 500), 0);
+	assert_int_equal(claim(a, "w1", 99, 10, &c), 0);
+	assert_int_equal(c.n, 0); /* nothing due yet */
+	assert_int_equal(claim(a, "w1", 100, 1, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.due[0], 100);
+	char first[32];
+	snprintf(first, sizeof(first), "%s", c.names[0]);
+	assert_int_equal(claim(b, "w2", 101, 10, &c), 0);
+	assert_int_equal(c.n, 1); /* the other one; c.test. is not due */
+	assert_string_not_equal(c.names[0], first);
+	assert_int_equal(claim(b, "w2", 120, 10, &c), 0);
+	assert_int_equal(c.n, 0); /* both leased until 130 and 131 */
+	/* w1 died: its lease ends, w2 takes the domain. */
+	assert_int_equal(claim(b, "w2", 131, 10, &c), 0);
+	assert_int_equal(c.n, 2);
+	/* A round stored ends the lease and moves the domain's due time. */
+	assert_int_equal(commit_round(b, 140, 0, "x", &r), 0);
+	assert_int_equal(dd_store_release(b, "w2"), 0);
+	assert_int_equal(claim(a, "w1", 150, 10, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.names[0], "b.test.");
+	assert_int_equal(dd_store_release(a, "w1"), 0);
+	assert_int_equal(claim(b, "w2", 150, 10, &c), 0);
+	assert_int_equal(c.n, 1);
+	dd_store_close(a);
+	dd_store_close(b);
+}
+
+/* Two workers computed a round of one domain from the same state: the
+ * first commit counts, the second changes nothing (DD_ECONFLICT), so the
+ * domain has one round and its incident one alert. */
+static void test_conflict(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *a = open_ok(t->path), *b = open_ok(t->path);
+	struct dd_store_dstate d;
+	struct dd_store_round r = { .domain = "a.test.", .time = 10, .status = 2, .layer = 3,
+				    .summary = "s", .findings = "[]", .facts = "{}",
+				    .digest = "00", .content_key = "k" };
+	struct dd_store_alert al = { .domain = "a.test.", .incident = "a.test.@10", .kind = "open",
+				     .route = "webhook http://x/", .payload = "{}", .created = 10 };
+	struct dd_store_commit c = { .round = &r, .state = &d, .alerts = &al, .nalerts = 1 };
+	struct seen n = { 0 };
+
+	assert_int_equal(dd_store_domain_add(a, "a.test.", "", 0), 0);
+	assert_int_equal(dd_store_dstate_get(a, "a.test.", &d), 0);
+	d.next_due = 70;
+	c.expect_last = d.last_round;
+	assert_int_equal(dd_store_commit(a, &c), 0);
+	assert_int_equal(dd_store_commit(b, &c), DD_ECONFLICT);
+	assert_int_equal(r.id, 0);
+	assert_int_equal(dd_store_history(b, "a.test.", 0, on_round, on_event, &n), 0);
+	assert_int_equal(n.rounds, 1);
+	assert_int_equal(dd_store_outbox_due(b, "w2", 99, 99, 200, 10, on_alert, &n), 0);
+	assert_int_equal(n.alerts, 1);
+	/* Leased to w2 until 200: w1 does not deliver it again. */
+	n.alerts = 0;
+	assert_int_equal(dd_store_outbox_due(a, "w1", 99, 150, 300, 10, on_alert, &n), 0);
+	assert_int_equal(n.alerts, 0);
+	dd_store_close(a);
+	dd_store_close(b);
+}
+
+/* The rows of the contents table, read past the store's interface. */
+static int count_contents(const char *where)
+{
+	const char *sql = "SELECT count(*) FROM contents";
+	int n = -1;
+
+	if (strncmp(where, "postgresql:", 11) == 0) {
+		PGconn *c = PQconnectdb(where);
+		PGresult *r = PQexec(c, sql);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			n = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		PQfinish(c);
+		return n;
+	}
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(where, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
 }
 
 static void test_retention(void **state)
@@ -224,13 +376,108 @@ static void test_retention(void **state)
 	assert_string_equal(n.facts, "{\"delegated\":1}");
 	dd_store_close(s);
 	/* The three rounds said the same: one content row, kept for the last. */
+	assert_int_equal(count_contents(t->path), 1);
+}
+
+/* The dashboard's reads (src/web), through the shared statements: the
+ * latest round of each domain with its facts, the open incidents first, a
+ * domain's graph replaced by the next and none for another domain. */
+struct dash {
+	int rows, incidents, graphs;
+	int64_t round, graph_time;
+	int open_first;
+	char facts[64], json[32];
+};
+
+static void on_latest(void *arg, const struct dd_store_latest_row *row)
+{
+	struct dash *n = arg;
+	n->rows++;
+	if (strcmp(row->s.domain, "a.test.") == 0) {
+		n->round = row->round;
+		snprintf(n->facts, sizeof(n->facts), "%s", row->facts ? row->facts : "");
+	} else {
+		assert_int_equal(row->s.status, -1); /* no round yet */
+		assert_int_equal(row->round, 0);
+		assert_null(row->facts);
+	}
+}
+
+static void on_incident(void *arg, const struct dd_store_incident_row *row)
+{
+	struct dash *n = arg;
+	if (n->incidents++ == 0)
+		n->open_first = row->closed == 0;
+	assert_string_equal(row->domain, "a.test.");
+}
+
+static void on_graph(void *arg, int64_t time, const char *json, const char *dot)
+{
+	struct dash *n = arg;
+	n->graphs++;
+	n->graph_time = time;
+	snprintf(n->json, sizeof(n->json), "%s", json);
+	assert_non_null(strstr(dot, "digraph"));
+}
+
+static void test_dashboard(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	struct dd_store_round r;
+	struct dash n = { 0 };
+
+	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
+	assert_int_equal(dd_store_domain_add(s, "b.test.", "", 100), 0);
+	assert_int_equal(commit_round(s, 100, 2, "a", &r), 0);
+	assert_int_equal(dd_store_latest(s, on_latest, &n), 0);
+	assert_int_equal(n.rows, 2);
+	assert_int_equal(n.round, r.id);
+	assert_string_equal(n.facts, "{\"delegated\":1}");
+	assert_int_equal(dd_store_incidents(s, 10, on_incident, &n), 0);
+	assert_int_equal(n.incidents, 1);
+	assert_true(n.open_first);
+	assert_int_equal(dd_store_graph_get(s, "a.test.", on_graph, &n), DD_ENOTFOUND);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 100, "{\"v\":1}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 200, "{\"v\":2}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_graph_get(s, "a.test.", on_graph, &n), 0);
+	assert_int_equal(n.graphs, 1);
+	assert_int_equal(n.graph_time, 200);
+	assert_string_equal(n.json, "{\"v\":2}");
+	assert_int_equal(dd_store_graph_get(s, "b.test.", on_graph, &n), DD_ENOTFOUND);
+	dd_store_close(s);
+}
+
+/* A store main's dnsdeps wrote (schema 2: leases, no graphs table) is
+ * migrated to 3 when opened, its rounds kept. */
+static void test_migrate_from_2(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	struct dd_store_round r;
+	struct dash n = { 0 };
 	sqlite3 *db;
-	sqlite3_stmt *st;
+
+	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
+	assert_int_equal(commit_round(s, 100, 0, "a", &r), 0);
+	dd_store_close(s);
 	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM contents", -1, &st, NULL),
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE graphs; DELETE FROM schema_version"
+					  " WHERE version = 3", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	s = open_ok(t->path);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 100, "{}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_latest(s, on_latest, &n), 0);
+	assert_int_equal(n.round, r.id);
+	dd_store_close(s);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st,
+					    NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
@@ -242,6 +489,23 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_and_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_2, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_reopen, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_commit_and_read, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_retention, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_leases, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_conflict, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup_pg, teardown),
+	};
+	const char *pg = getenv("DNSDEPS_TEST_PG");
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	if (pg && pg[0])
+		failed += cmocka_run_group_tests(pg_tests, NULL, NULL);
+	return failed;
 }

@@ -37,7 +37,11 @@ static void add_round(struct dd_store *st, const char *domain, int64_t t, int st
 	struct dd_store_dstate ds = { .next_due = t + 60 };
 	struct dd_store_incident inc = { 0 };
 	struct dd_store_commit c = { .round = &r, .state = &ds, .incident = &inc };
+	struct dd_store_dstate prev;
 
+	/* The round follows the domain's last one (the store's fleet check). */
+	assert_int_equal(dd_store_dstate_get(st, domain, &prev), 0);
+	c.expect_last = prev.last_round;
 	assert_int_equal(dd_store_commit(st, &c), 0);
 }
 

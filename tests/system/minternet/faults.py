@@ -25,6 +25,9 @@ FAULTS = {
                "ns1..nsN.<referral>, each with glue `glue`",
     "long-label": "an answer whose owner name starts with a 64-byte label",
     "truncated": "over UDP an empty reply with TC set; over TCP the connection is closed",
+    "ns-past-rdlength": "an answer whose first record, an NS, says RDLENGTH 2 but holds a "
+                        "6-byte name, followed by an A record `answer` with TTL 5 (ldns "
+                        "reads the name whole and finds the A; a length framing does not)",
 }
 
 _FLAGS_AA = w.FLAG_QR | w.FLAG_AA
@@ -94,6 +97,11 @@ def fault_reply(q, spec, transport):
         msg = _answer_start(q)
         owner = b"\x40" + b"a" * 64 + struct.pack("!H", 0xC000 | 12)
         return msg + owner + _a_record_tail(answer)
+    if fault == "ns-past-rdlength":
+        msg = _answer_start(q, an=2)
+        ns = struct.pack("!HHHIH", 0xC00C, w.TYPES["NS"], w.CLASS_IN, 300, 2)
+        a = struct.pack("!HHHIH", 0xC00C, w.TYPES["A"], w.CLASS_IN, 5, 4)
+        return msg + ns + b"\x03ns1\xc0\x0c" + a + w.a_rdata(answer)
     if fault == "truncated":
         if transport == "tcp":
             return None

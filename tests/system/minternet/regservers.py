@@ -178,15 +178,13 @@ class RdapServer:
         self._tmp.cleanup()
 
 
-class WhoisServer:
-    """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
-    "garbage" | [one of those per query, the last one repeated]}; unknown
-    queries get "No match"."""
+class Listener:
+    """A TCP port that only counts the connections made to it (then closes
+    them): where nothing may be sent, the count must stay 0."""
 
-    def __init__(self, ip="127.77.0.2", port=43, answers=None):
+    def __init__(self, ip, port):
         self.ip, self.port = ip, port
-        self.answers = dict(answers or {})
-        self.queries = []
+        self.accepted = 0
         self.stopping = threading.Event()
         self._sock = None
         self._thread = None
@@ -209,7 +207,30 @@ class WhoisServer:
                 continue
             except OSError:
                 return
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+            self.accepted += 1
+            self._accepted(conn)
+
+    def _accepted(self, conn):
+        conn.close()
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self._sock.close()
+        self._thread.join(timeout=5)
+
+
+class WhoisServer(Listener):
+    """WHOIS on ip:port. answers: {query: bytes | "never-close" | "huge" |
+    "garbage" | [one of those per query, the last one repeated]}; unknown
+    queries get "No match"."""
+
+    def __init__(self, ip="127.77.0.2", port=43, answers=None):
+        super().__init__(ip, port)
+        self.answers = dict(answers or {})
+        self.queries = []
+
+    def _accepted(self, conn):
+        threading.Thread(target=self._one, args=(conn,), daemon=True).start()
 
     def _one(self, conn):
         try:
@@ -241,8 +262,3 @@ class WhoisServer:
             pass
         finally:
             conn.close()
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self._sock.close()
-        self._thread.join(timeout=5)
