@@ -20,6 +20,12 @@ libjansson-dev
 libcurl4-openssl-dev
 libpsl-dev
 libsqlite3-dev
+libmicrohttpd-dev
+prometheus
+chromium
+chromium-driver
+python3-selenium
+systemd
 libpq-dev
 postgresql-15
 libcmocka-dev

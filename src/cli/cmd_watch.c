@@ -17,8 +17,10 @@
 #include "probe/dnssec.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
+#include "report/report.h"
 #include "store/store.h"
 #include "watch/watch.h"
+#include "web/web.h"
 
 /* The command's own options. The ones that are settings write into the
  * config being built (cfg), so they override the file's. */
@@ -81,6 +83,11 @@ static const struct dd_opt watch_table[] = {
 	{ .name = "expiry-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when the registration expires within DAYS (default 30)" },
 	{ .name = "expiry-crit", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "critical when it expires within DAYS (default 7)" },
 	{ .name = "sig-warn", .kind = DD_OPT_CALL, .argname = "DAYS", .set = as_key, .help = "warn when DNSSEC signatures expire within DAYS (default 7)" },
+	{ .name = "http", .kind = DD_OPT_CALL, .argname = "ADDR:PORT", .set = as_key, .help = "serve the dashboard, /metrics and the API (docs/web.md); PORT alone: 127.0.0.1" },
+	{ .name = "http-cert", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "serve HTTPS with this certificate (PEM), with --http-key" },
+	{ .name = "http-key", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "the certificate's private key (PEM)" },
+	{ .name = "http-token-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "require this bearer token (one line) for all but /metrics" },
+	{ .name = "http-auth-file", .kind = DD_OPT_CALL, .argname = "FILE", .set = as_key, .help = "require basic auth user:password (one line) for all but /metrics" },
 	{ 0 },
 };
 
@@ -96,11 +103,13 @@ struct box {
 	char anchor_source[DD_WATCH_PATH_MAX + 8];
 	int no_deps;
 	int once;
+	struct dd_store *graphs; /* where each domain's graph goes for the web; NULL none */
 };
 
 struct run {
 	int argc;
 	char **argv;
+	struct dd_store *graphs; /* given to the boxes built on SIGHUP */
 };
 
 static void box_free(void *ctx, struct dd_watch_settings *s)
@@ -150,12 +159,34 @@ static int prepare(void *ctx, struct dd_evidence *ev)
 	return dd_cli_deps_request(&d, ev, "watch") != 0 ? DD_EINVAL : 0;
 }
 
+/* The domain's dependency graph, as `graph --json` and DOT, into the store
+ * for the dashboard (docs/web.md). On the driver's loop, where the store's
+ * other writes happen. A graph that cannot be kept costs the dashboard its
+ * picture, never the round. */
+static void keep_graph(struct dd_store *st, const struct dd_evidence *ev)
+{
+	struct dd_rep_opts ro = { .now = ev->time };
+	struct dd_buf json, dot;
+
+	dd_buf_init(&json);
+	dd_buf_init(&dot);
+	if (dd_rep_deps_json(ev, &ro, &json) == 0 && dd_rep_dot(ev, &ro, &dot) == 0)
+		dd_store_graph_put(st, ev->domain, ev->time, dd_buf_str(&json), dd_buf_str(&dot));
+	dd_buf_free(&json);
+	dd_buf_free(&dot);
+}
+
 static int finish(void *ctx, struct dd_evidence *ev)
 {
-	(void)ctx;
+	struct box *b = ctx;
+
 	if (!ev->deps.present)
 		return 0;
-	return dd_cli_deps_finish(ev, "watch") != 0 ? DD_EINVAL : 0;
+	if (dd_cli_deps_finish(ev, "watch") != 0)
+		return DD_EINVAL;
+	if (b->graphs)
+		keep_graph(b->graphs, ev);
+	return 0;
 }
 
 /* Judgement settings of the config as defaults for the shared options,
@@ -244,6 +275,7 @@ static int build(const struct run *r, struct box **out, char why[DD_WATCH_WHY_MA
 	dd_cli_reg_pace(&b->d.reg, &b->fo);
 	b->s.po = &b->po;
 	b->s.reg = b->d.no_registration ? NULL : &b->fo;
+	b->graphs = r->graphs;
 	b->s.prepare = prepare;
 	b->s.finish = finish;
 	b->s.ctx = b;
@@ -296,14 +328,57 @@ static int wants_help(int argc, char **argv)
 	return 0;
 }
 
+/* The service's counters for /metrics, read on the web server's thread. */
+static void counters(void *ctx, struct dd_web_counters *out)
+{
+	struct dd_watch_result *r = ctx;
+
+	out->rounds = __atomic_load_n(&r->rounds, __ATOMIC_RELAXED);
+	out->checks = __atomic_load_n(&r->checks, __ATOMIC_RELAXED);
+	out->alerts_sent = __atomic_load_n(&r->alerts_sent, __ATOMIC_RELAXED);
+	out->alerts_failed = __atomic_load_n(&r->alerts_failed, __ATOMIC_RELAXED);
+	out->queries = __atomic_load_n(&r->queries, __ATOMIC_RELAXED);
+	out->timeouts = __atomic_load_n(&r->timeouts, __ATOMIC_RELAXED);
+	out->bounds = dd_watch_duration_bounds();
+	out->nbounds = DD_WATCH_DUR_BUCKETS - 1;
+	for (size_t i = 0; i < DD_WATCH_DUR_BUCKETS && i <= DD_WEB_DUR_MAX; i++)
+		out->dur_count[i] = __atomic_load_n(&r->dur_count[i], __ATOMIC_RELAXED);
+	out->dur_sum_s = (double)__atomic_load_n(&r->dur_sum_us, __ATOMIC_RELAXED) / 1e6;
+}
+
+/* The web server, when the settings ask for one (not changed by SIGHUP). */
+static int web_start(const struct dd_watch_config *c, struct dd_watch_result *res,
+		     struct dd_web **out)
+{
+	const struct dd_watch_http *h = &c->http;
+	struct dd_web_opts wo = { .listen = h->listen, .store = c->store,
+				  .cert = h->cert[0] ? h->cert : NULL,
+				  .key = h->key[0] ? h->key : NULL,
+				  .token_file = h->token_file[0] ? h->token_file : NULL,
+				  .auth_file = h->auth_file[0] ? h->auth_file : NULL,
+				  .counters = counters, .ctx = res };
+	char why[DD_WEB_WHY_MAX];
+
+	*out = NULL;
+	if (!h->listen[0])
+		return 0;
+	if (dd_web_start(out, &wo, why) != 0) {
+		fprintf(stderr, "dnsdeps watch: %s\n", why);
+		return -1;
+	}
+	log_line(NULL, "http: listening");
+	return 0;
+}
+
 static int watch_main(int argc, char **argv)
 {
 	struct run r = { argc, argv };
 	struct dd_watch_opts o = { .tool = "dnsdeps " DD_VERSION, .log = log_line,
 				   .reload = reload, .settings_free = box_free, .ctx = &r };
 	struct dd_watch_settings *fin = NULL;
-	struct dd_watch_result res;
+	struct dd_watch_result res = { 0 };
 	struct dd_store *st = NULL;
+	struct dd_web *web = NULL;
 	char why[DD_WATCH_WHY_MAX], swhy[DD_STORE_WHY_MAX];
 	struct box *b;
 	int rc;
@@ -322,7 +397,15 @@ static int watch_main(int argc, char **argv)
 		box_free(NULL, &b->s);
 		return DD_EXIT_UNKNOWN;
 	}
+	if (web_start(&b->s.cfg, &res, &web) != 0) {
+		dd_store_close(st);
+		box_free(NULL, &b->s);
+		return DD_EXIT_UNKNOWN;
+	}
+	if (web)
+		r.graphs = b->graphs = st;
 	rc = dd_watch_run(st, &b->s, &o, &fin, &res, why);
+	dd_web_stop(web);
 	dd_store_close(st);
 	box_free(NULL, fin);
 	if (rc) {
@@ -344,7 +427,9 @@ const struct dd_cmd dd_cmd_watch = {
 	.about = "Checks every domain on a schedule, keeps the history in the store, and\n"
 		 "alerts once per incident with the verdict, the layer and what changed\n"
 		 "(docs/watch.md, dnsdeps.conf(5)). SIGHUP re-reads the configuration (a\n"
-		 "broken one keeps the old); SIGTERM finishes the checks in flight and stops.",
+		 "broken one keeps the old); SIGTERM finishes the checks in flight and stops.\n"
+		 "With --http, serves a dashboard, Prometheus metrics and a JSON API\n"
+		 "(docs/web.md, docs/api.md).",
 	.exits = "with --once: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown);\n"
 		 "as a service: 0 when stopped by a signal; 3 on a usage, configuration or\n"
 		 "store error.",

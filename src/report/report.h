@@ -51,6 +51,16 @@ int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, 
 int dd_rep_deps_json(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out);
 int dd_rep_dot(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct dd_buf *out);
 int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen);
+/* A Graphviz context for a program that draws many graphs (the web
+ * server): Graphviz's pango plugin keeps a pointer into the context's font
+ * table, so a context made after another was freed reads freed memory on
+ * its first label. Such a program keeps one context, on one thread, for
+ * all its drawings. dd_rep_gv_new: 0, DD_ENOMEM or DD_EIO. */
+struct dd_rep_gv;
+int dd_rep_gv_new(struct dd_rep_gv **out);
+void dd_rep_gv_free(struct dd_rep_gv *g);
+int dd_rep_svg_gv(struct dd_rep_gv *g, const char *dot, struct dd_buf *out, char *why,
+		  size_t whylen);
 
 /* A trace walk (`dnsdeps trace`, src/dns's dd_dns_trace_start) of qname and
  * qtype, whose exchanges ev recorded: text, or the JSON document

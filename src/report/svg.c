@@ -31,9 +31,39 @@ static int quiet(char *msg)
 	return 0;
 }
 
-int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen)
-{
+struct dd_rep_gv {
 	GVC_t *gvc;
+};
+
+int dd_rep_gv_new(struct dd_rep_gv **out)
+{
+	struct dd_rep_gv *g = calloc(1, sizeof(*g));
+
+	*out = NULL;
+	if (!g)
+		return DD_ENOMEM;
+	agseterrf(quiet);
+	agseterr(AGMAX);
+	if (!(g->gvc = gvContext())) {
+		free(g);
+		return DD_EIO;
+	}
+	*out = g;
+	return 0;
+}
+
+void dd_rep_gv_free(struct dd_rep_gv *g)
+{
+	if (!g)
+		return;
+	gvFreeContext(g->gvc);
+	free(g);
+}
+
+int dd_rep_svg_gv(struct dd_rep_gv *gv, const char *dot, struct dd_buf *out, char *why,
+		  size_t whylen)
+{
+	GVC_t *gvc = gv->gvc;
 	Agraph_t *g;
 	char *data = NULL;
 	unsigned int len = 0;
@@ -41,20 +71,12 @@ int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen)
 
 	if (why && whylen)
 		why[0] = '\0';
-	agseterrf(quiet);
-	agseterr(AGMAX);
-	gvc = gvContext();
-	if (!gvc) {
-		snprintf(why, whylen, "Graphviz could not start");
-		return DD_EIO;
-	}
 	g = agmemread(dot);
 	if (!g) {
 		char *last = aglasterr(); /* a copy, ours to free */
 		snprintf(why, whylen, "Graphviz cannot read the graph: %s",
 			 last && last[0] ? last : "syntax error");
 		free(last);
-		gvFreeContext(gvc);
 		return DD_EIO;
 	}
 	if (gvLayout(gvc, g, "dot") != 0) {
@@ -74,6 +96,21 @@ int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen)
 		gvFreeLayout(gvc, g);
 	}
 	agclose(g);
-	gvFreeContext(gvc);
+	return rc;
+}
+
+int dd_rep_svg(const char *dot, struct dd_buf *out, char *why, size_t whylen)
+{
+	struct dd_rep_gv *gv;
+	int rc;
+
+	if (why && whylen)
+		why[0] = '\0';
+	if ((rc = dd_rep_gv_new(&gv)) != 0) {
+		snprintf(why, whylen, "Graphviz could not start");
+		return rc;
+	}
+	rc = dd_rep_svg_gv(gv, dot, out, why, whylen);
+	dd_rep_gv_free(gv);
 	return rc;
 }

@@ -122,3 +122,30 @@ int dd_store_retain(struct dd_store *s, int64_t before)
 {
 	return s->ops->retain(s, before);
 }
+
+/* ---- the dashboard's reads ---- */
+
+int dd_store_latest(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
+{
+	return s->ops->latest(s, cb, arg);
+}
+
+int dd_store_incidents(struct dd_store *s, size_t max,
+		       void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
+{
+	return s->ops->incidents(s, max, cb, arg);
+}
+
+int dd_store_graph_put(struct dd_store *s, const char *domain, int64_t time, const char *json,
+		       const char *dot)
+{
+	return s->ops->graph_put(s, domain, time, json, dot);
+}
+
+int dd_store_graph_get(struct dd_store *s, const char *domain,
+		       void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+		       void *arg)
+{
+	return s->ops->graph_get(s, domain, cb, arg);
+}

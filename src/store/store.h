@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define DD_STORE_WHY_MAX 512
-#define DD_STORE_SCHEMA_VERSION 2
+#define DD_STORE_SCHEMA_VERSION 3 /* 2: leases; 3: the graphs table (the dashboard's) */
 
 /* One domain-round, as stored. Strings are owned by the caller on commit
  * and by the store's callback on reads (valid during the callback). */
@@ -115,6 +115,25 @@ struct dd_store_status_row {
 	unsigned bad_streak;
 };
 
+/* ---- the dashboard's reads (src/web: the HTTP API, the metrics) ---- */
+
+/* A domain with its last round: a status row plus the round's id and facts
+ * (JSON text, src/watch's; the findings are read with round_get). */
+struct dd_store_latest_row {
+	struct dd_store_status_row s; /* s.status -1: no round yet */
+	int64_t round;                /* its id, 0 when no round yet */
+	const char *facts;            /* NULL when no round yet */
+};
+
+/* An incident, open (closed 0) or closed. */
+struct dd_store_incident_row {
+	const char *key;
+	const char *domain;
+	int64_t opened, closed;
+	int status, layer;
+	const char *summary;
+};
+
 struct dd_store;
 
 /* The backend's functions (one struct per backend). */
@@ -154,6 +173,16 @@ struct dd_store_ops {
 		     int64_t lease_until, size_t max,
 		     void (*cb)(void *arg, const char *domain, int64_t due), void *arg);
 	int (*release)(struct dd_store *s, const char *worker);
+	/* The dashboard's reads (below). */
+	int (*latest)(struct dd_store *s,
+		      void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
+	int (*incidents)(struct dd_store *s, size_t max,
+			 void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
+	int (*graph_put)(struct dd_store *s, const char *domain, int64_t time, const char *json,
+			 const char *dot);
+	int (*graph_get)(struct dd_store *s, const char *domain,
+			 void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+			 void *arg);
 };
 
 struct dd_store {
@@ -213,5 +242,23 @@ int dd_store_outbox_done(struct dd_store *s, int64_t id, int delivered, int64_t 
  * and last good round are always kept (the next round is compared with
  * them). */
 int dd_store_retain(struct dd_store *s, int64_t before);
+
+/* ---- the dashboard's reads (src/web) ---- */
+
+/* Every domain with its last round's id and facts, by name. */
+int dd_store_latest(struct dd_store *s,
+		    void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg);
+/* The incidents, the open ones first, then the latest opened; at most max. */
+int dd_store_incidents(struct dd_store *s, size_t max,
+		       void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg);
+/* A domain's latest dependency graph: the document of `graph --json`
+ * (dnsdeps.graph/1) and its DOT, replacing the one before. Not part of a
+ * round's transaction: it is the dashboard's picture, not history. */
+int dd_store_graph_put(struct dd_store *s, const char *domain, int64_t time, const char *json,
+		       const char *dot);
+/* The latest graph, handed to cb; DD_ENOTFOUND when none. */
+int dd_store_graph_get(struct dd_store *s, const char *domain,
+		       void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+		       void *arg);
 
 #endif

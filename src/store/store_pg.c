@@ -529,6 +529,19 @@ static int pg_history(struct dd_store *base, const char *domain, int64_t since,
 	return 0;
 }
 
+/* A status row from columns 0-8 of DD_SQL_STATUS or DD_SQL_LATEST. */
+static struct dd_store_status_row status_row(const PGresult *r, int i)
+{
+	struct dd_store_status_row row = {
+		.domain = col_text(r, i, 0), .group = col_text(r, i, 1),
+		.next_due = col_int(r, i, 2), .time = col_int(r, i, 3),
+		.status = PQgetisnull(r, i, 4) ? -1 : (int)col_int(r, i, 4),
+		.layer = (int)col_int(r, i, 5), .summary = col_text(r, i, 6),
+		.incident = col_text(r, i, 7), .bad_streak = (unsigned)col_int(r, i, 8),
+	};
+	return row;
+}
+
 static int pg_status(struct dd_store *base,
 		     void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg)
 {
@@ -540,13 +553,7 @@ static int pg_status(struct dd_store *base,
 	if ((rc = query(pg(base), DD_SQL_STATUS, &p, &r)) != 0)
 		return rc;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct dd_store_status_row row = {
-			.domain = col_text(r, i, 0), .group = col_text(r, i, 1),
-			.next_due = col_int(r, i, 2), .time = col_int(r, i, 3),
-			.status = PQgetisnull(r, i, 4) ? -1 : (int)col_int(r, i, 4),
-			.layer = (int)col_int(r, i, 5), .summary = col_text(r, i, 6),
-			.incident = col_text(r, i, 7), .bad_streak = (unsigned)col_int(r, i, 8),
-		};
+		struct dd_store_status_row row = status_row(r, i);
 		cb(arg, &row);
 	}
 	PQclear(r);
@@ -647,6 +654,83 @@ static int pg_retain(struct dd_store *base, int64_t before)
 	return end(s, rc);
 }
 
+/* ---- the dashboard's reads (src/web), on the web server's own connection ---- */
+
+static int pg_latest(struct dd_store *base,
+		     void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	p_int(&p, DD_STORE_READ_MAX);
+	if ((rc = query(pg(base), DD_SQL_LATEST, &p, &r)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct dd_store_latest_row row = {
+			.s = status_row(r, i),
+			.round = col_int(r, i, 9), .facts = col_text(r, i, 10),
+		};
+		cb(arg, &row);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int pg_incidents(struct dd_store *base, size_t max,
+			void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	p_int(&p, (int64_t)max);
+	if ((rc = query(pg(base), DD_SQL_INCIDENTS, &p, &r)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct dd_store_incident_row row = {
+			.key = col_text(r, i, 0), .domain = col_text(r, i, 1),
+			.opened = col_int(r, i, 2), .closed = col_int(r, i, 3),
+			.status = (int)col_int(r, i, 4), .layer = (int)col_int(r, i, 5),
+			.summary = col_text(r, i, 6),
+		};
+		cb(arg, &row);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int pg_graph_put(struct dd_store *base, const char *domain, int64_t time,
+			const char *json, const char *dot)
+{
+	struct params p = { .n = 0 };
+
+	p_text(&p, domain);
+	p_int(&p, time);
+	p_text(&p, json);
+	p_text(&p, dot);
+	return run(pg(base), DD_SQL_GRAPH_PUT, &p, NULL);
+}
+
+static int pg_graph_get(struct dd_store *base, const char *domain,
+			void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+			void *arg)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	p_text(&p, domain);
+	if ((rc = query(pg(base), DD_SQL_GRAPH_GET, &p, &r)) != 0)
+		return rc;
+	if (PQntuples(r) == 1)
+		cb(arg, col_int(r, 0, 0), col_text(r, 0, 1), col_text(r, 0, 2));
+	else
+		rc = DD_ENOTFOUND;
+	PQclear(r);
+	return rc;
+}
+
 const struct dd_store_ops dd_store_pg_ops = {
 	.scheme = "postgresql",
 	.open = pg_open,
@@ -669,4 +753,8 @@ const struct dd_store_ops dd_store_pg_ops = {
 	.reschedule = pg_reschedule,
 	.claim = pg_claim,
 	.release = pg_release,
+	.latest = pg_latest,
+	.incidents = pg_incidents,
+	.graph_put = pg_graph_put,
+	.graph_get = pg_graph_get,
 };

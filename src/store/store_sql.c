@@ -47,6 +47,9 @@ const char *const dd_store_migrations[DD_STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX domains_due ON domains(next_due);"
 	"ALTER TABLE outbox ADD COLUMN leased_until BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE outbox ADD COLUMN leased_by TEXT;",
+	/* 3: each domain's latest dependency graph, for the dashboard. */
+	"CREATE TABLE graphs(domain TEXT PRIMARY KEY, time BIGINT NOT NULL, json TEXT NOT NULL,"
+	" dot TEXT NOT NULL);",
 };
 
 #define ROUND_COLS                                                                           \
@@ -117,6 +120,17 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 	[DD_SQL_RETAIN_EVENTS] = "DELETE FROM events WHERE time < ?1",
 	[DD_SQL_RETAIN_INCIDENTS] = "DELETE FROM incidents WHERE closed IS NOT NULL AND closed < ?1",
 	[DD_SQL_RETAIN_OUTBOX] = "DELETE FROM outbox WHERE delivered IS NOT NULL AND created < ?1",
+	/* The dashboard's reads (src/web): a status row with its round's id
+	 * and facts; the open incidents first; a domain's latest graph. */
+	[DD_SQL_LATEST] = "SELECT d.name, d.grp, d.next_due, r.time, r.status, r.layer, c.summary,"
+			  " d.incident, d.bad_streak, d.last_round, c.facts FROM domains d"
+			  " LEFT JOIN rounds r ON r.id = d.last_round"
+			  " LEFT JOIN contents c ON c.id = r.content ORDER BY d.name LIMIT ?1",
+	[DD_SQL_INCIDENTS] = "SELECT key, domain, opened, closed, status, layer, summary"
+			     " FROM incidents ORDER BY closed IS NOT NULL, opened DESC LIMIT ?1",
+	[DD_SQL_GRAPH_PUT] = "INSERT INTO graphs(domain, time, json, dot) VALUES(?1, ?2, ?3, ?4)"
+			     " ON CONFLICT(domain) DO UPDATE SET time = ?2, json = ?3, dot = ?4",
+	[DD_SQL_GRAPH_GET] = "SELECT time, json, dot FROM graphs WHERE domain = ?1",
 };
 
 static const char *token(const char *p, enum dd_store_dialect d, size_t *skip)

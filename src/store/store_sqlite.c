@@ -449,6 +449,19 @@ static int sq_history(struct dd_store *base, const char *domain, int64_t since,
 	return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
+/* A status row from columns 0-8 of DD_SQL_STATUS or DD_SQL_LATEST. */
+static struct dd_store_status_row status_row(sqlite3_stmt *st)
+{
+	struct dd_store_status_row row = {
+		.domain = col_text(st, 0), .group = col_text(st, 1),
+		.next_due = sqlite3_column_int64(st, 2), .time = sqlite3_column_int64(st, 3),
+		.status = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4),
+		.layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
+		.incident = col_text(st, 7), .bad_streak = (unsigned)sqlite3_column_int(st, 8),
+	};
+	return row;
+}
+
 static int sq_status(struct dd_store *base,
 		     void (*cb)(void *arg, const struct dd_store_status_row *row), void *arg)
 {
@@ -459,16 +472,7 @@ static int sq_status(struct dd_store *base,
 		return DD_EIO;
 	sqlite3_bind_int64(st, 1, DD_STORE_READ_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct dd_store_status_row row = {
-			.domain = col_text(st, 0), .group = col_text(st, 1),
-			.next_due = sqlite3_column_int64(st, 2),
-			.time = sqlite3_column_int64(st, 3),
-			.status = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1
-									     : sqlite3_column_int(st, 4),
-			.layer = sqlite3_column_int(st, 5), .summary = col_text(st, 6),
-			.incident = col_text(st, 7),
-			.bad_streak = (unsigned)sqlite3_column_int(st, 8),
-		};
+		struct dd_store_status_row row = status_row(st);
 		cb(arg, &row);
 	}
 	sqlite3_reset(st);
@@ -598,6 +602,84 @@ static int sq_retain(struct dd_store *base, int64_t before)
 	return rc;
 }
 
+/* ---- the dashboard's reads (src/web) ----------------------------------------
+ * They run on the web server's own connection (its own store), a few times
+ * a second at most, never inside a round's commit. */
+
+static int sq_latest(struct dd_store *base,
+		     void (*cb)(void *arg, const struct dd_store_latest_row *row), void *arg)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_LATEST);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	sqlite3_bind_int64(st, 1, DD_STORE_READ_MAX);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dd_store_latest_row row = {
+			.s = status_row(st),
+			.round = sqlite3_column_int64(st, 9), .facts = col_text(st, 10),
+		};
+		cb(arg, &row);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
+static int sq_incidents(struct dd_store *base, size_t max,
+			void (*cb)(void *arg, const struct dd_store_incident_row *row), void *arg)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_INCIDENTS);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct dd_store_incident_row row = {
+			.key = col_text(st, 0), .domain = col_text(st, 1),
+			.opened = sqlite3_column_int64(st, 2),
+			.closed = sqlite3_column_int64(st, 3),
+			.status = sqlite3_column_int(st, 4), .layer = sqlite3_column_int(st, 5),
+			.summary = col_text(st, 6),
+		};
+		cb(arg, &row);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(rc);
+}
+
+static int sq_graph_put(struct dd_store *base, const char *domain, int64_t time,
+			const char *json, const char *dot)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_GRAPH_PUT);
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	sqlite3_bind_int64(st, 2, time);
+	bind_text(st, 3, json);
+	bind_text(st, 4, dot);
+	return run(st);
+}
+
+static int sq_graph_get(struct dd_store *base, const char *domain,
+			void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
+			void *arg)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_GRAPH_GET);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		cb(arg, sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
+}
+
 const struct dd_store_ops dd_store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -620,4 +702,8 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.reschedule = sq_reschedule,
 	.claim = sq_claim,
 	.release = sq_release,
+	.latest = sq_latest,
+	.incidents = sq_incidents,
+	.graph_put = sq_graph_put,
+	.graph_get = sq_graph_get,
 };

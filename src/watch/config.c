@@ -489,6 +489,38 @@ static int k_name(struct target *t, const char *v, const char **why)
 	return 0;
 }
 
+/* ---- the web server's keys (docs/web.md; the address is checked by src/web) ---- */
+
+static int k_http(struct target *t, const char *v, const char **why)
+{
+	if (!*v || strlen(v) >= sizeof(t->c->http.listen)) {
+		*why = "ADDR:PORT";
+		return DD_EINVAL;
+	}
+	strcpy(t->c->http.listen, v);
+	return 0;
+}
+
+static int k_http_cert(struct target *t, const char *v, const char **why)
+{
+	return path_into(t->c->http.cert, v, why);
+}
+
+static int k_http_key(struct target *t, const char *v, const char **why)
+{
+	return path_into(t->c->http.key, v, why);
+}
+
+static int k_http_token(struct target *t, const char *v, const char **why)
+{
+	return path_into(t->c->http.token_file, v, why);
+}
+
+static int k_http_auth(struct target *t, const char *v, const char **why)
+{
+	return path_into(t->c->http.auth_file, v, why);
+}
+
 struct key {
 	const char *name;
 	key_fn set;
@@ -498,6 +530,11 @@ struct key {
 /* Every key of dnsdeps.conf(5), and the clauses it may appear in. */
 static const struct key KEYS[] = {
 	{ "store", k_store, 1, 0 },
+	{ "http", k_http, 1, 0 },
+	{ "http-cert", k_http_cert, 1, 0 },
+	{ "http-key", k_http_key, 1, 0 },
+	{ "http-token-file", k_http_token, 1, 0 },
+	{ "http-auth-file", k_http_auth, 1, 0 },
 	{ "interval", k_interval, 1, 1 },
 	{ "jitter", k_jitter, 1, 1 },
 	{ "alert-after", k_alert_after, 1, 0 },

@@ -135,6 +135,44 @@ static json_t *copy_str(const json_t *v)
 	return json_is_string(v) ? json_copy((json_t *)v) : json_null();
 }
 
+/* The earliest expiry of the domain's DNSSEC signatures: over its servers'
+ * DNSKEY, SOA and NS signatures (each the latest valid one's), or null
+ * when none is dated (unsigned, or not validated). For the metrics. */
+static json_t *sig_expires(const json_t *dnssec)
+{
+	static const char *const sets[] = { "dnskey", "soa", "ns" };
+	int64_t first = 0, t;
+	const json_t *srv;
+	size_t i;
+
+	json_array_foreach(json_object_get(dnssec, "servers"), i, srv) {
+		for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++) {
+			const json_t *e = json_object_get(json_object_get(srv, sets[k]), "expires");
+			if (json_is_string(e) && dd_clock_parse(json_string_value(e), &t) == 0 &&
+			    (!first || t < first))
+				first = t;
+		}
+	}
+	return first ? json_integer(first) : json_null();
+}
+
+/* How many findings of each severity ({"warning": 2, ...}; severities with
+ * none left out): the metrics and the dashboard's table read the facts
+ * only, not every round's findings. */
+static json_t *severities(const json_t *fs)
+{
+	json_t *o = json_object(), *f;
+	size_t i;
+
+	json_array_foreach(fs, i, f) {
+		const char *sev = json_string_value(json_object_get(f, "severity"));
+		if (sev && o)
+			json_object_set_new(o, sev, json_integer(
+				json_integer_value(json_object_get(o, sev)) + 1));
+	}
+	return o;
+}
+
 json_t *dd_watch_facts(const json_t *check, json_t **findings)
 {
 	const json_t *verdict = json_object_get(check, "verdict");
@@ -158,6 +196,8 @@ json_t *dd_watch_facts(const json_t *check, json_t **findings)
 	json_object_set_new(f, "parent_ns", set_of(servers, "ns", 1));
 	json_object_set_new(f, "ds", set_of(servers, "ds", 1));
 	json_object_set_new(f, "serials", serials(json_object_get(deleg, "nameservers")));
+	json_object_set_new(f, "sig_expires", sig_expires(json_object_get(check, "dnssec")));
+	json_object_set_new(f, "severities", severities(fs));
 	if (json_is_object(json_object_get(check, "registration")))
 		registration(f, json_object_get(check, "registration"));
 	if (findings)

@@ -52,7 +52,27 @@ struct sched {
 	size_t group;      /* index into cfg.groups */
 	int64_t due;
 	int in_round;      /* taken for the current round (with --once: done) */
+	double started;    /* monotonic ms its check started */
 };
+
+static const double DUR_BOUNDS[DD_WATCH_DUR_BUCKETS - 1] = { 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+							     5, 10, 30, 60 };
+
+const double *dd_watch_duration_bounds(void)
+{
+	return DUR_BOUNDS;
+}
+
+/* Count one check's duration (read by the web server's thread). */
+static void count_duration(struct dd_watch_result *res, double ms)
+{
+	size_t b = 0;
+
+	while (b < DD_WATCH_DUR_BUCKETS - 1 && ms > DUR_BOUNDS[b] * 1000)
+		b++;
+	__atomic_fetch_add(&res->dur_count[b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&res->dur_sum_us, (uint64_t)(ms * 1000), __ATOMIC_RELAXED);
+}
 
 struct svc {
 	struct dd_store *st;
@@ -376,7 +396,7 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	if (rc)
 		return rc;
 	d->due = step.state.next_due;
-	w->res->rounds++;
+	__atomic_fetch_add(&w->res->rounds, 1, __ATOMIC_RELAXED);
 	w->res->worst = worse(w->res->worst, status);
 	if (step.alert != DD_WATCH_ALERT_NONE)
 		logf_(w, "%s: %s alert queued (%s, layer %s) for %zu route(s)", d->name,
@@ -405,6 +425,8 @@ static int store_line(struct svc *w, const char *line, size_t len)
 		rc = in.facts_s && in.findings_s ? commit_round(w, d, line, len, doc, &in)
 						 : DD_ENOMEM;
 	}
+	if (d && rc == 0)
+		count_duration(w->res, dd_clock_mono_ms() - d->started);
 	if (rc && rc != DD_ERESET) {
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s: cannot store the round: %s",
 			 name ? name : "?", dd_strerror(rc));
@@ -483,6 +505,7 @@ static int on_next(void *ctx, char name[DD_NAME_MAX])
 	if (w->next >= w->nbatch)
 		return 0;
 	d = &w->doms[w->batch[w->next++]];
+	d->started = dd_clock_mono_ms();
 	lag = (double)(dd_clock_now(&w->clk) - d->due);
 	if (!w->o->once && lag > w->round_lag)
 		w->round_lag = lag;
@@ -534,6 +557,10 @@ static int run_round(struct svc *w)
 	if (rc)
 		return rc;
 	rc = dd_audit_run(w->audit);
+	const struct dd_audit_stats *as = dd_audit_stats(w->audit);
+	__atomic_fetch_add(&w->res->queries, as->queries, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->res->timeouts, as->timeouts, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->res->checks, 1, __ATOMIC_RELAXED);
 	if (rc == DD_EIO && dd_audit_why(w->audit)[0])
 		snprintf(w->why, DD_WATCH_WHY_MAX, "%s", dd_audit_why(w->audit));
 	dd_audit_free(w->audit);
@@ -561,9 +588,9 @@ static void delivered(struct delivery *dl, int ok, const char *error)
 		delay = RETRY_MAX_S;
 	if (dd_store_outbox_done(w->st, dl->id, ok, now, now + delay, error) != 0)
 		logf_(w, "alert %lld: cannot record the delivery", (long long)dl->id);
-	if (ok)
-		w->res->alerts_sent++;
-	else
+	__atomic_fetch_add(ok ? &w->res->alerts_sent : &w->res->alerts_failed, 1,
+			   __ATOMIC_RELAXED);
+	if (!ok)
 		logf_(w, "alert %lld: not delivered (%s), next try in %llds", (long long)dl->id,
 		      error, (long long)delay);
 	dd_map_del(&w->sending, dl->key);
@@ -951,7 +978,6 @@ int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct 
 	struct svc w = { .st = st, .s = s, .o = o, .res = res, .why = why };
 	int rc;
 
-	memset(res, 0, sizeof(*res));
 	why[0] = '\0';
 	if ((rc = svc_open(&w)) != 0) {
 		if (!why[0])

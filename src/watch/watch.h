@@ -60,8 +60,19 @@ struct dd_watch_judge {
 	int no_registration;
 };
 
+/* The web server (src/web, docs/web.md): listen "" is off. The secrets are
+ * read from files, never from the command line (ps shows it). */
+struct dd_watch_http {
+	char listen[128];                  /* ADDR:PORT, [ADDR6]:PORT or PORT */
+	char cert[DD_WATCH_PATH_MAX];      /* TLS certificate (PEM), with key */
+	char key[DD_WATCH_PATH_MAX];
+	char token_file[DD_WATCH_PATH_MAX]; /* bearer token */
+	char auth_file[DD_WATCH_PATH_MAX];  /* basic auth, "user:password" */
+};
+
 struct dd_watch_config {
 	char store[DD_WATCH_PATH_MAX];
+	struct dd_watch_http http;
 	unsigned interval_s;     /* default 300 */
 	unsigned jitter_s;       /* default interval/10 */
 	unsigned alert_after;    /* bad rounds in a row before the alert (default 2) */
@@ -218,16 +229,33 @@ struct dd_watch_opts {
 	void *ctx;
 };
 
+#define DD_WATCH_DUR_BUCKETS 11
+
+/* The upper bounds (seconds) of the check duration buckets, ascending:
+ * DD_WATCH_DUR_BUCKETS - 1 of them. */
+const double *dd_watch_duration_bounds(void);
+
 struct dd_watch_result {
 	int worst;            /* worst status of the last round of each domain (--once) */
 	uint64_t rounds;      /* domain-rounds committed */
 	uint64_t alerts_sent; /* deliveries that succeeded */
+	/* Read while the service runs (the web server's thread): the counters
+	 * above and these change with __atomic operations only. */
+	uint64_t alerts_failed; /* deliveries that failed (each retry counts) */
+	uint64_t queries, timeouts; /* DNS exchanges of the rounds, and timeouts */
+	uint64_t checks;        /* rounds of the service (a round checks the due domains) */
+	/* How long each domain's check took, from its start to its committed
+	 * round: counts per bucket of dd_watch_duration_bounds (the last: above
+	 * them all), and the sum in microseconds. */
+	uint64_t dur_count[DD_WATCH_DUR_BUCKETS];
+	uint64_t dur_sum_us;
 	double max_lag_s;     /* the most a round started after it was due */
 };
 
 /* Run the service with settings s (owned by the caller until a reload
  * replaces them: replaced ones are handed to o->settings_free; the ones in
- * use at the end are returned in *final). Returns 0 after SIGTERM/SIGINT
+ * use at the end are returned in *final). res starts as the caller set it
+ * (zeroed): another thread may read it from the start. Returns 0 after SIGTERM/SIGINT
  * (or one round with once), or a negative dd_err with why set. */
 int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct dd_watch_opts *o,
 		 struct dd_watch_settings **final, struct dd_watch_result *res,

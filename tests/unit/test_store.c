@@ -6,8 +6,8 @@
  * its events, state, incident and alerts, a commit that fails leaving
  * nothing behind, a commit computed from a state another worker replaced,
  * history and status, the outbox's retries, delivery and leases, the
- * domains' leases, and retention keeping each domain's last and last good
- * rounds. */
+ * domains' leases, retention keeping each domain's last and last good
+ * rounds, the dashboard's reads, and a schema 2 store migrated to 3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -379,6 +379,109 @@ static void test_retention(void **state)
 	assert_int_equal(count_contents(t->path), 1);
 }
 
+/* The dashboard's reads (src/web), through the shared statements: the
+ * latest round of each domain with its facts, the open incidents first, a
+ * domain's graph replaced by the next and none for another domain. */
+struct dash {
+	int rows, incidents, graphs;
+	int64_t round, graph_time;
+	int open_first;
+	char facts[64], json[32];
+};
+
+static void on_latest(void *arg, const struct dd_store_latest_row *row)
+{
+	struct dash *n = arg;
+	n->rows++;
+	if (strcmp(row->s.domain, "a.test.") == 0) {
+		n->round = row->round;
+		snprintf(n->facts, sizeof(n->facts), "%s", row->facts ? row->facts : "");
+	} else {
+		assert_int_equal(row->s.status, -1); /* no round yet */
+		assert_int_equal(row->round, 0);
+		assert_null(row->facts);
+	}
+}
+
+static void on_incident(void *arg, const struct dd_store_incident_row *row)
+{
+	struct dash *n = arg;
+	if (n->incidents++ == 0)
+		n->open_first = row->closed == 0;
+	assert_string_equal(row->domain, "a.test.");
+}
+
+static void on_graph(void *arg, int64_t time, const char *json, const char *dot)
+{
+	struct dash *n = arg;
+	n->graphs++;
+	n->graph_time = time;
+	snprintf(n->json, sizeof(n->json), "%s", json);
+	assert_non_null(strstr(dot, "digraph"));
+}
+
+static void test_dashboard(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	struct dd_store_round r;
+	struct dash n = { 0 };
+
+	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
+	assert_int_equal(dd_store_domain_add(s, "b.test.", "", 100), 0);
+	assert_int_equal(commit_round(s, 100, 2, "a", &r), 0);
+	assert_int_equal(dd_store_latest(s, on_latest, &n), 0);
+	assert_int_equal(n.rows, 2);
+	assert_int_equal(n.round, r.id);
+	assert_string_equal(n.facts, "{\"delegated\":1}");
+	assert_int_equal(dd_store_incidents(s, 10, on_incident, &n), 0);
+	assert_int_equal(n.incidents, 1);
+	assert_true(n.open_first);
+	assert_int_equal(dd_store_graph_get(s, "a.test.", on_graph, &n), DD_ENOTFOUND);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 100, "{\"v\":1}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 200, "{\"v\":2}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_graph_get(s, "a.test.", on_graph, &n), 0);
+	assert_int_equal(n.graphs, 1);
+	assert_int_equal(n.graph_time, 200);
+	assert_string_equal(n.json, "{\"v\":2}");
+	assert_int_equal(dd_store_graph_get(s, "b.test.", on_graph, &n), DD_ENOTFOUND);
+	dd_store_close(s);
+}
+
+/* A store main's dnsdeps wrote (schema 2: leases, no graphs table) is
+ * migrated to 3 when opened, its rounds kept. */
+static void test_migrate_from_2(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	struct dd_store_round r;
+	struct dash n = { 0 };
+	sqlite3 *db;
+
+	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
+	assert_int_equal(commit_round(s, 100, 0, "a", &r), 0);
+	dd_store_close(s);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE graphs; DELETE FROM schema_version"
+					  " WHERE version = 3", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	s = open_ok(t->path);
+	assert_int_equal(dd_store_graph_put(s, "a.test.", 100, "{}", "digraph a {}"), 0);
+	assert_int_equal(dd_store_latest(s, on_latest, &n), 0);
+	assert_int_equal(n.round, r.id);
+	dd_store_close(s);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT max(version) FROM schema_version", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +491,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_2, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_reopen, setup_pg, teardown),
@@ -395,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retention, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_leases, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup_pg, teardown),
 	};
 	const char *pg = getenv("DNSDEPS_TEST_PG");
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
