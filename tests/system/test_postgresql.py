@@ -21,6 +21,7 @@ from helpers import scenario
 from minternet import World, default_dnsdeps
 from minternet.common import MinternetError
 from minternet.pgserver import Postgres
+import test_watch
 from test_watch import Hook, no_sanitizer, undelegate
 
 INTERVAL, LEASE = 4, 3
@@ -42,27 +43,16 @@ def pg():
         yield p
 
 
-class Worker:
-    """One `dnsdeps watch` worker on the shared store, its log kept."""
+class Worker(test_watch.Watch):
+    """One `dnsdeps watch` worker on the shared store (test_watch's service and
+    log), named, with the test's short interval in FAST."""
 
     def __init__(self, world, pg, name, logdir, *args):
-        binary = world.dnsdeps or default_dnsdeps()
-        self.argv = [binary, "watch", "--root-hints", world.root_hints, "--store", pg.uri,
-                     "--worker", name, *FAST, *args, *DOMAINS]
-        self.log = open(os.path.join(logdir, name + ".log"), "ab")
-        self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self.log,
-                                  stderr=self.log)
+        super().__init__(world, pg.uri, "--worker", name, *FAST, *args, *DOMAINS,
+                         interval=None, log=os.path.join(logdir, name + ".log"))
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
-        if self.p.poll() is None:
-            self.p.send_signal(sig)
-        rc = self.p.wait(timeout)
-        self.log.close()
-        return rc
-
-    def text(self):
-        with open(self.log.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        return super().stop(sig, timeout)
 
 
 def rounds(pg):

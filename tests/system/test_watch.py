@@ -195,11 +195,11 @@ def redelegate(world, records):
 class Watch:
     """`dnsdeps watch` running in the background, its log kept."""
 
-    def __init__(self, world, store, *args):
+    def __init__(self, world, store, *args, interval=f"{INTERVAL}s", log=None):
         binary = world.dnsdeps or default_dnsdeps()
         self.argv = [binary, "watch", "--root-hints", world.root_hints, "--store", str(store),
-                     "--interval", f"{INTERVAL}s", *args]
-        self.log = open(str(store) + ".log", "ab")
+                     *(["--interval", interval] if interval else []), *args]
+        self.log = open(log or str(store) + ".log", "ab")
         self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self.log,
                                   stderr=self.log)
 
