@@ -27,6 +27,7 @@ chromium-driver
 python3-selenium
 systemd
 libpq-dev
+zlib1g-dev
 postgresql-15
 libcmocka-dev
 nsd

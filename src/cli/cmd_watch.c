@@ -75,6 +75,7 @@ static const struct dd_opt watch_table[] = {
 	{ .name = "recover-after", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "good rounds in a row that close it (default 2)" },
 	{ .name = "reminder", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "remind of an open incident this often (default 6h, 0: never)" },
 	{ .name = "retention", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "keep rounds this long (default 90d)" },
+	{ .name = "evidence-max", .kind = DD_OPT_CALL, .argname = "BYTES", .set = as_key, .help = "keep each domain's latest evidence document up to BYTES (default 16777216; 0: none)" },
 	{ .name = "concurrency", .kind = DD_OPT_CALL, .argname = "N", .set = as_key, .help = "domains checked at once (default 50)" },
 	{ .name = "lease", .kind = DD_OPT_CALL, .argname = "DURATION", .set = as_key, .help = "a worker holds the domains it took this long at most (default 5m)" },
 	{ .name = "worker", .kind = DD_OPT_CALL, .argname = "NAME", .set = as_key, .help = "this worker's name in a shared store (default: the host name)" },

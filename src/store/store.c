@@ -1,7 +1,10 @@
-/* store.c: opening a store by the scheme of its name, and the calls that
- * go through the backend's table (store.h). */
+/* store.c: opening a store by the scheme of its name, the calls that go
+ * through the backend's table (store.h), and the evidence documents'
+ * compression (zlib), the same for every backend. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "core/err.h"
 #include "store/store.h"
@@ -58,15 +61,49 @@ int dd_store_round_get(struct dd_store *s, int64_t id,
 	return s->ops->round_get(s, id, cb, arg);
 }
 
+/* The round's evidence document compressed into *out (to free), or NULL
+ * with *len 0 when it is over the bound (only its size is kept). */
+static int evidence_pack(const struct dd_store_commit *c, unsigned char **out, size_t *len)
+{
+	size_t max = c->evidence_max < DD_STORE_EVIDENCE_MAX ? c->evidence_max
+							      : DD_STORE_EVIDENCE_MAX;
+	uLongf n;
+
+	*out = NULL;
+	*len = 0;
+	if (c->evidence_len > max)
+		return 0;
+	n = compressBound((uLong)c->evidence_len);
+	if (!(*out = malloc(n)))
+		return DD_ENOMEM;
+	if (compress2(*out, &n, (const Bytef *)c->evidence, (uLong)c->evidence_len,
+		      Z_DEFAULT_COMPRESSION) != Z_OK) {
+		free(*out);
+		*out = NULL;
+		return DD_ENOMEM;
+	}
+	*len = n;
+	return 0;
+}
+
 int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 {
 	const struct dd_store_ops *o = s->ops;
 	struct dd_store_round *r = c->round;
-	int rc = o->begin(s);
+	unsigned char *packed = NULL;
+	size_t plen = 0;
+	int rc;
 
-	if (rc)
+	/* Compressed before the transaction: it holds no lock meanwhile. */
+	if (c->evidence && (rc = evidence_pack(c, &packed, &plen)) != 0)
 		return rc;
+	if ((rc = o->begin(s)) != 0) {
+		free(packed);
+		return rc;
+	}
 	rc = o->add_round(s, r);
+	if (rc == 0 && c->evidence)
+		rc = o->evidence_put(s, r->domain, r->time, c->evidence_len, packed, plen);
 	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
 		rc = o->add_event(s, r->id, &c->events[i]);
 	if (rc == 0)
@@ -77,6 +114,7 @@ int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 		rc = o->add_alert(s, &c->alerts[i]);
 	if ((rc = o->end(s, rc)) != 0)
 		r->id = 0;
+	free(packed);
 	return rc;
 }
 
@@ -148,4 +186,51 @@ int dd_store_graph_get(struct dd_store *s, const char *domain,
 		       void *arg)
 {
 	return s->ops->graph_get(s, domain, cb, arg);
+}
+
+struct unpack {
+	void (*cb)(void *arg, int64_t time, const char *json, size_t len, size_t size);
+	void *arg;
+	int rc;
+};
+
+/* The stored bytes back to the document: exactly the size recorded, at
+ * most DD_STORE_EVIDENCE_MAX (the buffer is sized from that bound, not
+ * from what the row claims beyond it). */
+static void unpack(void *arg, int64_t time, size_t size, const void *data, size_t len)
+{
+	struct unpack *u = arg;
+	uLongf n = (uLongf)size;
+	char *doc;
+
+	if (!data) {
+		u->cb(u->arg, time, NULL, 0, size);
+		return;
+	}
+	if (size > DD_STORE_EVIDENCE_MAX) {
+		u->rc = DD_EPARSE;
+		return;
+	}
+	if (!(doc = malloc(size + 1))) {
+		u->rc = DD_ENOMEM;
+		return;
+	}
+	if (uncompress((Bytef *)doc, &n, data, (uLong)len) != Z_OK || n != size) {
+		u->rc = DD_EPARSE;
+	} else {
+		doc[size] = '\0';
+		u->cb(u->arg, time, doc, size, size);
+	}
+	free(doc);
+}
+
+int dd_store_evidence_get(struct dd_store *s, const char *domain,
+			  void (*cb)(void *arg, int64_t time, const char *json, size_t len,
+				     size_t size),
+			  void *arg)
+{
+	struct unpack u = { cb, arg, 0 };
+	int rc = s->ops->evidence_get(s, domain, unpack, &u);
+
+	return rc ? rc : u.rc;
 }

@@ -26,7 +26,11 @@
 #include <stdint.h>
 
 #define DD_STORE_WHY_MAX 512
-#define DD_STORE_SCHEMA_VERSION 3 /* 2: leases; 3: the graphs table (the dashboard's) */
+#define DD_STORE_SCHEMA_VERSION 4 /* 2: leases; 3: the graphs table (the dashboard's);
+				    * 4: each domain's latest evidence document */
+/* The most bytes of an evidence document a store keeps (what `dnsdeps
+ * report` reads at most, DD_EV_MAX_DOC); the watch may set a lower bound. */
+#define DD_STORE_EVIDENCE_MAX (16u << 20)
 
 /* One domain-round, as stored. Strings are owned by the caller on commit
  * and by the store's callback on reads (valid during the callback). */
@@ -101,6 +105,13 @@ struct dd_store_commit {
 	const struct dd_store_alert *alerts;
 	size_t nalerts;
 	int64_t expect_last; /* the domain's last round the state follows */
+	/* The round's evidence document (JSON text, as `check --save-evidence`
+	 * writes it), kept compressed as the domain's latest, replacing the
+	 * one before; NULL: the domain's kept document is left as it is. One
+	 * longer than evidence_max bytes is not kept: its size is, so a reader
+	 * learns why there is none. */
+	const char *evidence;
+	size_t evidence_len, evidence_max;
 };
 
 /* One row of `dnsdeps status`. */
@@ -183,6 +194,14 @@ struct dd_store_ops {
 	int (*graph_get)(struct dd_store *s, const char *domain,
 			 void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
 			 void *arg);
+	/* Inside a round's transaction: the document's size and its zlib
+	 * bytes (NULL: over the bound, not kept). */
+	int (*evidence_put)(struct dd_store *s, const char *domain, int64_t time, size_t size,
+			    const void *data, size_t len);
+	int (*evidence_get)(struct dd_store *s, const char *domain,
+			    void (*cb)(void *arg, int64_t time, size_t size, const void *data,
+				       size_t len),
+			    void *arg);
 };
 
 struct dd_store {
@@ -260,5 +279,15 @@ int dd_store_graph_put(struct dd_store *s, const char *domain, int64_t time, con
 int dd_store_graph_get(struct dd_store *s, const char *domain,
 		       void (*cb)(void *arg, int64_t time, const char *json, const char *dot),
 		       void *arg);
+
+/* A domain's latest evidence document (dd_store_commit), handed to cb with
+ * the time it was gathered: json is the document (len bytes, NUL after
+ * them), or NULL when the document (size bytes) was over the watch's
+ * bound and not kept. DD_ENOTFOUND when none was kept; DD_EPARSE when the
+ * stored bytes do not decompress to the size recorded. */
+int dd_store_evidence_get(struct dd_store *s, const char *domain,
+			  void (*cb)(void *arg, int64_t time, const char *json, size_t len,
+				     size_t size),
+			  void *arg);
 
 #endif

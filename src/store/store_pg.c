@@ -29,10 +29,11 @@ struct pg_store {
 	int in_tx; /* a transaction is open: a lost connection is not reset */
 };
 
-/* A statement's parameters, as text. */
+/* A statement's parameters, as text, or bytes (fmt 1, len bytes). */
 struct params {
 	const char *v[MAX_PARAMS];
 	char num[MAX_PARAMS][24];
+	int len[MAX_PARAMS], fmt[MAX_PARAMS];
 	int n;
 };
 
@@ -44,6 +45,15 @@ static struct pg_store *pg(struct dd_store *s)
 static void p_text(struct params *p, const char *v)
 {
 	p->v[p->n++] = v;
+}
+
+/* Bytes, sent in binary (a BYTEA); NULL is SQL's NULL. */
+static void p_bytes(struct params *p, const void *v, size_t len)
+{
+	p->v[p->n] = v;
+	p->len[p->n] = (int)len;
+	p->fmt[p->n] = 1;
+	p->n++;
 }
 
 static void p_int(struct params *p, int64_t v)
@@ -153,7 +163,7 @@ static int query(struct pg_store *s, enum dd_store_sql_id id, const struct param
 			return rc;
 		s->prepared[id] = 1;
 	}
-	r = PQexecPrepared(s->conn, name, p->n, p->v, NULL, NULL, 0);
+	r = PQexecPrepared(s->conn, name, p->n, p->v, p->len, p->fmt, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
 		rc = map_err(s, r);
 		PQclear(r);
@@ -731,6 +741,51 @@ static int pg_graph_get(struct dd_store *base, const char *domain,
 	return rc;
 }
 
+static int pg_evidence_put(struct dd_store *base, const char *domain, int64_t time, size_t size,
+			   const void *data, size_t len)
+{
+	struct params p = { .n = 0 };
+
+	if (len > DD_STORE_EVIDENCE_MAX)
+		return DD_ELIMIT;
+	p_text(&p, domain);
+	p_int(&p, time);
+	p_int(&p, (int64_t)size);
+	p_bytes(&p, data, len);
+	return run(pg(base), DD_SQL_EVIDENCE_PUT, &p, NULL);
+}
+
+/* The BYTEA comes back as text (hex): decoded by libpq. */
+static int pg_evidence_get(struct dd_store *base, const char *domain,
+			   void (*cb)(void *arg, int64_t time, size_t size, const void *data,
+				      size_t len),
+			   void *arg)
+{
+	struct params p = { .n = 0 };
+	unsigned char *data = NULL;
+	size_t len = 0;
+	PGresult *r;
+	int rc;
+
+	p_text(&p, domain);
+	if ((rc = query(pg(base), DD_SQL_EVIDENCE_GET, &p, &r)) != 0)
+		return rc;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return DD_ENOTFOUND;
+	}
+	if (!PQgetisnull(r, 0, 2) &&
+	    !(data = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 2), &len)))
+		rc = DD_ENOMEM;
+	if (rc == 0) {
+		int64_t size = col_int(r, 0, 1);
+		cb(arg, col_int(r, 0, 0), size < 0 ? 0 : (size_t)size, data, len);
+	}
+	PQfreemem(data);
+	PQclear(r);
+	return rc;
+}
+
 const struct dd_store_ops dd_store_pg_ops = {
 	.scheme = "postgresql",
 	.open = pg_open,
@@ -757,4 +812,6 @@ const struct dd_store_ops dd_store_pg_ops = {
 	.incidents = pg_incidents,
 	.graph_put = pg_graph_put,
 	.graph_get = pg_graph_get,
+	.evidence_put = pg_evidence_put,
+	.evidence_get = pg_evidence_get,
 };

@@ -4,6 +4,7 @@
  * expanded by dd_store_sql_expand:
  *   @ID@    a table's own row id: INTEGER PRIMARY KEY (SQLite's rowid) or
  *           BIGSERIAL PRIMARY KEY;
+ *   @BLOB@  bytes: BLOB or BYTEA;
  *   @LOCK@  the row locks a claim takes: nothing in SQLite (one writer at a
  *           time, the whole file), FOR UPDATE SKIP LOCKED in PostgreSQL (a
  *           worker passes over the rows another worker is claiming);
@@ -50,6 +51,11 @@ const char *const dd_store_migrations[DD_STORE_SCHEMA_VERSION] = {
 	/* 3: each domain's latest dependency graph, for the dashboard. */
 	"CREATE TABLE graphs(domain TEXT PRIMARY KEY, time BIGINT NOT NULL, json TEXT NOT NULL,"
 	" dot TEXT NOT NULL);",
+	/* 4: each domain's latest evidence document, zlib-compressed (data),
+	 * replaced with each round; data NULL: it was size bytes, over the
+	 * bound, and not kept. */
+	"CREATE TABLE evidence(domain TEXT PRIMARY KEY, time BIGINT NOT NULL,"
+	" size BIGINT NOT NULL, data @BLOB@);",
 };
 
 #define ROUND_COLS                                                                           \
@@ -131,6 +137,9 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 	[DD_SQL_GRAPH_PUT] = "INSERT INTO graphs(domain, time, json, dot) VALUES(?1, ?2, ?3, ?4)"
 			     " ON CONFLICT(domain) DO UPDATE SET time = ?2, json = ?3, dot = ?4",
 	[DD_SQL_GRAPH_GET] = "SELECT time, json, dot FROM graphs WHERE domain = ?1",
+	[DD_SQL_EVIDENCE_PUT] = "INSERT INTO evidence(domain, time, size, data) VALUES(?1, ?2, ?3, ?4)"
+				" ON CONFLICT(domain) DO UPDATE SET time = ?2, size = ?3, data = ?4",
+	[DD_SQL_EVIDENCE_GET] = "SELECT time, size, data FROM evidence WHERE domain = ?1",
 };
 
 static const char *token(const char *p, enum dd_store_dialect d, size_t *skip)
@@ -140,6 +149,7 @@ static const char *token(const char *p, enum dd_store_dialect d, size_t *skip)
 	} toks[] = {
 		{ "@ID@", { "INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY" } },
 		{ "@LOCK@", { "", " FOR UPDATE SKIP LOCKED" } },
+		{ "@BLOB@", { "BLOB", "BYTEA" } },
 	};
 
 	for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++) {

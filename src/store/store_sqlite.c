@@ -680,6 +680,45 @@ static int sq_graph_get(struct dd_store *base, const char *domain,
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
 }
 
+static int sq_evidence_put(struct dd_store *base, const char *domain, int64_t time, size_t size,
+			   const void *data, size_t len)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_EVIDENCE_PUT);
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	sqlite3_bind_int64(st, 2, time);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	if (data)
+		sqlite3_bind_blob64(st, 4, data, (sqlite3_uint64)len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	return run(st);
+}
+
+static int sq_evidence_get(struct dd_store *base, const char *domain,
+			   void (*cb)(void *arg, int64_t time, size_t size, const void *data,
+				      size_t len),
+			   void *arg)
+{
+	sqlite3_stmt *st = stmt(sq(base), DD_SQL_EVIDENCE_GET);
+	int rc;
+
+	if (!st)
+		return DD_EIO;
+	bind_text(st, 1, domain);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *data = sqlite3_column_blob(st, 2);
+		int64_t size = sqlite3_column_int64(st, 1);
+		cb(arg, sqlite3_column_int64(st, 0), size < 0 ? 0 : (size_t)size, data,
+		   (size_t)sqlite3_column_bytes(st, 2));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? DD_ENOTFOUND : map_rc(rc);
+}
+
 const struct dd_store_ops dd_store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -706,4 +745,6 @@ const struct dd_store_ops dd_store_sqlite_ops = {
 	.incidents = sq_incidents,
 	.graph_put = sq_graph_put,
 	.graph_get = sq_graph_get,
+	.evidence_put = sq_evidence_put,
+	.evidence_get = sq_evidence_get,
 };

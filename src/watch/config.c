@@ -48,6 +48,7 @@ void dd_watch_config_init(struct dd_watch_config *c)
 	c->retention_s = 90 * 86400;
 	c->concurrency = 50;
 	c->lease_s = 300;
+	c->evidence_max = DD_STORE_EVIDENCE_MAX;
 	c->judge.timeout_ms = 1500;
 	c->judge.retries = 2;
 }
@@ -311,6 +312,11 @@ static int k_concurrency(struct target *t, const char *v, const char **why)
 	return uint_into(&t->c->concurrency, v, 1, 10000, why);
 }
 
+static int k_evidence_max(struct target *t, const char *v, const char **why)
+{
+	return uint_into(&t->c->evidence_max, v, 0, DD_STORE_EVIDENCE_MAX, why);
+}
+
 static int k_lease(struct target *t, const char *v, const char **why)
 {
 	return dur_into(&t->c->lease_s, v, 1, why);
@@ -541,6 +547,7 @@ static const struct key KEYS[] = {
 	{ "recover-after", k_recover_after, 1, 0 },
 	{ "reminder", k_reminder, 1, 0 },
 	{ "retention", k_retention, 1, 0 },
+	{ "evidence-max", k_evidence_max, 1, 0 },
 	{ "concurrency", k_concurrency, 1, 0 },
 	{ "lease", k_lease, 1, 0 },
 	{ "worker", k_worker, 1, 0 },

@@ -87,6 +87,8 @@ struct svc {
 	size_t ndoms;
 	struct dd_map index;       /* name -> struct sched */
 	struct dd_map sending;     /* outbox ids in delivery */
+	struct dd_map evdocs;      /* domain -> its latest evidence document (char *),
+				    * from its evidence's completion to its round's commit */
 	size_t *batch;             /* the round's domains */
 	size_t nbatch, next;
 	struct dd_audit *audit;    /* the round in progress */
@@ -387,6 +389,12 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 				     .state = &step.state, .incident = &step.inc,
 				     .alerts = rows, .nalerts = nrows,
 				     .expect_last = prev.last_round };
+	char *evdoc = dd_map_get(&w->evdocs, d->name);
+	if (evdoc) {
+		c.evidence = evdoc;
+		c.evidence_len = strlen(evdoc);
+		c.evidence_max = w->s->cfg.evidence_max;
+	}
 	if ((rc = dd_store_commit(w->st, &c)) == DD_ECONFLICT) {
 		/* Another worker stored a round of this domain since its state
 		 * was read (this worker's lease had ended): that one counts. */
@@ -395,6 +403,7 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	}
 	if (rc)
 		return rc;
+	free(dd_map_del(&w->evdocs, d->name));
 	d->due = step.state.next_due;
 	__atomic_fetch_add(&w->res->rounds, 1, __ATOMIC_RELAXED);
 	w->res->worst = worse(w->res->worst, status);
@@ -532,11 +541,26 @@ static int prepare(void *ctx, struct dd_evidence *ev)
 	return w->s->prepare(w->s->ctx, ev);
 }
 
+/* The evidence is complete: the settings' finish (the dependencies), then
+ * the document `check --save-evidence` would write, kept until the
+ * domain's round is committed with it (replacing an older one not yet
+ * committed: a domain has one round at a time). */
 static int finish(void *ctx, struct dd_evidence *ev)
 {
 	struct svc *w = ctx;
+	char *doc, *old;
 
-	return w->s->finish(w->s->ctx, ev);
+	if (w->s->finish)
+		w->s->finish(w->s->ctx, ev);
+	if (!w->s->cfg.evidence_max || !(doc = dd_ev_save_json(ev)))
+		return 0; /* without memory for it, the round keeps the one before */
+	old = dd_map_get(&w->evdocs, ev->domain);
+	if (dd_map_set(&w->evdocs, ev->domain, doc) != 0) {
+		free(doc);
+		return 0;
+	}
+	free(old);
+	return 0;
 }
 
 static int run_round(struct svc *w)
@@ -549,7 +573,7 @@ static int run_round(struct svc *w)
 		.reg = w->s->reg, .expiry_warn = (int)j->expiry_warn,
 		.expiry_crit = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn,
 		.prepare = w->s->prepare ? prepare : NULL,
-		.finish = w->s->finish ? finish : NULL,
+		.finish = finish,
 	};
 	int rc;
 
@@ -927,6 +951,7 @@ static int svc_open(struct svc *w)
 
 	dd_map_init(&w->index);
 	dd_map_init(&w->sending);
+	dd_map_init(&w->evdocs);
 	worker_name(w);
 	/* What a previous run under this name held is free again. */
 	if ((rc = dd_store_release(w->st, w->worker)) != 0)
@@ -941,7 +966,8 @@ static int svc_open(struct svc *w)
 	return schedule_load(w);
 }
 
-static void free_sending(void *arg, const char *key, void *value)
+/* Free a map's value (the deliveries, the evidence documents). */
+static void free_value(void *arg, const char *key, void *value)
 {
 	(void)arg;
 	(void)key;
@@ -958,8 +984,10 @@ static void svc_close(struct svc *w)
 	dd_net_timer_free(w->tick);
 	dd_net_http_free(w->http);
 	dd_net_free(w->net); /* abandons deliveries in flight: the outbox keeps them */
-	dd_map_each(&w->sending, free_sending, NULL);
+	dd_map_each(&w->sending, free_value, NULL);
 	dd_map_free(&w->sending);
+	dd_map_each(&w->evdocs, free_value, NULL);
+	dd_map_free(&w->evdocs);
 	dd_map_free(&w->index);
 	free(w->doms);
 	free(w->batch);

@@ -79,6 +79,8 @@ struct dd_watch_config {
 	unsigned recover_after;  /* good rounds in a row to close (default 2) */
 	unsigned reminder_s;     /* reminder of an open incident (default 6 h; 0 never) */
 	unsigned retention_s;    /* rounds kept (default 90 days) */
+	unsigned evidence_max;   /* bytes of a domain's latest evidence document kept
+				  * (default DD_STORE_EVIDENCE_MAX; 0: none kept) */
 	unsigned concurrency;    /* domains checked at once (default 50) */
 	unsigned lease_s;        /* a claimed domain is this worker's this long (default 5m) */
 	char worker[128];        /* this worker's name in a shared store (default: host name) */

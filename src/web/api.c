@@ -265,6 +265,46 @@ static int graph(struct dd_store *st, struct dd_rep_gv *gv, const char *name, in
 	return rc;
 }
 
+/* ---- /domains/NAME/evidence ------------------------------------------------------------ */
+
+struct evidence {
+	struct dd_buf *out;
+	size_t size;   /* of a document over the bound, not kept */
+	int kept;
+};
+
+static void evidence_got(void *arg, int64_t time, const char *json, size_t len, size_t size)
+{
+	struct evidence *e = arg;
+
+	(void)time;
+	e->kept = json != NULL;
+	e->size = size;
+	if (json)
+		dd_buf_add(e->out, json, len);
+}
+
+/* The latest evidence document as the round kept it (docs/evidence.md),
+ * byte for byte; NULL with *status 404 and why when there is none. */
+static int evidence(struct dd_store *st, const char *name, int *status, struct dd_buf *out,
+		    char *why, size_t whylen)
+{
+	struct evidence e = { out, 0, 0 };
+	int rc = dd_store_evidence_get(st, name, evidence_got, &e);
+
+	if (rc == DD_ENOTFOUND || (rc == 0 && !e.kept)) {
+		*status = 404;
+		if (rc == DD_ENOTFOUND)
+			snprintf(why, whylen, "no evidence document of this domain is kept"
+				 " (not checked yet, or evidence-max is 0)");
+		else
+			snprintf(why, whylen, "the latest evidence document was %zu bytes, over"
+				 " the watch's evidence-max: not kept", e.size);
+		return 0;
+	}
+	return rc;
+}
+
 /* ---- routing ---------------------------------------------------------------------- */
 
 /* "domains/NAME[/history]": the canonical name and the rest. 0 or -1. */
@@ -313,33 +353,44 @@ static int route(struct dd_store *st, struct dd_web_rows *cache, const char *pat
 	return 0;
 }
 
-/* A graph's path: "domains/NAME/graph" (0) or ".../graph.svg" (1); -1 not one. */
-static int graph_path(const char *path, char name[DD_NAME_MAX])
+enum raw_doc { RAW_NONE = -1, RAW_GRAPH, RAW_GRAPH_SVG, RAW_EVIDENCE };
+
+/* The documents served as stored, not built here: "domains/NAME/graph",
+ * ".../graph.svg", ".../evidence". */
+static enum raw_doc raw_path(const char *path, char name[DD_NAME_MAX])
 {
 	const char *rest;
 
 	if (strncmp(path, "domains/", 8) != 0 || domain_path(path, name, &rest) != 0)
-		return -1;
-	return strcmp(rest, "graph") == 0 ? 0 : strcmp(rest, "graph.svg") == 0 ? 1 : -1;
+		return RAW_NONE;
+	return strcmp(rest, "graph") == 0	? RAW_GRAPH
+	       : strcmp(rest, "graph.svg") == 0 ? RAW_GRAPH_SVG
+	       : strcmp(rest, "evidence") == 0	? RAW_EVIDENCE
+						: RAW_NONE;
 }
 
 int dd_web_api(struct dd_store *st, struct dd_web_rows *cache, struct dd_rep_gv *gv,
 	       const char *path, const char *query, int64_t now, int *status,
 	       const char **ctype, struct dd_buf *out)
 {
-	char name[DD_NAME_MAX];
+	char name[DD_NAME_MAX], why[200] = "no graph of this domain yet";
 	json_t *d = NULL;
 	char *text;
-	int svg = graph_path(path, name), rc;
+	enum raw_doc raw = raw_path(path, name);
+	int rc = 0;
 
 	*ctype = "application/json";
 	*status = 200;
-	if (svg >= 0 && ((rc = graph(st, gv, name, svg, status, ctype, out)) != 0 || *status == 200))
+	if (raw == RAW_EVIDENCE)
+		rc = evidence(st, name, status, out, why, sizeof(why));
+	else if (raw != RAW_NONE)
+		rc = graph(st, gv, name, raw == RAW_GRAPH_SVG, status, ctype, out);
+	if (raw != RAW_NONE && (rc != 0 || *status == 200))
 		return rc == 0 && dd_buf_failed(out) ? DD_ENOMEM : rc;
-	if (svg >= 0) {
+	if (raw != RAW_NONE) {
 		*ctype = "application/json";
 		d = doc("dnsdeps.api.error/1", now);
-		json_object_set_new(d, "error", json_string("no graph of this domain yet"));
+		json_object_set_new(d, "error", json_string(why));
 		rc = 0;
 	} else {
 		rc = route(st, cache, path, query, now, status, &d);

@@ -7,7 +7,11 @@ demo world (data/demo/purism.toml), with a real HTTP receiver for the alerts:
   checked in every interval (the dead worker's domains come back when its lease
   ends), none twice; the registry then stops delegating puri.sm: exactly one alert;
 - the database restarted (pg_ctl restart) during the rounds: the workers carry on,
-  no round is stored twice and none is lost after the restart.
+  no round is stored twice and none is lost after the restart;
+- the web side on this store (test_web's helpers and browser): the dashboard in
+  headless Chromium shows every domain, then the incident after the flip without a
+  reload; the latest evidence document from the API replays (`dnsdeps report`) to the
+  verdict the API shows, its row's size in the database printed.
 """
 
 import os
@@ -22,7 +26,9 @@ from minternet import World, default_dnsdeps
 from minternet.common import MinternetError
 from minternet.pgserver import Postgres
 import test_watch
-from test_watch import Hook, no_sanitizer, undelegate
+import test_web
+from test_watch import PURI, Hook, no_sanitizer, undelegate
+from test_web import browser  # noqa: F401 (the fixture, shared)
 
 INTERVAL, LEASE = 4, 3
 DOMAINS = ("puri.sm", "dnshost.test", "example.sm")
@@ -97,7 +103,7 @@ def test_store_unit_tests_on_postgresql(pg):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     out = r.stdout + r.stderr
-    assert "[  PASSED  ] 6 test(s)" in out and "FAILED" not in out, out  # PostgreSQL's table ran
+    assert "[  PASSED  ] 7 test(s)" in out and "FAILED" not in out, out  # PostgreSQL's table ran
 
 
 def test_three_workers_one_killed(world, pg, tmp_path):
@@ -172,3 +178,80 @@ def test_database_restart_during_rounds(world, pg, tmp_path):
     # The workers came back to work: every domain in every interval after the restart,
     # the kept round of example.sm included, none twice.
     check_schedule(after, t_up - 2, t1, LEASE + 2)
+
+
+# ---- the web side on a PostgreSQL store ------------------------------------------------
+
+WEB_FAST = ("--timeout", "400", "--retries", "0", "--jitter", "0s", "--no-deps",
+            "--no-registration", "--alert-after", "1", "--recover-after", "1")
+
+
+def web_watch(world, pg, port, tmp_path):
+    return test_web.Watch(world, pg.uri, port, *WEB_FAST, "--http", str(port), *DOMAINS,
+                          log=str(tmp_path / "watch.log"))
+
+
+def test_dashboard_on_postgresql(world, pg, tmp_path, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    w = web_watch(world, pg, 8491, tmp_path)
+    try:
+        rows = test_web.wait_for(lambda: test_web.all_checked(w.base, len(DOMAINS)), 30,
+                                 "every domain checked")
+        api_rows = {r["domain"]: (r["status"], r["layer"]) for r in rows}
+        assert set(api_rows) == {d + "." for d in DOMAINS}, api_rows
+        browser.get(w.base + "/")
+        test_web.until(browser, lambda d: len(test_web.table_rows(d)) == len(DOMAINS), 15,
+                       "the table")
+        assert test_web.table_rows(browser) == api_rows
+        assert test_web.table_rows(browser)[PURI] == ("ok", "none")
+        test_web.shot(browser, "pg-table-ok")
+        # dnshost.test's warning is an incident of its own: one more after the flip.
+        before = int(browser.find_element(By.ID, "open-count").text)
+        loaded = browser.execute_script("return performance.timeOrigin")
+        saved = test_web.undelegate(world)
+        test_web.until(browser, lambda d: test_web.table_rows(d).get(PURI) ==
+                       ("critical", "registration"), 20, "puri.sm critical in the table")
+        test_web.until(browser, lambda d: d.find_element(By.ID, "open-count").text ==
+                       str(before + 1), 10, "the new incident counted in the header")
+        assert browser.execute_script("return performance.timeOrigin") == loaded  # no reload
+        browser.find_element(By.ID, "nav-incidents").click()
+        puri_open = "#incidents tbody tr.open[data-domain='puri.sm.']"
+        test_web.until(browser, lambda d: d.find_elements(By.CSS_SELECTOR, puri_open), 10,
+                       "puri.sm's incident on the incidents page")
+        row = browser.find_element(By.CSS_SELECTOR, puri_open)
+        assert "registration" in row.text and "critical" in row.text, row.text
+        test_web.shot(browser, "pg-incidents")
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        test_web.until(browser, lambda d: d.find_elements(By.ID, "evidence-link"), 10,
+                       "the domain page")
+        link = browser.find_element(By.ID, "evidence-link")
+        assert link.get_attribute("href").endswith("/api/v1/domains/puri.sm./evidence")
+        assert link.get_attribute("download") == "puri.sm.evidence.json"
+        test_web.shot(browser, "pg-domain")
+        world.edit({"zone": "sm.", "add": saved})
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def test_evidence_on_postgresql(world, pg, tmp_path):
+    w = web_watch(world, pg, 8492, tmp_path)
+    try:
+        test_web.wait_for(lambda: test_web.all_checked(w.base, len(DOMAINS)), 30,
+                          "every domain checked")
+        assert test_web.evidence_replayed(world, w.base, tmp_path)["status"] == "ok"
+        saved = test_web.undelegate(world)
+        test_web.checked(w.base, "critical")
+        r = test_web.evidence_replayed(world, w.base, tmp_path)
+        assert (r["status"], r["layer"]) == ("critical", "registration")
+        world.edit({"zone": "sm.", "add": saved})
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    # One row per domain, replaced each round (docs/postgresql.md gives the figures).
+    (n, size, data, total), = pg.query(
+        "SELECT count(*), avg(size)::bigint, avg(octet_length(data))::bigint,"
+        " pg_total_relation_size('evidence') FROM evidence")
+    assert int(n) == len(DOMAINS), n
+    print(f"\nevidence on PostgreSQL: {n} rows, documents {size} bytes on average,"
+          f" compressed {data}, table with its index and TOAST {total} bytes")

@@ -9,6 +9,7 @@ record rendering as text. Screenshots go to a directory under the test's tmp pat
 printed in the test output.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -44,8 +45,8 @@ class Watch(test_watch.Watch):
     """test_watch's service (the same interval, log and stop), with base, the
     address of its web server."""
 
-    def __init__(self, world, store, port, *args, scheme="http"):
-        super().__init__(world, store, *args)
+    def __init__(self, world, store, port, *args, scheme="http", log=None):
+        super().__init__(world, store, *args, log=log)
         self.base = f"{scheme}://127.0.0.1:{port}"
 
 
@@ -171,6 +172,68 @@ def test_api_and_metrics_follow_the_world(world, tmp_path):
     finally:
         rc = w.stop()
     assert rc == 0, w.text()
+    no_sanitizer(w.text())
+
+
+def unix(rfc3339):
+    return int(datetime.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp())
+
+
+def evidence_replayed(world, base, tmp_path, name=PURI):
+    """The latest evidence document from the API, saved to a file and judged again
+    by `dnsdeps report`: the verdict the API shows for the same round (the watch
+    goes on checking: the document and the round are read until they are one
+    round's)."""
+    def same_round():
+        status, headers, body = get(f"{base}/api/v1/domains/{name}/evidence")
+        r = json.loads(get(f"{base}/api/v1/domains/{name}")[2])["round"]
+        if status != 200 or unix(json.loads(body)["time"]) != r.get("checked"):
+            return None
+        return headers, body, r
+    headers, body, r = wait_for(same_round, 20, "the evidence of the round the API shows")
+    assert headers["Content-Type"] == "application/json"
+    saved = tmp_path / "evidence.json"
+    saved.write_bytes(body)
+    out = world.run_dnsdeps("report", "--json", str(saved), hints=False)
+    assert out.returncode == {"ok": 0, "warning": 1, "critical": 2, "unknown": 3}[r["status"]], \
+        out.stdout + out.stderr
+    v = json.loads(out.stdout)["verdict"]
+    assert (v["status"], v["layer"], v["summary"]) == (r["status"], r["layer"], r["summary"]), (v, r)
+    return r
+
+
+def test_evidence_document(world, tmp_path):
+    """GET /api/v1/domains/NAME/evidence is the latest round's evidence document:
+    `dnsdeps report` on it gives the verdict the API shows, before and after the
+    registry stops delegating puri.sm; 404 with a JSON error for a domain without
+    one; a document over --evidence-max is not kept, and the API says why."""
+    store = tmp_path / "watch.db"
+    w = Watch(world, store, 8479, *FAST, "--no-registration", "--http", "8479", "puri.sm")
+    try:
+        checked(w.base, "ok")
+        assert evidence_replayed(world, w.base, tmp_path)["status"] == "ok"
+        saved = undelegate(world)
+        checked(w.base, "critical")
+        r = evidence_replayed(world, w.base, tmp_path)
+        assert (r["status"], r["layer"]) == ("critical", "registration")
+        world.edit({"zone": "sm.", "add": saved})
+        status, headers, body = get(w.base + "/api/v1/domains/nowhere.example/evidence")
+        assert status == 404 and headers["Content-Type"] == "application/json"
+        assert json.loads(body)["schema"] == "dnsdeps.api.error/1"
+    finally:
+        assert w.stop() == 0, w.text()
+    no_sanitizer(w.text())
+    since = time.time()
+    w = Watch(world, store, 8479, *FAST, "--no-registration", "--evidence-max", "1000",
+              "--http", "8479", "puri.sm")
+    try:
+        wait_for(lambda: (domains(w.base)["domains"][0]["checked"] or 0) >= int(since) + 1, 30,
+                 "a round of the second watch")
+        status, headers, body = get(w.base + "/api/v1/domains/puri.sm/evidence")
+        err = json.loads(body)
+        assert status == 404 and "over the watch's evidence-max" in err["error"], err
+    finally:
+        assert w.stop() == 0, w.text()
     no_sanitizer(w.text())
 
 

@@ -7,7 +7,9 @@
  * nothing behind, a commit computed from a state another worker replaced,
  * history and status, the outbox's retries, delivery and leases, the
  * domains' leases, retention keeping each domain's last and last good
- * rounds, the dashboard's reads, and a schema 2 store migrated to 3. */
+ * rounds, the dashboard's reads, each domain's latest evidence document
+ * (compressed, replaced by the next, not kept over its bound, left alone
+ * by a round without one), and a schema 2 store migrated to the latest. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -448,8 +450,93 @@ static void test_dashboard(void **state)
 	dd_store_close(s);
 }
 
+/* A good round of domain with an evidence document (NULL: none). */
+static int commit_doc(struct dd_store *s, const char *domain, int64_t time, const char *doc,
+		      size_t max)
+{
+	struct dd_store_round r = { .domain = domain, .time = time, .summary = "fine",
+				    .findings = "[]", .facts = "{}", .digest = "00",
+				    .content_key = "fine" };
+	struct dd_store_dstate d;
+	struct dd_store_commit c = { .round = &r, .state = &d, .evidence = doc,
+				     .evidence_len = doc ? strlen(doc) : 0, .evidence_max = max };
+
+	assert_int_equal(dd_store_dstate_get(s, domain, &d), 0);
+	c.expect_last = d.last_round;
+	d.next_due = time + 60;
+	return dd_store_commit(s, &c);
+}
+
+struct evdoc {
+	int calls;
+	int64_t time;
+	size_t size;
+	char *json;
+};
+
+static void on_evidence(void *arg, int64_t time, const char *json, size_t len, size_t size)
+{
+	struct evdoc *e = arg;
+
+	e->calls++;
+	e->time = time;
+	e->size = size;
+	free(e->json);
+	e->json = json ? strndup(json, len) : NULL;
+	if (json)
+		assert_int_equal(len, size);
+}
+
+/* A document of n bytes that compresses well, as evidence documents do. */
+static char *big_doc(size_t n, char fill)
+{
+	char *d = malloc(n + 1);
+
+	assert_non_null(d);
+	memset(d, fill, n);
+	memcpy(d, "{\"x\":\"", 6);
+	d[n - 2] = '"';
+	d[n - 1] = '}';
+	d[n] = '\0';
+	return d;
+}
+
+static void test_evidence(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	struct evdoc e = { 0 };
+	char *one = big_doc(300000, 'a'), *two = big_doc(200000, 'b');
+
+	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
+	assert_int_equal(dd_store_domain_add(s, "b.test.", "", 100), 0);
+	assert_int_equal(dd_store_evidence_get(s, "a.test.", on_evidence, &e), DD_ENOTFOUND);
+	assert_int_equal(commit_doc(s, "a.test.", 100, one, DD_STORE_EVIDENCE_MAX), 0);
+	assert_int_equal(dd_store_evidence_get(s, "a.test.", on_evidence, &e), 0);
+	assert_int_equal(e.time, 100);
+	assert_string_equal(e.json, one);
+	/* The next round's replaces it; a round without one leaves it. */
+	assert_int_equal(commit_doc(s, "a.test.", 160, two, DD_STORE_EVIDENCE_MAX), 0);
+	assert_int_equal(commit_doc(s, "a.test.", 220, NULL, 0), 0);
+	assert_int_equal(dd_store_evidence_get(s, "a.test.", on_evidence, &e), 0);
+	assert_int_equal(e.time, 160);
+	assert_string_equal(e.json, two);
+	/* Over the bound: its size is kept, not the document. */
+	assert_int_equal(commit_doc(s, "a.test.", 280, one, 250000), 0);
+	assert_int_equal(dd_store_evidence_get(s, "a.test.", on_evidence, &e), 0);
+	assert_null(e.json);
+	assert_int_equal(e.size, 300000);
+	assert_int_equal(e.time, 280);
+	assert_int_equal(dd_store_evidence_get(s, "b.test.", on_evidence, &e), DD_ENOTFOUND);
+	assert_int_equal(e.calls, 3);
+	free(e.json);
+	free(one);
+	free(two);
+	dd_store_close(s);
+}
+
 /* A store main's dnsdeps wrote (schema 2: leases, no graphs table) is
- * migrated to 3 when opened, its rounds kept. */
+ * migrated to the latest when opened, its rounds kept. */
 static void test_migrate_from_2(void **state)
 {
 	struct tmp *t = *state;
@@ -462,8 +549,9 @@ static void test_migrate_from_2(void **state)
 	assert_int_equal(commit_round(s, 100, 0, "a", &r), 0);
 	dd_store_close(s);
 	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP TABLE graphs; DELETE FROM schema_version"
-					  " WHERE version = 3", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE graphs; DROP TABLE evidence;"
+					  " DELETE FROM schema_version WHERE version >= 3",
+				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
 	s = open_ok(t->path);
@@ -477,7 +565,7 @@ static void test_migrate_from_2(void **state)
 					    NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_int_equal(sqlite3_column_int(st, 0), DD_STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 }
@@ -492,6 +580,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_2, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
@@ -501,6 +590,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leases, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_conflict, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_evidence, setup_pg, teardown),
 	};
 	const char *pg = getenv("DNSDEPS_TEST_PG");
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,6 +181,15 @@ async function graphDoc(name) {
   return r.ok ? r.json() : null;
 }
 
+/* The latest evidence document (docs/evidence.md), saved as a file that
+ * `dnsdeps report FILE` replays; its file name keeps only safe bytes. */
+function evidenceLink(name) {
+  const file = String(name).replace(/\.$/, "").replace(/[^A-Za-z0-9.-]/g, "_") + ".evidence.json";
+  return el("p", {}, el("a", { id: "evidence-link", download: file,
+    href: "/api/v1/domains/" + encodeURIComponent(name) + "/evidence" }, "evidence (JSON)"),
+    el("span", { class: "muted" }, " the latest check's whole evidence; dnsdeps report FILE replays it"));
+}
+
 async function renderDomain(name) {
   const [d, h, g] = await Promise.all([api("domains/" + encodeURIComponent(name)),
                                        api("domains/" + encodeURIComponent(name) + "/history"),
@@ -191,6 +200,7 @@ async function renderDomain(name) {
   setMain(
     el("h2", { id: "domain-name" }, r.domain, " ", statusBadge(r.status)),
     el("p", { id: "domain-summary" }, r.summary || "not checked yet"),
+    evidenceLink(r.domain),
     el("div", { class: "cols" },
       el("div", {},
         el("div", { class: "card" }, el("h3", {}, "Facts"),
