@@ -112,6 +112,14 @@ def one(pg, a, world, dfile, tmp, n):
               f"{(size - first[2]) / (n_rounds - first[1]):.0f} bytes per domain-round")
     print(f"  database: {size} bytes in all ({size / max(n_rounds, 1):.0f} per domain-round)",
           flush=True)
+    # The latest evidence document of each domain: one row per domain, replaced each round.
+    ev = pg.query("SELECT count(*), coalesce(avg(size), 0)::bigint,"
+                  " coalesce(avg(octet_length(data)), 0)::bigint,"
+                  " pg_total_relation_size('evidence') FROM evidence")[0]
+    rows_, doc, packed, total = (int(x) for x in ev)
+    print(f"  evidence: {rows_} domains, documents {doc} bytes on average, {packed} compressed;"
+          f" the table with its TOAST and index {total} bytes, {total / max(rows_, 1):.0f}"
+          " per domain", flush=True)
 
 
 def main():

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
 #include "dd_config.h"
+#include "net/notify.h"
 #include "probe/dnssec.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
@@ -371,6 +373,20 @@ static int web_start(const struct dd_watch_config *c, struct dd_watch_result *re
 	return 0;
 }
 
+/* The service manager's socket (systemd's Type=notify, docs/watch.md),
+ * when it gave one; its watchdog only when it watches this process. */
+static int notify_open(struct dd_net_notify **out)
+{
+	const char *pid = getenv("WATCHDOG_PID");
+	const char *usec = pid && strtol(pid, NULL, 10) != (long)getpid() ? NULL
+									   : getenv("WATCHDOG_USEC");
+
+	if (dd_net_notify_open(out, getenv("NOTIFY_SOCKET"), usec) == 0)
+		return 0;
+	fprintf(stderr, "dnsdeps watch: NOTIFY_SOCKET or WATCHDOG_USEC unusable\n");
+	return -1;
+}
+
 static int watch_main(int argc, char **argv)
 {
 	struct run r = { argc, argv };
@@ -393,12 +409,18 @@ static int watch_main(int argc, char **argv)
 		return DD_EXIT_UNKNOWN;
 	}
 	o.once = b->once;
+	if (notify_open(&o.notify) != 0) {
+		box_free(NULL, &b->s);
+		return DD_EXIT_UNKNOWN;
+	}
 	if (dd_store_open(&st, b->s.cfg.store, swhy) != 0) {
 		fprintf(stderr, "dnsdeps watch: store: %s\n", swhy);
+		dd_net_notify_close(o.notify);
 		box_free(NULL, &b->s);
 		return DD_EXIT_UNKNOWN;
 	}
 	if (web_start(&b->s.cfg, &res, &web) != 0) {
+		dd_net_notify_close(o.notify);
 		dd_store_close(st);
 		box_free(NULL, &b->s);
 		return DD_EXIT_UNKNOWN;
@@ -406,6 +428,7 @@ static int watch_main(int argc, char **argv)
 	if (web)
 		r.graphs = b->graphs = st;
 	rc = dd_watch_run(st, &b->s, &o, &fin, &res, why);
+	dd_net_notify_close(o.notify);
 	dd_web_stop(web);
 	dd_store_close(st);
 	box_free(NULL, fin);

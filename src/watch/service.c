@@ -26,6 +26,7 @@
 #include "core/map.h"
 #include "net/http.h"
 #include "net/net.h"
+#include "net/notify.h"
 #include "net/proc.h"
 #include "probe/probe.h"
 #include "watch/watch.h"
@@ -123,6 +124,30 @@ static void logf_(struct svc *w, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	w->o->log(w->o->ctx, line);
+}
+
+/* Tell the service manager (nothing without one); a message it does not
+ * take is logged, the service goes on. */
+static void tell(struct svc *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void tell(struct svc *w, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!w->o->notify)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (dd_net_notify_send(w->o->notify, msg) != 0)
+		logf_(w, "the service manager's socket did not take '%.40s'", msg);
+}
+
+/* Progress: the watchdog's ping when one is due. */
+static void alive(struct svc *w)
+{
+	dd_net_notify_alive(w->o->notify, dd_clock_mono_ms());
 }
 
 static int status_from(const char *name)
@@ -453,6 +478,7 @@ static int on_line(void *ctx, const char *line, size_t len)
 	struct svc *w = ctx;
 	int rc = w->nunstored ? DD_ERESET : store_line(w, line, len);
 
+	alive(w);
 	if (rc != DD_ERESET)
 		return rc;
 	if (w->nunstored >= w->unstored_max)
@@ -511,6 +537,7 @@ static int on_next(void *ctx, char name[DD_NAME_MAX])
 	struct sched *d;
 	double lag;
 
+	alive(w);
 	if (w->next >= w->nbatch)
 		return 0;
 	d = &w->doms[w->batch[w->next++]];
@@ -529,6 +556,8 @@ static void on_round_signal(void *arg, int signum)
 	struct svc *w = arg;
 
 	(void)signum;
+	if (!w->stopping)
+		tell(w, "STOPPING=1\nSTATUS=stopping: finishing the checks in flight");
 	w->stopping = 1;
 	if (w->audit)
 		dd_audit_stop(w->audit, 0); /* finish the domains in flight */
@@ -806,6 +835,7 @@ static void reload(struct svc *w)
 	}
 	w->o->settings_free(w->o->ctx, old);
 	logf_(w, "SIGHUP: configuration reloaded, %zu domains", w->ndoms);
+	tell(w, "STATUS=configuration reloaded, watching %zu domain(s)", w->ndoms);
 }
 
 static void on_signal(void *arg, int signum)
@@ -817,6 +847,8 @@ static void on_signal(void *arg, int signum)
 		return;
 	}
 	logf_(w, "signal %d: stopping", signum);
+	if (!w->stopping)
+		tell(w, "STOPPING=1\nSTATUS=stopping");
 	stop_all(w);
 }
 
@@ -886,6 +918,7 @@ static void on_tick(void *arg)
 	int64_t now = dd_clock_now(&w->clk);
 	int rc;
 
+	alive(w);
 	if (!w->stopping && wait_deliveries(w)) {
 		dd_net_timer_start(w->tick, 50);
 		return;
@@ -915,6 +948,10 @@ static void on_tick(void *arg)
 			w->doms[w->batch[i]].in_round = 0;
 		logf_(w, "round: %zu domain(s) checked in %.1f s, started at most %.0f s late",
 		      w->nbatch, (dd_clock_mono_ms() - t0) / 1000, w->round_lag);
+		tell(w, "STATUS=watching %zu domain(s); last round: %zu checked in %.1f s;"
+			" %llu domain-round(s) stored since the start",
+		     w->ndoms, w->nbatch, (dd_clock_mono_ms() - t0) / 1000,
+		     (unsigned long long)__atomic_load_n(&w->res->rounds, __ATOMIC_RELAXED));
 	}
 	retain(w, dd_clock_now(&w->clk));
 	deliver_due(w, 0);
@@ -1014,6 +1051,8 @@ int dd_watch_run(struct dd_store *st, struct dd_watch_settings *s, const struct 
 		/* Alerts a previous run queued and could not deliver go first,
 		 * whatever their retry time: the restart is a reason to try. */
 		deliver_due(&w, 1);
+		/* The store is open, the web server (if any) listens: ready. */
+		tell(&w, "READY=1\nSTATUS=watching %zu domain(s)", w.ndoms);
 		dd_net_timer_start(w.tick, 0);
 		dd_net_run(w.net);
 		/* With --once the alerts of the round are sent before exiting. */

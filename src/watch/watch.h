@@ -219,6 +219,8 @@ struct dd_watch_settings {
 	void *ctx;
 };
 
+struct dd_net_notify;
+
 struct dd_watch_opts {
 	int once;              /* one round of every domain, then return */
 	const char *tool;      /* the evidence's "tool" */
@@ -229,6 +231,10 @@ struct dd_watch_opts {
 	int (*reload)(void *ctx, struct dd_watch_settings **out, char why[DD_WATCH_WHY_MAX]);
 	void (*settings_free)(void *ctx, struct dd_watch_settings *s);
 	void *ctx;
+	/* The service manager (net/notify.h): READY=1 once the service runs,
+	 * STATUS= after each round, STOPPING=1 on SIGTERM, WATCHDOG=1 as it
+	 * makes progress. NULL: none. */
+	struct dd_net_notify *notify;
 };
 
 #define DD_WATCH_DUR_BUCKETS 11

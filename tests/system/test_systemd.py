@@ -4,13 +4,17 @@ systemd is not PID 1 here, so the unit is checked offline with systemd's own too
 binary in ExecStart) and `systemd-analyze security --offline` (its exposure level, 0
 best .. 10 worst, must stay at most 2.0); and its ExecStart command line runs: the
 same arguments with the paths moved into the test's directory start the service,
-which answers on its web port, and stop cleanly on SIGTERM.
+which answers on its web port, and stop cleanly on SIGTERM. Type=notify: a datagram
+socket of the test's, named in NOTIFY_SOCKET as systemd names its own, receives
+READY=1 (the web port already answering), STATUS= after a round, WATCHDOG=1 at half
+of WATCHDOG_USEC, and STOPPING=1 on SIGTERM.
 """
 
 import os
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -50,7 +54,15 @@ def test_unit_exposure_and_user():
     assert directive(text, "StateDirectory") == ["dnsdeps"]
     assert directive(text, "ProtectSystem") == ["strict"]
     assert directive(text, "NoNewPrivileges") == ["yes"]
-    assert directive(text, "Type") == ["simple"]
+    assert directive(text, "Type") == ["notify"]
+    assert directive(text, "NotifyAccess") == ["main"] and directive(text, "WatchdogSec")
+
+
+def silent_root(tmp_path):
+    """Root hints at a loopback address nobody serves: no packet leaves."""
+    hints = tmp_path / "hints"
+    hints.write_text(". 3600 NS a.root.test.\na.root.test. 3600 A 127.0.0.250\n")
+    return str(hints)
 
 
 def test_exec_start_runs(tmp_path):
@@ -63,11 +75,8 @@ def test_exec_start_runs(tmp_path):
     moved = {"/etc/dnsdeps/dnsdeps.conf": str(conf), "/var/lib/dnsdeps/watch.db": str(store)}
     argv = [default_dnsdeps()] + [moved.get(a, a) for a in argv[1:]]
     assert set(moved.values()) <= set(argv), argv
-    # The root hints point at a loopback address nobody serves: no packet leaves.
-    hints = tmp_path / "hints"
-    hints.write_text(". 3600 NS a.root.test.\na.root.test. 3600 A 127.0.0.250\n")
     log = open(tmp_path / "log", "wb")
-    p = subprocess.Popen(argv + ["--root-hints", str(hints), "--timeout", "200",
+    p = subprocess.Popen(argv + ["--root-hints", silent_root(tmp_path), "--timeout", "200",
                                  "--retries", "0", "--no-deps"], stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 20
@@ -98,3 +107,66 @@ def test_debian_package_installs_the_unit():
     with open(os.path.join(debian, "control"), encoding="utf-8") as f:
         control = f.read()
     assert "libmicrohttpd-dev" in control and "Package: dnsdeps" in control
+
+
+def receive(sock, until, timeout):
+    """The messages (one datagram each) until one contains until."""
+    got = []
+    deadline = time.monotonic() + timeout
+    while not any(until in m for m in got):
+        sock.settimeout(max(deadline - time.monotonic(), 0.01))
+        try:
+            got.append(sock.recv(4096).decode())
+        except socket.timeout:
+            raise AssertionError(f"no {until} within {timeout}s: {got}") from None
+    return got
+
+
+def test_notify_protocol(tmp_path):
+    path = str(tmp_path / "notify")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    store = tmp_path / "watch.db"
+    env = {**os.environ, "NOTIFY_SOCKET": path, "WATCHDOG_USEC": "2000000"}
+    env.pop("WATCHDOG_PID", None)
+    log = open(tmp_path / "log", "wb")
+    later = []
+    p = subprocess.Popen([default_dnsdeps(), "watch", "--store", str(store), "--interval", "2s",
+                          "--jitter", "0s", "--root-hints", silent_root(tmp_path), "--timeout",
+                          "200", "--retries", "0", "--no-deps", "--no-registration", "--http",
+                          "127.0.0.1:8480", "example.invalid"],
+                         stdout=log, stderr=log, env=env)
+    try:
+        first = receive(sock, "READY=1", 20)
+        # Ready means listening: the port answers at once.
+        with urllib.request.urlopen("http://127.0.0.1:8480/metrics", timeout=5) as r:
+            assert r.status == 200
+        assert len(first) == 1, first  # nothing before READY=1
+        later = receive(sock, "last round", 20)
+        t0 = time.monotonic()
+        pings = [m for m in receive(sock, "WATCHDOG=1", 10) if m == "WATCHDOG=1"]
+        pings += [m for m in receive(sock, "WATCHDOG=1", 10) if m == "WATCHDOG=1"]
+        # Two pings at half of WATCHDOG_USEC (1 s) apart at least.
+        assert len(pings) >= 2 and time.monotonic() - t0 >= 0.9, pings
+        assert any(m.startswith("STATUS=watching 1 domain(s); last round: 1 checked")
+                   for m in later), later
+    finally:
+        p.send_signal(signal.SIGTERM)
+    try:
+        stopping = receive(sock, "STOPPING=1", 20)
+        assert "READY=1" not in "".join(later + stopping)
+    finally:
+        rc = p.wait(30)
+        log.close()
+        sock.close()
+    assert rc == 0, (tmp_path / "log").read_text()
+
+
+def test_notify_socket_unusable(tmp_path):
+    """A NOTIFY_SOCKET that names no socket the protocol allows is a start-up error,
+    not a service that never tells it is ready."""
+    r = subprocess.run([default_dnsdeps(), "watch", "--store", str(tmp_path / "w.db"),
+                        "--root-hints", silent_root(tmp_path), "example.invalid"],
+                       env={**os.environ, "NOTIFY_SOCKET": "relative/path"},
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 3 and "NOTIFY_SOCKET" in r.stderr, r.stderr
