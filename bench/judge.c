@@ -1,7 +1,8 @@
 /* judge.c: what judging one domain costs once its evidence is in: the
  * checks, the verdict and the JSON line the audit writes, timed over a
  * saved evidence (bench/judge.sh runs it on a test-bed domain). Prints
- * microseconds per domain for each phase. */
+ * microseconds per domain for each phase, and what a watch adds to keep the
+ * round's evidence document (saved and compressed, src/store). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/buf.h"
 #include "evidence/evidence.h"
 #include "report/report.h"
+#include "store/store.h"
 
 static double now_us(void)
 {
@@ -25,7 +27,8 @@ int main(int argc, char **argv)
 	struct dd_evidence *ev = NULL;
 	char err[256];
 	int n = argc > 2 ? atoi(argv[2]) : 2000;
-	double t_chk = 0, t_verdict = 0, t_json = 0;
+	double t_chk = 0, t_verdict = 0, t_json = 0, t_keep = 0;
+	size_t kept = 0, packed = 0;
 	struct dd_buf line;
 
 	if (argc < 2 || n <= 0) {
@@ -55,15 +58,28 @@ int main(int argc, char **argv)
 		line.len = 0;
 		if (dd_rep_json(ev, &f, &v, &ro, &line) != 0)
 			return 1;
-		t_json += now_us() - t2;
+		double t3 = now_us();
+		t_json += t3 - t2;
+		/* What a watch keeps of the round: the saved document, compressed. */
+		char *doc = dd_ev_save_json(ev);
+		struct dd_store_evidence e;
+		if (!doc || dd_store_evidence_pack(doc, strlen(doc), DD_STORE_EVIDENCE_MAX, &e) != 0)
+			return 1;
+		t_keep += now_us() - t3;
+		kept = e.size;
+		packed = e.len;
+		dd_store_evidence_free(&e);
+		free(doc);
 		t_verdict += t2 - t1;
 		t_chk += t1 - t0;
 		dd_chk_verdict_free(&v);
 		dd_chk_findings_free(&f);
 	}
 	printf("%s: %d exchanges, %zu-byte line; per domain: checks %.0f us, verdict %.0f us, "
-	       "JSON line %.0f us, total %.0f us\n", argv[1], (int)ev->nexchanges, line.len,
-	       t_chk / n, t_verdict / n, t_json / n, (t_chk + t_verdict + t_json) / n);
+	       "JSON line %.0f us, total %.0f us; the watch's kept evidence (%zu bytes, %zu"
+	       " compressed) %.0f us more\n", argv[1], (int)ev->nexchanges, line.len,
+	       t_chk / n, t_verdict / n, t_json / n, (t_chk + t_verdict + t_json) / n, kept, packed,
+	       t_keep / n);
 	dd_buf_free(&line);
 	dd_ev_free(ev);
 	return 0;

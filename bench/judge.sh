@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 # shellcheck disable=SC2046
 cc -O2 -D_GNU_SOURCE -I"$root/src" -I"$(dirname "$dnsdeps")" -o "$work/judge" \
 	"$here/judge.c" "$lib" \
-	$(pkg-config --cflags --libs ldns libpsl jansson libidn2 libuv libcurl libmaxminddb libgvc) -lm
+	$(pkg-config --cflags --libs ldns libpsl jansson libidn2 libuv libcurl libmaxminddb libgvc sqlite3 libpq zlib) -lm
 # Domains 0-7 of the world: six "ok", one "vanity", one "two-ops" (live_world.py).
 /usr/bin/python3 "$here/live_world.py" --domains 64 -- sh -c '
 	for d in $(head -8 "$DOMAINS"); do

@@ -212,6 +212,17 @@ struct dd_audit_opts {
 	 * result is ignored (the domain is judged with what there is). May be NULL. */
 	int (*prepare)(void *ctx, struct dd_evidence *ev);
 	int (*finish)(void *ctx, struct dd_evidence *ev);
+	/* On the pool thread that judged it, after its line: something made
+	 * from the complete evidence (the watch: its saved document,
+	 * compressed), so that work stays off the loop; NULL for none. Reads
+	 * only ev and what does not change during a run. Back on the loop it
+	 * is handed to took, just before the domain's line is written, and is
+	 * took's from then on; one made for a domain that is not written is
+	 * handed to drop. All three may be NULL (document must be set for the
+	 * others to be called). */
+	void *(*document)(void *ctx, const struct dd_evidence *ev);
+	void (*took)(void *ctx, const char *domain, void *doc);
+	void (*drop)(void *ctx, void *doc);
 };
 
 struct dd_audit;

@@ -33,6 +33,7 @@ struct job {
 	struct dd_chk_findings f;
 	struct dd_chk_verdict v;
 	struct dd_buf line;         /* the line, kept for the slot's next domain */
+	void *doc;                  /* the options' document of it, until handed over */
 	int rc;                     /* the judging's result */
 };
 
@@ -88,6 +89,8 @@ static void judge(void *arg)
 	if (rc == 0)
 		rc = o->format == DD_AUDIT_CSV ? dd_audit_csv_row(j->ev, &j->f, &j->v, &j->line)
 					       : dd_rep_json(j->ev, &j->f, &j->v, &ro, &j->line);
+	if (rc == 0 && o->document)
+		j->doc = o->document(o->ctx, j->ev);
 	j->rc = rc;
 }
 
@@ -131,6 +134,10 @@ static void judged(void *arg, int cancelled)
 	size_t keep = cache_keep(a);
 	dd_dns_ctx_trim(dd_probe_dns(a->p), keep, keep);
 	if (!cancelled && !a->stop_now && !a->err) {
+		if (rc == 0 && j->doc && a->o.took) {
+			a->o.took(a->o.ctx, j->ev->domain, j->doc);
+			j->doc = NULL;
+		}
 		if (rc == 0)
 			rc = a->o.write(a->o.ctx, dd_buf_str(&j->line), j->line.len);
 		if (rc == 0) {
@@ -140,6 +147,9 @@ static void judged(void *arg, int cancelled)
 		if (rc)
 			fail(a, rc);
 	}
+	if (j->doc && a->o.drop)
+		a->o.drop(a->o.ctx, j->doc);
+	j->doc = NULL;
 	dd_chk_verdict_free(&j->v);
 	dd_chk_findings_free(&j->f);
 	job_end(j);

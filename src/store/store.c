@@ -61,49 +61,47 @@ int dd_store_round_get(struct dd_store *s, int64_t id,
 	return s->ops->round_get(s, id, cb, arg);
 }
 
-/* The round's evidence document compressed into *out (to free), or NULL
- * with *len 0 when it is over the bound (only its size is kept). */
-static int evidence_pack(const struct dd_store_commit *c, unsigned char **out, size_t *len)
+int dd_store_evidence_pack(const char *json, size_t len, size_t max,
+			   struct dd_store_evidence *out)
 {
-	size_t max = c->evidence_max < DD_STORE_EVIDENCE_MAX ? c->evidence_max
-							      : DD_STORE_EVIDENCE_MAX;
 	uLongf n;
 
-	*out = NULL;
-	*len = 0;
-	if (c->evidence_len > max)
+	out->size = len;
+	out->data = NULL;
+	out->len = 0;
+	if (len > max || len > DD_STORE_EVIDENCE_MAX)
 		return 0;
-	n = compressBound((uLong)c->evidence_len);
-	if (!(*out = malloc(n)))
+	n = compressBound((uLong)len);
+	if (!(out->data = malloc(n)))
 		return DD_ENOMEM;
-	if (compress2(*out, &n, (const Bytef *)c->evidence, (uLong)c->evidence_len,
-		      Z_DEFAULT_COMPRESSION) != Z_OK) {
-		free(*out);
-		*out = NULL;
+	if (compress2(out->data, &n, (const Bytef *)json, (uLong)len, Z_DEFAULT_COMPRESSION) !=
+	    Z_OK) {
+		dd_store_evidence_free(out);
 		return DD_ENOMEM;
 	}
-	*len = n;
+	out->len = n;
 	return 0;
+}
+
+void dd_store_evidence_free(struct dd_store_evidence *e)
+{
+	free(e->data);
+	e->data = NULL;
+	e->len = 0;
 }
 
 int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 {
 	const struct dd_store_ops *o = s->ops;
+	const struct dd_store_evidence *e = c->evidence;
 	struct dd_store_round *r = c->round;
-	unsigned char *packed = NULL;
-	size_t plen = 0;
-	int rc;
+	int rc = o->begin(s);
 
-	/* Compressed before the transaction: it holds no lock meanwhile. */
-	if (c->evidence && (rc = evidence_pack(c, &packed, &plen)) != 0)
+	if (rc)
 		return rc;
-	if ((rc = o->begin(s)) != 0) {
-		free(packed);
-		return rc;
-	}
 	rc = o->add_round(s, r);
-	if (rc == 0 && c->evidence)
-		rc = o->evidence_put(s, r->domain, r->time, c->evidence_len, packed, plen);
+	if (rc == 0 && e)
+		rc = o->evidence_put(s, r->domain, r->time, e->size, e->data, e->len);
 	for (size_t i = 0; rc == 0 && i < c->nevents; i++)
 		rc = o->add_event(s, r->id, &c->events[i]);
 	if (rc == 0)
@@ -114,7 +112,6 @@ int dd_store_commit(struct dd_store *s, const struct dd_store_commit *c)
 		rc = o->add_alert(s, &c->alerts[i]);
 	if ((rc = o->end(s, rc)) != 0)
 		r->id = 0;
-	free(packed);
 	return rc;
 }
 

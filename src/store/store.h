@@ -105,13 +105,19 @@ struct dd_store_commit {
 	const struct dd_store_alert *alerts;
 	size_t nalerts;
 	int64_t expect_last; /* the domain's last round the state follows */
-	/* The round's evidence document (JSON text, as `check --save-evidence`
-	 * writes it), kept compressed as the domain's latest, replacing the
-	 * one before; NULL: the domain's kept document is left as it is. One
-	 * longer than evidence_max bytes is not kept: its size is, so a reader
-	 * learns why there is none. */
-	const char *evidence;
-	size_t evidence_len, evidence_max;
+	/* The round's evidence document, packed (dd_store_evidence_pack), kept
+	 * as the domain's latest, replacing the one before; NULL: the domain's
+	 * kept document is left as it is. */
+	const struct dd_store_evidence *evidence;
+};
+
+/* An evidence document (JSON text, as `check --save-evidence` writes it)
+ * as the store keeps it: zlib-compressed. One longer than the bound is not
+ * kept: its size is, so a reader learns why there is none. */
+struct dd_store_evidence {
+	size_t size;         /* the document's bytes */
+	unsigned char *data; /* compressed; NULL: over the bound, not kept */
+	size_t len;
 };
 
 /* One row of `dnsdeps status`. */
@@ -224,6 +230,13 @@ int dd_store_reschedule(struct dd_store *s, const char *domain, int64_t next_due
 /* The round with this id, handed to cb. DD_ENOTFOUND when none. */
 int dd_store_round_get(struct dd_store *s, int64_t id,
 		       void (*cb)(void *arg, const struct dd_store_round *r), void *arg);
+/* Pack a document of len bytes for a commit, with a bound of max bytes
+ * (at most DD_STORE_EVIDENCE_MAX): the compression is the costly part, so
+ * it is done here, on whatever thread the caller likes, not inside the
+ * round's transaction. 0 or DD_ENOMEM; free with dd_store_evidence_free. */
+int dd_store_evidence_pack(const char *json, size_t len, size_t max,
+			   struct dd_store_evidence *out);
+void dd_store_evidence_free(struct dd_store_evidence *e);
 /* Commit one round with its events, state, incident change and alerts in
  * one transaction, if the domain's last round is still c->expect_last
  * (DD_ECONFLICT otherwise: another worker stored a round of it since the

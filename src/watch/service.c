@@ -263,6 +263,56 @@ static int schedule_load(struct svc *w)
 	return 0;
 }
 
+/* ---- the evidence document a round keeps ---------------------------------------- */
+
+static void evdoc_free(struct dd_store_evidence *e)
+{
+	if (e)
+		dd_store_evidence_free(e);
+	free(e);
+}
+
+/* On the pool thread that judged the domain: the document `check
+ * --save-evidence` would write, packed for the store (the costly part:
+ * serializing and compressing some tens of KB), or NULL (no memory: the
+ * round then leaves the domain's kept document as it was). */
+static void *evdoc_make(void *ctx, const struct dd_evidence *ev)
+{
+	const struct svc *w = ctx;
+	struct dd_store_evidence *e = calloc(1, sizeof(*e));
+	char *doc = e ? dd_ev_save_json(ev) : NULL;
+	int rc = doc ? dd_store_evidence_pack(doc, strlen(doc), w->s->cfg.evidence_max, e)
+		     : DD_ENOMEM;
+
+	free(doc);
+	if (rc) {
+		evdoc_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Back on the loop, just before the domain's line: kept until its round
+ * is committed with it (replacing one not committed: a domain has one
+ * round at a time). */
+static void evdoc_took(void *ctx, const char *domain, void *doc)
+{
+	struct svc *w = ctx;
+	struct dd_store_evidence *old = dd_map_get(&w->evdocs, domain);
+
+	if (dd_map_set(&w->evdocs, domain, doc) != 0) {
+		evdoc_free(doc);
+		return;
+	}
+	evdoc_free(old);
+}
+
+static void evdoc_drop(void *ctx, void *doc)
+{
+	(void)ctx;
+	evdoc_free(doc);
+}
+
 /* ---- one domain's round ------------------------------------------------------- */
 
 struct round_in {
@@ -414,13 +464,11 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 				     .state = &step.state, .incident = &step.inc,
 				     .alerts = rows, .nalerts = nrows,
 				     .expect_last = prev.last_round };
-	char *evdoc = dd_map_get(&w->evdocs, d->name);
-	if (evdoc) {
-		c.evidence = evdoc;
-		c.evidence_len = strlen(evdoc);
-		c.evidence_max = w->s->cfg.evidence_max;
-	}
-	if ((rc = dd_store_commit(w->st, &c)) == DD_ECONFLICT) {
+	c.evidence = dd_map_get(&w->evdocs, d->name);
+	rc = dd_store_commit(w->st, &c);
+	if (rc == 0 || rc == DD_ECONFLICT) /* kept while the round may be stored again */
+		evdoc_free(dd_map_del(&w->evdocs, d->name));
+	if (rc == DD_ECONFLICT) {
 		/* Another worker stored a round of this domain since its state
 		 * was read (this worker's lease had ended): that one counts. */
 		logf_(w, "%s: stored meanwhile by another worker, this round dropped", d->name);
@@ -428,7 +476,6 @@ static int commit_round(struct svc *w, struct sched *d, const char *line, size_t
 	}
 	if (rc)
 		return rc;
-	free(dd_map_del(&w->evdocs, d->name));
 	d->due = step.state.next_due;
 	__atomic_fetch_add(&w->res->rounds, 1, __ATOMIC_RELAXED);
 	w->res->worst = worse(w->res->worst, status);
@@ -570,26 +617,11 @@ static int prepare(void *ctx, struct dd_evidence *ev)
 	return w->s->prepare(w->s->ctx, ev);
 }
 
-/* The evidence is complete: the settings' finish (the dependencies), then
- * the document `check --save-evidence` would write, kept until the
- * domain's round is committed with it (replacing an older one not yet
- * committed: a domain has one round at a time). */
 static int finish(void *ctx, struct dd_evidence *ev)
 {
 	struct svc *w = ctx;
-	char *doc, *old;
 
-	if (w->s->finish)
-		w->s->finish(w->s->ctx, ev);
-	if (!w->s->cfg.evidence_max || !(doc = dd_ev_save_json(ev)))
-		return 0; /* without memory for it, the round keeps the one before */
-	old = dd_map_get(&w->evdocs, ev->domain);
-	if (dd_map_set(&w->evdocs, ev->domain, doc) != 0) {
-		free(doc);
-		return 0;
-	}
-	free(old);
-	return 0;
+	return w->s->finish(w->s->ctx, ev);
 }
 
 static int run_round(struct svc *w)
@@ -602,7 +634,9 @@ static int run_round(struct svc *w)
 		.reg = w->s->reg, .expiry_warn = (int)j->expiry_warn,
 		.expiry_crit = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn,
 		.prepare = w->s->prepare ? prepare : NULL,
-		.finish = finish,
+		.finish = w->s->finish ? finish : NULL,
+		.document = w->s->cfg.evidence_max ? evdoc_make : NULL,
+		.took = evdoc_took, .drop = evdoc_drop,
 	};
 	int rc;
 
@@ -1003,7 +1037,13 @@ static int svc_open(struct svc *w)
 	return schedule_load(w);
 }
 
-/* Free a map's value (the deliveries, the evidence documents). */
+static void evdoc_free_value(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	evdoc_free(value);
+}
+
 static void free_value(void *arg, const char *key, void *value)
 {
 	(void)arg;
@@ -1023,7 +1063,7 @@ static void svc_close(struct svc *w)
 	dd_net_free(w->net); /* abandons deliveries in flight: the outbox keeps them */
 	dd_map_each(&w->sending, free_value, NULL);
 	dd_map_free(&w->sending);
-	dd_map_each(&w->evdocs, free_value, NULL);
+	dd_map_each(&w->evdocs, evdoc_free_value, NULL);
 	dd_map_free(&w->evdocs);
 	dd_map_free(&w->index);
 	free(w->doms);

@@ -458,13 +458,18 @@ static int commit_doc(struct dd_store *s, const char *domain, int64_t time, cons
 				    .findings = "[]", .facts = "{}", .digest = "00",
 				    .content_key = "fine" };
 	struct dd_store_dstate d;
-	struct dd_store_commit c = { .round = &r, .state = &d, .evidence = doc,
-				     .evidence_len = doc ? strlen(doc) : 0, .evidence_max = max };
+	struct dd_store_evidence e = { 0 };
+	struct dd_store_commit c = { .round = &r, .state = &d, .evidence = doc ? &e : NULL };
+	int rc;
 
 	assert_int_equal(dd_store_dstate_get(s, domain, &d), 0);
+	if (doc)
+		assert_int_equal(dd_store_evidence_pack(doc, strlen(doc), max, &e), 0);
 	c.expect_last = d.last_round;
 	d.next_due = time + 60;
-	return dd_store_commit(s, &c);
+	rc = dd_store_commit(s, &c);
+	dd_store_evidence_free(&e);
+	return rc;
 }
 
 struct evdoc {
@@ -508,6 +513,15 @@ static void test_evidence(void **state)
 	struct evdoc e = { 0 };
 	char *one = big_doc(300000, 'a'), *two = big_doc(200000, 'b');
 
+	struct dd_store_evidence p = { 0 };
+
+	/* Kept compressed; over the bound, only its size. */
+	assert_int_equal(dd_store_evidence_pack(one, strlen(one), DD_STORE_EVIDENCE_MAX, &p), 0);
+	assert_int_equal(p.size, 300000);
+	assert_true(p.data && p.len > 0 && p.len < p.size / 20);
+	dd_store_evidence_free(&p);
+	assert_int_equal(dd_store_evidence_pack(one, strlen(one), 1000, &p), 0);
+	assert_true(p.size == 300000 && !p.data && !p.len);
 	assert_int_equal(dd_store_domain_add(s, "a.test.", "", 100), 0);
 	assert_int_equal(dd_store_domain_add(s, "b.test.", "", 100), 0);
 	assert_int_equal(dd_store_evidence_get(s, "a.test.", on_evidence, &e), DD_ENOTFOUND);
