@@ -161,6 +161,7 @@ def audit_one(pg, a, world, dfile, tmp, n):
              " CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
     job = f"bench{n}"
     enqueue(a, world, pg, dfile, job)
+    time.sleep(1)  # the loading's backend has ended and its CPU is the postmaster's
     cpu0 = db_cpu(pg)
     pg.query("SELECT pg_stat_statements_reset(), pg_stat_reset()")
     t0 = time.monotonic()
@@ -170,6 +171,7 @@ def audit_one(pg, a, world, dfile, tmp, n):
     if any(rc != 0 for rc, _ in ends):
         sys.exit(f"bench/pg: a worker failed: {ends}; see {tmp}")
     cpus = [c for _, c in ends]
+    time.sleep(1)  # the workers' backends have ended (autovacuum may come later: not counted)
     dbcpu = db_cpu(pg) - cpu0
     sizes = "+".join(f"pg_total_relation_size('{t}')" for t in QUEUE_TABLES)
     rows, size, doc = (float(x) for x in pg.query(

@@ -218,6 +218,7 @@ struct qw {
 	int down;                         /* the store did not answer the last call */
 	int stopping;
 	uint64_t claimed_run;             /* items taken during this run */
+	double store_ms;                  /* time spent waiting for the store */
 	char *why;
 };
 
@@ -287,15 +288,17 @@ static int flush(struct qw *w)
 		return DD_ENOMEM;
 	for (size_t i = 0; i < w->nkept; i++)
 		r[i] = w->kept[i].r;
-	w->count.domains = w->nkept;
+	w->last_flush = dd_clock_mono_ms();
 	rc = dd_store_queue_done(w->st, w->qo->job, w->qo->worker, dd_clock_now(&w->clk), r,
 				 w->nkept, &w->count, &stored);
 	free(r);
-	w->last_flush = dd_clock_mono_ms();
-	if (rc) {
+	w->store_ms += dd_clock_mono_ms() - w->last_flush;
+	if (rc == DD_EINVAL) /* the database refused them: no use trying again */
+		snprintf(w->why, 256, "the database refused the results: %s", dd_strerror(rc));
+	else if (rc)
 		lost(w, rc, "storing results");
+	if (rc)
 		return rc;
-	}
 	back(w);
 	w->out->stored += stored;
 	w->out->dropped += w->nkept - stored;
@@ -329,8 +332,10 @@ static size_t claim(struct qw *w)
 		return 0;
 	if (w->down && dd_clock_mono_ms() < w->next_try)
 		return 0;
+	double t0 = dd_clock_mono_ms();
 	rc = dd_store_queue_claim(w->st, w->qo->job, w->qo->worker, now, now + w->qo->lease_s,
 				  w->qo->batch, take, w);
+	w->store_ms += dd_clock_mono_ms() - t0;
 	if (rc) {
 		lost(w, rc, "taking work");
 		w->npending = 0;
@@ -363,9 +368,9 @@ static void progress(struct qw *w, int force)
 		return;
 	w->last_log = now;
 	logf_(w, "%llu taken, %llu stored, %llu dropped (stored by another worker), %zu kept, "
-		 "%u in flight", (unsigned long long)w->out->claimed,
+		 "%u in flight; %.1f s waiting for the database", (unsigned long long)w->out->claimed,
 	      (unsigned long long)w->out->stored, (unsigned long long)w->out->dropped, w->nkept,
-	      inflight);
+	      inflight, w->store_ms / 1000);
 }
 
 static int on_write(void *ctx, const char *line, size_t len)
@@ -379,8 +384,8 @@ static int on_write(void *ctx, const char *line, size_t len)
 		return rc;
 	w->nkept++;
 	if (w->nkept >= FLUSH_AT || dd_clock_mono_ms() - w->last_flush >= FLUSH_MS)
-		if (flush(w) == DD_ENOMEM)
-			return DD_ENOMEM;
+		if ((rc = flush(w)) == DD_ENOMEM || rc == DD_EINVAL)
+			return rc;
 	return 0;
 }
 
@@ -475,7 +480,9 @@ static int work(struct qw *w, const struct dd_probe_opts *po, const struct dd_dn
 	int rc;
 
 	while (!w->stopping) {
-		if (w->nkept && flush(w) != 0) {
+		if (w->nkept && (rc = flush(w)) != 0) {
+			if (rc == DD_ENOMEM || rc == DD_EINVAL)
+				return rc;
 			nap(w->backoff_ms);
 			continue;
 		}

@@ -149,9 +149,10 @@ struct dd_store_qresult {
 	const char *doc;
 };
 
-/* A worker's counters since its last commit, added to its row. */
+/* A worker's counters since its last commit, added to its row (with the
+ * number of results the commit stored). */
 struct dd_store_qcount {
-	uint64_t domains, queries, shared, timeouts;
+	uint64_t queries, shared, timeouts;
 };
 
 /* A job's items: done (a result stored), held by a worker, left to take. */

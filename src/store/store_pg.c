@@ -736,15 +736,15 @@ static int pg_graph_get(struct dd_store *base, const char *domain,
 /* Names added per statement, as one array. */
 #define QUEUE_ADD_CHUNK 1000
 
-/* names as a PostgreSQL array literal: {"a.","b\"c."} (inside double
- * quotes a backslash and a double quote are escaped). */
+/* names as a PostgreSQL array literal: {"a.","b\"c.",NULL} (inside double
+ * quotes a backslash and a double quote are escaped; a NULL is NULL). */
 static char *array_literal(const char *const *names, size_t n)
 {
 	size_t cap = 3;
 	char *out, *o;
 
 	for (size_t i = 0; i < n; i++)
-		cap += 2 * strlen(names[i]) + 3;
+		cap += names[i] ? 2 * strlen(names[i]) + 3 : 5;
 	if (!(out = malloc(cap)))
 		return NULL;
 	o = out;
@@ -752,6 +752,11 @@ static char *array_literal(const char *const *names, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			*o++ = ',';
+		if (!names[i]) {
+			memcpy(o, "NULL", 4);
+			o += 4;
+			continue;
+		}
 		*o++ = '"';
 		for (const char *c = names[i]; *c; c++) {
 			if (*c == '"' || *c == '\\')
@@ -812,29 +817,42 @@ static int pg_q_claim(struct dd_store *base, const char *job, const char *worker
 	return 0;
 }
 
-/* One result: its item marked done and its row, or nothing (done already). */
-static int q_done_one(struct pg_store *s, const char *job, const char *worker, int64_t now,
-		      const struct dd_store_qresult *q, size_t *stored)
+#define Q_COLS 8 /* the columns of DD_SQL_Q_DONE's arrays */
+
+/* The results of a batch as one array per column, and stored. */
+static int q_done_all(struct pg_store *s, const char *job, const char *worker, int64_t now,
+		      const struct dd_store_qresult *r, size_t n, size_t *stored)
 {
+	const char **col = calloc(n * Q_COLS + 1, sizeof(*col));
+	char (*num)[3][16] = calloc(n + 1, sizeof(*num));
+	char *arr[Q_COLS] = { NULL };
 	struct params p = { .n = 0 };
 	long rows = 0;
-	int rc;
+	int rc = col && num ? 0 : DD_ENOMEM;
 
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(num[i][0], sizeof(num[i][0]), "%d", r[i].status);
+		snprintf(num[i][1], sizeof(num[i][1]), "%d", r[i].layer);
+		snprintf(num[i][2], sizeof(num[i][2]), "%u", r[i].nns);
+		const char *v[Q_COLS] = { r[i].domain, num[i][0], num[i][1], r[i].codes,
+					  r[i].operators, r[i].registrar, num[i][2], r[i].doc };
+		for (size_t c = 0; c < Q_COLS; c++)
+			col[c * n + i] = v[c];
+	}
+	for (size_t c = 0; rc == 0 && c < Q_COLS; c++)
+		if (!(arr[c] = array_literal(col + c * n, n)))
+			rc = DD_ENOMEM;
 	p_text(&p, job);
-	p_text(&p, q->domain);
 	p_int(&p, now);
-	if ((rc = run(s, DD_SQL_Q_DONE, &p, &rows)) != 0 || rows != 1)
-		return rc;
+	for (size_t c = 0; c < Q_COLS; c++)
+		p_text(&p, arr[c]);
 	p_text(&p, worker);
-	p_int(&p, q->status);
-	p_int(&p, q->layer);
-	p_text(&p, q->codes);
-	p_text(&p, q->operators);
-	p_text(&p, q->registrar);
-	p_int(&p, q->nns);
-	p_text(&p, q->doc);
-	if ((rc = run(s, DD_SQL_Q_RESULT, &p, NULL)) == 0)
-		(*stored)++;
+	if (rc == 0 && (rc = run(s, DD_SQL_Q_DONE, &p, &rows)) == 0)
+		*stored = (size_t)rows;
+	for (size_t c = 0; c < Q_COLS; c++)
+		free(arr[c]);
+	free(col);
+	free(num);
 	return rc;
 }
 
@@ -847,12 +865,12 @@ static int pg_q_done(struct dd_store *base, const char *job, const char *worker,
 	int rc = begin(s);
 
 	*stored = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = q_done_one(s, job, worker, now, &r[i], stored);
+	if (rc == 0 && n)
+		rc = q_done_all(s, job, worker, now, r, n, stored);
 	p_text(&p, job);
 	p_text(&p, worker);
 	p_int(&p, now);
-	p_int(&p, (int64_t)c->domains);
+	p_int(&p, (int64_t)*stored);
 	p_int(&p, (int64_t)c->queries);
 	p_int(&p, (int64_t)c->shared);
 	p_int(&p, (int64_t)c->timeouts);

@@ -157,12 +157,21 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 	[DD_SQL_Q_CLAIM] = "UPDATE audit_queue SET lease_owner = ?2, lease_until = ?4 WHERE id IN"
 			   " (SELECT id FROM audit_queue WHERE job = ?1 AND done = 0"
 			   " AND lease_until <= ?3 ORDER BY id LIMIT ?5@LOCK@) RETURNING domain",
-	/* Done, if no worker stored it first (0 rows: its result is dropped). */
-	[DD_SQL_Q_DONE] = "UPDATE audit_queue SET done = ?3, lease_owner = NULL, lease_until = 0"
-			  " WHERE job = ?1 AND domain = ?2 AND done = 0",
-	[DD_SQL_Q_RESULT] = "INSERT INTO audit_results(job, domain, time, worker, status, layer,"
-			    " codes, operators, registrar, nns, doc)"
-			    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	/* A batch of results in one statement (one round trip), from arrays
+	 * of their columns: each item not done yet is marked done and its row
+	 * inserted; the result of an item done meanwhile (another worker took
+	 * it after this one's lease ended) is dropped. */
+	[DD_SQL_Q_DONE] =
+		"WITH r AS (SELECT * FROM unnest(CAST(?3 AS TEXT[]), CAST(?4 AS SMALLINT[]),"
+		" CAST(?5 AS SMALLINT[]), CAST(?6 AS JSONB[]), CAST(?7 AS JSONB[]), CAST(?8 AS TEXT[]),"
+		" CAST(?9 AS INTEGER[]), CAST(?10 AS JSONB[]))"
+		" AS r(domain, status, layer, codes, operators, registrar, nns, doc)),"
+		" d AS (UPDATE audit_queue q SET done = ?2, lease_owner = NULL, lease_until = 0"
+		" FROM r WHERE q.job = ?1 AND q.domain = r.domain AND q.done = 0 RETURNING q.domain)"
+		" INSERT INTO audit_results(job, domain, time, worker, status, layer, codes, operators,"
+		" registrar, nns, doc) SELECT DISTINCT ON (r.domain) ?1, r.domain, ?2, ?11, r.status,"
+		" r.layer, r.codes, r.operators, r.registrar, r.nns, r.doc FROM r"
+		" JOIN d ON d.domain = r.domain",
 	[DD_SQL_Q_WORKER] = "INSERT INTO audit_workers(job, worker, started, last, domains, queries,"
 			    " shared, timeouts) VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)"
 			    " ON CONFLICT(job, worker) DO UPDATE SET last = ?3,"
