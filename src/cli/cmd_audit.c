@@ -626,35 +626,39 @@ static int previous(struct live *l)
 	return rc ? -1 : 0;
 }
 
+/* One rendering of the summary (JSON or text) to path, or to dflt when path
+ * is NULL. 0, or -1 after a message. */
+static int put_summary(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+		       size_t top, int json, const char *path, FILE *dflt)
+{
+	FILE *f = dflt;
+	struct dd_buf b;
+	int r;
+
+	if (path && !(f = fopen(path, "w"))) {
+		perror("dnsdeps audit: cannot write the summary");
+		return -1;
+	}
+	dd_buf_init(&b);
+	r = json ? dd_audit_summary_json(s, ri, top, &b) : dd_audit_summary_text(s, ri, top, &b);
+	if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
+		r = DD_EIO;
+	if (f != dflt ? fclose(f) != 0 : fflush(f) != 0)
+		r = DD_EIO;
+	if (r)
+		fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
+	dd_buf_free(&b);
+	return r ? -1 : 0;
+}
+
+/* The text summary on standard error or --summary FILE; --summary-json FILE. */
 static int write_summary(const struct live *l, const struct dd_audit_run_info *ri)
 {
 	const struct dd_audit_summary *s = dd_audit_summary(l->a);
-	const char *paths[2] = { l->lo->summary, l->lo->summary_json };
-	int rc = 0;
+	int rc = put_summary(s, ri, l->o->top, 0, l->lo->summary, stderr);
 
-	for (int k = 0; k < 2; k++) {
-		struct dd_buf b;
-		FILE *f = stderr;
-		if (k == 1 && !paths[1])
-			break;
-		if (paths[k] && !(f = fopen(paths[k], "w"))) {
-			perror("dnsdeps audit: cannot write the summary");
-			rc = -1;
-			continue;
-		}
-		dd_buf_init(&b);
-		int r = k == 0 ? dd_audit_summary_text(s, ri, l->o->top, &b)
-			       : dd_audit_summary_json(s, ri, l->o->top, &b);
-		if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
-			r = DD_EIO;
-		if (f != stderr && fclose(f) != 0)
-			r = DD_EIO;
-		if (r) {
-			fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
-			rc = -1;
-		}
-		dd_buf_free(&b);
-	}
+	if (l->lo->summary_json && put_summary(s, ri, l->o->top, 1, l->lo->summary_json, stderr))
+		rc = -1;
 	return rc;
 }
 
@@ -717,18 +721,30 @@ static int worst_status(const struct dd_audit_summary *s)
 	return DD_EXIT_OK;
 }
 
-/* What every domain's check needs, as the live audit and a queue's worker
- * have it: the probe's settings and root hints, registration look-ups (fo,
- * paths: to keep while ao is used), the judgement's options, and l's
- * prepare and finish. 0, or -1 after a message. */
+/* What a run of the audit driver needs, as the live audit and a queue's
+ * worker have it (run_setup); hints to free. */
+struct run_env {
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths paths; /* fo's file names */
+	struct dd_probe_opts po;
+	struct dd_dns_hint *hints;
+	size_t nhints;
+	struct dd_audit_opts ao;
+};
+
+/* The probe's settings and root hints, registration look-ups, the
+ * judgement's options, and l's prepare and finish, into e. 0, or -1 after
+ * a message. */
 static int run_setup(struct live *l, const struct dd_cli_common *c, const struct dd_cli_deps *d,
-		     struct dd_audit_opts *ao, struct dd_probe_opts *po, struct dd_dns_hint **hints,
-		     size_t *nhints, struct dd_reg_fetch_opts *fo, struct dd_cli_reg_paths *paths)
+		     struct run_env *e)
 {
 	const struct dd_cli_judge *j = l->judge;
+	struct dd_audit_opts *ao = &e->ao;
+	struct dd_probe_opts *po = &e->po;
+	struct dd_reg_fetch_opts *fo = &e->fo;
 
 	raise_fd_limit();
-	if (dd_cli_probe_setup(c, po, hints, nhints) != 0)
+	if (dd_cli_probe_setup(c, po, &e->hints, &e->nhints) != 0)
 		return -1;
 	po->max_inflight = max_inflight(l->lo->concurrency);
 	memset(ao, 0, sizeof(*ao));
@@ -740,7 +756,7 @@ static int run_setup(struct live *l, const struct dd_cli_common *c, const struct
 	ao->ctx = l;
 	ao->recycle = l->lo->recycle;
 	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
-			      fo, paths);
+			      fo, &e->paths);
 	dd_cli_reg_pace(&d->reg, fo);
 	ao->reg = d->no_registration ? NULL : fo;
 	ao->expiry_warn = (int)j->expiry_warn;
@@ -754,14 +770,9 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		     const struct live_opts *lo, const struct dd_cli_judge *j,
 		     const struct dd_cli_common *c, const struct dd_cli_deps *d, const char *input)
 {
-	struct dd_reg_fetch_opts fo;
-	struct dd_cli_reg_paths rpaths;
+	struct run_env env = { .hints = NULL };
 	struct live l;
 	struct dd_buf names;
-	struct dd_probe_opts po;
-	struct dd_dns_hint *hints = NULL;
-	size_t nhints = 0;
-	struct dd_audit_opts ao;
 	struct dd_audit_run_info ri;
 	struct rusage ru;
 	FILE *in = NULL;
@@ -817,16 +828,16 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	l.progress = !o->no_progress && isatty(STDERR_FILENO);
 	if (l.progress && l.names)
 		l.total = count_names(&l);
-	if (run_setup(&l, c, d, &ao, &po, &hints, &nhints, &fo, &rpaths) != 0)
+	if (run_setup(&l, c, d, &env) != 0)
 		goto out;
-	ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
-	ao.next = next_domain;
-	ao.write = write_line;
-	ao.progress = show_progress;
-	ao.on_signal = on_sigint;
-	ao.signum = SIGINT;
-	ao.signal_arg = &l;
-	rc = dd_audit_new(&l.a, &po, hints, nhints, &ao);
+	env.ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
+	env.ao.next = next_domain;
+	env.ao.write = write_line;
+	env.ao.progress = show_progress;
+	env.ao.on_signal = on_sigint;
+	env.ao.signum = SIGINT;
+	env.ao.signal_arg = &l;
+	rc = dd_audit_new(&l.a, &env.po, env.hints, env.nhints, &env.ao);
 	if (rc) {
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
 		goto out;
@@ -866,7 +877,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	status = rc == DD_ECANCELED ? 130 : rc ? DD_EXIT_UNKNOWN : worst_status(dd_audit_summary(l.a));
 out:
 	dd_audit_free(l.a);
-	free(hints);
+	free(env.hints);
 	if (l.out && l.out != stdout && fclose(l.out) != 0 && status != 130)
 		status = DD_EXIT_UNKNOWN;
 	dd_audit_list_free(l.list);
@@ -995,12 +1006,7 @@ static int worker_mode(const struct queue_opts *q, const struct live_opts *lo,
 		       const struct dd_cli_judge *j, const struct dd_cli_common *c,
 		       const struct dd_cli_deps *d)
 {
-	struct dd_reg_fetch_opts fo;
-	struct dd_cli_reg_paths rpaths;
-	struct dd_probe_opts po;
-	struct dd_dns_hint *hints = NULL;
-	size_t nhints = 0;
-	struct dd_audit_opts ao;
+	struct run_env env = { .hints = NULL };
 	struct dd_audit_queue_stats qs;
 	struct dd_store *st = NULL;
 	struct live l;
@@ -1026,9 +1032,9 @@ static int worker_mode(const struct queue_opts *q, const struct live_opts *lo,
 	if (dd_cli_judge_setup(j, "audit", &l.anchor, l.anchor_source,
 			       sizeof(l.anchor_source)) != 0 ||
 	    open_queue(q, &st) != 0 ||
-	    run_setup(&l, c, d, &ao, &po, &hints, &nhints, &fo, &rpaths) != 0)
+	    run_setup(&l, c, d, &env) != 0)
 		goto out;
-	rc = dd_audit_queue_work(st, &qo, &po, hints, nhints, &ao, &qs, why);
+	rc = dd_audit_queue_work(st, &qo, &env.po, env.hints, env.nhints, &env.ao, &qs, why);
 	if (rc && rc != DD_ECANCELED) {
 		char *e = dd_esc_dup(why, strlen(why));
 		fprintf(stderr, "dnsdeps audit: worker %s: stopped: %s\n", name, e ? e : why);
@@ -1040,7 +1046,7 @@ static int worker_mode(const struct queue_opts *q, const struct live_opts *lo,
 			(unsigned long long)qs.unstored, qs.unstored == 1 ? "" : "s");
 	status = rc == 0 ? DD_EXIT_OK : rc == DD_ECANCELED ? 130 : DD_EXIT_UNKNOWN;
 out:
-	free(hints);
+	free(env.hints);
 	dd_store_close(st);
 	dd_ev_strlist_free(&l.anchor);
 	return status;
@@ -1050,32 +1056,12 @@ out:
 static int queue_summary_out(const struct audit_opts *o, const struct live_opts *lo,
 			     const struct dd_audit_summary *s, const struct dd_audit_run_info *ri)
 {
-	const char *paths[3] = { NULL, lo->summary, lo->summary_json };
-	int json[3] = { o->out.format == DD_FMT_JSON, 0, 1 }, rc = 0;
+	int rc = put_summary(s, ri, o->top, o->out.format == DD_FMT_JSON, NULL, stdout);
 
-	for (int k = 0; k < 3; k++) {
-		struct dd_buf b;
-		FILE *f = stdout;
-		if (k > 0 && !paths[k])
-			continue;
-		if (paths[k] && !(f = fopen(paths[k], "w"))) {
-			perror("dnsdeps audit: cannot write the summary");
-			rc = -1;
-			continue;
-		}
-		dd_buf_init(&b);
-		int r = json[k] ? dd_audit_summary_json(s, ri, o->top, &b)
-				: dd_audit_summary_text(s, ri, o->top, &b);
-		if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
-			r = DD_EIO;
-		if (f != stdout ? fclose(f) != 0 : fflush(f) != 0)
-			r = DD_EIO;
-		if (r) {
-			fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
-			rc = -1;
-		}
-		dd_buf_free(&b);
-	}
+	if (lo->summary && put_summary(s, ri, o->top, 0, lo->summary, stdout))
+		rc = -1;
+	if (lo->summary_json && put_summary(s, ri, o->top, 1, lo->summary_json, stdout))
+		rc = -1;
 	return rc;
 }
 
@@ -1100,18 +1086,21 @@ static int summary_mode(const struct audit_opts *o, const struct queue_opts *q,
 	if (dd_audit_summary_init(&s) != 0 || open_queue(q, &st) != 0)
 		goto out;
 	for (;;) {
-		if ((rc = dd_store_queue_progress(st, q->job, dd_clock_now(&clk), &p)) != 0) {
-			fprintf(stderr, "dnsdeps audit: --queue: %s\n", dd_strerror(rc));
-			goto out;
-		}
-		if (p.leased + p.left == 0)
+		rc = dd_store_queue_progress(st, q->job, dd_clock_now(&clk), &p);
+		if (rc) {
+			fprintf(stderr, "dnsdeps audit: --queue: %s%s\n", dd_strerror(rc),
+				q->wait ? " (trying again)" : "");
+			if (!q->wait)
+				goto out;
+		} else if (p.leased + p.left == 0) {
 			break;
-		if (!q->wait) {
+		} else if (!q->wait) {
 			print_progress(stdout, q->job, &p);
 			status = QUEUE_EXIT_NOT_DONE;
 			goto out;
+		} else {
+			print_progress(stderr, q->job, &p);
 		}
-		print_progress(stderr, q->job, &p);
 		struct timespec ts = { QUEUE_WAIT_MS / 1000, (QUEUE_WAIT_MS % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}

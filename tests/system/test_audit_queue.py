@@ -9,7 +9,9 @@ of the same list:
 - enqueueing the same list again adds nothing;
 - `--queue` alone before the end prints the progress and exits 75;
 - the database restarted (pg_ctl restart) while two workers run: they keep their
-  results, store them when it is back, and nothing is lost or stored twice.
+  results, store them when it is back, and nothing is lost or stored twice; a
+  `--queue --wait` started before the restart waits through it;
+- the queue's usage errors.
 """
 
 import json
@@ -214,16 +216,23 @@ def test_database_restart_during_the_run(world, pg, single, tmp_path):
     job = "restart"
     enqueue(world, pg, job)
     ws = [Worker(world, pg, job, f"r{i}", str(tmp_path)) for i in (1, 2)]
+    waiter = subprocess.Popen(argv(world, "--queue", pg.uri, "--job", job, "--wait", "--json"),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, encoding="utf-8")
     try:
         wait_for(lambda: done(pg, job) >= N // 5, 120)
         r = run(world, "--queue", pg.uri, "--job", job)
         assert r.returncode == NOT_DONE and " left" in r.stdout, r.stdout + r.stderr
         pg.pg_ctl("restart")
         rcs = [w.wait(300) for w in ws]
+        out, err = waiter.communicate(timeout=120)
     finally:
-        for w in ws:
-            if w.p.poll() is None:
-                w.p.kill()
+        for p in [w.p for w in ws] + [waiter]:
+            if p.poll() is None:
+                p.kill()
+    # --wait outlived the restart too.
+    assert waiter.returncode == single[2], err
+    assert comparable(json.loads(out)) == comparable(single[1])
     texts = [w.text() for w in ws]
     assert rcs == [0, 0], texts
     assert any("the store is unreachable" in t for t in texts), texts
@@ -232,3 +241,21 @@ def test_database_restart_during_the_run(world, pg, single, tmp_path):
     r = run(world, "--queue", pg.uri, "--job", job, "--json")
     assert r.returncode == single[2], r.stderr
     assert comparable(json.loads(r.stdout)) == comparable(single[1])
+
+
+def test_queue_usage_errors(world, pg, tmp_path):
+    """The queue's options and steps are checked before anything is stored."""
+    cases = [
+        (["--enqueue", str(world.list)], "go with --queue URI"),
+        (["--worker"], "go with --queue URI"),
+        (["--queue", pg.uri, str(world.list)], "the list is --enqueue FILE"),
+        (["--queue", pg.uri, "--enqueue", str(world.list), "--worker"], "one at a time"),
+        (["--queue", pg.uri, "--worker", "--output", str(tmp_path / "x")], "no --output"),
+        (["--queue", pg.uri, "--csv"], "no csv"),
+    ]
+    for args, message in cases:
+        r = run(world, *args)
+        assert r.returncode == 3 and message in r.stderr, (args, r.stderr)
+    r = run(world, "--queue", f"sqlite:{tmp_path}/q.db", "--enqueue", str(world.list))
+    assert r.returncode == 3 and "takes a PostgreSQL database" in r.stderr, r.stderr
+    assert not (tmp_path / "q.db").exists()
