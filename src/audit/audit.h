@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "checks/checks.h"
 #include "core/buf.h"
 #include "core/map.h"
@@ -121,7 +123,14 @@ struct dd_audit_saved {
 	const char *registrar;       /* NULL: unknown */
 };
 
+/* What a saved JSON result (the object of a JSON Lines line) says, for the
+ * summary; the strings live in doc. */
+void dd_audit_saved_json(json_t *doc, struct dd_audit_saved *sv);
+
 int dd_audit_summary_init(struct dd_audit_summary *s);
+/* Count n more domains under name (a summary's operators or registrars).
+ * 0 or DD_ENOMEM. */
+int dd_audit_tally_add(struct dd_audit_tally *t, const char *name, uint64_t n);
 void dd_audit_summary_free(struct dd_audit_summary *s);
 /* Count one domain of a previous output into the whole file's statuses,
  * layers, codes, operators and registrars (s->resumed, not s->domains).
@@ -248,5 +257,63 @@ int dd_audit_add_previous(struct dd_audit *a, FILE *f);
 /* Why the last probe could not be set up (registration tables), or "". */
 const char *dd_audit_why(const struct dd_audit *a);
 void dd_audit_free(struct dd_audit *a);
+
+/* ---- the distributed audit (queue.c; docs/postgresql.md) ------------------- */
+
+#include "store/store.h"
+
+/* One domain's result for the queue: its line parsed into the row the store
+ * keeps (r), owning what r points to. */
+struct dd_audit_qresult {
+	struct dd_store_qresult r;
+	json_t *doc;
+	char *line, *codes, *operators;
+	char domain[DD_NAME_MAX];
+};
+
+/* Parse one JSON Lines line of the driver (len bytes, newline included or
+ * not) into out: its domain, status, layer, distinct finding codes, NS
+ * operators (dd_audit_operator of its NS names, as the summary counts
+ * them), registrar and number of NS names. 0, DD_EMALFORMED or DD_ENOMEM
+ * (out is then empty). */
+int dd_audit_qresult_parse(const char *line, size_t len, struct dd_audit_qresult *out);
+void dd_audit_qresult_free(struct dd_audit_qresult *q);
+
+/* Put one of dd_store_queue_summary's counts (what, key, n) into s and ri.
+ * 0, DD_ENOMEM, or DD_EMALFORMED for a row it does not know. */
+int dd_audit_qsummary_put(struct dd_audit_summary *s, struct dd_audit_run_info *ri,
+			  const char *what, const char *key, uint64_t n);
+/* A job's summary from the store (s initialized by the caller). */
+int dd_audit_queue_summary(struct dd_store *st, const char *job, struct dd_audit_summary *s,
+			   struct dd_audit_run_info *ri);
+
+struct dd_audit_queue_opts {
+	const char *job, *worker;
+	unsigned lease_s;      /* an item taken is this worker's this long */
+	unsigned batch;        /* items taken at once (>= 1) */
+	/* Lines for people (progress, the store lost and back), or NULL. */
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+};
+
+struct dd_audit_queue_stats {
+	uint64_t claimed, stored, dropped; /* dropped: stored first by another worker */
+	uint64_t unstored;                 /* results not stored when it stopped */
+	uint64_t queries, timeouts;
+};
+
+/* Work on the job's queue until no item is left: take batches of items,
+ * check them with the audit driver (po, hints and ao as a live audit has
+ * them; ao's next, write, progress, ctx and signal are the queue's), store
+ * each result with its item marked done. While the store is unreachable the
+ * results are kept (at most ao->concurrency + batch: no item is taken
+ * meanwhile) and stored once it is back; a result whose item another
+ * worker stored meanwhile is dropped. SIGTERM finishes the domains in
+ * flight, stores what it can and returns DD_ECANCELED. 0 when the queue
+ * is empty, or a negative dd_err with why set. */
+int dd_audit_queue_work(struct dd_store *st, const struct dd_audit_queue_opts *qo,
+			const struct dd_probe_opts *po, const struct dd_dns_hint *hints,
+			size_t nhints, const struct dd_audit_opts *ao,
+			struct dd_audit_queue_stats *out, char why[256]);
 
 #endif

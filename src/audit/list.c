@@ -206,8 +206,7 @@ static void saved_ns(json_t *deleg, struct dd_audit_saved *sv)
 	}
 }
 
-/* What a saved JSON result says, for the summary (strings live in doc). */
-static void saved_json(json_t *doc, struct dd_audit_saved *sv)
+void dd_audit_saved_json(json_t *doc, struct dd_audit_saved *sv)
 {
 	json_t *v = json_object_get(doc, "verdict"), *f, *reg;
 	size_t i;
@@ -240,7 +239,7 @@ static int jsonl_domain(const char *line, size_t len, char name[DD_NAME_MAX],
 		strcpy(name, d);
 		rc = 0;
 		if (sum && !dd_map_get(done, name)) {
-			saved_json(doc, &sv);
+			dd_audit_saved_json(doc, &sv);
 			rc = dd_audit_summary_add_saved(sum, &sv);
 		}
 	}

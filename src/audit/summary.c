@@ -146,6 +146,15 @@ static int tally_add(struct dd_audit_tally *t, const char *name)
 	return 0;
 }
 
+int dd_audit_tally_add(struct dd_audit_tally *t, const char *name, uint64_t n)
+{
+	int rc = n ? tally_add(t, name) : 0;
+
+	if (rc == 0 && n)
+		t->count[(size_t)((uintptr_t)dd_map_get(&t->map, name) - 1)] += n - 1;
+	return rc;
+}
+
 static void count_code(struct dd_audit_summary *s, const char *code, unsigned char *seen,
 		       size_t nseen)
 {

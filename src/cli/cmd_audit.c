@@ -26,6 +26,7 @@
 #include "net/net.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
+#include "store/store.h"
 #include "zone/zone.h"
 
 struct audit_opts {
@@ -71,9 +72,29 @@ static int set_origin(void *t, const struct dd_opt *opt, const char *arg, char *
 	return 0;
 }
 
+/* The distributed audit's options (docs/postgresql.md). */
+struct queue_opts {
+	const char *uri;
+	const char *enqueue;
+	int worker;
+	const char *name;
+	const char *job;
+	unsigned lease_ms;
+	int wait;
+};
+
+#define QUEUE_JOB "default"
+#define QUEUE_LEASE_MS 300000
+#define QUEUE_BATCH_MAX 1000
+/* --queue alone while domains are left: the summary is not ready (as
+ * sysexits.h's EX_TEMPFAIL: try again later). */
+#define QUEUE_EXIT_NOT_DONE 75
+#define QUEUE_WAIT_MS 2000
+
 #define A(field) offsetof(struct audit_opts, field)
 #define Z(field) offsetof(struct zone_opts, field)
 #define L(field) offsetof(struct live_opts, field)
+#define Q(field) offsetof(struct queue_opts, field)
 
 static const struct dd_opt audit_table[] = {
 	{ .name = "output", .short_name = 'o', .kind = DD_OPT_STR, .argname = "FILE", .off = A(output), .help = "write to FILE instead of standard output" },
@@ -96,6 +117,17 @@ static const struct dd_opt live_table[] = {
 	{ .name = "summary-json", .kind = DD_OPT_STR, .argname = "FILE", .off = L(summary_json), .help = "also write the summary as JSON (dnsdeps.auditsummary/1) to FILE" },
 	{ .name = "recycle", .kind = DD_OPT_UINT, .argname = "N", .off = L(recycle), .min = 0, .max = 100000000, .help = "a fresh resolver cache every N domains (default 0: never; the cache is bounded anyway)" },
 	{ .name = "no-deps", .kind = DD_OPT_FLAG, .off = L(no_deps), .val = 1, .help = "skip the dependencies (gathered by default, as check does)" },
+	{ 0 },
+};
+
+static const struct dd_opt queue_table[] = {
+	{ .name = "queue", .kind = DD_OPT_STR, .argname = "URI", .off = Q(uri), .help = "the distributed audit's queue, a PostgreSQL database (postgresql://...): with --enqueue FILE or --zone FILE load it, with --worker work on it, alone print its summary (or its progress, exit status 75, while domains are left)" },
+	{ .name = "enqueue", .kind = DD_OPT_STR, .argname = "FILE", .off = Q(enqueue), .help = "with --queue: add the domains of FILE (a list, as the live audit reads it) to the job; domains already in it are not added again" },
+	{ .name = "worker", .kind = DD_OPT_FLAG, .off = Q(worker), .val = 1, .help = "with --queue: check the job's domains, a batch at a time, storing each result, until none is left" },
+	{ .name = "worker-name", .kind = DD_OPT_STR, .argname = "NAME", .off = Q(name), .help = "with --worker: its name in the queue (default HOST.PID); started again under its name, it takes back at once what it held" },
+	{ .name = "job", .kind = DD_OPT_STR, .argname = "NAME", .off = Q(job), .help = "with --queue: the job, when several audits share one database (default 'default')" },
+	{ .name = "lease", .kind = DD_OPT_MS, .argname = "DURATION", .off = Q(lease_ms), .min = 1000, .max = 86400000, .help = "with --worker: a domain taken is the worker's this long at most, then another worker may take it (default 5m)" },
+	{ .name = "wait", .kind = DD_OPT_FLAG, .off = Q(wait), .val = 1, .help = "with --queue alone: wait until no domain is left, showing progress, then print the summary" },
 	{ 0 },
 };
 
@@ -594,35 +626,39 @@ static int previous(struct live *l)
 	return rc ? -1 : 0;
 }
 
+/* One rendering of the summary (JSON or text) to path, or to dflt when path
+ * is NULL. 0, or -1 after a message. */
+static int put_summary(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
+		       size_t top, int json, const char *path, FILE *dflt)
+{
+	FILE *f = dflt;
+	struct dd_buf b;
+	int r;
+
+	if (path && !(f = fopen(path, "w"))) {
+		perror("dnsdeps audit: cannot write the summary");
+		return -1;
+	}
+	dd_buf_init(&b);
+	r = json ? dd_audit_summary_json(s, ri, top, &b) : dd_audit_summary_text(s, ri, top, &b);
+	if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
+		r = DD_EIO;
+	if (f != dflt ? fclose(f) != 0 : fflush(f) != 0)
+		r = DD_EIO;
+	if (r)
+		fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
+	dd_buf_free(&b);
+	return r ? -1 : 0;
+}
+
+/* The text summary on standard error or --summary FILE; --summary-json FILE. */
 static int write_summary(const struct live *l, const struct dd_audit_run_info *ri)
 {
 	const struct dd_audit_summary *s = dd_audit_summary(l->a);
-	const char *paths[2] = { l->lo->summary, l->lo->summary_json };
-	int rc = 0;
+	int rc = put_summary(s, ri, l->o->top, 0, l->lo->summary, stderr);
 
-	for (int k = 0; k < 2; k++) {
-		struct dd_buf b;
-		FILE *f = stderr;
-		if (k == 1 && !paths[1])
-			break;
-		if (paths[k] && !(f = fopen(paths[k], "w"))) {
-			perror("dnsdeps audit: cannot write the summary");
-			rc = -1;
-			continue;
-		}
-		dd_buf_init(&b);
-		int r = k == 0 ? dd_audit_summary_text(s, ri, l->o->top, &b)
-			       : dd_audit_summary_json(s, ri, l->o->top, &b);
-		if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
-			r = DD_EIO;
-		if (f != stderr && fclose(f) != 0)
-			r = DD_EIO;
-		if (r) {
-			fprintf(stderr, "dnsdeps audit: summary: %s\n", dd_strerror(r));
-			rc = -1;
-		}
-		dd_buf_free(&b);
-	}
+	if (l->lo->summary_json && put_summary(s, ri, l->o->top, 1, l->lo->summary_json, stderr))
+		rc = -1;
 	return rc;
 }
 
@@ -685,22 +721,61 @@ static int worst_status(const struct dd_audit_summary *s)
 	return DD_EXIT_OK;
 }
 
+/* What a run of the audit driver needs, as the live audit and a queue's
+ * worker have it (run_setup); hints to free. */
+struct run_env {
+	struct dd_reg_fetch_opts fo;
+	struct dd_cli_reg_paths paths; /* fo's file names */
+	struct dd_probe_opts po;
+	struct dd_dns_hint *hints;
+	size_t nhints;
+	struct dd_audit_opts ao;
+};
+
+/* The probe's settings and root hints, registration look-ups, the
+ * judgement's options, and l's prepare and finish, into e. 0, or -1 after
+ * a message. */
+static int run_setup(struct live *l, const struct dd_cli_common *c, const struct dd_cli_deps *d,
+		     struct run_env *e)
+{
+	const struct dd_cli_judge *j = l->judge;
+	struct dd_audit_opts *ao = &e->ao;
+	struct dd_probe_opts *po = &e->po;
+	struct dd_reg_fetch_opts *fo = &e->fo;
+
+	raise_fd_limit();
+	if (dd_cli_probe_setup(c, po, &e->hints, &e->nhints) != 0)
+		return -1;
+	po->max_inflight = max_inflight(l->lo->concurrency);
+	memset(ao, 0, sizeof(*ao));
+	ao->concurrency = l->lo->concurrency;
+	ao->now = j->now;
+	ao->judge_now = j->now;
+	ao->sig_warn_days = (int)j->sig_warn;
+	ao->tool = "dnsdeps " DD_VERSION;
+	ao->ctx = l;
+	ao->recycle = l->lo->recycle;
+	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
+			      fo, &e->paths);
+	dd_cli_reg_pace(&d->reg, fo);
+	ao->reg = d->no_registration ? NULL : fo;
+	ao->expiry_warn = (int)j->expiry_warn;
+	ao->expiry_crit = (int)j->expiry_crit;
+	ao->prepare = prepare;
+	ao->finish = deps_finish;
+	return 0;
+}
+
 static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 		     const struct live_opts *lo, const struct dd_cli_judge *j,
 		     const struct dd_cli_common *c, const struct dd_cli_deps *d, const char *input)
 {
-	struct dd_reg_fetch_opts fo;
-	struct dd_cli_reg_paths rpaths;
+	struct run_env env = { .hints = NULL };
 	struct live l;
 	struct dd_buf names;
-	struct dd_probe_opts po;
-	struct dd_dns_hint *hints = NULL;
-	size_t nhints = 0;
-	struct dd_audit_opts ao;
 	struct dd_audit_run_info ri;
 	struct rusage ru;
 	FILE *in = NULL;
-	int64_t now = 0;
 	int rc, status = DD_EXIT_UNKNOWN;
 
 	memset(&l, 0, sizeof(l));
@@ -710,7 +785,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	l.judge = j;
 	dd_map_init(&l.done);
 	dd_buf_init(&names);
-	now = j->now;
 	if (dd_cli_judge_setup(j, "audit", &l.anchor, l.anchor_source,
 			       sizeof(l.anchor_source)) != 0)
 		goto out;
@@ -754,34 +828,16 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	l.progress = !o->no_progress && isatty(STDERR_FILENO);
 	if (l.progress && l.names)
 		l.total = count_names(&l);
-	raise_fd_limit();
-	if (dd_cli_probe_setup(c, &po, &hints, &nhints) != 0)
+	if (run_setup(&l, c, d, &env) != 0)
 		goto out;
-	po.max_inflight = max_inflight(lo->concurrency);
-	memset(&ao, 0, sizeof(ao));
-	ao.concurrency = lo->concurrency;
-	ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
-	ao.now = now;
-	ao.judge_now = now;
-	ao.sig_warn_days = (int)j->sig_warn;
-	ao.tool = "dnsdeps " DD_VERSION;
-	ao.next = next_domain;
-	ao.write = write_line;
-	ao.progress = show_progress;
-	ao.ctx = &l;
-	ao.recycle = lo->recycle;
-	dd_cli_reg_fetch_opts(d->rdap_bootstrap, d->whois_servers, d->ca_file, d->reg_timeout_ms,
-			      &fo, &rpaths);
-	dd_cli_reg_pace(&d->reg, &fo);
-	ao.reg = d->no_registration ? NULL : &fo;
-	ao.expiry_warn = (int)j->expiry_warn;
-	ao.expiry_crit = (int)j->expiry_crit;
-	ao.prepare = prepare;
-	ao.finish = deps_finish;
-	ao.on_signal = on_sigint;
-	ao.signum = SIGINT;
-	ao.signal_arg = &l;
-	rc = dd_audit_new(&l.a, &po, hints, nhints, &ao);
+	env.ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
+	env.ao.next = next_domain;
+	env.ao.write = write_line;
+	env.ao.progress = show_progress;
+	env.ao.on_signal = on_sigint;
+	env.ao.signum = SIGINT;
+	env.ao.signal_arg = &l;
+	rc = dd_audit_new(&l.a, &env.po, env.hints, env.nhints, &env.ao);
 	if (rc) {
 		fprintf(stderr, "dnsdeps audit: %s\n", dd_strerror(rc));
 		goto out;
@@ -821,7 +877,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	status = rc == DD_ECANCELED ? 130 : rc ? DD_EXIT_UNKNOWN : worst_status(dd_audit_summary(l.a));
 out:
 	dd_audit_free(l.a);
-	free(hints);
+	free(env.hints);
 	if (l.out && l.out != stdout && fclose(l.out) != 0 && status != 130)
 		status = DD_EXIT_UNKNOWN;
 	dd_audit_list_free(l.list);
@@ -833,17 +889,283 @@ out:
 	return status;
 }
 
-enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_NOW, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
+
+/* ---- the distributed audit (--queue) --------------------------------------------- */
+
+static int open_queue(const struct queue_opts *q, struct dd_store **st)
+{
+	char why[DD_STORE_WHY_MAX];
+	int rc;
+
+	if (strncmp(q->uri, "postgresql:", 11) != 0 && strncmp(q->uri, "postgres:", 9) != 0) {
+		fprintf(stderr, "dnsdeps audit: --queue takes a PostgreSQL database "
+				"(postgresql://...)\n");
+		return -1;
+	}
+	if ((rc = dd_store_open(st, q->uri, why)) != 0) {
+		char *e = dd_esc_dup(why, strlen(why));
+		fprintf(stderr, "dnsdeps audit: --queue: %s\n", e ? e : dd_strerror(rc));
+		free(e);
+		return -1;
+	}
+	return 0;
+}
+
+/* The names of the list or the zone, as the live audit reads them, into
+ * names (NUL-separated, the map of l dropping those listed twice). */
+static int queue_names(struct live *l, const struct queue_opts *q, const struct zone_opts *z,
+		       struct dd_buf *names)
+{
+	char name[DD_NAME_MAX];
+	FILE *in;
+	int rc;
+
+	if (z->zone) {
+		struct dd_buf zn;
+		dd_buf_init(&zn);
+		dd_esc(z->zone, strlen(z->zone), l->label, sizeof(l->label));
+		if ((rc = zone_names(z, &zn)) == 0) {
+			l->names = dd_buf_str(&zn);
+			l->names_len = zn.len;
+			while ((rc = next_name(l, NULL, &l->names_pos, 1, name)) == 1)
+				dd_buf_add(names, name, strlen(name) + 1);
+		}
+		dd_buf_free(&zn);
+		l->names = NULL;
+		return rc || dd_buf_failed(names) ? -1 : 0;
+	}
+	dd_esc(q->enqueue, strlen(q->enqueue), l->label, sizeof(l->label));
+	if (strcmp(q->enqueue, "-") == 0) {
+		in = spool(stdin, l->label);
+	} else if (!(in = fopen(q->enqueue, "r"))) {
+		fprintf(stderr, "dnsdeps audit: cannot open %s: %s\n", l->label, strerror(errno));
+		return -1;
+	}
+	rc = in && screen_list(in, l->label) >= 0 && dd_audit_list_new(&l->list, in) == 0 ? 0 : -1;
+	while (rc == 0 && (rc = next_name(l, l->list, NULL, 1, name)) == 1) {
+		dd_buf_add(names, name, strlen(name) + 1);
+		rc = 0;
+	}
+	dd_audit_list_free(l->list);
+	l->list = NULL;
+	if (in)
+		fclose(in);
+	return rc || dd_buf_failed(names) ? -1 : 0;
+}
+
+static int enqueue_mode(const struct queue_opts *q, const struct zone_opts *z,
+			const struct live_opts *lo)
+{
+	struct dd_store *st = NULL;
+	struct live l;
+	struct dd_buf names;
+	const char **v = NULL;
+	size_t n = 0;
+	uint64_t added = 0;
+	int rc, status = DD_EXIT_UNKNOWN;
+
+	memset(&l, 0, sizeof(l));
+	l.lo = lo;
+	dd_map_init(&l.done);
+	dd_buf_init(&names);
+	if (queue_names(&l, q, z, &names) != 0 || open_queue(q, &st) != 0)
+		goto out;
+	for (size_t i = 0; i < names.len; i += strlen(names.data + i) + 1)
+		n++;
+	if (!(v = malloc((n ? n : 1) * sizeof(*v))))
+		goto out;
+	n = 0;
+	for (size_t i = 0; i < names.len; i += strlen(names.data + i) + 1)
+		v[n++] = names.data + i;
+	if ((rc = dd_store_queue_add(st, q->job, v, n, &added)) != 0) {
+		fprintf(stderr, "dnsdeps audit: --queue: cannot add the domains: %s\n",
+			dd_strerror(rc));
+		goto out;
+	}
+	fprintf(stderr, "dnsdeps audit: job '%s': %llu domain%s added, %llu already there\n",
+		q->job, (unsigned long long)added, added == 1 ? "" : "s",
+		(unsigned long long)(n - added));
+	status = DD_EXIT_OK;
+out:
+	free(v);
+	dd_buf_free(&names);
+	dd_map_free(&l.done);
+	dd_store_close(st);
+	return status;
+}
+
+static void worker_log(void *ctx, const char *line)
+{
+	char *e = dd_esc_dup(line, strlen(line));
+
+	fprintf(stderr, "dnsdeps audit: worker %s: %s\n", (const char *)ctx, e ? e : line);
+	free(e);
+}
+
+static int worker_mode(const struct queue_opts *q, const struct live_opts *lo,
+		       const struct dd_cli_judge *j, const struct dd_cli_common *c,
+		       const struct dd_cli_deps *d)
+{
+	struct run_env env = { .hints = NULL };
+	struct dd_audit_queue_stats qs;
+	struct dd_store *st = NULL;
+	struct live l;
+	char name[160], host[128] = "", why[256];
+	int rc, status = DD_EXIT_UNKNOWN;
+
+	memset(&l, 0, sizeof(l));
+	l.lo = lo;
+	l.deps = d;
+	l.judge = j;
+	if (q->name) {
+		snprintf(name, sizeof(name), "%s", q->name);
+	} else {
+		if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+			snprintf(host, sizeof(host), "localhost");
+		snprintf(name, sizeof(name), "%s.%ld", host, (long)getpid());
+	}
+	struct dd_audit_queue_opts qo = {
+		.job = q->job, .worker = name, .lease_s = q->lease_ms / 1000,
+		.batch = lo->concurrency < QUEUE_BATCH_MAX ? lo->concurrency : QUEUE_BATCH_MAX,
+		.log = worker_log, .log_ctx = name,
+	};
+	if (dd_cli_judge_setup(j, "audit", &l.anchor, l.anchor_source,
+			       sizeof(l.anchor_source)) != 0 ||
+	    open_queue(q, &st) != 0 ||
+	    run_setup(&l, c, d, &env) != 0)
+		goto out;
+	rc = dd_audit_queue_work(st, &qo, &env.po, env.hints, env.nhints, &env.ao, &qs, why);
+	if (rc && rc != DD_ECANCELED) {
+		char *e = dd_esc_dup(why, strlen(why));
+		fprintf(stderr, "dnsdeps audit: worker %s: stopped: %s\n", name, e ? e : why);
+		free(e);
+	}
+	if (qs.unstored)
+		fprintf(stderr, "dnsdeps audit: worker %s: %llu result%s not stored: their domains "
+				"go back to the queue when the lease ends\n", name,
+			(unsigned long long)qs.unstored, qs.unstored == 1 ? "" : "s");
+	status = rc == 0 ? DD_EXIT_OK : rc == DD_ECANCELED ? 130 : DD_EXIT_UNKNOWN;
+out:
+	free(env.hints);
+	dd_store_close(st);
+	dd_ev_strlist_free(&l.anchor);
+	return status;
+}
+
+/* The summary in the format asked for, to stdout and the --summary files. */
+static int queue_summary_out(const struct audit_opts *o, const struct live_opts *lo,
+			     const struct dd_audit_summary *s, const struct dd_audit_run_info *ri)
+{
+	int rc = put_summary(s, ri, o->top, o->out.format == DD_FMT_JSON, NULL, stdout);
+
+	if (lo->summary && put_summary(s, ri, o->top, 0, lo->summary, stdout))
+		rc = -1;
+	if (lo->summary_json && put_summary(s, ri, o->top, 1, lo->summary_json, stdout))
+		rc = -1;
+	return rc;
+}
+
+static void print_progress(FILE *f, const char *job, const struct dd_store_qprogress *p)
+{
+	fprintf(f, "dnsdeps audit: job '%s': %llu done, %llu in flight, %llu left\n", job,
+		(unsigned long long)p->done, (unsigned long long)p->leased,
+		(unsigned long long)p->left);
+	fflush(f);
+}
+
+static int summary_mode(const struct audit_opts *o, const struct queue_opts *q,
+			const struct live_opts *lo)
+{
+	struct dd_store *st = NULL;
+	struct dd_store_qprogress p;
+	struct dd_audit_summary s;
+	struct dd_audit_run_info ri;
+	struct dd_clock clk = { 0 };
+	int rc, status = DD_EXIT_UNKNOWN;
+
+	if (dd_audit_summary_init(&s) != 0 || open_queue(q, &st) != 0)
+		goto out;
+	for (;;) {
+		rc = dd_store_queue_progress(st, q->job, dd_clock_now(&clk), &p);
+		if (rc) {
+			fprintf(stderr, "dnsdeps audit: --queue: %s%s\n", dd_strerror(rc),
+				q->wait ? " (trying again)" : "");
+			if (!q->wait)
+				goto out;
+		} else if (p.leased + p.left == 0) {
+			break;
+		} else if (!q->wait) {
+			print_progress(stdout, q->job, &p);
+			status = QUEUE_EXIT_NOT_DONE;
+			goto out;
+		} else {
+			print_progress(stderr, q->job, &p);
+		}
+		struct timespec ts = { QUEUE_WAIT_MS / 1000, (QUEUE_WAIT_MS % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (p.done == 0) {
+		fprintf(stderr, "dnsdeps audit: job '%s' has no domains (--enqueue FILE adds "
+				"them)\n", q->job);
+		goto out;
+	}
+	memset(&ri, 0, sizeof(ri));
+	if ((rc = dd_audit_queue_summary(st, q->job, &s, &ri)) != 0) {
+		fprintf(stderr, "dnsdeps audit: --queue: cannot read the summary: %s\n",
+			dd_strerror(rc));
+		goto out;
+	}
+	if (queue_summary_out(o, lo, &s, &ri) == 0)
+		status = worst_status(&s);
+out:
+	dd_audit_summary_free(&s);
+	dd_store_close(st);
+	return status;
+}
+
+/* --queue: load, work, or sum up. */
+static int queue_main(const struct audit_opts *o, struct queue_opts *q,
+		      const struct zone_opts *z, const struct live_opts *lo,
+		      const struct dd_cli_judge *j, const struct dd_cli_common *c,
+		      const struct dd_cli_deps *d, int npos)
+{
+	if (!q->uri)
+		return dd_cli_usage_error(&dd_cmd_audit, "--enqueue, --worker, --worker-name, --job,"
+					  " --lease and --wait go with --queue URI");
+	if (npos > 0)
+		return dd_cli_usage_error(&dd_cmd_audit, "with --queue the list is --enqueue FILE");
+	if ((q->enqueue != NULL) + (z->zone != NULL) + q->worker > 1)
+		return dd_cli_usage_error(&dd_cmd_audit, "--enqueue, --zone and --worker are three "
+					  "steps: one at a time");
+	if (o->output || lo->resume || z->live)
+		return dd_cli_usage_error(&dd_cmd_audit, "with --queue the results are stored in the "
+					  "queue: no --output, --resume or --live");
+	if (o->out.format == DD_FMT_CSV)
+		return dd_cli_usage_error(&dd_cmd_audit, "with --queue the results are JSON documents "
+					  "and the summary text or json: no csv");
+	if (!q->job)
+		q->job = QUEUE_JOB;
+	if (!q->lease_ms)
+		q->lease_ms = QUEUE_LEASE_MS;
+	if (q->enqueue || z->zone)
+		return enqueue_mode(q, z, lo);
+	if (q->worker)
+		return worker_mode(q, lo, j, c, d);
+	return summary_mode(o, q, lo);
+}
+
+enum { T_AUDIT, T_OUT, T_ZONE, T_LIVE, T_QUEUE, T_NOW, T_JUDGE, T_PROBE, T_DEPS, T_REG, T_N };
 
 static int audit_main(int argc, char **argv)
 {
 	struct audit_opts o = { .top = 20 };
 	struct zone_opts z = { 0 };
 	struct live_opts lo = { .concurrency = LIVE_CONCURRENCY, .recycle = LIVE_RECYCLE };
+	struct queue_opts q = { 0 };
 	struct dd_cli_judge j = { 0 };
 	struct dd_cli_common c;
 	struct dd_cli_deps d;
-	void *targets[] = { &o, &o.out, &z, &lo, &j.now, &j, &c, &d, &d.reg };
+	void *targets[] = { &o, &o.out, &z, &lo, &q, &j.now, &j, &c, &d, &d.reg };
 	int given[T_N] = { 0 };
 	char *pos[argc + 1];
 	int npos, rc;
@@ -853,6 +1175,8 @@ static int audit_main(int argc, char **argv)
 	c.max_inflight_server = LIVE_PER_SERVER;
 	if ((rc = dd_cli_parse(&dd_cmd_audit, targets, given, argc, argv, pos, &npos)) >= 0)
 		return rc;
+	if (given[T_QUEUE])
+		return queue_main(&o, &q, &z, &lo, &j, &c, &d, npos);
 	if (z.zone && !z.live) {
 		if (npos > 0)
 			return dd_cli_usage_error(&dd_cmd_audit, "--zone takes no other arguments");
@@ -887,7 +1211,10 @@ const struct dd_cmd dd_cmd_audit = {
 	.name = "audit",
 	.run = audit_main,
 	.summary = "audit a portfolio of domains live, or every delegation of a zone file",
-	.synopsis = "[OPTIONS] FILE|-\n--zone FILE [--origin NAME] [--live] [OPTIONS]",
+	.synopsis = "[OPTIONS] FILE|-\n--zone FILE [--origin NAME] [--live] [OPTIONS]\n"
+		    "--queue URI [--job NAME] --enqueue FILE|--zone FILE\n"
+		    "--queue URI [--job NAME] --worker [--worker-name NAME] [--lease DURATION] [OPTIONS]\n"
+		    "--queue URI [--job NAME] [--wait] [--json] [--summary FILE] [--summary-json FILE]",
 	.about = "Live: checks every domain of FILE (one per line, '#' comments; standard\n"
 		 "input when FILE is '-') concurrently, as `check` does, and writes one line\n"
 		 "per domain as each finishes (JSON Lines, or --csv), then a summary on\n"
@@ -899,11 +1226,20 @@ const struct dd_cmd dd_cmd_audit = {
 		 "offline: NS count, operators, NS TLDs, bailiwick, glue, NS names that anyone\n"
 		 "could take over by registering a domain in this zone, and how many\n"
 		 "delegations the largest operators could take down together (text by\n"
-		 "default).",
+		 "default).\n"
+		 "Distributed (--queue URI, a PostgreSQL database; docs/postgresql.md):\n"
+		 "--enqueue FILE or --zone FILE adds the domains to a job (once each);\n"
+		 "--worker, on any number of machines, checks the job's domains a batch at\n"
+		 "a time, as the live audit does, and stores each one's JSON Lines object\n"
+		 "in the database, once; --queue alone prints the job's summary, counted\n"
+		 "by the database, as the live audit prints it (text, or --json).",
 	.exits = "live: the worst verdict (0 ok, 1 warning, 2 critical, 3 unknown), 3 on a\n"
 		 "usage, input or output error, 130 when interrupted. Zone: 0 nothing to\n"
 		 "report, 1 NS names without needed glue, 2 hijackable NS names, 3 the zone\n"
-		 "could not be read.",
+		 "could not be read. Queue: --enqueue 0, or 3; --worker 0 when no domain\n"
+		 "is left, 130 after SIGTERM, 3 on an error; --queue alone the worst\n"
+		 "verdict as live, or 75 while domains are left (the progress on standard\n"
+		 "output; --wait waits instead).",
 	.min_pos = 0,
 	.max_pos = 1,
 	.missing = "give a list of domains",
@@ -913,6 +1249,7 @@ const struct dd_cmd dd_cmd_audit = {
 						 DD_CLI_FMT(DD_FMT_CSV) },
 		[T_ZONE] = { zone_table, 0 },
 		[T_LIVE] = { live_table, 0 },
+		[T_QUEUE] = { queue_table, 0 },
 		[T_NOW] = { dd_cli_now_opts, 0 },
 		[T_JUDGE] = { dd_cli_judge_opts, 0 },
 		[T_PROBE] = { dd_cli_common_opts, 0 },

@@ -231,3 +231,44 @@ int dd_store_evidence_get(struct dd_store *s, const char *domain,
 
 	return rc ? rc : u.rc;
 }
+
+/* ---- the distributed audit's queue ---- */
+
+int dd_store_queue_add(struct dd_store *s, const char *job, const char *const *names, size_t n,
+		       uint64_t *added)
+{
+	return s->ops->q_add ? s->ops->q_add(s, job, names, n, added) : DD_EUNSUPP;
+}
+
+int dd_store_queue_claim(struct dd_store *s, const char *job, const char *worker, int64_t now,
+			 int64_t lease_until, size_t max,
+			 void (*cb)(void *arg, const char *domain), void *arg)
+{
+	return s->ops->q_claim ? s->ops->q_claim(s, job, worker, now, lease_until, max, cb, arg)
+			       : DD_EUNSUPP;
+}
+
+int dd_store_queue_done(struct dd_store *s, const char *job, const char *worker, int64_t now,
+			const struct dd_store_qresult *r, size_t n, const struct dd_store_qcount *c,
+			size_t *stored)
+{
+	return s->ops->q_done ? s->ops->q_done(s, job, worker, now, r, n, c, stored) : DD_EUNSUPP;
+}
+
+int dd_store_queue_release(struct dd_store *s, const char *job, const char *worker)
+{
+	return s->ops->q_release ? s->ops->q_release(s, job, worker) : DD_EUNSUPP;
+}
+
+int dd_store_queue_progress(struct dd_store *s, const char *job, int64_t now,
+			    struct dd_store_qprogress *out)
+{
+	return s->ops->q_progress ? s->ops->q_progress(s, job, now, out) : DD_EUNSUPP;
+}
+
+int dd_store_queue_summary(struct dd_store *s, const char *job,
+			   int (*cb)(void *arg, const char *what, const char *key, uint64_t n),
+			   void *arg)
+{
+	return s->ops->q_summary ? s->ops->q_summary(s, job, cb, arg) : DD_EUNSUPP;
+}

@@ -26,8 +26,9 @@
 #include <stdint.h>
 
 #define DD_STORE_WHY_MAX 512
-#define DD_STORE_SCHEMA_VERSION 4 /* 2: leases; 3: the graphs table (the dashboard's);
-				    * 4: each domain's latest evidence document */
+#define DD_STORE_SCHEMA_VERSION 5 /* 2: leases; 3: the graphs table (the dashboard's);
+				    * 4: each domain's latest evidence document;
+				    * 5: the distributed audit's queue */
 /* The most bytes of an evidence document a store keeps (what `dnsdeps
  * report` reads at most, DD_EV_MAX_DOC); the watch may set a lower bound. */
 #define DD_STORE_EVIDENCE_MAX (16u << 20)
@@ -151,6 +152,31 @@ struct dd_store_incident_row {
 	const char *summary;
 };
 
+/* ---- the distributed audit's queue (dnsdeps audit --queue) ---- */
+
+/* One domain's result: the check document (doc, the JSON Lines object) and
+ * what the summary counts of it, stored with the item marked done. */
+struct dd_store_qresult {
+	const char *domain;
+	int status, layer;     /* enum dd_chk_status, enum dd_chk_layer */
+	const char *codes;     /* JSON array of its distinct finding codes */
+	const char *operators; /* JSON array of its distinct NS operators */
+	const char *registrar; /* NULL: not known */
+	unsigned nns;          /* its NS names */
+	const char *doc;
+};
+
+/* A worker's counters since its last commit, added to its row (with the
+ * number of results the commit stored). */
+struct dd_store_qcount {
+	uint64_t queries, shared, timeouts;
+};
+
+/* A job's items: done (a result stored), held by a worker, left to take. */
+struct dd_store_qprogress {
+	uint64_t done, leased, left;
+};
+
 struct dd_store;
 
 /* The backend's functions (one struct per backend). */
@@ -208,6 +234,21 @@ struct dd_store_ops {
 			    void (*cb)(void *arg, int64_t time, size_t size, const void *data,
 				       size_t len),
 			    void *arg);
+	/* The distributed audit's queue (below); NULL in a backend without it. */
+	int (*q_add)(struct dd_store *s, const char *job, const char *const *names, size_t n,
+		     uint64_t *added);
+	int (*q_claim)(struct dd_store *s, const char *job, const char *worker, int64_t now,
+		       int64_t lease_until, size_t max,
+		       void (*cb)(void *arg, const char *domain), void *arg);
+	int (*q_done)(struct dd_store *s, const char *job, const char *worker, int64_t now,
+		      const struct dd_store_qresult *r, size_t n, const struct dd_store_qcount *c,
+		      size_t *stored);
+	int (*q_release)(struct dd_store *s, const char *job, const char *worker);
+	int (*q_progress)(struct dd_store *s, const char *job, int64_t now,
+			  struct dd_store_qprogress *out);
+	int (*q_summary)(struct dd_store *s, const char *job,
+			 int (*cb)(void *arg, const char *what, const char *key, uint64_t n),
+			 void *arg);
 };
 
 struct dd_store {
@@ -302,5 +343,39 @@ int dd_store_evidence_get(struct dd_store *s, const char *domain,
 			  void (*cb)(void *arg, int64_t time, const char *json, size_t len,
 				     size_t size),
 			  void *arg);
+/* ---- the distributed audit's queue (PostgreSQL; DD_EUNSUPP elsewhere) ----
+ * A job (a name: several audits may share a database) is a list of
+ * domains. Workers lease batches of them, and store each one's result in
+ * the transaction that marks it done, so a domain has one result at most
+ * whatever crashes; a lease that ends (its worker died) returns its items. */
+
+/* Add names to job's items; those already there are kept as they are.
+ * *added: how many were new. */
+int dd_store_queue_add(struct dd_store *s, const char *job, const char *const *names, size_t n,
+		       uint64_t *added);
+/* Lease to worker until lease_until at most max of job's items left that
+ * no worker holds at now, in the order they were added; each to cb. */
+int dd_store_queue_claim(struct dd_store *s, const char *job, const char *worker, int64_t now,
+			 int64_t lease_until, size_t max,
+			 void (*cb)(void *arg, const char *domain), void *arg);
+/* In one transaction: each result whose item is not done yet is stored and
+ * its item marked done (a result of an item done meanwhile, by a worker
+ * that took it after this one's lease ended, is dropped); c is added to the
+ * worker's counters. *stored: the results kept. On failure nothing is. */
+int dd_store_queue_done(struct dd_store *s, const char *job, const char *worker, int64_t now,
+			const struct dd_store_qresult *r, size_t n, const struct dd_store_qcount *c,
+			size_t *stored);
+/* End worker's leases on job's items (it starts again, or stops). */
+int dd_store_queue_release(struct dd_store *s, const char *job, const char *worker);
+int dd_store_queue_progress(struct dd_store *s, const char *job, int64_t now,
+			    struct dd_store_qprogress *out);
+/* The summary's counts of job, each as (what, key, n): what is "status" or
+ * "layer" (key: the enum's number), "code", "operator", "registrar" (key:
+ * the name), or "domains", "no_ns", "single_operator", "reg_unknown",
+ * "queries", "shared", "timeouts", "seconds" (key ""). cb's nonzero result
+ * stops the reading and is returned. */
+int dd_store_queue_summary(struct dd_store *s, const char *job,
+			   int (*cb)(void *arg, const char *what, const char *key, uint64_t n),
+			   void *arg);
 
 #endif

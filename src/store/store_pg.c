@@ -786,6 +786,204 @@ static int pg_evidence_get(struct dd_store *base, const char *domain,
 	return rc;
 }
 
+/* ---- the distributed audit's queue ---- */
+
+/* Names added per statement, as one array. */
+#define QUEUE_ADD_CHUNK 1000
+
+/* names as a PostgreSQL array literal: {"a.","b\"c.",NULL} (inside double
+ * quotes a backslash and a double quote are escaped; a NULL is NULL). */
+static char *array_literal(const char *const *names, size_t n)
+{
+	size_t cap = 3;
+	char *out, *o;
+
+	for (size_t i = 0; i < n; i++)
+		cap += names[i] ? 2 * strlen(names[i]) + 3 : 5;
+	if (!(out = malloc(cap)))
+		return NULL;
+	o = out;
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*o++ = ',';
+		if (!names[i]) {
+			memcpy(o, "NULL", 4);
+			o += 4;
+			continue;
+		}
+		*o++ = '"';
+		for (const char *c = names[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
+static int pg_q_add(struct dd_store *base, const char *job, const char *const *names, size_t n,
+		    uint64_t *added)
+{
+	struct pg_store *s = pg(base);
+	int rc = begin(s);
+
+	*added = 0;
+	for (size_t i = 0; rc == 0 && i < n; i += QUEUE_ADD_CHUNK) {
+		struct params p = { .n = 0 };
+		char *arr = array_literal(names + i, n - i < QUEUE_ADD_CHUNK ? n - i : QUEUE_ADD_CHUNK);
+		long rows = 0;
+		if (!arr) {
+			rc = DD_ENOMEM;
+			break;
+		}
+		p_text(&p, job);
+		p_text(&p, arr);
+		rc = run(s, DD_SQL_Q_ADD, &p, &rows);
+		free(arr);
+		*added += rc == 0 ? (uint64_t)rows : 0;
+	}
+	if ((rc = end(s, rc)) != 0)
+		*added = 0;
+	return rc;
+}
+
+static int pg_q_claim(struct dd_store *base, const char *job, const char *worker, int64_t now,
+		      int64_t lease_until, size_t max, void (*cb)(void *arg, const char *domain),
+		      void *arg)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	p_text(&p, job);
+	p_text(&p, worker);
+	p_int(&p, now);
+	p_int(&p, lease_until);
+	p_int(&p, (int64_t)max);
+	if ((rc = query(pg(base), DD_SQL_Q_CLAIM, &p, &r)) != 0)
+		return rc;
+	for (int i = 0; i < PQntuples(r); i++)
+		cb(arg, col_text(r, i, 0));
+	PQclear(r);
+	return 0;
+}
+
+#define Q_COLS 8 /* the columns of DD_SQL_Q_DONE's arrays */
+
+/* The results of a batch as one array per column, and stored. */
+static int q_done_all(struct pg_store *s, const char *job, const char *worker, int64_t now,
+		      const struct dd_store_qresult *r, size_t n, size_t *stored)
+{
+	const char **col = calloc(n * Q_COLS + 1, sizeof(*col));
+	char (*num)[3][16] = calloc(n + 1, sizeof(*num));
+	char *arr[Q_COLS] = { NULL };
+	struct params p = { .n = 0 };
+	long rows = 0;
+	int rc = col && num ? 0 : DD_ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(num[i][0], sizeof(num[i][0]), "%d", r[i].status);
+		snprintf(num[i][1], sizeof(num[i][1]), "%d", r[i].layer);
+		snprintf(num[i][2], sizeof(num[i][2]), "%u", r[i].nns);
+		const char *v[Q_COLS] = { r[i].domain, num[i][0], num[i][1], r[i].codes,
+					  r[i].operators, r[i].registrar, num[i][2], r[i].doc };
+		for (size_t c = 0; c < Q_COLS; c++)
+			col[c * n + i] = v[c];
+	}
+	for (size_t c = 0; rc == 0 && c < Q_COLS; c++)
+		if (!(arr[c] = array_literal(col + c * n, n)))
+			rc = DD_ENOMEM;
+	p_text(&p, job);
+	p_int(&p, now);
+	for (size_t c = 0; c < Q_COLS; c++)
+		p_text(&p, arr[c]);
+	p_text(&p, worker);
+	if (rc == 0 && (rc = run(s, DD_SQL_Q_DONE, &p, &rows)) == 0)
+		*stored = (size_t)rows;
+	for (size_t c = 0; c < Q_COLS; c++)
+		free(arr[c]);
+	free(col);
+	free(num);
+	return rc;
+}
+
+static int pg_q_done(struct dd_store *base, const char *job, const char *worker, int64_t now,
+		     const struct dd_store_qresult *r, size_t n, const struct dd_store_qcount *c,
+		     size_t *stored)
+{
+	struct pg_store *s = pg(base);
+	struct params p = { .n = 0 };
+	int rc = begin(s);
+
+	*stored = 0;
+	if (rc == 0 && n)
+		rc = q_done_all(s, job, worker, now, r, n, stored);
+	p_text(&p, job);
+	p_text(&p, worker);
+	p_int(&p, now);
+	p_int(&p, (int64_t)*stored);
+	p_int(&p, (int64_t)c->queries);
+	p_int(&p, (int64_t)c->shared);
+	p_int(&p, (int64_t)c->timeouts);
+	if (rc == 0)
+		rc = run(s, DD_SQL_Q_WORKER, &p, NULL);
+	if ((rc = end(s, rc)) != 0)
+		*stored = 0;
+	return rc;
+}
+
+static int pg_q_release(struct dd_store *base, const char *job, const char *worker)
+{
+	struct params p = { .n = 0 };
+
+	p_text(&p, job);
+	p_text(&p, worker);
+	return run(pg(base), DD_SQL_Q_RELEASE, &p, NULL);
+}
+
+static int pg_q_progress(struct dd_store *base, const char *job, int64_t now,
+			 struct dd_store_qprogress *out)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	p_text(&p, job);
+	p_int(&p, now);
+	if ((rc = query(pg(base), DD_SQL_Q_PROGRESS, &p, &r)) != 0)
+		return rc;
+	if (PQntuples(r) == 1) {
+		out->done = (uint64_t)col_int(r, 0, 0);
+		out->leased = (uint64_t)col_int(r, 0, 1);
+		out->left = (uint64_t)col_int(r, 0, 2);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int pg_q_summary(struct dd_store *base, const char *job,
+			int (*cb)(void *arg, const char *what, const char *key, uint64_t n),
+			void *arg)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int rc;
+
+	p_text(&p, job);
+	if ((rc = query(pg(base), DD_SQL_Q_SUMMARY, &p, &r)) != 0)
+		return rc;
+	for (int i = 0; rc == 0 && i < PQntuples(r); i++)
+		rc = cb(arg, col_text(r, i, 0), col_text(r, i, 1) ? col_text(r, i, 1) : "",
+			(uint64_t)col_int(r, i, 2));
+	PQclear(r);
+	return rc;
+}
+
 const struct dd_store_ops dd_store_pg_ops = {
 	.scheme = "postgresql",
 	.open = pg_open,
@@ -814,4 +1012,10 @@ const struct dd_store_ops dd_store_pg_ops = {
 	.graph_get = pg_graph_get,
 	.evidence_put = pg_evidence_put,
 	.evidence_get = pg_evidence_get,
+	.q_add = pg_q_add,
+	.q_claim = pg_q_claim,
+	.q_done = pg_q_done,
+	.q_release = pg_q_release,
+	.q_progress = pg_q_progress,
+	.q_summary = pg_q_summary,
 };

@@ -8,6 +8,7 @@
  *   @LOCK@  the row locks a claim takes: nothing in SQLite (one writer at a
  *           time, the whole file), FOR UPDATE SKIP LOCKED in PostgreSQL (a
  *           worker passes over the rows another worker is claiming);
+ *   @JSON@  a JSON document's column: TEXT, or JSONB (queried inside);
  *   ?N      the N-th parameter, written $N for PostgreSQL.
  * Times are seconds since the epoch in BIGINT (SQLite's INTEGER affinity). */
 #include <stdio.h>
@@ -56,6 +57,22 @@ const char *const dd_store_migrations[DD_STORE_SCHEMA_VERSION] = {
 	 * bound, and not kept. */
 	"CREATE TABLE evidence(domain TEXT PRIMARY KEY, time BIGINT NOT NULL,"
 	" size BIGINT NOT NULL, data @BLOB@);",
+	/* 5: the distributed audit (docs/postgresql.md): a job's domains, one
+	 * result per domain (UNIQUE: a second is impossible), each worker's
+	 * counters. An item is done when its result is stored, in the same
+	 * transaction; the partial index keeps claims on the items left. */
+	"CREATE TABLE audit_queue(id @ID@, job TEXT NOT NULL, domain TEXT NOT NULL,"
+	" lease_owner TEXT, lease_until BIGINT NOT NULL DEFAULT 0,"
+	" done BIGINT NOT NULL DEFAULT 0, UNIQUE(job, domain));"
+	"CREATE INDEX audit_queue_left ON audit_queue(job, id) WHERE done = 0;"
+	"CREATE TABLE audit_results(job TEXT NOT NULL, domain TEXT NOT NULL, time BIGINT NOT NULL,"
+	" worker TEXT NOT NULL, status SMALLINT NOT NULL, layer SMALLINT NOT NULL,"
+	" codes @JSON@ NOT NULL, operators @JSON@ NOT NULL, registrar TEXT,"
+	" nns INTEGER NOT NULL, doc @JSON@ NOT NULL, PRIMARY KEY(job, domain));"
+	"CREATE TABLE audit_workers(job TEXT NOT NULL, worker TEXT NOT NULL,"
+	" started BIGINT NOT NULL, last BIGINT NOT NULL, domains BIGINT NOT NULL,"
+	" queries BIGINT NOT NULL, shared BIGINT NOT NULL, timeouts BIGINT NOT NULL,"
+	" PRIMARY KEY(job, worker));",
 };
 
 #define ROUND_COLS                                                                           \
@@ -140,6 +157,70 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 	[DD_SQL_EVIDENCE_PUT] = "INSERT INTO evidence(domain, time, size, data) VALUES(?1, ?2, ?3, ?4)"
 				" ON CONFLICT(domain) DO UPDATE SET time = ?2, size = ?3, data = ?4",
 	[DD_SQL_EVIDENCE_GET] = "SELECT time, size, data FROM evidence WHERE domain = ?1",
+	/* The distributed audit's queue (PostgreSQL: the SQLite backend does
+	 * not offer it). Items are added by the thousand from an array; an item
+	 * already there stays as it is. */
+	[DD_SQL_Q_ADD] = "INSERT INTO audit_queue(job, domain) SELECT ?1, unnest(CAST(?2 AS TEXT[]))"
+			 " ON CONFLICT(job, domain) DO NOTHING",
+	/* Items left that no worker holds, the first listed first, leased. */
+	[DD_SQL_Q_CLAIM] = "UPDATE audit_queue SET lease_owner = ?2, lease_until = ?4 WHERE id IN"
+			   " (SELECT id FROM audit_queue WHERE job = ?1 AND done = 0"
+			   " AND lease_until <= ?3 ORDER BY id LIMIT ?5@LOCK@) RETURNING domain",
+	/* A batch of results in one statement (one round trip), from arrays
+	 * of their columns: each item not done yet is marked done and its row
+	 * inserted; the result of an item done meanwhile (another worker took
+	 * it after this one's lease ended) is dropped. */
+	[DD_SQL_Q_DONE] =
+		"WITH r AS (SELECT * FROM unnest(CAST(?3 AS TEXT[]), CAST(?4 AS SMALLINT[]),"
+		" CAST(?5 AS SMALLINT[]), CAST(?6 AS JSONB[]), CAST(?7 AS JSONB[]), CAST(?8 AS TEXT[]),"
+		" CAST(?9 AS INTEGER[]), CAST(?10 AS JSONB[]))"
+		" AS r(domain, status, layer, codes, operators, registrar, nns, doc)),"
+		" d AS (UPDATE audit_queue q SET done = ?2, lease_owner = NULL, lease_until = 0"
+		" FROM r WHERE q.job = ?1 AND q.domain = r.domain AND q.done = 0 RETURNING q.domain)"
+		" INSERT INTO audit_results(job, domain, time, worker, status, layer, codes, operators,"
+		" registrar, nns, doc) SELECT DISTINCT ON (r.domain) ?1, r.domain, ?2, ?11, r.status,"
+		" r.layer, r.codes, r.operators, r.registrar, r.nns, r.doc FROM r"
+		" JOIN d ON d.domain = r.domain",
+	[DD_SQL_Q_WORKER] = "INSERT INTO audit_workers(job, worker, started, last, domains, queries,"
+			    " shared, timeouts) VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)"
+			    " ON CONFLICT(job, worker) DO UPDATE SET last = ?3,"
+			    " domains = audit_workers.domains + ?4,"
+			    " queries = audit_workers.queries + ?5, shared = audit_workers.shared + ?6,"
+			    " timeouts = audit_workers.timeouts + ?7",
+	[DD_SQL_Q_RELEASE] = "UPDATE audit_queue SET lease_owner = NULL, lease_until = 0"
+			     " WHERE job = ?1 AND lease_owner = ?2 AND done = 0",
+	[DD_SQL_Q_PROGRESS] = "SELECT count(*) FILTER (WHERE done > 0),"
+			      " count(*) FILTER (WHERE done = 0 AND lease_until > ?2),"
+			      " count(*) FILTER (WHERE done = 0 AND lease_until <= ?2)"
+			      " FROM audit_queue WHERE job = ?1",
+	/* Everything the summary counts, as (what, key, count) rows: the
+	 * counting is the database's, the client reads a few rows per
+	 * operator and registrar, not the results. */
+	[DD_SQL_Q_SUMMARY] =
+		"SELECT 'status', CAST(status AS TEXT), count(*) FROM audit_results WHERE job = ?1"
+		" GROUP BY status"
+		" UNION ALL SELECT 'layer', CAST(layer AS TEXT), count(*) FROM audit_results"
+		" WHERE job = ?1 GROUP BY layer"
+		" UNION ALL SELECT 'code', c, count(*) FROM audit_results,"
+		" jsonb_array_elements_text(codes) c WHERE job = ?1 GROUP BY c"
+		" UNION ALL SELECT 'operator', o, count(*) FROM audit_results,"
+		" jsonb_array_elements_text(operators) o WHERE job = ?1 GROUP BY o"
+		" UNION ALL SELECT 'registrar', registrar, count(*) FROM audit_results"
+		" WHERE job = ?1 AND registrar IS NOT NULL GROUP BY registrar"
+		" UNION ALL SELECT 'domains', '', count(*) FROM audit_results WHERE job = ?1"
+		" UNION ALL SELECT 'no_ns', '', count(*) FROM audit_results WHERE job = ?1 AND nns = 0"
+		" UNION ALL SELECT 'single_operator', '', count(*) FROM audit_results"
+		" WHERE job = ?1 AND jsonb_array_length(operators) = 1"
+		" UNION ALL SELECT 'reg_unknown', '', count(*) FROM audit_results"
+		" WHERE job = ?1 AND registrar IS NULL"
+		" UNION ALL SELECT 'queries', '', coalesce(sum(queries), 0) FROM audit_workers"
+		" WHERE job = ?1"
+		" UNION ALL SELECT 'shared', '', coalesce(sum(shared), 0) FROM audit_workers"
+		" WHERE job = ?1"
+		" UNION ALL SELECT 'timeouts', '', coalesce(sum(timeouts), 0) FROM audit_workers"
+		" WHERE job = ?1"
+		" UNION ALL SELECT 'seconds', '', coalesce(max(last) - min(started), 0)"
+		" FROM audit_workers WHERE job = ?1",
 };
 
 static const char *token(const char *p, enum dd_store_dialect d, size_t *skip)
@@ -150,6 +231,7 @@ static const char *token(const char *p, enum dd_store_dialect d, size_t *skip)
 		{ "@ID@", { "INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY" } },
 		{ "@LOCK@", { "", " FOR UPDATE SKIP LOCKED" } },
 		{ "@BLOB@", { "BLOB", "BYTEA" } },
+		{ "@JSON@", { "TEXT", "JSONB" } },
 	};
 
 	for (size_t i = 0; i < sizeof(toks) / sizeof(toks[0]); i++) {

@@ -3,7 +3,8 @@
  * line cut by a crash), operators, the summary and the CSV row over evidence
  * fixtures, and the driver on a real loop whose only server refuses every
  * packet (the window is never exceeded, every domain is written once, stop and
- * write errors end the run). */
+ * write errors end the run); the distributed audit's row of a line and its
+ * summary from the database's counts. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -670,6 +671,75 @@ static void test_driver_csv(void **state)
 	assert_int_equal(dd_audit_new(&a, &po, &hint, 1, &o), DD_EINVAL);
 }
 
+/* ---- the distributed audit (queue.c) ---------------------------------------------- */
+
+/* A line becomes the row the queue stores: status and layer as numbers,
+ * distinct codes, the operators of the distinct NS names, the registrar. */
+static void test_qresult_parse(void **state)
+{
+	static const char line[] =
+		"{\"domain\":\"a.test.\",\"verdict\":{\"status\":\"warning\",\"layer\":\"nameservers\"},"
+		"\"findings\":[{\"code\":\"A\"},{\"code\":\"B\"},{\"code\":\"A\"}],"
+		"\"delegation\":{\"parent_ns\":[\"ns1.op.example.\",\"ns2.op.example.\"],"
+		"\"child_ns\":[\"NS1.op.example.\",\"ns.other.test.\"]},"
+		"\"registration\":{\"record\":{\"registrar\":{\"name\":\"R\"}}}}\n";
+	struct dd_audit_qresult q;
+	(void)state;
+
+	assert_int_equal(dd_audit_qresult_parse(line, strlen(line), &q), 0);
+	assert_string_equal(q.r.domain, "a.test.");
+	assert_int_equal(q.r.status, DD_STATUS_WARNING);
+	assert_int_equal(q.r.layer, DD_LAYER_NAMESERVERS);
+	assert_string_equal(q.r.codes, "[\"A\",\"B\"]");
+	assert_string_equal(q.r.operators, "[\"op.example.\",\"other.test.\"]");
+	assert_string_equal(q.r.registrar, "R");
+	assert_int_equal(q.r.nns, 3);
+	assert_memory_equal(q.r.doc, line, strlen(line) - 1); /* the line, its newline off */
+	assert_int_equal(strlen(q.r.doc), strlen(line) - 1);
+	dd_audit_qresult_free(&q);
+	assert_int_equal(dd_audit_qresult_parse("{\"domain\":\"a.test.\"}", 20, &q), DD_EMALFORMED);
+	assert_int_equal(dd_audit_qresult_parse("not json", 8, &q), DD_EMALFORMED);
+	assert_null(q.doc);
+}
+
+/* The database's counts fill the summary the renderers print. */
+static void test_qsummary_put(void **state)
+{
+	struct dd_audit_summary s;
+	struct dd_audit_run_info ri = { 0 };
+	size_t ndefs;
+	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
+	struct dd_buf b;
+	char two[8];
+	(void)state;
+
+	assert_int_equal(dd_audit_summary_init(&s), 0);
+	snprintf(two, sizeof(two), "%d", DD_STATUS_CRITICAL);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "domains", "", 10), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "status", two, 4), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "code", defs[1].code, 3), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "operator", "op.example.", 7), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "operator", "other.test.", 1), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "registrar", "R", 2), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "single_operator", "", 5), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "queries", "", 99), 0);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "code", "NO_SUCH_CODE", 1), DD_EMALFORMED);
+	assert_int_equal(dd_audit_qsummary_put(&s, &ri, "what", "", 1), DD_EMALFORMED);
+	assert_int_equal(s.domains, 10);
+	assert_int_equal(s.status[DD_STATUS_CRITICAL], 4);
+	assert_int_equal(s.codes[1], 3);
+	assert_int_equal(s.single_operator, 5);
+	assert_int_equal(ri.queries, 99);
+	assert_int_equal(s.operators.n, 2);
+	dd_buf_init(&b);
+	assert_int_equal(dd_audit_summary_text(&s, &ri, 20, &b), 0);
+	assert_non_null(strstr(dd_buf_str(&b), "    1. op.example.  7  70.0%\n"));
+	assert_non_null(strstr(dd_buf_str(&b), "    2. other.test.  1  10.0%\n"));
+	assert_non_null(strstr(dd_buf_str(&b), "    1. R  2  20.0%\n"));
+	dd_buf_free(&b);
+	dd_audit_summary_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +757,8 @@ int main(void)
 		cmocka_unit_test(test_driver_stop),
 		cmocka_unit_test(test_driver_write_error),
 		cmocka_unit_test(test_driver_csv),
+		cmocka_unit_test(test_qresult_parse),
+		cmocka_unit_test(test_qsummary_put),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,8 @@
  * domains' leases, retention keeping each domain's last and last good
  * rounds, the dashboard's reads, each domain's latest evidence document
  * (compressed, replaced by the next, not kept over its bound, left alone
- * by a round without one), and a schema 2 store migrated to the latest. */
+ * by a round without one), a schema 2 store migrated to the latest, and
+ * the distributed audit's queue (PostgreSQL; SQLite says it has none). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -564,6 +565,8 @@ static void test_migrate_from_2(void **state)
 	dd_store_close(s);
 	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE graphs; DROP TABLE evidence;"
+					  " DROP TABLE audit_queue; DROP TABLE audit_results;"
+					  " DROP TABLE audit_workers;"
 					  " DELETE FROM schema_version WHERE version >= 3",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
@@ -584,6 +587,118 @@ static void test_migrate_from_2(void **state)
 	sqlite3_close(db);
 }
 
+/* ---- the distributed audit's queue ---- */
+
+struct names {
+	char v[8][64];
+	size_t n;
+};
+
+static void on_qclaim(void *arg, const char *domain)
+{
+	struct names *n = arg;
+
+	assert_true(n->n < 8);
+	snprintf(n->v[n->n++], sizeof(n->v[0]), "%s", domain);
+}
+
+struct sums {
+	uint64_t domains, status2, code_a, op_x, reg_r, queries, unknown;
+};
+
+static int on_sum(void *arg, const char *what, const char *key, uint64_t n)
+{
+	struct sums *s = arg;
+
+	if (strcmp(what, "domains") == 0)
+		s->domains = n;
+	else if (strcmp(what, "status") == 0 && strcmp(key, "2") == 0)
+		s->status2 = n;
+	else if (strcmp(what, "code") == 0 && strcmp(key, "A") == 0)
+		s->code_a = n;
+	else if (strcmp(what, "operator") == 0 && strcmp(key, "x.test.") == 0)
+		s->op_x = n;
+	else if (strcmp(what, "registrar") == 0 && strcmp(key, "R \"q\"") == 0)
+		s->reg_r = n;
+	else if (strcmp(what, "queries") == 0)
+		s->queries = n;
+	else if (strcmp(what, "reg_unknown") == 0)
+		s->unknown = n;
+	return 0;
+}
+
+static struct dd_store_qresult qres(const char *domain, int status, const char *registrar)
+{
+	return (struct dd_store_qresult){ .domain = domain, .status = status, .layer = 1,
+					  .codes = "[\"A\"]", .operators = "[\"x.test.\"]",
+					  .registrar = registrar, .nns = 2,
+					  .doc = "{\"domain\": \"x\"}" };
+}
+
+/* Items added once (names with a quote and a backslash too), claimed once
+ * until the lease ends, done once: a second result of a domain is dropped. */
+static void test_queue(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	const char *names[] = { "a.test.", "b\"q.test.", "c\\.test.", "a.test." };
+	struct dd_store_qprogress p;
+	struct dd_store_qcount c = { .queries = 7 };
+	struct names got = { .n = 0 };
+	struct sums sum = { 0 };
+	uint64_t added;
+	size_t stored;
+
+	assert_int_equal(dd_store_queue_add(s, "j", names, 4, &added), 0);
+	assert_int_equal(added, 3);
+	assert_int_equal(dd_store_queue_add(s, "j", names, 3, &added), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(dd_store_queue_add(s, "other", names, 1, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(dd_store_queue_claim(s, "j", "w1", 100, 110, 2, on_qclaim, &got), 0);
+	assert_int_equal(got.n, 2);
+	assert_string_equal(got.v[0], "a.test.");
+	assert_string_equal(got.v[1], "b\"q.test.");
+	assert_int_equal(dd_store_queue_claim(s, "j", "w2", 105, 115, 8, on_qclaim, &got), 0);
+	assert_int_equal(got.n, 3); /* w1's are held */
+	assert_string_equal(got.v[2], "c\\.test.");
+	assert_int_equal(dd_store_queue_progress(s, "j", 105, &p), 0);
+	assert_true(p.done == 0 && p.leased == 3 && p.left == 0);
+	/* w1's lease ended: w2 takes a.test. and stores it first. */
+	assert_int_equal(dd_store_queue_claim(s, "j", "w2", 111, 121, 1, on_qclaim, &got), 0);
+	assert_string_equal(got.v[3], "a.test.");
+	struct dd_store_qresult r2[] = { qres("a.test.", 2, "R \"q\"") };
+	assert_int_equal(dd_store_queue_done(s, "j", "w2", 112, r2, 1, &c, &stored), 0);
+	assert_int_equal(stored, 1);
+	struct dd_store_qresult r1[] = { qres("a.test.", 0, NULL), qres("b\"q.test.", 2, NULL) };
+	assert_int_equal(dd_store_queue_done(s, "j", "w1", 113, r1, 2, &c, &stored), 0);
+	assert_int_equal(stored, 1); /* a.test.'s was stored by w2 */
+	assert_int_equal(dd_store_queue_release(s, "j", "w2"), 0);
+	assert_int_equal(dd_store_queue_progress(s, "j", 113, &p), 0);
+	assert_true(p.done == 2 && p.leased == 0 && p.left == 1);
+	assert_int_equal(dd_store_queue_summary(s, "j", on_sum, &sum), 0);
+	assert_int_equal(sum.domains, 2);
+	assert_int_equal(sum.status2, 2); /* w2's a.test. and w1's b"q.test. */
+	assert_int_equal(sum.code_a, 2);
+	assert_int_equal(sum.op_x, 2);
+	assert_int_equal(sum.reg_r, 1);
+	assert_int_equal(sum.unknown, 1);
+	assert_int_equal(sum.queries, 14);
+	dd_store_close(s);
+}
+
+/* SQLite has no queue: the calls say so. */
+static void test_queue_unsupported(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	const char *names[] = { "a.test." };
+	uint64_t added;
+
+	assert_int_equal(dd_store_queue_add(s, "j", names, 1, &added), DD_EUNSUPP);
+	dd_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +711,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_unsupported, setup, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_reopen, setup_pg, teardown),
@@ -605,6 +721,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conflict, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_queue, setup_pg, teardown),
 	};
 	const char *pg = getenv("DNSDEPS_TEST_PG");
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
