@@ -70,8 +70,11 @@ def faults(a, zm):
 
 def audit_rate(a, world, dfile, limits, tmp):
     summary = os.path.join(tmp, "summary.json")
+    binary = a.dnsdeps
+    if limits[:1] and limits[0].startswith("@"):  # "@PATH options": another build
+        binary, limits = limits[0][1:], limits[1:]
     t0 = time.monotonic()
-    r = subprocess.run([a.dnsdeps, "audit", "--root-hints", world.root_hints, *limits,
+    r = subprocess.run([binary, "audit", "--root-hints", world.root_hints, *limits,
                         "--no-progress", "--summary-json", summary, "--output", os.devnull,
                         dfile], capture_output=True, text=True, timeout=3600)
     wall = time.monotonic() - t0
@@ -103,8 +106,8 @@ def politeness(a):
                     continue  # 20 domains/s: once is enough
                 n, wall = audit_rate(a, world, dfile, limits, tmp)
                 rates[label].append(n / wall)
-                print("  run %d %-26s %6d domains in %6.1f s: %7.0f domains/s"
-                      % (i + 1, label, n, wall, n / wall), flush=True)
+                print("  run %d %-26s %6d domains in %6.1f s: %7.0f domains/s  (load %.1f)"
+                      % (i + 1, label, n, wall, n / wall, os.getloadavg()[0]), flush=True)
         print("median domains/s:")
         for label, _ in variants:
             r = sorted(rates[label])
@@ -119,7 +122,8 @@ def main():
     ap.add_argument("--no-zonemaster", action="store_true")
     ap.add_argument("--runs", type=int, default=3, help="alternating audit runs per variant")
     ap.add_argument("--variant", action="append", default=[],
-                    help="more audit options to compare, e.g. '--server-qps 1000'")
+                    help="more audit options to compare, e.g. '--server-qps 1000', "
+                    "'@/path/to/dnsdeps' for another build with its defaults")
     ap.add_argument("--old-default", action="store_true", help="also audit's old --qps 500")
     ap.add_argument("--audit-only", action="store_true", help="skip the single-fault cases")
     ap.add_argument("--dnsdeps", default=os.environ.get("DNSDEPS",
