@@ -6,14 +6,17 @@
    answers, does not exist or answers REFUSED. `dnsdeps check` with its defaults (1500 ms
    per question, two retries within it) is timed on each, best of --repeat runs, and so
    is zonemaster-cli (--no-ipv6, the world's root hints) when it can be installed.
-2. An audit of --domains domains of bench/live_world.py's portfolio (1 root, 2 servers per
-   TLD, 2 per hosting operator) with dnsdeps's default limits (per address: 8 in flight,
-   --server-qps 500; no global cap), against no rate limit at all (--qps 0 --server-qps 0,
-   the engine's speed) and against audit's old default, a global --qps 500.
+2. An audit of --domains (10,000) domains of bench/live_world.py's portfolio (1 root, 2
+   servers per TLD, 2 per hosting operator) with dnsdeps's default limits (per address: 8
+   in flight, --server-qps 500; no global cap) against no rate limit at all (--qps 0
+   --server-qps 0, the engine's speed), in --runs alternating runs (the machine's noise falls
+   on both), each with the load average; --variant adds options (or "@PATH" another build)
+   to compare, --old-default audit's old global --qps 500 once.
 
 Run as root (apt-get for zonemaster-cli and time, then a private network namespace):
 
-    bench/failpath.sh [--repeat N] [--domains N] [--no-zonemaster] [--dnsdeps PATH]
+    bench/failpath.sh [--repeat N] [--domains N] [--runs N] [--variant OPTS] [--old-default]
+                      [--audit-only] [--no-zonemaster] [--dnsdeps PATH]
 """
 
 import argparse
