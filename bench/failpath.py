@@ -6,14 +6,17 @@
    answers, does not exist or answers REFUSED. `dnsdeps check` with its defaults (1500 ms
    per question, two retries within it) is timed on each, best of --repeat runs, and so
    is zonemaster-cli (--no-ipv6, the world's root hints) when it can be installed.
-2. An audit of --domains domains of bench/live_world.py's portfolio (1 root, 2 servers per
-   TLD, 2 per hosting operator) with dnsdeps's default limits (per address: 8 in flight,
-   --server-qps 500; no global cap), against no rate limit at all (--qps 0 --server-qps 0,
-   the engine's speed) and against audit's old default, a global --qps 500.
+2. An audit of --domains (10,000) domains of bench/live_world.py's portfolio (1 root, 2
+   servers per TLD, 2 per hosting operator) with dnsdeps's default limits (per address: 8
+   in flight, --server-qps 500; no global cap) against no rate limit at all (--qps 0
+   --server-qps 0, the engine's speed), in --runs alternating runs (the machine's noise falls
+   on both), each with the load average; --variant adds options (or "@PATH" another build)
+   to compare, --old-default audit's old global --qps 500 once.
 
 Run as root (apt-get for zonemaster-cli and time, then a private network namespace):
 
-    bench/failpath.sh [--repeat N] [--domains N] [--no-zonemaster] [--dnsdeps PATH]
+    bench/failpath.sh [--repeat N] [--domains N] [--runs N] [--variant OPTS] [--old-default]
+                      [--audit-only] [--no-zonemaster] [--dnsdeps PATH]
 """
 
 import argparse
@@ -70,8 +73,11 @@ def faults(a, zm):
 
 def audit_rate(a, world, dfile, limits, tmp):
     summary = os.path.join(tmp, "summary.json")
+    binary = a.dnsdeps
+    if limits[:1] and limits[0].startswith("@"):  # "@PATH options": another build
+        binary, limits = limits[0][1:], limits[1:]
     t0 = time.monotonic()
-    r = subprocess.run([a.dnsdeps, "audit", "--root-hints", world.root_hints, *limits,
+    r = subprocess.run([binary, "audit", "--root-hints", world.root_hints, *limits,
                         "--no-progress", "--summary-json", summary, "--output", os.devnull,
                         dfile], capture_output=True, text=True, timeout=3600)
     wall = time.monotonic() - t0
@@ -82,38 +88,60 @@ def audit_rate(a, world, dfile, limits, tmp):
 
 
 def politeness(a):
+    """The default limits against none at all, in alternating runs (the machine is shared:
+    alternating spreads its noise over both), then the old global --qps 500 if asked."""
     data, domains, _ = portfolio(a.domains)
     world = LiveWorld.from_dict(data, source="bench/failpath")
+    variants = [("default limits", []), ("--qps 0 --server-qps 0", ["--qps", "0", "--server-qps", "0"])]
+    variants += [(v, v.split()) for v in a.variant]
+    if a.old_default:
+        variants.append(("--qps 500 (old default)", ["--qps", "500"]))
+    rates = {label: [] for label, _ in variants}
     with world, tempfile.TemporaryDirectory(prefix="bench-failpath-") as tmp:
         dfile = os.path.join(tmp, "domains.txt")
         with open(dfile, "w") as f:
             f.write("\n".join(domains) + "\n")
-        print(f"\naudit of {len(domains)} domains (concurrency 200, the default):")
-        for label, limits in (("default limits", []),
-                              ("--qps 0 --server-qps 0", ["--qps", "0", "--server-qps", "0"]),
-                              ("--qps 500 (old default)", ["--qps", "500"])):
-            n, wall = audit_rate(a, world, dfile, limits, tmp)
-            print("  %-24s %6d domains in %6.1f s: %7.0f domains/s" % (label, n, wall, n / wall),
-                  flush=True)
+        print(f"\naudit of {len(domains)} domains (concurrency 200, the default), "
+              f"{a.runs} alternating runs each:")
+        for i in range(a.runs):
+            for label, limits in variants:
+                if i > 0 and label.endswith("(old default)"):
+                    continue  # 20 domains/s: once is enough
+                n, wall = audit_rate(a, world, dfile, limits, tmp)
+                rates[label].append(n / wall)
+                print("  run %d %-26s %6d domains in %6.1f s: %7.0f domains/s  (load %.1f)"
+                      % (i + 1, label, n, wall, n / wall, os.getloadavg()[0]), flush=True)
+        print("median domains/s:")
+        for label, _ in variants:
+            r = sorted(rates[label])
+            print("  %-32s %7.0f  (runs: %s)" % (label, r[len(r) // 2],
+                                                  ", ".join("%.0f" % x for x in rates[label])))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--domains", type=int, default=2000)
+    ap.add_argument("--domains", type=int, default=10000)
     ap.add_argument("--no-zonemaster", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="alternating audit runs per variant")
+    ap.add_argument("--variant", action="append", default=[],
+                    help="more audit options to compare, e.g. '--server-qps 1000', "
+                    "'@/path/to/dnsdeps' for another build with its defaults")
+    ap.add_argument("--old-default", action="store_true", help="also audit's old --qps 500")
+    ap.add_argument("--audit-only", action="store_true", help="skip the single-fault cases")
     ap.add_argument("--dnsdeps", default=os.environ.get("DNSDEPS",
                                                        os.path.join(ROOT, "build", "dnsdeps")))
     a = ap.parse_args()
     a.dnsdeps = os.path.abspath(a.dnsdeps)
-    zm_why = "--no-zonemaster" if a.no_zonemaster else None
+    zm_why = "--no-zonemaster" if a.no_zonemaster or a.audit_only else None
     if not netns.inside() and not zm_why:  # apt-get needs the network: before the namespace
         zm_why = apt_install(ZONEMASTER, ZONEMASTER)
     netns.enter()
     world_module.START_TIMEOUT = max(world_module.START_TIMEOUT, 300.0)
     if zm_why:
         print(f"zonemaster-cli not run: {zm_why}")
-    faults(a, not zm_why)
+    if not a.audit_only:
+        faults(a, not zm_why)
     politeness(a)
 
 

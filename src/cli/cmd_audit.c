@@ -210,10 +210,13 @@ static int run_zone_audit(const struct zone_opts *z, struct dd_zone_audit *a)
 			fprintf(stderr, "dnsdeps audit: %s\n", dd_zone_scanner_error(s));
 		else if (r) {
 			dd_esc(label, strlen(label), shown, sizeof(shown));
-			fprintf(stderr, "dnsdeps audit: %s:%lu: %s\n", shown, line,
-				r == DD_ELIMIT ? "more NS records at one name than the audit allows, "
-						 "or tables beyond 4 GiB"
-					       : dd_strerror(r));
+			if (r == DD_ELIMIT)
+				fprintf(stderr, "dnsdeps audit: %s:%lu: more than %d NS records at one "
+					"name, or tables beyond 4 GiB (the limits)\n", shown, line,
+					DD_ZONE_MAX_NS_PER_OWNER);
+			else
+				fprintf(stderr, "dnsdeps audit: %s:%lu: %s\n", shown, line,
+					dd_strerror(r));
 		}
 	}
 	dd_zone_scanner_free(s);

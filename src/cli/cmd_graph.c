@@ -126,11 +126,12 @@ int dd_cli_deps_request(const struct dd_cli_deps *d, struct dd_evidence *ev, con
 	}
 	rc = dd_probe_deps_request(ev, backups, d->nbackups, d->max_depth,
 				   d->asn_source ? d->asn_zone : NULL, d->asn_mmdb);
-	if (rc) {
+	if (rc == DD_ELIMIT)
+		fprintf(stderr, "dnsdeps %s: more than %d --backup domains (the limit)\n", cmd,
+			DD_DEPS_MAX_BACKUPS);
+	else if (rc)
 		fprintf(stderr, "dnsdeps %s: %s\n", cmd, dd_strerror(rc));
-		return -1;
-	}
-	return 0;
+	return rc ? -1 : 0;
 }
 
 int dd_cli_deps_finish(struct dd_evidence *ev, const char *cmd)

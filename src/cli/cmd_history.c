@@ -112,7 +112,7 @@ struct hist {
 
 static void esc_field(struct dd_buf *b, const char *s)
 {
-	dd_buf_esc(b, s ? s : "");
+	dd_buf_esc_msg(b, s ? s : ""); /* summaries and messages: names as everywhere */
 }
 
 static void hist_round(void *arg, const struct dd_store_round *r)

@@ -107,3 +107,8 @@ void dd_buf_esc_name(struct dd_buf *b, const char *s)
 {
 	put_escaped(b, dd_esc_name_dup(s, strlen(s)));
 }
+
+void dd_buf_esc_msg(struct dd_buf *b, const char *s)
+{
+	put_escaped(b, dd_esc_msg_dup(s, strlen(s)));
+}

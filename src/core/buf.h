@@ -24,6 +24,8 @@ void dd_buf_vprintf(struct dd_buf *b, const char *fmt, va_list ap);
 void dd_buf_esc(struct dd_buf *b, const char *s);
 /* Append a domain name escaped with dd_esc_name. */
 void dd_buf_esc_name(struct dd_buf *b, const char *s);
+/* Append a finding's message or a summary escaped with dd_esc_msg. */
+void dd_buf_esc_msg(struct dd_buf *b, const char *s);
 int dd_buf_failed(const struct dd_buf *b);
 /* The text, NUL-terminated ("" when empty). */
 const char *dd_buf_str(const struct dd_buf *b);

@@ -135,6 +135,18 @@ static size_t name_byte(unsigned char c, char piece[8])
 	return 4;
 }
 
+/* The value of the presentation escape \DDD at s (4 bytes), or -1. */
+static int ddd(const unsigned char *s, size_t avail)
+{
+	int v;
+
+	if (avail < 4 || s[0] != '\\' || s[1] < '0' || s[1] > '2' || s[2] < '0' || s[2] > '9' ||
+	    s[3] < '0' || s[3] > '9')
+		return -1;
+	v = (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	return v < 256 ? v : -1;
+}
+
 char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
 {
 	const unsigned char *s = (const unsigned char *)in;
@@ -145,13 +157,10 @@ char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
 	for (size_t i = 0; i < len;) {
 		char piece[8];
 		size_t plen;
+		int v = ddd(s + i, len - i);
 
-		if (s[i] == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '2' &&
-		    s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' && s[i + 3] <= '9' &&
-		    (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0') < 256) {
-			plen = name_byte((unsigned char)((s[i + 1] - '0') * 100 +
-							 (s[i + 2] - '0') * 10 + (s[i + 3] - '0')),
-					 piece);
+		if (v >= 0) {
+			plen = name_byte((unsigned char)v, piece);
 			i += 4;
 		} else if (s[i] == '\\' && i + 1 < len) {
 			plen = name_byte(s[i + 1], piece);
@@ -174,4 +183,38 @@ char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen)
 char *dd_esc_name_dup(const char *in, size_t len)
 {
 	return dup_with(dd_esc_name, in, len);
+}
+
+char *dd_esc_msg(const char *in, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0, step;
+
+	if (outlen == 0)
+		return out;
+	for (size_t i = 0; i < len; i += step) {
+		char piece[8];
+		size_t plen;
+		int v = ddd(s + i, len - i);
+
+		if (v >= 0 || (s[i] == '\\' && i + 1 < len && (s[i + 1] == '\\' || s[i + 1] == '.'))) {
+			/* a name's escape: a byte, a backslash or a dot of a label */
+			plen = name_byte(v >= 0 ? (unsigned char)v : s[i + 1], piece);
+			step = v >= 0 ? 4 : 2;
+		} else {
+			size_t u = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
+			step = u ? u : 1;
+			dd_esc((const char *)s + i, step, piece, sizeof(piece));
+			plen = strlen(piece);
+		}
+		if (!put(out, outlen, &o, piece, plen))
+			return out;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *dd_esc_msg_dup(const char *in, size_t len)
+{
+	return dup_with(dd_esc_msg, in, len);
 }

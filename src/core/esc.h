@@ -26,4 +26,12 @@ char *dd_esc_dup(const char *in, size_t len);
 char *dd_esc_name(const char *in, size_t len, char *out, size_t outlen);
 char *dd_esc_name_dup(const char *in, size_t len);
 
+/* A finding's message or a verdict's summary: text in which the checks
+ * wrote domain names in presentation format. A name's escape (\DDD, \\,
+ * \.) is written as dd_esc_name writes it, everything else as dd_esc, so a
+ * name looks the same in a sentence as anywhere else in a report: an ESC
+ * byte in a label is \x1b in both, never "\\027". Returns out. */
+char *dd_esc_msg(const char *in, size_t len, char *out, size_t outlen);
+char *dd_esc_msg_dup(const char *in, size_t len);
+
 #endif

@@ -170,7 +170,9 @@ static void task_next(struct rtask *t)
 		const char *name = t->need[t->nextneed++];
 		int rc = dd_dns_host_nested(ctx, name, t->nesting + 1, t->rec, on_host, t, &now);
 		if (rc == DD_ELIMIT) {
-			snprintf(t->lastfail, sizeof(t->lastfail), "nameserver lookups nested too deep");
+			snprintf(t->lastfail, sizeof(t->lastfail),
+				 "nameserver address lookups nested more than %u deep (the limit)",
+				 ctx->lim.max_nesting);
 			continue;
 		}
 		if (rc < 0)

@@ -451,8 +451,13 @@ static void step_begin(struct ttask *t, const char *zone, int minimise)
 				struct dd_dns_trace_server *e = add_entry(t, z->ns[i], "");
 				if (e) {
 					e->state = DD_ST_UNREACHABLE;
-					snprintf(e->detail, sizeof(e->detail), "no address: %s",
-						 dd_strerror(rc));
+					if (rc == DD_ELIMIT)
+						snprintf(e->detail, sizeof(e->detail), "no address: "
+							 "lookups nested more than %u deep (the limit)",
+							 ctx->lim.max_nesting);
+					else
+						snprintf(e->detail, sizeof(e->detail), "no address: %s",
+							 dd_strerror(rc));
 				}
 			}
 		}

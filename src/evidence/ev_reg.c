@@ -112,8 +112,11 @@ static int get_str(const json_t *o, const char *key, size_t max, char **out, cha
 		return 0;
 	if (!json_is_string(v) || memchr(json_string_value(v), '\0', json_string_length(v)))
 		return fail(err, errlen, DD_EPARSE, key, "not a string");
-	if (json_string_length(v) > max)
-		return fail(err, errlen, DD_ELIMIT, key, "too long");
+	if (json_string_length(v) > max) {
+		char what[48];
+		snprintf(what, sizeof(what), "longer than %zu bytes", max);
+		return fail(err, errlen, DD_ELIMIT, key, what);
+	}
 	return dd_ev_set_str(out, json_string_value(v)) ? fail(err, errlen, DD_ENOMEM, key,
 							       "out of memory") : 0;
 }

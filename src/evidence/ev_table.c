@@ -254,10 +254,13 @@ static int load_strlist(struct dd_evj_ld *l, const struct dd_evt_field *f, const
 			return dd_evj_fail(l, DD_EPARSE, p, NULL, "expected a string, found %s",
 					   dd_evj_type_name(v));
 		if (json_string_length(v) > DD_EV_MAX_STR)
-			return dd_evj_fail(l, DD_ELIMIT, p, NULL, "string too long");
+			return dd_evj_fail(l, DD_ELIMIT, p, NULL, "string longer than %d bytes",
+					   DD_EV_MAX_STR);
 		rc = dd_ev_strlist_add(AT(rec, f->off, struct dd_ev_strlist), json_string_value(v));
 		if (rc > 0)
 			rc = 0;
+		else if (rc == DD_ELIMIT)
+			return dd_evj_fail(l, rc, path, f->key, "more than %d entries", DD_EV_MAX_ITEMS);
 		else if (rc < 0)
 			return dd_evj_fail(l, rc, p, NULL, "%s", dd_strerror(rc));
 	}
@@ -317,7 +320,9 @@ static int entry_for(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 	}
 	if ((rc = dd_ev_grow((void **)arr, *n, AT(rec, f->cap_off, size_t), t->size,
 			     (size_t)f->max)) != 0)
-		return dd_evj_fail(l, rc, path, NULL, "%s", dd_strerror(rc));
+		return rc == DD_ELIMIT ? dd_evj_fail(l, rc, path, NULL, "more than %lld entries",
+						     (long long)f->max)
+				       : dd_evj_fail(l, rc, path, NULL, "%s", dd_strerror(rc));
 	*at = (*n)++;
 	e = *arr + *at * t->size;
 	dd_evt_init(t, e);

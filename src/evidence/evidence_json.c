@@ -484,7 +484,9 @@ static int ld_host(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *e
 			return dd_evj_fail(l, DD_EPARSE, "host", "cut",
 					   "entry %zu is not the id of an exchange", i);
 		if ((rc = dd_ev_host_add_cut(ev, (int)v)) != 0)
-			return dd_evj_fail(l, rc, "host", "cut", "%s", dd_strerror(rc));
+			return rc == DD_ELIMIT ? dd_evj_fail(l, rc, "host", "cut", "more than %d entries",
+							     DD_EV_MAX_ITEMS)
+					       : dd_evj_fail(l, rc, "host", "cut", "%s", dd_strerror(rc));
 	}
 	return 0;
 }

@@ -12,7 +12,6 @@
 #include "net/net.h"
 #include "net/pace.h"
 
-#define KEYS_MAX 8192 /* servers one run may ask */
 
 struct dd_net_pace_wait {
 	struct bucket *b;
@@ -138,7 +137,7 @@ static struct bucket *bucket_of(struct dd_net_pace *p, const char *key,
 
 	if (b)
 		return b;
-	if (p->keys.count >= KEYS_MAX || !(b = calloc(1, sizeof(*b))))
+	if (p->keys.count >= DD_NET_PACE_KEYS_MAX || !(b = calloc(1, sizeof(*b))))
 		return NULL;
 	b->p = p;
 	b->o = *o;
@@ -162,7 +161,7 @@ int dd_net_pace_take(struct dd_net_pace *p, const char *key, const struct dd_net
 	if (out)
 		*out = NULL;
 	if (!b)
-		return p->keys.count >= KEYS_MAX ? DD_ELIMIT : DD_ENOMEM;
+		return p->keys.count >= DD_NET_PACE_KEYS_MAX ? DD_ELIMIT : DD_ENOMEM;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return DD_ENOMEM;

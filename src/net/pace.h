@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+/* Servers (keys) one pace may know; dd_net_pace_take says DD_ELIMIT past it. */
+#define DD_NET_PACE_KEYS_MAX 8192
+
 struct dd_net;
 struct dd_net_pace;
 struct dd_net_pace_wait;

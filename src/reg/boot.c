@@ -207,7 +207,8 @@ static int boot_service(struct dd_reg_boot *b, json_t *svc, size_t idx, char *wh
 			return DD_EPARSE;
 		}
 		if ((err = table_add(&b->t, suffix, best, 0)) != 0) {
-			snprintf(why, DD_REG_WHY_MAX, "bootstrap file too large");
+			snprintf(why, DD_REG_WHY_MAX, err == DD_ELIMIT ? "bootstrap file has more than "
+				 "%d entries (the limit)" : "out of memory", ENTRIES_MAX);
 			return err;
 		}
 	}
@@ -385,6 +386,9 @@ int dd_reg_wsrv_load(const char *text, size_t len, struct dd_reg_wsrv **out,
 		}
 		snprintf(host, sizeof(host), "%s", word2);
 		err = table_add(&w->t, suffix, host, port);
+		if (err)
+			snprintf(why, DD_REG_WHY_MAX, err == DD_ELIMIT ? "WHOIS server table has more "
+				 "than %d entries (the limit)" : "out of memory", ENTRIES_MAX);
 	}
 	if (err) {
 		dd_reg_wsrv_free(w);

@@ -117,6 +117,19 @@ const char *dd_reg_unavail_name(enum dd_reg_unavail reason)
 	return "unknown";
 }
 
+/* The text of err for a message, written into buf: the hard limit names
+ * itself (dd_strerror's "a hard limit was reached" says neither which nor
+ * how much). The only DD_ELIMIT of a request is the pace's. */
+static const char *err_text(int err, char *buf, size_t len)
+{
+	if (err == DD_ELIMIT)
+		snprintf(buf, len, "more than %d registry servers asked in one run (the limit)",
+			 DD_NET_PACE_KEYS_MAX);
+	else
+		snprintf(buf, len, "%s", dd_strerror(err));
+	return buf;
+}
+
 static void job_free(struct job *j)
 {
 	if (j->wq)
@@ -350,7 +363,10 @@ static void note(struct job *j, int err, const char *why)
 	snprintf(h->host, sizeof(h->host), "%s", j->asked);
 	h->at_ms = dd_clock_mono_ms();
 	h->err = err;
-	snprintf(h->why, sizeof(h->why), "%s", why ? why : dd_strerror(err));
+	if (why)
+		snprintf(h->why, sizeof(h->why), "%s", why);
+	else
+		err_text(err, h->why, sizeof(h->why));
 	if (dd_map_set(&f->failed, h->host, h) != 0) {
 		free(h);
 		return;
@@ -427,7 +443,7 @@ static void http_go(void *arg)
 	} else if ((err = j->pend_supplied ? dd_net_http_get_supplied(j->f->http, url,
 									  j->pend_http, j)
 					   : dd_net_http_get(j->f->http, url, j->pend_http, j)) != 0) {
-		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		err_text(err, why, sizeof(why));
 		rep.err = err;
 		j->pend_http(j, &rep);
 	}
@@ -481,7 +497,7 @@ static void whois_go(void *arg)
 	} else if ((err = dd_net_whois_query(j->f->net, j->pend_host, j->pend_port, j->pend_query,
 					     j->f->o.timeout_ms, DD_REG_DOC_MAX, j->pend_whois, j,
 					     &j->wq)) != 0) {
-		snprintf(why, sizeof(why), "%s", dd_strerror(err));
+		err_text(err, why, sizeof(why));
 		rep.err = err;
 		j->pend_whois(j, &rep);
 	} else if (j->pend_supplied &&
@@ -617,10 +633,12 @@ static void start_whois(struct job *j);
 static void whois_query(struct job *j, const char *host, unsigned port, const char *query,
 			int supplied, dd_net_whois_cb cb)
 {
+	char buf[DD_REG_WHY_MAX];
 	int err = whois_ask(j, host, port, query, supplied, cb);
 
 	if (err)
-		fail(j, DD_REG_NETWORK, "WHOIS %s:%u: %s", host, port, dd_strerror(err));
+		fail(j, DD_REG_NETWORK, "WHOIS %s:%u: %s", host, port,
+		     err_text(err, buf, sizeof(buf)));
 }
 
 static void on_registrar_whois(void *arg, const struct dd_net_whois_reply *rep)
@@ -922,9 +940,11 @@ static void start(struct job *j)
 	}
 	free(j->where);
 	j->where = url;
+	char buf[DD_REG_WHY_MAX];
 	int err = http_get(j, j->where, 0, on_rdap);
 	if (err)
-		rdap_fallback(j, DD_REG_NETWORK, "RDAP %s: %s", j->where, dd_strerror(err));
+		rdap_fallback(j, DD_REG_NETWORK, "RDAP %s: %s", j->where,
+			      err_text(err, buf, sizeof(buf)));
 }
 
 /* --- the fetcher ----------------------------------------------------------- */
@@ -937,8 +957,12 @@ static int load(const char *path, const char *what, int is_boot, void **out, cha
 	int err = dd_reg_read_file(path, DD_REG_DOC_MAX, &doc, &len);
 
 	if (err) {
-		snprintf(why, DD_REG_WHY_MAX, "cannot read the %s %.100s: %s", what, path,
-			 dd_strerror(err));
+		if (err == DD_ELIMIT)
+			snprintf(why, DD_REG_WHY_MAX, "cannot read the %s %.100s: larger than %d "
+				 "bytes (the limit)", what, path, DD_REG_DOC_MAX);
+		else
+			snprintf(why, DD_REG_WHY_MAX, "cannot read the %s %.100s: %s", what, path,
+				 dd_strerror(err));
 		return err;
 	}
 	if (is_boot)
@@ -1172,7 +1196,7 @@ int dd_reg_fetch_one(const struct dd_reg_fetch_opts *o, const char *name,
 	}
 	err = dd_reg_fetch(f, name, on_one, &one);
 	if (err) {
-		snprintf(out->why, sizeof(out->why), "%s", dd_strerror(err));
+		err_text(err, out->why, sizeof(out->why));
 	} else {
 		dd_net_run(net);
 		if (one.done) {

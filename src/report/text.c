@@ -130,7 +130,7 @@ static void verdict(struct tx *t, const struct dd_evidence *ev, const struct dd_
 	if (v->layer != DD_LAYER_NONE)
 		dd_buf_printf(t->b, "  (layer: %s)", dd_chk_layer_name(v->layer));
 	dd_buf_puts(t->b, sep);
-	dd_buf_esc(t->b, v->summary ? v->summary : "");
+	dd_buf_esc_msg(t->b, v->summary ? v->summary : "");
 	dd_buf_puts(t->b, "\n");
 }
 
@@ -325,7 +325,7 @@ static void findings(struct tx *t, const struct dd_chk_findings *f)
 				dd_buf_printf(t->b, " +%zu", x->nevidence - 8);
 		}
 		dd_buf_puts(t->b, "\n    ");
-		dd_buf_esc(t->b, x->message);
+		dd_buf_esc_msg(t->b, x->message);
 		dd_buf_puts(t->b, "\n");
 		advice(t, x->def);
 	}
@@ -698,7 +698,7 @@ static void deps_section(struct tx *t, const struct dd_rep_deps *v, int detail)
 	for (size_t i = 0; i < a->nhijacks; i++) {
 		dd_buf_printf(t->b, "    %s%s%s  ", t->color ? RED : "",
 			      dd_graph_hijack_name(a->hijacks[i].kind), t->color ? RESET : "");
-		dd_buf_esc(t->b, a->hijacks[i].message);
+		dd_buf_esc_msg(t->b, a->hijacks[i].message);
 		dd_buf_puts(t->b, "\n");
 	}
 	if (!a->nhijacks)
@@ -809,7 +809,7 @@ static void actions(struct tx *t, const struct dd_chk_findings *f)
 		upper(t->b, dd_chk_severity_name(x->def->severity));
 		off(t);
 		dd_buf_printf(t->b, "  %s: ", x->def->code);
-		dd_buf_esc(t->b, x->message);
+		dd_buf_esc_msg(t->b, x->message);
 		dd_buf_puts(t->b, "\n");
 		for (k = i + 1; k < f->n; k++)
 			if (f->v[k].def->severity >= DD_SEV_WARNING &&

@@ -114,7 +114,7 @@ int dd_watch_alert_text(const char *payload, struct dd_buf *out, char *subject, 
 			 str(o, "layer"));
 	dd_buf_esc(out, subject);
 	dd_buf_puts(out, "\n\n");
-	dd_buf_esc(out, str(o, "summary"));
+	dd_buf_esc_msg(out, str(o, "summary"));
 	dd_buf_printf(out, "\n\nStatus: %s. Layer: %s. Incident: ", str(o, "status"),
 		      str(o, "layer"));
 	dd_buf_esc(out, str(o, "incident"));

@@ -113,7 +113,8 @@ static int group_add(struct dd_watch_config *c, struct dd_watch_group *g, const 
 				return DD_EINVAL;
 			}
 	if (total_domains(c) >= DD_WATCH_MAX_DOMAINS) {
-		*why = "too many domains";
+		_Static_assert(DD_WATCH_MAX_DOMAINS == 1000000, "the message says a million");
+		*why = "more than a million domains (the limit)";
 		return DD_ELIMIT;
 	}
 	if (g->ndomains == g->cap) {
@@ -136,7 +137,8 @@ int dd_watch_config_add(struct dd_watch_config *c, const char *group, const char
 	struct dd_watch_group *g = group_find(c, group);
 
 	if (!g && !(g = group_new(c, group))) {
-		*why = "too many groups";
+		_Static_assert(DD_WATCH_MAX_GROUPS == 1024, "the message says 1024");
+		*why = "more than 1024 groups (the limit)";
 		return DD_ELIMIT;
 	}
 	return group_add(c, g, domain, why);
@@ -178,7 +180,7 @@ int dd_watch_config_add_list(struct dd_watch_config *c, const char *group, const
 	struct dd_watch_group *g = group_find(c, group);
 
 	if (!g && !(g = group_new(c, group))) {
-		snprintf(why, DD_WATCH_WHY_MAX, "too many groups");
+		snprintf(why, DD_WATCH_WHY_MAX, "more than %d groups (the limit)", DD_WATCH_MAX_GROUPS);
 		return DD_ELIMIT;
 	}
 	return add_list(c, g, path, why);
@@ -426,7 +428,9 @@ static int add_route(struct target *t, enum dd_watch_route_kind kind, const char
 	size_t *n = t->g ? &t->g->nroutes : &t->c->nroutes;
 
 	if (*n >= DD_WATCH_MAX_ROUTES) {
-		*why = "too many alert routes";
+		snprintf(t->why, DD_WATCH_WHY_MAX, "more than %d alert routes in one clause (the limit)",
+			 DD_WATCH_MAX_ROUTES);
+		*why = t->why;
 		return DD_ELIMIT;
 	}
 	if (dd_watch_route_parse(kind, v, &r[*n], why) != 0)
@@ -661,8 +665,9 @@ static int open_clause(struct parser *p, const char *name)
 		char gname[32];
 		snprintf(gname, sizeof(gname), "group%u", ++p->groups_made);
 		p->clause = C_GROUP;
+		_Static_assert(DD_WATCH_MAX_GROUPS == 1024, "the message says 1024");
 		if (!(p->g = group_new(p->c, gname)))
-			return fail(p, "too many groups%s%s", "", "");
+			return fail(p, "more than 1024 groups (the limit)%s%s", "", "");
 		return 0;
 	}
 	return fail(p, "unknown clause '%s:' (watch: or group:)%s", name, "");

@@ -96,8 +96,9 @@ static json_t *findings_with_advice(const char *text)
 	size_t i;
 
 	json_array_foreach(fs, i, f) {
-		const struct dd_chk_def *d =
-			dd_chk_def_find(json_string_value(json_object_get(f, "code")));
+		/* a stored row is not trusted: a finding without a string code has none */
+		const char *code = json_string_value(json_object_get(f, "code"));
+		const struct dd_chk_def *d = code ? dd_chk_def_find(code) : NULL;
 		if (d && !json_object_get(f, "advice"))
 			json_object_set_new(f, "advice", json_string(d->advice));
 		if (d && !json_object_get(f, "title"))

@@ -12,7 +12,6 @@
 #include "zone/zone.h"
 
 #define NONE UINT32_MAX
-#define MAX_NS_PER_OWNER 1024 /* more NS at one name is refused */
 
 enum {
 	C_DS = 1,        /* DS records at this cut */
@@ -373,7 +372,7 @@ static int add_ns(struct dd_zone_audit *a, const struct dd_zone_rr *rr)
 			a->sum.duplicate_ns++;
 			return 0;
 		}
-	if (c->ns_count >= MAX_NS_PER_OWNER)
+	if (c->ns_count >= DD_ZONE_MAX_NS_PER_OWNER)
 		return DD_ELIMIT;
 	if (c->ns_count > 0 && c->ns_first + c->ns_count != a->nns) {
 		/* Not the last run: move it to the end (NS records of one owner
@@ -707,7 +706,7 @@ static int classify_hosts(struct dd_zone_audit *a, const uint8_t *apex, size_t a
 	return 0;
 }
 
-/* Per-delegation figures; ops is scratch room for MAX_NS_PER_OWNER. */
+/* Per-delegation figures; ops is scratch room for DD_ZONE_MAX_NS_PER_OWNER. */
 static void count_delegation(struct dd_zone_audit *a, const struct zcut *c, uint32_t *ops,
 			     uint32_t *tlds)
 {
@@ -961,7 +960,7 @@ static int rank_operators(struct dd_zone_audit *a)
 
 int dd_zone_audit_finish(struct dd_zone_audit *a, const uint8_t *apex)
 {
-	uint32_t scratch[2 * MAX_NS_PER_OWNER];
+	uint32_t scratch[2 * DD_ZONE_MAX_NS_PER_OWNER];
 	size_t alen;
 	int r;
 
@@ -994,7 +993,7 @@ int dd_zone_audit_finish(struct dd_zone_audit *a, const uint8_t *apex)
 	 * need the operators' ranks, hence a second pass. */
 	for (uint32_t i = 0; i < a->ncuts; i++)
 		if (a->cuts[i].flags & C_DELEG)
-			count_delegation(a, &a->cuts[i], scratch, scratch + MAX_NS_PER_OWNER);
+			count_delegation(a, &a->cuts[i], scratch, scratch + DD_ZONE_MAX_NS_PER_OWNER);
 	r = rank_operators(a);
 	if (r)
 		return r;
@@ -1019,7 +1018,7 @@ static void describe(const struct dd_zone_audit *a, const struct zcut *c, struct
 	const uint8_t *dw = name_wire(a, c->name);
 	size_t dlen = wire_len(dw);
 	char text[DD_ZONE_TEXT_MAX];
-	uint32_t ops[MAX_NS_PER_OWNER], tlds[MAX_NS_PER_OWNER];
+	uint32_t ops[DD_ZONE_MAX_NS_PER_OWNER], tlds[DD_ZONE_MAX_NS_PER_OWNER];
 	size_t nops = 0, ntlds = 0, name_end, ns_end;
 
 	memset(d, 0, sizeof(*d));

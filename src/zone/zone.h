@@ -18,6 +18,8 @@
 #include "core/buf.h"
 
 #define DD_ZONE_WIRE_MAX 255
+/* NS records at one owner name the audit keeps; more is refused (DD_ELIMIT). */
+#define DD_ZONE_MAX_NS_PER_OWNER 1024
 /* Longest presentation form of a wire name: every byte as \DDD, plus dots. */
 #define DD_ZONE_TEXT_MAX (4 * DD_ZONE_WIRE_MAX + 2)
 

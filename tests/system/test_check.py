@@ -240,10 +240,25 @@ def asked_once(saved, where):
 
 
 def terminal_escape(s):
-    """What dd_esc makes of s: printable text kept, a backslash doubled,
-    control characters and bidi overrides as \\xHH per UTF-8 byte."""
+    """What dd_esc_msg makes of a summary or a message (src/core/esc.c): a name's
+    escape as dd_esc_name writes it (\\DDD as the byte: \\xHH when not printable;
+    \\\\ and \\. kept), the rest as dd_esc: printable text kept, a backslash
+    doubled, control characters and bidi overrides as \\xHH per UTF-8 byte."""
     out = []
-    for ch in s:
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        m = re.match(r"\\([0-2][0-9][0-9])", s[i:])
+        if m and int(m.group(1)) < 256:
+            v = int(m.group(1))
+            out.append("\\" + chr(v) if chr(v) in ".\\" else chr(v) if 0x20 < v < 0x7f
+                       else "\\x%02x" % v)
+            i += 4
+            continue
+        if ch == "\\" and s[i + 1:i + 2] in (".", "\\"):
+            out.append(s[i:i + 2])
+            i += 2
+            continue
         cp = ord(ch)
         if ch == "\\":
             out.append("\\\\")
@@ -252,7 +267,22 @@ def terminal_escape(s):
             out.append("".join("\\x%02x" % b for b in ch.encode()))
         else:
             out.append(ch)
+        i += 1
     return "".join(out)
+
+
+def test_a_name_is_escaped_once_in_sentences(worlds):
+    """A server-supplied NS name with an ESC in a label (ldns: ns\\027[1m.gone.test.)
+    is shown as ns\\x1b[1m.gone.test. in the findings' sentences as in the name
+    columns: one escaping, never the doubled "\\\\027" a literal backslash would
+    give; no raw control byte reaches the terminal."""
+    case = next(c for c in CASES if c.domain == "nsnx.test.")
+    world = worlds.get(case)
+    r = world.run_dnsdeps(*case.argv(False), timeout=60)
+    assert "ns\\x1b[1m.gone.test." in r.stdout, r.stdout
+    assert "\\027" not in r.stdout and "\x1b" not in r.stdout, r.stdout
+    sentences = [ln for ln in r.stdout.splitlines() if "gone.test" in ln and " " in ln.strip()]
+    assert any("\\x1b" in ln for ln in sentences), r.stdout
 
 
 # ---- the spec itself -------------------------------------------------------------------

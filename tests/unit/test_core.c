@@ -116,6 +116,28 @@ static void esc_names(void **state)
 	assert_string_equal(dd_esc_name("abcdefghij.", 11, out, 8), "abcd...");
 }
 
+/* A finding's sentence shows a name as dd_esc_name does (one escaping:
+ * the ESC of ldns's "ns\027[1m.gone.test." is \x1b, not "\\027"), and the
+ * rest as dd_esc does: a raw control byte, a lone backslash. */
+static void esc_messages(void **state)
+{
+	char out[128], name[64];
+	const char *m = "nameserver ns\\027[1m.gone.test. has no address";
+
+	(void)state;
+	dd_esc_name("ns\\027[1m.gone.test.", 20, name, sizeof(name));
+	assert_string_equal(name, "ns\\x1b[1m.gone.test.");
+	assert_string_equal(dd_esc_msg(m, strlen(m), out, sizeof(out)),
+			    "nameserver ns\\x1b[1m.gone.test. has no address");
+	assert_non_null(strstr(out, name));
+	/* a backslash and a dot inside labels, as in names */
+	assert_string_equal(dd_esc_msg("a\\\\027.b\\.c.", 12, out, sizeof(out)), "a\\\\027.b\\.c.");
+	/* raw bytes of a free text: as dd_esc */
+	assert_string_equal(dd_esc_msg("x\x1b\x07 \\q", 6, out, sizeof(out)), "x\\x1b\\x07 \\\\q");
+	assert_string_equal(dd_esc_msg("caf\xc3\xa9 \\", 7, out, sizeof(out)), "caf\xc3\xa9 \\\\");
+	assert_string_equal(dd_esc_msg("abcdefghij", 10, out, 8), "abcd...");
+}
+
 static void clock_parse(void **state)
 {
 	int64_t t;
@@ -546,7 +568,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_canonical), cmocka_unit_test(name_idn),
 		cmocka_unit_test(name_invalid),   cmocka_unit_test(name_relations),
-		cmocka_unit_test(esc_controls),   cmocka_unit_test(esc_names),
+		cmocka_unit_test(esc_controls),   cmocka_unit_test(esc_names), cmocka_unit_test(esc_messages),
 		cmocka_unit_test(clock_parse),
 		cmocka_unit_test(buf_grows),      cmocka_unit_test(err_names),
 		cmocka_unit_test(map_set_get_del), cmocka_unit_test(json_write_tricky),

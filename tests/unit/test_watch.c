@@ -132,6 +132,13 @@ static void test_config_errors(void **state)
 	config_error("group:\n  domain: a.test\n  name: g\n", "x.conf:3: name: name: must come before");
 	config_error("watch:\n  list: /nonexistent/list\n", "x.conf:2: /nonexistent/list:");
 	config_error("watch:\n  store\n", "x.conf:2: expected 'key: value'");
+	{ /* a hard limit says which and how much */
+		char text[2048] = "watch:\n";
+		for (int i = 0; i <= DD_WATCH_MAX_ROUTES; i++)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text),
+				 "  exec: /bin/true\n");
+		config_error(text, "x.conf:18: more than 16 alert routes in one clause (the limit)");
+	}
 }
 
 /* dnsdeps.conf(5) and the parser are one contract: every key the page
