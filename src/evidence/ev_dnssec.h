@@ -78,6 +78,5 @@ int dd_ev_sec_find_server(const struct dd_ev_dnssec *s, const char *name, const 
  * enum dd_err (then the anchor is left empty). */
 int dd_ev_sec_set_anchor(struct dd_ev_dnssec *s, const struct dd_ev_strlist *records,
 			 const char *source);
-void dd_ev_sec_free(struct dd_ev_dnssec *s);
 
 #endif

@@ -471,14 +471,12 @@ int dd_ev_dep_find_addr(const struct dd_evidence *ev, const char *address);
 int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain);
 /* Glue of zone z (deduplicated). */
 int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address);
-void dd_ev_deps_free(struct dd_ev_deps *d);
 
 /* --- registration (ev_reg.c) --- */
 /* Take the registry's record (ownership moves into ev; record may be NULL
  * when unavailable, then reason and why say why). 0 or DD_ENOMEM. */
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
 		  const char *reason, const char *why, const char *refused);
-void dd_ev_reg_free(struct dd_ev_registration *r);
 
 /* --- JSON --- */
 
