@@ -136,6 +136,11 @@ const struct dd_chk_def *dd_chk_defs(size_t *n);
 /* The definition of code, or NULL. */
 const struct dd_chk_def *dd_chk_def_find(const char *code);
 
+/* docs/findings.md's table of the codes of one check file ("chain.c"), in
+ * codes.def's order: a Markdown table to free; NULL when codes.def has no
+ * such family (or out of memory). */
+char *dd_chk_codes_markdown(const char *family);
+
 /* Lower-case names: "critical", "registry", "ok". Never NULL. */
 const char *dd_chk_severity_name(enum dd_chk_severity s);
 const char *dd_chk_layer_name(enum dd_chk_layer l);

@@ -27,7 +27,6 @@
 #include "reg/reg.h"
 
 #define REGDIR DD_TEST_DATA "/evidence-reg"
-#define FINDINGS_DOC DD_TEST_DATA "/../../../docs/findings.md"
 
 static struct dd_evidence *load(const char *name)
 {
@@ -355,26 +354,6 @@ static void reg_json_round_trip(void **state)
 	}
 }
 
-/* docs/findings.md has a row for every REG_ code (test_checks checks all). */
-static void documented(void **state)
-{
-	size_t n;
-	const struct dd_chk_def *defs = dd_chk_defs(&n);
-	char *doc = fx_slurp(FINDINGS_DOC);
-
-	(void)state;
-	for (size_t i = 0; i < n; i++) {
-		char row[200];
-		if (strncmp(defs[i].code, "REG_", 4) != 0)
-			continue;
-		snprintf(row, sizeof(row), "| `%s` | %s | %s |", defs[i].code,
-			 dd_chk_severity_name(defs[i].severity), dd_chk_layer_name(defs[i].layer));
-		if (!strstr(doc, row))
-			fail_msg("docs/findings.md lacks the row %s", row);
-	}
-	free(doc);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,7 +364,6 @@ int main(void)
 		cmocka_unit_test(unavailable_never_worse),
 		cmocka_unit_test(damaged_sections),
 		cmocka_unit_test(reg_json_round_trip),
-		cmocka_unit_test(documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
