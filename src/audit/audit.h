@@ -187,8 +187,7 @@ struct dd_audit_opts {
 	unsigned concurrency;          /* domains in flight at once (>= 1) */
 	enum dd_audit_format format;
 	int64_t now;                   /* evidence time and judgement time; 0: the clock */
-	int64_t judge_now;             /* judgement time (--now); 0: the evidence's */
-	int sig_warn_days;             /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
+	struct dd_chk_opts judge;      /* time (--now; 0: the evidence's) and thresholds */
 	const char *tool;              /* the evidence's "tool" */
 	dd_audit_next_fn next;
 	dd_audit_write_fn write;
@@ -203,9 +202,8 @@ struct dd_audit_opts {
 	int signum;
 	void *signal_arg;
 	/* Registration look-ups (RDAP, WHOIS) as `check` makes them, one per
-	 * registrable domain; NULL: none. Expiry thresholds in days, 0: defaults. */
+	 * registrable domain; NULL: none. */
 	const struct dd_reg_fetch_opts *reg;
-	int expiry_warn, expiry_crit;
 	/* Called with each new evidence before it is probed (ask for optional
 	 * sections: dependencies), and once it is complete, before it is judged
 	 * (finish them). A negative dd_err from prepare stops the run; finish's

@@ -73,9 +73,8 @@ static void judge(void *arg)
 {
 	struct job *j = arg;
 	const struct dd_audit_opts *o = &j->a->o;
-	struct dd_chk_opts co = { .now = o->judge_now, .reg = NULL,
-				  .sig_warn_days = o->sig_warn_days };
-	struct dd_rep_opts ro = { .json = 1, .json_compact = 1, .now = o->judge_now };
+	struct dd_chk_opts co = o->judge;
+	struct dd_rep_opts ro = { .json = 1, .json_compact = 1, .judge = o->judge };
 	int rc;
 
 	memset(&j->f, 0, sizeof(j->f));
@@ -181,7 +180,7 @@ static int start(struct dd_audit *a, const char *name)
 		return DD_ENOMEM;
 	}
 	if (a->reg)
-		dd_probe_reg_request(ev, a->reg, a->o.expiry_warn, a->o.expiry_crit);
+		dd_probe_reg_request(ev, a->reg);
 	if (a->o.prepare && (rc = a->o.prepare(a->o.ctx, ev)) < 0) {
 		dd_ev_free(ev);
 		return rc;

@@ -104,6 +104,8 @@ struct dd_chk_opts {
 	int64_t now;                         /* judgement time; 0 = the evidence's time */
 	const struct dd_chk_reg_facts *reg;  /* the verdict's registration hook, or NULL */
 	int sig_warn_days;                   /* DNSSEC_SIG_EXPIRING within this; 0: 7 */
+	int expiry_warn_days;                /* REG_EXPIRES_SOON within this; 0: 30 */
+	int expiry_crit_days;                /* REG_EXPIRES_IMMINENT within this; 0: 7 */
 };
 
 struct dd_chk_verdict {

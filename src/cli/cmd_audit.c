@@ -762,8 +762,8 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.concurrency = lo->concurrency;
 	ao.format = o->out.format == DD_FMT_CSV ? DD_AUDIT_CSV : DD_AUDIT_JSONL;
 	ao.now = now;
-	ao.judge_now = now;
-	ao.sig_warn_days = (int)j->sig_warn;
+	dd_cli_judge_chk(j, &ao.judge);
+	ao.judge.now = now;
 	ao.tool = "dnsdeps " DD_VERSION;
 	ao.next = next_domain;
 	ao.write = write_line;
@@ -774,8 +774,6 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 			      &fo, &rpaths);
 	dd_cli_reg_pace(&d->reg, &fo);
 	ao.reg = d->no_registration ? NULL : &fo;
-	ao.expiry_warn = (int)j->expiry_warn;
-	ao.expiry_crit = (int)j->expiry_crit;
 	ao.prepare = prepare;
 	ao.finish = deps_finish;
 	ao.on_signal = on_sigint;

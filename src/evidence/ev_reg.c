@@ -99,11 +99,13 @@ static const struct dd_evt_field reg_fields[] = {
 	  .doc = "a destination a server supplied (RDAP redirect or registrar link, WHOIS "
 		 "referral) that was not followed, and why (registration.md); absent when none" },
 	{ .key = "expiry_warn_days", .kind = DD_EVT_INT,
-	  .off = OFF(dd_ev_registration, expiry_warn_days), .flags = DD_EVT_NULLNEG, .min = 1,
-	  .max = DAYS_MAX, .doc = "`--expiry-warn` of the run (null: 30)" },
+	  .off = OFF(dd_ev_registration, saved_warn_days), .flags = DD_EVT_LOADONLY, .min = 1,
+	  .max = DAYS_MAX,
+	  .doc = "older documents only: `--expiry-warn` of the run, which `report` takes as its "
+		 "default (the thresholds are options of the judgement now, never saved)" },
 	{ .key = "expiry_crit_days", .kind = DD_EVT_INT,
-	  .off = OFF(dd_ev_registration, expiry_crit_days), .flags = DD_EVT_NULLNEG, .min = 1,
-	  .max = DAYS_MAX, .doc = "`--expiry-crit` of the run (null: 7)" },
+	  .off = OFF(dd_ev_registration, saved_crit_days), .flags = DD_EVT_LOADONLY, .min = 1,
+	  .max = DAYS_MAX, .doc = "older documents only: `--expiry-crit` of the run, the same way" },
 	{ .key = "record", .kind = DD_EVT_EXT, .off = OFF(dd_ev_registration, record),
 	  .ext = &record_ext,
 	  .doc = "without its `schema` member (registration.md); `record` and `reason` exclude "

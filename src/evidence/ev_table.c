@@ -126,7 +126,8 @@ void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
-		if ((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int))
+		if (((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int)) ||
+		    (f->flags & DD_EVT_LOADONLY))
 			continue;
 		if ((f->flags & DD_EVT_IFSET) &&
 		    (f->kind == DD_EVT_OBJECT ? !is_set(f, rec) : !*CAT(rec, f->off, char *const)))

@@ -60,6 +60,7 @@ enum dd_evt_flag {
 				    * fields; their count bounds every XREF */
 	DD_EVT_EARLY = 1 << 7,    /* loaded before the others (the document's head, then
 				   * the exchanges), so that it is refused for them first */
+	DD_EVT_LOADONLY = 1 << 8, /* read (and checked) from older documents, never saved */
 	DD_EVT_IFSET = 1 << 6,    /* STR: saved only when set; OBJECT: a section, saved
 				   * only when its record's first field (a PRESENT) is set */
 };

@@ -20,9 +20,8 @@ struct dd_rep_opts {
 	int json_compact; /* the JSON object on one line (JSON Lines, several domains) */
 	int color;        /* ANSI colours in text; the caller decides (a terminal and
 			   * NO_COLOR unset): report code never calls isatty */
-	int64_t now;      /* judgement time (--now); 0 = the evidence's time */
-	const struct dd_chk_reg_facts *reg; /* registration facts for the verdict, or NULL */
-	int sig_warn_days; /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
+	struct dd_chk_opts judge; /* the judgement's time (--now; 0: the evidence's),
+				   * thresholds and registration facts */
 	int level;         /* text: -1 the verdict line only, 0 short, 1 the full tables */
 };
 

@@ -546,8 +546,9 @@ static int run_round(struct svc *w)
 		.concurrency = w->s->cfg.concurrency, .format = DD_AUDIT_JSONL,
 		.tool = w->o->tool, .next = on_next, .write = on_line, .ctx = w,
 		.on_signal = on_round_signal, .signum = SIGTERM, .signal_arg = w,
-		.reg = w->s->reg, .expiry_warn = (int)j->expiry_warn,
-		.expiry_crit = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn,
+		.reg = w->s->reg,
+		.judge = { .expiry_warn_days = (int)j->expiry_warn,
+			   .expiry_crit_days = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn },
 		.prepare = w->s->prepare ? prepare : NULL,
 		.finish = w->s->finish ? finish : NULL,
 	};
