@@ -26,6 +26,7 @@
 #include "net/net.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
+#include "report/report.h"
 #include "zone/zone.h"
 
 struct audit_opts {
@@ -128,12 +129,12 @@ static int write_report(const struct audit_opts *o, const struct dd_zone_audit *
 	}
 	dd_buf_init(&b);
 	if (o->out.format == DD_FMT_CSV) {
-		r = dd_zone_report_csv(a, write_file, out);
+		r = dd_rep_zone_csv(a, write_file, out);
 	} else {
 		if (o->out.format == DD_FMT_JSON)
-			r = dd_zone_report_json(a, perf, &b, o->top);
+			r = dd_rep_zone_json(a, perf, &b, o->top);
 		else
-			dd_zone_report_text(a, perf, &b, o->top);
+			dd_rep_zone_text(a, perf, &b, o->top);
 		if (!r && dd_buf_failed(&b))
 			r = DD_ENOMEM;
 		if (!r)

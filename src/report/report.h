@@ -91,4 +91,24 @@ int dd_rep_reg_unavailable_json(const struct dd_reg_outcome *o, struct dd_buf *o
 /* Whether a server of a trace did not answer usefully (a problem). */
 int dd_rep_trace_problem(const struct dd_dns_trace_server *s);
 
+/* ---- a registration record (reg.c) ---- */
+
+/* The record as text for people, every remote string escaped. */
+void dd_rep_reg_record_text(const struct dd_reg_record *r, struct dd_buf *b);
+
+/* ---- the zone-file audit (zone.c), from zone/zone.h's interface ---- */
+
+struct dd_zone_audit;
+struct dd_zone_perf;
+/* Human summary; untrusted names escaped. top: rows of each ranking. */
+void dd_rep_zone_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+		      struct dd_buf *out, size_t top);
+/* JSON, schema "dnsdeps.zoneaudit/1". Returns 0 or DD_ENOMEM. */
+int dd_rep_zone_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+		     struct dd_buf *out, size_t top);
+/* Where CSV rows go: returns 0 or a negative dd_err that stops the writing. */
+typedef int (*dd_rep_sink)(void *ctx, const char *data, size_t len);
+/* One CSV row per delegation (RFC 4180), in the order of the zone file. */
+int dd_rep_zone_csv(const struct dd_zone_audit *a, dd_rep_sink sink, void *ctx);
+
 #endif

@@ -758,7 +758,7 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
 		return;
 	}
 	dd_buf_init(&rb);
-	dd_reg_to_text(g->record, &rb);
+	dd_rep_reg_record_text(g->record, &rb);
 	for (const char *p = dd_buf_str(&rb); *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);

@@ -1,4 +1,4 @@
-/* report.c: the zone audit's reports: a text summary, JSON (schema
+/* zone.c: the zone audit's reports: a text summary, JSON (schema
  * "dnsdeps.zoneaudit/1") and one CSV row per delegation. Built only from
  * the audit's public interface. */
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/esc.h"
 #include "core/json.h"
+#include "report/report.h"
 #include "zone/zone.h"
 
 #define SCHEMA "dnsdeps.zoneaudit/1"
@@ -53,7 +54,7 @@ static void ranking_text(struct dd_buf *out, const struct dd_zone_item *items, s
 	}
 }
 
-void dd_zone_report_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+void dd_rep_zone_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
 			 struct dd_buf *out, size_t top)
 {
 	const struct dd_zone_summary *s = dd_zone_audit_summary(a);
@@ -256,7 +257,7 @@ static json_t *names_json(const struct dd_zone_audit *a, enum dd_zone_list l, co
 	return arr;
 }
 
-int dd_zone_report_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+int dd_rep_zone_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
 			struct dd_buf *out, size_t top)
 {
 	const struct dd_zone_summary *s = dd_zone_audit_summary(a);
@@ -358,7 +359,7 @@ int dd_zone_report_json(const struct dd_zone_audit *a, const struct dd_zone_perf
 
 struct csv {
 	struct dd_buf buf;
-	dd_zone_sink sink;
+	dd_rep_sink sink;
 	void *ctx;
 };
 
@@ -407,7 +408,7 @@ static int csv_row(void *ctx, const struct dd_zone_deleg *d)
 	return 0;
 }
 
-int dd_zone_report_csv(const struct dd_zone_audit *a, dd_zone_sink sink, void *ctx)
+int dd_rep_zone_csv(const struct dd_zone_audit *a, dd_rep_sink sink, void *ctx)
 {
 	struct csv c = { .sink = sink, .ctx = ctx };
 	int r;
