@@ -574,7 +574,7 @@ static int open_output(struct live *l, int csv)
 		perror("dnsdeps audit: cannot write the output file");
 		return -1;
 	}
-	if (header && fputs(dd_audit_csv_header(), l->out) == EOF)
+	if (header && fputs(dd_rep_audit_csv_header(), l->out) == EOF)
 		return -1;
 	return 0;
 }
@@ -612,8 +612,8 @@ static int write_summary(const struct live *l, const struct dd_audit_run_info *r
 			continue;
 		}
 		dd_buf_init(&b);
-		int r = k == 0 ? dd_audit_summary_text(s, ri, l->o->top, &b)
-			       : dd_audit_summary_json(s, ri, l->o->top, &b);
+		int r = k == 0 ? dd_rep_audit_summary_text(s, ri, l->o->top, &b)
+			       : dd_rep_audit_summary_json(s, ri, l->o->top, &b);
 		if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
 			r = DD_EIO;
 		if (f != stderr && fclose(f) != 0)
@@ -767,6 +767,7 @@ static int live_mode(const struct audit_opts *o, const struct zone_opts *z,
 	ao.judge.now = now;
 	ao.tool = "dnsdeps " DD_VERSION;
 	ao.next = next_domain;
+	ao.line = dd_rep_audit_line;
 	ao.write = write_line;
 	ao.progress = show_progress;
 	ao.ctx = &l;

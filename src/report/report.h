@@ -111,4 +111,27 @@ typedef int (*dd_rep_sink)(void *ctx, const char *data, size_t len);
 /* One CSV row per delegation (RFC 4180), in the order of the zone file. */
 int dd_rep_zone_csv(const struct dd_zone_audit *a, dd_rep_sink sink, void *ctx);
 
+/* ---- a portfolio audit (audit.c), from audit/audit.h's interface ---- */
+
+struct dd_audit_summary;
+struct dd_audit_run_info;
+struct dd_audit_opts;
+/* The summary as text for people (names escaped) or JSON (schema
+ * dnsdeps.auditsummary/1); top: rows of the operator ranking. 0 or
+ * DD_ENOMEM. */
+int dd_rep_audit_summary_text(const struct dd_audit_summary *s,
+			      const struct dd_audit_run_info *ri, size_t top, struct dd_buf *out);
+int dd_rep_audit_summary_json(const struct dd_audit_summary *s,
+			      const struct dd_audit_run_info *ri, size_t top, struct dd_buf *out);
+/* The CSV header row (with CRLF). */
+const char *dd_rep_audit_csv_header(void);
+/* One CSV row (RFC 4180, CRLF) for a judged domain. 0 or DD_ENOMEM. */
+int dd_rep_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+			 const struct dd_chk_verdict *v, struct dd_buf *out);
+/* A judged domain's audit line in o's format (JSON Lines or CSV): the
+ * driver's dd_audit_line_fn. */
+int dd_rep_audit_line(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		      const struct dd_chk_verdict *v, const struct dd_audit_opts *o,
+		      struct dd_buf *out);
+
 #endif
