@@ -321,5 +321,6 @@ static const struct dd_evt_field deps_fields[] = {
 	  .doc = "registrations of the registrable domains" },
 };
 const struct dd_evt_table dd_ev_deps_table = {
-	"dependencies", sizeof(struct dd_ev_deps), deps_fields, NFIELDS(deps_fields), -1, -1, NULL, NULL
+	"dependencies", sizeof(struct dd_ev_deps), deps_fields, NFIELDS(deps_fields), -1, -1,
+	NULL, NULL
 };

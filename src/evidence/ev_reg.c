@@ -76,7 +76,8 @@ static int reg_check(struct dd_evj_ld *l, const char *path, const void *rec)
 	const struct dd_ev_registration *r = rec;
 
 	if (!r->record && !r->reason)
-		return dd_evj_fail(l, DD_EPARSE, path, "reason", "no record, and no known reason why");
+		return dd_evj_fail(l, DD_EPARSE, path, "reason",
+				   "no record, and no known reason why");
 	if (r->record && r->reason)
 		return dd_evj_fail(l, DD_EPARSE, path, "reason", "given with a record");
 	return 0;
@@ -93,7 +94,8 @@ static const struct dd_evt_field reg_fields[] = {
 	  .doc = "no record: why (`no-source`: no RDAP service and no WHOIS server known); null "
 		 "with a record (then it must be null)" },
 	{ .key = "why", .kind = DD_EVT_STR, .off = OFF(dd_ev_registration, why), .max = 4096,
-	  .doc = "the reason in words, or notes on the look-up (\"RDAP failed (...), WHOIS used\")" },
+	  .doc = "the reason in words, or notes on the look-up "
+		 "(\"RDAP failed (...), WHOIS used\")" },
 	{ .key = "refused", .kind = DD_EVT_STR, .off = OFF(dd_ev_registration, refused),
 	  .flags = DD_EVT_IFSET, .max = 4096,
 	  .doc = "a destination a server supplied (RDAP redirect or registrar link, WHOIS "
@@ -105,7 +107,8 @@ static const struct dd_evt_field reg_fields[] = {
 		 "default (the thresholds are options of the judgement now, never saved)" },
 	{ .key = "expiry_crit_days", .kind = DD_EVT_INT,
 	  .off = OFF(dd_ev_registration, saved_crit_days), .flags = DD_EVT_LOADONLY, .min = 1,
-	  .max = DAYS_MAX, .doc = "older documents only: `--expiry-crit` of the run, the same way" },
+	  .max = DAYS_MAX,
+	  .doc = "older documents only: `--expiry-crit` of the run, the same way" },
 	{ .key = "record", .kind = DD_EVT_EXT, .off = OFF(dd_ev_registration, record),
 	  .ext = &record_ext,
 	  .doc = "without its `schema` member (registration.md); `record` and `reason` exclude "

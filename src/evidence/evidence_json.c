@@ -366,13 +366,16 @@ static int doc_check(struct dd_evj_ld *l, const char *path, const void *rec)
 /* The whole document: its head, the probe's record, then the sections
  * (each saved only when gathered). */
 static const struct dd_evt_field doc_fields[] = {
-	{ .key = "schema", .kind = DD_EVT_CONST, .flags = DD_EVT_REQ | DD_EVT_EARLY, .words = schema_name,
+	{ .key = "schema", .kind = DD_EVT_CONST, .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	  .words = schema_name,
 	  .doc = "what a reader may expect (another value is refused)" },
 	{ .key = "tool", .kind = DD_EVT_STR, .off = OFF(dd_evidence, tool), .flags = DD_EVT_EARLY,
 	  .doc = "program and version that gathered it (`\"dnsdeps 0.1.0\"`)" },
-	{ .key = "time", .kind = DD_EVT_TIME, .off = OFF(dd_evidence, time), .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	{ .key = "time", .kind = DD_EVT_TIME, .off = OFF(dd_evidence, time),
+	  .flags = DD_EVT_REQ | DD_EVT_EARLY,
 	  .doc = "UTC time of the run (`--now` fixes it)" },
-	{ .key = "domain", .kind = DD_EVT_STR, .off = OFF(dd_evidence, domain), .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	{ .key = "domain", .kind = DD_EVT_STR, .off = OFF(dd_evidence, domain),
+	  .flags = DD_EVT_REQ | DD_EVT_EARLY,
 	  .doc = "the domain, canonical and absolute (`\"puri.sm.\"`); for a host name, the zone "
 		 "that holds it (see `host`)" },
 	{ .key = "options", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, options),
