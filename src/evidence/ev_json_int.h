@@ -5,9 +5,10 @@
  * and checked the same way (the field tables of ev_table.h are built on
  * them).
  *
- * Saving builds on core/json.h (escaped strings, put and append with a
- * sticky failure flag, the number forms); what is added here knows the
- * evidence's own types. Loading: the document is untrusted; the first
+ * Saving builds the document in core/jtree.h's arena tree (escaped strings,
+ * put and append with a sticky failure flag, the number forms), the one
+ * JSON writer of dnsdeps; what is added here knows the evidence's own
+ * types. Loading: the document is untrusted; the first
  * problem is reported with its place, "path.key: what", and its negative
  * enum dd_err returned. */
 #ifndef DD_EVIDENCE_EV_JSON_INT_H
@@ -19,15 +20,15 @@
 
 #include <jansson.h>
 
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
 
 /* An array of the strings of l. */
-json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l);
+struct dd_jt_node *dd_evj_list(struct dd_jt *s, const struct dd_ev_strlist *l);
 /* The rcode's mnemonic, or null when negative. */
-json_t *dd_evj_rcode(struct dd_json *s, int rcode);
+struct dd_jt_node *dd_evj_rcode(struct dd_jt *s, int rcode);
 
 /* --------------------------------------------------------------- loading */
 

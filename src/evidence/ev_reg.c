@@ -33,14 +33,22 @@ static void record_free(void *field)
 	*r = NULL;
 }
 
-static json_t *record_save(const void *field)
+static struct dd_jt_node *record_save(struct dd_jt *d, const void *field)
 {
 	const struct dd_reg_record *const *r = field;
-	json_t *rec = *r ? dd_reg_to_json(*r, 1) : json_null();
+	json_t *rec;
+	struct dd_jt_node *n;
 
+	if (!*r)
+		return dd_jt_null(d);
+	rec = dd_reg_to_json(*r, 1);
 	if (rec && json_is_object(rec))
 		json_object_del(rec, "schema"); /* the evidence's schema covers it */
-	return rec;
+	n = rec ? dd_jt_from_jansson(d, rec) : NULL;
+	json_decref(rec);
+	if (!n)
+		d->failed = 1;
+	return n;
 }
 
 static int record_load(struct dd_evj_ld *l, const char *path, const json_t *j, void *field)

@@ -10,7 +10,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/ev_table.h"
@@ -21,42 +21,42 @@
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *save_list(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_list(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	const char *arr = *CAT(rec, f->off, char *const);
 	size_t n = *CAT(rec, f->n_off, size_t);
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	for (size_t i = 0; a && i < n; i++)
-		dd_json_append(s, a, dd_evt_save(s, f->sub, arr + i * f->sub->size));
+		dd_jt_append(s, a, dd_evt_save(s, f->sub, arr + i * f->sub->size));
 	return a;
 }
 
-static json_t *save_flags(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_flags(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	unsigned v = *CAT(rec, f->off, unsigned);
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	for (size_t i = 0; a && f->words[i]; i++)
 		if (v & (1u << i))
-			dd_json_append(s, a, json_string(f->words[i]));
+			dd_jt_append(s, a, dd_jt_str(s, f->words[i]));
 	return a;
 }
 
-static json_t *save_xrefs(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_xrefs(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	const int *v = *CAT(rec, f->off, int *const);
 	size_t n = *CAT(rec, f->n_off, size_t);
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	for (size_t i = 0; a && i < n; i++)
-		dd_json_append(s, a, json_integer(v[i]));
+		dd_jt_append(s, a, dd_jt_int(s, v[i]));
 	return a;
 }
 
 /* A reply's three sections under the keys of f->words: the text kept, or
  * rendered from the reply's bytes while they are not read yet. */
-static void save_sections(struct dd_json *s, json_t *o, const struct dd_evt_field *f,
+static void save_sections(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_field *f,
 			  const void *rec)
 {
 	const uint8_t *wire = *CAT(rec, f->n_off, uint8_t *const);
@@ -66,7 +66,7 @@ static void save_sections(struct dd_json *s, json_t *o, const struct dd_evt_fiel
 	if (wire)
 		dd_ev_sections_render(wire, *CAT(rec, f->cap_off, size_t), r);
 	for (int i = 0; i < 3; i++)
-		dd_json_put(s, o, f->words[i], dd_evj_list(s, wire ? &r[i] : &l[i]));
+		dd_jt_put(s, o, f->words[i], dd_evj_list(s, wire ? &r[i] : &l[i]));
 	for (int i = 0; wire && i < 3; i++)
 		dd_ev_strlist_free(&r[i]);
 }
@@ -82,46 +82,46 @@ static int is_set(const struct dd_evt_field *f, const void *rec)
 	return *CAT(sub, first->off, char *const) != NULL;
 }
 
-static json_t *save_field(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_field(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	char when[32];
 	int64_t v;
 
 	switch (f->kind) {
 	case DD_EVT_STR:
-	case DD_EVT_WORD: return dd_json_str(s, *CAT(rec, f->off, char *const));
+	case DD_EVT_WORD: return dd_jt_str(s, *CAT(rec, f->off, char *const));
 	case DD_EVT_INT:
 	case DD_EVT_I64:
 		v = f->kind == DD_EVT_INT ? *CAT(rec, f->off, int) : *CAT(rec, f->off, int64_t);
-		return (f->flags & DD_EVT_NULLNEG) && v < f->min ? json_null() : json_integer(v);
-	case DD_EVT_BOOL: return json_boolean(*CAT(rec, f->off, int));
-	case DD_EVT_TRI: return dd_json_tri(*CAT(rec, f->off, int));
-	case DD_EVT_ENUM: return dd_json_str(s, f->name_of(*CAT(rec, f->off, int)));
+		return (f->flags & DD_EVT_NULLNEG) && v < f->min ? dd_jt_null(s) : dd_jt_int(s, v);
+	case DD_EVT_BOOL: return dd_jt_bool(s, *CAT(rec, f->off, int));
+	case DD_EVT_TRI: return dd_jt_tri(s, *CAT(rec, f->off, int));
+	case DD_EVT_ENUM: return dd_jt_str(s, f->name_of(*CAT(rec, f->off, int)));
 	case DD_EVT_TIME:
 		v = *CAT(rec, f->off, int64_t);
 		if (v < 0)
-			return json_null();
+			return dd_jt_null(s);
 		dd_clock_format(v, when, sizeof(when));
-		return json_string(when);
+		return dd_jt_str(s, when);
 	case DD_EVT_STRLIST: return dd_evj_list(s, CAT(rec, f->off, struct dd_ev_strlist));
 	case DD_EVT_LIST: return save_list(s, f, rec);
 	case DD_EVT_OBJECT: return dd_evt_save(s, f->sub, CAT(rec, f->off, char));
 	case DD_EVT_EMBED: return NULL; /* its members are put by dd_evt_save */
 	case DD_EVT_RCODE: return dd_evj_rcode(s, *CAT(rec, f->off, int));
-	case DD_EVT_MS: return dd_json_ms(*CAT(rec, f->off, double));
-	case DD_EVT_XREF: return dd_json_int_or_null(*CAT(rec, f->off, int));
-	case DD_EVT_ID: return json_integer(*CAT(rec, f->off, int));
+	case DD_EVT_MS: return dd_jt_ms(s, *CAT(rec, f->off, double));
+	case DD_EVT_XREF: return dd_jt_int_or_null(s, *CAT(rec, f->off, int));
+	case DD_EVT_ID: return dd_jt_int(s, *CAT(rec, f->off, int));
 	case DD_EVT_FLAGS: return save_flags(s, f, rec);
-	case DD_EVT_CONST: return json_string(f->words[0]);
+	case DD_EVT_CONST: return dd_jt_str(s, f->words[0]);
 	case DD_EVT_XREFS: return save_xrefs(s, f, rec);
-	case DD_EVT_EXT: return f->ext->save(CAT(rec, f->off, char));
+	case DD_EVT_EXT: return f->ext->save(s, CAT(rec, f->off, char));
 	case DD_EVT_PRESENT:
 	case DD_EVT_SECTIONS: return NULL; /* see save_into */
 	}
 	return NULL;
 }
 
-void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+void dd_evt_save_into(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_table *t,
 		      const void *rec)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
@@ -139,15 +139,15 @@ void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t
 		else if (f->kind == DD_EVT_PRESENT)
 			continue;
 		else if ((f->flags & DD_EVT_NULLABLE) && !is_set(f, rec))
-			dd_json_put(s, o, f->key, json_null());
+			dd_jt_put(s, o, f->key, dd_jt_null(s));
 		else
-			dd_json_put(s, o, f->key, save_field(s, f, rec));
+			dd_jt_put(s, o, f->key, save_field(s, f, rec));
 	}
 }
 
-json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec)
+struct dd_jt_node *dd_evt_save(struct dd_jt *s, const struct dd_evt_table *t, const void *rec)
 {
-	json_t *o = json_object();
+	struct dd_jt_node *o = dd_jt_object(s);
 
 	if (!o) {
 		s->failed = 1;

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/ev_json_int.h"
 
 enum dd_evt_kind {
@@ -71,7 +71,8 @@ struct dd_evj_ld;
  * record: reg/reg.h). field is the address of the member in the record. */
 struct dd_evt_ext {
 	const char *name;                     /* for docs/evidence.md */
-	json_t *(*save)(const void *field);   /* NULL: out of memory; json null: unset */
+	/* NULL (d failed): out of memory; null: unset */
+	struct dd_jt_node *(*save)(struct dd_jt *d, const void *field);
 	/* j is not null; 0 or a negative enum dd_err with l's err set */
 	int (*load)(struct dd_evj_ld *l, const char *path, const json_t *j, void *field);
 	void (*free)(void *field);
@@ -112,10 +113,11 @@ struct dd_evt_table {
 	int (*check)(struct dd_evj_ld *l, const char *path, const void *rec);
 };
 
-/* The record rec as a JSON object (NULL and s failed when anything failed). */
-json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec);
+/* The record rec as a JSON object of the document s (s failed when
+ * anything failed). */
+struct dd_jt_node *dd_evt_save(struct dd_jt *s, const struct dd_evt_table *t, const void *rec);
 /* The members of rec put into the object o. */
-void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+void dd_evt_save_into(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_table *t,
 		      const void *rec);
 /* Load the object o (at path, for messages) into rec: 0, or a negative
  * enum dd_err with l's err naming the place. Key fields are not read here. */

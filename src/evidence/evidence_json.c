@@ -418,37 +418,18 @@ const struct dd_evt_table dd_ev_doc_table = { "document", sizeof(struct dd_evide
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
-{
-	json_t *doc = dd_evt_save(s, &dd_ev_doc_table, ev);
-
-	if (s->failed) {
-		json_decref(doc);
-		return NULL;
-	}
-	return doc;
-}
-
 char *dd_ev_save_json(const struct dd_evidence *ev)
 {
-	struct dd_json s = { 0 };
-	json_t *doc = s_document(&s, ev);
-	char *text = NULL, *out;
-	size_t len;
+	struct dd_jt s = { 0 };
+	struct dd_jt_node *doc = dd_evt_save(&s, &dd_ev_doc_table, ev);
+	struct dd_buf b;
+	char *out = NULL;
 
-	if (doc && !s.failed)
-		text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(doc);
-	if (!text)
-		return NULL;
-	len = strlen(text);
-	out = realloc(text, len + 2);
-	if (!out) {
-		free(text);
-		return NULL;
-	}
-	out[len] = '\n';
-	out[len + 1] = '\0';
+	dd_buf_init(&b);
+	if (dd_jt_print(&s, doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10),
+			&b) == 0)
+		out = strdup(dd_buf_str(&b));
+	dd_buf_free(&b);
 	return out;
 }
 

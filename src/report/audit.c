@@ -13,7 +13,7 @@
 #include "core/env.h"
 #include "core/err.h"
 #include "core/esc.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "graph/graph.h"
 #include "report/report.h"
 
@@ -124,17 +124,17 @@ int dd_rep_audit_summary_text(const struct dd_audit_summary *s, const struct dd_
 	return dd_buf_failed(out) ? DD_ENOMEM : 0;
 }
 
-static json_t *json_ranking(struct dd_json *j, const struct dd_audit_tally *t, const size_t *idx,
+static struct dd_jt_node *json_ranking(struct dd_jt *j, const struct dd_audit_tally *t, const size_t *idx,
 			    size_t top, uint64_t of, const char *key)
 {
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(j);
 
 	for (size_t i = 0; i < t->n && i < top; i++) {
-		json_t *r = json_object();
-		dd_json_put(j, r, key, dd_json_str(j, t->name[idx[i]]));
-		dd_json_put(j, r, "domains", dd_json_uint(t->count[idx[i]]));
-		dd_json_put(j, r, "share", json_real(share(t->count[idx[i]], of)));
-		dd_json_append(j, a, r);
+		struct dd_jt_node *r = dd_jt_object(j);
+		dd_jt_put(j, r, key, dd_jt_str(j, t->name[idx[i]]));
+		dd_jt_put(j, r, "domains", dd_jt_uint(j, t->count[idx[i]]));
+		dd_jt_put(j, r, "share", dd_jt_real(j, share(t->count[idx[i]], of)));
+		dd_jt_append(j, a, r);
 	}
 	return a;
 }
@@ -145,78 +145,77 @@ int dd_rep_audit_summary_json(const struct dd_audit_summary *s, const struct dd_
 	size_t ndefs;
 	const struct dd_chk_def *defs = dd_chk_defs(&ndefs);
 	size_t *ops = ranked(&s->operators), *regs = ranked(&s->registrars);
-	struct dd_json j = { 0 };
-	json_t *doc = json_object(), *o;
+	struct dd_jt j = { 0 };
+	struct dd_jt_node *doc = dd_jt_object(&j), *o;
 
 	if (!ops || !regs || !doc) {
 		free(ops);
 		free(regs);
-		json_decref(doc);
 		return DD_ENOMEM;
 	}
-	dd_json_put(&j, doc, "schema", dd_json_str(&j, "dnsdeps.auditsummary/1"));
-	o = json_object();
-	dd_json_put(&j, o, "checked", dd_json_uint(s->domains));
-	dd_json_put(&j, o, "resumed", dd_json_uint(s->resumed));
-	dd_json_put(&j, o, "total", dd_json_uint(s->domains + s->resumed));
-	dd_json_put(&j, o, "skipped", dd_json_uint(ri->skipped));
-	dd_json_put(&j, o, "duplicates", dd_json_uint(ri->duplicates));
-	dd_json_put(&j, o, "bad_lines", dd_json_uint(ri->bad_lines));
-	dd_json_put(&j, o, "in_flight_not_written", dd_json_uint(ri->in_flight));
-	dd_json_put(&j, o, "interrupted", json_boolean(ri->interrupted));
-	dd_json_put(&j, doc, "domains", o);
-	o = json_object();
+	dd_jt_put(&j, doc, "schema", dd_jt_str(&j, "dnsdeps.auditsummary/1"));
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, o, "checked", dd_jt_uint(&j, s->domains));
+	dd_jt_put(&j, o, "resumed", dd_jt_uint(&j, s->resumed));
+	dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->domains + s->resumed));
+	dd_jt_put(&j, o, "skipped", dd_jt_uint(&j, ri->skipped));
+	dd_jt_put(&j, o, "duplicates", dd_jt_uint(&j, ri->duplicates));
+	dd_jt_put(&j, o, "bad_lines", dd_jt_uint(&j, ri->bad_lines));
+	dd_jt_put(&j, o, "in_flight_not_written", dd_jt_uint(&j, ri->in_flight));
+	dd_jt_put(&j, o, "interrupted", dd_jt_bool(&j, ri->interrupted));
+	dd_jt_put(&j, doc, "domains", o);
+	o = dd_jt_object(&j);
 	for (int i = 0; i < DD_STATUS_COUNT; i++)
-		dd_json_put(&j, o, dd_chk_status_name((enum dd_chk_status)i),
-			    dd_json_uint(s->status[i]));
-	dd_json_put(&j, doc, "status", o);
-	o = json_object();
+		dd_jt_put(&j, o, dd_chk_status_name((enum dd_chk_status)i),
+			    dd_jt_uint(&j, s->status[i]));
+	dd_jt_put(&j, doc, "status", o);
+	o = dd_jt_object(&j);
 	for (int i = 0; i < DD_LAYER_COUNT; i++)
-		dd_json_put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i),
-			    dd_json_uint(s->layer[i]));
-	dd_json_put(&j, doc, "layer", o);
-	json_t *a = json_array();
+		dd_jt_put(&j, o, dd_chk_layer_name((enum dd_chk_layer)i),
+			    dd_jt_uint(&j, s->layer[i]));
+	dd_jt_put(&j, doc, "layer", o);
+	struct dd_jt_node *a = dd_jt_array(&j);
 	for (size_t i = 0; i < s->ncodes && i < ndefs; i++) {
 		if (!s->codes[i])
 			continue;
-		o = json_object();
-		dd_json_put(&j, o, "code", dd_json_str(&j, defs[i].code));
-		dd_json_put(&j, o, "severity",
-			    dd_json_str(&j, dd_chk_severity_name(defs[i].severity)));
-		dd_json_put(&j, o, "layer", dd_json_str(&j, dd_chk_layer_name(defs[i].layer)));
-		dd_json_put(&j, o, "domains", dd_json_uint(s->codes[i]));
-		dd_json_append(&j, a, o);
+		o = dd_jt_object(&j);
+		dd_jt_put(&j, o, "code", dd_jt_str(&j, defs[i].code));
+		dd_jt_put(&j, o, "severity",
+			    dd_jt_str(&j, dd_chk_severity_name(defs[i].severity)));
+		dd_jt_put(&j, o, "layer", dd_jt_str(&j, dd_chk_layer_name(defs[i].layer)));
+		dd_jt_put(&j, o, "domains", dd_jt_uint(&j, s->codes[i]));
+		dd_jt_append(&j, a, o);
 	}
-	dd_json_put(&j, doc, "findings", a);
-	o = json_object();
-	dd_json_put(&j, o, "total", dd_json_uint(s->operators.n));
-	dd_json_put(&j, o, "single_operator", dd_json_uint(s->single_operator));
-	dd_json_put(&j, o, "no_ns", dd_json_uint(s->no_ns));
-	dd_json_put(&j, o, "top",
+	dd_jt_put(&j, doc, "findings", a);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->operators.n));
+	dd_jt_put(&j, o, "single_operator", dd_jt_uint(&j, s->single_operator));
+	dd_jt_put(&j, o, "no_ns", dd_jt_uint(&j, s->no_ns));
+	dd_jt_put(&j, o, "top",
 		    json_ranking(&j, &s->operators, ops, top, s->domains, "operator"));
-	dd_json_put(&j, doc, "operators", o);
-	o = json_object();
-	dd_json_put(&j, o, "total", dd_json_uint(s->registrars.n));
-	dd_json_put(&j, o, "unknown", dd_json_uint(s->reg_unknown));
-	dd_json_put(&j, o, "top",
+	dd_jt_put(&j, doc, "operators", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->registrars.n));
+	dd_jt_put(&j, o, "unknown", dd_jt_uint(&j, s->reg_unknown));
+	dd_jt_put(&j, o, "top",
 		    json_ranking(&j, &s->registrars, regs, top, s->domains, "registrar"));
-	dd_json_put(&j, doc, "registrars", o);
-	o = json_object();
-	dd_json_put(&j, o, "seconds", json_real(ri->seconds));
-	dd_json_put(&j, o, "domains_per_second",
-		    json_real(ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
-	dd_json_put(&j, o, "queries", dd_json_uint(ri->queries));
-	dd_json_put(&j, o, "shared", dd_json_uint(ri->shared));
-	dd_json_put(&j, o, "timeouts", dd_json_uint(ri->timeouts));
-	dd_json_put(&j, o, "max_domains_in_flight", dd_json_uint(ri->max_inflight));
-	dd_json_put(&j, o, "idle_rounds", dd_json_uint(ri->idle_rounds));
-	dd_json_put(&j, o, "probes", dd_json_uint(ri->probes));
-	dd_json_put(&j, o, "peak_rss_bytes",
-		    ri->peak_rss ? dd_json_uint(ri->peak_rss) : json_null());
-	dd_json_put(&j, doc, "performance", o);
+	dd_jt_put(&j, doc, "registrars", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, o, "seconds", dd_jt_real(&j, ri->seconds));
+	dd_jt_put(&j, o, "domains_per_second",
+		    dd_jt_real(&j, ri->seconds > 0 ? (double)s->domains / ri->seconds : 0.0));
+	dd_jt_put(&j, o, "queries", dd_jt_uint(&j, ri->queries));
+	dd_jt_put(&j, o, "shared", dd_jt_uint(&j, ri->shared));
+	dd_jt_put(&j, o, "timeouts", dd_jt_uint(&j, ri->timeouts));
+	dd_jt_put(&j, o, "max_domains_in_flight", dd_jt_uint(&j, ri->max_inflight));
+	dd_jt_put(&j, o, "idle_rounds", dd_jt_uint(&j, ri->idle_rounds));
+	dd_jt_put(&j, o, "probes", dd_jt_uint(&j, ri->probes));
+	dd_jt_put(&j, o, "peak_rss_bytes",
+		    ri->peak_rss ? dd_jt_uint(&j, ri->peak_rss) : dd_jt_null(&j));
+	dd_jt_put(&j, doc, "performance", o);
 	free(ops);
 	free(regs);
-	return dd_json_print(&j, doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	return dd_jt_print(&j, doc, JSON_PRESERVE_ORDER | JSON_INDENT(2) | JSON_ENSURE_ASCII |
 					      JSON_REAL_PRECISION(6), out);
 }
 

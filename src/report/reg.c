@@ -9,7 +9,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "reg/fetch.h"
 #include "reg/reg.h"
 #include "report/report.h"
@@ -153,16 +153,16 @@ static int expired(const struct dd_reg_record *r, int64_t now)
 }
 
 /* [{"protocol": "rdap", "where": URL, "outcome": "..."}...]. */
-static json_t *tried_json(struct dd_json *j, const struct dd_reg_outcome *o)
+static struct dd_jt_node *tried_json(struct dd_jt *j, const struct dd_reg_outcome *o)
 {
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(j);
 
 	for (size_t i = 0; a && o && i < o->ntried; i++) {
-		json_t *t = json_object();
-		dd_json_put(j, t, "protocol", dd_json_str(j, o->tried[i].protocol));
-		dd_json_put(j, t, "where", dd_json_str(j, o->tried[i].where));
-		dd_json_put(j, t, "outcome", dd_json_str(j, o->tried[i].what));
-		dd_json_append(j, a, t);
+		struct dd_jt_node *t = dd_jt_object(j);
+		dd_jt_put(j, t, "protocol", dd_jt_str(j, o->tried[i].protocol));
+		dd_jt_put(j, t, "where", dd_jt_str(j, o->tried[i].where));
+		dd_jt_put(j, t, "outcome", dd_jt_str(j, o->tried[i].what));
+		dd_jt_append(j, a, t);
 	}
 	return a;
 }
@@ -182,17 +182,21 @@ static void tried_text(const struct dd_reg_outcome *o, struct dd_buf *b)
 int dd_rep_reg_json(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int64_t now,
 		    struct dd_buf *out)
 {
-	struct dd_json j = { 0 };
-	json_t *doc = dd_reg_to_json(r, 1);
+	struct dd_jt j = { 0 };
+	json_t *rec = dd_reg_to_json(r, 1); /* the record's own form (reg/json.c) */
+	struct dd_jt_node *doc = rec ? dd_jt_from_jansson(&j, rec) : NULL;
 
-	if (!doc)
+	json_decref(rec);
+	if (!doc) {
+		dd_jt_free(&j);
 		return DD_ENOMEM;
+	}
 	if (o)
-		dd_json_put(&j, doc, "tried", tried_json(&j, o));
+		dd_jt_put(&j, doc, "tried", tried_json(&j, o));
 	if (r->result == DD_REG_FOUND)
-		dd_json_put(&j, doc, "expired", r->expires.known ? json_boolean(expired(r, now)) :
-								  json_null());
-	return dd_json_print(&j, doc, REG_JSON_FLAGS, out);
+		dd_jt_put(&j, doc, "expired", r->expires.known ? dd_jt_bool(&j, expired(r, now)) :
+								  dd_jt_null(&j));
+	return dd_jt_print(&j, doc, REG_JSON_FLAGS, out);
 }
 
 int dd_rep_reg_text(const struct dd_reg_record *r, const struct dd_reg_outcome *o, int64_t now,
@@ -210,16 +214,16 @@ int dd_rep_reg_text(const struct dd_reg_record *r, const struct dd_reg_outcome *
 
 int dd_rep_reg_unavailable_json(const struct dd_reg_outcome *o, struct dd_buf *out)
 {
-	struct dd_json j = { 0 };
-	json_t *doc = json_object();
+	struct dd_jt j = { 0 };
+	struct dd_jt_node *doc = dd_jt_object(&j);
 
-	dd_json_put(&j, doc, "schema", json_string("dnsdeps.registration/1"));
-	dd_json_put(&j, doc, "domain", dd_json_str(&j, o->domain));
-	dd_json_put(&j, doc, "result", json_string("unavailable"));
-	dd_json_put(&j, doc, "reason", json_string(dd_reg_unavail_name(o->reason)));
-	dd_json_put(&j, doc, "why", dd_json_str(&j, o->why));
-	dd_json_put(&j, doc, "tried", tried_json(&j, o));
-	return dd_json_print(&j, doc, REG_JSON_FLAGS, out);
+	dd_jt_put(&j, doc, "schema", dd_jt_str(&j, "dnsdeps.registration/1"));
+	dd_jt_put(&j, doc, "domain", dd_jt_str(&j, o->domain));
+	dd_jt_put(&j, doc, "result", dd_jt_str(&j, "unavailable"));
+	dd_jt_put(&j, doc, "reason", dd_jt_str(&j, dd_reg_unavail_name(o->reason)));
+	dd_jt_put(&j, doc, "why", dd_jt_str(&j, o->why));
+	dd_jt_put(&j, doc, "tried", tried_json(&j, o));
+	return dd_jt_print(&j, doc, REG_JSON_FLAGS, out);
 }
 
 int dd_rep_reg_unavailable_text(const struct dd_reg_outcome *o, struct dd_buf *out)
