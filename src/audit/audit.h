@@ -139,12 +139,8 @@ int dd_audit_summary_add_saved(struct dd_audit_summary *s, const struct dd_audit
 /* Count one judged domain. 0 or DD_ENOMEM. */
 int dd_audit_summary_add(struct dd_audit_summary *s, const struct dd_evidence *ev,
 			 const struct dd_chk_findings *f, const struct dd_chk_verdict *v);
-/* Text for people (names escaped) or JSON (schema dnsdeps.auditsummary/1);
- * top: rows of the operator ranking. 0 or DD_ENOMEM. */
-int dd_audit_summary_text(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
-			  size_t top, struct dd_buf *out);
-int dd_audit_summary_json(const struct dd_audit_summary *s, const struct dd_audit_run_info *ri,
-			  size_t top, struct dd_buf *out);
+/* (The summary is rendered by report/audit.c: dd_rep_audit_summary_text
+ * and dd_rep_audit_summary_json.) */
 
 /* The registrar's name and the expiry of ev's registration record, when
  * known (NULL, 0 otherwise). */
@@ -156,13 +152,20 @@ int64_t dd_audit_expiry(const struct dd_evidence *ev);
  * or the name itself when it is a public suffix. */
 void dd_audit_operator(const char *ns, char out[DD_NAME_MAX]);
 
-/* ---- CSV ----------------------------------------------------------------- */
+#define DD_AUDIT_MAX_NS 128 /* NS names of one domain taken into account */
 
-/* The header row (with CRLF). */
-const char *dd_audit_csv_header(void);
-/* One row (RFC 4180, CRLF) for a judged domain. 0 or DD_ENOMEM. */
-int dd_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
-		     const struct dd_chk_verdict *v, struct dd_buf *out);
+/* A domain's NS names (the union of the parent's and the child's NS sets)
+ * and their operators (dd_audit_operator), as its CSV row gives them. */
+struct dd_audit_ns {
+	struct dd_ev_strlist parent, child;
+	const char *names[DD_AUDIT_MAX_NS]; /* into parent and child */
+	size_t nnames;
+	char ops[DD_AUDIT_MAX_NS][DD_NAME_MAX];
+	size_t nops;
+};
+/* Fill ni (free it with dd_audit_ns_free either way). 0 or DD_ENOMEM. */
+int dd_audit_ns_get(struct dd_audit_ns *ni, const struct dd_evidence *ev);
+void dd_audit_ns_free(struct dd_audit_ns *ni);
 
 /* ---- the driver ------------------------------------------------------------ */
 
@@ -191,15 +194,22 @@ typedef int (*dd_audit_next_fn)(void *ctx, char name[DD_NAME_MAX]);
 typedef int (*dd_audit_write_fn)(void *ctx, const char *line, size_t len);
 /* Called after each line. */
 typedef void (*dd_audit_progress_fn)(void *ctx, const struct dd_audit_stats *st);
+struct dd_audit_opts;
+/* A judged domain's output line (newline included) into out, as o's format
+ * says: 0 or a negative dd_err. Called on a pool thread: it may read only
+ * its arguments. */
+typedef int (*dd_audit_line_fn)(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+				const struct dd_chk_verdict *v, const struct dd_audit_opts *o,
+				struct dd_buf *out);
 
 struct dd_audit_opts {
 	unsigned concurrency;          /* domains in flight at once (>= 1) */
 	enum dd_audit_format format;
 	int64_t now;                   /* evidence time and judgement time; 0: the clock */
-	int64_t judge_now;             /* judgement time (--now); 0: the evidence's */
-	int sig_warn_days;             /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
+	struct dd_chk_opts judge;      /* time (--now; 0: the evidence's) and thresholds */
 	const char *tool;              /* the evidence's "tool" */
 	dd_audit_next_fn next;
+	dd_audit_line_fn line;         /* renders a judged domain (report/: dd_rep_audit_line) */
 	dd_audit_write_fn write;
 	dd_audit_progress_fn progress; /* may be NULL */
 	void *ctx;                     /* for next, write and progress */
@@ -212,9 +222,8 @@ struct dd_audit_opts {
 	int signum;
 	void *signal_arg;
 	/* Registration look-ups (RDAP, WHOIS) as `check` makes them, one per
-	 * registrable domain; NULL: none. Expiry thresholds in days, 0: defaults. */
+	 * registrable domain; NULL: none. */
 	const struct dd_reg_fetch_opts *reg;
-	int expiry_warn, expiry_crit;
 	/* Called with each new evidence before it is probed (ask for optional
 	 * sections: dependencies), and once it is complete, before it is judged
 	 * (finish them). A negative dd_err from prepare stops the run; finish's

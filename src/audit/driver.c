@@ -22,7 +22,6 @@
 #include "net/net.h"
 #include "probe/check.h"
 #include "probe/reg.h"
-#include "report/report.h"
 
 /* One domain in flight: probed on the loop, then judged on a pool thread.
  * While `work` is set, only the pool thread touches ev, f, v, line and rc. */
@@ -74,9 +73,7 @@ static void judge(void *arg)
 {
 	struct job *j = arg;
 	const struct dd_audit_opts *o = &j->a->o;
-	struct dd_chk_opts co = { .now = o->judge_now, .reg = NULL,
-				  .sig_warn_days = o->sig_warn_days };
-	struct dd_rep_opts ro = { .json = 1, .json_compact = 1, .now = o->judge_now };
+	struct dd_chk_opts co = o->judge;
 	int rc;
 
 	memset(&j->f, 0, sizeof(j->f));
@@ -87,8 +84,7 @@ static void judge(void *arg)
 	if (rc == 0)
 		rc = dd_chk_verdict(j->ev, &j->f, &co, &j->v);
 	if (rc == 0)
-		rc = o->format == DD_AUDIT_CSV ? dd_audit_csv_row(j->ev, &j->f, &j->v, &j->line)
-					       : dd_rep_json(j->ev, &j->f, &j->v, &ro, &j->line);
+		rc = o->line(j->ev, &j->f, &j->v, o, &j->line);
 	if (rc == 0 && o->document)
 		j->doc = o->document(o->ctx, j->ev);
 	j->rc = rc;
@@ -191,7 +187,7 @@ static int start(struct dd_audit *a, const char *name)
 		return DD_ENOMEM;
 	}
 	if (a->reg)
-		dd_probe_reg_request(ev, a->reg, a->o.expiry_warn, a->o.expiry_crit);
+		dd_probe_reg_request(ev, a->reg);
 	if (a->o.prepare && (rc = a->o.prepare(a->o.ctx, ev)) < 0) {
 		dd_ev_free(ev);
 		return rc;
@@ -283,7 +279,7 @@ int dd_audit_new(struct dd_audit **out, const struct dd_probe_opts *po,
 {
 	struct dd_audit *a;
 
-	if (!o->next || !o->write || o->concurrency == 0 || (nhints && !hints))
+	if (!o->next || !o->line || !o->write || o->concurrency == 0 || (nhints && !hints))
 		return DD_EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)

@@ -247,7 +247,7 @@ static int jsonl_domain(const char *line, size_t len, char name[DD_NAME_MAX],
 	return rc;
 }
 
-#define CSV_FIELDS 9 /* dd_audit_csv_header */
+#define CSV_FIELDS 9 /* dd_rep_audit_csv_header (report/audit.c) */
 
 /* The fields of a CSV row (RFC 4180 quoting) as NUL-terminated strings in
  * buf (as long as the line); the number of fields. */

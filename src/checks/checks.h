@@ -104,6 +104,8 @@ struct dd_chk_opts {
 	int64_t now;                         /* judgement time; 0 = the evidence's time */
 	const struct dd_chk_reg_facts *reg;  /* the verdict's registration hook, or NULL */
 	int sig_warn_days;                   /* DNSSEC_SIG_EXPIRING within this; 0: 7 */
+	int expiry_warn_days;                /* REG_EXPIRES_SOON within this; 0: 30 */
+	int expiry_crit_days;                /* REG_EXPIRES_IMMINENT within this; 0: 7 */
 };
 
 struct dd_chk_verdict {
@@ -135,6 +137,11 @@ int dd_chk_ns_sets(const struct dd_evidence *ev, struct dd_ev_strlist *parent,
 const struct dd_chk_def *dd_chk_defs(size_t *n);
 /* The definition of code, or NULL. */
 const struct dd_chk_def *dd_chk_def_find(const char *code);
+
+/* docs/findings.md's table of the codes of one check file ("chain.c"), in
+ * codes.def's order: a Markdown table to free; NULL when codes.def has no
+ * such family (or out of memory). */
+char *dd_chk_codes_markdown(const char *family);
 
 /* Lower-case names: "critical", "registry", "ok". Never NULL. */
 const char *dd_chk_severity_name(enum dd_chk_severity s);

@@ -9,9 +9,11 @@
 
 /* Index of each code in the table of defs.c: one per line of codes.def. */
 enum chk_code {
+#define DD_FAMILY(file)
 #define DD_CODE(name, severity, layer, consequence, title, rfc, advice) C_##name,
 #include "checks/codes.def"
 #undef DD_CODE
+#undef DD_FAMILY
 	C_COUNT
 };
 

@@ -438,9 +438,11 @@ enum { DEADLINE, NOW, REDUNDANCY };
 static int consequence(const struct dd_chk_def *d)
 {
 	static const unsigned char rank[C_COUNT] = {
+#define DD_FAMILY(file)
 #define DD_CODE(name, severity, layer, consequence, title, rfc, advice) [C_##name] = consequence,
 #include "checks/codes.def"
 #undef DD_CODE
+#undef DD_FAMILY
 	};
 
 	return rank[d - dd_chk_table];

@@ -88,8 +88,8 @@ static void expiry(struct chk_ctx *c, const struct dd_reg_record *r)
 {
 	const struct dd_ev_registration *g = &c->ev->registration;
 	int64_t now = judged_now(c), left;
-	int warn = g->expiry_warn_days > 0 ? g->expiry_warn_days : DEFAULT_WARN_DAYS;
-	int crit = g->expiry_crit_days > 0 ? g->expiry_crit_days : DEFAULT_CRIT_DAYS;
+	int warn = c->o->expiry_warn_days > 0 ? c->o->expiry_warn_days : DEFAULT_WARN_DAYS;
+	int crit = c->o->expiry_crit_days > 0 ? c->o->expiry_crit_days : DEFAULT_CRIT_DAYS;
 	char d1[32], d2[32];
 
 	if (!r->expires.known) {

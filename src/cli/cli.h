@@ -163,6 +163,10 @@ struct dd_cli_judge {
  * commands that judge pass as --now's target). */
 extern const struct dd_opt dd_cli_now_opts[];
 extern const struct dd_opt dd_cli_judge_opts[];
+struct dd_chk_opts;
+/* The checks' options from j: the one route of --now and the thresholds
+ * into a judgement (the rest of out is zeroed). */
+void dd_cli_judge_chk(const struct dd_cli_judge *j, struct dd_chk_opts *out);
 struct dd_ev_strlist;
 /* Check the judgement options and read --trust-anchor into anchor (source
  * says where it came from, for the evidence). 0, or -1 after printing why. */

@@ -26,6 +26,7 @@
 #include "net/net.h"
 #include "probe/probe.h"
 #include "reg/fetch.h"
+#include "report/report.h"
 #include "store/store.h"
 #include "zone/zone.h"
 
@@ -160,12 +161,12 @@ static int write_report(const struct audit_opts *o, const struct dd_zone_audit *
 	}
 	dd_buf_init(&b);
 	if (o->out.format == DD_FMT_CSV) {
-		r = dd_zone_report_csv(a, write_file, out);
+		r = dd_rep_zone_csv(a, write_file, out);
 	} else {
 		if (o->out.format == DD_FMT_JSON)
-			r = dd_zone_report_json(a, perf, &b, o->top);
+			r = dd_rep_zone_json(a, perf, &b, o->top);
 		else
-			dd_zone_report_text(a, perf, &b, o->top);
+			dd_rep_zone_text(a, perf, &b, o->top);
 		if (!r && dd_buf_failed(&b))
 			r = DD_ENOMEM;
 		if (!r)
@@ -608,7 +609,7 @@ static int open_output(struct live *l, int csv)
 		perror("dnsdeps audit: cannot write the output file");
 		return -1;
 	}
-	if (header && fputs(dd_audit_csv_header(), l->out) == EOF)
+	if (header && fputs(dd_rep_audit_csv_header(), l->out) == EOF)
 		return -1;
 	return 0;
 }
@@ -643,7 +644,8 @@ static int put_summary(const struct dd_audit_summary *s, const struct dd_audit_r
 		return -1;
 	}
 	dd_buf_init(&b);
-	r = json ? dd_audit_summary_json(s, ri, top, &b) : dd_audit_summary_text(s, ri, top, &b);
+	r = json ? dd_rep_audit_summary_json(s, ri, top, &b)
+		 : dd_rep_audit_summary_text(s, ri, top, &b);
 	if (r == 0 && fwrite(dd_buf_str(&b), 1, b.len, f) != b.len)
 		r = DD_EIO;
 	if (f != dflt ? fclose(f) != 0 : fflush(f) != 0)
@@ -753,8 +755,9 @@ static int run_setup(struct live *l, const struct dd_cli_common *c, const struct
 	memset(ao, 0, sizeof(*ao));
 	ao->concurrency = l->lo->concurrency;
 	ao->now = j->now;
-	ao->judge_now = j->now;
-	ao->sig_warn_days = (int)j->sig_warn;
+	dd_cli_judge_chk(j, &ao->judge);
+	ao->judge.now = j->now;
+	ao->line = dd_rep_audit_line;
 	ao->tool = "dnsdeps " DD_VERSION;
 	ao->ctx = l;
 	ao->recycle = l->lo->recycle;
@@ -762,8 +765,6 @@ static int run_setup(struct live *l, const struct dd_cli_common *c, const struct
 			      fo, &e->paths);
 	dd_cli_reg_pace(&d->reg, fo);
 	ao->reg = d->no_registration ? NULL : fo;
-	ao->expiry_warn = (int)j->expiry_warn;
-	ao->expiry_crit = (int)j->expiry_crit;
 	ao->prepare = prepare;
 	ao->finish = deps_finish;
 	return 0;

@@ -201,7 +201,7 @@ static int check_main(int argc, char **argv)
 		if (j.anchor)
 			dd_ev_sec_set_anchor(&evs[n]->dnssec, &anchor, source);
 		if (reg)
-			dd_probe_reg_request(evs[n], reg, (int)j.expiry_warn, (int)j.expiry_crit);
+			dd_probe_reg_request(evs[n], reg);
 		n++;
 		if (o.deps && dd_cli_deps_request(&d, evs[n - 1], "check") != 0) {
 			status = DD_EXIT_UNKNOWN;
@@ -221,8 +221,8 @@ static int check_main(int argc, char **argv)
 	ro.json = out.format == DD_FMT_JSON;
 	ro.json_compact = ro.json && out.jsonl;
 	ro.level = out.level;
-	ro.now = clk.fixed_now;
-	ro.sig_warn_days = (int)j.sig_warn;
+	dd_cli_judge_chk(&j, &ro.judge);
+	ro.judge.now = clk.fixed_now;
 	ro.color = dd_cli_color(&out, stdout);
 	if (ro.json && !out.jsonl && n > 1)
 		fputs("[\n", stdout); /* several domains: one JSON document */

@@ -199,7 +199,7 @@ static int render(const struct graph_opts *o, const struct dd_cli_out *fo,
 	char why[300] = "";
 	int rc;
 
-	ro.now = o->now;
+	ro.judge.now = o->now;
 	ro.color = !o->output && dd_cli_color(fo, stdout);
 	dd_buf_init(&b);
 	dd_buf_init(&dot);

@@ -49,14 +49,13 @@ static int report_main(int argc, char **argv)
 		dd_ev_free(ev);
 		return DD_EXIT_UNKNOWN;
 	}
-	if (j.expiry_warn)
-		ev->registration.expiry_warn_days = (int)j.expiry_warn;
-	if (j.expiry_crit)
-		ev->registration.expiry_crit_days = (int)j.expiry_crit;
 	ro.json = out.format == DD_FMT_JSON;
 	ro.level = out.level;
-	ro.now = j.now;
-	ro.sig_warn_days = (int)j.sig_warn;
+	dd_cli_judge_chk(&j, &ro.judge);
+	if (!j.expiry_warn) /* an older document's own thresholds, else the defaults */
+		ro.judge.expiry_warn_days = ev->registration.saved_warn_days;
+	if (!j.expiry_crit)
+		ro.judge.expiry_crit_days = ev->registration.saved_crit_days;
 	ro.color = dd_cli_color(&out, stdout);
 	rc = dd_rep_judge_and_print(ev, &ro, stdout);
 	dd_ev_free(ev);

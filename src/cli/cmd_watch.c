@@ -168,7 +168,7 @@ static int prepare(void *ctx, struct dd_evidence *ev)
  * picture, never the round. */
 static void keep_graph(struct dd_store *st, const struct dd_evidence *ev)
 {
-	struct dd_rep_opts ro = { .now = ev->time };
+	struct dd_rep_opts ro = { .judge = { .now = ev->time } };
 	struct dd_buf json, dot;
 
 	dd_buf_init(&json);

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "checks/checks.h"
 #include "cli/cli.h"
 #include "dd_config.h"
 #include "core/esc.h"
@@ -60,6 +61,15 @@ const struct dd_opt dd_cli_judge_opts[] = {
 int dd_cli_color(const struct dd_cli_out *o, FILE *f)
 {
 	return o->format == DD_FMT_TEXT && !o->no_color && isatty(fileno(f)) && !getenv("NO_COLOR");
+}
+
+void dd_cli_judge_chk(const struct dd_cli_judge *j, struct dd_chk_opts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->now = j->now;
+	out->sig_warn_days = (int)j->sig_warn;
+	out->expiry_warn_days = (int)j->expiry_warn;
+	out->expiry_crit_days = (int)j->expiry_crit;
 }
 
 int dd_cli_judge_setup(const struct dd_cli_judge *j, const char *cmd, struct dd_ev_strlist *anchor,

@@ -1,5 +1,5 @@
 /* jtree.c: JSON documents in one arena, printed as jansson prints them
- * (jtree.h). */
+ * (jtree.h): the one JSON writer of dnsdeps. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +8,6 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/esc.h"
-#include "core/json.h"
 #include "core/jtree.h"
 
 #define JT_FIRST_BLOCK (16u << 10) /* a check report takes 20-40 KB */
@@ -203,7 +202,7 @@ struct dd_jt_node *dd_jt_str(struct dd_jt *d, const char *s)
 	len = utf8_len(s);
 	if (len >= 0)
 		return jt_strn(d, s, (size_t)len);
-	/* Not valid UTF-8: keep a visible, escaped form (as dd_json_str). */
+	/* Not valid UTF-8: keep a visible, escaped form (esc.h). */
 	e = dd_esc_dup(s, strlen(s));
 	len = e ? utf8_len(e) : -1;
 	n = len >= 0 ? jt_strn(d, e, (size_t)len) : NULL;
@@ -225,7 +224,7 @@ struct dd_jt_node *dd_jt_int_or_null(struct dd_jt *d, int64_t v)
 
 struct dd_jt_node *dd_jt_ms(struct dd_jt *d, double v)
 {
-	/* The rounding of dd_json_ms, so both documents agree. */
+	/* Three decimals are plenty; keeps documents short and stable. */
 	return v < 0 ? dd_jt_null(d) : dd_jt_real(d, (double)(long long)(v * 1000.0 + 0.5) / 1000.0);
 }
 
@@ -352,7 +351,125 @@ struct dd_jt_node *dd_jt_from_jansson(struct dd_jt *d, const json_t *v)
 	return jt_copy(d, v, 0);
 }
 
-/* ---- writing: json.c's dd_json_write, over this tree ----------------------- */
+/* ---- writing: what jansson's dump.c does, for the flags we use ------------ */
+
+static void w_indent(struct dd_buf *b, size_t flags, unsigned depth, int space)
+{
+	unsigned n = (unsigned)(flags & JSON_MAX_INDENT);
+
+	if (n > 0) {
+		static const char spaces[] = "                                ";
+		size_t left = (size_t)depth * n;
+		dd_buf_add(b, "\n", 1);
+		while (left > 0) {
+			size_t k = left < sizeof(spaces) - 1 ? left : sizeof(spaces) - 1;
+			dd_buf_add(b, spaces, k);
+			left -= k;
+		}
+	} else if (space && !(flags & JSON_COMPACT)) {
+		dd_buf_add(b, " ", 1);
+	}
+}
+
+/* One UTF-8 sequence at p (valid: jansson checked it); its length. */
+static size_t utf8_next(const unsigned char *p, size_t left, unsigned long *cp)
+{
+	size_t n = p[0] < 0x80 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3 : 4;
+
+	if (n > left)
+		n = left;
+	*cp = n == 1 ? p[0] : p[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++)
+		*cp = (*cp << 6) | (p[i] & 0x3F);
+	return n;
+}
+
+static void w_string(struct dd_buf *b, const char *s, size_t len, size_t flags)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p, *end = p + len;
+	char seq[16];
+
+	dd_buf_add(b, "\"", 1);
+	while (p < end) {
+		unsigned long cp;
+		size_t n;
+		const char *text = NULL;
+		if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+			p++; /* plain ASCII, the common case */
+			continue;
+		}
+		n = utf8_next(p, (size_t)(end - p), &cp);
+		if (cp != '\\' && cp != '"' && cp >= 0x20 && !((flags & JSON_ENSURE_ASCII) && cp > 0x7F)) {
+			p += n;
+			continue;
+		}
+		dd_buf_add(b, (const char *)run, (size_t)(p - run));
+		switch (cp) {
+		case '\\': text = "\\\\"; break;
+		case '"': text = "\\\""; break;
+		case '\b': text = "\\b"; break;
+		case '\f': text = "\\f"; break;
+		case '\n': text = "\\n"; break;
+		case '\r': text = "\\r"; break;
+		case '\t': text = "\\t"; break;
+		default:
+			if (cp < 0x10000)
+				snprintf(seq, sizeof(seq), "\\u%04X", (unsigned)cp);
+			else
+				snprintf(seq, sizeof(seq), "\\u%04X\\u%04X",
+					 (unsigned)(0xD800 | ((cp - 0x10000) >> 10)),
+					 (unsigned)(0xDC00 | ((cp - 0x10000) & 0x3FF)));
+			text = seq;
+		}
+		dd_buf_puts(b, text);
+		p += n;
+		run = p;
+	}
+	dd_buf_add(b, (const char *)run, (size_t)(p - run));
+	dd_buf_add(b, "\"", 1);
+}
+
+static void w_int(struct dd_buf *b, json_int_t v)
+{
+	char num[32];
+	int len = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, v);
+
+	dd_buf_add(b, num, (size_t)len);
+}
+
+/* jansson's jsonp_dtostr: %.*g, ".0" when it looks like an integer, no '+'
+ * or leading zeros in the exponent. */
+static int w_real(struct dd_buf *b, double v, size_t flags)
+{
+	int prec = (int)((flags >> 11) & 0x1F);
+	char buf[64], *e;
+	int len;
+
+	if (v != v || v - v != 0)
+		return DD_ENOMEM; /* NaN or infinite: jansson refuses them too */
+	len = snprintf(buf, sizeof(buf), "%.*g", prec ? prec : 17, v);
+	if (len < 0 || len >= (int)sizeof(buf) - 3)
+		return DD_ENOMEM;
+	if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+		memcpy(buf + len, ".0", 3);
+		len += 2;
+	}
+	if ((e = strchr(buf, 'e'))) {
+		char *start = e + 1, *end = start + 1;
+		if (*start == '-')
+			start++;
+		while (*end == '0')
+			end++;
+		if (end != start) {
+			memmove(start, end, (size_t)len - (size_t)(end - buf) + 1);
+			len -= (int)(end - start);
+		}
+	}
+	dd_buf_add(b, buf, (size_t)len);
+	return 0;
+}
+
+/* ---- writing this tree ---------------------------------------------------- */
 
 static int w_value(struct dd_buf *b, const struct dd_jt_node *v, size_t flags, unsigned depth)
 {
@@ -364,19 +481,19 @@ static int w_value(struct dd_buf *b, const struct dd_jt_node *v, size_t flags, u
 	case JT_NULL: dd_buf_add(b, "null", 4); return 0;
 	case JT_TRUE: dd_buf_add(b, "true", 4); return 0;
 	case JT_FALSE: dd_buf_add(b, "false", 5); return 0;
-	case JT_INT: dd_json_w_int(b, v->u.i); return 0;
-	case JT_REAL: return dd_json_w_real(b, v->u.r, flags);
-	case JT_STR: dd_json_w_string(b, v->u.str.s, v->u.str.len, flags); return 0;
+	case JT_INT: w_int(b, v->u.i); return 0;
+	case JT_REAL: return w_real(b, v->u.r, flags);
+	case JT_STR: w_string(b, v->u.str.s, v->u.str.len, flags); return 0;
 	case JT_ARRAY:
 	case JT_OBJECT: break;
 	}
 	dd_buf_add(b, v->type == JT_ARRAY ? "[" : "{", 1);
 	if (v->u.kids.first)
-		dd_json_w_indent(b, flags, depth + 1, 0);
+		w_indent(b, flags, depth + 1, 0);
 	for (k = v->u.kids.first; k; k = k->next) {
 		int rc;
 		if (v->type == JT_OBJECT) {
-			dd_json_w_string(b, k->key, strlen(k->key), flags);
+			w_string(b, k->key, strlen(k->key), flags);
 			if (flags & JSON_COMPACT)
 				dd_buf_add(b, ":", 1);
 			else
@@ -386,9 +503,9 @@ static int w_value(struct dd_buf *b, const struct dd_jt_node *v, size_t flags, u
 			return rc;
 		if (k->next) {
 			dd_buf_add(b, ",", 1);
-			dd_json_w_indent(b, flags, depth + 1, 1);
+			w_indent(b, flags, depth + 1, 1);
 		} else {
-			dd_json_w_indent(b, flags, depth, 0);
+			w_indent(b, flags, depth, 0);
 		}
 	}
 	dd_buf_add(b, v->type == JT_ARRAY ? "]" : "}", 1);
@@ -399,7 +516,7 @@ int dd_jt_write(const struct dd_jt_node *doc, size_t flags, struct dd_buf *out)
 {
 	int rc;
 
-	if ((flags & ~(size_t)DD_JSON_WRITE_FLAGS) || !doc ||
+	if ((flags & ~(size_t)DD_JT_WRITE_FLAGS) || !doc ||
 	    (doc->type != JT_OBJECT && doc->type != JT_ARRAY))
 		return DD_EINVAL;
 	if ((rc = w_value(out, doc, flags, 0)))

@@ -1,10 +1,11 @@
-/* jtree.h: a JSON document built in one arena and printed once: the check
- * report (one per domain in an audit) without a malloc per node and per
+/* jtree.h: the one way dnsdeps writes JSON: a document built in one arena
+ * and printed once (the check report, one per domain in an audit, the
+ * saved evidence, every other report), without a malloc per node and per
  * string. Nodes and string copies come from a few big blocks owned by the
  * document and freed together; running out of memory (or past the bound
- * on a document's size) sets a sticky failure flag, the same contract as
- * struct dd_json (json.h). Printed byte for byte as jansson's json_dumps
- * prints the same tree, for the flags json.h writes itself. */
+ * on a document's size) sets a sticky failure flag, checked once at the
+ * end. Printed byte for byte as jansson's json_dumps prints the same
+ * tree, for the flags of DD_JT_WRITE_FLAGS. (Reading is jansson's.) */
 #ifndef DD_CORE_JTREE_H
 #define DD_CORE_JTREE_H
 
@@ -14,6 +15,10 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+
+/* The json_dumps flags the writer handles. */
+#define DD_JT_WRITE_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER | \
+			   JSON_MAX_INDENT | JSON_REAL_PRECISION(31))
 
 /* Most a document may take; past it the document fails. */
 #define DD_JT_MAX_BYTES (64u << 20)
@@ -42,7 +47,7 @@ struct dd_jt_node *dd_jt_real(struct dd_jt *d, double v);
  * as jansson judges it; null for NULL. */
 struct dd_jt_node *dd_jt_str(struct dd_jt *d, const char *s);
 
-/* The number forms of json.h: a count; v or null when negative; ms
+/* The number forms the documents share: a count; v or null when negative; ms
  * rounded to three decimals or null when negative; true/false or null
  * when negative. */
 struct dd_jt_node *dd_jt_uint(struct dd_jt *d, uint64_t v);
@@ -67,7 +72,7 @@ struct dd_jt_node *dd_jt_from_jansson(struct dd_jt *d, const json_t *v);
 
 /* Write doc (an object or an array) into out exactly as json_dumps would
  * print the same tree with flags, which must be within
- * DD_JSON_WRITE_FLAGS (json.h). 0, DD_EINVAL (other flags, or doc not a
+ * DD_JT_WRITE_FLAGS. 0, DD_EINVAL (other flags, or doc not a
  * container) or DD_ENOMEM (also for a real that is not finite). */
 int dd_jt_write(const struct dd_jt_node *doc, size_t flags, struct dd_buf *out);
 

@@ -1030,7 +1030,7 @@ static void load_anchor(struct jctx *j)
 	char why[120];
 
 	if (!use->n) {
-		if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &builtin, why, sizeof(why)) ==
+		if (dd_ev_anchor_parse(dd_ev_anchor_builtin(), &builtin, why, sizeof(why)) ==
 		    DD_ENOMEM)
 			j->failed = DD_ENOMEM;
 		use = &builtin;

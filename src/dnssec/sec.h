@@ -7,9 +7,9 @@
  * signatures over its SOA and NS sets; CDS/CDNSKEY against both. The result
  * is plain data for the checks (src/checks/dnssec.c) and the reports.
  *
- * Also the trust anchor: the built-in root KSK (data/root-anchors.ds, from
- * Debian's dns-root-data) and a parser for anchor files (DS or DNSKEY
- * records in zone-file syntax, as /usr/share/dns/root.key or root.ds). */
+ * The trust anchor (the built-in root KSKs, and the parser of anchor files:
+ * DS or DNSKEY records in zone-file syntax, as /usr/share/dns/root.key or
+ * root.ds) is the evidence's: evidence/ev_dnssec.h. */
 #ifndef DD_DNSSEC_SEC_H
 #define DD_DNSSEC_SEC_H
 
@@ -19,22 +19,9 @@
 #include "evidence/evidence.h"
 
 #define DD_SEC_MAX_KEYS 16  /* keys judged per DNSKEY set */
-#define DD_SEC_MAX_DS 16    /* DS records judged */
+#define DD_SEC_MAX_DS DD_EV_MAX_ANCHOR /* DS records judged */
 #define DD_SEC_MAX_SIGS 16  /* RRSIGs judged per RRset */
 #define DD_SEC_MAX_RRS 64   /* records judged per RRset */
-
-/* ---- trust anchor ------------------------------------------------------ */
-
-/* The built-in anchor (the root KSKs as DS records) and where it came from. */
-const char *dd_sec_builtin_anchor(void);
-const char *dd_sec_builtin_anchor_source(void);
-
-/* Parse anchor text (DS or DNSKEY records, zone-file syntax: comments,
- * blank lines, parentheses, optional TTL and class) into records in
- * presentation format, appended to out. 0, or DD_EPARSE with why naming the
- * line, DD_ENOTFOUND when no DS/DNSKEY record is there, DD_ELIMIT past
- * DD_SEC_MAX_DS records, DD_ENOMEM. */
-int dd_sec_anchor_parse(const char *text, struct dd_ev_strlist *out, char *why, size_t whylen);
 
 /* ---- judging ----------------------------------------------------------- */
 

@@ -294,6 +294,7 @@ static const struct dd_evt_table reg_table = {
 					       NFIELDS(reg_fields), 0, -1 };
 
 static const struct dd_evt_field deps_fields[] = {
+	{ .key = "present", .kind = DD_EVT_PRESENT, .off = OFF(dd_ev_deps, present) },
 	{ .key = "max_depth", .kind = DD_EVT_INT, .off = OFF(dd_ev_deps, max_depth), .max = 1000,
 	  .doc = "NS names followed from a root, at most" },
 	{ .key = "truncated", .kind = DD_EVT_BOOL, .off = OFF(dd_ev_deps, truncated),
@@ -320,35 +321,6 @@ static const struct dd_evt_field deps_fields[] = {
 	  .doc = "registrations of the registrable domains" },
 };
 const struct dd_evt_table dd_ev_deps_table = {
-	"dependencies", sizeof(struct dd_ev_deps), deps_fields,
-						NFIELDS(deps_fields), -1, -1 };
-
-void dd_ev_deps_free(struct dd_ev_deps *d)
-{
-	dd_evt_free(&dd_ev_deps_table, d);
-}
-
-json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s)
-{
-	json_t *o = dd_evt_save(s, &dd_ev_deps_table, d);
-
-	if (s->failed) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-int dd_ev_deps_load(const struct json_t *doc, struct dd_evidence *ev, char *err, size_t errlen)
-{
-	struct dd_evj_ld l = { err, errlen, 0 };
-	const json_t *d = dd_evj_opt(doc, "dependencies");
-	int rc;
-
-	if (!d)
-		return 0;
-	if ((rc = dd_evj_want_object(&l, d, "dependencies")) != 0)
-		return rc;
-	ev->deps.present = 1;
-	return dd_evt_load(&l, &dd_ev_deps_table, d, "dependencies", &ev->deps);
-}
+	"dependencies", sizeof(struct dd_ev_deps), deps_fields, NFIELDS(deps_fields), -1, -1,
+	NULL, NULL
+};

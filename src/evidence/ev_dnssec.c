@@ -218,6 +218,7 @@ static const struct dd_evt_table anchor_table = { "DNSSEC_ANCHOR", sizeof(struct
 						  NULL };
 
 static const struct dd_evt_field sec_fields[] = {
+	{ .key = "present", .kind = DD_EVT_PRESENT, .off = OFF(dd_ev_dnssec, present) },
 	{ .key = "anchor", .kind = DD_EVT_OBJECT, .off = 0, .sub = &anchor_table,
 	  .doc = "the trust anchor the chain was judged from" },
 	{ .key = "zones", .kind = DD_EVT_LIST, .off = OFF(dd_ev_dnssec, zones),
@@ -235,31 +236,3 @@ static const struct dd_evt_field sec_fields[] = {
 };
 const struct dd_evt_table dd_ev_sec_table = { "dnssec", sizeof(struct dd_ev_dnssec), sec_fields,
 					      NFIELDS(sec_fields), -1, -1, NULL };
-
-json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv)
-{
-	json_t *o = dd_evt_save(sv, &dd_ev_sec_table, s);
-
-	if (sv->failed) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l)
-{
-	int rc;
-
-	if (!j || json_is_null(j))
-		return 0;
-	if ((rc = dd_evj_want_object(l, j, "dnssec")) != 0)
-		return rc;
-	s->present = 1;
-	return dd_evt_load(l, &dd_ev_sec_table, j, "dnssec", s);
-}
-
-void dd_ev_sec_free(struct dd_ev_dnssec *s)
-{
-	dd_evt_free(&dd_ev_sec_table, s);
-}

@@ -78,6 +78,20 @@ int dd_ev_sec_find_server(const struct dd_ev_dnssec *s, const char *name, const 
  * enum dd_err (then the anchor is left empty). */
 int dd_ev_sec_set_anchor(struct dd_ev_dnssec *s, const struct dd_ev_strlist *records,
 			 const char *source);
-void dd_ev_sec_free(struct dd_ev_dnssec *s);
+
+/* ---- the trust anchor (ev_anchor.c) ---- */
+
+#define DD_EV_MAX_ANCHOR 16 /* records of one anchor */
+
+/* The built-in anchor (the root KSKs as DS records) and where it came from. */
+const char *dd_ev_anchor_builtin(void);
+const char *dd_ev_anchor_builtin_source(void);
+
+/* Parse anchor text (DS or DNSKEY records, zone-file syntax: comments,
+ * blank lines, parentheses, optional TTL and class) into records in
+ * presentation format, appended to out. 0, or DD_EPARSE with why naming the
+ * line, DD_ENOTFOUND when no DS/DNSKEY record is there, DD_ELIMIT past
+ * DD_EV_MAX_ANCHOR records, DD_ENOMEM. */
+int dd_ev_anchor_parse(const char *text, struct dd_ev_strlist *out, char *why, size_t whylen);
 
 #endif

@@ -2,12 +2,13 @@
  * interface (that is evidence.h). The JSON helpers that evidence_json.c and
  * the section files (ev_deps.c, ev_dnssec.c, ev_reg.c) share, implemented
  * once in ev_json_util.c, so that every part of a saved document is written
- * and checked the same way; and the sections' own save and load functions,
- * which evidence_json.c calls.
+ * and checked the same way (the field tables of ev_table.h are built on
+ * them).
  *
- * Saving builds on core/json.h (escaped strings, put and append with a
- * sticky failure flag, the number forms); what is added here knows the
- * evidence's own types. Loading: the document is untrusted; the first
+ * Saving builds the document in core/jtree.h's arena tree (escaped strings,
+ * put and append with a sticky failure flag, the number forms), the one
+ * JSON writer of dnsdeps; what is added here knows the evidence's own
+ * types. Loading: the document is untrusted; the first
  * problem is reported with its place, "path.key: what", and its negative
  * enum dd_err returned. */
 #ifndef DD_EVIDENCE_EV_JSON_INT_H
@@ -19,15 +20,15 @@
 
 #include <jansson.h>
 
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
 
 /* An array of the strings of l. */
-json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l);
+struct dd_jt_node *dd_evj_list(struct dd_jt *s, const struct dd_ev_strlist *l);
 /* The rcode's mnemonic, or null when negative. */
-json_t *dd_evj_rcode(struct dd_json *s, int rcode);
+struct dd_jt_node *dd_evj_rcode(struct dd_jt *s, int rcode);
 
 /* --------------------------------------------------------------- loading */
 
@@ -66,30 +67,5 @@ int dd_evj_get_str(struct dd_evj_ld *l, const json_t *obj, const char *path, con
 /* An array of at most max entries. */
 int dd_evj_get_array(struct dd_evj_ld *l, const json_t *obj, const char *path, const char *key,
 		     int req, size_t max, json_t **out);
-
-/* ------------------------------------------------- the sections' JSON form */
-
-/* The "dependencies" section as a JSON object; NULL (and s failed) when
- * anything failed, here or before. */
-json_t *dd_ev_deps_save(const struct dd_ev_deps *d, struct dd_json *s);
-/* Load the document's "dependencies" member, if any, into ev->deps: 0, or
- * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with err naming the place. */
-int dd_ev_deps_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
-
-/* The "dnssec" section as a JSON object; NULL (and sv failed) when anything
- * failed, here or before. */
-json_t *dd_ev_sec_save(const struct dd_ev_dnssec *s, struct dd_json *sv);
-/* The section read from the "dnssec" member of a document (j may be NULL:
- * absent): 0, or a negative enum dd_err with l's err holding
- * "dnssec.servers[0].soa.state: ...". Exchange references must be below
- * l->nexchanges. */
-int dd_ev_sec_load(const json_t *j, struct dd_ev_dnssec *s, struct dd_evj_ld *l);
-
-/* The "registration" section as a JSON object; NULL (and s failed) when
- * anything failed, here or before. */
-json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s);
-/* Load the document's "registration" member, if any: 0, or DD_EPARSE /
- * DD_ELIMIT / DD_ENOMEM with err naming the place. */
-int dd_ev_reg_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,6 @@
 /* ev_json_util.c: the JSON helpers shared by evidence_json.c and the
  * section files of the evidence (declared in ev_json_int.h, internal to
- * src/evidence): writing lists and RESPONSE members (on core/json.h), and
+ * src/evidence): writing lists and RESPONSE members (on core/jtree.h), and
  * reading typed, bounded members of an untrusted document with the place of
  * the first problem. */
 #include <stdarg.h>
@@ -11,31 +11,31 @@
 #include <jansson.h>
 
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 
 /* ---------------------------------------------------------------- saving */
 
-json_t *dd_evj_list(struct dd_json *s, const struct dd_ev_strlist *l)
+struct dd_jt_node *dd_evj_list(struct dd_jt *s, const struct dd_ev_strlist *l)
 {
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	if (!a) {
 		s->failed = 1;
 		return NULL;
 	}
 	for (size_t i = 0; i < l->n; i++)
-		dd_json_append(s, a, dd_json_str(s, l->v[i]));
+		dd_jt_append(s, a, dd_jt_str(s, l->v[i]));
 	return a;
 }
 
-json_t *dd_evj_rcode(struct dd_json *s, int rcode)
+struct dd_jt_node *dd_evj_rcode(struct dd_jt *s, int rcode)
 {
 	char buf[16];
 
-	return rcode < 0 ? json_null() : dd_json_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
+	return rcode < 0 ? dd_jt_null(s) : dd_jt_str(s, dd_ev_rcode_name(rcode, buf, sizeof(buf)));
 }
 
 /* RESPONSE: the members of every object that says what one question to one

@@ -1,7 +1,8 @@
 /* ev_reg.c: the "registration" section of the evidence: the registry's
  * record of the domain as dnsdeps normalized it (RDAP or WHOIS, with the
  * registrar's own record when it was fetched) and the raw documents behind
- * it, or why there is none. Saved and loaded through dd_reg_to_json and
+ * it, or why there is none. Saved, loaded, checked and freed from its field
+ * table (ev_table.h); the record itself through dd_reg_to_json and
  * dd_reg_from_json, so that `dnsdeps report` judges the very record `check`
  * judged. */
 #include <stdlib.h>
@@ -11,37 +12,121 @@
 
 #include "core/err.h"
 #include "evidence/ev_json_int.h"
+#include "evidence/ev_table.h"
 #include "evidence/evidence.h"
 #include "reg/reg.h"
 
+#define OFF(type, member) offsetof(struct type, member)
+#define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
 #define DAYS_MAX 3650 /* a threshold of ten years is already meaningless */
+
+/* ------------------------------------------------- the record, by reg/ */
+
+static void record_free(void *field)
+{
+	struct dd_reg_record **r = field;
+
+	if (*r) {
+		dd_reg_record_free(*r);
+		free(*r);
+	}
+	*r = NULL;
+}
+
+static struct dd_jt_node *record_save(struct dd_jt *d, const void *field)
+{
+	const struct dd_reg_record *const *r = field;
+	json_t *rec;
+	struct dd_jt_node *n;
+
+	if (!*r)
+		return dd_jt_null(d);
+	rec = dd_reg_to_json(*r, 1);
+	if (rec && json_is_object(rec))
+		json_object_del(rec, "schema"); /* the evidence's schema covers it */
+	n = rec ? dd_jt_from_jansson(d, rec) : NULL;
+	json_decref(rec);
+	if (!n)
+		d->failed = 1;
+	return n;
+}
+
+static int record_load(struct dd_evj_ld *l, const char *path, const json_t *j, void *field)
+{
+	struct dd_reg_record **r = field;
+	char why[DD_REG_WHY_MAX];
+	int rc;
+
+	*r = malloc(sizeof(**r));
+	if (!*r)
+		return dd_evj_fail(l, DD_ENOMEM, path, NULL, "out of memory");
+	if ((rc = dd_reg_from_json(j, *r, why)) != 0) {
+		free(*r);
+		*r = NULL;
+		if (l->errlen)
+			snprintf(l->err, l->errlen, "%s.%s", path, why);
+	}
+	return rc;
+}
+
+static const struct dd_evt_ext record_ext = { "`dnsdeps.registration/1` record", record_save,
+					      record_load, record_free };
+
+/* ---------------------------------------------------------------- table */
 
 /* The reasons dd_reg_unavail_name can give (reg/fetch.h). */
 static const char *const reasons[] = { "no-source", "timeout", "rate-limited", "unparseable",
-				       "too-large", "network", "http-error" };
+				       "too-large", "network", "http-error", NULL };
 
-static int known_reason(const char *s)
+/* One of record and reason, never both. */
+static int reg_check(struct dd_evj_ld *l, const char *path, const void *rec)
 {
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strcmp(s, reasons[i]) == 0)
-			return 1;
+	const struct dd_ev_registration *r = rec;
+
+	if (!r->record && !r->reason)
+		return dd_evj_fail(l, DD_EPARSE, path, "reason",
+				   "no record, and no known reason why");
+	if (r->record && r->reason)
+		return dd_evj_fail(l, DD_EPARSE, path, "reason", "given with a record");
 	return 0;
 }
 
-void dd_ev_reg_free(struct dd_ev_registration *r)
-{
-	free(r->domain);
-	free(r->reason);
-	free(r->why);
-	free(r->refused);
-	if (r->record) {
-		dd_reg_record_free(r->record);
-		free(r->record);
-	}
-	r->domain = r->reason = r->why = r->refused = NULL;
-	r->record = NULL;
-	r->present = 0;
-}
+static const struct dd_evt_field reg_fields[] = {
+	{ .key = "present", .kind = DD_EVT_PRESENT, .off = OFF(dd_ev_registration, present) },
+	{ .key = "domain", .kind = DD_EVT_STR, .off = OFF(dd_ev_registration, domain),
+	  .flags = DD_EVT_REQ, .max = 255,
+	  .doc = "the registrable domain asked about (`\"puri.sm\"` for `www.puri.sm.`; ICANN part "
+		 "of the public suffix list)" },
+	{ .key = "reason", .kind = DD_EVT_WORD, .off = OFF(dd_ev_registration, reason),
+	  .words = reasons,
+	  .doc = "no record: why (`no-source`: no RDAP service and no WHOIS server known); null "
+		 "with a record (then it must be null)" },
+	{ .key = "why", .kind = DD_EVT_STR, .off = OFF(dd_ev_registration, why), .max = 4096,
+	  .doc = "the reason in words, or notes on the look-up "
+		 "(\"RDAP failed (...), WHOIS used\")" },
+	{ .key = "refused", .kind = DD_EVT_STR, .off = OFF(dd_ev_registration, refused),
+	  .flags = DD_EVT_IFSET, .max = 4096,
+	  .doc = "a destination a server supplied (RDAP redirect or registrar link, WHOIS "
+		 "referral) that was not followed, and why (registration.md); absent when none" },
+	{ .key = "expiry_warn_days", .kind = DD_EVT_INT,
+	  .off = OFF(dd_ev_registration, saved_warn_days), .flags = DD_EVT_LOADONLY, .min = 1,
+	  .max = DAYS_MAX,
+	  .doc = "older documents only: `--expiry-warn` of the run, which `report` takes as its "
+		 "default (the thresholds are options of the judgement now, never saved)" },
+	{ .key = "expiry_crit_days", .kind = DD_EVT_INT,
+	  .off = OFF(dd_ev_registration, saved_crit_days), .flags = DD_EVT_LOADONLY, .min = 1,
+	  .max = DAYS_MAX,
+	  .doc = "older documents only: `--expiry-crit` of the run, the same way" },
+	{ .key = "record", .kind = DD_EVT_EXT, .off = OFF(dd_ev_registration, record),
+	  .ext = &record_ext,
+	  .doc = "without its `schema` member (registration.md); `record` and `reason` exclude "
+		 "each other, one of them is required" },
+};
+const struct dd_evt_table dd_ev_reg_table = { "registration", sizeof(struct dd_ev_registration),
+					      reg_fields, NFIELDS(reg_fields), -1, -1, NULL,
+					      reg_check };
+
+/* ------------------------------------------------------------ appender */
 
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
 		  const char *reason, const char *why, const char *refused)
@@ -49,10 +134,7 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 	struct dd_ev_registration *r = &ev->registration;
 	int rc;
 
-	if (r->record) {
-		dd_reg_record_free(r->record);
-		free(r->record);
-	}
+	record_free(&r->record);
 	r->record = record;
 	r->present = 1;
 	if ((rc = dd_ev_set_str(&r->domain, domain)) ||
@@ -63,115 +145,3 @@ int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_reco
 	return 0;
 }
 
-/* Unlike dd_json_str, a string that is not valid UTF-8 is not escaped here:
- * it fails the save. */
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *days(int d)
-{
-	return d > 0 ? json_integer(d) : json_null();
-}
-
-json_t *dd_ev_reg_save(const struct dd_ev_registration *r, struct dd_json *s)
-{
-	json_t *o = json_object();
-	json_t *rec = r->record ? dd_reg_to_json(r->record, 1) : json_null();
-
-	if (rec && json_is_object(rec))
-		json_object_del(rec, "schema"); /* the evidence's schema covers it */
-	dd_json_put(s, o, "domain", str_or_null(r->domain));
-	dd_json_put(s, o, "reason", str_or_null(r->record ? NULL : r->reason));
-	dd_json_put(s, o, "why", str_or_null(r->why));
-	if (r->refused) /* only when one was refused: older documents re-save the same */
-		dd_json_put(s, o, "refused", json_string(r->refused));
-	dd_json_put(s, o, "expiry_warn_days", days(r->expiry_warn_days));
-	dd_json_put(s, o, "expiry_crit_days", days(r->expiry_crit_days));
-	dd_json_put(s, o, "record", rec);
-	if (s->failed) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static int fail(char *err, size_t errlen, int rc, const char *place, const char *what)
-{
-	snprintf(err, errlen, "registration%s%s: %s", place[0] ? "." : "", place, what);
-	return rc;
-}
-
-static int get_str(const json_t *o, const char *key, size_t max, char **out, char *err,
-		   size_t errlen)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v) || memchr(json_string_value(v), '\0', json_string_length(v)))
-		return fail(err, errlen, DD_EPARSE, key, "not a string");
-	if (json_string_length(v) > max) {
-		char what[48];
-		snprintf(what, sizeof(what), "longer than %zu bytes", max);
-		return fail(err, errlen, DD_ELIMIT, key, what);
-	}
-	return dd_ev_set_str(out, json_string_value(v)) ? fail(err, errlen, DD_ENOMEM, key,
-							       "out of memory") : 0;
-}
-
-static int get_days(const json_t *o, const char *key, int *out, char *err, size_t errlen)
-{
-	const json_t *v = json_object_get(o, key);
-
-	*out = 0;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > DAYS_MAX)
-		return fail(err, errlen, DD_EPARSE, key, "not a number of days (1 to 3650)");
-	*out = (int)json_integer_value(v);
-	return 0;
-}
-
-int dd_ev_reg_load(const json_t *doc, struct dd_evidence *ev, char *err, size_t errlen)
-{
-	const json_t *o = json_object_get(doc, "registration"), *rec;
-	struct dd_ev_registration *r = &ev->registration;
-	char why[DD_REG_WHY_MAX];
-	int rc;
-
-	if (!o || json_is_null(o))
-		return 0;
-	if (!json_is_object(o))
-		return fail(err, errlen, DD_EPARSE, "", "not an object");
-	r->present = 1;
-	if ((rc = get_str(o, "domain", 255, &r->domain, err, errlen)) ||
-	    (rc = get_str(o, "reason", 32, &r->reason, err, errlen)) ||
-	    (rc = get_str(o, "why", 4096, &r->why, err, errlen)) ||
-	    (rc = get_str(o, "refused", 4096, &r->refused, err, errlen)) ||
-	    (rc = get_days(o, "expiry_warn_days", &r->expiry_warn_days, err, errlen)) ||
-	    (rc = get_days(o, "expiry_crit_days", &r->expiry_crit_days, err, errlen)))
-		return rc;
-	if (!r->domain)
-		return fail(err, errlen, DD_EPARSE, "domain", "missing");
-	rec = json_object_get(o, "record");
-	if (!rec || json_is_null(rec)) {
-		if (!r->reason || !known_reason(r->reason))
-			return fail(err, errlen, DD_EPARSE, "reason",
-				    "no record, and no known reason why");
-		return 0;
-	}
-	if (r->reason)
-		return fail(err, errlen, DD_EPARSE, "reason", "given with a record");
-	r->record = malloc(sizeof(*r->record));
-	if (!r->record)
-		return fail(err, errlen, DD_ENOMEM, "record", "out of memory");
-	rc = dd_reg_from_json(rec, r->record, why);
-	if (rc) {
-		free(r->record);
-		r->record = NULL;
-		snprintf(err, errlen, "registration.record.%s", why);
-	}
-	return rc;
-}

@@ -10,7 +10,7 @@
 
 #include "core/env.h"
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/ev_int.h"
 #include "evidence/ev_json_int.h"
 #include "evidence/ev_table.h"
@@ -21,31 +21,42 @@
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *save_list(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_list(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	const char *arr = *CAT(rec, f->off, char *const);
 	size_t n = *CAT(rec, f->n_off, size_t);
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	for (size_t i = 0; a && i < n; i++)
-		dd_json_append(s, a, dd_evt_save(s, f->sub, arr + i * f->sub->size));
+		dd_jt_append(s, a, dd_evt_save(s, f->sub, arr + i * f->sub->size));
 	return a;
 }
 
-static json_t *save_flags(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_flags(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	unsigned v = *CAT(rec, f->off, unsigned);
-	json_t *a = json_array();
+	struct dd_jt_node *a = dd_jt_array(s);
 
 	for (size_t i = 0; a && f->words[i]; i++)
 		if (v & (1u << i))
-			dd_json_append(s, a, json_string(f->words[i]));
+			dd_jt_append(s, a, dd_jt_str(s, f->words[i]));
+	return a;
+}
+
+static struct dd_jt_node *save_xrefs(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
+{
+	const int *v = *CAT(rec, f->off, int *const);
+	size_t n = *CAT(rec, f->n_off, size_t);
+	struct dd_jt_node *a = dd_jt_array(s);
+
+	for (size_t i = 0; a && i < n; i++)
+		dd_jt_append(s, a, dd_jt_int(s, v[i]));
 	return a;
 }
 
 /* A reply's three sections under the keys of f->words: the text kept, or
  * rendered from the reply's bytes while they are not read yet. */
-static void save_sections(struct dd_json *s, json_t *o, const struct dd_evt_field *f,
+static void save_sections(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_field *f,
 			  const void *rec)
 {
 	const uint8_t *wire = *CAT(rec, f->n_off, uint8_t *const);
@@ -55,7 +66,7 @@ static void save_sections(struct dd_json *s, json_t *o, const struct dd_evt_fiel
 	if (wire)
 		dd_ev_sections_render(wire, *CAT(rec, f->cap_off, size_t), r);
 	for (int i = 0; i < 3; i++)
-		dd_json_put(s, o, f->words[i], dd_evj_list(s, wire ? &r[i] : &l[i]));
+		dd_jt_put(s, o, f->words[i], dd_evj_list(s, wire ? &r[i] : &l[i]));
 	for (int i = 0; wire && i < 3; i++)
 		dd_ev_strlist_free(&r[i]);
 }
@@ -71,48 +82,55 @@ static int is_set(const struct dd_evt_field *f, const void *rec)
 	return *CAT(sub, first->off, char *const) != NULL;
 }
 
-static json_t *save_field(struct dd_json *s, const struct dd_evt_field *f, const void *rec)
+static struct dd_jt_node *save_field(struct dd_jt *s, const struct dd_evt_field *f, const void *rec)
 {
 	char when[32];
 	int64_t v;
 
 	switch (f->kind) {
 	case DD_EVT_STR:
-	case DD_EVT_WORD: return dd_json_str(s, *CAT(rec, f->off, char *const));
+	case DD_EVT_WORD: return dd_jt_str(s, *CAT(rec, f->off, char *const));
 	case DD_EVT_INT:
 	case DD_EVT_I64:
 		v = f->kind == DD_EVT_INT ? *CAT(rec, f->off, int) : *CAT(rec, f->off, int64_t);
-		return (f->flags & DD_EVT_NULLNEG) ? dd_json_int_or_null(v) : json_integer(v);
-	case DD_EVT_BOOL: return json_boolean(*CAT(rec, f->off, int));
-	case DD_EVT_TRI: return dd_json_tri(*CAT(rec, f->off, int));
-	case DD_EVT_ENUM: return dd_json_str(s, f->name_of(*CAT(rec, f->off, int)));
+		return (f->flags & DD_EVT_NULLNEG) && v < f->min ? dd_jt_null(s) : dd_jt_int(s, v);
+	case DD_EVT_BOOL: return dd_jt_bool(s, *CAT(rec, f->off, int));
+	case DD_EVT_TRI: return dd_jt_tri(s, *CAT(rec, f->off, int));
+	case DD_EVT_ENUM: return dd_jt_str(s, f->name_of(*CAT(rec, f->off, int)));
 	case DD_EVT_TIME:
 		v = *CAT(rec, f->off, int64_t);
 		if (v < 0)
-			return json_null();
+			return dd_jt_null(s);
 		dd_clock_format(v, when, sizeof(when));
-		return json_string(when);
+		return dd_jt_str(s, when);
 	case DD_EVT_STRLIST: return dd_evj_list(s, CAT(rec, f->off, struct dd_ev_strlist));
 	case DD_EVT_LIST: return save_list(s, f, rec);
 	case DD_EVT_OBJECT: return dd_evt_save(s, f->sub, CAT(rec, f->off, char));
 	case DD_EVT_EMBED: return NULL; /* its members are put by dd_evt_save */
 	case DD_EVT_RCODE: return dd_evj_rcode(s, *CAT(rec, f->off, int));
-	case DD_EVT_MS: return dd_json_ms(*CAT(rec, f->off, double));
-	case DD_EVT_XREF: return dd_json_int_or_null(*CAT(rec, f->off, int));
-	case DD_EVT_ID: return json_integer(*CAT(rec, f->off, int));
+	case DD_EVT_MS: return dd_jt_ms(s, *CAT(rec, f->off, double));
+	case DD_EVT_XREF: return dd_jt_int_or_null(s, *CAT(rec, f->off, int));
+	case DD_EVT_ID: return dd_jt_int(s, *CAT(rec, f->off, int));
 	case DD_EVT_FLAGS: return save_flags(s, f, rec);
+	case DD_EVT_CONST: return dd_jt_str(s, f->words[0]);
+	case DD_EVT_XREFS: return save_xrefs(s, f, rec);
+	case DD_EVT_EXT: return f->ext->save(s, CAT(rec, f->off, char));
 	case DD_EVT_PRESENT:
 	case DD_EVT_SECTIONS: return NULL; /* see save_into */
 	}
 	return NULL;
 }
 
-void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+void dd_evt_save_into(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_table *t,
 		      const void *rec)
 {
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct dd_evt_field *f = &t->fields[i];
-		if ((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int))
+		if (((f->flags & DD_EVT_TRUEONLY) && !*CAT(rec, f->off, int)) ||
+		    (f->flags & DD_EVT_LOADONLY))
+			continue;
+		if ((f->flags & DD_EVT_IFSET) &&
+		    (f->kind == DD_EVT_OBJECT ? !is_set(f, rec) : !*CAT(rec, f->off, char *const)))
 			continue;
 		if (f->kind == DD_EVT_EMBED)
 			dd_evt_save_into(s, o, f->sub, CAT(rec, f->off, char));
@@ -121,15 +139,15 @@ void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t
 		else if (f->kind == DD_EVT_PRESENT)
 			continue;
 		else if ((f->flags & DD_EVT_NULLABLE) && !is_set(f, rec))
-			dd_json_put(s, o, f->key, json_null());
+			dd_jt_put(s, o, f->key, dd_jt_null(s));
 		else
-			dd_json_put(s, o, f->key, save_field(s, f, rec));
+			dd_jt_put(s, o, f->key, save_field(s, f, rec));
 	}
 }
 
-json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec)
+struct dd_jt_node *dd_evt_save(struct dd_jt *s, const struct dd_evt_table *t, const void *rec)
 {
-	json_t *o = json_object();
+	struct dd_jt_node *o = dd_jt_object(s);
 
 	if (!o) {
 		s->failed = 1;
@@ -182,15 +200,16 @@ static int load_bool(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 static int string_of(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
 		     const char *path, const char **out)
 {
+	size_t max = f->kind == DD_EVT_STR && f->max > 0 ? (size_t)f->max : DD_EV_MAX_STR;
+
 	*out = NULL;
 	if (!j)
 		return 0;
 	if (!json_is_string(j))
 		return dd_evj_fail(l, DD_EPARSE, path, f->key, "expected a string, found %s",
 				   dd_evj_type_name(j));
-	if (json_string_length(j) > DD_EV_MAX_STR)
-		return dd_evj_fail(l, DD_ELIMIT, path, f->key, "string longer than %d bytes",
-				   DD_EV_MAX_STR);
+	if (json_string_length(j) > max)
+		return dd_evj_fail(l, DD_ELIMIT, path, f->key, "string longer than %zu bytes", max);
 	*out = json_string_value(j);
 	return 0;
 }
@@ -206,6 +225,12 @@ static int load_named(struct dd_evj_ld *l, const struct dd_evt_field *f, const j
 	if (f->kind == DD_EVT_STR) {
 		if (dd_ev_set_str(AT(rec, f->off, char *), s) != 0)
 			return dd_evj_fail(l, DD_ENOMEM, path, f->key, "out of memory");
+		return 0;
+	}
+	if (f->kind == DD_EVT_CONST) {
+		if (strcmp(s, f->words[0]) != 0)
+			return dd_evj_fail(l, DD_EPARSE, path, f->key, "\"%.40s\" is not %s", s,
+					   f->words[0]);
 		return 0;
 	}
 	if (f->kind == DD_EVT_TIME) {
@@ -367,6 +392,41 @@ static int load_list(struct dd_evj_ld *l, const struct dd_evt_field *f, const js
 	return rc;
 }
 
+/* An array of exchange ids, each below the document's count. */
+static int load_xrefs(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		      const char *path, void *rec)
+{
+	int **v = AT(rec, f->off, int *);
+	size_t *n = AT(rec, f->n_off, size_t), i;
+	json_t *x;
+	int rc = load_array(l, f, j, path);
+
+	json_array_foreach(j, i, x) {
+		json_int_t id = json_is_integer(x) ? json_integer_value(x) : -1;
+		if (rc)
+			return rc;
+		if (id < 0 || (size_t)id >= l->nexchanges)
+			return dd_evj_fail(l, DD_EPARSE, path, f->key,
+					   "entry %zu is not the id of an exchange", i);
+		if ((rc = dd_ev_grow((void **)v, *n, AT(rec, f->cap_off, size_t), sizeof(int),
+				     (size_t)f->max)) != 0)
+			return dd_evj_fail(l, rc, path, f->key, "%s", dd_strerror(rc));
+		(*v)[(*n)++] = (int)id;
+	}
+	return rc;
+}
+
+static int load_ext(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
+		    const char *path, void *rec)
+{
+	char p[DD_EVJ_PATH_LEN];
+
+	if (!j)
+		return 0;
+	dd_evj_sub(p, path, f->key, -1);
+	return f->ext->load(l, p, j, AT(rec, f->off, char));
+}
+
 static int load_ms(struct dd_evj_ld *l, const struct dd_evt_field *f, const json_t *j,
 		   const char *path, double *out)
 {
@@ -505,7 +565,10 @@ static int load_field(struct dd_evj_ld *l, const struct dd_evt_field *f, const j
 		return load_named(l, f, j, path, rec);
 	case DD_EVT_STR:
 	case DD_EVT_WORD:
+	case DD_EVT_CONST:
 	case DD_EVT_TIME: return load_named(l, f, j, path, rec);
+	case DD_EVT_XREFS: return j ? load_xrefs(l, f, j, path, rec) : 0;
+	case DD_EVT_EXT: return load_ext(l, f, j, path, rec);
 	case DD_EVT_STRLIST: return j ? load_strlist(l, f, j, path, rec) : 0;
 	case DD_EVT_LIST: return j ? load_list(l, f, j, path, rec) : 0;
 	}
@@ -536,14 +599,14 @@ int dd_evt_load(struct dd_evj_ld *l, const struct dd_evt_table *t, const json_t 
 			const struct dd_evt_field *f = &t->fields[i];
 			int rc;
 			if ((int)i == t->key || (int)i == t->key2 ||
-			    ((f->flags & DD_EVT_EXCHANGES) ? 0 : 1) != pass)
+			    ((f->flags & (DD_EVT_EARLY | DD_EVT_EXCHANGES)) ? 0 : 1) != pass)
 				continue;
 			if ((rc = load_member(l, f, o, path, rec)) != 0)
 				return rc;
 			if (f->flags & DD_EVT_EXCHANGES)
 				l->nexchanges = *AT(rec, f->n_off, size_t);
 		}
-	return 0;
+	return t->check ? t->check(l, path, rec) : 0;
 }
 
 /* ------------------------------------------------------------------ docs */
@@ -553,7 +616,17 @@ static void md_type(struct dd_buf *b, const struct dd_evt_field *f)
 	const char *null = f->flags & DD_EVT_REQ ? "" : "/null";
 
 	switch (f->kind) {
-	case DD_EVT_STR: dd_buf_printf(b, "string%s", null); break;
+	case DD_EVT_STR:
+		if (f->max > 0)
+			dd_buf_printf(b, "string (at most %lld bytes)%s", (long long)f->max, null);
+		else
+			dd_buf_printf(b, "string%s", null);
+		break;
+	case DD_EVT_CONST: dd_buf_printf(b, "`\"%s\"`", f->words[0]); break;
+	case DD_EVT_XREFS:
+		dd_buf_printf(b, "array of exchange id (at most %lld)", (long long)f->max);
+		break;
+	case DD_EVT_EXT: dd_buf_printf(b, "%s%s", f->ext->name, null); break;
 	case DD_EVT_INT:
 	case DD_EVT_I64:
 		dd_buf_printf(b, "int %lld..%lld%s", (long long)f->min, (long long)f->max,
@@ -695,6 +768,8 @@ static void free_fields(const struct dd_evt_table *t, void *rec)
 		case DD_EVT_STR:
 		case DD_EVT_WORD: free(*AT(rec, f->off, char *)); break;
 		case DD_EVT_STRLIST: dd_ev_strlist_free(AT(rec, f->off, struct dd_ev_strlist)); break;
+		case DD_EVT_XREFS: free(*AT(rec, f->off, int *)); break;
+		case DD_EVT_EXT: f->ext->free(AT(rec, f->off, char)); break;
 		case DD_EVT_LIST:
 			arr = *AT(rec, f->off, char *);
 			for (size_t k = 0; k < *AT(rec, f->n_off, size_t); k++)

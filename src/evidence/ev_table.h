@@ -14,11 +14,11 @@
 #include <jansson.h>
 
 #include "core/buf.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "evidence/ev_json_int.h"
 
 enum dd_evt_kind {
-	DD_EVT_STR,     /* char *: a string of at most DD_EV_MAX_STR bytes, or null */
+	DD_EVT_STR,     /* char *: a string of at most max bytes (0: DD_EV_MAX_STR), or null */
 	DD_EVT_INT,     /* int: an integer in [min, max]; absent or null: dflt */
 	DD_EVT_I64,     /* int64_t: the same */
 	DD_EVT_BOOL,    /* int: true or false; absent or null: dflt */
@@ -41,17 +41,41 @@ enum dd_evt_kind {
 	DD_EVT_SECTIONS, /* three struct dd_ev_strlist at off, saved as the keys of
 			  * words; a reply's bytes at n_off (uint8_t *, length at
 			  * cap_off) are rendered into them for the document */
+	DD_EVT_CONST,   /* nothing stored: the string words[0], required as it is */
+	DD_EVT_XREFS,   /* int *: an array of at most max exchange ids, count at
+			 * n_off, capacity at cap_off */
+	DD_EVT_EXT,     /* a record of another module, saved, loaded and freed by
+			 * the functions of ext (its JSON form is that module's) */
 };
 
 enum dd_evt_flag {
 	DD_EVT_REQ = 1 << 0,      /* must be present and not null */
-	DD_EVT_NULLNEG = 1 << 1,  /* INT, I64: saved as null when negative */
+	DD_EVT_NULLNEG = 1 << 1,  /* INT, I64: saved as null when below min (negative,
+				   * or 0 with min 1); null loads as dflt */
 	DD_EVT_TRUEONLY = 1 << 2, /* BOOL: saved only when true */
 	DD_EVT_KEEP = 1 << 3,     /* INT: absent or null leaves the value as made */
 	DD_EVT_NULLABLE = 1 << 4, /* OBJECT: saved as null when the record's first field
 				   * (a PRESENT, or a STR) is unset */
 	DD_EVT_EXCHANGES = 1 << 5, /* LIST: the exchanges, loaded before the other
 				    * fields; their count bounds every XREF */
+	DD_EVT_EARLY = 1 << 7,    /* loaded before the others (the document's head, then
+				   * the exchanges), so that it is refused for them first */
+	DD_EVT_LOADONLY = 1 << 8, /* read (and checked) from older documents, never saved */
+	DD_EVT_IFSET = 1 << 6,    /* STR: saved only when set; OBJECT: a section, saved
+				   * only when its record's first field (a PRESENT) is set */
+};
+
+struct dd_evj_ld;
+
+/* A member whose JSON form belongs to another module (the registration
+ * record: reg/reg.h). field is the address of the member in the record. */
+struct dd_evt_ext {
+	const char *name;                     /* for docs/evidence.md */
+	/* NULL (d failed): out of memory; null: unset */
+	struct dd_jt_node *(*save)(struct dd_jt *d, const void *field);
+	/* j is not null; 0 or a negative enum dd_err with l's err set */
+	int (*load)(struct dd_evj_ld *l, const char *path, const json_t *j, void *field);
+	void (*free)(void *field);
 };
 
 struct dd_evt_table;
@@ -66,7 +90,8 @@ struct dd_evt_field {
 	const struct dd_evt_table *sub; /* LIST: the entries' table */
 	size_t n_off, cap_off;   /* LIST: count and capacity */
 	const char *(*name_of)(int v);  /* ENUM */
-	const char *const *words;       /* WORD */
+	const char *const *words;       /* WORD, FLAGS, SECTIONS, CONST */
+	const struct dd_evt_ext *ext;   /* EXT */
 	const char *doc;         /* its meaning, for docs/evidence.md */
 };
 
@@ -83,12 +108,16 @@ struct dd_evt_table {
 	int key, key2;    /* indexes of the key fields, -1 none */
 	const char *dup;  /* NULL: an entry with an earlier entry's keys is merged
 			   * into it; else it is refused: "KEY: \"value\" dup" */
+	/* What the fields cannot say alone (one member or another, a member
+	 * equal to another's), checked once the record is loaded; or NULL. */
+	int (*check)(struct dd_evj_ld *l, const char *path, const void *rec);
 };
 
-/* The record rec as a JSON object (NULL and s failed when anything failed). */
-json_t *dd_evt_save(struct dd_json *s, const struct dd_evt_table *t, const void *rec);
+/* The record rec as a JSON object of the document s (s failed when
+ * anything failed). */
+struct dd_jt_node *dd_evt_save(struct dd_jt *s, const struct dd_evt_table *t, const void *rec);
 /* The members of rec put into the object o. */
-void dd_evt_save_into(struct dd_json *s, json_t *o, const struct dd_evt_table *t,
+void dd_evt_save_into(struct dd_jt *s, struct dd_jt_node *o, const struct dd_evt_table *t,
 		      const void *rec);
 /* Load the object o (at path, for messages) into rec: 0, or a negative
  * enum dd_err with l's err naming the place. Key fields are not read here. */
@@ -102,12 +131,13 @@ void dd_evt_markdown(struct dd_buf *b, const struct dd_evt_table *t);
 
 /* The sections' tables, and RESPONSE's (ev_json_util.c), which they share. */
 extern const struct dd_evt_table dd_ev_response_table;
-/* The document's members after schema, tool, time and domain; a name's
- * address look-up (evidence_json.c). */
+/* The whole document, its sections below it (evidence_json.c); a name's
+ * address look-up; the sections' own tables, each in its file. */
 extern const struct dd_evt_table dd_ev_doc_table;
 extern const struct dd_evt_table dd_ev_resolution_table;
 extern const struct dd_evt_table dd_ev_deps_table;
 extern const struct dd_evt_table dd_ev_sec_table;
+extern const struct dd_evt_table dd_ev_reg_table;
 
 /* Zero rec and give its numbers their defaults (a new entry). */
 void dd_evt_init(const struct dd_evt_table *t, void *rec);

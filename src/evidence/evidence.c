@@ -502,15 +502,6 @@ void dd_ev_free(struct dd_evidence *ev)
 {
 	if (!ev)
 		return;
-	dd_ev_deps_free(&ev->deps);
-	dd_ev_sec_free(&ev->dnssec);
-	dd_ev_reg_free(&ev->registration);
-	free(ev->host.name);
-	free(ev->host.zone);
-	free(ev->host.cut);
-	dd_evt_free(&dd_ev_resolution_table, &ev->host.resolution);
-	free(ev->tool);
-	free(ev->domain);
-	dd_evt_free(&dd_ev_doc_table, ev); /* options, chain, parent, nameservers, exchanges */
+	dd_evt_free(&dd_ev_doc_table, ev); /* every member, the sections too */
 	free(ev);
 }

@@ -341,8 +341,11 @@ struct dd_ev_registration {
 	char *why;            /* that reason in words, or notes on the look-up; NULL when none */
 	char *refused;        /* a server-supplied destination not followed, and why; or NULL */
 	struct dd_reg_record *record; /* the registry's record (the registrar's inside), or NULL */
-	int expiry_warn_days; /* expiry thresholds to judge with; 0: the defaults (30 and 7) */
-	int expiry_crit_days;
+	/* Read from documents saved before the expiry thresholds became options
+	 * of the checks (struct dd_chk_opts): the --expiry-warn and --expiry-crit
+	 * that run judged with, which `report` takes as its defaults so that such
+	 * a document is judged as it was; 0 when not recorded. Never saved. */
+	int saved_warn_days, saved_crit_days;
 	struct dd_probe_reg *live; /* while probing: the run's look-ups (probe/reg.h); never saved */
 	struct dd_probe_reg_job *job; /* while probing: this domain's look-up; never saved */
 };
@@ -471,14 +474,12 @@ int dd_ev_dep_find_addr(const struct dd_evidence *ev, const char *address);
 int dd_ev_dep_find_reg(const struct dd_evidence *ev, const char *domain);
 /* Glue of zone z (deduplicated). */
 int dd_ev_dep_add_glue(struct dd_evidence *ev, size_t z, const char *name, const char *address);
-void dd_ev_deps_free(struct dd_ev_deps *d);
 
 /* --- registration (ev_reg.c) --- */
 /* Take the registry's record (ownership moves into ev; record may be NULL
  * when unavailable, then reason and why say why). 0 or DD_ENOMEM. */
 int dd_ev_reg_set(struct dd_evidence *ev, const char *domain, struct dd_reg_record *record,
 		  const char *reason, const char *why, const char *refused);
-void dd_ev_reg_free(struct dd_ev_registration *r);
 
 /* --- JSON --- */
 

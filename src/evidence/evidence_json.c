@@ -21,8 +21,8 @@
 /* ---------------------------------------------------------------- tables */
 
 /* The document's records, field by field (ev_table.h): saved, loaded,
- * checked and freed from these tables (the sections dnssec and
- * dependencies have theirs in their own files). */
+ * checked and freed from these tables (the sections dnssec, dependencies
+ * and registration have theirs in their own files). */
 
 #define OFF(type, member) offsetof(struct type, member)
 #define NFIELDS(a) (sizeof(a) / sizeof(a[0]))
@@ -334,8 +334,50 @@ static const struct dd_evt_table exchange_table = {
 	-1, NULL
 };
 
-/* The members of the record that follow schema, tool, time and domain. */
+static const struct dd_evt_field host_fields[] = {
+	{ .key = "present", .kind = DD_EVT_PRESENT, .off = OFF(dd_ev_host, present) },
+	{ .key = "name", .kind = DD_EVT_STR, .off = OFF(dd_ev_host, name), .flags = DD_EVT_REQ,
+	  .doc = "the name asked about" },
+	{ .key = "zone", .kind = DD_EVT_STR, .off = OFF(dd_ev_host, zone), .flags = DD_EVT_REQ,
+	  .doc = "the zone that holds it: the document's `domain`" },
+	{ .key = "cut", .kind = DD_EVT_XREFS, .off = OFF(dd_ev_host, cut), .max = DD_EV_MAX_ITEMS,
+	  .n_off = OFF(dd_ev_host, ncut), .cap_off = OFF(dd_ev_host, cut_cap),
+	  .doc = "the exchanges in which that zone's servers answered for the name: the "
+		 "observation that the cut is there" },
+	{ .key = "resolution", .kind = DD_EVT_OBJECT, .off = OFF(dd_ev_host, resolution),
+	  .sub = &dd_ev_resolution_table, .doc = "the name's own A/AAAA look-up" },
+};
+static const struct dd_evt_table host_table = { "HOST", sizeof(struct dd_ev_host), host_fields,
+						NFIELDS(host_fields), -1, -1, NULL, NULL };
+
+static const char *const schema_name[] = { DD_EV_SCHEMA, NULL };
+
+/* A host's zone is the document's domain. */
+static int doc_check(struct dd_evj_ld *l, const char *path, const void *rec)
+{
+	const struct dd_evidence *ev = rec;
+
+	(void)path;
+	if (ev->host.present && strcasecmp(ev->host.zone, ev->domain) != 0)
+		return dd_evj_fail(l, DD_EPARSE, "host", "zone", "is not the document's domain");
+	return 0;
+}
+
+/* The whole document: its head, the probe's record, then the sections
+ * (each saved only when gathered). */
 static const struct dd_evt_field doc_fields[] = {
+	{ .key = "schema", .kind = DD_EVT_CONST, .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	  .words = schema_name,
+	  .doc = "what a reader may expect (another value is refused)" },
+	{ .key = "tool", .kind = DD_EVT_STR, .off = OFF(dd_evidence, tool), .flags = DD_EVT_EARLY,
+	  .doc = "program and version that gathered it (`\"dnsdeps 0.1.0\"`)" },
+	{ .key = "time", .kind = DD_EVT_TIME, .off = OFF(dd_evidence, time),
+	  .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	  .doc = "UTC time of the run (`--now` fixes it)" },
+	{ .key = "domain", .kind = DD_EVT_STR, .off = OFF(dd_evidence, domain),
+	  .flags = DD_EVT_REQ | DD_EVT_EARLY,
+	  .doc = "the domain, canonical and absolute (`\"puri.sm.\"`); for a host name, the zone "
+		 "that holds it (see `host`)" },
 	{ .key = "options", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, options),
 	  .sub = &options_table, .doc = "how the servers were asked" },
 	{ .key = "chain", .kind = DD_EVT_LIST, .off = OFF(dd_evidence, chain),
@@ -353,79 +395,41 @@ static const struct dd_evt_field doc_fields[] = {
 	  .flags = DD_EVT_EXCHANGES, .max = DD_EV_MAX_EXCHANGES, .sub = &exchange_table,
 	  .n_off = OFF(dd_evidence, nexchanges), .cap_off = OFF(dd_evidence, ex_cap),
 	  .doc = "every DNS query sent and what came back" },
+	{ .key = "dependencies", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, deps),
+	  .flags = DD_EVT_IFSET, .sub = &dd_ev_deps_table,
+	  .doc = "what the name depends on ([dependencies.md](dependencies.md)); absent when not "
+		 "gathered" },
+	{ .key = "dnssec", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, dnssec),
+	  .flags = DD_EVT_IFSET, .sub = &dd_ev_sec_table,
+	  .doc = "the DNSSEC records gathered for the domain ([dnssec.md](dnssec.md)); absent when "
+		 "not gathered" },
+	{ .key = "registration", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, registration),
+	  .flags = DD_EVT_IFSET, .sub = &dd_ev_reg_table,
+	  .doc = "the registry's record of the domain (RDAP/WHOIS); absent when not looked up "
+		 "(`--no-registration`, a public suffix, older documents)" },
+	{ .key = "host", .kind = DD_EVT_OBJECT, .off = OFF(dd_evidence, host),
+	  .flags = DD_EVT_IFSET, .sub = &host_table,
+	  .doc = "present when the name asked about is a host name inside a zone (no delegation "
+		 "of its own, the closest enclosing zone cut at or below a registrable domain)" },
 };
 const struct dd_evt_table dd_ev_doc_table = { "document", sizeof(struct dd_evidence),
-					      doc_fields, NFIELDS(doc_fields), -1, -1, NULL };
+					      doc_fields, NFIELDS(doc_fields), -1, -1, NULL,
+					      doc_check };
 
 /* ---------------------------------------------------------------- saving */
 
-static json_t *s_resolution(struct dd_json *s, const struct dd_ev_resolution *r)
-{
-	return dd_evt_save(s, &dd_ev_resolution_table, r);
-}
-
-static json_t *s_host(struct dd_json *s, const struct dd_ev_host *h)
-{
-	json_t *o = json_object(), *cut = json_array();
-
-	for (size_t i = 0; cut && i < h->ncut; i++)
-		dd_json_append(s, cut, json_integer(h->cut[i]));
-	if (!o || !cut) {
-		json_decref(o);
-		json_decref(cut);
-		return NULL;
-	}
-	dd_json_put(s, o, "name", dd_json_str(s, h->name));
-	dd_json_put(s, o, "zone", dd_json_str(s, h->zone));
-	dd_json_put(s, o, "cut", cut);
-	dd_json_put(s, o, "resolution", s_resolution(s, &h->resolution));
-	return o;
-}
-
-static json_t *s_document(struct dd_json *s, const struct dd_evidence *ev)
-{
-	json_t *doc = json_object();
-	char when[32];
-
-	if (!doc)
-		return NULL;
-	dd_clock_format(ev->time, when, sizeof(when));
-	dd_json_put(s, doc, "schema", json_string(DD_EV_SCHEMA));
-	dd_json_put(s, doc, "tool", dd_json_str(s, ev->tool));
-	dd_json_put(s, doc, "time", json_string(when));
-	dd_json_put(s, doc, "domain", dd_json_str(s, ev->domain));
-	dd_evt_save_into(s, doc, &dd_ev_doc_table, ev);
-	if (ev->deps.present)
-		dd_json_put(s, doc, "dependencies", dd_ev_deps_save(&ev->deps, s));
-	if (ev->dnssec.present)
-		dd_json_put(s, doc, "dnssec", dd_ev_sec_save(&ev->dnssec, s));
-	if (ev->registration.present)
-		dd_json_put(s, doc, "registration", dd_ev_reg_save(&ev->registration, s));
-	if (ev->host.present)
-		dd_json_put(s, doc, "host", s_host(s, &ev->host));
-	return doc;
-}
-
 char *dd_ev_save_json(const struct dd_evidence *ev)
 {
-	struct dd_json s = { 0 };
-	json_t *doc = s_document(&s, ev);
-	char *text = NULL, *out;
-	size_t len;
+	struct dd_jt s = { 0 };
+	struct dd_jt_node *doc = dd_evt_save(&s, &dd_ev_doc_table, ev);
+	struct dd_buf b;
+	char *out = NULL;
 
-	if (doc && !s.failed)
-		text = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(doc);
-	if (!text)
-		return NULL;
-	len = strlen(text);
-	out = realloc(text, len + 2);
-	if (!out) {
-		free(text);
-		return NULL;
-	}
-	out[len] = '\n';
-	out[len + 1] = '\0';
+	dd_buf_init(&b);
+	if (dd_jt_print(&s, doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10),
+			&b) == 0)
+		out = strdup(dd_buf_str(&b));
+	dd_buf_free(&b);
 	return out;
 }
 
@@ -446,87 +450,17 @@ int dd_ev_save_file(const struct dd_evidence *ev, FILE *f)
 
 /* --------------------------------------------------------------- loading */
 
-static int ld_resolution(struct dd_evj_ld *l, const json_t *o, struct dd_ev_resolution *r)
-{
-	json_t *j = dd_evj_opt(o, "resolution");
-	int rc;
-
-	if (!j)
-		return 0;
-	if ((rc = dd_evj_want_object(l, j, "host.resolution")) != 0)
-		return rc;
-	return dd_evt_load(l, &dd_ev_resolution_table, j, "host.resolution", r);
-}
-
-/* "host": a host name examined in the zone that holds it (the document's domain). */
-static int ld_host(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence *ev)
-{
-	struct dd_ev_host *h = &ev->host;
-	json_t *o, *cut, *x;
-	size_t i;
-	int rc = dd_evj_member(l, doc, "", "host", DD_EVJ_OPT, &o);
-
-	if (rc || !o || json_is_null(o))
-		return rc;
-	h->present = 1;
-	h->resolution.ttl = -1;
-	if ((rc = dd_evj_want_object(l, o, "host")) ||
-	    (rc = dd_evj_get_str(l, o, "host", "name", DD_EVJ_REQ, &h->name)) ||
-	    (rc = dd_evj_get_str(l, o, "host", "zone", DD_EVJ_REQ, &h->zone)) ||
-	    (rc = ld_resolution(l, o, &h->resolution)) ||
-	    (rc = dd_evj_get_array(l, o, "host", "cut", DD_EVJ_OPT, DD_EV_MAX_ITEMS, &cut)))
-		return rc;
-	if (strcasecmp(h->zone, ev->domain) != 0)
-		return dd_evj_fail(l, DD_EPARSE, "host", "zone", "is not the document's domain");
-	json_array_foreach(cut, i, x) {
-		json_int_t v = json_is_integer(x) ? json_integer_value(x) : -1;
-		if (v < 0 || (size_t)v >= l->nexchanges)
-			return dd_evj_fail(l, DD_EPARSE, "host", "cut",
-					   "entry %zu is not the id of an exchange", i);
-		if ((rc = dd_ev_host_add_cut(ev, (int)v)) != 0)
-			return rc == DD_ELIMIT ? dd_evj_fail(l, rc, "host", "cut", "more than %d entries",
-							     DD_EV_MAX_ITEMS)
-					       : dd_evj_fail(l, rc, "host", "cut", "%s", dd_strerror(rc));
-	}
-	return 0;
-}
-
 static int ld_document(struct dd_evj_ld *l, const json_t *doc, struct dd_evidence **out)
 {
 	struct dd_evidence *ev;
-	char *s = NULL;
-	int64_t t;
 	int rc;
 
-	if ((rc = dd_evj_want_object(l, doc, "document")) ||
-	    (rc = dd_evj_get_str(l, doc, "", "schema", DD_EVJ_REQ, &s)))
+	if ((rc = dd_evj_want_object(l, doc, "document")) != 0)
 		return rc;
-	if (strcmp(s, DD_EV_SCHEMA) != 0) {
-		rc = dd_evj_fail(l, DD_EPARSE, "", "schema", "\"%.40s\" is not %s", s,
-				 DD_EV_SCHEMA);
-		free(s);
-		return rc;
-	}
-	free(s);
-	s = NULL;
-	if ((rc = dd_evj_get_str(l, doc, "", "time", DD_EVJ_REQ, &s)) != 0)
-		return rc;
-	rc = dd_clock_parse(s, &t);
-	free(s);
-	s = NULL;
-	if (rc != 0)
-		return dd_evj_fail(l, DD_EPARSE, "", "time", "not an RFC 3339 time");
-	if ((rc = dd_evj_get_str(l, doc, "", "domain", DD_EVJ_REQ, &s)) != 0)
-		return rc;
-	ev = dd_ev_new(s, t);
-	free(s);
-	if (!ev)
+	if (!(ev = dd_ev_new("", 0)))
 		return dd_evj_fail(l, DD_ENOMEM, "", NULL, "out of memory");
-	if ((rc = dd_evj_get_str(l, doc, "", "tool", DD_EVJ_OPT, &ev->tool)) ||
-	    (rc = dd_evt_load(l, &dd_ev_doc_table, doc, "", ev)) ||
-	    (rc = dd_ev_deps_load(doc, ev, l->err, l->errlen)) ||
-	    (rc = dd_ev_sec_load(json_object_get(doc, "dnssec"), &ev->dnssec, l)) ||
-	    (rc = dd_ev_reg_load(doc, ev, l->err, l->errlen)) || (rc = ld_host(l, doc, ev))) {
+	ev->host.resolution.ttl = -1;
+	if ((rc = dd_evt_load(l, &dd_ev_doc_table, doc, "", ev)) != 0) {
 		dd_ev_free(ev);
 		return rc;
 	}
@@ -620,8 +554,6 @@ char *dd_ev_schema_markdown(void)
 
 	dd_buf_init(&b);
 	dd_evt_markdown(&b, &dd_ev_doc_table);
-	dd_evt_markdown(&b, &dd_ev_sec_table);
-	dd_evt_markdown(&b, &dd_ev_deps_table);
 	out = dd_buf_failed(&b) ? NULL : strdup(dd_buf_str(&b));
 	dd_buf_free(&b);
 	return out;

@@ -10,7 +10,6 @@
 #include <ldns/ldns.h>
 
 #include "core/err.h"
-#include "dnssec/sec.h"
 #include "probe/dnssec.h"
 
 #define MAX_TRIES 3          /* servers tried for one zone's DNSKEY or DS */
@@ -88,7 +87,7 @@ static void start_section(struct dd_probe *p, struct dd_evidence *ev)
 	if (ev->dnssec.anchor.n)
 		return;
 	if ((l = dd_probe_anchor(p, why, sizeof(why))) != NULL)
-		dd_ev_sec_set_anchor(&ev->dnssec, l, dd_sec_builtin_anchor_source());
+		dd_ev_sec_set_anchor(&ev->dnssec, l, dd_ev_anchor_builtin_source());
 }
 
 /* Is text (presentation format) a record of type at owner, or (covered
@@ -363,7 +362,7 @@ int dd_probe_dnssec_anchor_file(const char *path, struct dd_ev_strlist *out, cha
 		rc = DD_EPARSE;
 	} else if (rc == 0) {
 		text[len] = '\0';
-		rc = dd_sec_anchor_parse(text, out, inner, sizeof(inner));
+		rc = dd_ev_anchor_parse(text, out, inner, sizeof(inner));
 		if (rc < 0)
 			snprintf(why, whylen, "%s: %s", path, inner);
 	} else {

@@ -14,7 +14,6 @@
 #include "core/err.h"
 #include "core/list.h"
 #include "core/map.h"
-#include "dnssec/sec.h"
 #include "net/net.h"
 #include "probe/probe.h"
 
@@ -186,7 +185,7 @@ unsigned dd_probe_shared(const struct dd_probe *p)
 const struct dd_ev_strlist *dd_probe_anchor(struct dd_probe *p, char *why, size_t whylen)
 {
 	if (!p->anchor_parsed) {
-		if (dd_sec_anchor_parse(dd_sec_builtin_anchor(), &p->anchor, why, whylen) != 0) {
+		if (dd_ev_anchor_parse(dd_ev_anchor_builtin(), &p->anchor, why, whylen) != 0) {
 			dd_ev_strlist_free(&p->anchor);
 			return NULL; /* asked again next time: a failure costs nothing kept */
 		}

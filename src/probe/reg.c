@@ -70,12 +70,9 @@ struct dd_reg_fetcher *dd_probe_reg_fetcher(struct dd_probe_reg *r)
 	return r ? r->f : NULL;
 }
 
-void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int warn_days,
-			  int crit_days)
+void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r)
 {
 	ev->registration.live = r;
-	ev->registration.expiry_warn_days = warn_days > 0 ? warn_days : 0;
-	ev->registration.expiry_crit_days = crit_days > 0 ? crit_days : 0;
 }
 
 int dd_probe_reg_domain(const char *name, char out[256])

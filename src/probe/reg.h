@@ -28,10 +28,9 @@ void dd_probe_reg_free(struct dd_probe_reg *r);
  * registrable domains): one cache, one request per registrable domain. */
 struct dd_reg_fetcher *dd_probe_reg_fetcher(struct dd_probe_reg *r);
 
-/* Ask for ev's registration section, looked up through r and judged with
- * these expiry thresholds in days (0: the defaults). */
-void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r, int warn_days,
-			  int crit_days);
+/* Ask for ev's registration section, looked up through r (the expiry
+ * thresholds it is judged with are the checks' options). */
+void dd_probe_reg_request(struct dd_evidence *ev, struct dd_probe_reg *r);
 
 /* The registrable domain of name by the ICANN part of the public suffix
  * list (a private suffix such as github.io is a registrant's domain, not a

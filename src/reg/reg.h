@@ -148,8 +148,6 @@ json_t *dd_reg_to_json(const struct dd_reg_record *r, int with_raw);
  * absent, e.g. inside an evidence document). 0 with out filled, or
  * DD_EPARSE / DD_ELIMIT / DD_ENOMEM with why naming the member. */
 int dd_reg_from_json(const json_t *j, struct dd_reg_record *out, char why[DD_REG_WHY_MAX]);
-/* Human-readable, every remote string escaped. */
-void dd_reg_to_text(const struct dd_reg_record *r, struct dd_buf *b);
 
 /* RDAP bootstrap (RFC 9224 "dns" registry). */
 struct dd_reg_boot;

@@ -277,7 +277,7 @@ int dd_rep_dot(const struct dd_evidence *ev, const struct dd_rep_opts *o, struct
 		return DD_ENOTFOUND;
 	if ((rc = dd_graph_build(ev, &v.g)) != 0)
 		return rc;
-	if ((rc = dd_graph_analyse(v.g, o && o->now ? o->now : ev->time, &v.a)) != 0) {
+	if ((rc = dd_graph_analyse(v.g, o && o->judge.now ? o->judge.now : ev->time, &v.a)) != 0) {
 		dd_graph_free(v.g);
 		return rc;
 	}

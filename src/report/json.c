@@ -273,7 +273,7 @@ static struct dd_jt_node *dnssec_obj(struct dd_jt *j, const struct dd_evidence *
 	dd_jt_put(j, o, "why", dd_jt_str(j, r.why));
 	dd_jt_put(j, o, "anchor_source",
 		  dd_jt_str(j, ev->dnssec.anchor_source ? ev->dnssec.anchor_source
-							  : dd_sec_builtin_anchor_source()));
+							  : dd_ev_anchor_builtin_source()));
 	for (size_t i = 0; i < r.nzones; i++) {
 		struct dd_jt_node *z = dd_jt_object(j);
 		dd_jt_put(j, z, "zone", dd_jt_str(j, r.zones[i].zone));
@@ -513,7 +513,7 @@ static struct dd_jt_node *deps_obj(struct dd_jt *j, const struct dd_evidence *ev
 	struct dd_rep_deps v;
 	struct dd_jt_node *d, *unk;
 
-	if (dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, f, &v) != 0) {
+	if (dd_rep_deps_open(ev, o && o->judge.now ? o->judge.now : ev->time, f, &v) != 0) {
 		j->failed = 1;
 		return NULL;
 	}
@@ -589,7 +589,7 @@ int dd_rep_json(const struct dd_evidence *ev, const struct dd_chk_findings *f,
 	struct dd_jt j = { 0 };
 	struct dd_jt_node *doc = dd_jt_object(&j);
 	char when[32];
-	int64_t now = o && o->now ? o->now : ev->time;
+	int64_t now = o && o->judge.now ? o->judge.now : ev->time;
 
 	dd_clock_format(ev->time, when, sizeof(when));
 	dd_jt_put(&j, doc, "schema", dd_jt_str(&j, DD_REP_SCHEMA));

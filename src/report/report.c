@@ -26,9 +26,7 @@ int dd_rep_judge_and_print(const struct dd_evidence *ev, const struct dd_rep_opt
 
 	if (!o)
 		o = &none;
-	co.now = o->now;
-	co.reg = o->reg;
-	co.sig_warn_days = o->sig_warn_days;
+	co = o->judge;
 	rc = dd_chk_run(ev, &co, &f);
 	if (rc)
 		return rc;

@@ -20,9 +20,8 @@ struct dd_rep_opts {
 	int json_compact; /* the JSON object on one line (JSON Lines, several domains) */
 	int color;        /* ANSI colours in text; the caller decides (a terminal and
 			   * NO_COLOR unset): report code never calls isatty */
-	int64_t now;      /* judgement time (--now); 0 = the evidence's time */
-	const struct dd_chk_reg_facts *reg; /* registration facts for the verdict, or NULL */
-	int sig_warn_days; /* DNSSEC_SIG_EXPIRING window (--sig-warn); 0: 7 days */
+	struct dd_chk_opts judge; /* the judgement's time (--now; 0: the evidence's),
+				   * thresholds and registration facts */
 	int level;         /* text: -1 the verdict line only, 0 short, 1 the full tables */
 };
 
@@ -91,5 +90,48 @@ int dd_rep_reg_unavailable_json(const struct dd_reg_outcome *o, struct dd_buf *o
 
 /* Whether a server of a trace did not answer usefully (a problem). */
 int dd_rep_trace_problem(const struct dd_dns_trace_server *s);
+
+/* ---- a registration record (reg.c) ---- */
+
+/* The record as text for people, every remote string escaped. */
+void dd_rep_reg_record_text(const struct dd_reg_record *r, struct dd_buf *b);
+
+/* ---- the zone-file audit (zone.c), from zone/zone.h's interface ---- */
+
+struct dd_zone_audit;
+struct dd_zone_perf;
+/* Human summary; untrusted names escaped. top: rows of each ranking. */
+void dd_rep_zone_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+		      struct dd_buf *out, size_t top);
+/* JSON, schema "dnsdeps.zoneaudit/1". Returns 0 or DD_ENOMEM. */
+int dd_rep_zone_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+		     struct dd_buf *out, size_t top);
+/* Where CSV rows go: returns 0 or a negative dd_err that stops the writing. */
+typedef int (*dd_rep_sink)(void *ctx, const char *data, size_t len);
+/* One CSV row per delegation (RFC 4180), in the order of the zone file. */
+int dd_rep_zone_csv(const struct dd_zone_audit *a, dd_rep_sink sink, void *ctx);
+
+/* ---- a portfolio audit (audit.c), from audit/audit.h's interface ---- */
+
+struct dd_audit_summary;
+struct dd_audit_run_info;
+struct dd_audit_opts;
+/* The summary as text for people (names escaped) or JSON (schema
+ * dnsdeps.auditsummary/1); top: rows of the operator ranking. 0 or
+ * DD_ENOMEM. */
+int dd_rep_audit_summary_text(const struct dd_audit_summary *s,
+			      const struct dd_audit_run_info *ri, size_t top, struct dd_buf *out);
+int dd_rep_audit_summary_json(const struct dd_audit_summary *s,
+			      const struct dd_audit_run_info *ri, size_t top, struct dd_buf *out);
+/* The CSV header row (with CRLF). */
+const char *dd_rep_audit_csv_header(void);
+/* One CSV row (RFC 4180, CRLF) for a judged domain. 0 or DD_ENOMEM. */
+int dd_rep_audit_csv_row(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+			 const struct dd_chk_verdict *v, struct dd_buf *out);
+/* A judged domain's audit line in o's format (JSON Lines or CSV): the
+ * driver's dd_audit_line_fn. */
+int dd_rep_audit_line(const struct dd_evidence *ev, const struct dd_chk_findings *f,
+		      const struct dd_chk_verdict *v, const struct dd_audit_opts *o,
+		      struct dd_buf *out);
 
 #endif

@@ -405,7 +405,7 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 
 	if (!ev->dnssec.present)
 		return;
-	if (dd_rep_sec_open(ev, o && o->now ? o->now : ev->time, f, &sec) != 0) {
+	if (dd_rep_sec_open(ev, o && o->judge.now ? o->judge.now : ev->time, f, &sec) != 0) {
 		dd_rep_sec_close(&sec);
 		t->b->failed = 1;
 		return;
@@ -420,7 +420,7 @@ static void dnssec(struct tx *t, const struct dd_evidence *ev, const struct dd_r
 	dd_buf_esc(t->b, r.why);
 	dd_buf_puts(t->b, "\n  trust anchor: ");
 	dd_buf_esc(t->b, ev->dnssec.anchor_source ? ev->dnssec.anchor_source
-						  : dd_sec_builtin_anchor_source());
+						  : dd_ev_anchor_builtin_source());
 	dd_buf_puts(t->b, "\n");
 	for (size_t i = 0; i < r.nzones; i++) {
 		dd_buf_puts(t->b, "  ");
@@ -722,7 +722,7 @@ static void dependencies(struct tx *t, const struct dd_evidence *ev, const struc
 
 	if (!ev->deps.present)
 		return;
-	if (dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, f, &v) != 0) {
+	if (dd_rep_deps_open(ev, o && o->judge.now ? o->judge.now : ev->time, f, &v) != 0) {
 		dd_buf_puts(t->b, "\nDependencies: could not be analysed (out of memory)\n");
 		return;
 	}
@@ -735,7 +735,7 @@ static void dependencies(struct tx *t, const struct dd_evidence *ev, const struc
 static void registration(struct tx *t, const struct dd_evidence *ev, const struct dd_rep_opts *o)
 {
 	const struct dd_ev_registration *g = &ev->registration;
-	int64_t now = o && o->now ? o->now : ev->time;
+	int64_t now = o && o->judge.now ? o->judge.now : ev->time;
 	struct dd_buf rb;
 
 	if (!g->present)
@@ -758,7 +758,7 @@ static void registration(struct tx *t, const struct dd_evidence *ev, const struc
 		return;
 	}
 	dd_buf_init(&rb);
-	dd_reg_to_text(g->record, &rb);
+	dd_rep_reg_record_text(g->record, &rb);
 	for (const char *p = dd_buf_str(&rb); *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
@@ -892,7 +892,7 @@ static const char *sec_note(const struct dd_evidence *ev, const struct dd_rep_op
 
 	if (!ev->dnssec.present)
 		return "not examined";
-	if (dd_rep_sec_open(ev, o && o->now ? o->now : ev->time, f, &sec) == 0 &&
+	if (dd_rep_sec_open(ev, o && o->judge.now ? o->judge.now : ev->time, f, &sec) == 0 &&
 	    sec.r->state != DD_SEC_SECURE) {
 		snprintf(buf, len, "%s%s", sec.r->why,
 			 sec.r->private_root ? "; not validated: private root (give its "
@@ -952,7 +952,7 @@ int dd_rep_deps_text(const struct dd_evidence *ev, const struct dd_rep_opts *o, 
 {
 	struct tx t = { out, o && o->color };
 	struct dd_rep_deps v;
-	int rc = ev->deps.present ? dd_rep_deps_open(ev, o && o->now ? o->now : ev->time, NULL, &v)
+	int rc = ev->deps.present ? dd_rep_deps_open(ev, o && o->judge.now ? o->judge.now : ev->time, NULL, &v)
 				  : DD_ENOTFOUND;
 
 	if (rc)

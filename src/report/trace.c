@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "core/err.h"
-#include "core/json.h"
+#include "core/jtree.h"
 #include "dns/msg.h"
 #include "dns/resolve.h"
 #include "report/report.h"
@@ -21,28 +21,28 @@ int dd_rep_trace_problem(const struct dd_dns_trace_server *s)
 	return !dd_dns_state_ok(s->state) && s->state != DD_ST_SKIPPED;
 }
 
-static json_t *str_or_null(struct dd_json *j, const char *s)
+static struct dd_jt_node *str_or_null(struct dd_jt *j, const char *s)
 {
-	return s && s[0] ? dd_json_str(j, s) : json_null();
+	return s && s[0] ? dd_jt_str(j, s) : dd_jt_null(j);
 }
 
-static json_t *server_json(struct dd_json *j, const struct dd_dns_trace_server *s)
+static struct dd_jt_node *server_json(struct dd_jt *j, const struct dd_dns_trace_server *s)
 {
 	char rb[16];
-	json_t *o = json_object();
+	struct dd_jt_node *o = dd_jt_object(j);
 
-	dd_json_put(j, o, "name", dd_json_str(j, s->name));
-	dd_json_put(j, o, "address", str_or_null(j, s->addr));
-	dd_json_put(j, o, "protocol", json_string(proto(s)));
-	dd_json_put(j, o, "state", json_string(dd_dns_state_name(s->state)));
-	dd_json_put(j, o, "rcode", s->rcode >= 0 ?
-			  json_string(dd_dns_rcode_name(s->rcode, rb, sizeof(rb))) : json_null());
-	dd_json_put(j, o, "aa", dd_json_tri(s->aa));
-	dd_json_put(j, o, "referral", str_or_null(j, s->referral));
-	dd_json_put(j, o, "rtt_ms", s->rtt_ms >= 0 ? json_real(s->rtt_ms) : json_null());
-	dd_json_put(j, o, "size", s->size ? json_integer((json_int_t)s->size) : json_null());
-	dd_json_put(j, o, "exchange", dd_json_int_or_null(s->exchange));
-	dd_json_put(j, o, "detail", dd_json_str(j, s->detail));
+	dd_jt_put(j, o, "name", dd_jt_str(j, s->name));
+	dd_jt_put(j, o, "address", str_or_null(j, s->addr));
+	dd_jt_put(j, o, "protocol", dd_jt_str(j, proto(s)));
+	dd_jt_put(j, o, "state", dd_jt_str(j, dd_dns_state_name(s->state)));
+	dd_jt_put(j, o, "rcode", s->rcode >= 0 ?
+			  dd_jt_str(j, dd_dns_rcode_name(s->rcode, rb, sizeof(rb))) : dd_jt_null(j));
+	dd_jt_put(j, o, "aa", dd_jt_tri(j, s->aa));
+	dd_jt_put(j, o, "referral", str_or_null(j, s->referral));
+	dd_jt_put(j, o, "rtt_ms", s->rtt_ms >= 0 ? dd_jt_real(j, s->rtt_ms) : dd_jt_null(j));
+	dd_jt_put(j, o, "size", s->size ? dd_jt_int(j, (json_int_t)s->size) : dd_jt_null(j));
+	dd_jt_put(j, o, "exchange", dd_jt_int_or_null(j, s->exchange));
+	dd_jt_put(j, o, "detail", dd_jt_str(j, s->detail));
 	return o;
 }
 
@@ -65,28 +65,28 @@ static const struct dd_ev_strlist *answer(const struct dd_evidence *ev,
 	return NULL;
 }
 
-static json_t *step_json(struct dd_json *j, const struct dd_dns_trace_step *s, json_t *problems)
+static struct dd_jt_node *step_json(struct dd_jt *j, const struct dd_dns_trace_step *s, struct dd_jt_node *problems)
 {
-	json_t *js = json_object(), *servers = json_array();
+	struct dd_jt_node *js = dd_jt_object(j), *servers = dd_jt_array(j);
 
-	dd_json_put(j, js, "zone", dd_json_str(j, s->zone));
-	dd_json_put(j, js, "qname", dd_json_str(j, s->qname));
+	dd_jt_put(j, js, "zone", dd_jt_str(j, s->zone));
+	dd_jt_put(j, js, "qname", dd_jt_str(j, s->qname));
 	for (size_t k = 0; k < s->nservers; k++) {
 		const struct dd_dns_trace_server *sv = &s->servers[k];
-		dd_json_append(j, servers, server_json(j, sv));
+		dd_jt_append(j, servers, server_json(j, sv));
 		if (!dd_rep_trace_problem(sv))
 			continue;
-		json_t *pr = json_object();
-		dd_json_put(j, pr, "zone", dd_json_str(j, s->zone));
-		dd_json_put(j, pr, "server", dd_json_str(j, sv->name));
-		dd_json_put(j, pr, "address", str_or_null(j, sv->addr));
-		dd_json_put(j, pr, "state", json_string(dd_dns_state_name(sv->state)));
-		dd_json_put(j, pr, "message", dd_json_str(j, sv->detail));
-		dd_json_append(j, problems, pr);
+		struct dd_jt_node *pr = dd_jt_object(j);
+		dd_jt_put(j, pr, "zone", dd_jt_str(j, s->zone));
+		dd_jt_put(j, pr, "server", dd_jt_str(j, sv->name));
+		dd_jt_put(j, pr, "address", str_or_null(j, sv->addr));
+		dd_jt_put(j, pr, "state", dd_jt_str(j, dd_dns_state_name(sv->state)));
+		dd_jt_put(j, pr, "message", dd_jt_str(j, sv->detail));
+		dd_jt_append(j, problems, pr);
 	}
-	dd_json_put(j, js, "servers", servers);
-	dd_json_put(j, js, "disagreement", json_boolean(s->disagreement));
-	dd_json_put(j, js, "next", str_or_null(j, s->next));
+	dd_jt_put(j, js, "servers", servers);
+	dd_jt_put(j, js, "disagreement", dd_jt_bool(j, s->disagreement));
+	dd_jt_put(j, js, "next", str_or_null(j, s->next));
 	return js;
 }
 
@@ -94,39 +94,39 @@ int dd_rep_trace_json(const struct dd_evidence *ev, const struct dd_dns_trace *t
 		      const char *qname, const char *qtype, const struct dd_rep_trace_stats *stats,
 		      struct dd_buf *out)
 {
-	struct dd_json j = { 0 };
-	json_t *root = json_object(), *steps = json_array(), *problems = json_array();
-	json_t *chain = json_array(), *q = json_object(), *res = json_object(), *st = json_object();
-	json_t *ans = json_array();
+	struct dd_jt j = { 0 };
+	struct dd_jt_node *root = dd_jt_object(&j), *steps = dd_jt_array(&j), *problems = dd_jt_array(&j);
+	struct dd_jt_node *chain = dd_jt_array(&j), *q = dd_jt_object(&j), *res = dd_jt_object(&j), *st = dd_jt_object(&j);
+	struct dd_jt_node *ans = dd_jt_array(&j);
 	const struct dd_ev_strlist *a = answer(ev, t);
 
-	dd_json_put(&j, root, "schema", json_string("dnsdeps.trace/1"));
-	dd_json_put(&j, q, "name", dd_json_str(&j, qname));
-	dd_json_put(&j, q, "type", dd_json_str(&j, qtype));
-	dd_json_put(&j, root, "query", q);
-	dd_json_put(&j, res, "status", json_string(dd_dns_status_name(t->result.status)));
-	dd_json_put(&j, res, "code", str_or_null(&j, dd_dns_fail_name(t->result.code)));
-	dd_json_put(&j, res, "zone", str_or_null(&j, t->result.zone));
-	dd_json_put(&j, res, "message", dd_json_str(&j, t->result.message));
-	dd_json_put(&j, root, "result", res);
+	dd_jt_put(&j, root, "schema", dd_jt_str(&j, "dnsdeps.trace/1"));
+	dd_jt_put(&j, q, "name", dd_jt_str(&j, qname));
+	dd_jt_put(&j, q, "type", dd_jt_str(&j, qtype));
+	dd_jt_put(&j, root, "query", q);
+	dd_jt_put(&j, res, "status", dd_jt_str(&j, dd_dns_status_name(t->result.status)));
+	dd_jt_put(&j, res, "code", str_or_null(&j, dd_dns_fail_name(t->result.code)));
+	dd_jt_put(&j, res, "zone", str_or_null(&j, t->result.zone));
+	dd_jt_put(&j, res, "message", dd_jt_str(&j, t->result.message));
+	dd_jt_put(&j, root, "result", res);
 	for (size_t k = 0; a && k < a->n; k++)
-		dd_json_append(&j, ans, dd_json_str(&j, a->v[k]));
-	dd_json_put(&j, root, "answer", ans);
+		dd_jt_append(&j, ans, dd_jt_str(&j, a->v[k]));
+	dd_jt_put(&j, root, "answer", ans);
 	if (t->result.nchain) {
-		dd_json_append(&j, chain, dd_json_str(&j, qname));
+		dd_jt_append(&j, chain, dd_jt_str(&j, qname));
 		for (size_t i = 0; i < t->result.nchain; i++)
-			dd_json_append(&j, chain, dd_json_str(&j, t->result.chain[i]));
+			dd_jt_append(&j, chain, dd_jt_str(&j, t->result.chain[i]));
 	}
-	dd_json_put(&j, root, "cname_chain", chain);
+	dd_jt_put(&j, root, "cname_chain", chain);
 	for (size_t i = 0; i < t->nsteps; i++)
-		dd_json_append(&j, steps, step_json(&j, &t->steps[i], problems));
-	dd_json_put(&j, root, "steps", steps);
-	dd_json_put(&j, root, "problems", problems);
-	dd_json_put(&j, st, "queries", dd_json_uint(stats->queries));
-	dd_json_put(&j, st, "timeouts", dd_json_uint(stats->timeouts));
-	dd_json_put(&j, st, "elapsed_ms", json_real(stats->elapsed_ms));
-	dd_json_put(&j, root, "stats", st);
-	return dd_json_print(&j, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER, out);
+		dd_jt_append(&j, steps, step_json(&j, &t->steps[i], problems));
+	dd_jt_put(&j, root, "steps", steps);
+	dd_jt_put(&j, root, "problems", problems);
+	dd_jt_put(&j, st, "queries", dd_jt_uint(&j, stats->queries));
+	dd_jt_put(&j, st, "timeouts", dd_jt_uint(&j, stats->timeouts));
+	dd_jt_put(&j, st, "elapsed_ms", dd_jt_real(&j, stats->elapsed_ms));
+	dd_jt_put(&j, root, "stats", st);
+	return dd_jt_print(&j, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER, out);
 }
 
 static void server_text(struct dd_buf *b, const struct dd_dns_trace_server *sv)

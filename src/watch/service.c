@@ -29,6 +29,7 @@
 #include "net/notify.h"
 #include "net/proc.h"
 #include "probe/probe.h"
+#include "report/report.h"
 #include "watch/watch.h"
 
 #define TICK_MS 1000
@@ -629,10 +630,12 @@ static int run_round(struct svc *w)
 	const struct dd_watch_judge *j = &w->s->cfg.judge;
 	struct dd_audit_opts ao = {
 		.concurrency = w->s->cfg.concurrency, .format = DD_AUDIT_JSONL,
-		.tool = w->o->tool, .next = on_next, .write = on_line, .ctx = w,
+		.tool = w->o->tool, .next = on_next, .line = dd_rep_audit_line,
+		.write = on_line, .ctx = w,
 		.on_signal = on_round_signal, .signum = SIGTERM, .signal_arg = w,
-		.reg = w->s->reg, .expiry_warn = (int)j->expiry_warn,
-		.expiry_crit = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn,
+		.reg = w->s->reg,
+		.judge = { .expiry_warn_days = (int)j->expiry_warn,
+			   .expiry_crit_days = (int)j->expiry_crit, .sig_warn_days = (int)j->sig_warn },
 		.prepare = w->s->prepare ? prepare : NULL,
 		.finish = w->s->finish ? finish : NULL,
 		.document = w->s->cfg.evidence_max ? evdoc_make : NULL,

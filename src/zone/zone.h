@@ -182,15 +182,6 @@ struct dd_zone_perf {
 	size_t peak_rss; /* bytes, 0 when unknown */
 };
 
-/* Human summary; untrusted names escaped. top: rows of each ranking. */
-void dd_zone_report_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
-			 struct dd_buf *out, size_t top);
-/* JSON, schema "dnsdeps.zoneaudit/1". Returns 0 or DD_ENOMEM. */
-int dd_zone_report_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
-			struct dd_buf *out, size_t top);
-/* Where CSV rows go: returns 0 or a negative dd_err that stops the writing. */
-typedef int (*dd_zone_sink)(void *ctx, const char *data, size_t len);
-/* One CSV row per delegation (RFC 4180), in the order of the zone file. */
-int dd_zone_report_csv(const struct dd_zone_audit *a, dd_zone_sink sink, void *ctx);
+/* (Its reports, text, JSON and CSV, are rendered by report/zone.c.) */
 
 #endif

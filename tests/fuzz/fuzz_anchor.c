@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (dd_sec_anchor_parse(text, &out, why, sizeof(why)) == 0 && out.n == 0)
+	if (dd_ev_anchor_parse(text, &out, why, sizeof(why)) == 0 && out.n == 0)
 		abort(); /* success promises a record */
 	dd_ev_strlist_free(&out);
 	free(text);

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "fuzz.h"
 #include "reg/reg.h"
+#include "report/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct dd_buf t;
 		json_t *j = dd_reg_to_json(&r, 1);
 		dd_buf_init(&t);
-		dd_reg_to_text(&r, &t);
+		dd_rep_reg_record_text(&r, &t);
 		dd_buf_free(&t);
 		json_decref(j);
 	}

@@ -189,7 +189,7 @@ static void test_resume_counts_the_summary(void **state)
 	assert_int_equal(sum.registrars.n, 1);
 	assert_int_equal(sum.reg_unknown, 1);
 	dd_map_free(&done);
-	snprintf(csv, sizeof(csv), "%s%s", dd_audit_csv_header(),
+	snprintf(csv, sizeof(csv), "%s%s", dd_rep_audit_csv_header(),
 		 "c.com.,warning,nameservers,ADDR_TOO_FEW,unknown,Reg,1,x.net. y.net.,\r\n");
 	dd_map_init(&done);
 	f = fmemopen(csv, strlen(csv), "r");
@@ -210,7 +210,7 @@ static void test_resume_csv(void **state)
 	char text[512];
 
 	(void)state;
-	snprintf(text, sizeof(text), "%s%s%s%s", dd_audit_csv_header(),
+	snprintf(text, sizeof(text), "%s%s%s%s", dd_rep_audit_csv_header(),
 		 "a.com.,ok,none,,unknown,unknown,2,x.net.,\r\n",
 		 "\"q,\"\"x\"\".com.\",critical,registry,X,unknown,unknown,0,,\r\n",
 		 "no comma here\r\n");
@@ -328,7 +328,7 @@ static void test_summary(void **state)
 	assert_true(s.operators.n > 0);
 
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_summary_json(&s, &ri, 3, &b), 0);
+	assert_int_equal(dd_rep_audit_summary_json(&s, &ri, 3, &b), 0);
 	json_t *doc = json_loads(dd_buf_str(&b), 0, NULL);
 	assert_non_null(doc);
 	assert_string_equal(json_string_value(json_object_get(doc, "schema")),
@@ -349,7 +349,7 @@ static void test_summary(void **state)
 	json_decref(doc);
 
 	b.len = 0;
-	assert_int_equal(dd_audit_summary_text(&s, &ri, 3, &b), 0);
+	assert_int_equal(dd_rep_audit_summary_text(&s, &ri, 3, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), "audit: 5 domains checked in 2.0 s (2 domains/s)"));
 	assert_non_null(strstr(dd_buf_str(&b), "3 already in the resumed file, 0 listed twice (dropped), 2 bad input lines"));
 	assert_non_null(strstr(dd_buf_str(&b), code));
@@ -376,14 +376,14 @@ static void test_registration(void **state)
 	assert_int_equal(s.registrars.count[0], 1);
 	assert_int_equal(s.reg_unknown, 1);
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_summary_text(&s, &ri, 5, &b), 0);
+	assert_int_equal(dd_rep_audit_summary_text(&s, &ri, 5, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), "registrars (1 in all; not known for 1 domain)"));
 	assert_non_null(strstr(dd_buf_str(&b), "Example Registrar  1  50.0%"));
 	b.len = 0;
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
+	assert_int_equal(dd_rep_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), ",2026-12-16T00:00:00Z,Example Registrar,"));
 	b.len = 0;
-	assert_int_equal(dd_audit_csv_row(h.ev, &h.f, &h.v, &b), 0);
+	assert_int_equal(dd_rep_audit_csv_row(h.ev, &h.f, &h.v, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), ",unknown,unknown,"));
 	dd_buf_free(&b);
 	dd_audit_summary_free(&s);
@@ -406,7 +406,7 @@ static void test_summary_escapes_operators(void **state)
 	assert_int_equal(dd_audit_summary_init(&s), 0);
 	assert_int_equal(dd_audit_summary_add(&s, j.ev, &j.f, &j.v), 0);
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_summary_text(&s, &ri, 50, &b), 0);
+	assert_int_equal(dd_rep_audit_summary_text(&s, &ri, 50, &b), 0);
 	assert_null(strchr(dd_buf_str(&b), '\x1b'));
 	assert_non_null(strstr(dd_buf_str(&b), "\\x1b"));
 	dd_buf_free(&b);
@@ -424,7 +424,7 @@ static void test_csv_row(void **state)
 	(void)state;
 	judge(&j, "purism-outage.json");
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
+	assert_int_equal(dd_rep_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_int_equal(dd_chk_ns_sets(j.ev, &p, &c), 0);
 	size_t nns = p.n;
 	for (size_t i = 0; i < c.n; i++)
@@ -450,7 +450,7 @@ static void test_csv_row(void **state)
 		char item[512];
 		judge(&d, with_spofs[k]);
 		b.len = 0;
-		assert_int_equal(dd_audit_csv_row(d.ev, &d.f, &d.v, &b), 0);
+		assert_int_equal(dd_rep_audit_csv_row(d.ev, &d.f, &d.v, &b), 0);
 		row = dd_buf_str(&b);
 		col = strrchr(row, ',');
 		assert_non_null(col);
@@ -481,7 +481,7 @@ static void test_csv_row(void **state)
 	/* Quoting: a field with a comma and a quote. */
 	b.len = 0;
 	dd_ev_set_str(&j.ev->domain, "a,\"b\".");
-	assert_int_equal(dd_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
+	assert_int_equal(dd_rep_audit_csv_row(j.ev, &j.f, &j.v, &b), 0);
 	assert_memory_equal(dd_buf_str(&b), "\"a,\"\"b\"\".\",", 11);
 	dd_buf_free(&b);
 	unjudge(&j);
@@ -563,7 +563,7 @@ static int run_driver(struct drv *d, unsigned conc, unsigned recycle, struct dd_
 {
 	struct dd_probe_opts po;
 	struct dd_audit_opts o = { .concurrency = conc, .format = DD_AUDIT_JSONL, .now = 1700000000,
-				   .tool = "test", .next = drv_next,
+				   .tool = "test", .next = drv_next, .line = dd_rep_audit_line,
 				   .write = drv_write, .progress = drv_progress, .ctx = d,
 				   .recycle = recycle };
 	int rc;
@@ -658,6 +658,7 @@ static void test_driver_csv(void **state)
 	struct drv d = { .n = 10 };
 	struct dd_probe_opts po;
 	struct dd_audit_opts o = { .concurrency = 2, .format = DD_AUDIT_CSV, .next = drv_next,
+				   .line = dd_rep_audit_line,
 				   .write = csv_write, .ctx = &d };
 	struct dd_audit *a;
 
@@ -732,7 +733,7 @@ static void test_qsummary_put(void **state)
 	assert_int_equal(ri.queries, 99);
 	assert_int_equal(s.operators.n, 2);
 	dd_buf_init(&b);
-	assert_int_equal(dd_audit_summary_text(&s, &ri, 20, &b), 0);
+	assert_int_equal(dd_rep_audit_summary_text(&s, &ri, 20, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), "    1. op.example.  7  70.0%\n"));
 	assert_non_null(strstr(dd_buf_str(&b), "    2. other.test.  1  10.0%\n"));
 	assert_non_null(strstr(dd_buf_str(&b), "    1. R  2  20.0%\n"));

@@ -48,7 +48,7 @@ static void builtin_anchor_is_the_data_file(void **state)
 	char *text = fx_slurp(DATA_DIR "/root-anchors.ds");
 
 	(void)state;
-	assert_string_equal(dd_sec_builtin_anchor(), text);
+	assert_string_equal(dd_ev_anchor_builtin(), text);
 	free(text);
 }
 
@@ -61,8 +61,8 @@ static void builtin_ds_match_root_keys(void **state)
 	char why[200], *text = fx_slurp(DATA_DIR "/root-anchors.key");
 
 	(void)state;
-	assert_int_equal(dd_sec_anchor_parse(dd_sec_builtin_anchor(), &ds, why, sizeof(why)), 0);
-	assert_int_equal(dd_sec_anchor_parse(text, &keys, why, sizeof(why)), 0);
+	assert_int_equal(dd_ev_anchor_parse(dd_ev_anchor_builtin(), &ds, why, sizeof(why)), 0);
+	assert_int_equal(dd_ev_anchor_parse(text, &keys, why, sizeof(why)), 0);
 	assert_int_equal(ds.n, 2);
 	assert_int_equal(keys.n, 2);
 	assert_int_equal(sec_rrs_parse(&ds, ".", LDNS_RR_TYPE_DS, &d), 0);
@@ -104,26 +104,26 @@ static void anchor_file_forms(void **state)
 	struct dd_buf b;
 
 	(void)state;
-	assert_int_equal(dd_sec_anchor_parse(multi, &l, why, sizeof(why)), 0);
+	assert_int_equal(dd_ev_anchor_parse(multi, &l, why, sizeof(why)), 0);
 	assert_int_equal(l.n, 2);
 	assert_non_null(strstr(l.v[0], "20326 8 2 e06d44b80b8f1d39a95c0b0d7c65d08458e880409bbc6834"));
 	assert_null(strchr(l.v[0], ';'));
 	assert_non_null(strstr(l.v[1], "example."));
 	dd_ev_strlist_free(&l);
 
-	assert_int_equal(dd_sec_anchor_parse("; nothing\n\n", &l, why, sizeof(why)), DD_ENOTFOUND);
-	assert_int_equal(dd_sec_anchor_parse(". IN DS 20326 8 2 E06D\nthis is not a record\n", &l, why,
+	assert_int_equal(dd_ev_anchor_parse("; nothing\n\n", &l, why, sizeof(why)), DD_ENOTFOUND);
+	assert_int_equal(dd_ev_anchor_parse(". IN DS 20326 8 2 E06D\nthis is not a record\n", &l, why,
 					     sizeof(why)),
 			 DD_EPARSE);
 	assert_non_null(strstr(why, "line 2"));
 	dd_ev_strlist_free(&l);
-	assert_int_equal(dd_sec_anchor_parse("\n\n. IN A 192.0.2.1\n", &l, why, sizeof(why)),
+	assert_int_equal(dd_ev_anchor_parse("\n\n. IN A 192.0.2.1\n", &l, why, sizeof(why)),
 			 DD_EPARSE);
 	assert_string_equal(why, "line 3: not a DS or DNSKEY record of class IN");
 	dd_buf_init(&b);
 	for (int i = 0; i <= DD_SEC_MAX_DS; i++)
 		dd_buf_printf(&b, "x%d. DS %d 13 2 00\n", i, i);
-	assert_int_equal(dd_sec_anchor_parse(dd_buf_str(&b), &l, why, sizeof(why)), DD_ELIMIT);
+	assert_int_equal(dd_ev_anchor_parse(dd_buf_str(&b), &l, why, sizeof(why)), DD_ELIMIT);
 	dd_buf_free(&b);
 	dd_ev_strlist_free(&l);
 }

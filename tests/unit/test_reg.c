@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "reg/fetch.h"
 #include "reg/reg.h"
+#include "report/report.h"
 
 #define WHOIS_IN DD_REAL_DATA "/whois/input"
 #define WHOIS_EXP DD_REAL_DATA "/whois/expected"
@@ -505,7 +506,7 @@ static void test_redaction_and_quota(void **state)
 	assert_string_equal(r.redacted[0], "Registrant Name");
 	assert_string_equal(r.redacted[1], "Registry Expiry Date");
 	dd_buf_init(&b);
-	dd_reg_to_text(&r, &b);
+	dd_rep_reg_record_text(&r, &b);
 	assert_non_null(strstr(dd_buf_str(&b), "expires            redacted\n"));
 	assert_non_null(strstr(dd_buf_str(&b), "redacted           Registrant Name, Registry Expiry"));
 	dd_buf_free(&b);
@@ -528,7 +529,7 @@ static void test_redaction_and_quota(void **state)
 	assert_int_equal(r.nredacted, 1);
 	assert_string_equal(r.redacted[0], "Registrar Name");
 	dd_buf_init(&b);
-	dd_reg_to_text(&r, &b);
+	dd_rep_reg_record_text(&r, &b);
 	assert_non_null(strstr(dd_buf_str(&b), "registrar          redacted\n"));
 	dd_buf_free(&b);
 	dd_reg_record_free(&r);
@@ -640,7 +641,7 @@ static void test_purism(void **state)
 	assert_int_equal(r.nns, 2);
 	assert_false(r.expires.known);
 	dd_buf_init(&b);
-	dd_reg_to_text(&r, &b);
+	dd_rep_reg_record_text(&r, &b);
 	assert_non_null(strstr(dd_buf_str(&b), "Suspended [suspended]"));
 	dd_buf_free(&b);
 	dd_reg_record_free(&r);
@@ -734,7 +735,7 @@ static void test_rdap_hold_and_escaping(void **state)
 	assert_int_equal(r.statuses[3].cls, DD_REG_SC_REDEMPTION);
 	assert_string_equal(r.registrar.rdap_url, "https://rdap.registrar.example/domain/hold.example");
 	dd_buf_init(&b);
-	dd_reg_to_text(&r, &b);
+	dd_rep_reg_record_text(&r, &b);
 	for (const char *p = dd_buf_str(&b); *p; p++)
 		assert_true((unsigned char)*p >= 0x20 || *p == '\n');
 	assert_non_null(strstr(dd_buf_str(&b), "Evil\\x1b[31mRegistrar\\x07"));

@@ -251,7 +251,7 @@ static void json_document(void **state)
 	json_decref(doc);
 	free(t);
 	/* --now moves the judgement time, not the evidence's time */
-	o.now = 1790000000;
+	o.judge.now = 1790000000;
 	o.json_compact = 1;
 	t = render(ev, &o, &status);
 	assert_non_null(strstr(t, "\"judged_at\":\"2026-09-21T"));

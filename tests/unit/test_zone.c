@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "report/report.h"
 #include "zone/zone.h"
 
 /* ---- helpers ---- */
@@ -554,7 +555,7 @@ static void audit_reports(void **state)
 
 	(void)state;
 	dd_buf_init(&b);
-	assert_int_equal(dd_zone_report_csv(a, append_sink, &b), 0);
+	assert_int_equal(dd_rep_zone_csv(a, append_sink, &b), 0);
 	assert_non_null(strstr(dd_buf_str(&b), "delegation,ns_count,ns,operator_count,"));
 	/* zone order: nic first; beta's NS were interleaved with alpha's */
 	assert_non_null(strstr(dd_buf_str(&b),
@@ -569,7 +570,7 @@ static void audit_reports(void **state)
 					       "alpha.example.,1,1,0,1,1,1,0,1\r\n"));
 
 	b.len = 0;
-	assert_int_equal(dd_zone_report_json(a, NULL, &b, 20), 0);
+	assert_int_equal(dd_rep_zone_json(a, NULL, &b, 20), 0);
 	j = json_loads(dd_buf_str(&b), 0, &jerr);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "schema")),
@@ -591,7 +592,7 @@ static void audit_reports(void **state)
 	json_decref(j);
 
 	b.len = 0;
-	dd_zone_report_text(a, NULL, &b, 5);
+	dd_rep_zone_text(a, NULL, &b, 5);
 	assert_non_null(strstr(dd_buf_str(&b), "Delegations: 7 "));
 	assert_non_null(strstr(dd_buf_str(&b), "lost.example. (1 delegation): ns1.lost.example."));
 	dd_buf_free(&b);

@@ -1,5 +1,9 @@
-/* anchor.c: the built-in trust anchor (the root KSKs, data/root-anchors.ds
- * from Debian's dns-root-data) and the parser of trust-anchor files. */
+/* ev_anchor.c: the trust anchor the evidence's dnssec section records: the
+ * built-in one (the root KSKs, data/root-anchors.ds from Debian's
+ * dns-root-data) and the parser of trust-anchor files into the records it
+ * keeps. Here, below both, so that the probe (which records the anchor)
+ * and dnssec/ (which validates from it) share it without the probe
+ * including the validator. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,19 +11,19 @@
 #include <ldns/ldns.h>
 
 #include "core/err.h"
-#include "dnssec/sec.h"
+#include "evidence/evidence.h"
 
 /* data/root-anchors.ds, byte for byte (test_dnssec compares them). */
 static const char builtin[] =
 	". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
 	". IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16\n";
 
-const char *dd_sec_builtin_anchor(void)
+const char *dd_ev_anchor_builtin(void)
 {
 	return builtin;
 }
 
-const char *dd_sec_builtin_anchor_source(void)
+const char *dd_ev_anchor_builtin_source(void)
 {
 	return "built-in root KSKs 20326 and 38696 (IANA, via Debian dns-root-data "
 	       "2024071801)";
@@ -72,7 +76,7 @@ static int blank(const char *s)
 	return s[strspn(s, " \t\r")] == '\0';
 }
 
-int dd_sec_anchor_parse(const char *text, struct dd_ev_strlist *out, char *why, size_t whylen)
+int dd_ev_anchor_parse(const char *text, struct dd_ev_strlist *out, char *why, size_t whylen)
 {
 	char *rec = malloc(MAX_LINE);
 	unsigned line = 0, lines = 0;
@@ -108,9 +112,9 @@ int dd_sec_anchor_parse(const char *text, struct dd_ev_strlist *out, char *why, 
 			rc = DD_EPARSE;
 			break;
 		}
-		if (++found > DD_SEC_MAX_DS) {
+		if (++found > DD_EV_MAX_ANCHOR) {
 			ldns_rr_free(rr);
-			snprintf(why, whylen, "more than %d anchor records", DD_SEC_MAX_DS);
+			snprintf(why, whylen, "more than %d anchor records", DD_EV_MAX_ANCHOR);
 			rc = DD_ELIMIT;
 			break;
 		}

@@ -1,4 +1,4 @@
-/* report.c: the zone audit's reports: a text summary, JSON (schema
+/* zone.c: the zone audit's reports: a text summary, JSON (schema
  * "dnsdeps.zoneaudit/1") and one CSV row per delegation. Built only from
  * the audit's public interface. */
 #include <stdlib.h>
@@ -8,7 +8,8 @@
 
 #include "core/err.h"
 #include "core/esc.h"
-#include "core/json.h"
+#include "core/jtree.h"
+#include "report/report.h"
 #include "zone/zone.h"
 
 #define SCHEMA "dnsdeps.zoneaudit/1"
@@ -53,7 +54,7 @@ static void ranking_text(struct dd_buf *out, const struct dd_zone_item *items, s
 	}
 }
 
-void dd_zone_report_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+void dd_rep_zone_text(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
 			 struct dd_buf *out, size_t top)
 {
 	const struct dd_zone_summary *s = dd_zone_audit_summary(a);
@@ -150,215 +151,216 @@ void dd_zone_report_text(const struct dd_zone_audit *a, const struct dd_zone_per
 	}
 }
 
-static json_t *ranking_json(const struct dd_zone_item *items, size_t n, size_t top,
-			    uint64_t total, const char *key, struct dd_json *j)
+static struct dd_jt_node *ranking_json(const struct dd_zone_item *items, size_t n, size_t top,
+			    uint64_t total, const char *key, struct dd_jt *j)
 {
-	json_t *arr = json_array();
+	struct dd_jt_node *arr = dd_jt_array(j);
 
 	for (size_t i = 0; arr && i < n && i < top; i++) {
-		json_t *o = json_object();
+		struct dd_jt_node *o = dd_jt_object(j);
 		if (!o) {
 			j->failed = 1;
 			break;
 		}
-		dd_json_put(j, o, key, json_string(items[i].name));
-		dd_json_put(j, o, "delegations", json_integer((json_int_t)items[i].delegations));
-		dd_json_put(j, o, "share", json_real(share(items[i].delegations, total) / 100.0));
+		dd_jt_put(j, o, key, dd_jt_str(j, items[i].name));
+		dd_jt_put(j, o, "delegations", dd_jt_int(j, (json_int_t)items[i].delegations));
+		dd_jt_put(j, o, "share", dd_jt_real(j, share(items[i].delegations, total) / 100.0));
 		if (!strcmp(key, "operator"))
-			dd_json_put(j, o, "ns_names", json_integer((json_int_t)items[i].count));
-		dd_json_append(j, arr, o);
+			dd_jt_put(j, o, "ns_names", dd_jt_int(j, (json_int_t)items[i].count));
+		dd_jt_append(j, arr, o);
 	}
 	return arr;
 }
 
-static json_t *delegations_json(const struct dd_zone_summary *s, struct dd_json *j)
+static struct dd_jt_node *delegations_json(const struct dd_zone_summary *s, struct dd_jt *j)
 {
-	json_t *o = json_object(), *h = json_object();
+	struct dd_jt_node *o = dd_jt_object(j), *h = dd_jt_object(j);
 	static const char *const keys[] = { "1", "2", "3", "4", "5", "6+" };
 
 	if (!o || !h) {
-		json_decref(o);
-		json_decref(h);
 		j->failed = 1;
 		return NULL;
 	}
-	dd_json_put(j, o, "total", dd_json_uint(s->delegations));
-	dd_json_put(j, o, "signed", dd_json_uint(s->signed_delegations));
+	dd_jt_put(j, o, "total", dd_jt_uint(j, s->delegations));
+	dd_jt_put(j, o, "signed", dd_jt_uint(j, s->signed_delegations));
 	for (int i = 0; i < 6; i++)
-		dd_json_put(j, h, keys[i], dd_json_uint(s->ns_hist[i]));
-	dd_json_put(j, o, "ns_count", h);
-	dd_json_put(j, o, "single_ns", dd_json_uint(s->single_ns));
-	dd_json_put(j, o, "single_operator", dd_json_uint(s->single_operator));
-	dd_json_put(j, o, "single_tld", dd_json_uint(s->single_tld));
-	dd_json_put(j, o, "with_in_bailiwick_ns", dd_json_uint(s->with_in_bailiwick));
-	dd_json_put(j, o, "in_bailiwick_only", dd_json_uint(s->in_bailiwick_only));
-	dd_json_put(j, o, "in_domain_only", dd_json_uint(s->in_domain_only));
-	dd_json_put(j, o, "occluded_ns_owners", dd_json_uint(s->occluded_ns_owners));
-	dd_json_put(j, o, "ds_without_ns", dd_json_uint(s->ds_without_ns));
+		dd_jt_put(j, h, keys[i], dd_jt_uint(j, s->ns_hist[i]));
+	dd_jt_put(j, o, "ns_count", h);
+	dd_jt_put(j, o, "single_ns", dd_jt_uint(j, s->single_ns));
+	dd_jt_put(j, o, "single_operator", dd_jt_uint(j, s->single_operator));
+	dd_jt_put(j, o, "single_tld", dd_jt_uint(j, s->single_tld));
+	dd_jt_put(j, o, "with_in_bailiwick_ns", dd_jt_uint(j, s->with_in_bailiwick));
+	dd_jt_put(j, o, "in_bailiwick_only", dd_jt_uint(j, s->in_bailiwick_only));
+	dd_jt_put(j, o, "in_domain_only", dd_jt_uint(j, s->in_domain_only));
+	dd_jt_put(j, o, "occluded_ns_owners", dd_jt_uint(j, s->occluded_ns_owners));
+	dd_jt_put(j, o, "ds_without_ns", dd_jt_uint(j, s->ds_without_ns));
 	return o;
 }
 
-static json_t *records_json(const struct dd_zone_summary *s, struct dd_json *j)
+static struct dd_jt_node *records_json(const struct dd_zone_summary *s, struct dd_jt *j)
 {
-	json_t *o = json_object();
+	struct dd_jt_node *o = dd_jt_object(j);
 
 	if (!o) {
 		j->failed = 1;
 		return NULL;
 	}
-	dd_json_put(j, o, "total", dd_json_uint(s->records));
-	dd_json_put(j, o, "ns", dd_json_uint(s->ns_records));
-	dd_json_put(j, o, "a", dd_json_uint(s->a_records));
-	dd_json_put(j, o, "aaaa", dd_json_uint(s->aaaa_records));
-	dd_json_put(j, o, "ds", dd_json_uint(s->ds_records));
-	dd_json_put(j, o, "other", dd_json_uint(s->other_records));
-	dd_json_put(j, o, "not_in", dd_json_uint(s->not_in_records));
-	dd_json_put(j, o, "out_of_zone", dd_json_uint(s->out_of_zone_records));
-	dd_json_put(j, o, "duplicate_ns", dd_json_uint(s->duplicate_ns));
+	dd_jt_put(j, o, "total", dd_jt_uint(j, s->records));
+	dd_jt_put(j, o, "ns", dd_jt_uint(j, s->ns_records));
+	dd_jt_put(j, o, "a", dd_jt_uint(j, s->a_records));
+	dd_jt_put(j, o, "aaaa", dd_jt_uint(j, s->aaaa_records));
+	dd_jt_put(j, o, "ds", dd_jt_uint(j, s->ds_records));
+	dd_jt_put(j, o, "other", dd_jt_uint(j, s->other_records));
+	dd_jt_put(j, o, "not_in", dd_jt_uint(j, s->not_in_records));
+	dd_jt_put(j, o, "out_of_zone", dd_jt_uint(j, s->out_of_zone_records));
+	dd_jt_put(j, o, "duplicate_ns", dd_jt_uint(j, s->duplicate_ns));
 	return o;
 }
 
-static json_t *names_json(const struct dd_zone_audit *a, enum dd_zone_list l, const char *key,
-			  const char *count_key, struct dd_json *j)
+static struct dd_jt_node *names_json(const struct dd_zone_audit *a, enum dd_zone_list l, const char *key,
+			  const char *count_key, struct dd_jt *j)
 {
 	size_t n;
 	const struct dd_zone_item *items = dd_zone_audit_list(a, l, &n);
-	json_t *arr = json_array();
+	struct dd_jt_node *arr = dd_jt_array(j);
 
 	for (size_t i = 0; arr && i < n; i++) {
-		json_t *o = json_object();
+		struct dd_jt_node *o = dd_jt_object(j);
 		if (!o) {
 			j->failed = 1;
 			break;
 		}
-		dd_json_put(j, o, key, json_string(items[i].name));
+		dd_jt_put(j, o, key, dd_jt_str(j, items[i].name));
 		if (l != DD_ZONE_LIST_ORPHAN_GLUE)
-			dd_json_put(j, o, "delegations", dd_json_uint(items[i].delegations));
+			dd_jt_put(j, o, "delegations", dd_jt_uint(j, items[i].delegations));
 		if (l == DD_ZONE_LIST_MISSING_GLUE)
-			dd_json_put(j, o, count_key, json_boolean(items[i].count != 0));
+			dd_jt_put(j, o, count_key, dd_jt_bool(j, items[i].count != 0));
 		else
-			dd_json_put(j, o, count_key, dd_json_uint(items[i].count));
+			dd_jt_put(j, o, count_key, dd_jt_uint(j, items[i].count));
 		if (items[i].detail) {
-			json_t *ns = json_array();
+			struct dd_jt_node *ns = dd_jt_array(j);
 			const char *p = items[i].detail;
 			while (ns && *p) {
 				const char *sp = strchr(p, ' ');
 				size_t len = sp ? (size_t)(sp - p) : strlen(p);
-				dd_json_append(j, ns, json_stringn(p, len));
+				char *one = strndup(p, len);
+				dd_jt_append(j, ns, one ? dd_jt_str(j, one) : NULL);
+				free(one);
 				p += len + (sp ? 1 : 0);
 			}
-			dd_json_put(j, o, "ns", ns);
+			dd_jt_put(j, o, "ns", ns);
 		}
-		dd_json_append(j, arr, o);
+		dd_jt_append(j, arr, o);
 	}
 	if (!arr)
 		j->failed = 1;
 	return arr;
 }
 
-int dd_zone_report_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
+int dd_rep_zone_json(const struct dd_zone_audit *a, const struct dd_zone_perf *perf,
 			struct dd_buf *out, size_t top)
 {
 	const struct dd_zone_summary *s = dd_zone_audit_summary(a);
-	json_t *root = json_object(), *o;
+	struct dd_jt j = { 0 };
+	struct dd_jt_node *root = dd_jt_object(&j), *o;
 	const struct dd_zone_item *items;
 	size_t n;
-	struct dd_json j = { 0 };
 
-	if (!root)
+	if (!root) {
+		dd_jt_free(&j);
 		return DD_ENOMEM;
-	dd_json_put(&j, root, "schema", json_string(SCHEMA));
-	dd_json_put(&j, root, "zone", json_string(dd_zone_audit_apex(a)));
-	dd_json_put(&j, root, "records", records_json(s, &j));
-	dd_json_put(&j, root, "delegations", delegations_json(s, &j));
-
-	o = json_object();
-	dd_json_put(&j, root, "ns_names", o);
-	if (o) {
-		dd_json_put(&j, o, "total", dd_json_uint(s->ns_names));
-		dd_json_put(&j, o, "in_bailiwick", dd_json_uint(s->in_bailiwick_names));
-		dd_json_put(&j, o, "apex", dd_json_uint(s->apex_ns));
 	}
-	o = json_object();
-	dd_json_put(&j, root, "glue", o);
+	dd_jt_put(&j, root, "schema", dd_jt_str(&j, SCHEMA));
+	dd_jt_put(&j, root, "zone", dd_jt_str(&j, dd_zone_audit_apex(a)));
+	dd_jt_put(&j, root, "records", records_json(s, &j));
+	dd_jt_put(&j, root, "delegations", delegations_json(s, &j));
+
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "ns_names", o);
 	if (o) {
-		dd_json_put(&j, o, "missing_names", dd_json_uint(s->missing_glue_names));
-		dd_json_put(&j, o, "missing_delegations",
-			    dd_json_uint(s->missing_glue_delegations));
-		dd_json_put(&j, o, "unresolvable_delegations",
-			    dd_json_uint(s->unresolvable_delegations));
-		dd_json_put(&j, o, "missing",
+		dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->ns_names));
+		dd_jt_put(&j, o, "in_bailiwick", dd_jt_uint(&j, s->in_bailiwick_names));
+		dd_jt_put(&j, o, "apex", dd_jt_uint(&j, s->apex_ns));
+	}
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "glue", o);
+	if (o) {
+		dd_jt_put(&j, o, "missing_names", dd_jt_uint(&j, s->missing_glue_names));
+		dd_jt_put(&j, o, "missing_delegations",
+			    dd_jt_uint(&j, s->missing_glue_delegations));
+		dd_jt_put(&j, o, "unresolvable_delegations",
+			    dd_jt_uint(&j, s->unresolvable_delegations));
+		dd_jt_put(&j, o, "missing",
 			    names_json(a, DD_ZONE_LIST_MISSING_GLUE, "ns", "required", &j));
-		dd_json_put(&j, o, "orphan_names", dd_json_uint(s->orphan_glue_names));
-		dd_json_put(&j, o, "orphan_records", dd_json_uint(s->orphan_glue_records));
-		dd_json_put(&j, o, "orphan",
+		dd_jt_put(&j, o, "orphan_names", dd_jt_uint(&j, s->orphan_glue_names));
+		dd_jt_put(&j, o, "orphan_records", dd_jt_uint(&j, s->orphan_glue_records));
+		dd_jt_put(&j, o, "orphan",
 			    names_json(a, DD_ZONE_LIST_ORPHAN_GLUE, "name", "records", &j));
 	}
-	o = json_object();
-	dd_json_put(&j, root, "hijack", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "hijack", o);
 	if (o) {
-		dd_json_put(&j, o, "domains_total", dd_json_uint(s->hijack_domains));
-		dd_json_put(&j, o, "ns_names", dd_json_uint(s->hijack_ns_names));
-		dd_json_put(&j, o, "delegations", dd_json_uint(s->hijack_delegations));
-		dd_json_put(&j, o, "delegations_all_ns", dd_json_uint(s->hijack_all_ns));
-		dd_json_put(&j, o, "domains",
+		dd_jt_put(&j, o, "domains_total", dd_jt_uint(&j, s->hijack_domains));
+		dd_jt_put(&j, o, "ns_names", dd_jt_uint(&j, s->hijack_ns_names));
+		dd_jt_put(&j, o, "delegations", dd_jt_uint(&j, s->hijack_delegations));
+		dd_jt_put(&j, o, "delegations_all_ns", dd_jt_uint(&j, s->hijack_all_ns));
+		dd_jt_put(&j, o, "domains",
 			    names_json(a, DD_ZONE_LIST_HIJACK, "domain", "ns_names", &j));
 	}
-	o = json_object();
-	dd_json_put(&j, root, "operators", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "operators", o);
 	if (o) {
 		static const unsigned tops[3] = { 1, 3, 10 };
-		json_t *td = json_array();
+		struct dd_jt_node *td = dd_jt_array(&j);
 		items = dd_zone_audit_list(a, DD_ZONE_LIST_OPERATORS, &n);
-		dd_json_put(&j, o, "total", dd_json_uint(s->operators));
-		dd_json_put(&j, o, "top",
+		dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->operators));
+		dd_jt_put(&j, o, "top",
 			    ranking_json(items, n, top, s->delegations, "operator", &j));
 		for (int i = 0; td && i < 3; i++) {
-			json_t *t = json_object(), *names = json_array();
+			struct dd_jt_node *t = dd_jt_object(&j), *names = dd_jt_array(&j);
 			for (size_t k = 0; names && k < n && k < tops[i]; k++)
-				dd_json_append(&j, names, json_string(items[k].name));
+				dd_jt_append(&j, names, dd_jt_str(&j, items[k].name));
 			if (t) {
 				double down = share(s->takedown[i], s->delegations) / 100.0;
-				dd_json_put(&j, t, "top", json_integer(tops[i]));
-				dd_json_put(&j, t, "operators", names);
-				dd_json_put(&j, t, "delegations_down", dd_json_uint(s->takedown[i]));
-				dd_json_put(&j, t, "share", json_real(down));
+				dd_jt_put(&j, t, "top", dd_jt_int(&j, tops[i]));
+				dd_jt_put(&j, t, "operators", names);
+				dd_jt_put(&j, t, "delegations_down", dd_jt_uint(&j, s->takedown[i]));
+				dd_jt_put(&j, t, "share", dd_jt_real(&j, down));
 			} else {
-				json_decref(names);
 			}
-			dd_json_append(&j, td, t);
+			dd_jt_append(&j, td, t);
 		}
-		dd_json_put(&j, o, "takedown", td);
+		dd_jt_put(&j, o, "takedown", td);
 	}
-	o = json_object();
-	dd_json_put(&j, root, "ns_tlds", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "ns_tlds", o);
 	if (o) {
 		items = dd_zone_audit_list(a, DD_ZONE_LIST_TLDS, &n);
-		dd_json_put(&j, o, "total", dd_json_uint(s->ns_tlds));
-		dd_json_put(&j, o, "top", ranking_json(items, n, top, s->delegations, "tld", &j));
+		dd_jt_put(&j, o, "total", dd_jt_uint(&j, s->ns_tlds));
+		dd_jt_put(&j, o, "top", ranking_json(items, n, top, s->delegations, "tld", &j));
 	}
-	o = json_object();
-	dd_json_put(&j, root, "performance", o);
+	o = dd_jt_object(&j);
+	dd_jt_put(&j, root, "performance", o);
 	if (o) {
 		double per = s->delegations ? (double)s->memory_bytes / (double)s->delegations : 0;
-		dd_json_put(&j, o, "table_bytes", dd_json_uint(s->memory_bytes));
-		dd_json_put(&j, o, "bytes_per_delegation", json_real(per));
+		dd_jt_put(&j, o, "table_bytes", dd_jt_uint(&j, s->memory_bytes));
+		dd_jt_put(&j, o, "bytes_per_delegation", dd_jt_real(&j, per));
 		if (perf) {
 			double rate = perf->seconds > 0 ? (double)s->records / perf->seconds : 0;
-			dd_json_put(&j, o, "seconds", json_real(perf->seconds));
-			dd_json_put(&j, o, "records_per_second", json_real(rate));
+			dd_jt_put(&j, o, "seconds", dd_jt_real(&j, perf->seconds));
+			dd_jt_put(&j, o, "records_per_second", dd_jt_real(&j, rate));
 			if (perf->peak_rss)
-				dd_json_put(&j, o, "peak_rss_bytes", dd_json_uint(perf->peak_rss));
+				dd_jt_put(&j, o, "peak_rss_bytes", dd_jt_uint(&j, perf->peak_rss));
 		}
 	}
-	return dd_json_print(&j, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER, out);
+	return dd_jt_print(&j, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER, out);
 }
 
 /* ---- CSV ---- */
 
 struct csv {
 	struct dd_buf buf;
-	dd_zone_sink sink;
+	dd_rep_sink sink;
 	void *ctx;
 };
 
@@ -407,7 +409,7 @@ static int csv_row(void *ctx, const struct dd_zone_deleg *d)
 	return 0;
 }
 
-int dd_zone_report_csv(const struct dd_zone_audit *a, dd_zone_sink sink, void *ctx)
+int dd_rep_zone_csv(const struct dd_zone_audit *a, dd_rep_sink sink, void *ctx)
 {
 	struct csv c = { .sink = sink, .ctx = ctx };
 	int r;
