@@ -37,7 +37,7 @@ struct reg_opts {
 #define X(field) offsetof(struct dd_cli_reg_extra, field)
 
 const struct dd_opt dd_cli_reg_extra_opts[] = {
-	{ .name = "reg-rate", .kind = DD_OPT_UINT, .argname = "N", .off = X(rate), .min = 1, .max = 6000, .help = "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS; data/reg-rates.conf lists slower servers)" },
+	{ .name = "reg-rate", .kind = DD_OPT_UINT, .argname = "N", .off = X(rate), .min = 1, .max = 60000, .help = "at most N registration requests a minute to one RDAP or WHOIS server (default 60 RDAP, 30 WHOIS; data/reg-rates.conf lists slower servers)" },
 	{ .name = "reg-burst", .kind = DD_OPT_UINT, .argname = "N", .off = X(burst), .min = 1, .max = 1000, .help = "registration requests one server may get at once (default 10)" },
 	{ .name = "reg-cache", .kind = DD_OPT_STR, .argname = "FILE", .off = X(cache), .help = "keep registration answers in FILE (SQLite) and reuse them between runs" },
 	{ .name = "reg-cache-ttl", .kind = DD_OPT_UINT, .argname = "SECONDS", .off = X(cache_ttl), .min = 1, .max = 31 * 86400, .help = "reuse a kept registration answer for this long (default 86400)" },

@@ -199,6 +199,12 @@ static int read_date(const char **p, int order, struct ymdhms *t, int *ctime_for
 		return 0;
 	}
 	na = read_num(&q, 8, &a);
+	/* Guernsey: "30th April 2003": an ordinal day */
+	if (na > 0 && na <= 2 && q[0] && q[1] == (q[0] == 's' ? 't' : 'd') && q[2] == ' ' &&
+	    strchr("snr", q[0]))
+		q += 2;
+	else if (na > 0 && na <= 2 && q[0] == 't' && q[1] == 'h' && q[2] == ' ')
+		q += 2;
 	if (na == 8) {
 		t->y = a / 10000;
 		t->mo = a / 100 % 100;
@@ -324,6 +330,8 @@ int dd_reg_date_parse_local(const char *text, int order, int local_min, int64_t 
 		const char *q = p;
 		while (*q == ' ')
 			q++;
+		if (strncmp(q, "at ", 3) == 0) /* "30th April 2003 at 00:00:00.000" */
+			q += 3;
 		if (read_time(&q, &t))
 			p = q;
 	}

@@ -22,7 +22,7 @@
 
 enum field {
 	F_NONE = 0, F_DOMAIN, F_CREATED, F_EXPIRES, F_REG_EXPIRES, F_UPDATED, F_REGISTRAR,
-	F_IANA_ID, F_REG_URL, F_ABUSE, F_REG_WHOIS, F_STATUS, F_NS, F_DNSSEC, F_REFER,
+	F_REGISTRY_EXPIRES, F_IANA_ID, F_REG_URL, F_ABUSE, F_REG_WHOIS, F_STATUS, F_NS, F_DNSSEC, F_REFER,
 	F_HOLD, F_OBJECT, F_LOOKALIKE,
 };
 
@@ -41,13 +41,14 @@ static const struct {
 	{ "domain name commencement date", F_CREATED }, { "fecha de creación", F_CREATED },
 	{ "fecha de creacion", F_CREATED }, { "assigned", F_CREATED },
 	{ "domain create date", F_CREATED }, { "creation time", F_CREATED },
-	{ "registry expiry date", F_EXPIRES }, { "expiry date", F_EXPIRES },
+	{ "domain record activated", F_CREATED }, { "domain registered", F_CREATED },
+	{ "registry expiry date", F_REGISTRY_EXPIRES }, { "expiry date", F_EXPIRES },
 	{ "expiration date", F_EXPIRES }, { "expire", F_EXPIRES }, { "expires", F_EXPIRES },
 	{ "expires on", F_EXPIRES }, { "expire date", F_EXPIRES }, { "expiration time", F_EXPIRES },
 	{ "paid-till", F_EXPIRES }, { "renewal date", F_EXPIRES }, { "valid until", F_EXPIRES },
 	{ "validity", F_EXPIRES }, { "record expires on", F_EXPIRES },
 	{ "fecha de vencimiento", F_EXPIRES }, { "expires at", F_EXPIRES },
-	{ "domain expiration date", F_EXPIRES }, { "registry expiration date", F_EXPIRES },
+	{ "domain expiration date", F_EXPIRES }, { "registry expiration date", F_REGISTRY_EXPIRES },
 	{ "expiry", F_EXPIRES }, { "expiration", F_EXPIRES }, { "domain expires", F_EXPIRES },
 	{ "expire-date", F_EXPIRES }, { "record will expire on", F_EXPIRES },
 	{ "registrar registration expiration date", F_REG_EXPIRES },
@@ -58,6 +59,8 @@ static const struct {
 	{ "last-update", F_UPDATED }, { "record last updated on", F_UPDATED },
 	{ "ultima actualización", F_UPDATED }, { "ultima actualizacion", F_UPDATED },
 	{ "last updated date", F_UPDATED }, { "last-modified", F_UPDATED },
+	{ "update date", F_UPDATED }, { "domain record last updated", F_UPDATED },
+	{ "last-updated", F_UPDATED }, { "domain datelastmodified", F_UPDATED },
 	{ "registrar", F_REGISTRAR }, { "sponsoring registrar", F_REGISTRAR },
 	{ "registrar name", F_REGISTRAR }, { "registration service provider", F_REGISTRAR },
 	{ "current registar", F_REGISTRAR }, { "current registrar", F_REGISTRAR },
@@ -205,6 +208,9 @@ static enum field field_of(const char *key)
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i].key) == 0)
 			return keys[i].f;
+	/* .nz: "ns_name_01" */
+	if (strncmp(key, "ns name ", 8) == 0 && key[8] && strspn(key + 8, "0123456789") == strlen(key + 8))
+		return F_NS;
 	return F_NONE;
 }
 
@@ -286,8 +292,10 @@ static void split_line(struct line *l)
 		}
 	}
 	/* Taiwan: "Record expires on 2019-11-09 (YYYY-MM-DD)" */
-	static const char *const phrases[] = { "record expires on ", "record created on " };
-	for (size_t i = 0; i < 2; i++) {
+	/* Guernsey: "Registered on 30th April 2003 at 00:00:00.000" */
+	static const char *const phrases[] = { "record expires on ", "record created on ",
+					       "registered on " };
+	for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
 		size_t pl = strlen(phrases[i]);
 		if (len > pl && strncasecmp(s, phrases[i], pl) == 0) {
 			normalize_key(s, pl - 1, l->key, sizeof(l->key));
@@ -316,8 +324,8 @@ static void split_line(struct line *l)
 	/* "http://..." or a time ("at 11:55:41") is not a key. */
 	if (klen + 2 < len && colon[1] == '/' && colon[2] == '/')
 		return;
-	if (klen > 0 && isdigit((unsigned char)s[klen - 1]))
-		return;
+	if (klen > 0 && isdigit((unsigned char)s[klen - 1]) && !memchr(s, '_', klen))
+		return; /* but .nz's "ns_name_01" is a key */
 	normalize_key(s, klen, l->key, sizeof(l->key));
 	if (!l->key[0])
 		return;
@@ -397,7 +405,8 @@ static enum section section_of(const struct line *l)
 	if (strstr(k, "abuse"))
 		return S_ABUSE;
 	switch (field_of(k)) {
-	case F_CREATED: case F_EXPIRES: case F_REG_EXPIRES: case F_UPDATED: case F_DNSSEC:
+	case F_CREATED: case F_EXPIRES: case F_REGISTRY_EXPIRES: case F_REG_EXPIRES:
+	case F_UPDATED: case F_DNSSEC:
 		return S_FIELD;
 	default:
 		return S_IGNORE;
@@ -502,12 +511,13 @@ static void set_date(struct parser *p, struct dd_reg_date *d, const char *v)
 static enum dd_reg_tri tri_of(const char *v)
 {
 	static const char *const no[] = { "unsigned", "no", "n", "inactive", "unsigned delegation",
-					  "not signed", "false", "none" };
+					  "unsigneddelegation", "not signed", "false", "none" };
 	static const char *const yes[] = { "signeddelegation", "signed delegation", "yes", "y",
 					   "signed", "active", "true" };
 	char low[64];
 
-	lower_copy(v, strlen(v), low, sizeof(low));
+	/* the first clause decides: "Unsigned delegation, DNSSEC disabled" */
+	lower_copy(v, strcspn(v, ","), low, sizeof(low));
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		if (strcmp(low, no[i]) == 0)
 			return DD_REG_NO;
@@ -523,7 +533,7 @@ static const char *withheld_name(enum field f)
 	switch (f) {
 	case F_REGISTRAR: return "Registrar Name";
 	case F_CREATED: return "Creation Date";
-	case F_EXPIRES: return "Registry Expiry Date";
+	case F_EXPIRES: case F_REGISTRY_EXPIRES: return "Registry Expiry Date";
 	case F_UPDATED: return "Updated Date";
 	case F_REG_URL: return "Registrar URL";
 	case F_ABUSE: return "Registrar Abuse Contact Email";
@@ -545,7 +555,11 @@ static void on_field(struct parser *p, enum field f, const char *v)
 	}
 	switch (f) {
 	case F_CREATED: set_date(p, &r->created, v); break;
+	/* A plain "Expires" in a later record of the domain is the
+	 * registrar's date; a "Registry Expiry Date" is the registry's
+	 * wherever it is written (a registrar repeats it: nic.live). */
 	case F_EXPIRES: set_date(p, later ? &r->registrar_expires : &r->expires, v); break;
+	case F_REGISTRY_EXPIRES: set_date(p, &r->expires, v); break;
 	case F_REG_EXPIRES: set_date(p, &r->registrar_expires, v); break;
 	case F_UPDATED: set_date(p, &r->updated, v); break;
 	case F_REGISTRAR: p->fields += set_str(&r->registrar.name, v) > 0; break;
@@ -596,6 +610,8 @@ static void on_regobj(struct parser *p, const struct line *l)
 	}
 }
 
+static int status_line(const char *v);
+
 static void on_section_line(struct parser *p, const struct line *l)
 {
 	const char *v = l->has_key ? l->val : l->s + l->indent;
@@ -613,7 +629,10 @@ static void on_section_line(struct parser *p, const struct line *l)
 	}
 	switch (p->sec) {
 	case S_NS:
-		if (l->has_key)
+		/* .kr: "Primary Name Server" then "Host Name : ns1..." */
+		if (l->has_key && strcmp(l->key, "host name") == 0)
+			on_field(p, F_NS, v);
+		else if (l->has_key)
 			on_field(p, field_of(l->key), v);
 		else
 			add_ns_value(p, v);
@@ -642,8 +661,12 @@ static void on_section_line(struct parser *p, const struct line *l)
 		break;
 	case S_DOMAIN:
 		if (!l->has_key && !p->sec_taken) {
+			const char *is = strstr(v, " is ");
 			on_domain(p, v);
 			p->sec_taken = 1;
+			/* Dot TK: "GOOGLE.TK is Active" */
+			if (is && p->mode == M_RECORD && status_line(is + 4) && !strchr(is + 4, ' '))
+				add_status_value(p, is + 4);
 		}
 		break;
 	case S_ABUSE:
@@ -671,12 +694,26 @@ static int record_key(const struct line *l)
 	if (strcmp(l->key, "state") == 0) /* also a contact's address */
 		return 0;
 	switch (field_of(l->key)) {
-	case F_DOMAIN: case F_EXPIRES: case F_REG_EXPIRES: case F_STATUS: case F_NS:
+	case F_DOMAIN: case F_EXPIRES: case F_REGISTRY_EXPIRES: case F_REG_EXPIRES:
+	case F_STATUS: case F_NS:
 	case F_IANA_ID: case F_REG_WHOIS: case F_DNSSEC:
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* .ee: "Registrar:" then "name:", "url:", "changed:" at the same depth
+ * (the registrar's own change date is not the domain's). */
+static int registrar_detail(const char *key)
+{
+	static const char *const k[] = { "name", "url", "phone", "email", "e-mail", "fax",
+					 "changed" };
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (strcmp(key, k[i]) == 0)
+			return 1;
+	return 0;
 }
 
 /* Body lines: deeper than the header, or bare lines at its depth; key
@@ -691,6 +728,8 @@ static int in_section(const struct parser *p, const struct line *l)
 	if (l->header)
 		return 0;
 	if (!l->has_key)
+		return 1;
+	if (p->sec == S_REGISTRAR && registrar_detail(l->key))
 		return 1;
 	return p->sec_bare && !(p->sec != S_REGISTRAR && record_key(l));
 }
@@ -707,6 +746,37 @@ static int status_line(const char *v)
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
 	return !*rest || *rest == '-' || *rest == '(' || strncmp(rest, "http", 4) == 0;
+}
+
+/* .kg: "Domain GOOGLE.KG (ACTIVE)": the state in parentheses. */
+static void domain_state(struct parser *p, const char *v)
+{
+	const char *open = strstr(v, " (");
+	size_t n;
+
+	if (p->mode != M_RECORD || !open)
+		return;
+	open += 2;
+	n = strspn(open, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	if (n > 0 && n < 32 && open[n] == ')' && open[n + 1] == '\0') {
+		char word[32];
+		memcpy(word, open, n);
+		word[n] = '\0';
+		add_status_value(p, word);
+	}
+}
+
+/* A paragraph after contact objects that starts with one of the domain's
+ * own fields is the domain's again (IANA: contacts, then "nserver:",
+ * then "created:"; .il: persons, then "registrar name:"). */
+static int resumes_record(const struct line *l, enum field f)
+{
+	switch (f) {
+	case F_NS: case F_CREATED: case F_UPDATED: case F_EXPIRES: case F_STATUS: case F_DNSSEC:
+		return 1;
+	case F_REGISTRAR: return strcmp(l->key, "registrar") != 0;
+	default: return 0;
+	}
 }
 
 static void on_line(struct parser *p, struct line *l, const struct line *prev,
@@ -760,6 +830,7 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 	f = field_of(l->key);
 	if (f == F_DOMAIN) {
 		on_domain(p, l->val);
+		domain_state(p, l->val);
 		p->last = f;
 		p->prev_domain = 1;
 		p->last_indent = l->indent;
@@ -775,6 +846,8 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 	/* Contact and nsset objects after the domain's: "contact:" and
 	 * "nic-hdl:" always start one, "person:" or "nsset:" (also a field of
 	 * some domain objects) only at the head of a paragraph. */
+	if (p->mode == M_OBJECT && prev && prev->blank && resumes_record(l, f))
+		p->mode = M_RECORD;
 	if (f == F_OBJECT && p->seg > 0 &&
 	    (strcmp(l->key, "contact") == 0 || strncmp(l->key, "nic-hdl", 7) == 0 ||
 	     (prev && (prev->blank || prev->comment)))) {
@@ -792,6 +865,14 @@ static void on_line(struct parser *p, struct line *l, const struct line *prev,
 			set_str(&p->rec->registrar.name, l->val);
 			p->regobj_handle_name = 1;
 		}
+		return;
+	}
+	/* .sk: "Registrar: ACTI-0024" then "Name: ACTIVE 24, s.r.o.": the
+	 * name, not the handle. */
+	if (f == F_REGISTRAR && p->mode == M_RECORD && next && next->has_key &&
+	    next->indent == l->indent && strcmp(next->key, "name") == 0 && next->val[0] &&
+	    l->val[0] && !strchr(l->val, ' ')) {
+		on_field(p, f, next->val);
 		return;
 	}
 	switch (p->mode) {
@@ -1018,7 +1099,13 @@ static int parse_whois(const char *doc, size_t len, const char *domain,
 			i + 1 < nlines ? &lines[i + 1] : NULL);
 	free(lines);
 	order = doc_order(out);
-	dd_reg_suffix_rule(out->domain ? out->domain : p.target[0] ? p.target : domain, &rule);
+	/* A TLD's own record is IANA's, not written the way its registry
+	 * writes dates (cn: CNNIC's Beijing time is not IANA's). */
+	const char *about = out->domain ? out->domain : p.target[0] ? p.target : domain;
+	if (about && strchr(about, '.'))
+		dd_reg_suffix_rule(about, &rule);
+	else
+		memset(&rule, 0, sizeof(rule));
 	dd_buf_init(&unread);
 	resolve_date(&out->expires, "expiry", order, &rule, &unread);
 	resolve_date(&out->created, "creation date", order, &rule, &unread);

@@ -276,67 +276,159 @@ static void utc_text(const struct dd_reg_date *d, char *out, size_t outlen)
 	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The fields of whois-expect.txt, in its order. */
+static const char *const expect_fields[] = {
+	"result", "domain", "registrar", "iana_id", "url", "abuse", "whois_server", "created",
+	"expires", "updated", "registrar_expires", "statuses", "nameservers", "dnssec",
+};
+#define NEXPECT (sizeof(expect_fields) / sizeof(expect_fields[0]))
+
+static void str_or_null(const char *s, struct dd_buf *b)
+{
+	dd_buf_puts(b, s && *s ? s : "-");
+}
+
+/* Field i of r as whois-expect.txt writes it ("-" for null). */
+static void field_value(const struct dd_reg_record *r, size_t i, struct dd_buf *b)
+{
+	const struct dd_reg_date *dates[] = { &r->created, &r->expires, &r->updated,
+					      &r->registrar_expires };
+	char t[32];
+
+	dd_buf_free(b);
+	dd_buf_init(b);
+	switch (i) {
+	case 0: dd_buf_puts(b, dd_reg_result_name(r->result)); break;
+	case 1: str_or_null(r->domain, b); break;
+	case 2: str_or_null(r->registrar.name, b); break;
+	case 3: str_or_null(r->registrar.iana_id, b); break;
+	case 4: str_or_null(r->registrar.url, b); break;
+	case 5: str_or_null(r->registrar.abuse_email, b); break;
+	case 6: str_or_null(r->registrar.whois_server, b); break;
+	case 7: case 8: case 9: case 10:
+		utc_text(dates[i - 7], t, sizeof(t));
+		dd_buf_puts(b, t);
+		break;
+	case 11:
+		for (size_t k = 0; k < r->nstatuses; k++)
+			dd_buf_printf(b, "%s%s", k ? "," : "", r->statuses[k].code);
+		break;
+	case 12:
+		for (size_t k = 0; k < r->nns; k++)
+			dd_buf_printf(b, "%s%s", k ? "," : "", r->ns[k]);
+		break;
+	default:
+		dd_buf_puts(b, r->dnssec == DD_REG_YES ? "yes" : r->dnssec == DD_REG_NO ? "no" : "-");
+	}
+	if (b->len == 0)
+		dd_buf_puts(b, "-");
+}
+
+struct expect_counts {
+	unsigned files, published, right, null_right;
+};
+
+/* One "= FILE DOMAIN" block: parse FILE, compare every field; the number
+ * of fields that differ. */
+static unsigned check_block(const char *file, const char *dom, char **lines, size_t n,
+			    struct expect_counts *c, unsigned *unread)
+{
+	char path[512], why[DD_REG_WHY_MAX] = "";
+	struct dd_reg_record r;
+	struct dd_buf got;
+	unsigned wrong = 0, seen = 0;
+	size_t dl;
+	char *d;
+
+	if (strncmp(file, "reg/", 4) == 0)
+		snprintf(path, sizeof(path), "%s/%s", DD_TEST_DATA, file);
+	else
+		snprintf(path, sizeof(path), "%s/%s", DD_REAL_DATA, file);
+	d = slurp(path, &dl);
+	if (dd_reg_parse(d, dl, dom, &r, why) != 0)
+		fail_msg("%s does not parse: %s", file, why);
+	free(d);
+	dd_buf_init(&got);
+	for (size_t k = 0; k < n; k++) {
+		char *tab = strchr(lines[k], '\t');
+		size_t i;
+		if (!tab)
+			fail_msg("%s: line without a tab: %s", file, lines[k]);
+		*tab = '\0';
+		if (strcmp(lines[k], "why") == 0)
+			continue;
+		for (i = 0; i < NEXPECT && strcmp(lines[k], expect_fields[i]) != 0; i++)
+			;
+		if (i == NEXPECT)
+			fail_msg("%s: unknown field %s", file, lines[k]);
+		seen |= 1u << i;
+		field_value(&r, i, &got);
+		const char *exp = tab + 1;
+		int same = strcmp(exp, dd_buf_str(&got)) == 0;
+		c[i].files++;
+		c[i].published += strcmp(exp, "-") != 0;
+		c[i].right += strcmp(exp, "-") != 0 && same;
+		c[i].null_right += strcmp(exp, "-") == 0 && same;
+		if (!same) {
+			wrong++;
+			print_message("  %s: %s expected \"%s\", read \"%s\"\n", file, lines[k], exp,
+				      dd_buf_str(&got));
+		}
+	}
+	if (seen != (1u << NEXPECT) - 1)
+		fail_msg("%s: a field is missing from its block", file);
+	/* an expiry written but not read is explained */
+	if (r.result == DD_REG_FOUND && r.expires.text && !r.expires.known) {
+		(*unread)++;
+		if (!r.detail || !strstr(r.detail, "not read"))
+			fail_msg("%s: expiry \"%s\" null without a reason", file, r.expires.text);
+	}
+	dd_buf_free(&got);
+	dd_reg_record_free(&r);
+	return wrong;
+}
+
 /* Every answer of both corpora (and the error answers) against the
- * readings checked by eye in whois-expect.tsv. */
+ * readings of every field checked by eye in whois-expect.txt. */
 static void test_whois_expectations(void **state)
 {
-	size_t len;
-	char *doc = slurp(DD_TEST_DATA "/reg/whois-expect.tsv", &len), *save = NULL;
-	unsigned files = 0, found = 0, notfound = 0, errors = 0, exp_pub = 0, exp_right = 0;
-	unsigned exp_null = 0, rexp_pub = 0, rexp_right = 0, wrong = 0, unread = 0;
+	size_t len, n = 0;
+	char *doc = slurp(DD_TEST_DATA "/reg/whois-expect.txt", &len), *save = NULL;
+	char *lines[NEXPECT + 16], file[256] = "", dom[256] = "";
+	struct expect_counts c[NEXPECT];
+	unsigned files = 0, wrong = 0, unread = 0;
 
 	(void)state;
-	for (char *line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char file[256], dom[256], res[32], exp[32], rexp[32], path[512], got[32], rgot[32];
-		struct dd_reg_record r;
-		char why[DD_REG_WHY_MAX] = "";
-		size_t dl;
-		char *d;
-
-		if (line[0] == '#' ||
-		    sscanf(line, "%255s %255s %31s %31s %31s", file, dom, res, exp, rexp) != 5)
+	memset(c, 0, sizeof(c));
+	for (char *line = strtok_r(doc, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
+		if (line && line[0] == '#')
 			continue;
-		if (strncmp(file, "reg/", 4) == 0)
-			snprintf(path, sizeof(path), "%s/%s", DD_TEST_DATA, file);
-		else
-			snprintf(path, sizeof(path), "%s/%s", DD_REAL_DATA, file);
-		d = slurp(path, &dl);
-		if (dd_reg_parse(d, dl, dom, &r, why) != 0)
-			fail_msg("%s does not parse: %s", file, why);
-		free(d);
-		files++;
-		found += strcmp(res, "found") == 0;
-		notfound += strcmp(res, "not-found") == 0;
-		errors += strcmp(res, "error") == 0;
-		utc_text(&r.expires, got, sizeof(got));
-		utc_text(&r.registrar_expires, rgot, sizeof(rgot));
-		exp_pub += strcmp(exp, "-") != 0;
-		exp_right += strcmp(exp, "-") != 0 && strcmp(exp, got) == 0;
-		exp_null += strcmp(exp, "-") == 0 && strcmp(got, "-") == 0;
-		rexp_pub += strcmp(rexp, "-") != 0;
-		rexp_right += strcmp(rexp, "-") != 0 && strcmp(rexp, rgot) == 0;
-		/* an expiry written but not read is explained */
-		if (r.result == DD_REG_FOUND && r.expires.text && !r.expires.known) {
-			unread++;
-			if (!r.detail || !strstr(r.detail, "not read"))
-				fail_msg("%s: expiry \"%s\" null without a reason", file,
-					 r.expires.text);
+		if (!line || line[0] == '=') {
+			if (file[0])
+				wrong += check_block(file, dom, lines, n, c, &unread);
+			if (!line)
+				break;
+			if (sscanf(line, "= %255s %255s", file, dom) != 2)
+				fail_msg("bad block head: %s", line);
+			files++;
+			n = 0;
+			continue;
 		}
-		if (strcmp(res, dd_reg_result_name(r.result)) != 0 || strcmp(exp, got) != 0 ||
-		    strcmp(rexp, rgot) != 0) {
-			wrong++;
-			print_message("  %s: expected %s %s %s, read %s %s %s\n", file, res, exp, rexp,
-				      dd_reg_result_name(r.result), got, rgot);
-		}
-		dd_reg_record_free(&r);
+		if (n == sizeof(lines) / sizeof(lines[0]))
+			fail_msg("%s: too many lines in its block", file);
+		lines[n++] = line;
 	}
 	free(doc);
-	print_message("WHOIS expectations: %u answers (%u found, %u not-found, %u error); registry "
-		      "expiry published %u, right %u; null where none is published or it is unreadable %u; registrar expiry "
-		      "published %u, right %u; expiry written but unreadable %u (each with its "
-		      "reason); answers read wrong %u\n", files, found, notfound, errors, exp_pub,
-		      exp_right, exp_null, rexp_pub, rexp_right, unread, wrong);
+	print_message("WHOIS expectations: %u answers; per field: files, published, right, "
+		      "null where unpublished (or unreadable)\n", files);
+	for (size_t i = 0; i < NEXPECT; i++)
+		print_message("  %-18s %4u %4u %4u %4u\n", expect_fields[i], c[i].files,
+			      c[i].published, c[i].right, c[i].null_right);
+	print_message("  expiry written but unreadable: %u (each with its reason); fields read "
+		      "wrong: %u\n", unread, wrong);
 	assert_int_equal(files, 209 + 44 + 66 + 3);
+	for (size_t i = 0; i < NEXPECT; i++)
+		assert_int_equal(c[i].files, files);
 	assert_int_equal(wrong, 0);
 }
 

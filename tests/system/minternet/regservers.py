@@ -98,6 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
             if owner.hits.get(self.path, 0) >= 1:
                 r = r.then
         owner.hits[self.path] = owner.hits.get(self.path, 0) + 1
+        owner.arrivals.append((time.monotonic(), self.path))
         try:
             if r.kind == "huge":
                 self.send_response(200)
@@ -129,6 +130,10 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # listen backlog: a burst of connections is not refused
+
+
 class RdapServer:
     """HTTPS on ip:port. routes: {path: Reply}. After `with`, ca_file is the
     CA to trust and url(path) the address of a path."""
@@ -137,6 +142,7 @@ class RdapServer:
         self.ip, self.port = ip, port
         self.routes = dict(routes or {})
         self.hits, self.log = {}, []
+        self.arrivals = []  # (monotonic time, path) of every request, as it came
         self.stopping = threading.Event()
         self._tmp = None
         self._httpd = None
@@ -151,10 +157,13 @@ class RdapServer:
         self.ca_file, pem, key = make_ca(self._tmp.name, self.ip)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(pem, key)
-        self._httpd = ThreadingHTTPServer((self.ip, self.port), _Handler)
+        self._httpd = _Server((self.ip, self.port), _Handler)
         self._httpd.daemon_threads = True
         self._httpd.owner = self
-        self._httpd.socket = ctx.wrap_socket(self._httpd.socket, server_side=True)
+        # The handshake is done in the request's thread (on its first read),
+        # not by the one thread that accepts: a few hundred a second.
+        self._httpd.socket = ctx.wrap_socket(self._httpd.socket, server_side=True,
+                                             do_handshake_on_connect=False)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         self._wait_ready()
@@ -185,6 +194,7 @@ class Listener:
     def __init__(self, ip, port):
         self.ip, self.port = ip, port
         self.accepted = 0
+        self.accept_times = []  # monotonic time of every connection, in order
         self.stopping = threading.Event()
         self._sock = None
         self._thread = None
@@ -193,7 +203,7 @@ class Listener:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((self.ip, self.port))
-        self._sock.listen(16)
+        self._sock.listen(1024)
         self._sock.settimeout(0.2)
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -208,6 +218,7 @@ class Listener:
             except OSError:
                 return
             self.accepted += 1
+            self.accept_times.append(time.monotonic())
             self._accepted(conn)
 
     def _accepted(self, conn):
