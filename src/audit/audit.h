@@ -218,8 +218,8 @@ struct dd_audit_opts {
 	 * memory is bounded either way (the resolver's cache is trimmed after
 	 * each domain). */
 	unsigned recycle;
-	/* Called every tick_ms on the loop while domains are in flight (the
-	 * queue's worker renews its lease); may be NULL. */
+	/* Called every tick_ms on the loop while the loop runs (domains in
+	 * flight: the queue's worker renews its leases); may be NULL. */
 	void (*tick)(void *ctx);
 	unsigned tick_ms;
 	dd_net_signal_cb on_signal;    /* registered for signum on every probe; may be NULL */

@@ -44,8 +44,9 @@ struct dd_audit {
 	size_t nhints;
 	struct dd_probe *p;
 	struct dd_probe_reg *reg;   /* the probe's registration look-ups, or NULL */
-	struct dd_net_timer *tick;  /* o.tick's, on the probe's loop, or NULL */
-	int ticking;                /* tick is started (it keeps the loop alive) */
+	/* o.tick's, on the probe's loop, or NULL. Weak: the loop ends (and
+	 * stalled lookups are broken, run_probe) as if it were not there. */
+	struct dd_net_timer *tick;
 	char why[DD_REG_WHY_MAX];
 	uint64_t on_probe;          /* domains started on the current probe */
 	struct dd_audit_stats st;
@@ -240,27 +241,16 @@ static void fill(struct dd_audit *a)
 		}
 	}
 	a->filling = 0;
-	/* The timer runs while domains are in flight only: with none, the
-	 * loop must be free to end. */
-	if (a->tick && a->st.inflight > 0 && !a->ticking)
-		dd_net_timer_start(a->tick, a->o.tick_ms);
-	else if (a->tick && a->st.inflight == 0 && a->ticking)
-		dd_net_timer_stop(a->tick);
-	a->ticking = a->tick && a->st.inflight > 0;
 }
 
 static void on_tick(void *arg)
 {
 	struct dd_audit *a = arg;
 
-	a->ticking = 0;
 	if (a->stop_now)
 		return;
 	a->o.tick(a->o.ctx);
-	if (a->st.inflight > 0) {
-		dd_net_timer_start(a->tick, a->o.tick_ms);
-		a->ticking = 1;
-	}
+	dd_net_timer_start(a->tick, a->o.tick_ms);
 }
 
 /* Open a probe (and its signal watcher); the old one, if any, is freed
@@ -286,7 +276,10 @@ static int new_probe(struct dd_audit *a)
 	}
 	dd_net_timer_free(a->tick);
 	a->tick = tick;
-	a->ticking = 0;
+	if (tick) {
+		dd_net_timer_weak(tick);
+		dd_net_timer_start(tick, a->o.tick_ms);
+	}
 	if (a->p) {
 		a->st.queries += dd_probe_exchanges(a->p);
 		a->st.shared += dd_probe_shared(a->p);
