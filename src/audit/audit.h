@@ -218,6 +218,10 @@ struct dd_audit_opts {
 	 * memory is bounded either way (the resolver's cache is trimmed after
 	 * each domain). */
 	unsigned recycle;
+	/* Called every tick_ms on the loop while the loop runs (domains in
+	 * flight: the queue's worker renews its leases); may be NULL. */
+	void (*tick)(void *ctx);
+	unsigned tick_ms;
 	dd_net_signal_cb on_signal;    /* registered for signum on every probe; may be NULL */
 	int signum;
 	void *signal_arg;
@@ -309,6 +313,7 @@ struct dd_audit_queue_stats {
 	uint64_t claimed, stored, dropped; /* dropped: stored first by another worker */
 	uint64_t unstored;                 /* results not stored when it stopped */
 	uint64_t queries, timeouts;
+	uint64_t renewals;                 /* the leases extended (every lease / 3) */
 };
 
 /* Work on the job's queue until no item is left: take batches of items,

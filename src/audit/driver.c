@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "dns/resolve.h"
 #include "net/net.h"
+#include "net/proc.h"
 #include "probe/check.h"
 #include "probe/reg.h"
 
@@ -43,6 +44,9 @@ struct dd_audit {
 	size_t nhints;
 	struct dd_probe *p;
 	struct dd_probe_reg *reg;   /* the probe's registration look-ups, or NULL */
+	/* o.tick's, on the probe's loop, or NULL. Weak: the loop ends (and
+	 * stalled lookups are broken, run_probe) as if it were not there. */
+	struct dd_net_timer *tick;
 	char why[DD_REG_WHY_MAX];
 	uint64_t on_probe;          /* domains started on the current probe */
 	struct dd_audit_stats st;
@@ -239,26 +243,42 @@ static void fill(struct dd_audit *a)
 	a->filling = 0;
 }
 
+static void on_tick(void *arg)
+{
+	struct dd_audit *a = arg;
+
+	if (a->stop_now)
+		return;
+	a->o.tick(a->o.ctx);
+	dd_net_timer_start(a->tick, a->o.tick_ms);
+}
+
 /* Open a probe (and its signal watcher); the old one, if any, is freed
  * after the new one watches the signal, so none is missed in between. */
 static int new_probe(struct dd_audit *a)
 {
 	struct dd_probe *p;
 	struct dd_probe_reg *reg = NULL;
+	struct dd_net_timer *tick = NULL;
 	int rc = dd_probe_new(&p, &a->po, a->hints, a->nhints, NULL);
 
 	if (rc)
 		return rc;
-	if (a->o.reg && (rc = dd_probe_reg_new(p, a->o.reg, &reg, a->why)) != 0) {
-		dd_probe_free(p);
-		return rc;
-	}
-	if (a->o.on_signal &&
-	    (rc = dd_net_on_signal(dd_probe_net(p), a->o.signum, a->o.on_signal,
-				   a->o.signal_arg)) != 0) {
+	if ((a->o.reg && (rc = dd_probe_reg_new(p, a->o.reg, &reg, a->why)) != 0) ||
+	    (a->o.tick && (rc = dd_net_timer_new(dd_probe_net(p), on_tick, a, &tick)) != 0) ||
+	    (a->o.on_signal &&
+	     (rc = dd_net_on_signal(dd_probe_net(p), a->o.signum, a->o.on_signal,
+				    a->o.signal_arg)) != 0)) {
+		dd_net_timer_free(tick);
 		dd_probe_reg_free(reg);
 		dd_probe_free(p);
 		return rc;
+	}
+	dd_net_timer_free(a->tick);
+	a->tick = tick;
+	if (tick) {
+		dd_net_timer_weak(tick);
+		dd_net_timer_start(tick, a->o.tick_ms);
 	}
 	if (a->p) {
 		a->st.queries += dd_probe_exchanges(a->p);
@@ -401,6 +421,7 @@ void dd_audit_free(struct dd_audit *a)
 	for (size_t i = 0; a->slots && i < a->o.concurrency; i++)
 		if (a->slots[i].work)
 			dd_net_work_cancel(a->slots[i].work);
+	dd_net_timer_free(a->tick);
 	dd_probe_reg_free(a->reg);
 	dd_probe_free(a->p);
 	/* Domains abandoned in flight: the probe never calls back for them

@@ -4,7 +4,9 @@
  * domain's line with its item marked done, in one transaction per batch of
  * results. While the store is unreachable the results are kept in a bounded
  * buffer and no item is taken; they are stored when it is back, after a
- * growing delay. The summary of a job is counted by the database
+ * growing delay. While domains are in flight the worker extends the leases
+ * it holds every third of the lease, from a timer on the driver's loop, so
+ * that a check longer than the lease is not taken by another worker. The summary of a job is counted by the database
  * (dd_store_queue_summary) and put into the summary struct of summary.c,
  * whose renderers print it as a single audit's. */
 #include <signal.h>
@@ -213,7 +215,7 @@ struct qw {
 	struct dd_store_qcount count;     /* since the last commit */
 	struct dd_audit_stats seen;       /* the run's counters already in count */
 	struct dd_audit_queue_stats *out;
-	double next_try, last_flush, last_log;
+	double next_try, last_flush, last_log, next_renew;
 	unsigned backoff_ms;
 	int down;                         /* the store did not answer the last call */
 	int stopping;
@@ -311,6 +313,43 @@ static int flush(struct qw *w)
 	return 0;
 }
 
+/* Every third of the lease. The lease is in whole seconds, so the last
+ * renewal may be up to a second older than it looks: with --lease 1s a
+ * lease can end between two renewals, with 2 s or more it cannot. */
+static unsigned renew_ms(const struct qw *w)
+{
+	return w->qo->lease_s * 1000 / 3;
+}
+
+/* Extend the leases of the items this worker holds (in flight, taken and
+ * not started, or their results kept). The store away: as for the other
+ * calls, a growing delay; the leases may end meanwhile, and the items go
+ * to another worker (the first result stored wins). */
+static void renew(struct qw *w)
+{
+	double t0 = dd_clock_mono_ms();
+	uint64_t held;
+	int rc;
+
+	if (t0 < w->next_renew || (w->down && t0 < w->next_try))
+		return;
+	w->next_renew = t0 + renew_ms(w);
+	rc = dd_store_queue_renew(w->st, w->qo->job, w->qo->worker,
+				  dd_clock_now(&w->clk) + w->qo->lease_s, &held);
+	w->store_ms += dd_clock_mono_ms() - t0;
+	if (rc) {
+		lost(w, rc, "renewing the leases");
+		return;
+	}
+	back(w);
+	w->out->renewals++;
+}
+
+static void on_tick(void *ctx)
+{
+	renew(ctx);
+}
+
 static void take(void *arg, const char *domain)
 {
 	struct qw *w = arg;
@@ -368,9 +407,10 @@ static void progress(struct qw *w, int force)
 		return;
 	w->last_log = now;
 	logf_(w, "%llu taken, %llu stored, %llu dropped (stored by another worker), %zu kept, "
-		 "%u in flight; %.1f s waiting for the database", (unsigned long long)w->out->claimed,
-	      (unsigned long long)w->out->stored, (unsigned long long)w->out->dropped, w->nkept,
-	      inflight, w->store_ms / 1000);
+		 "%u in flight, %llu lease renewals; %.1f s waiting for the database",
+	      (unsigned long long)w->out->claimed, (unsigned long long)w->out->stored,
+	      (unsigned long long)w->out->dropped, w->nkept, inflight,
+	      (unsigned long long)w->out->renewals, w->store_ms / 1000);
 }
 
 static int on_write(void *ctx, const char *line, size_t len)
@@ -432,6 +472,8 @@ static int run_once(struct qw *w, const struct dd_probe_opts *po, const struct d
 	ao.next = on_next;
 	ao.write = on_write;
 	ao.progress = on_progress;
+	ao.tick = on_tick;
+	ao.tick_ms = renew_ms(w);
 	ao.ctx = w;
 	ao.on_signal = on_signal;
 	ao.signum = SIGTERM;

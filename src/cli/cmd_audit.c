@@ -127,7 +127,7 @@ static const struct dd_opt queue_table[] = {
 	{ .name = "worker", .kind = DD_OPT_FLAG, .off = Q(worker), .val = 1, .help = "with --queue: check the job's domains, a batch at a time, storing each result, until none is left" },
 	{ .name = "worker-name", .kind = DD_OPT_STR, .argname = "NAME", .off = Q(name), .help = "with --worker: its name in the queue (default HOST.PID); started again under its name, it takes back at once what it held" },
 	{ .name = "job", .kind = DD_OPT_STR, .argname = "NAME", .off = Q(job), .help = "with --queue: the job, when several audits share one database (default 'default')" },
-	{ .name = "lease", .kind = DD_OPT_MS, .argname = "DURATION", .off = Q(lease_ms), .min = 1000, .max = 86400000, .help = "with --worker: a domain taken is the worker's this long at most, then another worker may take it (default 5m)" },
+	{ .name = "lease", .kind = DD_OPT_MS, .argname = "DURATION", .off = Q(lease_ms), .min = 1000, .max = 86400000, .help = "with --worker: a domain taken is the worker's this long, renewed every third of it while the worker checks it; a dead worker's domains go to another after it (default 5m; 2s at least for the renewal to hold)" },
 	{ .name = "wait", .kind = DD_OPT_FLAG, .off = Q(wait), .val = 1, .help = "with --queue alone: wait until no domain is left, showing progress, then print the summary" },
 	{ 0 },
 };

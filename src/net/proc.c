@@ -52,6 +52,11 @@ void dd_net_timer_stop(struct dd_net_timer *t)
 	uv_timer_stop(&t->h);
 }
 
+void dd_net_timer_weak(struct dd_net_timer *t)
+{
+	uv_unref((uv_handle_t *)&t->h);
+}
+
 void dd_net_timer_free(struct dd_net_timer *t)
 {
 	if (t)

@@ -16,6 +16,9 @@ int dd_net_timer_new(struct dd_net *net, void (*cb)(void *arg), void *arg,
 		     struct dd_net_timer **out);
 void dd_net_timer_start(struct dd_net_timer *t, uint64_t ms);
 void dd_net_timer_stop(struct dd_net_timer *t);
+/* From now on t does not keep the loop alive: it fires only while
+ * something else does (a periodic chore beside the real work). */
+void dd_net_timer_weak(struct dd_net_timer *t);
 void dd_net_timer_free(struct dd_net_timer *t);
 
 struct dd_net_sig;

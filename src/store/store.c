@@ -260,6 +260,13 @@ int dd_store_queue_release(struct dd_store *s, const char *job, const char *work
 	return s->ops->q_release ? s->ops->q_release(s, job, worker) : DD_EUNSUPP;
 }
 
+int dd_store_queue_renew(struct dd_store *s, const char *job, const char *worker,
+			 int64_t lease_until, uint64_t *held)
+{
+	*held = 0;
+	return s->ops->q_renew ? s->ops->q_renew(s, job, worker, lease_until, held) : DD_EUNSUPP;
+}
+
 int dd_store_queue_progress(struct dd_store *s, const char *job, int64_t now,
 			    struct dd_store_qprogress *out)
 {

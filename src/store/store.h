@@ -244,6 +244,8 @@ struct dd_store_ops {
 		      const struct dd_store_qresult *r, size_t n, const struct dd_store_qcount *c,
 		      size_t *stored);
 	int (*q_release)(struct dd_store *s, const char *job, const char *worker);
+	int (*q_renew)(struct dd_store *s, const char *job, const char *worker,
+		       int64_t lease_until, uint64_t *held);
 	int (*q_progress)(struct dd_store *s, const char *job, int64_t now,
 			  struct dd_store_qprogress *out);
 	int (*q_summary)(struct dd_store *s, const char *job,
@@ -367,6 +369,10 @@ int dd_store_queue_done(struct dd_store *s, const char *job, const char *worker,
 			size_t *stored);
 /* End worker's leases on job's items (it starts again, or stops). */
 int dd_store_queue_release(struct dd_store *s, const char *job, const char *worker);
+/* Extend to lease_until every lease worker holds on job's items not done
+ * (it is still checking them). *held: how many it holds. */
+int dd_store_queue_renew(struct dd_store *s, const char *job, const char *worker,
+			 int64_t lease_until, uint64_t *held);
 int dd_store_queue_progress(struct dd_store *s, const char *job, int64_t now,
 			    struct dd_store_qprogress *out);
 /* The summary's counts of job, each as (what, key, n): what is "status" or

@@ -945,6 +945,21 @@ static int pg_q_release(struct dd_store *base, const char *job, const char *work
 	return run(pg(base), DD_SQL_Q_RELEASE, &p, NULL);
 }
 
+static int pg_q_renew(struct dd_store *base, const char *job, const char *worker,
+		      int64_t lease_until, uint64_t *held)
+{
+	struct params p = { .n = 0 };
+	long rows = 0;
+	int rc;
+
+	p_text(&p, job);
+	p_text(&p, worker);
+	p_int(&p, lease_until);
+	rc = run(pg(base), DD_SQL_Q_RENEW, &p, &rows);
+	*held = rc == 0 && rows > 0 ? (uint64_t)rows : 0;
+	return rc;
+}
+
 static int pg_q_progress(struct dd_store *base, const char *job, int64_t now,
 			 struct dd_store_qprogress *out)
 {
@@ -1016,6 +1031,7 @@ const struct dd_store_ops dd_store_pg_ops = {
 	.q_claim = pg_q_claim,
 	.q_done = pg_q_done,
 	.q_release = pg_q_release,
+	.q_renew = pg_q_renew,
 	.q_progress = pg_q_progress,
 	.q_summary = pg_q_summary,
 };

@@ -189,6 +189,10 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 			    " timeouts = audit_workers.timeouts + ?7",
 	[DD_SQL_Q_RELEASE] = "UPDATE audit_queue SET lease_owner = NULL, lease_until = 0"
 			     " WHERE job = ?1 AND lease_owner = ?2 AND done = 0",
+	/* A worker still checking its items keeps them: every lease it holds
+	 * in the job, in one statement. */
+	[DD_SQL_Q_RENEW] = "UPDATE audit_queue SET lease_until = ?3"
+			   " WHERE job = ?1 AND lease_owner = ?2 AND done = 0",
 	[DD_SQL_Q_PROGRESS] = "SELECT count(*) FILTER (WHERE done > 0),"
 			      " count(*) FILTER (WHERE done = 0 AND lease_until > ?2),"
 			      " count(*) FILTER (WHERE done = 0 AND lease_until <= ?2)"

@@ -121,7 +121,7 @@ def test_store_unit_tests_on_postgresql(pg):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     out = r.stdout + r.stderr
-    assert "[  PASSED  ] 8 test(s)" in out and "FAILED" not in out, out  # PostgreSQL's table ran
+    assert "[  PASSED  ] 9 test(s)" in out and "FAILED" not in out, out  # PostgreSQL's table ran
 
 
 def test_three_workers_one_killed(world, pg, tmp_path):

@@ -687,15 +687,60 @@ static void test_queue(void **state)
 	dd_store_close(s);
 }
 
+/* A worker renews the leases it holds on the job's items not done, in one
+ * statement: another worker cannot take them after the first lease ends;
+ * items done, other workers' and other jobs' are not touched. */
+static void test_queue_renew(void **state)
+{
+	struct tmp *t = *state;
+	struct dd_store *s = open_ok(t->path);
+	const char *names[] = { "a.test.", "b.test.", "c.test." };
+	struct dd_store_qprogress p;
+	struct dd_store_qcount c = { .queries = 1 };
+	struct names got = { .n = 0 };
+	uint64_t added, held;
+	size_t stored;
+
+	assert_int_equal(dd_store_queue_add(s, "r", names, 3, &added), 0);
+	assert_int_equal(dd_store_queue_add(s, "r2", names, 1, &added), 0);
+	assert_int_equal(dd_store_queue_claim(s, "r", "w1", 100, 110, 2, on_qclaim, &got), 0);
+	assert_int_equal(dd_store_queue_claim(s, "r", "w2", 100, 110, 1, on_qclaim, &got), 0);
+	assert_int_equal(dd_store_queue_claim(s, "r2", "w1", 100, 105, 1, on_qclaim, &got), 0);
+	assert_int_equal(got.n, 4);
+	assert_int_equal(dd_store_queue_renew(s, "r", "w1", 130, &held), 0);
+	assert_int_equal(held, 2);
+	/* At 120 w1's leases hold, w2's (not renewed) ended: only c.test. is free. */
+	assert_int_equal(dd_store_queue_claim(s, "r", "w3", 120, 125, 8, on_qclaim, &got), 0);
+	assert_int_equal(got.n, 5);
+	assert_string_equal(got.v[4], "c.test.");
+	assert_int_equal(dd_store_queue_progress(s, "r", 120, &p), 0);
+	assert_true(p.done == 0 && p.leased == 3 && p.left == 0);
+	/* An item done is not renewed (nor leased again). */
+	struct dd_store_qresult r[] = { qres("a.test.", 0, NULL) };
+	assert_int_equal(dd_store_queue_done(s, "r", "w1", 121, r, 1, &c, &stored), 0);
+	assert_int_equal(stored, 1);
+	assert_int_equal(dd_store_queue_renew(s, "r", "w1", 140, &held), 0);
+	assert_int_equal(held, 1);
+	assert_int_equal(dd_store_queue_progress(s, "r", 135, &p), 0);
+	assert_true(p.done == 1 && p.leased == 1 && p.left == 1);
+	assert_int_equal(dd_store_queue_renew(s, "r", "w2", 140, &held), 0);
+	assert_int_equal(held, 0); /* w2's item is w3's now */
+	/* The other job's lease was not extended. */
+	assert_int_equal(dd_store_queue_progress(s, "r2", 106, &p), 0);
+	assert_true(p.done == 0 && p.leased == 0 && p.left == 1);
+	dd_store_close(s);
+}
+
 /* SQLite has no queue: the calls say so. */
 static void test_queue_unsupported(void **state)
 {
 	struct tmp *t = *state;
 	struct dd_store *s = open_ok(t->path);
 	const char *names[] = { "a.test." };
-	uint64_t added;
+	uint64_t added, held;
 
 	assert_int_equal(dd_store_queue_add(s, "j", names, 1, &added), DD_EUNSUPP);
+	assert_int_equal(dd_store_queue_renew(s, "j", "w", 10, &held), DD_EUNSUPP);
 	dd_store_close(s);
 }
 
@@ -722,6 +767,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dashboard, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_evidence, setup_pg, teardown),
 		cmocka_unit_test_setup_teardown(test_queue, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_renew, setup_pg, teardown),
 	};
 	const char *pg = getenv("DNSDEPS_TEST_PG");
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
