@@ -167,7 +167,7 @@ int dd_audit_qsummary_put(struct dd_audit_summary *s, struct dd_audit_run_info *
 		return dd_audit_tally_add(&s->registrars, key, n);
 	else if (strcmp(what, "queries") == 0)
 		ri->queries = (unsigned long)n;
-	else if (strcmp(what, "shared") == 0)
+	else if (strcmp(what, "shared_queries") == 0)
 		ri->shared = (unsigned long)n;
 	else if (strcmp(what, "timeouts") == 0)
 		ri->timeouts = (unsigned long)n;

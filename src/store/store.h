@@ -378,7 +378,7 @@ int dd_store_queue_progress(struct dd_store *s, const char *job, int64_t now,
 /* The summary's counts of job, each as (what, key, n): what is "status" or
  * "layer" (key: the enum's number), "code", "operator", "registrar" (key:
  * the name), or "domains", "no_ns", "single_operator", "reg_unknown",
- * "queries", "shared", "timeouts", "seconds" (key ""). cb's nonzero result
+ * "queries", "shared_queries", "timeouts", "seconds" (key ""). cb's nonzero result
  * stops the reading and is returned. */
 int dd_store_queue_summary(struct dd_store *s, const char *job,
 			   int (*cb)(void *arg, const char *what, const char *key, uint64_t n),

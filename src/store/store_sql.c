@@ -219,7 +219,7 @@ const char *const dd_store_sql[DD_SQL_COUNT] = {
 		" WHERE job = ?1 AND registrar IS NULL"
 		" UNION ALL SELECT 'queries', '', coalesce(sum(queries), 0) FROM audit_workers"
 		" WHERE job = ?1"
-		" UNION ALL SELECT 'shared', '', coalesce(sum(shared), 0) FROM audit_workers"
+		" UNION ALL SELECT 'shared_queries', '', coalesce(sum(shared), 0) FROM audit_workers"
 		" WHERE job = ?1"
 		" UNION ALL SELECT 'timeouts', '', coalesce(sum(timeouts), 0) FROM audit_workers"
 		" WHERE job = ?1"
